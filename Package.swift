@@ -1,0 +1,33 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "claudesh",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "claudesh", targets: ["claudesh"]),
+    ],
+    targets: [
+        // libedit from the system: Debian's libedit-dev, Homebrew's libedit.
+        .systemLibrary(
+            name: "CLibEdit",
+            pkgConfig: "libedit",
+            providers: [.apt(["libedit-dev"]), .brew(["libedit"])]
+        ),
+        // el_set, el_get and history() are variadic, which Swift cannot call: this shim wraps them,
+        // and holds the async-signal-safe signal handlers.
+        .target(name: "CEditLine", dependencies: ["CLibEdit"]),
+        // Every operation, no terminal: returns values, throws errors that say what to do.
+        .target(name: "ClaudeshKit"),
+        // The REPL, the command registry, completion, scripts, rendering.
+        .target(name: "ClaudeshShell", dependencies: ["ClaudeshKit", "CEditLine"]),
+        .executableTarget(name: "claudesh", dependencies: ["ClaudeshShell"]),
+        // Measures in-process costs that a whole-command timing cannot see (scripts/bench).
+        .executableTarget(name: "claudesh-bench", dependencies: ["ClaudeshShell"], path: "Sources/Bench"),
+        .testTarget(name: "ClaudeshKitTests", dependencies: ["ClaudeshKit"]),
+        .testTarget(name: "ClaudeshShellTests", dependencies: ["ClaudeshShell"]),
+        // Drive the built binary in a pseudo-terminal and in real bash, zsh and fish.
+        .testTarget(name: "IntegrationTests", dependencies: ["claudesh"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,100 @@
+#include "CEditLine.h"
+#include <histedit.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct cedit {
+    EditLine *el;
+    History *history;
+    char *prompt;
+    void *context;
+    cedit_complete_fn complete;
+};
+
+static char *prompt_of(EditLine *el) {
+    cedit *editor = NULL;
+    el_get(el, EL_CLIENTDATA, &editor);
+    return (editor && editor->prompt) ? editor->prompt : "> ";
+}
+
+static unsigned char complete_key(EditLine *el, int ch) {
+    (void)ch;
+    cedit *editor = NULL;
+    el_get(el, EL_CLIENTDATA, &editor);
+    if (!editor || !editor->complete) return CC_ERROR;
+    return editor->complete(editor->context, editor);
+}
+
+cedit *cedit_open(const char *program, int history_size, void *context, cedit_complete_fn complete) {
+    cedit *editor = calloc(1, sizeof *editor);
+    if (!editor) return NULL;
+    editor->el = el_init(program, stdin, stdout, stderr);
+    if (!editor->el) { free(editor); return NULL; }
+    editor->context = context;
+    editor->complete = complete;
+    editor->history = history_init();
+    HistEvent event;
+    history(editor->history, &event, H_SETSIZE, history_size);
+    el_set(editor->el, EL_CLIENTDATA, editor);
+    el_set(editor->el, EL_EDITOR, "emacs");
+    // libedit restores the terminal, resizes on SIGWINCH and passes the signal on to our handlers.
+    el_set(editor->el, EL_SIGNAL, 1);
+    el_set(editor->el, EL_HIST, history, editor->history);
+    el_set(editor->el, EL_PROMPT_ESC, prompt_of, '\1');
+    el_set(editor->el, EL_ADDFN, "claudesh-complete", "complete the word at the cursor", complete_key);
+    el_set(editor->el, EL_BIND, "^I", "claudesh-complete", NULL);
+    // Ctrl-R searches history backwards as in readline.
+    el_set(editor->el, EL_BIND, "^R", "em-inc-search-prev", NULL);
+    return editor;
+}
+
+void cedit_close(cedit *editor) {
+    if (!editor) return;
+    el_end(editor->el);
+    history_end(editor->history);
+    free(editor->prompt);
+    free(editor);
+}
+
+void cedit_set_prompt(cedit *editor, const char *prompt) {
+    char *copy = strdup(prompt);
+    if (!copy) return;
+    free(editor->prompt);
+    editor->prompt = copy;
+}
+
+const char *cedit_gets(cedit *editor, int *count) {
+    return el_gets(editor->el, count);
+}
+
+void cedit_history_add(cedit *editor, const char *line) {
+    HistEvent event;
+    history(editor->history, &event, H_ENTER, line);
+}
+
+const char *cedit_line(cedit *editor, int *cursor, int *length) {
+    const LineInfo *info = el_line(editor->el);
+    *cursor = (int)(info->cursor - info->buffer);
+    *length = (int)(info->lastchar - info->buffer);
+    return info->buffer;
+}
+
+int cedit_insert(cedit *editor, const char *text) {
+    return el_insertstr(editor->el, text);
+}
+
+void cedit_delete(cedit *editor, int count) {
+    el_deletestr(editor->el, count);
+}
+
+int cedit_columns(cedit *editor) {
+    int columns = 0;
+    if (el_get(editor->el, EL_GETTC, "co", &columns) != 0 || columns <= 0) return 80;
+    return columns;
+}
+
+FILE *cedit_output(cedit *editor) {
+    FILE *out = NULL;
+    el_get(editor->el, EL_GETFP, 1, &out);
+    return out ? out : stdout;
+}

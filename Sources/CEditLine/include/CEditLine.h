@@ -1,0 +1,47 @@
+#ifndef CEDITLINE_H
+#define CEDITLINE_H
+
+#include <stdio.h>
+
+/// Return codes of a key binding, as libedit's CC_* values.
+enum {
+    CEDIT_NORM = 0,
+    CEDIT_REFRESH = 4,
+    CEDIT_ERROR = 6,
+    CEDIT_REDISPLAY = 8,
+};
+
+typedef struct cedit cedit;
+
+/// Called on TAB with the editor and the context given to cedit_open; returns a CEDIT_* code.
+typedef unsigned char (*cedit_complete_fn)(void *context, cedit *editor);
+
+/// Opens an emacs-style editor on stdin/stdout/stderr with `history_size` entries of history.
+cedit *cedit_open(const char *program, int history_size, void *context, cedit_complete_fn complete);
+void cedit_close(cedit *editor);
+
+/// The prompt; bytes between two \001 are escape sequences that take no columns.
+void cedit_set_prompt(cedit *editor, const char *prompt);
+
+/// Reads one line. NULL at end of input or on a signal (see csignal_*); `count` is -1 on error.
+const char *cedit_gets(cedit *editor, int *count);
+
+void cedit_history_add(cedit *editor, const char *line);
+
+/// The line being edited: its bytes (not NUL-terminated), the cursor's and the end's byte offsets.
+const char *cedit_line(cedit *editor, int *cursor, int *length);
+int cedit_insert(cedit *editor, const char *text);
+/// Deletes `count` characters (not bytes) before the cursor.
+void cedit_delete(cedit *editor, int count);
+int cedit_columns(cedit *editor);
+FILE *cedit_output(cedit *editor);
+
+/// Installs handlers for SIGINT, SIGHUP, SIGTERM (without SA_RESTART, so a blocking read returns
+/// EINTR) that record the signal and write one byte to a self-pipe. Returns the pipe's read end.
+int csignal_install(void);
+/// Returns 1 and clears the flag if SIGINT arrived since the last call.
+int csignal_take_interrupt(void);
+/// The SIGHUP or SIGTERM that asks the process to end, or 0.
+int csignal_termination(void);
+
+#endif

@@ -1,0 +1,92 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A snapshot of the process environment and the paths derived from it.
+///
+/// Everything that depends on `HOME`, `XDG_CONFIG_HOME` or the platform goes through this value,
+/// so tests give a command a fake home by building one instead of changing the process.
+public struct Environment: Sendable, Equatable {
+    public var variables: [String: String]
+    public var currentDirectory: String
+    public var isMacOS: Bool
+
+    public init(variables: [String: String], currentDirectory: String, isMacOS: Bool = Environment.hostIsMacOS) {
+        self.variables = variables
+        self.currentDirectory = currentDirectory
+        self.isMacOS = isMacOS
+    }
+
+    public static var hostIsMacOS: Bool {
+        #if os(macOS)
+        return true
+        #else
+        return false
+        #endif
+    }
+
+    /// The environment of this process.
+    public static func current() -> Environment {
+        var variables: [String: String] = [:]
+        #if canImport(Darwin)
+        var pointer: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? = _NSGetEnviron().pointee
+        #else
+        var pointer: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? = environ
+        #endif
+        while let entry = pointer?.pointee {
+            let pair = String(cString: entry)
+            if let equals = pair.firstIndex(of: "=") {
+                variables[String(pair[..<equals])] = String(pair[pair.index(after: equals)...])
+            }
+            pointer = pointer?.advanced(by: 1)
+        }
+        let cwd = getcwd(nil, 0).map { pointer in
+            defer { free(pointer) }
+            return String(cString: pointer)
+        } ?? "/"
+        return Environment(variables: variables, currentDirectory: cwd)
+    }
+
+    /// The user's home folder: `HOME`, else the password database.
+    public var userHome: String {
+        if let home = variables["HOME"], !home.isEmpty { return home }
+        if let entry = getpwuid(getuid()), let dir = entry.pointee.pw_dir { return String(cString: dir) }
+        return "/"
+    }
+
+    /// The claudesh home: `CLAUDESH_HOME`, else `~/.claude`.
+    public var defaultClaudeshHome: String {
+        if let home = variables["CLAUDESH_HOME"], !home.isEmpty { return absolutePath(home) }
+        return Path.join(userHome, ".claude")
+    }
+
+    /// Claude Desktop's config file for this platform.
+    public var desktopConfigPath: String {
+        if isMacOS {
+            return Path.join(userHome, "Library/Application Support/Claude/claude_desktop_config.json")
+        }
+        let configHome = variables["XDG_CONFIG_HOME"].flatMap { $0.isEmpty ? nil : $0 }
+            ?? Path.join(userHome, ".config")
+        return Path.join(configHome, "Claude/claude_desktop_config.json")
+    }
+
+    /// Claude Code's user-scope config file.
+    public var userConfigPath: String { Path.join(userHome, ".claude.json") }
+
+    /// Claude Code's project-scope config file, in the current folder.
+    public var projectConfigPath: String { Path.join(currentDirectory, ".mcp.json") }
+
+    /// `~` expanded, made absolute against the current folder, `.` and `..` folded.
+    public func absolutePath(_ path: String) -> String {
+        var expanded = path
+        if expanded == "~" {
+            expanded = userHome
+        } else if expanded.hasPrefix("~/") {
+            expanded = Path.join(userHome, String(expanded.dropFirst(2)))
+        }
+        if !expanded.hasPrefix("/") { expanded = Path.join(currentDirectory, expanded) }
+        return Path.normalize(expanded)
+    }
+}

@@ -1,0 +1,195 @@
+/// The typed, validated settings of a session (`set KEY VALUE`, `context`).
+public struct Settings: Sendable, Equatable {
+    public enum Key: String, CaseIterable, Sendable {
+        case home
+        case composeFile = "compose-file"
+        case backupDir = "backup-dir"
+        case gpgID = "gpg-id"
+        case mcpConfig = "mcp-config"
+        case output
+        case color
+
+        public var summary: String {
+            switch self {
+            case .home: return "the claudesh home (history, rc file, logs); fixed at start"
+            case .composeFile: return "the compose file of containerised servers"
+            case .backupDir: return "the folder that holds encrypted backups"
+            case .gpgID: return "the GnuPG key that backups and secrets are encrypted to"
+            case .mcpConfig: return "the client config that mcp commands use: desktop, user, project or a file"
+            case .output: return "how commands report data: table or json"
+            case .color: return "colour in output: auto (on a terminal, unless NO_COLOR), always or never"
+            }
+        }
+
+        /// What a value of this key is, for validation and completion.
+        public var kind: Kind {
+            switch self {
+            case .home, .composeFile: return .file
+            case .backupDir: return .directory
+            case .gpgID: return .text
+            case .mcpConfig: return .choiceOrFile(MCPConfigTarget.names)
+            case .output: return .choice(OutputFormat.allCases.map(\.rawValue))
+            case .color: return .choice(ColorMode.allCases.map(\.rawValue))
+            }
+        }
+    }
+
+    public enum Kind: Sendable, Equatable {
+        case file, directory, text
+        case choice([String])
+        case choiceOrFile([String])
+    }
+
+    public enum Error: Swift.Error, CustomStringConvertible, Sendable, Equatable {
+        case unknownKey(String)
+        case fixedAtStart(Key)
+        case invalid(Key, String, reason: String)
+
+        public var description: String {
+            switch self {
+            case .unknownKey(let key):
+                return "unknown setting '\(key)' (settings: \(Key.allCases.map(\.rawValue).joined(separator: ", ")))"
+            case .fixedAtStart(let key):
+                return "\(key.rawValue) is fixed when claudesh starts: use 'claudesh --home DIR' or CLAUDESH_HOME"
+            case .invalid(let key, let value, let reason):
+                return "\(key.rawValue): '\(value)' \(reason)"
+            }
+        }
+    }
+
+    public private(set) var home: String
+    public var composeFile: String
+    public var backupDir: String
+    public var gpgID: String?
+    public var mcpConfig: MCPConfigTarget
+    public var output: OutputFormat
+    public var color: ColorMode
+
+    /// The defaults for a home folder and environment.
+    public init(home: String, environment: Environment) {
+        self.home = home
+        composeFile = Path.join(home, "docker/docker-compose.yml")
+        backupDir = Path.join(environment.userHome, "backups/claude")
+        gpgID = nil
+        mcpConfig = .desktop
+        output = .table
+        color = .auto
+    }
+
+    /// The value as `context` shows it and `set` accepts it back.
+    public func value(of key: Key) -> String {
+        switch key {
+        case .home: return home
+        case .composeFile: return composeFile
+        case .backupDir: return backupDir
+        case .gpgID: return gpgID ?? ""
+        case .mcpConfig: return mcpConfig.description
+        case .output: return output.rawValue
+        case .color: return color.rawValue
+        }
+    }
+
+    /// Sets `key` from text, validated; paths are expanded against `environment`.
+    public mutating func set(_ key: Key, to raw: String, environment: Environment) throws(Error) {
+        switch key {
+        case .home:
+            throw .fixedAtStart(.home)
+        case .composeFile:
+            composeFile = try Self.path(key, raw, environment: environment, mustNotBe: .directory, "is a folder: give the compose file's path")
+        case .backupDir:
+            backupDir = try Self.path(key, raw, environment: environment, mustNotBe: .file, "is a file: give a folder")
+        case .gpgID:
+            let trimmed = raw.trimmingWhitespace
+            guard !trimmed.isEmpty else { throw .invalid(key, raw, reason: "is empty: give a key id, fingerprint or email (or 'unset gpg-id')") }
+            guard !trimmed.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) else {
+                throw .invalid(key, raw, reason: "contains control characters")
+            }
+            gpgID = trimmed
+        case .mcpConfig:
+            if let target = MCPConfigTarget(name: raw) {
+                mcpConfig = target
+            } else {
+                mcpConfig = .file(try Self.path(key, raw, environment: environment, mustNotBe: .directory, "is a folder: give desktop, user, project or a JSON file"))
+            }
+        case .output:
+            guard let format = OutputFormat(rawValue: raw) else { throw .invalid(key, raw, reason: "is not table or json") }
+            output = format
+        case .color:
+            guard let mode = ColorMode(rawValue: raw) else { throw .invalid(key, raw, reason: "is not auto, always or never") }
+            color = mode
+        }
+    }
+
+    /// Puts `key` back to its default.
+    public mutating func reset(_ key: Key, environment: Environment) throws(Error) {
+        guard key != .home else { throw .fixedAtStart(.home) }
+        let defaults = Settings(home: home, environment: environment)
+        switch key {
+        case .home: break
+        case .composeFile: composeFile = defaults.composeFile
+        case .backupDir: backupDir = defaults.backupDir
+        case .gpgID: gpgID = nil
+        case .mcpConfig: mcpConfig = defaults.mcpConfig
+        case .output: output = defaults.output
+        case .color: color = defaults.color
+        }
+    }
+
+    private static func path(_ key: Key, _ raw: String, environment: Environment, mustNotBe wrong: Path.Kind, _ reason: String) throws(Error) -> String {
+        guard !raw.trimmingWhitespace.isEmpty else { throw .invalid(key, raw, reason: "is empty: give a path") }
+        guard !raw.contains("\0") else { throw .invalid(key, raw, reason: "contains a NUL byte") }
+        let path = environment.absolutePath(raw)
+        if Path.kind(of: path) == wrong { throw .invalid(key, raw, reason: reason) }
+        return path
+    }
+}
+
+/// Which client config file the mcp commands read and write.
+public enum MCPConfigTarget: Sendable, Equatable, CustomStringConvertible {
+    case desktop, user, project
+    case file(String)
+
+    public static let names = ["desktop", "user", "project"]
+
+    public init?(name: String) {
+        switch name {
+        case "desktop": self = .desktop
+        case "user": self = .user
+        case "project": self = .project
+        default: return nil
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .desktop: return "desktop"
+        case .user: return "user"
+        case .project: return "project"
+        case .file(let path): return path
+        }
+    }
+
+    /// The file this target means in `environment`.
+    public func path(in environment: Environment) -> String {
+        switch self {
+        case .desktop: return environment.desktopConfigPath
+        case .user: return environment.userConfigPath
+        case .project: return environment.projectConfigPath
+        case .file(let path): return path
+        }
+    }
+}
+
+public enum OutputFormat: String, CaseIterable, Sendable { case table, json }
+
+public enum ColorMode: String, CaseIterable, Sendable { case auto, always, never }
+
+extension String {
+    /// Without leading and trailing spaces, tabs and newlines.
+    public var trimmingWhitespace: String {
+        let scalars = unicodeScalars
+        guard let first = scalars.firstIndex(where: { !$0.properties.isWhitespace }) else { return "" }
+        let last = scalars.lastIndex(where: { !$0.properties.isWhitespace })!
+        return String(scalars[first...last])
+    }
+}

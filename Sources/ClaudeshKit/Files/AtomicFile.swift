@@ -1,0 +1,39 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The one way to write a file that matters: a temp file in the same folder, fsync, rename.
+///
+/// A crash at any instant leaves the old file or the new one, never half of one; the folder is
+/// fsynced too so the rename itself survives a power cut.
+public enum AtomicFile {
+    /// Replaces `path` with `bytes`. The mode is `mode` if given, else the old file's, else 0600.
+    public static func write(_ bytes: some Collection<UInt8>, to path: String, mode: mode_t? = nil) throws(FileError) {
+        let folder = Path.directory(of: path)
+        var template = Array("\(folder)/.\(Path.lastComponent(of: path)).tmp-XXXXXX".utf8CString)
+        let fd = mkstemp(&template)
+        guard fd >= 0 else { throw FileError("create a temporary file in", folder) }
+        let temporary = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
+        var renamed = false
+        defer {
+            if !renamed { unlink(temporary) }
+        }
+        do {
+            defer { close(fd) }
+            var existing = stat()
+            let finalMode = mode ?? (stat(path, &existing) == 0 ? existing.st_mode & 0o7777 : 0o600)
+            guard fchmod(fd, finalMode) == 0 else { throw FileError("set the mode of", temporary) }
+            try FileIO.writeAll(fd, bytes, path: temporary)
+            guard fsync(fd) == 0 else { throw FileError("flush", temporary) }
+        }
+        guard rename(temporary, path) == 0 else { throw FileError("replace", path) }
+        renamed = true
+        let folderFD = open(folder, O_RDONLY | O_CLOEXEC)
+        if folderFD >= 0 {
+            _ = fsync(folderFD)
+            close(folderFD)
+        }
+    }
+}

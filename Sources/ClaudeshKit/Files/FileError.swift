@@ -1,0 +1,33 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A failed file operation, with the path, the system's reason and what to try.
+public struct FileError: Error, CustomStringConvertible, Sendable {
+    public let operation: String
+    public let path: String
+    public let code: Int32
+
+    public init(_ operation: String, _ path: String, code: Int32 = errno) {
+        self.operation = operation
+        self.path = path
+        self.code = code
+    }
+
+    public var reason: String { String(cString: strerror(code)) }
+
+    public var description: String {
+        let hint: String
+        switch code {
+        case EACCES, EPERM: hint = " (check the permissions of the file and its folder)"
+        case ENOENT: hint = " (the file or a folder on its path does not exist)"
+        case ENOSPC, EDQUOT: hint = " (the disk is full: free some space and try again)"
+        case EROFS: hint = " (the file system is read-only)"
+        case EISDIR: hint = " (it is a folder: give a file path)"
+        default: hint = ""
+        }
+        return "cannot \(operation) \(path): \(reason)\(hint)"
+    }
+}

@@ -1,0 +1,73 @@
+/// A JSON value whose objects keep their keys in order, so output has a stable, documented shape.
+public enum JSONValue: Sendable, Equatable {
+    case null
+    case bool(Bool)
+    case int(Int)
+    case double(Double)
+    case string(String)
+    case array([JSONValue])
+    case object([(String, JSONValue)])
+
+    public static func == (lhs: JSONValue, rhs: JSONValue) -> Bool {
+        lhs.serialized() == rhs.serialized()
+    }
+
+    /// The JSON text: two-space indentation when `pretty`, else one line.
+    public func serialized(pretty: Bool = false) -> String {
+        var out = ""
+        write(into: &out, pretty: pretty, indent: 0)
+        return out
+    }
+
+    private func write(into out: inout String, pretty: Bool, indent: Int) {
+        switch self {
+        case .null: out += "null"
+        case .bool(let value): out += value ? "true" : "false"
+        case .int(let value): out += String(value)
+        case .double(let value): out += value.isFinite ? String(value) : "null"
+        case .string(let value): JSONValue.quote(value, into: &out)
+        case .array(let items):
+            writeContainer(items.map { (nil, $0) }, open: "[", close: "]", into: &out, pretty: pretty, indent: indent)
+        case .object(let members):
+            writeContainer(members.map { ($0.0, $0.1) }, open: "{", close: "}", into: &out, pretty: pretty, indent: indent)
+        }
+    }
+
+    private func writeContainer(_ items: [(String?, JSONValue)], open: String, close: String, into out: inout String, pretty: Bool, indent: Int) {
+        out += open
+        guard !items.isEmpty else { out += close; return }
+        let inner = String(repeating: "  ", count: indent + 1)
+        for (index, (key, value)) in items.enumerated() {
+            if index > 0 { out += "," }
+            if pretty { out += "\n" + inner }
+            if let key {
+                JSONValue.quote(key, into: &out)
+                out += pretty ? ": " : ":"
+            }
+            value.write(into: &out, pretty: pretty, indent: indent + 1)
+        }
+        if pretty { out += "\n" + String(repeating: "  ", count: indent) }
+        out += close
+    }
+
+    static func quote(_ text: String, into out: inout String) {
+        out += "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            default:
+                if scalar.value < 0x20 || scalar.value == 0x7F {
+                    let hex = String(scalar.value, radix: 16)
+                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+                } else {
+                    out.unicodeScalars.append(scalar)
+                }
+            }
+        }
+        out += "\""
+    }
+}

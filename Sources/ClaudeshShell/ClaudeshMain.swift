@@ -1,0 +1,86 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import ClaudeshKit
+
+/// The program: the command line decides between the REPL, scripts, one-shot commands and
+/// `__complete`; all of them run commands through one `Session`.
+public enum ClaudeshMain {
+    public static let version = "0.1.0"
+
+    @MainActor
+    public static func run(_ argv: [String]) async -> Int32 {
+        setlocale(LC_CTYPE, "") // before libedit starts, or UTF-8 input breaks
+        let options: StartupOptions
+        do {
+            options = try StartupOptions.parse(Array(argv.dropFirst()))
+        } catch {
+            Output.send("claudesh: \(error)\n", to: 2)
+            return ExitStatus.usage.rawValue
+        }
+        if options.showHelp {
+            Output.send(StartupOptions.usage + "\n", to: 1)
+            return 0
+        }
+        if options.showVersion {
+            Output.send("claudesh \(version)\n", to: 1)
+            return 0
+        }
+        var context = SessionContext(environment: .current(), home: options.home)
+        context.dryRun = options.dryRun
+        context.assumeYes = options.assumeYes
+        if options.json { context.settings.output = .json }
+        let registry = CommandRegistry(CommandCatalog.all)
+
+        if let words = options.completeWords {
+            Output.send(complete(words, registry: registry, context: context).map { $0 + "\n" }.joined(), to: 1)
+            return 0
+        }
+
+        let output = Output(usesColor: Output.colorWanted(context.settings.color, fd: 1, environment: context.environment))
+        let session = Session(context: context, registry: registry, output: output)
+        if Terminal.canAsk { session.askUser = { Terminal.ask($0) } }
+        Interrupts.install()
+
+        if options.steps.isEmpty {
+            if isatty(0) == 1 {
+                return await Repl.run(session: session, runRC: options.runRC).rawValue
+            }
+            let frame = ScriptFrame(name: "<stdin>", directory: context.environment.currentDirectory, arguments: [])
+            return await ScriptRunner.run(LineSource(fd: 0, closesOnEnd: false), frame: frame, in: session).rawValue
+        }
+        for step in options.steps {
+            let status: ExitStatus
+            switch step {
+            case .command(let text):
+                status = await Interrupts.run { await session.execute(line: text) }
+            case .oneShot(let words):
+                status = await Interrupts.run { await session.execute(words: words) }
+            case .script(let path, let arguments):
+                status = await ScriptRunner.run(path: path, arguments: arguments, relativeTo: context.environment.currentDirectory, in: session)
+            }
+            if let exit = session.exitRequest { return exit.rawValue }
+            if !status.isSuccess { return status.rawValue }
+        }
+        return 0
+    }
+
+    /// Candidates for `claudesh __complete WORDS...`: the last word is the one being completed.
+    @MainActor
+    static func complete(_ words: [String], registry: CommandRegistry, context: SessionContext) -> [String] {
+        var prior = Array(words.dropLast())
+        let partial = words.last ?? ""
+        // The program's own options come before the command; step over them.
+        while let first = prior.first, first.hasPrefix("-") {
+            prior.removeFirst()
+            if ["--home", "-c", "--command"].contains(first), !prior.isEmpty { prior.removeFirst() }
+        }
+        if prior.isEmpty && partial.hasPrefix("-") {
+            let globals = ["--command", "--file", "--home", "--no-rc", "--yes", "--dry-run", "--json", "--help", "--version"]
+            return globals.filter { $0.hasPrefix(partial) }
+        }
+        return Completer(registry: registry, context: context).candidates(words: prior, partial: partial)
+    }
+}

@@ -1,0 +1,7 @@
+/// Every command claudesh has, in the order `help` lists their groups.
+enum CommandCatalog {
+    @MainActor
+    static var all: [Command] {
+        ShellCommands.all + SessionCommands.all + ScriptCommands.all
+    }
+}

@@ -1,0 +1,39 @@
+/// How many terminal columns text takes: wide East Asian characters and emoji take two,
+/// combining marks none. Tables and boxes align on this, not on `count`.
+public enum DisplayWidth {
+    public static func of(_ text: String) -> Int {
+        text.reduce(0) { $0 + of($1) }
+    }
+
+    public static func of(_ character: Character) -> Int {
+        var width = 0
+        for scalar in character.unicodeScalars {
+            let properties = scalar.properties
+            if scalar.value < 0x20 || (0x7F..<0xA0).contains(scalar.value) { continue }
+            switch properties.generalCategory {
+            case .nonspacingMark, .enclosingMark, .format: continue
+            default: break
+            }
+            if scalar.value == 0xFE0F { return 2 } // emoji presentation selector
+            if properties.isEmojiPresentation || isWide(scalar.value) { return 2 }
+            width = max(width, 1)
+        }
+        return width
+    }
+
+    static func isWide(_ value: UInt32) -> Bool {
+        switch value {
+        case 0x1100...0x115F, 0x2E80...0x303E, 0x3041...0x33FF, 0x3400...0x4DBF, 0x4E00...0x9FFF,
+             0xA000...0xA4CF, 0xAC00...0xD7A3, 0xF900...0xFAFF, 0xFE30...0xFE4F, 0xFF00...0xFF60,
+             0xFFE0...0xFFE6, 0x20000...0x2FFFD, 0x30000...0x3FFFD:
+            return true
+        default:
+            return false
+        }
+    }
+
+    /// `text` padded with spaces to `width` columns.
+    public static func pad(_ text: String, to width: Int) -> String {
+        text + String(repeating: " ", count: max(0, width - of(text)))
+    }
+}

@@ -1,0 +1,50 @@
+import CEditLine
+import Dispatch
+import Synchronization
+
+/// Ctrl-C and termination signals. At the prompt, SIGINT makes libedit return so the line is
+/// cleared; while a command runs, it cancels the command's task, which ends its work (and, through
+/// the process layer, its children) and brings the prompt back.
+public enum Interrupts {
+    private static let running = Mutex<Task<ExitStatus, Never>?>(nil)
+    nonisolated(unsafe) private static var source: DispatchSourceRead?
+
+    /// Installs the handlers; call once at start.
+    public static func install() {
+        let fd = csignal_install()
+        guard fd >= 0 else { return }
+        let source = DispatchSource.makeReadSource(fileDescriptor: fd, queue: .global())
+        source.setEventHandler {
+            var drain = [UInt8](repeating: 0, count: 64)
+            while drain.withUnsafeMutableBytes({ read(fd, $0.baseAddress, $0.count) }) > 0 {}
+            running.withLock { $0?.cancel() }
+        }
+        source.resume()
+        self.source = source
+    }
+
+    /// Runs `body` as a task that Ctrl-C cancels.
+    @MainActor
+    public static func run(_ body: @escaping @MainActor () async -> ExitStatus) async -> ExitStatus {
+        let task = Task { @MainActor in await body() }
+        running.withLock { $0 = task }
+        let status = await task.value
+        running.withLock { $0 = nil }
+        return status
+    }
+
+    /// Whether Ctrl-C was pressed since the last call (and forget it).
+    public static func takePending() -> Bool { csignal_take_interrupt() == 1 }
+
+    /// The SIGHUP or SIGTERM that asked claudesh to end, if any.
+    public static var termination: Int32? {
+        let signal = csignal_termination()
+        return signal == 0 ? nil : signal
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif

@@ -1,0 +1,93 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import CEditLine
+
+/// libedit: emacs keys, history with up-arrow and Ctrl-R, TAB completion, UTF-8, resize.
+@MainActor
+final class LineEditor {
+    enum Input: Equatable {
+        case line(String)
+        /// Ctrl-C at the prompt.
+        case interrupted
+        /// Ctrl-D on an empty line, or the terminal went away.
+        case end
+    }
+
+    private var editor: OpaquePointer?
+    /// Given the line up to the cursor, what TAB does.
+    var complete: ((String) -> CompletionEdit)?
+
+    init(historySize: Int) {
+        let context = Unmanaged.passUnretained(self).toOpaque()
+        editor = cedit_open("claudesh", Int32(historySize), context) { context, _ in
+            MainActor.assumeIsolated {
+                Unmanaged<LineEditor>.fromOpaque(context!).takeUnretainedValue().tab()
+            }
+        }
+    }
+
+    deinit {
+        MainActor.assumeIsolated { cedit_close(editor) }
+    }
+
+    func read(prompt: String) -> Input {
+        cedit_set_prompt(editor, prompt)
+        var count: Int32 = 0
+        guard let line = cedit_gets(editor, &count) else {
+            return Interrupts.takePending() ? .interrupted : .end
+        }
+        var text = String(cString: line)
+        if text.hasSuffix("\n") { text.removeLast() }
+        return .line(text)
+    }
+
+    func addHistory(_ entry: String) {
+        cedit_history_add(editor, entry)
+    }
+
+    private func tab() -> UInt8 {
+        guard let complete else { return UInt8(CEDIT_ERROR) }
+        var cursor: Int32 = 0
+        var length: Int32 = 0
+        guard let buffer = cedit_line(editor, &cursor, &length) else { return UInt8(CEDIT_ERROR) }
+        let bytes = UnsafeRawBufferPointer(start: buffer, count: Int(cursor))
+        let edit = complete(String(decoding: bytes, as: UTF8.self))
+        if !edit.insertion.isEmpty {
+            cedit_insert(editor, edit.insertion)
+            return UInt8(CEDIT_REFRESH)
+        }
+        guard !edit.listing.isEmpty else { return UInt8(CEDIT_ERROR) }
+        let out = cedit_output(editor)
+        fputs("\n" + Self.columns(edit.listing, width: Int(cedit_columns(editor))), out)
+        fflush(out)
+        return UInt8(CEDIT_REDISPLAY)
+    }
+
+    /// Candidates laid out in columns, as bash lists them; a path shows its last part only.
+    static func columns(_ candidates: [String], width: Int, limit: Int = 200) -> String {
+        let shown = candidates.prefix(limit).map { candidate -> String in
+            let trimmed = candidate.hasSuffix("/") ? String(candidate.dropLast()) : candidate
+            guard let slash = trimmed.lastIndex(of: "/") else { return candidate }
+            return String(candidate[candidate.index(after: slash)...])
+        }
+        let cell = (shown.map(DisplayWidth.of).max() ?? 0) + 2
+        let perLine = max(1, width / max(cell, 1))
+        let rows = (shown.count + perLine - 1) / perLine
+        var text = ""
+        for row in 0..<rows {
+            var line = ""
+            for column in 0..<perLine {
+                let index = column * rows + row
+                guard index < shown.count else { continue }
+                let last = (column + 1) * rows + row >= shown.count
+                line += last ? shown[index] : DisplayWidth.pad(shown[index], to: cell)
+            }
+            text += line + "\n"
+        }
+        if candidates.count > limit { text += "… and \(candidates.count - limit) more: type more letters\n" }
+        return text
+    }
+}

@@ -1,0 +1,91 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import ClaudeshKit
+
+/// The interactive loop: read a line (continued lines joined), record it, run it, until `exit`,
+/// Ctrl-D or a termination signal; then append this session's lines to the history file.
+@MainActor
+enum Repl {
+    static let historySize = 1000
+
+    static func run(session: Session, runRC: Bool) async -> ExitStatus {
+        let historyFile = HistoryFile(path: session.context.historyPath, limit: historySize)
+        let editor = LineEditor(historySize: historySize)
+        editor.complete = { [unowned session] text in
+            Completer(registry: session.registry, context: session.context)
+                .edit(forLineBeforeCursor: text, expansion: session.expansion)
+        }
+        do {
+            session.history = try historyFile.load()
+        } catch {
+            session.output.error("claudesh: history not loaded: \(error)")
+        }
+        for entry in session.history { editor.addHistory(entry) }
+        var added: [String] = []
+
+        if runRC && Path.kind(of: session.context.rcPath) == .file {
+            // Like .psqlrc: an error in it is reported and the shell starts anyway.
+            _ = await ScriptRunner.run(path: session.context.rcPath, arguments: [], relativeTo: "/", in: session)
+        }
+
+        var status = ExitStatus.success
+        while session.exitRequest == nil && Interrupts.termination == nil {
+            let color = session.output.usesColor
+            guard var text = readLogicalLine(editor, prompt: Prompt.text(for: session.context, color: color)) else {
+                if Interrupts.termination == nil { session.output.line() }
+                break
+            }
+            // A break in a continued line is a backslash and a newline; history keeps one line.
+            text = text.replacingOccurrences(of: "\\\n", with: "")
+            if HistoryFile.shouldRecord(text, vault: session.context.vault) {
+                editor.addHistory(text)
+                session.history.append(text)
+                added.append(text)
+            }
+            _ = Interrupts.takePending()
+            let line = text
+            status = await Interrupts.run { await session.execute(line: line) }
+            if status == .interrupted { _ = Interrupts.takePending() }
+        }
+        do {
+            try historyFile.append(added)
+        } catch {
+            session.output.error("claudesh: history not saved: \(error)")
+        }
+        if let signal = Interrupts.termination { return ExitStatus(rawValue: 128 + signal) }
+        return session.exitRequest ?? .success
+    }
+
+    /// One logical line: physical lines joined while one ends in a continuing backslash.
+    /// nil at the end of input.
+    private static func readLogicalLine(_ editor: LineEditor, prompt: String) -> String? {
+        var text = ""
+        var continuing = false
+        while true {
+            switch editor.read(prompt: continuing ? "       -> " : prompt) {
+            case .line(let line):
+                text += continuing ? "\n" + line : line
+                if !Tokenizer.needsContinuation(text) { return text }
+                continuing = true
+            case .interrupted:
+                // The terminal does not echo ^C while libedit has it; show it, clear the line.
+                Output.send("^C\n", to: 1)
+                text = ""
+                continuing = false
+                if Interrupts.termination != nil { return nil }
+            case .end:
+                return nil
+            }
+        }
+    }
+}
+
+extension String {
+    func replacingOccurrences(of target: String, with replacement: String) -> String {
+        guard !target.isEmpty, contains(target) else { return self }
+        return split(separator: target, omittingEmptySubsequences: false).joined(separator: replacement)
+    }
+}

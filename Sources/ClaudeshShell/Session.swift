@@ -1,0 +1,116 @@
+import ClaudeshKit
+
+/// A script being run: its name for messages, its folder for `source`, its arguments for `$1`.
+public struct ScriptFrame: Sendable {
+    public var name: String
+    public var directory: String
+    public var arguments: [String]
+    public var line = 0
+}
+
+/// What a command's handler gets.
+@MainActor
+public struct Invocation {
+    public let session: Session
+    public let match: CommandRegistry.Match
+    public let arguments: ParsedArguments
+
+    public var output: Output { session.output }
+    /// `--json` was given, or the session's `output` setting is json.
+    public var wantsJSON: Bool {
+        arguments.has("json") || (match.command.flag(named: "json") != nil && session.context.settings.output == .json)
+    }
+}
+
+/// The shell's state and its interpreter: the one place a line of input becomes a command run,
+/// whether it was typed, read from a script or given on the command line.
+@MainActor
+public final class Session {
+    public var context: SessionContext
+    public let registry: CommandRegistry
+    public let output: Output
+    /// Scripts being run, innermost last.
+    public private(set) var frames: [ScriptFrame] = []
+    /// Set by `exit`: the REPL and scripts stop with this status.
+    public var exitRequest: ExitStatus?
+    /// Every history entry: the file's, then this session's.
+    public var history: [String] = []
+    /// Reads a line from the person at the terminal (for `confirm`); nil when there is none.
+    public var askUser: (@MainActor (String) -> String?)?
+    public private(set) var errorsReported = 0
+
+    public init(context: SessionContext, registry: CommandRegistry, output: Output) {
+        self.context = context
+        self.registry = registry
+        self.output = output
+    }
+
+    /// `$NAME` from variables and the environment, `$1`... from the innermost script.
+    public var expansion: Tokenizer.Expansion {
+        let context = self.context
+        let frame = frames.last
+        return Tokenizer.Expansion(
+            variable: { context.lookup($0) },
+            positional: frame.map { [$0.name] + $0.arguments } ?? ["claudesh"]
+        )
+    }
+
+    /// Runs one logical line. Errors are reported here; the status is returned.
+    @discardableResult
+    public func execute(line: String) async -> ExitStatus {
+        let words: [String]
+        do {
+            words = try Tokenizer.words(line, expansion: expansion)
+        } catch {
+            report(error.description)
+            context.lastStatus = ExitStatus.usage.rawValue
+            return .usage
+        }
+        if words.isEmpty { return .success }
+        return await execute(words: words)
+    }
+
+    /// Runs a command given as words.
+    @discardableResult
+    public func execute(words: [String]) async -> ExitStatus {
+        let status: ExitStatus
+        do {
+            let match = try registry.resolve(words)
+            let arguments = try ParsedArguments.parse(match.rest, for: match.command, path: match.pathText)
+            if arguments.wantsHelp || match.command.handler == nil {
+                output.line(HelpFormatter.detail(of: match.command, path: match.pathText))
+                status = .success
+            } else {
+                status = try await match.command.handler!(Invocation(session: self, match: match, arguments: arguments))
+            }
+        } catch let error as ShellError {
+            report(error.description)
+            status = error.status
+        } catch is CancellationError {
+            report("interrupted")
+            status = .interrupted
+        } catch {
+            report(String(describing: error))
+            status = .failure
+        }
+        context.lastStatus = status.rawValue
+        return status
+    }
+
+    /// Writes an error to standard error, with `FILE:LINE:` inside a script.
+    public func report(_ message: String) {
+        errorsReported += 1
+        if let frame = frames.last {
+            output.error("\(frame.name):\(frame.line): \(message)")
+        } else {
+            output.error(output.styled("claudesh: ", .red) + message)
+        }
+    }
+
+    func push(_ frame: ScriptFrame) { frames.append(frame) }
+    func popFrame() { frames.removeLast() }
+    func setLine(_ line: Int) { frames[frames.count - 1].line = line }
+
+    /// The folder that relative paths in the current script are resolved against.
+    var scriptDirectory: String { frames.last?.directory ?? context.environment.currentDirectory }
+}

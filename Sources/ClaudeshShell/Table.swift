@@ -1,0 +1,29 @@
+/// A plain table for terminal output: a header row and columns aligned by display width.
+public struct Table: Sendable {
+    public var headers: [String]
+    public var rows: [[String]]
+
+    public init(headers: [String], rows: [[String]]) {
+        self.headers = headers
+        self.rows = rows
+    }
+
+    public func render() -> String {
+        let all = headers.isEmpty ? rows : [headers] + rows
+        let columns = all.map(\.count).max() ?? 0
+        var widths = [Int](repeating: 0, count: columns)
+        for row in all {
+            for (index, cell) in row.enumerated() { widths[index] = max(widths[index], DisplayWidth.of(cell)) }
+        }
+        var lines: [String] = []
+        for row in all {
+            var line = ""
+            for (index, cell) in row.enumerated() {
+                let last = index == row.count - 1
+                line += last ? cell : DisplayWidth.pad(cell, to: widths[index]) + "  "
+            }
+            lines.append(line)
+        }
+        return lines.joined(separator: "\n")
+    }
+}
