@@ -1,7 +1,10 @@
 #include "CEditLine.h"
 #include <histedit.h>
+#include <signal.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <wchar.h>
 
 struct cedit {
     EditLine *el;
@@ -15,6 +18,30 @@ static char *prompt_of(EditLine *el) {
     cedit *editor = NULL;
     el_get(el, EL_CLIENTDATA, &editor);
     return (editor && editor->prompt) ? editor->prompt : "> ";
+}
+
+static void on_wake(int signo, void *data) {
+    EditLine *el = data;
+    if (signo == SIGWINCH) el_resize(el);
+    el_set(el, EL_REFRESH);
+}
+
+/// libedit's own reader waits for EINTR, which a signal delivered to another thread never
+/// causes; this one waits on the terminal and on the signal pipe together.
+static int read_char(EditLine *el, wchar_t *wide) {
+    unsigned char bytes[MB_LEN_MAX];
+    size_t count = 0;
+    for (;;) {
+        int got = csignal_read_byte(fileno(stdin), &bytes[count], on_wake, el);
+        if (got <= 0) return got;
+        count++;
+        mbstate_t state;
+        memset(&state, 0, sizeof state);
+        size_t used = mbrtowc(wide, (const char *)bytes, count, &state);
+        if (used == (size_t)-2 && count < MB_LEN_MAX) continue; // the rest of a UTF-8 sequence
+        if (used == (size_t)-1 || used == (size_t)-2) *wide = (wchar_t)bytes[0]; // not text: pass the byte on
+        return 1;
+    }
 }
 
 static unsigned char complete_key(EditLine *el, int ch) {
@@ -37,8 +64,7 @@ cedit *cedit_open(const char *program, int history_size, void *context, cedit_co
     history(editor->history, &event, H_SETSIZE, history_size);
     el_set(editor->el, EL_CLIENTDATA, editor);
     el_set(editor->el, EL_EDITOR, "emacs");
-    // libedit restores the terminal, resizes on SIGWINCH and passes the signal on to our handlers.
-    el_set(editor->el, EL_SIGNAL, 1);
+    el_set(editor->el, EL_GETCFN, read_char);
     el_set(editor->el, EL_HIST, history, editor->history);
     el_set(editor->el, EL_PROMPT_ESC, prompt_of, '\1');
     el_set(editor->el, EL_ADDFN, "claudesh-complete", "complete the word at the cursor", complete_key);
@@ -64,6 +90,7 @@ void cedit_set_prompt(cedit *editor, const char *prompt) {
 }
 
 const char *cedit_gets(cedit *editor, int *count) {
+    csignal_drain_prompt();
     return el_gets(editor->el, count);
 }
 

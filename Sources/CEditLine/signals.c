@@ -1,41 +1,88 @@
 #include "CEditLine.h"
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <string.h>
 #include <unistd.h>
 
 static volatile sig_atomic_t interrupted = 0;
 static volatile sig_atomic_t termination = 0;
-static int self_pipe[2] = {-1, -1};
+static int command_pipe[2] = {-1, -1};
+static int prompt_pipe[2] = {-1, -1};
 
 static void on_signal(int signo) {
     int saved = errno;
-    if (signo == SIGINT) interrupted = 1; else termination = signo;
-    if (self_pipe[1] >= 0) {
-        char byte = (char)signo;
-        ssize_t ignored = write(self_pipe[1], &byte, 1);
-        (void)ignored;
-    }
+    if (signo == SIGINT) interrupted = 1;
+    if (signo == SIGHUP || signo == SIGTERM) termination = signo;
+    char byte = (char)signo;
+    ssize_t ignored;
+    if (signo != SIGWINCH && signo != SIGCONT) ignored = write(command_pipe[1], &byte, 1);
+    ignored = write(prompt_pipe[1], &byte, 1);
+    (void)ignored;
     errno = saved;
 }
 
-int csignal_install(void) {
-    if (self_pipe[0] >= 0) return self_pipe[0];
-    if (pipe(self_pipe) != 0) return -1;
+static int make_pipe(int fds[2]) {
+    if (pipe(fds) != 0) return -1;
     for (int i = 0; i < 2; i++) {
-        fcntl(self_pipe[i], F_SETFD, FD_CLOEXEC);
-        fcntl(self_pipe[i], F_SETFL, fcntl(self_pipe[i], F_GETFL) | O_NONBLOCK);
+        fcntl(fds[i], F_SETFD, FD_CLOEXEC);
+        fcntl(fds[i], F_SETFL, fcntl(fds[i], F_GETFL) | O_NONBLOCK);
     }
+    return 0;
+}
+
+int csignal_install(void) {
+    if (command_pipe[0] >= 0) return command_pipe[0];
+    if (make_pipe(command_pipe) != 0 || make_pipe(prompt_pipe) != 0) return -1;
     struct sigaction action;
     memset(&action, 0, sizeof action);
     action.sa_handler = on_signal;
     sigemptyset(&action.sa_mask);
-    action.sa_flags = 0; // no SA_RESTART: a read blocked at the prompt must return
-    sigaction(SIGINT, &action, NULL);
-    sigaction(SIGHUP, &action, NULL);
-    sigaction(SIGTERM, &action, NULL);
-    return self_pipe[0];
+    action.sa_flags = SA_RESTART;
+    int signals[] = {SIGINT, SIGHUP, SIGTERM, SIGWINCH, SIGCONT};
+    for (unsigned i = 0; i < sizeof signals / sizeof signals[0]; i++) sigaction(signals[i], &action, NULL);
+    return command_pipe[0];
+}
+
+void csignal_drain_prompt(void) {
+    if (prompt_pipe[0] < 0) return;
+    char buffer[64];
+    while (read(prompt_pipe[0], buffer, sizeof buffer) > 0) {}
+}
+
+int csignal_read_byte(int fd, unsigned char *byte, void (*on_wake)(int, void *), void *data) {
+    for (;;) {
+        struct pollfd fds[2] = {{fd, POLLIN, 0}, {prompt_pipe[0], POLLIN, 0}};
+        int ready = poll(fds, prompt_pipe[0] >= 0 ? 2 : 1, -1);
+        if (ready < 0) {
+            if (errno == EINTR) continue;
+            return -1;
+        }
+        if (prompt_pipe[0] >= 0 && (fds[1].revents & POLLIN)) {
+            unsigned char signo;
+            int stop = 0;
+            while (read(prompt_pipe[0], &signo, 1) == 1) {
+                if (signo == SIGWINCH || signo == SIGCONT) {
+                    if (on_wake) on_wake(signo, data);
+                } else {
+                    stop = 1;
+                }
+            }
+            if (stop) {
+                errno = EINTR;
+                return -1;
+            }
+            continue;
+        }
+        if (fds[0].revents & (POLLIN | POLLHUP | POLLERR | POLLNVAL)) {
+            ssize_t got = read(fd, byte, 1);
+            if (got == 1) return 1;
+            if (got == 0) return 0;
+            if (errno == EINTR || errno == EAGAIN) continue;
+            return -1;
+        }
+    }
 }
 
 int csignal_take_interrupt(void) {

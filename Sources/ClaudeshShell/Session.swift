@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import ClaudeshKit
 
 /// A script being run: its name for messages, its folder for `source`, its arguments for `$1`.
@@ -87,6 +92,7 @@ public final class Session {
             report(error.description)
             status = error.status
         } catch is CancellationError {
+            if isatty(2) == 1 { output.error("") } // the terminal echoed ^C without a line break
             report("interrupted")
             status = .interrupted
         } catch {

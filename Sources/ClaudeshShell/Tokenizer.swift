@@ -41,6 +41,7 @@ public struct Tokenizer {
     public static func words(_ text: String, expansion: Expansion) throws(Error) -> [String] {
         var scanner = Scanner(text, expansion: expansion, lenient: false)
         try scanner.run()
+        scanner.finishWord()
         return scanner.words
     }
 
@@ -50,8 +51,7 @@ public struct Tokenizer {
         var scanner = Scanner(text, expansion: expansion, lenient: true)
         try? scanner.run()
         if scanner.inWord {
-            let current = scanner.words.removeLast()
-            return Partial(words: scanner.words, current: current, openQuote: scanner.openQuote)
+            return Partial(words: scanner.words, current: String(scanner.current), openQuote: scanner.openQuote)
         }
         return Partial(words: scanner.words, current: "", openQuote: nil)
     }
@@ -112,7 +112,6 @@ public struct Tokenizer {
                     index += 1
                 }
             }
-            finishWord()
         }
 
         var next: Unicode.Scalar? { index + 1 < scalars.count ? scalars[index + 1] : nil }

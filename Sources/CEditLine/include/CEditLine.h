@@ -36,9 +36,15 @@ void cedit_delete(cedit *editor, int count);
 int cedit_columns(cedit *editor);
 FILE *cedit_output(cedit *editor);
 
-/// Installs handlers for SIGINT, SIGHUP, SIGTERM (without SA_RESTART, so a blocking read returns
-/// EINTR) that record the signal and write one byte to a self-pipe. Returns the pipe's read end.
+/// Installs handlers for SIGINT, SIGHUP, SIGTERM, SIGWINCH and SIGCONT that record the signal and
+/// write its number to two self-pipes: one for whoever cancels running commands (returned here),
+/// one that wakes a read at the prompt. Signals may land on any thread, so nothing relies on EINTR.
 int csignal_install(void);
+/// Reads one byte from `fd`, waking on the prompt pipe as well: 1 read, 0 end of input,
+/// -1 interrupted by SIGINT/SIGHUP/SIGTERM (or an error). `on_wake` is called for SIGWINCH/SIGCONT.
+int csignal_read_byte(int fd, unsigned char *byte, void (*on_wake)(int signo, void *data), void *data);
+/// Forgets signals that arrived while no one was reading at the prompt.
+void csignal_drain_prompt(void);
 /// Returns 1 and clears the flag if SIGINT arrived since the last call.
 int csignal_take_interrupt(void);
 /// The SIGHUP or SIGTERM that asks the process to end, or 0.
