@@ -1,0 +1,52 @@
+# Installs what claudesh needs to build, test or benchmark, when it is missing.
+# Sourced by scripts/claudesh, scripts/test and scripts/bench; Debian (as root, or with sudo) or macOS with Homebrew.
+
+# need PACKAGE:PROBE...: installs each Debian package whose probe (a command, or a file path) is missing.
+need() {
+  local missing=() item package probe
+  for item in "$@"; do
+    package=${item%%:*}
+    probe=${item#*:}
+    if [[ $probe == /* ]]; then [[ -e $probe ]] && continue; else command -v "$probe" >/dev/null 2>&1 && continue; fi
+    missing+=("$package")
+  done
+  [[ ${#missing[@]} -eq 0 ]] && return 0
+  if [[ $(uname) == Darwin ]]; then
+    local brew_names=()
+    for package in "${missing[@]}"; do
+      case $package in libedit-dev) brew_names+=(libedit) ;; bash-completion) brew_names+=(bash-completion@2) ;; *) brew_names+=("$package") ;; esac
+    done
+    echo "claudesh: installing with Homebrew: ${brew_names[*]}" >&2
+    brew install "${brew_names[@]}"
+    return
+  fi
+  local sudo=""
+  [[ $(id -u) -ne 0 ]] && sudo=sudo
+  echo "claudesh: installing Debian packages: ${missing[*]}" >&2
+  if [[ -z ${CLAUDESH_APT_UPDATED:-} ]]; then
+    $sudo apt-get update -qq
+    export CLAUDESH_APT_UPDATED=1
+  fi
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+# The Swift toolchain: on PATH, or the one at /opt/swift.
+need_swift() {
+  if ! command -v swift >/dev/null 2>&1 && [[ -x /opt/swift/usr/bin/swift ]]; then
+    export PATH=/opt/swift/usr/bin:$PATH
+  fi
+  command -v swift >/dev/null 2>&1 || { echo "claudesh: Swift 6 is needed: https://www.swift.org/install" >&2; exit 1; }
+}
+
+need_build() {
+  need_swift
+  need libedit-dev:/usr/include/histedit.h pkg-config:pkg-config
+  if [[ $(uname) == Darwin ]]; then
+    export PKG_CONFIG_PATH="$(brew --prefix libedit)/lib/pkgconfig:${PKG_CONFIG_PATH:-}"
+  fi
+}
+
+need_test() {
+  need_build
+  need zsh:zsh fish:fish bash-completion:/usr/share/bash-completion/bash_completion
+}
