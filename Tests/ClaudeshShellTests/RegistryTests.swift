@@ -1,0 +1,84 @@
+import Testing
+@testable import ClaudeshShell
+
+@MainActor
+struct RegistryTests {
+    let registry = CommandRegistry(sampleCommands)
+
+    @Test func exactNamesAndAliases() throws {
+        #expect(try registry.resolve(["help"]).path == ["help"])
+        #expect(try registry.resolve(["quit"]).path == ["exit"])
+        #expect(try registry.resolve(["mcp", "check", "github"]).rest == ["github"])
+    }
+
+    @Test func uniquePrefixesAbbreviate() throws {
+        #expect(try registry.resolve(["he"]).path == ["help"])
+        #expect(try registry.resolve(["m", "ch", "x"]).path == ["mcp", "check"])
+        #expect(try registry.resolve(["hist"]).path == ["history"])
+    }
+
+    @Test func ambiguousPrefixListsTheCandidates() {
+        let error = #expect(throws: ShellError.self) { try registry.resolve(["h"]) }
+        #expect(error == .usage("ambiguous command 'h': help, history"))
+    }
+
+    @Test func unknownCommandSuggestsTheNearest() {
+        #expect(#expect(throws: ShellError.self) { try registry.resolve(["hepl"]) } == .usage("unknown command 'hepl'; did you mean 'help'?"))
+        #expect(#expect(throws: ShellError.self) { try registry.resolve(["mcp", "chekc"]) } == .usage("unknown subcommand of 'mcp' 'chekc'; did you mean 'mcp check'?"))
+        #expect(#expect(throws: ShellError.self) { try registry.resolve(["zzzzzz"]) } == .usage("unknown command 'zzzzzz'; type 'help' for the list"))
+    }
+
+    @Test func groupWithoutSubcommandNamesThem() {
+        let error = #expect(throws: ShellError.self) { try registry.resolve(["mcp"]) }
+        #expect(error == .usage("'mcp' needs a subcommand: list, check, add"))
+    }
+
+    @Test func parsesFlagsAndPositionals() throws {
+        let add = try registry.resolve(["mcp", "add"]).command
+        let parsed = try ParsedArguments.parse(["time", "--env", "A=1", "-e", "B=2", "--env=C=3", "--", "uvx", "--flag", "-x"], for: add, path: "mcp add")
+        #expect(parsed.positionals == ["time", "uvx", "--flag", "-x"])
+        #expect(parsed.values("env") == ["A=1", "B=2", "C=3"])
+    }
+
+    @Test func flagErrorsAreUsageErrors() throws {
+        let check = try registry.resolve(["mcp", "check"]).command
+        #expect(#expect(throws: ShellError.self) { try ParsedArguments.parse(["--timout", "3"], for: check, path: "mcp check") }
+            == .usage("unknown flag --timout for 'mcp check'; did you mean --timeout? (see 'mcp check --help')"))
+        #expect(#expect(throws: ShellError.self) { try ParsedArguments.parse(["--timeout"], for: check, path: "mcp check") }
+            == .usage("--timeout needs a value (S); see 'mcp check --help'"))
+        #expect(#expect(throws: ShellError.self) { try ParsedArguments.parse(["--json", "--json"], for: check, path: "mcp check") }
+            == .usage("--json is given twice"))
+        #expect(#expect(throws: ShellError.self) { try ParsedArguments.parse(["--json=1"], for: check, path: "mcp check") }
+            == .usage("--json takes no value"))
+    }
+
+    @Test func argumentCountsAreChecked() throws {
+        let set = try registry.resolve(["unset"]).command
+        #expect(#expect(throws: ShellError.self) { try ParsedArguments.parse([], for: set, path: "unset") } == .usage("missing NAME (usage: unset NAME)"))
+        #expect(#expect(throws: ShellError.self) { try ParsedArguments.parse(["a", "b"], for: set, path: "unset") } == .usage("unexpected argument 'b' (usage: unset NAME)"))
+    }
+
+    @Test func helpFlagAndNegativeNumbers() throws {
+        let sleep = try registry.resolve(["sleep"]).command
+        #expect(try ParsedArguments.parse(["--help"], for: sleep, path: "sleep").wantsHelp)
+        #expect(try ParsedArguments.parse(["-1"], for: sleep, path: "sleep").positionals == ["-1"])
+    }
+
+    @Test func rawArgumentsPassFlagsThrough() throws {
+        let tryCommand = try registry.resolve(["try"]).command
+        #expect(try ParsedArguments.parse(["mcp", "check", "--json"], for: tryCommand, path: "try").positionals == ["mcp", "check", "--json"])
+    }
+
+    @Test func usageIsDerivedFromTheDeclaration() throws {
+        let match = try registry.resolve(["mcp", "add"])
+        #expect(HelpFormatter.usage(of: match.command, path: match.pathText) == "mcp add [--env K=V]... NAME COMMAND...")
+        #expect(HelpFormatter.usage(of: try registry.resolve(["history"]).command, path: "history") == "history [--json] [N]")
+    }
+
+    @Test func helpListsEveryVisibleCommandOnce() {
+        let overview = HelpFormatter.overview(registry)
+        for command in registry.commands where !command.isHidden {
+            #expect(overview.contains("  \(command.name) "), "\(command.name) missing from help")
+        }
+    }
+}
