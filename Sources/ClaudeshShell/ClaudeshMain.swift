@@ -42,10 +42,11 @@ public enum ClaudeshMain {
         let output = Output(usesColor: Output.colorWanted(context.settings.color, fd: 1, environment: context.environment))
         let session = Session(context: context, registry: registry, output: output)
         if Terminal.canAsk { session.askUser = { Terminal.ask($0) } }
-        Interrupts.install()
+        let interactive = options.steps.isEmpty && isatty(0) == 1
+        Interrupts.install(exitWhenIdle: !interactive)
 
         if options.steps.isEmpty {
-            if isatty(0) == 1 {
+            if interactive {
                 return await Repl.run(session: session, runRC: options.runRC).rawValue
             }
             let frame = ScriptFrame(name: "<stdin>", directory: context.environment.currentDirectory, arguments: [])

@@ -9,15 +9,28 @@ public enum Interrupts {
     private static let running = Mutex<Task<ExitStatus, Never>?>(nil)
     nonisolated(unsafe) private static var source: DispatchSourceRead?
 
-    /// Installs the handlers; call once at start.
-    public static func install() {
+    /// Installs the handlers; call once at start. Without a prompt to return to
+    /// (`exitWhenIdle`), a signal that arrives between commands ends the process as it would
+    /// any program, with 128 + the signal's number.
+    public static func install(exitWhenIdle: Bool) {
         let fd = csignal_install()
         guard fd >= 0 else { return }
         let source = DispatchSource.makeReadSource(fileDescriptor: fd, queue: .global())
         source.setEventHandler {
-            var drain = [UInt8](repeating: 0, count: 64)
-            while drain.withUnsafeMutableBytes({ read(fd, $0.baseAddress, $0.count) }) > 0 {}
-            running.withLock { $0?.cancel() }
+            var signals = [UInt8](repeating: 0, count: 64)
+            var last: Int32 = 0
+            while true {
+                let count = signals.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+                if count <= 0 { break }
+                last = Int32(signals[count - 1])
+            }
+            running.withLock { task in
+                if let task {
+                    task.cancel()
+                } else if exitWhenIdle && last != 0 {
+                    _exit(128 + last)
+                }
+            }
         }
         source.resume()
         self.source = source

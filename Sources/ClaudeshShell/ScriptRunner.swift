@@ -79,7 +79,7 @@ enum ScriptRunner {
             let status = await Interrupts.run { await session.execute(line: line) }
             if let exit = session.exitRequest { return exit }
             guard status.isSuccess else {
-                if status == .interrupted { return .interrupted }
+                if status == .interrupted || Interrupts.termination != nil { return status }
                 if session.errorsReported == reportedBefore {
                     session.report("stopped: the command returned status \(status)")
                 }

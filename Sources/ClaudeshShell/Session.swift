@@ -92,9 +92,14 @@ public final class Session {
             report(error.description)
             status = error.status
         } catch is CancellationError {
-            if isatty(2) == 1 { output.error("") } // the terminal echoed ^C without a line break
-            report("interrupted")
-            status = .interrupted
+            if let signal = Interrupts.termination {
+                report("terminated by signal \(signal)")
+                status = ExitStatus(rawValue: 128 + signal)
+            } else {
+                if isatty(2) == 1 { output.error("") } // the terminal echoed ^C without a line break
+                report("interrupted")
+                status = .interrupted
+            }
         } catch {
             report(String(describing: error))
             status = .failure
