@@ -1,1 +1,143 @@
-print("bench")
+// Measures in-process costs that timing a whole command cannot see, each next to a baseline
+// measured in the same run: the machines are shared and noisy, so only the ratio is comparable
+// from run to run. Each measurement prints one line `NAME_ms MEDIAN baseline_ms MEDIAN`, which
+// scripts/bench turns into a table row.
+//
+//   claudesh-bench [MEASUREMENT...] [--iterations N]     all measurements when none is named
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import ClaudeshKit
+import ClaudeshShell
+
+/// A measurement: what it prints is its own business, so a measurement may print several lines.
+struct Measurement {
+    var name: String
+    var summary: String
+    var run: @MainActor (_ iterations: Int) -> Void
+}
+
+let measurements: [Measurement] = [
+    Measurement(name: "completion", summary: "one TAB with 10,000 candidates, against filtering and sorting them in a plain loop", run: measureCompletion),
+]
+
+/// Folds in every measured result; read at the end so the optimiser cannot drop the work.
+var checksum = 0
+
+/// Median milliseconds per call of `body`, after warming up caches and lazy initialisation.
+/// `body` returns a number that feeds a checksum, so the optimiser cannot drop the work.
+@MainActor
+func medianMilliseconds(iterations: Int, _ body: () -> Int) -> Double {
+    let clock = ContinuousClock()
+    for _ in 0..<max(iterations / 10, 3) { checksum &+= body() }
+    var samples: [Duration] = []
+    samples.reserveCapacity(iterations)
+    for _ in 0..<iterations {
+        var result = 0
+        let elapsed = clock.measure { result = body() }
+        checksum &+= result
+        samples.append(elapsed)
+    }
+    samples.sort()
+    let median = samples[samples.count / 2].components
+    return Double(median.seconds) * 1e3 + Double(median.attoseconds) * 1e-15
+}
+
+func format(_ milliseconds: Double) -> String {
+    // Four decimals: sub-millisecond medians still show their size.
+    let scaled = (milliseconds * 10_000).rounded() / 10_000
+    return String(describing: scaled)
+}
+
+/// One TAB on `cmd PARTIAL` where `cmd`'s argument completes from 10,000 names, the size of a
+/// large secret store or compose file: one partial that lists a tenth of them, one that lists all
+/// (`server-0` is their common prefix, so TAB lists instead of extending the word).
+@MainActor
+func measureCompletion(iterations: Int) {
+    var generator = SplitMix64(seed: 0x5EED)
+    // Shuffled, as a provider's answer is not sorted: sorting is part of what a TAB costs.
+    let names = (0..<10_000).map { "server-" + String(repeating: "0", count: 5 - String($0).count) + String($0) }
+        .shuffled(using: &generator)
+    let registry = CommandRegistry([
+        Command("cmd", group: "bench", summary: "one argument with 10,000 completions",
+                arguments: [Argument("name", "a name", completion: .custom { _ in names })]),
+    ])
+    let completer = Completer(registry: registry, context: SessionContext(environment: .current()))
+
+    for (label, partial, expected) in [("completion_10k_partial", "server-01", 1_000), ("completion_10k_all", "server-0", 10_000)] {
+        let line = "cmd " + partial
+        let listed = completer.edit(forLineBeforeCursor: line, expansion: .none).listing.count
+        guard listed == expected else {
+            fail("'\(line)' listed \(listed) candidates, expected \(expected)", status: 1)
+        }
+        let shell = medianMilliseconds(iterations: iterations) {
+            completer.edit(forLineBeforeCursor: line, expansion: .none).listing.count
+        }
+        let baseline = medianMilliseconds(iterations: iterations) { leastTabWork(names, partial: partial) }
+        print("\(label)_ms \(format(shell)) baseline_ms \(format(baseline))")
+    }
+}
+
+/// The least a TAB can do: keep the names that start with what is typed, and sort them.
+/// Nonisolated, as closures isolated to the main actor check their executor on every call,
+/// which would slow the comparisons down several times.
+nonisolated func leastTabWork(_ names: [String], partial: String) -> Int {
+    var matches: [String] = []
+    for name in names where name.hasPrefix(partial) { matches.append(name) }
+    matches.sort()
+    return matches.count
+}
+
+/// A fixed-seed generator, so every run sorts the same permutation.
+struct SplitMix64: RandomNumberGenerator {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
+
+func fail(_ message: String, status: Int32) -> Never {
+    let text = "claudesh-bench: \(message)\n"
+    _ = text.utf8CString.withUnsafeBufferPointer { write(2, $0.baseAddress, $0.count - 1) }
+    exit(status)
+}
+
+func usage() -> String {
+    var text = "usage: claudesh-bench [MEASUREMENT...] [--iterations N]\n\nmeasurements:\n"
+    for measurement in measurements { text += "  \(measurement.name)  \(measurement.summary)\n" }
+    return text
+}
+
+var iterations = 300
+var chosen: [Measurement] = []
+var arguments = CommandLine.arguments.dropFirst()
+while let argument = arguments.popFirst() {
+    switch argument {
+    case "-h", "--help":
+        print(usage(), terminator: "")
+        exit(0)
+    case "--iterations":
+        guard let value = arguments.popFirst().flatMap({ Int($0) }), value > 0 else {
+            fail("--iterations needs a positive number", status: 2)
+        }
+        iterations = value
+    default:
+        guard let measurement = measurements.first(where: { $0.name == argument }) else {
+            fail("unknown measurement '\(argument)'\n\n" + usage(), status: 2)
+        }
+        chosen.append(measurement)
+    }
+}
+for measurement in chosen.isEmpty ? measurements : chosen {
+    measurement.run(iterations)
+}
+// Never true; reading the checksum is what keeps the measured work observable.
+if checksum == Int.min { print("checksum \(checksum)") }
