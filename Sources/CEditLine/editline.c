@@ -91,6 +91,10 @@ void cedit_set_prompt(cedit *editor, const char *prompt) {
 
 const char *cedit_gets(cedit *editor, int *count) {
     csignal_drain_prompt();
+    // el_gets draws the prompt before it leaves cooked mode, so a key pressed as the prompt
+    // appears would go to the kernel's line discipline: Ctrl-D there becomes a NUL byte and the
+    // line is echoed twice. Raw mode first, as readline does; el_gets restores cooked mode.
+    el_set(editor->el, EL_PREP_TERM, 1);
     return el_gets(editor->el, count);
 }
 

@@ -41,6 +41,9 @@ public enum Interrupts {
     public static func run(_ body: @escaping @MainActor () async -> ExitStatus) async -> ExitStatus {
         let task = Task { @MainActor in await body() }
         running.withLock { $0 = task }
+        // Ctrl-C pressed after the line was read but before the task was registered found
+        // nothing to cancel: honour it now.
+        if takePending() { task.cancel() }
         let status = await task.value
         running.withLock { $0 = nil }
         return status

@@ -35,6 +35,9 @@ final class LineEditor {
 
     func read(prompt: String) -> Input {
         cedit_set_prompt(editor, prompt)
+        // A Ctrl-C from before this prompt is stale; one from after the line is read belongs to
+        // the command that line runs, so it must survive until Interrupts.run sees it.
+        _ = Interrupts.takePending()
         var count: Int32 = 0
         guard let line = cedit_gets(editor, &count) else {
             return Interrupts.takePending() ? .interrupted : .end

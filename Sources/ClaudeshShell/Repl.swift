@@ -45,7 +45,6 @@ enum Repl {
                 session.history.append(text)
                 added.append(text)
             }
-            _ = Interrupts.takePending()
             let line = text
             status = await Interrupts.run { await session.execute(line: line) }
             if status == .interrupted { _ = Interrupts.takePending() }
