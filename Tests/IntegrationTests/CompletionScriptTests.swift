@@ -232,23 +232,6 @@ private struct ShellWorld {
     }
 
     private func run(_ program: String, _ arguments: [String]) throws -> Claudesh.Result {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: program)
-        process.arguments = arguments
-        process.environment = environment
-        process.currentDirectoryURL = URL(fileURLWithPath: work)
-        let stdout = Pipe()
-        let stderr = Pipe()
-        process.standardOutput = stdout
-        process.standardError = stderr
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        let errors = LockedData()
-        let errorReader = Thread { errors.set(stderr.fileHandleForReading.readDataToEndOfFile()) }
-        errorReader.start()
-        let out = stdout.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        while !errors.isSet { usleep(1000) }
-        return Claudesh.Result(status: process.terminationStatus, stdout: String(decoding: out, as: UTF8.self), stderr: String(decoding: errors.value, as: UTF8.self))
+        try Claudesh.runProgram(program, arguments, environment: environment, directory: work)
     }
 }

@@ -43,10 +43,15 @@ enum Claudesh {
 
     /// Runs the binary without a terminal, `input` on its standard input.
     static func run(_ arguments: [String], home: String, input: String? = nil, directory: String? = nil, extra: [String: String] = [:]) throws -> Result {
+        try runProgram(binary, arguments, environment: environment(home: home, extra: extra), input: input, directory: directory)
+    }
+
+    /// Runs any program without a terminal and collects its output and status.
+    static func runProgram(_ program: String, _ arguments: [String], environment: [String: String], input: String? = nil, directory: String? = nil) throws -> Result {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: binary)
+        process.executableURL = URL(fileURLWithPath: program)
         process.arguments = arguments
-        process.environment = environment(home: home, extra: extra)
+        process.environment = environment
         if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
         let stdout = Pipe()
         let stderr = Pipe()
