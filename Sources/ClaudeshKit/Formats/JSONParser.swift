@@ -1,0 +1,233 @@
+/// A strict JSON parser (RFC 8259) that keeps object keys in file order, so a config file can
+/// be read, changed in one place and written back with every other key as it was.
+public struct JSONParser {
+    public struct Error: Swift.Error, CustomStringConvertible, Sendable, Equatable {
+        public let message: String
+        /// 1-based, counted in lines and characters.
+        public let line: Int
+        public let column: Int
+        public var description: String { "\(line):\(column): \(message)" }
+    }
+
+    /// How deep arrays and objects may nest before the input is taken for an attack.
+    static let maximumDepth = 512
+
+    private let bytes: [UInt8]
+    private var index = 0
+
+    private init(_ bytes: [UInt8]) { self.bytes = bytes }
+
+    public static func parse(_ text: String) throws(Error) -> JSONValue {
+        try parse(Array(text.utf8))
+    }
+
+    public static func parse(_ bytes: [UInt8]) throws(Error) -> JSONValue {
+        var parser = JSONParser(bytes)
+        if parser.bytes.starts(with: [0xEF, 0xBB, 0xBF]) { parser.index = 3 } // a UTF-8 byte order mark
+        parser.skipWhitespace()
+        let value = try parser.value(depth: 0)
+        parser.skipWhitespace()
+        guard parser.index == parser.bytes.count else { throw parser.error("unexpected text after the JSON value") }
+        return value
+    }
+
+    private mutating func value(depth: Int) throws(Error) -> JSONValue {
+        guard depth < Self.maximumDepth else { throw error("nested more than \(Self.maximumDepth) deep") }
+        guard let byte = peek else { throw error("unexpected end of file: a value is missing") }
+        switch byte {
+        case UInt8(ascii: "{"): return try object(depth: depth)
+        case UInt8(ascii: "["): return try array(depth: depth)
+        case UInt8(ascii: "\""): return .string(try string())
+        case UInt8(ascii: "t"): try literal("true"); return .bool(true)
+        case UInt8(ascii: "f"): try literal("false"); return .bool(false)
+        case UInt8(ascii: "n"): try literal("null"); return .null
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return try number()
+        default: throw error("unexpected \(describe(byte)): expected a value")
+        }
+    }
+
+    private mutating func object(depth: Int) throws(Error) -> JSONValue {
+        index += 1
+        var members: [(String, JSONValue)] = []
+        skipWhitespace()
+        if peek == UInt8(ascii: "}") { index += 1; return .object(members) }
+        while true {
+            skipWhitespace()
+            guard peek == UInt8(ascii: "\"") else {
+                if peek == UInt8(ascii: "}") { throw error("a trailing comma before }") }
+                throw error(peek.map { "unexpected \(describe($0)): expected a key in double quotes" } ?? "unexpected end of file inside an object")
+            }
+            let key = try string()
+            skipWhitespace()
+            guard peek == UInt8(ascii: ":") else { throw error("expected : after the key \"\(key)\"") }
+            index += 1
+            skipWhitespace()
+            members.append((key, try value(depth: depth + 1)))
+            skipWhitespace()
+            switch peek {
+            case UInt8(ascii: ","): index += 1
+            case UInt8(ascii: "}"): index += 1; return .object(members)
+            case nil: throw error("unexpected end of file: an object is not closed with }")
+            case let other?: throw error("unexpected \(describe(other)): expected , or }")
+            }
+        }
+    }
+
+    private mutating func array(depth: Int) throws(Error) -> JSONValue {
+        index += 1
+        var items: [JSONValue] = []
+        skipWhitespace()
+        if peek == UInt8(ascii: "]") { index += 1; return .array(items) }
+        while true {
+            skipWhitespace()
+            if peek == UInt8(ascii: "]") { throw error("a trailing comma before ]") }
+            items.append(try value(depth: depth + 1))
+            skipWhitespace()
+            switch peek {
+            case UInt8(ascii: ","): index += 1
+            case UInt8(ascii: "]"): index += 1; return .array(items)
+            case nil: throw error("unexpected end of file: an array is not closed with ]")
+            case let other?: throw error("unexpected \(describe(other)): expected , or ]")
+            }
+        }
+    }
+
+    private mutating func string() throws(Error) -> String {
+        let start = index
+        index += 1
+        var scalars = String.UnicodeScalarView()
+        var runStart = index
+        func flush(_ parser: JSONParser, _ scalars: inout String.UnicodeScalarView, upTo end: Int) {
+            if runStart < end { scalars.append(contentsOf: String(decoding: parser.bytes[runStart..<end], as: UTF8.self).unicodeScalars) }
+        }
+        while index < bytes.count {
+            let byte = bytes[index]
+            if byte == UInt8(ascii: "\"") {
+                flush(self, &scalars, upTo: index)
+                index += 1
+                return String(scalars)
+            }
+            if byte < 0x20 { throw error("a control character inside a string (write it as \\u00\(String(byte, radix: 16)))") }
+            if byte == UInt8(ascii: "\\") {
+                flush(self, &scalars, upTo: index)
+                index += 1
+                guard index < bytes.count else { break }
+                switch bytes[index] {
+                case UInt8(ascii: "\""): scalars.append("\"")
+                case UInt8(ascii: "\\"): scalars.append("\\")
+                case UInt8(ascii: "/"): scalars.append("/")
+                case UInt8(ascii: "b"): scalars.append("\u{8}")
+                case UInt8(ascii: "f"): scalars.append("\u{C}")
+                case UInt8(ascii: "n"): scalars.append("\n")
+                case UInt8(ascii: "r"): scalars.append("\r")
+                case UInt8(ascii: "t"): scalars.append("\t")
+                case UInt8(ascii: "u"): scalars.append(try unicodeEscape())
+                default: throw error("unknown escape \\\(describe(bytes[index]))")
+                }
+                index += 1
+                runStart = index
+                continue
+            }
+            index += 1
+        }
+        index = start
+        throw error("a string is not closed with \"")
+    }
+
+    /// `\uXXXX`, with surrogate pairs; `index` is on the `u` and ends on the last hex digit.
+    private mutating func unicodeEscape() throws(Error) -> Unicode.Scalar {
+        let high = try hex4()
+        if (0xD800...0xDBFF).contains(high) {
+            guard index + 2 < bytes.count, bytes[index + 1] == UInt8(ascii: "\\"), bytes[index + 2] == UInt8(ascii: "u") else {
+                throw error("a lone surrogate \\u\(String(high, radix: 16))")
+            }
+            index += 2
+            let low = try hex4()
+            guard (0xDC00...0xDFFF).contains(low) else { throw error("a lone surrogate \\u\(String(high, radix: 16))") }
+            return Unicode.Scalar(0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00))!
+        }
+        guard let scalar = Unicode.Scalar(high) else { throw error("a lone surrogate \\u\(String(high, radix: 16))") }
+        return scalar
+    }
+
+    private mutating func hex4() throws(Error) -> UInt32 {
+        var value: UInt32 = 0
+        for _ in 0..<4 {
+            index += 1
+            guard index < bytes.count, let digit = Self.hexValue(bytes[index]) else { throw error("\\u needs four hex digits") }
+            value = value << 4 | digit
+        }
+        return value
+    }
+
+    private static func hexValue(_ byte: UInt8) -> UInt32? {
+        switch byte {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): return UInt32(byte - UInt8(ascii: "0"))
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): return UInt32(byte - UInt8(ascii: "a") + 10)
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): return UInt32(byte - UInt8(ascii: "A") + 10)
+        default: return nil
+        }
+    }
+
+    private mutating func number() throws(Error) -> JSONValue {
+        let start = index
+        if peek == UInt8(ascii: "-") { index += 1 }
+        guard let first = peek, isDigit(first) else { throw error("a number needs digits") }
+        index += 1
+        if first == UInt8(ascii: "0"), let next = peek, isDigit(next) { throw error("a number cannot start with 0") }
+        while let byte = peek, isDigit(byte) { index += 1 }
+        var isInteger = true
+        if peek == UInt8(ascii: ".") {
+            isInteger = false
+            index += 1
+            guard let byte = peek, isDigit(byte) else { throw error("digits must follow the decimal point") }
+            while let byte = peek, isDigit(byte) { index += 1 }
+        }
+        if peek == UInt8(ascii: "e") || peek == UInt8(ascii: "E") {
+            isInteger = false
+            index += 1
+            if peek == UInt8(ascii: "+") || peek == UInt8(ascii: "-") { index += 1 }
+            guard let byte = peek, isDigit(byte) else { throw error("digits must follow the exponent") }
+            while let byte = peek, isDigit(byte) { index += 1 }
+        }
+        let text = String(decoding: bytes[start..<index], as: UTF8.self)
+        if isInteger, let integer = Int(text) { return .int(integer) }
+        return .double(Double(text) ?? .nan)
+    }
+
+    private mutating func literal(_ word: StaticString) throws(Error) {
+        let expected = UnsafeBufferPointer(start: word.utf8Start, count: word.utf8CodeUnitCount)
+        guard bytes.count - index >= expected.count, bytes[index..<(index + expected.count)].elementsEqual(expected) else {
+            throw error("unexpected \(describe(bytes[index])): expected a value")
+        }
+        index += expected.count
+    }
+
+    private mutating func skipWhitespace() {
+        while let byte = peek, byte == 0x20 || byte == 0x0A || byte == 0x0D || byte == 0x09 { index += 1 }
+    }
+
+    private var peek: UInt8? { index < bytes.count ? bytes[index] : nil }
+    private func isDigit(_ byte: UInt8) -> Bool { (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) }
+
+    private func describe(_ byte: UInt8) -> String {
+        if byte == UInt8(ascii: "'") { return "a single quote" }
+        if byte == UInt8(ascii: "\"") { return "a double quote" }
+        return (0x21..<0x7F).contains(byte) ? "'\(Character(Unicode.Scalar(byte)))'" : "byte 0x\(String(byte, radix: 16))"
+    }
+
+    /// An error at the current position, in lines and characters (not bytes).
+    private func error(_ message: String) -> Error {
+        var line = 1
+        var column = 1
+        for byte in bytes[..<min(index, bytes.count)] {
+            if byte == 0x0A {
+                line += 1
+                column = 1
+            } else if byte & 0xC0 != 0x80 {
+                column += 1
+            }
+        }
+        return Error(message: message, line: line, column: column)
+    }
+}
