@@ -18,7 +18,9 @@ let package = Package(
         // and holds the async-signal-safe signal handlers.
         .target(name: "CEditLine", dependencies: ["CLibEdit"]),
         // Every operation, no terminal: returns values, throws errors that say what to do.
-        .target(name: "ClaudeshKit"),
+        // posix_spawn's chdir action, hidden from Swift on Linux behind _GNU_SOURCE.
+        .target(name: "CProcess"),
+        .target(name: "ClaudeshKit", dependencies: ["CProcess"]),
         // The REPL, the command registry, completion, scripts, rendering.
         .target(name: "ClaudeshShell", dependencies: ["ClaudeshKit", "CEditLine"]),
         .executableTarget(name: "claudesh", dependencies: ["ClaudeshShell"]),

@@ -1,0 +1,10 @@
+#ifndef CPROCESS_H
+#define CPROCESS_H
+
+#include <spawn.h>
+
+/// Makes the child start in `directory` (glibc's and macOS's posix_spawn_file_actions_addchdir_np,
+/// which Swift does not see on Linux because it is behind _GNU_SOURCE).
+int cprocess_addchdir(posix_spawn_file_actions_t *actions, const char *directory);
+
+#endif

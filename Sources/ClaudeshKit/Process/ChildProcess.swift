@@ -1,0 +1,251 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+@preconcurrency import Dispatch
+import CProcess
+import Synchronization
+
+/// A running program in its own process group, with pipes to its standard streams.
+///
+/// The one place claudesh starts anything. Ending it ends the whole group, so a server's own
+/// children (an `npx` wrapper's node, a `uvx` venv's python) go with it: nothing is orphaned.
+public final class ChildProcess: Sendable {
+    public let pid: pid_t
+    /// Standard output and error, in chunks as they arrive; each ends when the child closes it.
+    public let output: AsyncStream<[UInt8]>
+    public let errors: AsyncStream<[UInt8]>
+    private let input: Mutex<Int32>
+    private let exit = Mutex<ExitState>(ExitState())
+
+    private struct ExitState {
+        var termination: Termination?
+        var waiters: [Int: CheckedContinuation<Termination?, Never>] = [:]
+        var cancellable: Set<Int> = []
+        var nextWaiter = 0
+    }
+
+    private init(pid: pid_t, input: Int32, output: AsyncStream<[UInt8]>, errors: AsyncStream<[UInt8]>) {
+        self.pid = pid
+        self.input = Mutex(input)
+        self.output = output
+        self.errors = errors
+    }
+
+    deinit {
+        input.withLock { fd in if fd >= 0 { close(fd) } }
+    }
+
+    /// Starts `spec`. Throws at once, without retrying, when the program cannot be found or run.
+    public static func start(_ spec: ProcessSpec) throws(ProcessError) -> ChildProcess {
+        let path = try resolve(spec.executable, in: spec.environment["PATH"] ?? "")
+        var stdinPipe: [Int32] = [-1, -1]
+        var stdoutPipe: [Int32] = [-1, -1]
+        var stderrPipe: [Int32] = [-1, -1]
+        guard makePipe(&stdinPipe), makePipe(&stdoutPipe), makePipe(&stderrPipe) else {
+            let code = errno
+            (stdinPipe + stdoutPipe + stderrPipe).filter { $0 >= 0 }.forEach { close($0) }
+            throw .spawnFailed(spec.executable, code: code)
+        }
+
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_adddup2(&actions, stdinPipe[0], 0)
+        posix_spawn_file_actions_adddup2(&actions, stdoutPipe[1], 1)
+        posix_spawn_file_actions_adddup2(&actions, stderrPipe[1], 2)
+        if let directory = spec.directory { cprocess_addchdir(&actions, directory) }
+
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        posix_spawnattr_setpgroup(&attributes, 0) // its own group, so one kill ends all it started
+        var defaults = sigset_t()
+        sigfillset(&defaults)
+        posix_spawnattr_setsigdefault(&attributes, &defaults)
+        var unblocked = sigset_t()
+        sigemptyset(&unblocked)
+        posix_spawnattr_setsigmask(&attributes, &unblocked)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
+
+        let argv = ([spec.executable] + spec.arguments).map { strdup($0) } + [nil]
+        let envp = spec.environment.sorted { $0.key < $1.key }.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer {
+            argv.forEach { free($0) }
+            envp.forEach { free($0) }
+        }
+        var pid: pid_t = 0
+        let result = posix_spawn(&pid, path, &actions, &attributes, argv, envp)
+        close(stdinPipe[0])
+        close(stdoutPipe[1])
+        close(stderrPipe[1])
+        guard result == 0 else {
+            close(stdinPipe[1])
+            close(stdoutPipe[0])
+            close(stderrPipe[0])
+            throw result == EACCES || result == ENOEXEC ? .notExecutable(path) : .spawnFailed(spec.executable, code: result)
+        }
+        let started = pid
+        let child = ChildProcess(pid: started, input: stdinPipe[1], output: stream(stdoutPipe[0]), errors: stream(stderrPipe[0]))
+        // waitpid blocks: it runs on a dispatch thread, never on the cooperative pool.
+        DispatchQueue.global().async {
+            var status: Int32 = 0
+            while waitpid(started, &status, 0) < 0 && errno == EINTR {}
+            let termination: Termination = (status & 0x7f) == 0 ? .exited((status >> 8) & 0xff) : .signaled(status & 0x7f)
+            let waiters = child.exit.withLock { state in
+                state.termination = termination
+                defer { state.waiters = [:] }
+                return state.waiters.values
+            }
+            waiters.forEach { $0.resume(returning: termination) }
+        }
+        return child
+    }
+
+    /// Writes to the child's standard input; false when the child closed it.
+    @discardableResult
+    public func write(_ bytes: [UInt8]) -> Bool {
+        input.withLock { fd in
+            guard fd >= 0 else { return false }
+            var offset = 0
+            while offset < bytes.count {
+                let written = bytes.withUnsafeBytes { Glibc_writeFD(fd, $0.baseAddress! + offset, $0.count - offset) }
+                if written < 0 {
+                    if errno == EINTR { continue }
+                    return false
+                }
+                offset += written
+            }
+            return true
+        }
+    }
+
+    /// Closes standard input: the polite first step of ending an MCP stdio server.
+    public func closeInput() {
+        input.withLock { fd in
+            if fd >= 0 { close(fd) }
+            fd = -1
+        }
+    }
+
+    /// Waits for the child to end, whatever happens to the calling task.
+    public func waitForExit() async -> Termination {
+        await wait(timeout: nil, cancellable: false)!
+    }
+
+    /// Waits for the child to end, at most `timeout`; nil when the time passed or the task was
+    /// cancelled first. Unlike a task group racing a sleep, this returns on time even though the
+    /// exit itself cannot be cancelled.
+    public func waitForExit(timeout: Duration?) async -> Termination? {
+        await withTaskCancellationHandler {
+            await wait(timeout: timeout, cancellable: true)
+        } onCancel: {
+            giveUpAll()
+        }
+    }
+
+    private func wait(timeout: Duration?, cancellable: Bool) async -> Termination? {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Termination?, Never>) in
+            let (id, done) = exit.withLock { state -> (Int, Termination??) in
+                if let termination = state.termination { return (0, .some(termination)) }
+                if cancellable && Task.isCancelled { return (0, .some(nil)) }
+                state.nextWaiter += 1
+                if cancellable { state.cancellable.insert(state.nextWaiter) }
+                state.waiters[state.nextWaiter] = continuation
+                return (state.nextWaiter, .none)
+            }
+            if let done { continuation.resume(returning: done); return }
+            if let timeout {
+                let (seconds, attoseconds) = timeout.components
+                let nanoseconds = max(0, Int(seconds) * 1_000_000_000 + Int(attoseconds / 1_000_000_000))
+                DispatchQueue.global().asyncAfter(deadline: .now() + .nanoseconds(nanoseconds)) { self.giveUp(waiter: id) }
+            }
+        }
+    }
+
+    /// Cancellation reaches every cancellable wait of this child: the handler cannot know its id.
+    private func giveUpAll() {
+        let waiting = exit.withLock { state -> [CheckedContinuation<Termination?, Never>] in
+            let ids = state.cancellable
+            state.cancellable = []
+            return ids.compactMap { state.waiters.removeValue(forKey: $0) }
+        }
+        waiting.forEach { $0.resume(returning: nil) }
+    }
+
+    private func giveUp(waiter id: Int) {
+        exit.withLock { state in
+            state.cancellable.remove(id)
+            return state.waiters.removeValue(forKey: id)
+        }?.resume(returning: nil)
+    }
+
+    public var termination: Termination? { exit.withLock { $0.termination } }
+
+    /// Ends the child's whole process group: SIGTERM, then SIGKILL after `grace`.
+    @discardableResult
+    public func terminate(grace: Duration = .seconds(2)) async -> Termination {
+        closeInput()
+        if let done = termination {
+            kill(-pid, SIGKILL) // anything the child left behind in its group
+            return done
+        }
+        kill(-pid, SIGTERM)
+        let ended = await waitForExit(timeout: grace)
+        kill(-pid, SIGKILL)
+        if let ended { return ended }
+        return await waitForExit()
+    }
+
+    /// Bytes from `fd` as they arrive, read by a dispatch source: no thread waits per pipe.
+    private static func stream(_ fd: Int32) -> AsyncStream<[UInt8]> {
+        _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK)
+        return AsyncStream { continuation in
+            let source = DispatchSource.makeReadSource(fileDescriptor: fd, queue: DispatchQueue.global())
+            source.setEventHandler {
+                var chunk = [UInt8](repeating: 0, count: 65536)
+                while true {
+                    let count = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+                    if count > 0 {
+                        continuation.yield(Array(chunk[0..<count]))
+                        continue
+                    }
+                    if count < 0 && (errno == EAGAIN || errno == EINTR) { return }
+                    source.cancel() // end of file or a broken pipe
+                    return
+                }
+            }
+            source.setCancelHandler {
+                close(fd)
+                continuation.finish()
+            }
+            continuation.onTermination = { _ in source.cancel() }
+            source.resume()
+        }
+    }
+
+    private static func makePipe(_ fds: inout [Int32]) -> Bool {
+        guard pipe(&fds) == 0 else { return false }
+        for fd in fds { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
+        return true
+    }
+
+    /// The file `executable` names: a path as given, or the first match on `path`.
+    static func resolve(_ executable: String, in path: String) throws(ProcessError) -> String {
+        if executable.contains("/") {
+            guard Path.kind(of: executable) != .missing else { throw .commandNotFound(executable, path: path) }
+            guard access(executable, X_OK) == 0, Path.kind(of: executable) == .file else { throw .notExecutable(executable) }
+            return executable
+        }
+        for folder in path.split(separator: ":", omittingEmptySubsequences: true) {
+            let candidate = Path.join(String(folder), executable)
+            if Path.kind(of: candidate) == .file && access(candidate, X_OK) == 0 { return candidate }
+        }
+        throw .commandNotFound(executable, path: path)
+    }
+}
+
+@inline(__always) private func Glibc_writeFD(_ fd: Int32, _ buffer: UnsafeRawPointer, _ count: Int) -> Int {
+    write(fd, buffer, count)
+}

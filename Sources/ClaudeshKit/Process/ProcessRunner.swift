@@ -1,0 +1,65 @@
+import Dispatch
+
+/// Runs a program to its end: input on stdin, bounded output, a deadline, and the whole process
+/// group ended on timeout or when the calling task is cancelled (Ctrl-C).
+public enum ProcessRunner {
+    public struct Result: Sendable, Equatable {
+        public var termination: Termination
+        public var output: [UInt8]
+        public var errors: [UInt8]
+        /// Output beyond the limit was dropped (the newest bytes are kept).
+        public var truncated: Bool
+        /// The deadline passed and the group was ended.
+        public var timedOut: Bool
+
+        public var outputText: String { String(decoding: output, as: UTF8.self) }
+        public var errorText: String { String(decoding: errors, as: UTF8.self) }
+    }
+
+    /// Runs `spec`. A program that cannot be started throws at once; one that runs returns a
+    /// result whatever its status. Cancelling the task ends the group and rethrows.
+    public static func run(_ spec: ProcessSpec, input: [UInt8]? = nil, timeout: Duration? = nil, outputLimit: Int = 8 << 20, grace: Duration = .seconds(2)) async throws -> Result {
+        let child = try ChildProcess.start(spec)
+        return try await withTaskCancellationHandler {
+            if let input {
+                // A child that does not read its input must not stall us: write from elsewhere.
+                DispatchQueue.global().async { child.write(input); child.closeInput() }
+            } else {
+                child.closeInput()
+            }
+            async let output = collect(child.output, limit: outputLimit)
+            async let errors = collect(child.errors, limit: outputLimit)
+            var timedOut = false
+            var termination: Termination
+            if let finished = await child.waitForExit(timeout: timeout) {
+                termination = finished
+            } else {
+                try Task.checkCancellation()
+                timedOut = true
+                termination = await child.terminate(grace: grace)
+            }
+            // Grandchildren may hold the pipes open after the child is gone: end the group.
+            _ = await child.terminate(grace: .zero)
+            let (out, outTruncated) = await output
+            let (err, errTruncated) = await errors
+            try Task.checkCancellation()
+            return Result(termination: termination, output: out, errors: err, truncated: outTruncated || errTruncated, timedOut: timedOut)
+        } onCancel: {
+            Task.detached { await child.terminate(grace: grace) }
+        }
+    }
+
+    /// All the chunks of `stream`, keeping at most the newest `limit` bytes.
+    static func collect(_ stream: AsyncStream<[UInt8]>, limit: Int) async -> ([UInt8], Bool) {
+        var bytes: [UInt8] = []
+        var truncated = false
+        for await chunk in stream {
+            bytes.append(contentsOf: chunk)
+            if bytes.count > limit {
+                bytes.removeFirst(bytes.count - limit)
+                truncated = true
+            }
+        }
+        return (bytes, truncated)
+    }
+}

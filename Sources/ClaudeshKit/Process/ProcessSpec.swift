@@ -1,0 +1,57 @@
+/// What to start: an argv array (never a shell string) and the child's environment.
+///
+/// Secrets reach a child through `environment` or standard input, never `arguments`:
+/// `/proc/PID/cmdline` is readable by every user of the machine.
+public struct ProcessSpec: Sendable, Equatable {
+    /// A path, or a name looked up on the child's `PATH`.
+    public var executable: String
+    public var arguments: [String]
+    public var environment: [String: String]
+    public var directory: String?
+
+    public init(_ executable: String, _ arguments: [String] = [], environment: [String: String], directory: String? = nil) {
+        self.executable = executable
+        self.arguments = arguments
+        self.environment = environment
+        self.directory = directory
+    }
+
+    /// The command line for messages: the program and its arguments, as typed.
+    public var commandLine: String { ([executable] + arguments).joined(separator: " ") }
+}
+
+/// How a child ended.
+public enum Termination: Sendable, Equatable, CustomStringConvertible {
+    case exited(Int32)
+    case signaled(Int32)
+
+    public var isSuccess: Bool { self == .exited(0) }
+
+    public var description: String {
+        switch self {
+        case .exited(let status): return "exited with status \(status)"
+        case .signaled(let signal): return "was killed by signal \(signal)"
+        }
+    }
+}
+
+/// A program could not be started.
+public enum ProcessError: Error, CustomStringConvertible, Sendable, Equatable {
+    case commandNotFound(String, path: String)
+    case notExecutable(String)
+    case spawnFailed(String, code: Int32)
+
+    public var description: String {
+        switch self {
+        case .commandNotFound(let name, let path):
+            return "command not found: \(name) (searched PATH=\(path.isEmpty ? "(empty)" : path)); install it or give its full path"
+        case .notExecutable(let path):
+            return "\(path) is not an executable file (check its mode: chmod +x)"
+        case .spawnFailed(let name, let code):
+            return "cannot start \(name): \(FileError("start", name, code: code).reason)"
+        }
+    }
+
+    /// A failure that trying again cannot fix.
+    public var isPermanent: Bool { true }
+}
