@@ -3,7 +3,7 @@ import PackageDescription
 
 let package = Package(
     name: "claudesh",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)], // Synchronization.Mutex
     products: [
         .executable(name: "claudesh", targets: ["claudesh"]),
     ],

@@ -1,6 +1,7 @@
 #include "CEditLine.h"
 #include <histedit.h>
 #include <signal.h>
+#include <errno.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,6 +9,8 @@
 
 struct cedit {
     EditLine *el;
+    int reader;      // a non-blocking descriptor on the terminal (csignal_open_reader)
+    int interrupted; // the last read stopped for a signal, not for end of input
     History *history;
     char *prompt;
     void *context;
@@ -29,10 +32,13 @@ static void on_wake(int signo, void *data) {
 /// libedit's own reader waits for EINTR, which a signal delivered to another thread never
 /// causes; this one waits on the terminal and on the signal pipe together.
 static int read_char(EditLine *el, wchar_t *wide) {
+    cedit *editor = NULL;
+    el_get(el, EL_CLIENTDATA, &editor);
     unsigned char bytes[MB_LEN_MAX];
     size_t count = 0;
     for (;;) {
-        int got = csignal_read_byte(fileno(stdin), &bytes[count], on_wake, el);
+        int got = csignal_read_byte(editor->reader, &bytes[count], on_wake, el);
+        if (got < 0 && errno == EINTR) editor->interrupted = 1;
         if (got <= 0) return got;
         count++;
         mbstate_t state;
@@ -59,6 +65,7 @@ cedit *cedit_open(const char *program, int history_size, void *context, cedit_co
     if (!editor->el) { free(editor); return NULL; }
     editor->context = context;
     editor->complete = complete;
+    editor->reader = csignal_open_reader(fileno(stdin));
     editor->history = history_init();
     HistEvent event;
     history(editor->history, &event, H_SETSIZE, history_size);
@@ -78,6 +85,7 @@ void cedit_close(cedit *editor) {
     if (!editor) return;
     el_end(editor->el);
     history_end(editor->history);
+    csignal_close_reader(editor->reader, fileno(stdin));
     free(editor->prompt);
     free(editor);
 }
@@ -89,13 +97,16 @@ void cedit_set_prompt(cedit *editor, const char *prompt) {
     editor->prompt = copy;
 }
 
-const char *cedit_gets(cedit *editor, int *count) {
+const char *cedit_gets(cedit *editor, int *count, int *interrupted) {
     csignal_drain_prompt();
+    editor->interrupted = 0;
     // el_gets draws the prompt before it leaves cooked mode, so a key pressed as the prompt
     // appears would go to the kernel's line discipline: Ctrl-D there becomes a NUL byte and the
     // line is echoed twice. Raw mode first, as readline does; el_gets restores cooked mode.
     el_set(editor->el, EL_PREP_TERM, 1);
-    return el_gets(editor->el, count);
+    const char *line = el_gets(editor->el, count);
+    *interrupted = editor->interrupted;
+    return line;
 }
 
 void cedit_history_add(cedit *editor, const char *line) {
@@ -112,10 +123,6 @@ const char *cedit_line(cedit *editor, int *cursor, int *length) {
 
 int cedit_insert(cedit *editor, const char *text) {
     return el_insertstr(editor->el, text);
-}
-
-void cedit_delete(cedit *editor, int count) {
-    el_deletestr(editor->el, count);
 }
 
 int cedit_columns(cedit *editor) {

@@ -3,22 +3,25 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <string.h>
 #include <unistd.h>
 
-static volatile sig_atomic_t interrupted = 0;
-static volatile sig_atomic_t termination = 0;
+// Set in a handler, read and cleared on other threads: lock-free atomics, not sig_atomic_t.
+static atomic_int interrupted = 0;
+static atomic_int termination = 0;
 static int command_pipe[2] = {-1, -1};
 static int prompt_pipe[2] = {-1, -1};
 
 static void on_signal(int signo) {
     int saved = errno;
-    if (signo == SIGINT) interrupted = 1;
-    if (signo == SIGHUP || signo == SIGTERM) termination = signo;
+    if (signo == SIGINT) atomic_store(&interrupted, 1);
+    if (signo == SIGHUP || signo == SIGTERM) atomic_store(&termination, signo);
     char byte = (char)signo;
-    ssize_t ignored;
+    // The prompt's pipe first: by the time the command pipe cancels a command and the next
+    // prompt drains its pipe, this byte is there to be drained, not read as a fresh Ctrl-C.
+    ssize_t ignored = write(prompt_pipe[1], &byte, 1);
     if (signo != SIGWINCH && signo != SIGCONT) ignored = write(command_pipe[1], &byte, 1);
-    ignored = write(prompt_pipe[1], &byte, 1);
     (void)ignored;
     errno = saved;
 }
@@ -86,11 +89,20 @@ int csignal_read_byte(int fd, unsigned char *byte, void (*on_wake)(int, void *),
 }
 
 int csignal_take_interrupt(void) {
-    if (!interrupted) return 0;
-    interrupted = 0;
-    return 1;
+    return atomic_exchange(&interrupted, 0);
 }
 
 int csignal_termination(void) {
-    return termination;
+    return atomic_load(&termination);
+}
+
+int csignal_open_reader(int fd) {
+    char *name = ttyname(fd);
+    if (!name) return fd;
+    int reader = open(name, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+    return reader >= 0 ? reader : fd;
+}
+
+void csignal_close_reader(int reader, int fd) {
+    if (reader != fd) close(reader);
 }

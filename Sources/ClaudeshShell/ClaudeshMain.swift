@@ -12,7 +12,7 @@ public enum ClaudeshMain {
 
     @MainActor
     public static func run(_ argv: [String]) async -> Int32 {
-        setlocale(LC_CTYPE, "") // before libedit starts, or UTF-8 input breaks
+        useUTF8()
         let options: StartupOptions
         do {
             options = try StartupOptions.parse(Array(argv.dropFirst()))
@@ -41,7 +41,7 @@ public enum ClaudeshMain {
 
         let output = Output(usesColor: Output.colorWanted(context.settings.color, fd: 1, environment: context.environment))
         let session = Session(context: context, registry: registry, output: output)
-        if Terminal.canAsk { session.askUser = { Terminal.ask($0) } }
+        if Terminal.canAsk { session.askUser = { Terminal.readAnswer() } }
         let interactive = options.steps.isEmpty && isatty(0) == 1
         Interrupts.install(exitWhenIdle: !interactive)
 
@@ -63,9 +63,18 @@ public enum ClaudeshMain {
                 status = await ScriptRunner.run(path: path, arguments: arguments, relativeTo: context.environment.currentDirectory, in: session)
             }
             if let exit = session.exitRequest { return exit.rawValue }
+            if let signal = Interrupts.termination { return 128 + signal }
             if !status.isSuccess { return status.rawValue }
         }
         return 0
+    }
+
+    /// The user's locale for characters, before libedit starts, or UTF-8 input breaks; where
+    /// that is not UTF-8 (LANG unset, as for root on many servers), a UTF-8 one all the same.
+    static func useUTF8() {
+        setlocale(LC_CTYPE, "")
+        guard String(cString: nl_langinfo(nl_item(CODESET))) != "UTF-8" else { return }
+        for name in ["C.UTF-8", "en_US.UTF-8", "UTF-8"] where setlocale(LC_CTYPE, name) != nil { return }
     }
 
     /// Candidates for `claudesh __complete WORDS...`: the last word is the one being completed.
@@ -76,7 +85,15 @@ public enum ClaudeshMain {
         // The program's own options come before the command; step over them.
         while let first = prior.first, first.hasPrefix("-") {
             prior.removeFirst()
-            if ["--home", "-c", "--command"].contains(first), !prior.isEmpty { prior.removeFirst() }
+            let takesValue = ["--home", "-c", "--command", "-f", "--file"].contains(first)
+            if takesValue && prior.isEmpty {
+                // The word being completed is this option's value.
+                if first == "--home" { return PathCompletion.candidates(for: partial, environment: context.environment, directoriesOnly: true) }
+                if first == "-f" || first == "--file" { return PathCompletion.candidates(for: partial, environment: context.environment, directoriesOnly: false) }
+                return []
+            }
+            if first == "-f" || first == "--file" { return PathCompletion.candidates(for: partial, environment: context.environment, directoriesOnly: false) }
+            if takesValue { prior.removeFirst() }
         }
         if prior.isEmpty && partial.hasPrefix("-") {
             let globals = ["--command", "--file", "--home", "--no-rc", "--yes", "--dry-run", "--json", "--help", "--version"]

@@ -52,9 +52,9 @@ public struct Completer {
             let word = rest[index]
             index += 1
             if !flagsEnded, word == "--" { flagsEnded = true; continue }
-            if !flagsEnded, word.hasPrefix("--"), let flag = command.flag(named: String(word.dropFirst(2))) {
+            if !flagsEnded, word.hasPrefix("--"), let flag = command.flag(named: String(word.dropFirst(2).prefix { $0 != "=" })) {
                 used.insert(flag.name)
-                if flag.valueName != nil {
+                if flag.valueName != nil && !word.contains("=") {
                     if index == rest.endIndex { return values(for: flag.completion, words: [], positionals: positionals, partial: partial) }
                     index += 1
                 }

@@ -40,12 +40,16 @@ public enum Interrupts {
     @MainActor
     public static func run(_ body: @escaping @MainActor () async -> ExitStatus) async -> ExitStatus {
         let task = Task { @MainActor in await body() }
-        running.withLock { $0 = task }
+        // A script line inside `source` runs within the outer command: restore that one after.
+        let outer = running.withLock { current in
+            defer { current = task }
+            return current
+        }
         // Ctrl-C pressed after the line was read but before the task was registered found
         // nothing to cancel: honour it now.
         if takePending() { task.cancel() }
         let status = await task.value
-        running.withLock { $0 = nil }
+        running.withLock { $0 = outer }
         return status
     }
 

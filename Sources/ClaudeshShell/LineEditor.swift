@@ -39,8 +39,12 @@ final class LineEditor {
         // the command that line runs, so it must survive until Interrupts.run sees it.
         _ = Interrupts.takePending()
         var count: Int32 = 0
-        guard let line = cedit_gets(editor, &count) else {
-            return Interrupts.takePending() ? .interrupted : .end
+        var interrupted: Int32 = 0
+        guard let line = cedit_gets(editor, &count, &interrupted) else {
+            _ = Interrupts.takePending()
+            // The reader says why it stopped: a signal byte that arrives late must not be
+            // mistaken for Ctrl-D, which would close the shell.
+            return interrupted == 1 && Interrupts.termination == nil ? .interrupted : .end
         }
         var text = String(cString: line)
         if text.hasSuffix("\n") { text.removeLast() }

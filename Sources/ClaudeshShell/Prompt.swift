@@ -6,8 +6,10 @@ enum Prompt {
     /// libedit skips what stands between two of these when it counts the prompt's width.
     static let invisible = "\u{1}"
 
-    static func text(for context: SessionContext, color: Bool, continuation: Bool = false) -> String {
-        if continuation { return "       -> " }
+    /// The prompt of a continued line.
+    static let continuation = "       -> "
+
+    static func text(for context: SessionContext, color: Bool) -> String {
         var parts: [String] = []
         if context.vault.count > 0 { parts.append("\(context.vault.count) secret\(context.vault.count == 1 ? "" : "s")") }
         if Path.kind(of: context.settings.composeFile) == .file {

@@ -22,8 +22,9 @@ enum Repl {
             session.history = try historyFile.load()
         } catch {
             session.output.error("claudesh: history not loaded: \(error)")
+            session.history = []
         }
-        for entry in session.history { editor.addHistory(entry) }
+        for entry in session.history ?? [] { editor.addHistory(entry) }
         var added: [String] = []
 
         if runRC && Path.kind(of: session.context.rcPath) == .file {
@@ -39,10 +40,10 @@ enum Repl {
                 break
             }
             // A break in a continued line is a backslash and a newline; history keeps one line.
-            text = text.replacingOccurrences(of: "\\\n", with: "")
+            text = text.replacing("\\\n", with: "")
             if HistoryFile.shouldRecord(text, vault: session.context.vault) {
                 editor.addHistory(text)
-                session.history.append(text)
+                session.history = Array(((session.history ?? []) + [text]).suffix(historySize))
                 added.append(text)
             }
             let line = text
@@ -50,7 +51,8 @@ enum Repl {
             if status == .interrupted { _ = Interrupts.takePending() }
         }
         do {
-            try historyFile.append(added)
+            // A secret loaded after a line was typed may be in that line: check again.
+            try historyFile.append(added.filter { HistoryFile.shouldRecord($0, vault: session.context.vault) })
         } catch {
             session.output.error("claudesh: history not saved: \(error)")
         }
@@ -64,7 +66,7 @@ enum Repl {
         var text = ""
         var continuing = false
         while true {
-            switch editor.read(prompt: continuing ? "       -> " : prompt) {
+            switch editor.read(prompt: continuing ? Prompt.continuation : prompt) {
             case .line(let line):
                 text += continuing ? "\n" + line : line
                 if !Tokenizer.needsContinuation(text) { return text }
@@ -79,12 +81,5 @@ enum Repl {
                 return nil
             }
         }
-    }
-}
-
-extension String {
-    func replacingOccurrences(of target: String, with replacement: String) -> String {
-        guard !target.isEmpty, contains(target) else { return self }
-        return split(separator: target, omittingEmptySubsequences: false).joined(separator: replacement)
     }
 }

@@ -18,7 +18,7 @@ enum ScriptRunner {
             session.report("source is nested more than \(maximumDepth) deep: does a script source itself?")
             return .scriptStopped
         }
-        let absolute = path.hasPrefix("/") ? path : Path.normalize(Path.join(folder, path))
+        let absolute = path.hasPrefix("~") ? session.context.environment.absolutePath(path) : Path.normalize(Path.join(folder, path))
         switch Path.kind(of: absolute) {
         case .directory:
             session.report("\(path) is a folder, not a script")
@@ -34,7 +34,7 @@ enum ScriptRunner {
             return .scriptStopped
         }
         let source = LineSource(fd: fd, closesOnEnd: true)
-        let frame = ScriptFrame(name: path, directory: Path.directory(of: absolute), arguments: arguments)
+        let frame = ScriptFrame(name: displayName(absolute, from: session.context.environment.currentDirectory), directory: Path.directory(of: absolute), arguments: arguments)
         return await run(source, frame: frame, in: session)
     }
 
@@ -78,6 +78,7 @@ enum ScriptRunner {
             let line = text
             let status = await Interrupts.run { await session.execute(line: line) }
             if let exit = session.exitRequest { return exit }
+            if let signal = Interrupts.termination { return ExitStatus(rawValue: 128 + signal) }
             guard status.isSuccess else {
                 if status == .interrupted || Interrupts.termination != nil { return status }
                 if session.errorsReported == reportedBefore {
@@ -86,6 +87,12 @@ enum ScriptRunner {
                 return .scriptStopped
             }
         }
+    }
+
+    /// A script's path as messages show it: relative to the current folder when inside it.
+    static func displayName(_ absolute: String, from folder: String) -> String {
+        let prefix = folder.hasSuffix("/") ? folder : folder + "/"
+        return absolute.hasPrefix(prefix) ? String(absolute.dropFirst(prefix.count)) : absolute
     }
 
     struct DecodeProblem: Error, CustomStringConvertible {

@@ -38,10 +38,10 @@ public final class Session {
     public private(set) var frames: [ScriptFrame] = []
     /// Set by `exit`: the REPL and scripts stop with this status.
     public var exitRequest: ExitStatus?
-    /// Every history entry: the file's, then this session's.
-    public var history: [String] = []
-    /// Reads a line from the person at the terminal (for `confirm`); nil when there is none.
-    public var askUser: (@MainActor (String) -> String?)?
+    /// Every history entry, the file's then this session's; nil until the REPL or `history` loads it.
+    public var history: [String]?
+    /// Reads an answer from the person at the terminal (for `confirm`); nil when there is none.
+    var askUser: (@MainActor () -> Terminal.Answer)?
     public private(set) var errorsReported = 0
 
     public init(context: SessionContext, registry: CommandRegistry, output: Output) {

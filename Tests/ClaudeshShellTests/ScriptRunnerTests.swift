@@ -44,7 +44,7 @@ struct ScriptRunnerTests {
         let status = await ScriptRunner.run(path: path, arguments: [], relativeTo: dir, in: session)
         #expect(status == .scriptStopped)
         #expect(session.output.captured == "one\n")
-        #expect(session.output.capturedErrors == "\(path):3: unknown command 'nosuchcommand'; type 'help' for the list\n")
+        #expect(session.output.capturedErrors == "test.claudesh:3: unknown command 'nosuchcommand'; type 'help' for the list\n")
     }
 
     @Test func tryLetsOneCommandFail() async {
@@ -103,7 +103,7 @@ struct ScriptRunnerTests {
         let path = write(lines.joined(separator: "\n"), in: dir)
         let session = makeSession(directory: dir)
         #expect(await ScriptRunner.run(path: path, arguments: [], relativeTo: dir, in: session) == .scriptStopped)
-        #expect(session.output.capturedErrors == "\(path):40: column 6: unterminated single quote\n")
+        #expect(session.output.capturedErrors == "test.claudesh:40: column 6: unterminated single quote\n")
     }
 
     @Test func binaryAndNonUTF8InputStopWithALine() async {
@@ -113,12 +113,12 @@ struct ScriptRunnerTests {
         FileManager.default.createFile(atPath: path, contents: Data("echo ok\necho \u{0}x\n".utf8))
         let session = makeSession(directory: dir)
         #expect(await ScriptRunner.run(path: path, arguments: [], relativeTo: dir, in: session) == .scriptStopped)
-        #expect(session.output.capturedErrors.hasPrefix("\(path):2: column 6: binary data"))
+        #expect(session.output.capturedErrors.hasPrefix("bin.claudesh:2: column 6: binary data"))
         let latin1 = dir + "/latin1.claudesh"
         FileManager.default.createFile(atPath: latin1, contents: Data([0x65, 0x63, 0x68, 0x6F, 0x20, 0xE9, 0x0A]))
         let second = makeSession(directory: dir)
         #expect(await ScriptRunner.run(path: latin1, arguments: [], relativeTo: dir, in: second) == .scriptStopped)
-        #expect(second.output.capturedErrors == "\(latin1):1: column 6: not UTF-8 text: is this a script?\n")
+        #expect(second.output.capturedErrors == "latin1.claudesh:1: column 6: not UTF-8 text: is this a script?\n")
     }
 
     @Test func missingScriptAndTrailingBackslash() async {
@@ -130,7 +130,16 @@ struct ScriptRunnerTests {
         let path = write("echo a \\", in: dir)
         let second = makeSession(directory: dir)
         #expect(await ScriptRunner.run(path: path, arguments: [], relativeTo: dir, in: second) == .scriptStopped)
-        #expect(second.output.capturedErrors == "\(path):1: the line ends with a backslash but the script ends\n")
+        #expect(second.output.capturedErrors == "test.claudesh:1: the line ends with a backslash but the script ends\n")
+    }
+
+    @Test func messagesNameScriptsOutsideTheFolderByFullPath() async {
+        let dir = folder()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let path = write("bogus\n", in: dir)
+        let session = makeSession(directory: "/")
+        #expect(await ScriptRunner.run(path: path, arguments: [], relativeTo: "/", in: session) == .scriptStopped)
+        #expect(session.output.capturedErrors.hasPrefix("\(path.dropFirst()):1: "))
     }
 
     @Test func confirmWithoutTerminalNamesYes() async {
@@ -140,9 +149,9 @@ struct ScriptRunnerTests {
         session.context.assumeYes = true
         #expect(await session.execute(line: "confirm 'Restore now?'") == .success)
         session.context.assumeYes = false
-        session.askUser = { _ in "n" }
+        session.askUser = { .line("n") }
         #expect(await session.execute(line: "confirm 'Restore now?'") == .failure)
-        session.askUser = { _ in " Yes " }
+        session.askUser = { .line(" Yes ") }
         #expect(await session.execute(line: "confirm 'Restore now?'") == .success)
     }
 }

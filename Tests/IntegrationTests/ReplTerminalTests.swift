@@ -354,4 +354,19 @@ struct ReplTerminalTests {
         terminal.send(Self.endOfInput)
         #expect(terminal.waitForExit() == 0)
     }
+
+    @Test func utf8InputWorksWithoutALocaleInTheEnvironment() throws {
+        let home = Claudesh.temporaryFolder()
+        defer { Claudesh.cleanUp(home) }
+        var environment = Claudesh.environment(home: home)
+        environment["LANG"] = nil
+        environment["LC_ALL"] = nil
+        let terminal = try PseudoTerminal([Claudesh.binary], environment: environment)
+        try terminal.expect("claudesh> ")
+        terminal.send("echo né ✓\r")
+        try terminal.expect("\nné ✓\n")
+        try terminal.expect("claudesh> ")
+        terminal.send("exit\r")
+        #expect(terminal.waitForExit() == 0)
+    }
 }

@@ -128,4 +128,51 @@ struct ScriptModeTests {
         let help = try Claudesh.run(["help"], home: home)
         #expect(help.stdout.contains("Scripts:"))
     }
+
+    @Test func sigtermStopsAScriptEvenInsideTry() throws {
+        defer { Claudesh.cleanUp(home) }
+        let path = script("long.claudesh", "echo started\ntry sleep 30\necho after-try\n")
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: Claudesh.binary)
+        process.arguments = [path]
+        process.environment = Claudesh.environment(home: home)
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        // Wait until the script is inside `try sleep`.
+        var seen = Data()
+        while !String(decoding: seen, as: UTF8.self).contains("started") { seen += out.fileHandleForReading.availableData }
+        usleep(200_000)
+        kill(process.processIdentifier, SIGTERM)
+        seen += out.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 143)
+        #expect(!String(decoding: seen, as: UTF8.self).contains("after-try"))
+    }
+
+    @Test func historyListsTheFileOutsideTheShell() throws {
+        defer { Claudesh.cleanUp(home) }
+        try FileManager.default.createDirectory(atPath: home + "/.claude", withIntermediateDirectories: true)
+        FileManager.default.createFile(atPath: home + "/.claude/history", contents: Data("echo a\necho b\n".utf8))
+        let result = try Claudesh.run(["history"], home: home)
+        #expect(result.stdout == "1  echo a\n2  echo b\n")
+    }
+
+    @Test func sourceExpandsTheHomeFolder() throws {
+        defer { Claudesh.cleanUp(home) }
+        _ = script("lib.claudesh", "echo from-home-lib\n")
+        let result = try Claudesh.run(["source", "~/lib.claudesh"], home: home)
+        #expect(result.status == 0)
+        #expect(result.stdout == "from-home-lib\n")
+    }
+
+    @Test func completionAfterProgramOptionsCompletesTheirValues() throws {
+        defer { Claudesh.cleanUp(home) }
+        _ = script("run-me.claudesh", "")
+        try FileManager.default.createDirectory(atPath: home + "/homedir", withIntermediateDirectories: true)
+        #expect(try Claudesh.run(["__complete", "-f", home + "/run-"], home: home).stdout == home + "/run-me.claudesh\n")
+        #expect(try Claudesh.run(["__complete", "--home", home + "/home"], home: home).stdout == home + "/homedir/\n")
+        #expect(try Claudesh.run(["__complete", "--home", home, "set", "out"], home: home).stdout == "output\n")
+    }
 }

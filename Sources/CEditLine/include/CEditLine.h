@@ -5,7 +5,6 @@
 
 /// Return codes of a key binding, as libedit's CC_* values.
 enum {
-    CEDIT_NORM = 0,
     CEDIT_REFRESH = 4,
     CEDIT_ERROR = 6,
     CEDIT_REDISPLAY = 8,
@@ -23,16 +22,15 @@ void cedit_close(cedit *editor);
 /// The prompt; bytes between two \001 are escape sequences that take no columns.
 void cedit_set_prompt(cedit *editor, const char *prompt);
 
-/// Reads one line. NULL at end of input or on a signal (see csignal_*); `count` is -1 on error.
-const char *cedit_gets(cedit *editor, int *count);
+/// Reads one line. NULL at end of input, or when a signal stopped the read: then
+/// `*interrupted` is 1.
+const char *cedit_gets(cedit *editor, int *count, int *interrupted);
 
 void cedit_history_add(cedit *editor, const char *line);
 
 /// The line being edited: its bytes (not NUL-terminated), the cursor's and the end's byte offsets.
 const char *cedit_line(cedit *editor, int *cursor, int *length);
 int cedit_insert(cedit *editor, const char *text);
-/// Deletes `count` characters (not bytes) before the cursor.
-void cedit_delete(cedit *editor, int count);
 int cedit_columns(cedit *editor);
 FILE *cedit_output(cedit *editor);
 
@@ -41,10 +39,16 @@ FILE *cedit_output(cedit *editor);
 /// one that wakes a read at the prompt. Signals may land on any thread, so nothing relies on EINTR.
 int csignal_install(void);
 /// Reads one byte from `fd`, waking on the prompt pipe as well: 1 read, 0 end of input,
-/// -1 interrupted by SIGINT/SIGHUP/SIGTERM (or an error). `on_wake` is called for SIGWINCH/SIGCONT.
+/// -1 interrupted by SIGINT/SIGHUP/SIGTERM (errno EINTR) or an error. `on_wake` is called for SIGWINCH/SIGCONT.
 int csignal_read_byte(int fd, unsigned char *byte, void (*on_wake)(int signo, void *data), void *data);
 /// Forgets signals that arrived while no one was reading at the prompt.
 void csignal_drain_prompt(void);
+/// A non-blocking descriptor on the terminal that `fd` is, for csignal_read_byte: a blocking
+/// read can wait forever after poll said "readable" if Ctrl-C flushed the input in between.
+/// It is a separate open of the terminal, so the parent shell's descriptor flags stay as they
+/// were. Falls back to `fd` itself; close it with csignal_close_reader.
+int csignal_open_reader(int fd);
+void csignal_close_reader(int reader, int fd);
 /// Returns 1 and clears the flag if SIGINT arrived since the last call.
 int csignal_take_interrupt(void);
 /// The SIGHUP or SIGTERM that asks the process to end, or 0.

@@ -52,7 +52,8 @@ public struct Settings: Sendable, Equatable {
             case .fixedAtStart(let key):
                 return "\(key.rawValue) is fixed when claudesh starts: use 'claudesh --home DIR' or CLAUDESH_HOME"
             case .invalid(let key, let value, let reason):
-                return "\(key.rawValue): '\(value)' \(reason)"
+                let shown = value.count > 60 ? String(value.prefix(60)) + "…" : value
+                return "\(key.rawValue): '\(shown)' \(reason)"
             }
         }
     }

@@ -27,8 +27,8 @@ enum ScriptCommands {
         takesRawArguments: true
     ) { invocation in
         let status = await invocation.session.execute(words: invocation.arguments.positionals)
-        // Ctrl-C and exit still stop the script: only failure is forgiven.
-        if status == .interrupted { return status }
+        // Ctrl-C, SIGTERM and exit still stop the script: only failure is forgiven.
+        if status.rawValue >= 128 || invocation.session.exitRequest != nil { return status }
         return .success
     }
 
@@ -47,8 +47,14 @@ enum ScriptCommands {
         guard let ask = session.askUser else {
             throw ShellError.failed("confirm needs a terminal to ask \"\(question.clipped())\": run claudesh with --yes to answer yes")
         }
-        guard let answer = ask("\(question) [y/N] ") else {
-            throw ShellError.failed("no answer to \"\(question.clipped())\"")
+        invocation.output.write("\(question) [y/N] ")
+        let answer: String
+        switch ask() {
+        case .line(let text): answer = text
+        case .end: throw ShellError.failed("no answer to \"\(question.clipped())\"")
+        case .interrupted:
+            invocation.output.line()
+            throw CancellationError()
         }
         let word = answer.trimmingWhitespace.lowercased()
         guard word == "y" || word == "yes" else {

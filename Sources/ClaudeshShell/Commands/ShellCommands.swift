@@ -44,7 +44,8 @@ enum ShellCommands {
         flags: [.json],
         examples: ["history 20"]
     ) { invocation in
-        let entries = invocation.session.history
+        let session = invocation.session
+        let entries = try session.history ?? HistoryFile(path: session.context.historyPath, limit: Repl.historySize).load()
         var first = 0
         if let text = invocation.arguments.positional(0) {
             guard let count = Int(text), count >= 0 else { throw ShellError.usage("N must be a whole number, not '\(text.clipped())'") }
