@@ -177,7 +177,7 @@ public struct Tokenizer {
                 return
             }
             if following == "{" {
-                guard let close = scalars[(index + 2)...].firstIndex(of: "}") else {
+                guard let close = closingBrace(from: index + 2) else {
                     if lenient { appendRaw(from: start, to: scalars.count); return }
                     throw Error(message: "unterminated ${", column: start + 1)
                 }
@@ -193,6 +193,16 @@ public struct Tokenizer {
                 guard isName(name) || isNumber(name) else {
                     if lenient { appendRaw(from: start, to: index); return }
                     throw Error(message: "bad substitution ${\(inner.clipped())}: write ${NAME} or ${NAME:-default}", column: start + 1)
+                }
+                if let raw = fallback {
+                    // The default is expanded too, as sh does: ${TARGET:-$HOME/x}, ${A:-${B}}.
+                    var nested = Scanner(raw, expansion: expansion, lenient: lenient)
+                    do {
+                        try nested.expandAll()
+                    } catch {
+                        throw Error(message: error.message, column: start + 1)
+                    }
+                    fallback = String(nested.current)
                 }
                 try substitute(name, fallback: fallback, from: start)
                 return
@@ -219,6 +229,40 @@ public struct Tokenizer {
             }
             current.append("$")
             index += 1
+        }
+
+        /// The `}` that closes a `${` whose name starts at `from`, past nested `${...}`.
+        func closingBrace(from: Int) -> Int? {
+            var depth = 1
+            var position = from
+            while position < scalars.count {
+                if scalars[position] == "$" && position + 1 < scalars.count && scalars[position + 1] == "{" {
+                    depth += 1
+                    position += 2
+                    continue
+                }
+                if scalars[position] == "}" {
+                    depth -= 1
+                    if depth == 0 { return position }
+                }
+                position += 1
+            }
+            return nil
+        }
+
+        /// Expands `$` references and backslash escapes in the whole text, as one word.
+        mutating func expandAll() throws(Error) {
+            while index < scalars.count {
+                if scalars[index] == "$" {
+                    try dollar()
+                } else if scalars[index] == "\\", let escaped = next {
+                    current.append(escaped)
+                    index += 2
+                } else {
+                    current.append(scalars[index])
+                    index += 1
+                }
+            }
         }
 
         mutating func substitute(_ name: String, fallback: String?, from start: Int) throws(Error) {

@@ -47,6 +47,8 @@ struct TokenizerTests {
         #expect(try words("echo $HOME ${HOME}/x \"${HOME}\"") == ["echo", "/home/op", "/home/op/x", "/home/op"])
         #expect(try words("echo ${MISSING:-fallback} ${EMPTY:-used} ${HOME:-unused}") == ["echo", "fallback", "used", "/home/op"])
         #expect(try words("echo ${MISSING:-}") == ["echo", ""])
+        #expect(try words("echo ${MISSING:-$HOME/x} ${A:-${B:-deep}} \"${C:-a b}\"") == ["echo", "/home/op/x", "deep", "a b"])
+        #expect(throws: Tokenizer.Error.self) { try words("echo ${MISSING:-$NOPE}") }
     }
 
     @Test func expandedValuesAreNotSplit() throws {
