@@ -8,7 +8,7 @@ import ClaudeshKit
 public struct Tokenizer {
     public struct Error: Swift.Error, CustomStringConvertible, Sendable, Equatable {
         public let message: String
-        /// 1-based, in characters of the logical line.
+        /// 1-based, in Unicode scalars of the logical line.
         public let column: Int
         public var description: String { "column \(column): \(message)" }
     }
