@@ -5,7 +5,7 @@ import Darwin
 #endif
 
 /// A failed file operation, with the path, the system's reason and what to try.
-public struct FileError: Error, CustomStringConvertible, Sendable {
+public struct FileError: Error, CustomStringConvertible, Sendable, Equatable {
     public let operation: String
     public let path: String
     public let code: Int32
