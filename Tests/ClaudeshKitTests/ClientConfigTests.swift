@@ -3,11 +3,7 @@ import Testing
 @testable import ClaudeshKit
 
 struct ClientConfigTests {
-    func folder() -> String {
-        let path = NSTemporaryDirectory() + "claudesh-config-\(UUID().uuidString.prefix(8))"
-        try! FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-        return path
-    }
+    func folder() -> String { temporaryFolder("config") }
 
     /// Claude Code's ~/.claude.json holds much besides servers.
     let userConfig = """

@@ -3,11 +3,7 @@ import Testing
 @testable import ClaudeshKit
 
 struct FileTests {
-    func folder() -> String {
-        let path = NSTemporaryDirectory() + "claudesh-files-\(UUID().uuidString.prefix(8))"
-        try! FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-        return path
-    }
+    func folder() -> String { temporaryFolder("files") }
 
     func mode(_ path: String) throws -> Int {
         (try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as! NSNumber).intValue
