@@ -82,19 +82,27 @@ struct CompletionScriptTests {
 
         terminal.send("claudesh he\t")
         try terminal.expect("claudesh help ")
+        try expectPathsQuotedAsOneWord(terminal, prompt: "BASH-READY> ")
+
+        terminal.send("exit\r")
+        #expect(terminal.waitForExit() == 0)
+    }
+
+    /// A file name with a space completes escaped and reaches the program as one word; a folder
+    /// completes without a trailing space. The completed line is run through printf to show the
+    /// words the shell would pass.
+    private func expectPathsQuotedAsOneWord(_ terminal: PseudoTerminal, prompt: String) throws {
         terminal.send("\u{15}claudesh source my\\ f\t")
         try terminal.expect("my\\ file.txt ")
-        // Run the completed line through printf to see the words bash would pass.
         terminal.send("\u{1}printf '<%s>' \r")
-        try terminal.expect("<claudesh><source><my file.txt>BASH-READY> ")
+        try terminal.expect("<claudesh><source><my file.txt>")
+        try terminal.expect(prompt)
 
         terminal.send("claudesh source my\\ d\t")
         try terminal.expect("my\\ dir/")
         terminal.send("X\u{1}printf '<%s>' \r")
-        try terminal.expect("<claudesh><source><my dir/X>BASH-READY> ")
-
-        terminal.send("exit\r")
-        #expect(terminal.waitForExit() == 0)
+        try terminal.expect("<claudesh><source><my dir/X>")
+        try terminal.expect(prompt)
     }
 
     // MARK: zsh
@@ -115,17 +123,7 @@ struct CompletionScriptTests {
         let listing = try terminal.expect("table")
         #expect(listing.contains("json"))
 
-        terminal.send("\u{15}claudesh source my\\ f\t")
-        try terminal.expect("my\\ file.txt ")
-        terminal.send("\u{1}printf '<%s>' \r")
-        try terminal.expect("<claudesh><source><my file.txt>")
-        try terminal.expect("ZSH-READY> ")
-
-        terminal.send("claudesh source my\\ d\t")
-        try terminal.expect("my\\ dir/")
-        terminal.send("X\u{1}printf '<%s>' \r")
-        try terminal.expect("<claudesh><source><my dir/X>")
-        try terminal.expect("ZSH-READY> ")
+        try expectPathsQuotedAsOneWord(terminal, prompt: "ZSH-READY> ")
 
         terminal.send("exit\r")
         #expect(terminal.waitForExit() == 0)
