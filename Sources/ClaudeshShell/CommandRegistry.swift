@@ -1,3 +1,5 @@
+import ClaudeshKit
+
 /// The one table of commands. Dispatch, `help`, completion and `__complete` all read it.
 public final class CommandRegistry: Sendable {
     public let commands: [Command]

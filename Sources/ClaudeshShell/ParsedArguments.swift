@@ -1,3 +1,5 @@
+import ClaudeshKit
+
 /// A command's words sorted into flags and positional arguments, checked against its declaration.
 public struct ParsedArguments: Sendable, Equatable {
     public var positionals: [String] = []

@@ -1,3 +1,5 @@
+import ClaudeshKit
+
 /// The command line of the `claudesh` program (psql's startup.c).
 public struct StartupOptions: Equatable, Sendable {
     /// What to run, in order; empty means the REPL (or commands from a non-terminal stdin).

@@ -49,4 +49,18 @@ need_build() {
 need_test() {
   need_build
   need zsh:zsh fish:fish bash-completion:/usr/share/bash-completion/bash_completion
+  need_test_servers
+}
+
+# The MCP servers the tests probe, from PyPI, in a venv under .build: mcp-server-time (stdio) and
+# the Python `mcp` SDK (the streamable-HTTP and legacy-SSE fixtures). Exports CLAUDESH_TEST_VENV.
+need_test_servers() {
+  local venv="$root/.build/test-venv"
+  if [[ ! -x $venv/bin/mcp-server-time ]] || ! "$venv/bin/python" -c 'import mcp, uvicorn' 2>/dev/null; then
+    need python3:python3
+    python3 -m venv "$venv" 2>/dev/null || { need python3-venv:/usr/lib/python3/dist-packages/venv; python3 -m venv "$venv"; }
+    echo "claudesh: installing test servers from PyPI into $venv" >&2
+    "$venv/bin/pip" install -q --disable-pip-version-check 'mcp>=1.9' mcp-server-time uvicorn
+  fi
+  export CLAUDESH_TEST_VENV="$venv"
 }

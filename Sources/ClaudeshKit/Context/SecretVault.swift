@@ -13,6 +13,8 @@ public struct SecretVault: Sendable {
     public mutating func remove(_ name: String) { secrets[name] = nil }
     public mutating func removeAll() { secrets.removeAll() }
     public func value(of name: String) -> String? { secrets[name] }
+    /// Every loaded value, for the redactor.
+    public var values: [String] { Array(secrets.values) }
 
     /// Whether `text` contains any loaded value.
     public func appears(in text: String) -> Bool {

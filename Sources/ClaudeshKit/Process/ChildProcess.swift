@@ -88,8 +88,8 @@ public final class ChildProcess: Sendable {
         }
         let started = pid
         let child = ChildProcess(pid: started, input: stdinPipe[1], output: stream(stdoutPipe[0]), errors: stream(stderrPipe[0]))
-        // waitpid blocks: it runs on a dispatch thread, never on the cooperative pool.
-        DispatchQueue.global().async {
+        // waitpid blocks: it runs on a thread of its own, never on the cooperative pool.
+        Blocking.run("waitpid") {
             var status: Int32 = 0
             while waitpid(started, &status, 0) < 0 && errno == EINTR {}
             let termination: Termination = (status & 0x7f) == 0 ? .exited((status >> 8) & 0xff) : .signaled(status & 0x7f)

@@ -23,7 +23,7 @@ public enum ProcessRunner {
         return try await withTaskCancellationHandler {
             if let input {
                 // A child that does not read its input must not stall us: write from elsewhere.
-                DispatchQueue.global().async { child.write(input); child.closeInput() }
+                Blocking.run("stdin") { child.write(input); child.closeInput() }
             } else {
                 child.closeInput()
             }

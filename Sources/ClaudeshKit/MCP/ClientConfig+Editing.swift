@@ -1,0 +1,56 @@
+/// Adding, removing and importing servers: the changes `mcp add`, `remove` and `import` make.
+extension ClientConfig {
+    public enum EditError: Swift.Error, CustomStringConvertible, Sendable, Equatable {
+        case exists(String, path: String)
+        case missing(String, path: String, suggestion: String?)
+
+        public var description: String {
+            switch self {
+            case .exists(let name, let path):
+                return "a server named '\(name)' is already in \(path): remove it first (mcp remove \(name)) or pick another name"
+            case .missing(let name, let path, let suggestion):
+                var text = "no server named '\(name.clipped(60))' in \(path)"
+                if let suggestion { text += "; did you mean '\(suggestion)'?" }
+                return text
+            }
+        }
+    }
+
+    public var serverNames: [String] { entries.map(\.name) }
+
+    public mutating func add(_ name: String, _ entry: JSONValue) throws(EditError) {
+        guard self.entry(named: name) == nil else { throw .exists(name, path: path) }
+        setEntry(name, entry)
+    }
+
+    /// Removes `name`, returning its entry.
+    @discardableResult
+    public mutating func remove(_ name: String) throws(EditError) -> JSONValue {
+        guard let entry = entry(named: name) else {
+            throw .missing(name, path: path, suggestion: Suggestions.closest(to: name, among: serverNames))
+        }
+        setEntry(name, nil)
+        return entry
+    }
+
+    /// What an import did: names added, names already there with the same entry, and names
+    /// there with a different entry, which are left alone.
+    public struct ImportReport: Sendable, Equatable {
+        public var added: [String] = []
+        public var identical: [String] = []
+        public var clashes: [String] = []
+    }
+
+    public mutating func importServers(from source: ClientConfig) -> ImportReport {
+        var report = ImportReport()
+        for (name, entry) in source.entries {
+            if let existing = self.entry(named: name) {
+                if existing == entry { report.identical.append(name) } else { report.clashes.append(name) }
+            } else {
+                setEntry(name, entry)
+                report.added.append(name)
+            }
+        }
+        return report
+    }
+}

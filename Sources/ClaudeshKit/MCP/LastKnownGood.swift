@@ -1,0 +1,51 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The last config every server passed with: `HOME/backups/mcp-config-good.json`.
+public struct LastKnownGood: Sendable {
+    public let path: String
+
+    public init(home: String) {
+        path = Path.join(Path.join(home, "backups"), "mcp-config-good.json")
+    }
+
+    public var exists: Bool { Path.kind(of: path) == .file }
+
+    /// Copies `config`'s file as it is on disk (every key kept), atomically, mode 0600.
+    public func save(_ config: ClientConfig) throws(FileError) {
+        let bytes = Path.kind(of: config.path) == .file ? try FileIO.read(config.path) : Array(config.text.utf8)
+        try FileIO.makeDirectory(Path.directory(of: path))
+        try AtomicFile.write(bytes, to: path, mode: 0o600)
+    }
+
+    /// What `restore` did: the file it wrote, and where the replaced file was kept.
+    public struct Restored: Sendable, Equatable {
+        public var path: String
+        public var keptAs: String?
+    }
+
+    /// Puts the saved copy at `target`, keeping the current file beside it first as
+    /// `TARGET.before-restore`. The saved copy must parse, or nothing is touched.
+    public func restore(to target: String) throws(ClientConfig.Error) -> Restored {
+        guard exists else {
+            throw .file(FileError("read", path, code: ENOENT))
+        }
+        let saved = try ClientConfig(path: path)
+        var kept: String?
+        do {
+            if Path.kind(of: target) == .file {
+                let keep = target + ".before-restore"
+                try AtomicFile.write(try FileIO.read(target), to: keep)
+                kept = keep
+            }
+            try FileIO.makeDirectory(Path.directory(of: target))
+            try AtomicFile.write(try FileIO.read(saved.path), to: target)
+        } catch {
+            throw .file(error)
+        }
+        return Restored(path: target, keptAs: kept)
+    }
+}

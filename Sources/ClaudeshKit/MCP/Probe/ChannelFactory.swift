@@ -1,0 +1,16 @@
+/// The channel for a launch target.
+enum ChannelFactory {
+    /// HTTP requests give up a second after the attempt's timeout: the watchdog speaks first,
+    /// with the phase it caught the server in.
+    static func channel(for target: ServerLaunch.Target, log: ServerLog, timeout: Duration) throws(ProbeFailure) -> MCPChannel {
+        let deadline = ContinuousClock.now + timeout + .seconds(1)
+        switch target {
+        case .process(let spec):
+            return try StdioChannel(spec, log: log)
+        case .http(let text, let headers):
+            do { return StreamableHTTPChannel(url: try HTTPURL(text), headers: headers, deadline: deadline) } catch { throw ProbeFailure(error) }
+        case .sse(let text, let headers):
+            do { return LegacySSEChannel(url: try HTTPURL(text), headers: headers, deadline: deadline) } catch { throw ProbeFailure(error) }
+        }
+    }
+}

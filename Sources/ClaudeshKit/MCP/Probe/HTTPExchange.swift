@@ -1,0 +1,59 @@
+/// One POST of a JSON-RPC message and what came back, as JSON or as an SSE stream.
+struct HTTPExchange: Sendable {
+    var status: Int
+    var sessionID: String?
+    var messages: [JSONValue]
+    /// The start of an error body, for the failure message.
+    var snippet: String
+
+    /// Posts `message`. With `answerID`, reads the answer from the body (JSON, or an event stream
+    /// until the answer to that id); without, only the status matters (202 for notifications).
+    static func post(_ message: JSONValue, to url: HTTPURL, headers: [(String, String)], answerID: JSONValue?, deadline: ContinuousClock.Instant, sockets: SocketSet) async throws(ProbeFailure) -> HTTPExchange {
+        let request = HTTPClient.Request("POST", url, headers: headers, body: Array(message.serialized().utf8))
+        let outcome: Result<HTTPExchange, ProbeFailure>
+        do {
+            outcome = try await sockets.run { () throws(NetError) -> Result<HTTPExchange, ProbeFailure> in
+                let response = try HTTPClient.send(request, deadline: deadline, connected: sockets.add)
+                var exchange = HTTPExchange(status: response.status, sessionID: response.header("mcp-session-id"), messages: [], snippet: "")
+                guard (200..<300).contains(response.status) else {
+                    exchange.snippet = snippet(try response.readAll(limit: 400, deadline: deadline))
+                    return .success(exchange)
+                }
+                guard answerID != nil else { return .success(exchange) }
+                switch response.contentType {
+                case "text/event-stream":
+                    var parser = SSEParser()
+                    reading: while let piece = try response.next(deadline: deadline) {
+                        // An event with empty data primes the client for resumption (2025-11-25).
+                        for event in parser.feed(piece) where event.type == "message" && !event.data.trimmingWhitespace.isEmpty {
+                            guard let value = try? JSONParser.parse(event.data) else {
+                                return .failure(.notMCP(firstBytes: StdioChannel.quoted(Array(event.data.utf8))))
+                            }
+                            exchange.messages.append(value)
+                            if let answerID, value["id"] == answerID, value["method"] == nil { break reading }
+                        }
+                    }
+                case "application/json":
+                    let body = try response.readAll(deadline: deadline)
+                    guard let value = try? JSONParser.parse(body) else { return .failure(.notMCP(firstBytes: StdioChannel.quoted(body))) }
+                    if case .array(let batch) = value { exchange.messages = batch } else { exchange.messages = [value] }
+                default:
+                    let body = try response.readAll(limit: 400, deadline: deadline)
+                    let shown = body.isEmpty ? "(an empty \(response.contentType.isEmpty ? "untyped" : response.contentType) body)" : StdioChannel.quoted(body)
+                    return .failure(.notMCP(firstBytes: shown))
+                }
+                return .success(exchange)
+            }
+        } catch {
+            throw ProbeFailure(error)
+        }
+        return try outcome.get()
+    }
+
+    /// The first line of an error body, printable and short.
+    static func snippet(_ body: [UInt8]) -> String {
+        let text = String(decoding: body.prefix(400), as: UTF8.self)
+        let line = text.split(whereSeparator: \.isNewline).first.map(String.init) ?? ""
+        return line.trimmingWhitespace.clipped(120)
+    }
+}

@@ -1,0 +1,90 @@
+@preconcurrency import Dispatch
+
+/// MCP's older HTTP+SSE transport (protocol 2024-11-05): a GET opens an event stream whose
+/// first `endpoint` event names where to POST; answers come back on the stream.
+final class LegacySSEChannel: MCPChannel {
+    private let url: HTTPURL
+    private let headers: [(String, String)]
+    private let deadline: ContinuousClock.Instant
+    private let sockets: SocketSet
+    private var events: AsyncStream<SSEParser.Event>.Iterator?
+    private var endpoint: HTTPURL?
+
+    init(url: HTTPURL, headers: [(String, String)], deadline: ContinuousClock.Instant, sockets: SocketSet = SocketSet()) {
+        self.url = url
+        self.headers = headers
+        self.deadline = deadline
+        self.sockets = sockets
+    }
+
+    var abort: @Sendable () -> Void {
+        let sockets = self.sockets
+        return { sockets.shutdownAll() }
+    }
+
+    /// Opens the stream and waits for the endpoint.
+    private func open() async throws(ProbeFailure) -> HTTPURL {
+        let (stream, continuation) = AsyncStream<SSEParser.Event>.makeStream()
+        let request = HTTPClient.Request("GET", url, headers: [("Accept", "text/event-stream")] + headers)
+        let deadline = self.deadline
+        let sockets = self.sockets
+        let opened: Result<Void, ProbeFailure>
+        do {
+            opened = try await sockets.run { () throws(NetError) -> Result<Void, ProbeFailure> in
+                let response = try HTTPClient.send(request, deadline: deadline, connected: sockets.add)
+                guard response.status == 200 else {
+                    let body = HTTPExchange.snippet((try? response.readAll(limit: 400, deadline: deadline)) ?? [])
+                    return .failure(.http(status: response.status, method: "GET (event stream)", body: body))
+                }
+                guard response.contentType == "text/event-stream" else {
+                    let body = (try? response.readAll(limit: 400, deadline: deadline)) ?? []
+                    return .failure(.notMCP(firstBytes: StdioChannel.quoted(body)))
+                }
+                // The stream is read for the channel's life by its own thread.
+                let reader = UnsafeTransfer(response)
+                Blocking.run("sse-reader") {
+                    var parser = SSEParser()
+                    while let piece = try? reader.value.next(deadline: deadline) {
+                        parser.feed(piece).forEach { continuation.yield($0) }
+                    }
+                    continuation.finish()
+                }
+                return .success(())
+            }
+        } catch {
+            throw ProbeFailure(error)
+        }
+        try opened.get()
+        events = stream.makeAsyncIterator()
+        while let event = await events?.next() {
+            if event.type == "endpoint" {
+                do { return try url.resolving(event.data.trimmingWhitespace) } catch { throw .protocolError("a bad endpoint event: \(error)") }
+            }
+        }
+        throw .connection("the server closed its event stream before naming an endpoint")
+    }
+
+    func send(_ message: JSONValue, expectsAnswer: Bool) async throws(ProbeFailure) {
+        if endpoint == nil { endpoint = try await open() }
+        let method = message["method"]?.stringValue ?? "an answer"
+        let exchange = try await HTTPExchange.post(message, to: endpoint!, headers: [("Content-Type", "application/json")] + headers, answerID: nil, deadline: deadline, sockets: sockets)
+        guard (200..<300).contains(exchange.status) else { throw .http(status: exchange.status, method: method, body: exchange.snippet) }
+    }
+
+    func receive() async throws(ProbeFailure) -> JSONValue {
+        while let event = await events?.next() {
+            guard event.type == "message", !event.data.trimmingWhitespace.isEmpty else { continue }
+            guard let value = try? JSONParser.parse(event.data) else { throw .notMCP(firstBytes: StdioChannel.quoted(Array(event.data.utf8))) }
+            return value
+        }
+        throw .connection("the server closed its event stream")
+    }
+
+    func close() async { sockets.shutdownAll() }
+}
+
+/// Hands a value that is used by one thread at a time to another thread.
+struct UnsafeTransfer<Value>: @unchecked Sendable {
+    let value: Value
+    init(_ value: Value) { self.value = value }
+}

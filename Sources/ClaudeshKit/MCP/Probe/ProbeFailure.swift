@@ -1,0 +1,66 @@
+/// Why a server failed its probe, in words that tell the operator what to do next.
+public enum ProbeFailure: Error, Sendable, Equatable, CustomStringConvertible {
+    /// The entry cannot be used as written: unset variable, no command, unknown type.
+    case invalidConfig(String)
+    case cannotStart(ProcessError)
+    /// The server ended before the handshake finished.
+    case exited(Termination, lastError: String?)
+    case timedOut(seconds: Double, phase: String)
+    /// Something that is not a JSON-RPC message arrived.
+    case notMCP(firstBytes: String)
+    /// The server answered a request with a JSON-RPC error.
+    case rejected(method: String, code: Int, message: String)
+    case unsupportedVersion(String)
+    case http(status: Int, method: String, body: String)
+    case connection(String)
+    case unsupportedURL(String)
+    /// The server broke the protocol in some other way.
+    case protocolError(String)
+    /// The overall deadline passed before this server could be tried (again).
+    case deadline
+
+    /// Trying again cannot help: the seed's retry loop spends half a minute on these, claudesh none.
+    public var isPermanent: Bool {
+        switch self {
+        case .invalidConfig, .cannotStart, .unsupportedVersion, .unsupportedURL: return true
+        case .http(let status, _, _): return status == 401 || status == 403
+        default: return false
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .invalidConfig(let problem): return problem
+        case .cannotStart(let error): return error.description
+        case .exited(let termination, let line):
+            let said = line.map { ": \($0)" } ?? " without a word on stderr"
+            return "the server \(termination) before the handshake finished\(said)"
+        case .timedOut(let seconds, let phase):
+            return "timed out after \(Self.seconds(seconds)) during \(phase) (raise --timeout if the server is slow to start)"
+        case .notMCP(let bytes):
+            return "not an MCP server: it answered \"\(bytes)\" where a JSON-RPC message belongs"
+        case .rejected(let method, let code, let message):
+            var text = "\(method) failed: \(message) (JSON-RPC error \(code))"
+            if method == "tools/list" { text += "; the server may need credentials in its env" }
+            return text
+        case .unsupportedVersion(let version):
+            return "the server speaks protocol \(version); claudesh speaks \(MCPProtocol.supportedVersions.joined(separator: ", "))"
+        case .http(let status, let method, let body):
+            var text = "HTTP \(status) on \(method)"
+            switch status {
+            case 401, 403: text += ": the server wants credentials (add a header: --header 'Authorization: Bearer ...')"
+            case 404: text += ": no MCP endpoint at this URL (check the path, often /mcp or /sse)"
+            default: break
+            }
+            return body.isEmpty ? text : text + ": " + body
+        case .connection(let reason): return reason
+        case .unsupportedURL(let reason): return reason
+        case .protocolError(let reason): return "protocol error: \(reason)"
+        case .deadline: return "the overall deadline passed before the server answered"
+        }
+    }
+
+    static func seconds(_ value: Double) -> String {
+        value == value.rounded() ? "\(Int(value)) s" : "\((value * 10).rounded() / 10) s"
+    }
+}

@@ -1,0 +1,49 @@
+/// One server's probe: how it went, what the server said about itself, and why it failed.
+public struct ProbeResult: Sendable {
+    public var server: String
+    public var transport: String
+    public var failure: ProbeFailure?
+    /// The handshake's time, initialize to the ping's answer, of the last attempt.
+    public var latency: Duration
+    public var attempts: Int
+    public var serverName: String?
+    public var serverVersion: String?
+    public var protocolVersion: String?
+    public var toolCount: Int?
+    /// The server's last stderr lines (redacted), shown when it failed.
+    public var lastErrors: [String]
+    public var logPath: String?
+
+    public var passed: Bool { failure == nil }
+
+    public init(server: String, transport: String) {
+        self.server = server
+        self.transport = transport
+        latency = .zero
+        attempts = 0
+        lastErrors = []
+    }
+
+    /// Milliseconds, for tables and JSON.
+    public var latencyMilliseconds: Double {
+        let (seconds, attoseconds) = latency.components
+        return Double(seconds) * 1000 + Double(attoseconds) / 1e15
+    }
+
+    public var json: JSONValue {
+        var members: [(String, JSONValue)] = [
+            ("name", .string(server)), ("transport", .string(transport)),
+            ("status", .string(passed ? "ok" : "failed")),
+            ("latency_ms", .double((latencyMilliseconds * 10).rounded() / 10)),
+            ("attempts", .int(attempts)),
+        ]
+        members.append(("server_name", serverName.map(JSONValue.string) ?? .null))
+        members.append(("server_version", serverVersion.map(JSONValue.string) ?? .null))
+        members.append(("protocol_version", protocolVersion.map(JSONValue.string) ?? .null))
+        members.append(("tools", toolCount.map(JSONValue.int) ?? .null))
+        members.append(("reason", failure.map { .string($0.description) } ?? .null))
+        members.append(("permanent", .bool(failure?.isPermanent ?? false)))
+        members.append(("log", logPath.map(JSONValue.string) ?? .null))
+        return .object(members)
+    }
+}

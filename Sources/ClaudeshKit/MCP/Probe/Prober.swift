@@ -1,0 +1,127 @@
+import Synchronization
+
+/// Probes servers: each with retries and a deadline, many at once with bounded concurrency.
+public enum Prober {
+    /// One server to probe: its launch, or the reason it cannot be launched.
+    public struct Target: Sendable {
+        public var name: String
+        public var transport: String
+        public var launch: Result<ServerLaunch, ProbeFailure>
+
+        public init(name: String, transport: String, launch: Result<ServerLaunch, ProbeFailure>) {
+            self.name = name
+            self.transport = transport
+            self.launch = launch
+        }
+    }
+
+    /// Probes every target, at most `options.concurrency` at a time. `onResult` sees each result
+    /// as it finishes; the array comes back in the targets' order.
+    public static func check(_ targets: [Target], options: ProbeOptions, secrets: [String] = [], onResult: @Sendable (ProbeResult) async -> Void = { _ in }) async -> [ProbeResult] {
+        let deadline = ContinuousClock.now + options.deadline
+        var results = [ProbeResult?](repeating: nil, count: targets.count)
+        await withTaskGroup(of: (Int, ProbeResult).self) { group in
+            var next = 0
+            func startNext() {
+                guard next < targets.count else { return }
+                let index = next
+                next += 1
+                group.addTask { (index, await probe(targets[index], options: options, secrets: secrets, deadline: deadline)) }
+            }
+            for _ in 0..<max(1, options.concurrency) { startNext() }
+            while let (index, result) = await group.next() {
+                results[index] = result
+                await onResult(result)
+                startNext()
+            }
+        }
+        return results.map { $0! }
+    }
+
+    /// One server, retried with backoff until it passes, fails for good, or the deadline comes.
+    public static func probe(_ target: Target, options: ProbeOptions, secrets: [String] = [], deadline: ContinuousClock.Instant) async -> ProbeResult {
+        var result = ProbeResult(server: target.name, transport: target.transport)
+        let launch: ServerLaunch
+        switch target.launch {
+        case .failure(let failure):
+            result.failure = failure
+            return result
+        case .success(let value):
+            launch = value
+        }
+        let redactor = Redactor(values: secrets + launch.sensitiveValues)
+        // Only a child has a stderr to keep.
+        let isProcess = if case .process = launch.target { true } else { false }
+        let log = ServerLog(server: target.name, folder: isProcess ? options.logFolder : nil, redactor: redactor)
+        result.logPath = log.path
+        for attempt in 0...max(0, options.retries) {
+            let remaining = ContinuousClock.now.duration(to: deadline)
+            guard remaining > .zero, !Task.isCancelled else {
+                if result.failure == nil { result.failure = .deadline }
+                break
+            }
+            let (outcome, latency) = await once(launch, log: log, timeout: min(options.timeout, remaining))
+            result.attempts += 1
+            result.latency = latency
+            switch outcome {
+            case .success(let handshake):
+                result.failure = nil
+                result.serverName = handshake.serverName
+                result.serverVersion = handshake.serverVersion
+                result.protocolVersion = handshake.protocolVersion
+                result.toolCount = handshake.toolCount
+                result.lastErrors = []
+                return result
+            case .failure(let failure):
+                result.failure = failure
+                result.lastErrors = log.lastLines(5)
+            }
+            guard !result.failure!.isPermanent, attempt < options.retries else { break }
+            let wait = options.backoff.delay(afterAttempt: attempt)
+            guard ContinuousClock.now + wait < deadline else { break }
+            try? await Task.sleep(for: wait)
+        }
+        return result
+    }
+
+    /// One attempt: connect or start, handshake under `timeout`, close.
+    static func once(_ launch: ServerLaunch, log: ServerLog, timeout: Duration) async -> (Result<Handshake.Outcome, ProbeFailure>, Duration) {
+        let start = ContinuousClock.now
+        let channel: MCPChannel
+        do {
+            channel = try ChannelFactory.channel(for: launch.target, log: log, timeout: timeout)
+        } catch {
+            return (.failure(error), start.duration(to: .now))
+        }
+        let phase = Handshake.Phase()
+        let fired = Flag()
+        let abort = channel.abort
+        let watchdog = Task {
+            try? await Task.sleep(for: timeout)
+            guard !Task.isCancelled else { return }
+            fired.set()
+            abort()
+        }
+        var outcome: Result<Handshake.Outcome, ProbeFailure>
+        do {
+            outcome = .success(try await Handshake.run(channel, phase: phase))
+        } catch {
+            outcome = .failure(error)
+        }
+        watchdog.cancel()
+        let latency = start.duration(to: .now)
+        if case .failure = outcome, fired.isSet {
+            let (seconds, attoseconds) = timeout.components
+            outcome = .failure(.timedOut(seconds: Double(seconds) + Double(attoseconds) / 1e18, phase: phase.name))
+        }
+        await channel.close()
+        return (outcome, latency)
+    }
+}
+
+/// A one-way switch shared between tasks.
+final class Flag: Sendable {
+    private let value = Mutex(false)
+    func set() { value.withLock { $0 = true } }
+    var isSet: Bool { value.withLock { $0 } }
+}

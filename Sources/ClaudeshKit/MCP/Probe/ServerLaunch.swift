@@ -1,0 +1,49 @@
+/// A config entry made concrete, as the client would use it: `${VAR}` expanded in command, args,
+/// env, url and headers, and the values that must never show in logs or output collected.
+public struct ServerLaunch: Sendable {
+    public enum Target: Sendable {
+        case process(ProcessSpec)
+        case http(url: String, headers: [(String, String)])
+        case sse(url: String, headers: [(String, String)])
+    }
+
+    public var target: Target
+    /// The entry's env and header values: often tokens, so the server's log masks them.
+    public var sensitiveValues: [String]
+
+    /// `environment` is what the server inherits (the client's own); the entry's env goes on top.
+    public init(_ definition: ServerDefinition, environment: [String: String], directory: String, lookup: (String) -> String?) throws(ProbeFailure) {
+        func expand(_ text: String, _ field: String) throws(ProbeFailure) -> String {
+            do {
+                return try ConfigExpansion.expand(text, lookup: lookup)
+            } catch {
+                throw .invalidConfig("\(field): \(error.description)")
+            }
+        }
+        func expandPairs(_ pairs: [(String, String)], _ field: String) throws(ProbeFailure) -> [(String, String)] {
+            var expanded: [(String, String)] = []
+            for (key, value) in pairs { expanded.append((key, try expand(value, "\(field).\(key)"))) }
+            return expanded
+        }
+        switch definition.transport {
+        case .stdio(let command, let arguments, let env):
+            var expandedArguments: [String] = []
+            for (index, argument) in arguments.enumerated() { expandedArguments.append(try expand(argument, "args[\(index)]")) }
+            let pairs = try expandPairs(env, "env")
+            var childEnvironment = environment
+            for (key, value) in pairs { childEnvironment[key] = value }
+            var workingDirectory = directory
+            if let cwd = definition.entry["cwd"]?.stringValue { workingDirectory = try expand(cwd, "cwd") }
+            target = .process(ProcessSpec(try expand(command, "command"), expandedArguments, environment: childEnvironment, directory: workingDirectory))
+            sensitiveValues = pairs.map(\.1)
+        case .http(let url, let headers):
+            let pairs = try expandPairs(headers, "headers")
+            target = .http(url: try expand(url, "url"), headers: pairs)
+            sensitiveValues = pairs.map(\.1)
+        case .sse(let url, let headers):
+            let pairs = try expandPairs(headers, "headers")
+            target = .sse(url: try expand(url, "url"), headers: pairs)
+            sensitiveValues = pairs.map(\.1)
+        }
+    }
+}

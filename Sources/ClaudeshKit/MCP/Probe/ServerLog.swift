@@ -1,0 +1,77 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Synchronization
+
+/// A server's stderr, redacted line by line, written to `HOME/logs/mcp-NAME.log` and its last
+/// lines kept for the failure message.
+public final class ServerLog: Sendable {
+    public let path: String?
+    private let state = Mutex(State())
+    private let redactor: Redactor
+    static let keptLines = 20
+
+    private struct State {
+        var fd: Int32 = -1
+        var pending: [UInt8] = []
+        var tail: [String] = []
+    }
+
+    /// `folder` nil keeps the lines in memory only. A log that cannot be opened is not a reason
+    /// to fail the probe: the tail is still shown.
+    public init(server: String, folder: String?, redactor: Redactor) {
+        self.redactor = redactor
+        guard let folder else { path = nil; return }
+        let path = Path.join(folder, "mcp-\(Self.fileName(server)).log")
+        var fd: Int32 = -1
+        if (try? FileIO.makeDirectory(folder)) != nil {
+            fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+        }
+        self.path = fd >= 0 ? path : nil
+        state.withLock { $0.fd = fd }
+    }
+
+    deinit { state.withLock { if $0.fd >= 0 { close($0.fd) } } }
+
+    /// A name safe as one path component: letters, digits, `.`, `_` and `-`.
+    static func fileName(_ server: String) -> String {
+        let safe = String(server.unicodeScalars.map { scalar -> Character in
+            scalar.isASCII && (scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) || "._-".unicodeScalars.contains(scalar)) ? Character(scalar) : "_"
+        })
+        return safe.hasPrefix(".") ? "_" + safe.dropFirst() : safe
+    }
+
+    /// Reads `stream` to its end.
+    public func record(_ stream: AsyncStream<[UInt8]>) async {
+        for await chunk in stream { append(chunk) }
+        append([], final: true)
+    }
+
+    func append(_ bytes: [UInt8], final: Bool = false) {
+        state.withLock { state in
+            state.pending += bytes
+            var lines: [[UInt8]] = []
+            while let newline = state.pending.firstIndex(of: 0x0A) {
+                lines.append(Array(state.pending[..<newline]))
+                state.pending.removeSubrange(...newline)
+            }
+            if final && !state.pending.isEmpty {
+                lines.append(state.pending)
+                state.pending = []
+            }
+            for raw in lines {
+                let line = redactor.redact(String(decoding: raw, as: UTF8.self))
+                if state.fd >= 0 { try? FileIO.writeAll(state.fd, Array((line + "\n").utf8), path: path ?? "") }
+                let trimmed = line.trimmingWhitespace
+                guard !trimmed.isEmpty else { continue }
+                state.tail.append(trimmed)
+                if state.tail.count > Self.keptLines { state.tail.removeFirst() }
+            }
+        }
+    }
+
+    /// The last `count` non-empty lines.
+    public func lastLines(_ count: Int) -> [String] { state.withLock { Array($0.tail.suffix(count)) } }
+}

@@ -1,0 +1,75 @@
+/// A server started as a child, speaking newline-delimited JSON-RPC on its stdin and stdout.
+final class StdioChannel: MCPChannel {
+    let child: ChildProcess
+    let log: ServerLog
+    private var lines: AsyncStream<[UInt8]>.Iterator
+    private var buffer: [UInt8] = []
+    private let stderrDone: Task<Void, Never>
+    /// A line longer than this is not a message a probe needs.
+    static let lineLimit = 64 << 20
+
+    init(_ spec: ProcessSpec, log: ServerLog) throws(ProbeFailure) {
+        do { child = try ChildProcess.start(spec) } catch { throw .cannotStart(error) }
+        self.log = log
+        lines = child.output.makeAsyncIterator()
+        let errors = child.errors
+        stderrDone = Task { await log.record(errors) }
+    }
+
+    var abort: @Sendable () -> Void {
+        let child = self.child
+        return { Task { await child.terminate(grace: .zero) } }
+    }
+
+    func send(_ message: JSONValue, expectsAnswer: Bool) async throws(ProbeFailure) {
+        guard child.write(Array((message.serialized() + "\n").utf8)) else { throw await ended() }
+    }
+
+    func receive() async throws(ProbeFailure) -> JSONValue {
+        while true {
+            if let newline = buffer.firstIndex(of: 0x0A) {
+                var line = Array(buffer[..<newline])
+                buffer.removeSubrange(...newline)
+                if line.last == 0x0D { line.removeLast() }
+                if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { continue }
+                do {
+                    return try JSONParser.parse(line)
+                } catch {
+                    throw .notMCP(firstBytes: Self.quoted(line))
+                }
+            }
+            guard buffer.count <= Self.lineLimit else { throw .protocolError("a line longer than 64 MB on stdout") }
+            guard let chunk = await lines.next() else {
+                if !buffer.isEmpty, (try? JSONParser.parse(buffer)) == nil { throw .notMCP(firstBytes: Self.quoted(buffer)) }
+                throw await ended()
+            }
+            buffer += chunk
+        }
+    }
+
+    /// The failure for a server that closed its end: how it exited and its last word on stderr.
+    private func ended() async -> ProbeFailure {
+        let termination = await child.waitForExit(timeout: .seconds(2))
+        _ = await child.terminate(grace: .zero) // its group may keep stderr open
+        await stderrDone.value
+        guard let termination else { return .protocolError("the server closed stdout but kept running") }
+        return .exited(termination, lastError: log.lastLines(1).first)
+    }
+
+    /// Ends the server as the spec says: close stdin, wait, SIGTERM, SIGKILL; the whole group.
+    func close() async {
+        child.closeInput()
+        if await child.waitForExit(timeout: .seconds(1)) == nil {
+            _ = await child.terminate(grace: .seconds(2))
+        }
+        _ = await child.terminate(grace: .zero)
+        await stderrDone.value
+    }
+
+    /// The first bytes of something that is not JSON, printable.
+    static func quoted(_ bytes: [UInt8]) -> String {
+        let text = String(decoding: bytes.prefix(40), as: UTF8.self)
+        let printable = String(text.unicodeScalars.map { $0.properties.isWhitespace || $0.value < 0x20 || $0.value == 0x7F ? " " : Character($0) })
+        return printable.trimmingWhitespace + (bytes.count > 40 ? "…" : "")
+    }
+}

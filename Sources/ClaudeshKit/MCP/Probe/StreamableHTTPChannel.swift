@@ -1,0 +1,74 @@
+/// MCP's streamable HTTP transport: each message is a POST; answers come back as JSON or as an
+/// SSE stream. A server that refuses the first POST with 400, 404 or 405 is an older HTTP+SSE
+/// server, and the channel falls back to that transport, as the spec tells clients to.
+final class StreamableHTTPChannel: MCPChannel {
+    private let url: HTTPURL
+    private let headers: [(String, String)]
+    private let deadline: ContinuousClock.Instant
+    private let sockets = SocketSet()
+    private var sessionID: String?
+    private var protocolVersion: String?
+    private var inbox: [JSONValue] = []
+    private var legacy: LegacySSEChannel?
+
+    init(url: HTTPURL, headers: [(String, String)], deadline: ContinuousClock.Instant) {
+        self.url = url
+        self.headers = headers
+        self.deadline = deadline
+    }
+
+    var abort: @Sendable () -> Void {
+        let sockets = self.sockets
+        let legacyAbort = legacy?.abort
+        return {
+            sockets.shutdownAll()
+            legacyAbort?()
+        }
+    }
+
+    func send(_ message: JSONValue, expectsAnswer: Bool) async throws(ProbeFailure) {
+        if let legacy { return try await legacy.send(message, expectsAnswer: expectsAnswer) }
+        let method = message["method"]?.stringValue ?? "an answer"
+        var requestHeaders = [("Content-Type", "application/json"), ("Accept", "application/json, text/event-stream")]
+        if let sessionID { requestHeaders.append(("Mcp-Session-Id", sessionID)) }
+        if let protocolVersion { requestHeaders.append(("MCP-Protocol-Version", protocolVersion)) }
+        requestHeaders += headers
+        let exchange = try await HTTPExchange.post(message, to: url, headers: requestHeaders, answerID: expectsAnswer ? message["id"] : nil, deadline: deadline, sockets: sockets)
+        guard (200..<300).contains(exchange.status) else {
+            if method == "initialize" && [400, 404, 405].contains(exchange.status) {
+                let fallback = LegacySSEChannel(url: url, headers: headers, deadline: deadline, sockets: sockets)
+                legacy = fallback
+                return try await fallback.send(message, expectsAnswer: expectsAnswer)
+            }
+            throw .http(status: exchange.status, method: method, body: exchange.snippet)
+        }
+        if method == "initialize" {
+            sessionID = exchange.sessionID
+            protocolVersion = exchange.messages.first { $0["id"] == message["id"] }?["result"]?["protocolVersion"]?.stringValue
+        }
+        if expectsAnswer && exchange.messages.isEmpty {
+            throw .protocolError("HTTP \(exchange.status) to \(method) carried no answer")
+        }
+        inbox += exchange.messages
+    }
+
+    func receive() async throws(ProbeFailure) -> JSONValue {
+        if let legacy { return try await legacy.receive() }
+        guard !inbox.isEmpty else { throw .protocolError("the server sent no answer") }
+        return inbox.removeFirst()
+    }
+
+    /// Ends the session with DELETE, as the spec asks; a server may refuse it (405), which is fine.
+    func close() async {
+        if let legacy { return await legacy.close() }
+        guard let sessionID else { return }
+        var requestHeaders = [("Mcp-Session-Id", sessionID)] + headers
+        if let protocolVersion { requestHeaders.append(("MCP-Protocol-Version", protocolVersion)) }
+        let request = HTTPClient.Request("DELETE", url, headers: requestHeaders)
+        let sockets = SocketSet()
+        let until = ContinuousClock.now + .seconds(2)
+        _ = try? await sockets.run { () throws(NetError) in
+            _ = try HTTPClient.send(request, deadline: until, connected: sockets.add).readAll(limit: 400, deadline: until)
+        }
+    }
+}

@@ -1,0 +1,62 @@
+/// New `mcpServers` entries, written the way Claude Code writes them.
+public enum ServerEntry {
+    public static func stdio(command: String, arguments: [String], environment: [(String, String)]) -> JSONValue {
+        var members: [(String, JSONValue)] = [("command", .string(command)), ("args", .array(arguments.map(JSONValue.string)))]
+        if !environment.isEmpty { members.append(("env", .object(environment.map { ($0.0, .string($0.1)) }))) }
+        return .object(members)
+    }
+
+    public static func remote(type: String, url: String, headers: [(String, String)]) -> JSONValue {
+        var members: [(String, JSONValue)] = [("type", .string(type)), ("url", .string(url))]
+        if !headers.isEmpty { members.append(("headers", .object(headers.map { ($0.0, .string($0.1)) }))) }
+        return .object(members)
+    }
+
+    /// `KEY=VALUE` from `--env`.
+    public static func environmentPair(_ text: String) throws(ServerDefinition.Error) -> (String, String) {
+        guard let equals = text.firstIndex(of: "="), equals != text.startIndex else {
+            throw .invalid(server: "--env", "'\(text.clipped(40))' is not KEY=VALUE")
+        }
+        let key = String(text[..<equals])
+        guard SessionContext.isValidVariableName(key) else { throw .invalid(server: "--env", "'\(key.clipped(40))' is not a variable name (letters, digits, _)") }
+        return (key, String(text[text.index(after: equals)...]))
+    }
+
+    /// `Name: value` from `--header`.
+    public static func header(_ text: String) throws(ServerDefinition.Error) -> (String, String) {
+        guard let colon = text.firstIndex(of: ":"), colon != text.startIndex else {
+            throw .invalid(server: "--header", "'\(text.clipped(40))' is not 'Name: value'")
+        }
+        let name = String(text[..<colon]).trimmingWhitespace
+        guard !name.isEmpty, name.unicodeScalars.allSatisfy({ $0.value > 0x20 && $0.value < 0x7F && !"()<>@,;:\\\"/[]?={}".unicodeScalars.contains($0) }) else {
+            throw .invalid(server: "--header", "'\(name.clipped(40))' is not a header name")
+        }
+        return (name, String(text[text.index(after: colon)...]).trimmingWhitespace)
+    }
+
+    /// A value for display: `${VAR}` references as they are, anything else masked, since env and
+    /// header values are where tokens live.
+    public static func masked(_ value: String) -> String {
+        if value.hasPrefix("${") && value.hasSuffix("}") && !value.dropFirst(2).contains("${") { return value }
+        if value.count >= 12 { return String(value.prefix(4)) + "…" + String(value.suffix(3)) }
+        return String(repeating: "•", count: min(max(value.count, 1), 8))
+    }
+}
+
+extension ServerDefinition {
+    /// One line for tables: the command line, or the URL.
+    public var summary: String {
+        switch transport {
+        case .stdio(let command, let arguments, _): return ([command] + arguments).joined(separator: " ")
+        case .http(let url, _), .sse(let url, _): return url
+        }
+    }
+
+    /// The env variable or header names the entry sets, never their values.
+    public var settingNames: [String] {
+        switch transport {
+        case .stdio(_, _, let environment): return environment.map(\.0)
+        case .http(_, let headers), .sse(_, let headers): return headers.map(\.0)
+        }
+    }
+}

@@ -1,0 +1,64 @@
+/// An `http://` or `https://` URL, split the way a request needs it.
+public struct HTTPURL: Sendable, Equatable, CustomStringConvertible {
+    public var isSecure: Bool
+    public var host: String
+    public var port: Int
+    /// Path and query, at least "/".
+    public var target: String
+
+    public init(_ text: String) throws(NetError) {
+        let rest: Substring
+        if text.hasPrefix("http://") {
+            isSecure = false
+            rest = text.dropFirst(7)
+        } else if text.hasPrefix("https://") {
+            isSecure = true
+            rest = text.dropFirst(8)
+        } else {
+            throw .invalidURL("'\(text)' is not an http:// or https:// URL")
+        }
+        let authorityEnd = rest.firstIndex { $0 == "/" || $0 == "?" || $0 == "#" } ?? rest.endIndex
+        var authority = rest[..<authorityEnd]
+        var path = rest[authorityEnd...]
+        if let fragment = path.firstIndex(of: "#") { path = path[..<fragment] }
+        if let at = authority.lastIndex(of: "@") { authority = authority[authority.index(after: at)...] }
+        var portText: Substring?
+        if authority.hasPrefix("[") {
+            guard let close = authority.firstIndex(of: "]") else { throw .invalidURL("'\(text)': unclosed [ in the host") }
+            host = String(authority[authority.index(after: authority.startIndex)..<close])
+            let after = authority[authority.index(after: close)...]
+            if after.hasPrefix(":") { portText = after.dropFirst() }
+        } else if let colon = authority.lastIndex(of: ":") {
+            host = String(authority[..<colon])
+            portText = authority[authority.index(after: colon)...]
+        } else {
+            host = String(authority)
+        }
+        guard !host.isEmpty else { throw .invalidURL("'\(text)' has no host") }
+        if let portText {
+            guard let value = Int(portText), (1...65535).contains(value) else { throw .invalidURL("'\(text)': the port is not a number from 1 to 65535") }
+            port = value
+        } else {
+            port = isSecure ? 443 : 80
+        }
+        target = path.isEmpty ? "/" : (path.hasPrefix("?") ? "/" + path : String(path))
+    }
+
+    /// The Host header: the port only when it is not the scheme's own.
+    var hostHeader: String {
+        let name = host.contains(":") ? "[\(host)]" : host
+        return port == (isSecure ? 443 : 80) ? name : "\(name):\(port)"
+    }
+
+    public var origin: String { (isSecure ? "https://" : "http://") + hostHeader }
+    public var description: String { origin + target }
+
+    /// `reference` (absolute, absolute-path or relative) resolved against this URL.
+    public func resolving(_ reference: String) throws(NetError) -> HTTPURL {
+        if reference.hasPrefix("http://") || reference.hasPrefix("https://") { return try HTTPURL(reference) }
+        if reference.hasPrefix("/") { return try HTTPURL(origin + reference) }
+        let path = target.split(separator: "?", maxSplits: 1).first.map(String.init) ?? "/"
+        let folder = path.hasSuffix("/") ? path : String(path[...(path.lastIndex(of: "/") ?? path.startIndex)])
+        return try HTTPURL(origin + folder + reference)
+    }
+}

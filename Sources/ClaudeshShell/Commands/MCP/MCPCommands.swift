@@ -1,0 +1,219 @@
+import ClaudeshKit
+
+/// mcp: the servers in the client config files, and their probe.
+enum MCPCommands {
+    static let group = "MCP servers"
+
+    @MainActor
+    static var command: Command {
+        Command(
+            "mcp", group: group, summary: "MCP servers: list, add, remove, import, check",
+            discussion: """
+            The servers are the mcpServers entries of a client's own config file: Claude Desktop's
+            (desktop), Claude Code's ~/.claude.json (user) or ./.mcp.json (project). The mcp-config
+            setting picks the default; --config overrides it for one command.
+            """,
+            subcommands: [list, get, add, addJSON, remove, importServers] + MCPCheckCommands.all
+        )
+    }
+
+    static let list = Command(
+        "list", group: group, summary: "List the configured servers (env and header names, never values)",
+        flags: [MCPConfigAccess.configFlag, .json],
+        examples: ["mcp list", "mcp list --config desktop", "mcp list --json"]
+    ) { invocation in
+        let config = try MCPConfigAccess.load(invocation)
+        var rows: [[String]] = []
+        var items: [JSONValue] = []
+        for (name, entry) in config.entries {
+            do throws(ServerDefinition.Error) {
+                let server = try ServerDefinition(name: name, entry: entry)
+                rows.append([name, server.transport.name, server.summary.clipped(70), server.settingNames.joined(separator: ", ")])
+                items.append(.object([
+                    ("name", .string(name)), ("transport", .string(server.transport.name)), ("target", .string(server.summary)),
+                    ("settings", .array(server.settingNames.map(JSONValue.string))), ("problem", .null),
+                ]))
+            } catch {
+                rows.append([name, "?", "invalid: \(error.description)", ""])
+                items.append(.object([
+                    ("name", .string(name)), ("transport", .null), ("target", .null), ("settings", .array([])),
+                    ("problem", .string(error.description)),
+                ]))
+            }
+        }
+        if invocation.wantsJSON {
+            invocation.output.json(.object([("config", .string(config.path)), ("servers", .array(items))]))
+        } else if rows.isEmpty {
+            invocation.output.line("No MCP servers in \(config.path). Add one: mcp add NAME -- COMMAND ARGS...")
+        } else {
+            invocation.output.line(invocation.output.styled(config.path, .dim))
+            invocation.output.line(Table(headers: ["NAME", "TRANSPORT", "COMMAND OR URL", "ENV OR HEADERS"], rows: rows).render())
+        }
+        return .success
+    }
+
+    static let get = Command(
+        "get", group: group, summary: "Show one server's entry (env and header values masked)",
+        arguments: [Argument("NAME", "the server", completion: MCPConfigAccess.serverNames)],
+        flags: [MCPConfigAccess.configFlag, .json],
+        examples: ["mcp get time", "mcp get github --json"]
+    ) { invocation in
+        let config = try MCPConfigAccess.load(invocation)
+        let name = invocation.arguments.positionals[0]
+        guard let entry = config.entry(named: name) else {
+            throw ShellError.failed(ClientConfig.EditError.missing(name, path: config.path, suggestion: Suggestions.closest(to: name, among: config.serverNames)).description)
+        }
+        let server = try ServerDefinition(name: name, entry: entry)
+        let masked = maskedEntry(entry)
+        if invocation.wantsJSON {
+            invocation.output.json(.object([("name", .string(name)), ("config", .string(config.path)), ("entry", masked)]))
+            return .success
+        }
+        var rows = [["name", name], ["config", config.path], ["transport", server.transport.name]]
+        switch server.transport {
+        case .stdio(let command, let arguments, let environment):
+            rows.append(["command", command])
+            if !arguments.isEmpty { rows.append(["args", arguments.map(quoted).joined(separator: " ")]) }
+            for (key, value) in environment { rows.append(["env", "\(key)=\(ServerEntry.masked(value))"]) }
+        case .http(let url, let headers), .sse(let url, let headers):
+            rows.append(["url", url])
+            for (key, value) in headers { rows.append(["header", "\(key): \(ServerEntry.masked(value))"]) }
+        }
+        invocation.output.line(Table(headers: [], rows: rows).render())
+        return .success
+    }
+
+    /// The entry with every env and header value masked.
+    static func maskedEntry(_ entry: JSONValue) -> JSONValue {
+        var result = entry
+        for key in ["env", "headers"] {
+            guard case .object(let members)? = entry[key] else { continue }
+            result = result.setting(key, to: .object(members.map { ($0.0, $0.1.stringValue.map { .string(ServerEntry.masked($0)) } ?? $0.1) }))
+        }
+        return result
+    }
+
+    /// A word as it would be typed: quoted when it has spaces or quotes.
+    static func quoted(_ word: String) -> String {
+        guard word.isEmpty || word.contains(where: { " \t\"'\\$#".contains($0) }) else { return word }
+        return "'" + word.replacing("'", with: "'\\''") + "'"
+    }
+
+    static let add = Command(
+        "add", group: group, summary: "Add a server: a command (stdio) or a URL (http, sse)",
+        discussion: """
+        Put -- before the command so its own flags are not read as claudesh's.
+        ${VAR} and ${VAR:-default} in the command, args, env, URL and headers are expanded when
+        the server is started, as Claude Code does.
+        """,
+        arguments: [
+            Argument("NAME", "the server's name"),
+            Argument("COMMAND|URL", "the program to start, or the server's URL with --transport http|sse"),
+            Argument("ARGS", "the program's arguments", optional: true, variadic: true),
+        ],
+        flags: [
+            Flag("transport", short: "t", value: "stdio|http|sse", "how to reach the server (default stdio)", completion: .choices(["stdio", "http", "sse"])),
+            Flag("env", short: "e", value: "KEY=VALUE", "an environment variable for the server", repeatable: true),
+            Flag("header", short: "H", value: "NAME:VALUE", "an HTTP header for a remote server", repeatable: true),
+            MCPConfigAccess.configFlag,
+        ],
+        examples: [
+            "mcp add time -- uvx mcp-server-time",
+            "mcp add github --env GITHUB_TOKEN='${GITHUB_TOKEN}' -- npx -y @modelcontextprotocol/server-github",
+            "mcp add docs --transport http https://mcp.example.com/mcp --header 'Authorization: Bearer ${DOCS_TOKEN}'",
+        ]
+    ) { invocation in
+        let arguments = invocation.arguments
+        let name = try checkedName(arguments.positionals[0])
+        let transport = arguments.value("transport") ?? "stdio"
+        let rest = Array(arguments.positionals.dropFirst())
+        let entry: JSONValue
+        switch transport {
+        case "stdio":
+            guard arguments.values("header").isEmpty else { throw ShellError.usage("--header is for http and sse servers; a stdio server takes --env") }
+            let environment = try arguments.values("env").map { text throws in try ServerEntry.environmentPair(text) }
+            entry = ServerEntry.stdio(command: rest[0], arguments: Array(rest.dropFirst()), environment: environment)
+        case "http", "sse":
+            guard rest.count == 1 else { throw ShellError.usage("a \(transport) server takes one URL, not a command line") }
+            guard arguments.values("env").isEmpty else { throw ShellError.usage("--env is for stdio servers; a remote server takes --header") }
+            guard rest[0].hasPrefix("http://") || rest[0].hasPrefix("https://") || rest[0].hasPrefix("${") else {
+                throw ShellError.usage("'\(rest[0].clipped())' is not an http:// or https:// URL")
+            }
+            let headers = try arguments.values("header").map { text throws in try ServerEntry.header(text) }
+            entry = ServerEntry.remote(type: transport, url: rest[0], headers: headers)
+        default:
+            throw ShellError.usage("unknown transport '\(transport.clipped())': use stdio, http or sse")
+        }
+        var config = try MCPConfigAccess.load(invocation)
+        try config.add(name, entry)
+        try MCPConfigAccess.save(config, invocation, done: "Added \(transport) server '\(name)'")
+        return .success
+    }
+
+    static let addJSON = Command(
+        "add-json", group: group, summary: "Add a server from its JSON entry, as the client's file has it",
+        arguments: [Argument("NAME", "the server's name"), Argument("JSON", "the entry, e.g. '{\"command\":\"uvx\",\"args\":[\"mcp-server-time\"]}'")],
+        flags: [MCPConfigAccess.configFlag],
+        examples: [#"mcp add-json time '{"command":"uvx","args":["mcp-server-time"]}'"#]
+    ) { invocation in
+        let name = try checkedName(invocation.arguments.positionals[0])
+        let entry: JSONValue
+        do throws(JSONParser.Error) {
+            entry = try JSONParser.parse(invocation.arguments.positionals[1])
+        } catch {
+            throw ShellError.usage("JSON:\(error.line):\(error.column): \(error.message)")
+        }
+        _ = try ServerDefinition(name: name, entry: entry)
+        var config = try MCPConfigAccess.load(invocation)
+        try config.add(name, entry)
+        try MCPConfigAccess.save(config, invocation, done: "Added server '\(name)'")
+        return .success
+    }
+
+    static let remove = Command(
+        "remove", aliases: ["rm"], group: group, summary: "Remove a server from the config",
+        arguments: [Argument("NAME", "the server", completion: MCPConfigAccess.serverNames)],
+        flags: [MCPConfigAccess.configFlag],
+        examples: ["mcp remove filesystem"]
+    ) { invocation in
+        let name = invocation.arguments.positionals[0]
+        var config = try MCPConfigAccess.load(invocation)
+        try config.remove(name)
+        try MCPConfigAccess.save(config, invocation, done: "Removed server '\(name)'")
+        return .success
+    }
+
+    static let importServers = Command(
+        "import", group: group, summary: "Copy servers from another config; a name already there with a different entry is reported, not overwritten",
+        flags: [
+            Flag("from", value: "desktop|user|project|FILE", "the config to copy from", completion: MCPConfigAccess.targetCompletion),
+            Flag("to", value: "desktop|user|project|FILE", "the config to copy into (default: the mcp-config setting)", completion: MCPConfigAccess.targetCompletion),
+        ],
+        examples: ["mcp import --from desktop --to user", "mcp import --from ~/old/claude_desktop_config.json"]
+    ) { invocation in
+        guard invocation.arguments.has("from") else { throw ShellError.usage("say where from: mcp import --from desktop|user|project|FILE") }
+        let source = try MCPConfigAccess.load(invocation, flag: "from")
+        var config = try MCPConfigAccess.load(invocation, flag: "to")
+        guard source.path != config.path else { throw ShellError.usage("--from and --to are the same file: \(config.path)") }
+        guard !source.entries.isEmpty else { throw ShellError.failed("no servers in \(source.path)") }
+        let report = config.importServers(from: source)
+        if !report.added.isEmpty {
+            try MCPConfigAccess.save(config, invocation, done: "Imported \(report.added.count) server\(report.added.count == 1 ? "" : "s") (\(report.added.joined(separator: ", ")))")
+        }
+        if !report.identical.isEmpty {
+            invocation.output.line("Already there, unchanged: \(report.identical.joined(separator: ", "))")
+        }
+        for name in report.clashes {
+            invocation.session.report("'\(name)' is already in \(config.path) with a different entry: left as it is (mcp remove \(name) --config \(config.path) first to take the imported one)")
+        }
+        return report.clashes.isEmpty ? .success : .failure
+    }
+
+    /// A server name: not empty, no control characters; the clients take anything else.
+    static func checkedName(_ name: String) throws(ShellError) -> String {
+        guard !name.isEmpty, !name.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) else {
+            throw .usage("a server name must not be empty or hold control characters")
+        }
+        return name
+    }
+}

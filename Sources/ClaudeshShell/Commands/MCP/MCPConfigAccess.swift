@@ -1,0 +1,52 @@
+import ClaudeshKit
+
+/// Which client config an `mcp` command reads and writes, and completion of server names.
+enum MCPConfigAccess {
+    static let configFlag = Flag(
+        "config", value: "FILE|desktop|user|project",
+        "the client config to use (default: the mcp-config setting)", completion: targetCompletion
+    )
+
+    static let targetCompletion = Completion.custom { input in
+        MCPConfigTarget.names + PathCompletion.candidates(for: input.partial, environment: input.context.environment, directoriesOnly: false)
+    }
+
+    /// Server names of the session's default config, for arguments.
+    static let serverNames = Completion.custom { input in
+        let path = input.context.settings.mcpConfig.path(in: input.context.environment)
+        return ((try? ClientConfig(path: path))?.serverNames ?? []).filter { !input.positionals.contains($0) }
+    }
+
+    /// `desktop`, `user`, `project`, or a file path.
+    static func target(_ word: String, context: SessionContext) -> MCPConfigTarget {
+        MCPConfigTarget(name: word) ?? .file(context.environment.absolutePath(word))
+    }
+
+    /// The config named by `flag` (`--config` by default), else the session's setting.
+    @MainActor
+    static func path(_ invocation: Invocation, flag: String = "config") -> String {
+        let context = invocation.session.context
+        let chosen = invocation.arguments.value(flag).map { target($0, context: context) } ?? context.settings.mcpConfig
+        return chosen.path(in: context.environment)
+    }
+
+    @MainActor
+    static func load(_ invocation: Invocation, flag: String = "config") throws -> ClientConfig {
+        try ClientConfig(path: path(invocation, flag: flag))
+    }
+
+    /// Writes `config` and says `done`, or says what would be written under `--dry-run`.
+    @MainActor
+    static func save(_ config: ClientConfig, _ invocation: Invocation, done: String) throws {
+        if invocation.session.context.dryRun {
+            invocation.output.line("\(done) in \(config.path): not written (dry run)")
+            return
+        }
+        try config.write()
+        invocation.output.line("\(done) in \(config.path)")
+    }
+}
+
+extension ClientConfig.Error {
+    var shellError: ShellError { .failed(description) }
+}
