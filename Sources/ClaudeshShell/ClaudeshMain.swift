@@ -12,6 +12,9 @@ public enum ClaudeshMain {
 
     @MainActor
     public static func run(_ argv: [String]) async -> Int32 {
+        // A server that exits while claudesh writes to it must cost an error, not the shell:
+        // EPIPE instead of death by SIGPIPE. Children get the default back (ChildProcess).
+        signal(SIGPIPE, SIG_IGN)
         useUTF8()
         let options: StartupOptions
         do {

@@ -60,6 +60,7 @@ public enum Prober {
                 if result.failure == nil { result.failure = .deadline }
                 break
             }
+            log.beginAttempt(attempt + 1)
             let (outcome, latency) = await once(launch, log: log, timeout: min(options.timeout, remaining))
             result.attempts += 1
             result.latency = latency

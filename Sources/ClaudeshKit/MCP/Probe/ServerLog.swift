@@ -72,6 +72,15 @@ public final class ServerLog: Sendable {
         }
     }
 
+    /// Marks the start of attempt `number` in the log; the kept lines start over.
+    public func beginAttempt(_ number: Int) {
+        state.withLock { state in
+            state.tail = []
+            state.pending = []
+            if state.fd >= 0 { try? FileIO.writeAll(state.fd, Array("--- attempt \(number)\n".utf8), path: path ?? "") }
+        }
+    }
+
     /// The last `count` non-empty lines.
     public func lastLines(_ count: Int) -> [String] { state.withLock { Array($0.tail.suffix(count)) } }
 }

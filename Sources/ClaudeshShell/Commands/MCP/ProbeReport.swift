@@ -19,7 +19,9 @@ enum ProbeReport {
     static func failureDetail(_ result: ProbeResult, _ output: Output) -> String {
         var lines = ["", output.styled("\(result.server):", .bold) + " " + (result.failure?.description ?? "")]
         if result.failure?.isPermanent == true { lines.append("  (not retried: trying again cannot fix this)") }
-        if !result.lastErrors.isEmpty {
+        let reason = result.failure?.description ?? ""
+        let alreadySaid = result.lastErrors.count == 1 && reason.hasSuffix(result.lastErrors[0])
+        if !result.lastErrors.isEmpty && !alreadySaid {
             lines.append("  last lines on stderr:")
             lines += result.lastErrors.map { "    " + $0.clipped(200) }
         }
