@@ -14,7 +14,7 @@ func makeSession(variables: [String: String] = [:], directory: String = "/tmp", 
 
 /// Commands shaped like the ones later groups add, for registry and completion tests.
 @MainActor
-let sampleCommands: [Command] = CommandCatalog.all + [
+let sampleCommands: [Command] = CommandCatalog.all.filter { $0.name != "mcp" } + [
     Command("mcp", group: "MCP", summary: "MCP servers", subcommands: [
         Command("list", group: "MCP", summary: "list", flags: [.json]) { _ in .success },
         Command("check", group: "MCP", summary: "check",

@@ -57,15 +57,13 @@ struct SessionCommandTests {
         #expect(session.exitRequest == ExitStatus(rawValue: 9))
     }
 
+    /// A sleep that ran its hour would succeed; a cancelled one reports the interruption.
     @Test func sleepIsCancellable() async {
         let session = makeSession()
-        let clock = ContinuousClock()
-        let start = clock.now
-        let task = Task { await session.execute(line: "sleep 30") }
+        let task = Task { await session.execute(line: "sleep 3600") }
         try? await Task.sleep(for: .milliseconds(50))
         task.cancel()
         #expect(await task.value == .interrupted)
-        #expect(clock.now - start < .seconds(5))
     }
 
     @Test func commandHelpComesFromTheRegistry() async {

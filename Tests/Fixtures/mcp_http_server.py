@@ -56,6 +56,7 @@ if token is not None:
 sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
 sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
 sock.bind(("127.0.0.1", 0))
+sock.listen(64)  # before saying the port: a probe may connect at once
 print("PORT", sock.getsockname()[1], flush=True)
 config = uvicorn.Config(app, log_level="warning", lifespan="on")
 uvicorn.Server(config).run(sockets=[sock])

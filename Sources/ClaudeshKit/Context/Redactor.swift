@@ -1,20 +1,43 @@
 /// Masks secret values in text before it leaves the process or reaches a log.
 public struct Redactor: Sendable {
     public static let mask = "‹redacted›"
-    /// Longest first, so a value that contains another is masked whole.
-    private let values: [String]
+    private let values: [[UInt8]]
 
     /// Values shorter than four characters are left alone: masking every "1" or "on" would
     /// destroy the text and protect nothing.
     public init(values: some Sequence<String>) {
-        self.values = Set(values.filter { $0.count >= 4 }).sorted { $0.count > $1.count }
+        self.values = Set(values.filter { $0.count >= 4 }).map { Array($0.utf8) }
     }
 
+    /// Every byte of every occurrence is covered, then each covered run becomes one mask: two
+    /// secrets that overlap leave no part of either behind.
     public func redact(_ text: String) -> String {
-        var text = text
-        for value in values where text.contains(value) {
-            text = text.replacing(value, with: Self.mask)
+        guard !values.isEmpty, values.contains(where: { text.utf8.count >= $0.count }) else { return text }
+        let bytes = Array(text.utf8)
+        var covered = [Bool](repeating: false, count: bytes.count)
+        var found = false
+        for value in values where value.count <= bytes.count {
+            var start = 0
+            while start + value.count <= bytes.count {
+                if bytes[start] == value[0] && bytes[start..<(start + value.count)].elementsEqual(value) {
+                    for index in start..<(start + value.count) { covered[index] = true }
+                    found = true
+                }
+                start += 1
+            }
         }
-        return text
+        guard found else { return text }
+        var result: [UInt8] = []
+        var index = 0
+        while index < bytes.count {
+            if covered[index] {
+                result += Array(Self.mask.utf8)
+                while index < bytes.count && covered[index] { index += 1 }
+            } else {
+                result.append(bytes[index])
+                index += 1
+            }
+        }
+        return String(decoding: result, as: UTF8.self)
     }
 }

@@ -33,7 +33,12 @@ public struct LastKnownGood: Sendable {
         guard exists else {
             throw .file(FileError("read", path, code: ENOENT))
         }
-        let saved = try ClientConfig(path: path)
+        // The copy must be a config, not merely readable: a blank file would wipe the target.
+        let bytes: [UInt8]
+        do { bytes = try FileIO.read(path) } catch { throw .file(error) }
+        let parsed: JSONValue
+        do throws(JSONParser.Error) { parsed = try JSONParser.parse(bytes) } catch { throw .malformed(path: path, error) }
+        guard case .object = parsed else { throw .notAnObject(path: path) }
         var kept: String?
         do {
             if Path.kind(of: target) == .file {
@@ -42,7 +47,7 @@ public struct LastKnownGood: Sendable {
                 kept = keep
             }
             try FileIO.makeDirectory(Path.directory(of: target))
-            try AtomicFile.write(try FileIO.read(saved.path), to: target)
+            try AtomicFile.write(bytes, to: target)
         } catch {
             throw .file(error)
         }

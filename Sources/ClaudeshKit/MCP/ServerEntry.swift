@@ -37,7 +37,14 @@ public enum ServerEntry {
     /// A value for display: `${VAR}` references as they are, anything else masked, since env and
     /// header values are where tokens live.
     public static func masked(_ value: String) -> String {
-        if value.hasPrefix("${") && value.hasSuffix("}") && !value.dropFirst(2).contains("${") { return value }
+        // Exactly one reference, `${NAME}`, is no secret; a default after `:-` may be one.
+        if value.hasPrefix("${") && value.hasSuffix("}") {
+            let inner = String(value.dropFirst(2).dropLast())
+            if SessionContext.isValidVariableName(inner) { return value }
+            if let marker = inner.range(of: ":-"), SessionContext.isValidVariableName(String(inner[..<marker.lowerBound])) {
+                return "${" + inner[..<marker.upperBound] + masked(String(inner[marker.upperBound...])) + "}"
+            }
+        }
         if value.count >= 12 { return String(value.prefix(4)) + "…" + String(value.suffix(3)) }
         return String(repeating: "•", count: min(max(value.count, 1), 8))
     }

@@ -198,31 +198,38 @@ public final class ChildProcess: Sendable {
         return await waitForExit()
     }
 
-    /// Bytes from `fd` as they arrive, read by a dispatch source: no thread waits per pipe.
+    /// Bytes from `fd` as they arrive, read by a thread of its own that polls, so a consumer
+    /// that stops listening ends it within a quarter second even if a grandchild holds the pipe.
+    ///
+    /// Not a dispatch read source: on Linux, libdispatch's epoll loop crashed (a freed note's
+    /// event) when sources on pipes of short-lived children were cancelled while others were
+    /// being spawned.
     private static func stream(_ fd: Int32) -> AsyncStream<[UInt8]> {
         _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK)
-        return AsyncStream { continuation in
-            let source = DispatchSource.makeReadSource(fileDescriptor: fd, queue: DispatchQueue.global())
-            source.setEventHandler {
-                var chunk = [UInt8](repeating: 0, count: 65536)
+        let (stream, continuation) = AsyncStream<[UInt8]>.makeStream()
+        let stopped = Mutex(false)
+        continuation.onTermination = { _ in stopped.withLock { $0 = true } }
+        Blocking.run("pipe-reader") {
+            var chunk = [UInt8](repeating: 0, count: 65536)
+            reading: while !stopped.withLock({ $0 }) {
+                var entry = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+                let ready = poll(&entry, 1, 250)
+                if ready < 0 && errno != EINTR { break }
+                guard ready > 0 else { continue }
                 while true {
                     let count = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
                     if count > 0 {
                         continuation.yield(Array(chunk[0..<count]))
                         continue
                     }
-                    if count < 0 && (errno == EAGAIN || errno == EINTR) { return }
-                    source.cancel() // end of file or a broken pipe
-                    return
+                    if count < 0 && (errno == EAGAIN || errno == EINTR) { continue reading }
+                    break reading // end of file or a broken pipe
                 }
             }
-            source.setCancelHandler {
-                close(fd)
-                continuation.finish()
-            }
-            continuation.onTermination = { _ in source.cancel() }
-            source.resume()
+            close(fd)
+            continuation.finish()
         }
+        return stream
     }
 
     private static func makePipe(_ fds: inout [Int32]) -> Bool {

@@ -62,7 +62,7 @@ struct Handshake {
             switch MCPProtocol.classify(message) {
             case .response(let answered, let result)? where answered == .int(id):
                 return result
-            case .error(let answered, let code, let text)? where answered == .int(id):
+            case .error(let answered, let code, let text)? where answered == .int(id) || answered == .null:
                 throw .rejected(method: method, code: code, message: text)
             case .request(let requestID, let requested)?:
                 try await channel.send(MCPProtocol.answer(to: requestID, method: requested), expectsAnswer: false)

@@ -36,13 +36,14 @@ public enum MCPProtocol {
     static func classify(_ message: JSONValue) -> Incoming? {
         guard case .object = message else { return nil }
         let method = message["method"]?.stringValue
+        // An error may carry a null id: the server could not read the request's (JSON-RPC 2.0).
+        if method == nil, let error = message["error"] {
+            let code: Int
+            if case .int(let value)? = error["code"] { code = value } else { code = 0 }
+            return .error(id: message["id"] ?? .null, code: code, message: error["message"]?.stringValue ?? "no message")
+        }
         if let id = message["id"], id != .null {
             if let method { return .request(id: id, method: method) }
-            if let error = message["error"] {
-                let code: Int
-                if case .int(let value)? = error["code"] { code = value } else { code = 0 }
-                return .error(id: id, code: code, message: error["message"]?.stringValue ?? "no message")
-            }
             if let result = message["result"] { return .response(id: id, result: result) }
             return nil
         }

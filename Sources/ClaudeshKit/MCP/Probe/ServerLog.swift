@@ -27,7 +27,8 @@ public final class ServerLog: Sendable {
         let path = Path.join(folder, "mcp-\(Self.fileName(server)).log")
         var fd: Int32 = -1
         if (try? FileIO.makeDirectory(folder)) != nil {
-            fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+            fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0o600)
+            if fd >= 0 { _ = fchmod(fd, 0o600) } // an older log may have been made with another mode
         }
         self.path = fd >= 0 ? path : nil
         state.withLock { $0.fd = fd }

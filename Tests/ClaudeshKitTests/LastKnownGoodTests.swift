@@ -1,0 +1,126 @@
+import Foundation
+import Testing
+@testable import ClaudeshKit
+
+struct LastKnownGoodTests {
+    /// Odd spacing, key order and no final newline: a byte-for-byte copy keeps all of it.
+    let goodText = "{\"zeta\": 1,\t\"mcpServers\":{\"time\":{\"command\":\"uvx\",\"args\":[\"mcp-server-time\"],\"env\":{\"TZ\":\"caf\u{E9}\"}}},\n\n  \"alpha\" : [true]}"
+    let laterText = "{\"mcpServers\": {\"broken\": {\"command\": \"nope\"}}}\n"
+
+    func bytes(_ path: String) -> Data? { FileManager.default.contents(atPath: path) }
+
+    func mode(_ path: String) throws -> Int {
+        (try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as! NSNumber).intValue
+    }
+
+    func write(_ text: String, to path: String, mode: Int16 = 0o644) {
+        FileManager.default.createFile(atPath: path, contents: Data(text.utf8))
+        chmod(path, mode_t(mode))
+    }
+
+    @Test func saveCopiesTheFileByteForByteWithMode0600() throws {
+        let home = temporaryFolder("lkg")
+        defer { try? FileManager.default.removeItem(atPath: home) }
+        let configPath = home + "/claude.json"
+        write(goodText, to: configPath, mode: 0o644)
+        let good = LastKnownGood(home: home)
+        #expect(good.path == home + "/backups/mcp-config-good.json")
+        #expect(!good.exists)
+
+        try good.save(try ClientConfig(path: configPath))
+        #expect(good.exists)
+        #expect(bytes(good.path) == Data(goodText.utf8))
+        #expect(try mode(good.path) == 0o600)
+        #expect(try mode(configPath) == 0o644) // the config itself is not touched
+    }
+
+    @Test func saveReplacesAnOlderCopy() throws {
+        let home = temporaryFolder("lkg")
+        defer { try? FileManager.default.removeItem(atPath: home) }
+        let configPath = home + "/claude.json"
+        let good = LastKnownGood(home: home)
+        write(laterText, to: configPath)
+        try good.save(try ClientConfig(path: configPath))
+        write(goodText, to: configPath)
+        try good.save(try ClientConfig(path: configPath))
+        #expect(bytes(good.path) == Data(goodText.utf8))
+        #expect(try mode(good.path) == 0o600)
+    }
+
+    @Test func restoreWritesTheCopyBackAndKeepsThePreviousFile() throws {
+        let home = temporaryFolder("lkg")
+        defer { try? FileManager.default.removeItem(atPath: home) }
+        let configPath = home + "/claude.json"
+        write(goodText, to: configPath)
+        let good = LastKnownGood(home: home)
+        try good.save(try ClientConfig(path: configPath))
+        write(laterText, to: configPath)
+
+        let restored = try good.restore(to: configPath)
+        #expect(restored == LastKnownGood.Restored(path: configPath, keptAs: configPath + ".before-restore"))
+        #expect(bytes(configPath) == Data(goodText.utf8))
+        #expect(bytes(configPath + ".before-restore") == Data(laterText.utf8))
+        #expect(bytes(good.path) == Data(goodText.utf8)) // the saved copy stays for next time
+    }
+
+    @Test func restoreToAMissingFileKeepsNothing() throws {
+        let home = temporaryFolder("lkg")
+        defer { try? FileManager.default.removeItem(atPath: home) }
+        let configPath = home + "/claude.json"
+        write(goodText, to: configPath)
+        let good = LastKnownGood(home: home)
+        try good.save(try ClientConfig(path: configPath))
+
+        let target = home + "/new/folder/.mcp.json"
+        let restored = try good.restore(to: target)
+        #expect(restored == LastKnownGood.Restored(path: target, keptAs: nil))
+        #expect(bytes(target) == Data(goodText.utf8))
+        #expect(!FileManager.default.fileExists(atPath: target + ".before-restore"))
+    }
+
+    @Test func restoreWithAMalformedSavedCopyThrowsAndLeavesTheTargetUntouched() throws {
+        let home = temporaryFolder("lkg")
+        defer { try? FileManager.default.removeItem(atPath: home) }
+        let configPath = home + "/claude.json"
+        write(laterText, to: configPath)
+        let good = LastKnownGood(home: home)
+        try FileManager.default.createDirectory(atPath: home + "/backups", withIntermediateDirectories: true)
+        write("{\"mcpServers\": {\"a\": {\"command\": \"x\",}}}", to: good.path, mode: 0o600)
+
+        let error = #expect(throws: ClientConfig.Error.self) { try good.restore(to: configPath) }
+        guard case .malformed(let path, _)? = error else { Issue.record("expected malformed, got \(String(describing: error))"); return }
+        #expect(path == good.path)
+        #expect(bytes(configPath) == Data(laterText.utf8))
+        #expect(try mode(configPath) == 0o644)
+        #expect(!FileManager.default.fileExists(atPath: configPath + ".before-restore"))
+    }
+
+    @Test func restoreWithASavedCopyThatIsNotAnObjectThrows() throws {
+        let home = temporaryFolder("lkg")
+        defer { try? FileManager.default.removeItem(atPath: home) }
+        let configPath = home + "/claude.json"
+        write(laterText, to: configPath)
+        let good = LastKnownGood(home: home)
+        try FileManager.default.createDirectory(atPath: home + "/backups", withIntermediateDirectories: true)
+        write("[1, 2, 3]", to: good.path, mode: 0o600)
+
+        let error = #expect(throws: ClientConfig.Error.self) { try good.restore(to: configPath) }
+        #expect(error == .notAnObject(path: good.path))
+        #expect(bytes(configPath) == Data(laterText.utf8))
+    }
+
+    @Test func restoreWithoutASavedCopyThrows() throws {
+        let home = temporaryFolder("lkg")
+        defer { try? FileManager.default.removeItem(atPath: home) }
+        let configPath = home + "/claude.json"
+        write(laterText, to: configPath)
+        let good = LastKnownGood(home: home)
+
+        let error = #expect(throws: ClientConfig.Error.self) { try good.restore(to: configPath) }
+        guard case .file(let fileError)? = error else { Issue.record("expected a file error, got \(String(describing: error))"); return }
+        #expect(fileError.path == good.path)
+        #expect(fileError.code == ENOENT)
+        #expect(bytes(configPath) == Data(laterText.utf8))
+        #expect(!FileManager.default.fileExists(atPath: configPath + ".before-restore"))
+    }
+}

@@ -1,0 +1,177 @@
+import Foundation
+import Testing
+
+/// `mcp check` and `mcp retry` against real servers: mcp-server-time from PyPI, the Python SDK's
+/// HTTP servers, and sh fixtures that fail in every way a server can.
+@Suite
+struct MCPCheckTests {
+    let home = Claudesh.temporaryFolder("claudesh-mcp")
+    var config: String { home + "/claude_desktop_config.json" }
+
+    func check(_ arguments: [String], extra: [String: String] = [:]) throws -> (Claudesh.Result, [String: [String: Any]]) {
+        let result = try Claudesh.run(["mcp"] + arguments + ["--config", config, "--json"], home: home, extra: extra)
+        return (result, try MCPFixtures.servers(result.stdout))
+    }
+
+    @Test func timeServerFromPyPIPassesTheHandshakeOverStdio() throws {
+        defer { Claudesh.cleanUp(home) }
+        #expect(FileManager.default.isExecutableFile(atPath: MCPFixtures.timeServer), "scripts/test installs mcp-server-time")
+        MCPFixtures.writeConfig(config, [("time", "{\"command\": \"\(MCPFixtures.timeServer)\", \"args\": []}")])
+        let (result, servers) = try check(["check"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let time = try #require(servers["time"])
+        #expect(time["status"] as? String == "ok")
+        #expect(time["server_name"] as? String == "mcp-time")
+        #expect((time["tools"] as? Int ?? 0) >= 1)
+        #expect(["2025-11-25", "2025-06-18", "2025-03-26", "2024-11-05"].contains(time["protocol_version"] as? String ?? ""))
+        // Every server passed: the config is the last known good now.
+        let good = try String(contentsOfFile: home + "/.claude/backups/mcp-config-good.json", encoding: .utf8)
+        #expect(good == (try String(contentsOfFile: config, encoding: .utf8)))
+    }
+
+    @Test func streamableHTTPJSONAndLegacySSEServersPassAndAnSSEServerIsFoundFromAnHTTPEntry() throws {
+        defer { Claudesh.cleanUp(home) }
+        let streaming = try HTTPFixture("streamable-http")
+        defer { streaming.stop() }
+        let json = try HTTPFixture("json")
+        defer { json.stop() }
+        let sse = try HTTPFixture("sse")
+        defer { sse.stop() }
+        MCPFixtures.writeConfig(config, [
+            ("streaming", "{\"type\": \"http\", \"url\": \"\(streaming.url)/mcp\"}"),
+            ("json", "{\"type\": \"http\", \"url\": \"\(json.url)/mcp\"}"),
+            ("sse", "{\"type\": \"sse\", \"url\": \"\(sse.url)/sse\"}"),
+            // The spec's fallback: a POST refused with 405, then the old GET stream.
+            ("fallback", "{\"type\": \"http\", \"url\": \"\(sse.url)/sse\"}"),
+        ])
+        let (result, servers) = try check(["check"])
+        #expect(result.status == 0, "\(result.stdout)")
+        for (name, expected) in [("streaming", "fixture-streamable-http"), ("json", "fixture-json"), ("sse", "fixture-sse"), ("fallback", "fixture-sse")] {
+            #expect(servers[name]?["status"] as? String == "ok", "\(name): \(servers[name]?["reason"] ?? "")")
+            #expect(servers[name]?["server_name"] as? String == expected)
+            #expect(servers[name]?["tools"] as? Int == 3)
+        }
+    }
+
+    @Test func anHTTPServerWantingATokenGets401AndPassesWithTheHeader() throws {
+        defer { Claudesh.cleanUp(home) }
+        let guarded = try HTTPFixture("streamable-http", token: "s3cret-fixture-token")
+        defer { guarded.stop() }
+        MCPFixtures.writeConfig(config, [
+            ("bare", "{\"type\": \"http\", \"url\": \"\(guarded.url)/mcp\"}"),
+            ("token", "{\"type\": \"http\", \"url\": \"\(guarded.url)/mcp\", \"headers\": {\"Authorization\": \"Bearer ${FIXTURE_TOKEN}\"}}"),
+        ])
+        let (result, servers) = try check(["check", "--retries", "3"], extra: ["FIXTURE_TOKEN": "s3cret-fixture-token"])
+        #expect(result.status == 1)
+        #expect((servers["bare"]?["reason"] as? String ?? "").hasPrefix("HTTP 401 on initialize"))
+        #expect(servers["bare"]?["permanent"] as? Bool == true)
+        #expect(servers["bare"]?["attempts"] as? Int == 1, "a 401 is not retried")
+        #expect(servers["token"]?["status"] as? String == "ok")
+        #expect(!result.stdout.contains("s3cret-fixture-token"))
+    }
+
+    @Test func everyKindOfFailureSaysWhyAndPermanentOnesAreNotRetried() throws {
+        defer { Claudesh.cleanUp(home) }
+        MCPFixtures.writeConfig(config, [
+            ("missing", "{\"command\": \"no-such-mcp-server-command\"}"),
+            ("exits", MCPFixtures.stdio("exit")),
+            ("garbage", MCPFixtures.stdio("garbage")),
+            ("hangs", MCPFixtures.stdio("hang")),
+            ("needs-env", MCPFixtures.stdio("needs-env")),
+            ("unauthenticated", MCPFixtures.stdio("unauthenticated")),
+            ("old", MCPFixtures.stdio("old-version")),
+            ("unset", "{\"command\": \"${NO_SUCH_VARIABLE_SET}\"}"),
+        ])
+        let (result, servers) = try check(["check", "--timeout", "1"])
+        #expect(result.status == 1)
+        func reason(_ name: String) -> String { servers[name]?["reason"] as? String ?? "" }
+        #expect(reason("missing").hasPrefix("command not found: no-such-mcp-server-command (searched PATH="))
+        #expect(reason("exits") == "the server exited with status 7 before the handshake finished: fatal: cannot open database /nonexistent/db.sqlite")
+        #expect(reason("garbage").contains("not an MCP server") && reason("garbage").contains("Starting server on port 8080"))
+        #expect(reason("hangs") == "timed out after 1 s during initialize (raise --timeout if the server is slow to start)")
+        #expect(reason("needs-env").hasSuffix("error: API_KEY is not set"))
+        #expect(reason("unauthenticated").hasPrefix("tools/list failed: Bad credentials (JSON-RPC error -32001)"))
+        #expect(reason("old").hasPrefix("the server speaks protocol 1999-01-01"))
+        #expect(reason("unset").contains("${NO_SUCH_VARIABLE_SET} is not set"))
+        for name in ["missing", "old", "unset"] { #expect(servers[name]?["permanent"] as? Bool == true, "\(name)") }
+        #expect(!FileManager.default.fileExists(atPath: home + "/.claude/backups/mcp-config-good.json"), "a failed check saves no good config")
+        // The server's stderr is in its log.
+        let log = try String(contentsOfFile: home + "/.claude/logs/mcp-exits.log", encoding: .utf8)
+        #expect(log.contains("fatal: cannot open database"))
+    }
+
+    @Test func aServerThatNeedsAnEnvVariablePassesOnceTheEntryGivesIt() throws {
+        defer { Claudesh.cleanUp(home) }
+        MCPFixtures.writeConfig(config, [("needs-env", MCPFixtures.stdio("needs-env", env: ["API_KEY": "${FIXTURE_KEY:-fallback-key}"]))])
+        let (result, servers) = try check(["check"])
+        #expect(result.status == 0, "\(result.stdout)")
+        #expect(servers["needs-env"]?["status"] as? String == "ok")
+    }
+
+    @Test func retryBacksOffUntilAFlakyServerComesUpWhileCheckReportsTheFirstFailure() throws {
+        defer { Claudesh.cleanUp(home) }
+        let counter = home + "/starts"
+        MCPFixtures.writeConfig(config, [("flaky", MCPFixtures.stdio("flaky", [counter]))])
+        let (first, once) = try check(["check"])
+        #expect(first.status == 1)
+        #expect(once["flaky"]?["attempts"] as? Int == 1)
+        #expect((once["flaky"]?["reason"] as? String ?? "").hasSuffix("not ready yet (start 1)"))
+        try FileManager.default.removeItem(atPath: counter)
+        let (retried, servers) = try check(["retry"])
+        #expect(retried.status == 0, "\(retried.stdout)")
+        #expect(servers["flaky"]?["status"] as? String == "ok")
+        #expect(servers["flaky"]?["attempts"] as? Int == 3)
+    }
+
+    @Test func theDeadlineEndsTheRetriesOfAHangingServer() throws {
+        defer { Claudesh.cleanUp(home) }
+        MCPFixtures.writeConfig(config, [("hangs", MCPFixtures.stdio("hang"))])
+        let (result, servers) = try check(["retry", "--timeout", "1", "--retries", "50", "--deadline", "2"])
+        #expect(result.status == 1)
+        let attempts = servers["hangs"]?["attempts"] as? Int ?? 0
+        #expect(attempts >= 1 && attempts <= 3, "the deadline, not 51 attempts, ends it")
+        #expect((servers["hangs"]?["reason"] as? String ?? "").hasPrefix("timed out after"))
+    }
+
+    @Test func noChildIsLeftAfterAnyProbe() throws {
+        defer { Claudesh.cleanUp(home) }
+        let marker = "CLAUDESH_FIXTURE_\(UUID().uuidString.prefix(8))"
+        let env = [marker: "1"]
+        MCPFixtures.writeConfig(config, [
+            ("grandchild", MCPFixtures.stdio("grandchild", env: env)),
+            ("hangs", MCPFixtures.stdio("hang", env: env)),
+            ("garbage", MCPFixtures.stdio("garbage", env: env)),
+            ("instant", MCPFixtures.stdio("instant", env: env)),
+            ("exits", MCPFixtures.stdio("exit", env: env)),
+        ])
+        let (result, servers) = try check(["check", "--timeout", "1"])
+        #expect(servers["grandchild"]?["status"] as? String == "ok")
+        #expect(servers["instant"]?["status"] as? String == "ok")
+        #expect(result.status == 1)
+        #expect(MCPFixtures.processes(marked: marker).isEmpty, "left behind: \(MCPFixtures.processes(marked: marker))")
+    }
+
+    @Test func manyServersAreProbedTogetherAndReportedInConfigOrder() throws {
+        defer { Claudesh.cleanUp(home) }
+        let names = (1...32).map { String(format: "server-%02d", $0) }
+        MCPFixtures.writeConfig(config, names.map { ($0, MCPFixtures.stdio("instant")) })
+        let result = try Claudesh.run(["mcp", "check", "--config", config, "--json"], home: home)
+        #expect(result.status == 0)
+        let object = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as! [String: Any]
+        #expect((object["servers"] as! [[String: Any]]).map { $0["name"] as! String } == names)
+        #expect(object["passed"] as? Int == 32)
+    }
+
+    @Test func theTableNamesEachServerAndTheFailuresSayWhatToDo() throws {
+        defer { Claudesh.cleanUp(home) }
+        MCPFixtures.writeConfig(config, [("ok", MCPFixtures.stdio("instant")), ("missing", "{\"command\": \"no-such-mcp-server-command\"}")])
+        let result = try Claudesh.run(["mcp", "check", "--config", config], home: home)
+        #expect(result.status == 1)
+        let lines = result.stdout.split(separator: "\n").map(String.init)
+        #expect(lines[0].hasPrefix("NAME") && lines[0].contains("STATUS") && lines[0].contains("TOOLS"))
+        #expect(lines[1].hasPrefix("ok ") && lines[1].contains("sh-fixture 1.0") && lines[1].contains("2025-06-18"))
+        #expect(lines[2].hasPrefix("missing ") && lines[2].contains("FAIL"))
+        #expect(result.stdout.contains("missing: command not found: no-such-mcp-server-command"))
+        #expect(result.stdout.contains("(not retried: trying again cannot fix this)"))
+    }
+}

@@ -1,0 +1,165 @@
+import Foundation
+import Testing
+
+/// mcp add, add-json, list, get, remove, import and good, on real files.
+@Suite
+struct MCPConfigCommandTests {
+    let home = Claudesh.temporaryFolder("claudesh-mcpconfig")
+    var config: String { home + "/.claude.json" }
+
+    /// `mcp ARGUMENTS --config FILE`, the flag before a `--` so it is not taken for the command's.
+    func mcp(_ arguments: [String], extra: [String: String] = [:]) throws -> Claudesh.Result {
+        var words = arguments
+        words.insert(contentsOf: ["--config", config], at: words.firstIndex(of: "--") ?? words.endIndex)
+        return try Claudesh.run(["mcp"] + words, home: home, extra: extra)
+    }
+
+    func document() throws -> [String: Any] {
+        try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: config))) as! [String: Any]
+    }
+
+    @Test func addListGetRemoveRoundTripKeepsUnknownKeysAndNeverShowsValues() throws {
+        defer { Claudesh.cleanUp(home) }
+        FileManager.default.createFile(atPath: config, contents: Data(#"{"numStartups": 12, "projects": {"/x": {"allowedTools": []}}}"#.utf8))
+        chmod(config, 0o640)
+        let token = "ghp_0123456789abcdefghijABCDEFGHIJ012345"
+        var result = try mcp(["add", "github", "--env", "GITHUB_TOKEN=\(token)", "--env", "LOG=${LOG_LEVEL:-info}", "--", "npx", "-y", "@modelcontextprotocol/server-github"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout == "Added stdio server 'github' in \(config)\n")
+        result = try mcp(["add", "docs", "--transport", "http", "https://mcp.example.com/mcp", "--header", "Authorization: Bearer \(token)"])
+        #expect(result.status == 0, "\(result.stderr)")
+
+        let saved = try document()
+        #expect(saved["numStartups"] as? Int == 12)
+        #expect(saved["projects"] != nil)
+        let servers = saved["mcpServers"] as! [String: [String: Any]]
+        #expect(servers["github"]?["command"] as? String == "npx")
+        #expect(servers["github"]?["args"] as? [String] == ["-y", "@modelcontextprotocol/server-github"])
+        #expect((servers["github"]?["env"] as? [String: String])?["LOG"] == "${LOG_LEVEL:-info}")
+        #expect(servers["docs"]?["type"] as? String == "http")
+        #expect((servers["docs"]?["headers"] as? [String: String])?["Authorization"] == "Bearer \(token)")
+        var mode = stat()
+        stat(config, &mode)
+        #expect(mode.st_mode & 0o777 == 0o640, "the file keeps its mode")
+
+        let list = try mcp(["list"])
+        #expect(list.stdout.contains("github") && list.stdout.contains("GITHUB_TOKEN, LOG") && list.stdout.contains("Authorization"))
+        let get = try mcp(["get", "github"])
+        #expect(get.stdout.contains("GITHUB_TOKEN=ghp_…345") && get.stdout.contains("LOG=${LOG_LEVEL:-••••}"))
+        let getJSON = try mcp(["get", "docs", "--json"])
+        for output in [list.stdout, get.stdout, getJSON.stdout] { #expect(!output.contains(token)) }
+
+        result = try mcp(["remove", "githb"])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("no server named 'githb'") && result.stderr.contains("did you mean 'github'?"))
+        result = try mcp(["remove", "github"])
+        #expect(result.status == 0)
+        #expect((try document()["mcpServers"] as! [String: Any]).keys.sorted() == ["docs"])
+    }
+
+    @Test func addingANameTwiceFailsAndChangesNothing() throws {
+        defer { Claudesh.cleanUp(home) }
+        #expect(try mcp(["add", "time", "--", "uvx", "mcp-server-time"]).status == 0)
+        let before = try Data(contentsOf: URL(fileURLWithPath: config))
+        let again = try mcp(["add", "time", "--", "other"])
+        #expect(again.status == 1)
+        #expect(again.stderr.contains("a server named 'time' is already in"))
+        #expect(try Data(contentsOf: URL(fileURLWithPath: config)) == before)
+    }
+
+    @Test func malformedConfigAndJSONAreReportedWithLineAndColumnAndNothingIsWritten() throws {
+        defer { Claudesh.cleanUp(home) }
+        let broken = "{\n  \"mcpServers\": {\n    \"a\": {\"command\": \"x\",}\n  }\n}\n"
+        FileManager.default.createFile(atPath: config, contents: Data(broken.utf8))
+        let add = try mcp(["add", "time", "--", "uvx", "mcp-server-time"])
+        #expect(add.status == 1)
+        #expect(add.stderr.contains("\(config):3:"), "\(add.stderr)")
+        #expect(add.stderr.contains("(the file was not changed)"))
+        #expect(try String(contentsOfFile: config, encoding: .utf8) == broken)
+
+        try FileManager.default.removeItem(atPath: config)
+        let json = try mcp(["add-json", "time", #"{"command": "uvx", "args": ["mcp-server-time"}"#])
+        #expect(json.status == 2)
+        #expect(json.stderr.contains("JSON:1:"), "\(json.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: config))
+        let invalid = try mcp(["add-json", "time", #"{"args": []}"#])
+        #expect(invalid.status == 1)
+        #expect(invalid.stderr.contains("neither a \"command\""))
+        #expect(try mcp(["add-json", "time", #"{"command": "uvx", "args": ["mcp-server-time"]}"#]).status == 0)
+    }
+
+    @Test func dryRunSaysWhatWouldChangeAndWritesNothing() throws {
+        defer { Claudesh.cleanUp(home) }
+        let result = try Claudesh.run(["--dry-run", "mcp", "add", "time", "--config", config, "--", "uvx", "mcp-server-time"], home: home)
+        #expect(result.status == 0)
+        #expect(result.stdout.contains("not written (dry run)"))
+        #expect(!FileManager.default.fileExists(atPath: config))
+    }
+
+    @Test func importCopiesNewServersAndReportsClashesWithoutOverwriting() throws {
+        defer { Claudesh.cleanUp(home) }
+        let desktop = home + "/desktop.json"
+        MCPFixtures.writeConfig(desktop, [("time", #"{"command": "uvx", "args": ["mcp-server-time"]}"#), ("memory", #"{"command": "npx", "args": ["-y", "@modelcontextprotocol/server-memory"]}"#), ("same", #"{"command": "same"}"#)])
+        MCPFixtures.writeConfig(config, [("time", #"{"command": "my-own-time"}"#), ("same", #"{"command": "same"}"#)])
+        let result = try Claudesh.run(["mcp", "import", "--from", desktop, "--to", config], home: home)
+        #expect(result.status == 1)
+        #expect(result.stdout.contains("Imported 1 server (memory)"))
+        #expect(result.stdout.contains("Already there, unchanged: same"))
+        #expect(result.stderr.contains("'time' is already in \(config) with a different entry"))
+        let servers = try document()["mcpServers"] as! [String: [String: Any]]
+        #expect(servers["time"]?["command"] as? String == "my-own-time")
+        #expect(servers["memory"]?["command"] as? String == "npx")
+    }
+
+    @Test func goodRestorePutsBackTheLastGoodConfigAndKeepsTheBrokenOne() throws {
+        defer { Claudesh.cleanUp(home) }
+        MCPFixtures.writeConfig(config, [("ok", MCPFixtures.stdio("instant"))])
+        let good = try String(contentsOfFile: config, encoding: .utf8)
+        #expect(try mcp(["check"]).status == 0)
+        let broken = "{ \"mcpServers\": { \"ok\": "
+        FileManager.default.createFile(atPath: config, contents: Data(broken.utf8))
+        #expect(try mcp(["check"]).status == 1)
+        let restore = try mcp(["good", "restore"])
+        #expect(restore.status == 0, "\(restore.stderr)")
+        #expect(try String(contentsOfFile: config, encoding: .utf8) == good)
+        #expect(try String(contentsOfFile: config + ".before-restore", encoding: .utf8) == broken)
+        #expect(try mcp(["check"]).status == 0)
+    }
+
+    @Test func serverNamesCompleteForTheShellCompletionScripts() throws {
+        defer { Claudesh.cleanUp(home) }
+        let desktop = home + "/.config/Claude/claude_desktop_config.json"
+        try FileManager.default.createDirectory(atPath: home + "/.config/Claude", withIntermediateDirectories: true)
+        MCPFixtures.writeConfig(desktop, [("time", #"{"command": "t"}"#), ("github", #"{"command": "g"}"#), ("gitlab", #"{"command": "l"}"#)])
+        let result = try Claudesh.run(["__complete", "mcp", "check", "git"], home: home)
+        #expect(result.stdout.split(separator: "\n").sorted() == ["github", "gitlab"])
+        let remove = try Claudesh.run(["__complete", "mcp", "remove", ""], home: home)
+        #expect(remove.stdout.split(separator: "\n").sorted() == ["github", "gitlab", "time"])
+    }
+
+    /// A writer killed at any instant leaves the old file or the new one, never a broken or missing one.
+    @Test func aWriterKilledAtRandomMomentsNeverLeavesABrokenFile() throws {
+        defer { Claudesh.cleanUp(home) }
+        // A big file (as ~/.claude.json grows) so the kill often lands mid-write.
+        let projects = (0..<20_000).map { "\"/project/\($0)\": {\"allowedTools\": [], \"history\": \"\(String(repeating: "x", count: 200))\"}" }
+        FileManager.default.createFile(atPath: config, contents: Data("{\"projects\": {\(projects.joined(separator: ","))}, \"mcpServers\": {}}\n".utf8))
+        var killedMidway = 0
+        for round in 0..<40 {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: Claudesh.binary)
+            process.arguments = ["mcp", "add", "server-\(round)", "--config", config, "--", "cmd"]
+            process.environment = Claudesh.environment(home: home)
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            usleep(UInt32.random(in: 0...60_000))
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+            if process.terminationReason == .uncaughtSignal { killedMidway += 1 }
+            let data = try Data(contentsOf: URL(fileURLWithPath: config))
+            let object = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any], "round \(round)")
+            #expect((object["projects"] as? [String: Any])?.count == 20_000)
+        }
+        #expect(killedMidway > 0, "no kill landed before the write finished")
+    }
+}
