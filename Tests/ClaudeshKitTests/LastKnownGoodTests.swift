@@ -78,35 +78,25 @@ struct LastKnownGoodTests {
         #expect(!FileManager.default.fileExists(atPath: target + ".before-restore"))
     }
 
-    @Test func restoreWithAMalformedSavedCopyThrowsAndLeavesTheTargetUntouched() throws {
+    /// Malformed, not an object, or blank (which would wipe the config): refused, nothing touched.
+    @Test(arguments: ["{\"mcpServers\": {\"a\": {\"command\": \"x\",}}}", "[1, 2, 3]", "  \n"])
+    func restoreRefusesASavedCopyThatIsNotAConfig(_ saved: String) throws {
         let home = temporaryFolder("lkg")
         defer { try? FileManager.default.removeItem(atPath: home) }
         let configPath = home + "/claude.json"
         write(laterText, to: configPath)
         let good = LastKnownGood(home: home)
         try FileManager.default.createDirectory(atPath: home + "/backups", withIntermediateDirectories: true)
-        write("{\"mcpServers\": {\"a\": {\"command\": \"x\",}}}", to: good.path, mode: 0o600)
+        write(saved, to: good.path, mode: 0o600)
 
         let error = #expect(throws: ClientConfig.Error.self) { try good.restore(to: configPath) }
-        guard case .malformed(let path, _)? = error else { Issue.record("expected malformed, got \(String(describing: error))"); return }
-        #expect(path == good.path)
+        switch error {
+        case .malformed(let path, _)?, .notAnObject(let path)?: #expect(path == good.path)
+        default: Issue.record("expected malformed or notAnObject, got \(String(describing: error))")
+        }
         #expect(bytes(configPath) == Data(laterText.utf8))
         #expect(try mode(configPath) == 0o644)
         #expect(!FileManager.default.fileExists(atPath: configPath + ".before-restore"))
-    }
-
-    @Test func restoreWithASavedCopyThatIsNotAnObjectThrows() throws {
-        let home = temporaryFolder("lkg")
-        defer { try? FileManager.default.removeItem(atPath: home) }
-        let configPath = home + "/claude.json"
-        write(laterText, to: configPath)
-        let good = LastKnownGood(home: home)
-        try FileManager.default.createDirectory(atPath: home + "/backups", withIntermediateDirectories: true)
-        write("[1, 2, 3]", to: good.path, mode: 0o600)
-
-        let error = #expect(throws: ClientConfig.Error.self) { try good.restore(to: configPath) }
-        #expect(error == .notAnObject(path: good.path))
-        #expect(bytes(configPath) == Data(laterText.utf8))
     }
 
     @Test func restoreWithoutASavedCopyThrows() throws {

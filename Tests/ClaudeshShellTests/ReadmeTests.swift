@@ -9,9 +9,16 @@ struct ReadmeTests {
     @Test func everyCommandIsInTheReadme() throws {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         let readme = try String(contentsOf: root.appendingPathComponent("README.md"), encoding: .utf8)
-        for command in CommandCatalog.all where !command.isHidden {
-            #expect(readme.contains("| `\(command.name)"), "README.md's command table lacks \(command.name)")
+        // Every command and subcommand, by its full path: `| \`mcp good save`.
+        func check(_ command: Command, path: String) {
+            guard !command.isHidden else { return }
+            let name = path.isEmpty ? command.name : path + " " + command.name
+            if command.handler != nil {
+                #expect(readme.contains("| `\(name)"), "README.md's command table lacks \(name)")
+            }
+            command.subcommands.forEach { check($0, path: name) }
         }
+        CommandCatalog.all.forEach { check($0, path: "") }
         for key in ClaudeshKit.Settings.Key.allCases {
             #expect(readme.contains("| `\(key.rawValue)` |"), "README.md's settings table lacks \(key.rawValue)")
         }
