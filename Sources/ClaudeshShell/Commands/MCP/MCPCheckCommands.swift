@@ -126,7 +126,7 @@ enum MCPCheckCommands {
         let live = !invocation.wantsJSON && isatty(2) == 1
         if live { output.error(output.styled("probing \(targets.count) server\(targets.count == 1 ? "" : "s") in \(config.path)…", .dim)) }
         let results = await Prober.check(targets, options: options, secrets: context.vault.values) { @MainActor result in
-            guard live else { return }
+            guard live, !Task.isCancelled else { return } // after Ctrl-C, results are the cancellation's
             output.error(progressLine(result, output))
         }
         try Task.checkCancellation()
