@@ -20,7 +20,9 @@ let package = Package(
         // Every operation, no terminal: returns values, throws errors that say what to do.
         // posix_spawn's chdir action, hidden from Swift on Linux behind _GNU_SOURCE.
         .target(name: "CProcess"),
-        .target(name: "ClaudeshKit", dependencies: ["CProcess"]),
+        // TLS for https:// probes through the system's OpenSSL 3, loaded with dlopen on first use.
+        .target(name: "CTLS", linkerSettings: [.linkedLibrary("dl", .when(platforms: [.linux]))]),
+        .target(name: "ClaudeshKit", dependencies: ["CProcess", "CTLS"]),
         // The REPL, the command registry, completion, scripts, rendering.
         .target(name: "ClaudeshShell", dependencies: ["ClaudeshKit", "CEditLine"]),
         .executableTarget(name: "claudesh", dependencies: ["ClaudeshShell"]),

@@ -70,6 +70,38 @@ struct MCPCheckTests {
         #expect(!result.stdout.contains("s3cret-fixture-token"))
     }
 
+    @Test func httpsServersAreVerifiedAgainstTheTrustStoreAndTheirName() throws {
+        defer { Claudesh.cleanUp(home) }
+        let tls = try HTTPFixture.certificate(in: home, names: ["localhost", "127.0.0.1"])
+        let secure = try HTTPFixture("streamable-http", tls: tls)
+        defer { secure.stop() }
+        MCPFixtures.writeConfig(config, [
+            ("by-name", "{\"type\": \"http\", \"url\": \"https://localhost:\(secure.port)/mcp\"}"),
+            ("by-address", "{\"type\": \"http\", \"url\": \"https://127.0.0.1:\(secure.port)/mcp\"}"),
+        ])
+        // A self-signed certificate is refused, for good, and the reason says how to trust it.
+        let (untrusted, refused) = try check(["check", "--retries", "2"])
+        #expect(untrusted.status == 1)
+        for name in ["by-name", "by-address"] {
+            #expect((refused[name]?["reason"] as? String ?? "").hasPrefix("the server's certificate is not trusted: self-signed certificate"), "\(refused[name] ?? [:])")
+            #expect(refused[name]?["attempts"] as? Int == 1)
+        }
+        // Trusted through SSL_CERT_FILE, as OpenSSL tools do.
+        let (trusted, servers) = try check(["check"], extra: ["SSL_CERT_FILE": tls.certificate])
+        #expect(trusted.status == 0, "\(trusted.stdout)")
+        #expect(servers["by-name"]?["server_name"] as? String == "fixture-streamable-http")
+        #expect(servers["by-address"]?["tools"] as? Int == 3)
+        // A certificate for another name is refused even when trusted.
+        try FileManager.default.createDirectory(atPath: home + "/other", withIntermediateDirectories: true)
+        let otherTLS = try HTTPFixture.certificate(in: home + "/other", names: ["mcp.example.invalid"])
+        let impostor = try HTTPFixture("streamable-http", tls: otherTLS)
+        defer { impostor.stop() }
+        MCPFixtures.writeConfig(config, [("wrong-name", "{\"type\": \"http\", \"url\": \"https://localhost:\(impostor.port)/mcp\"}")])
+        let (mismatch, named) = try check(["check"], extra: ["SSL_CERT_FILE": otherTLS.certificate])
+        #expect(mismatch.status == 1)
+        #expect((named["wrong-name"]?["reason"] as? String ?? "").hasPrefix("the server's certificate is for another name than the URL's host"), "\(named)")
+    }
+
     @Test func everyKindOfFailureSaysWhyAndPermanentOnesAreNotRetried() throws {
         defer { Claudesh.cleanUp(home) }
         MCPFixtures.writeConfig(config, [

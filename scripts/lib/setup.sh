@@ -48,7 +48,7 @@ need_build() {
 
 need_test() {
   need_build
-  need zsh:zsh fish:fish bash-completion:/usr/share/bash-completion/bash_completion
+  need zsh:zsh fish:fish bash-completion:/usr/share/bash-completion/bash_completion openssl:openssl libssl3:/usr/lib/x86_64-linux-gnu/libssl.so.3
   need_test_servers
 }
 

@@ -18,10 +18,7 @@ public enum HTTPClient {
     /// Sends `request` and reads the response's head; the body is read from the response.
     /// `connected` gets the socket before anything blocks, so a deadline can shut it down.
     static func send(_ request: Request, deadline: ContinuousClock.Instant, connected: (Socket) -> Void = { _ in }) throws(NetError) -> Response {
-        guard !request.url.isSecure else {
-            throw .invalidURL("\(request.url): https is not supported by claudesh's probe yet; check the server over http:// on a trusted network, or with the client")
-        }
-        let socket = try Socket.connect(host: request.url.host, port: request.url.port, deadline: deadline)
+        let socket = try Socket.connect(host: request.url.host, port: request.url.port, secure: request.url.isSecure, deadline: deadline)
         connected(socket)
         var head = "\(request.method) \(request.url.target) HTTP/1.1\r\nHost: \(request.url.hostHeader)\r\nConnection: close\r\nUser-Agent: claudesh/\(MCPProtocol.clientVersion)\r\n"
         for (name, value) in request.headers { head += "\(name): \(value)\r\n" }

@@ -8,6 +8,8 @@ public enum NetError: Error, Sendable, Equatable, CustomStringConvertible {
     case closed
     case io(String)
     case malformedResponse(String)
+    /// The TLS handshake failed: an untrusted certificate, a wrong name, no libssl.
+    case tls(String)
 
     public var description: String {
         switch self {
@@ -18,6 +20,7 @@ public enum NetError: Error, Sendable, Equatable, CustomStringConvertible {
         case .closed: return "the server closed the connection"
         case .io(let reason): return reason
         case .malformedResponse(let reason): return "not an HTTP response: \(reason)"
+        case .tls(let reason): return reason
         }
     }
 }

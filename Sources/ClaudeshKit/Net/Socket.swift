@@ -4,15 +4,41 @@ import Glibc
 import Darwin
 #endif
 import Synchronization
+import CTLS
 
-/// A TCP connection with deadlines on every operation, and a `shutdown` any thread may call to
-/// wake a blocked reader (how a probe's deadline or Ctrl-C ends a hung request).
+/// A TCP connection, TLS when asked, with deadlines on every operation, and a `shutdown` any
+/// thread may call to wake a blocked reader (how a probe's deadline or Ctrl-C ends a hung request).
 final class Socket: Sendable {
     private let descriptor: Mutex<Int32>
+    /// Set once, before the socket is shared; used by one reader or writer at a time.
+    nonisolated(unsafe) private var session: OpaquePointer?
 
     private init(fd: Int32) { descriptor = Mutex(fd) }
 
-    deinit { descriptor.withLock { if $0 >= 0 { close($0) } } }
+    deinit {
+        if let session { ctls_free(session) }
+        descriptor.withLock { if $0 >= 0 { close($0) } }
+    }
+
+    /// `connect`, then the TLS handshake: the certificate checked against the system's trust
+    /// store and `host`.
+    static func connect(host: String, port: Int, secure: Bool, deadline: ContinuousClock.Instant) throws(NetError) -> Socket {
+        let socket = try connect(host: host, port: port, deadline: deadline)
+        guard secure else { return socket }
+        var error = [CChar](repeating: 0, count: 512)
+        guard let session = ctls_connect(socket.fd, host, milliseconds(until: deadline), &error, error.count) else {
+            throw .tls(String(decoding: error.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self))
+        }
+        socket.session = session
+        return socket
+    }
+
+    private static func milliseconds(until deadline: ContinuousClock.Instant) -> Int32 {
+        let left = ContinuousClock.now.duration(to: deadline)
+        guard left > .zero else { return 0 }
+        let (seconds, attoseconds) = left.components
+        return Int32(clamping: seconds * 1000 + attoseconds / 1_000_000_000_000_000 + 1)
+    }
 
     private var fd: Int32 { descriptor.withLock { $0 } }
 
@@ -58,6 +84,16 @@ final class Socket: Sendable {
     }
 
     func write(_ bytes: [UInt8], deadline: ContinuousClock.Instant) throws(NetError) {
+        if let session {
+            var offset = 0
+            while offset < bytes.count {
+                let sent = bytes.withUnsafeBytes { ctls_write(session, $0.baseAddress! + offset, $0.count - offset, Self.milliseconds(until: deadline)) }
+                if sent == -2 { throw .timedOut }
+                guard sent > 0 else { throw .closed }
+                offset += sent
+            }
+            return
+        }
         var offset = 0
         while offset < bytes.count {
             let fd = self.fd
@@ -76,6 +112,11 @@ final class Socket: Sendable {
     /// Up to `limit` bytes; empty at the end of the stream.
     func read(limit: Int = 65536, deadline: ContinuousClock.Instant) throws(NetError) -> [UInt8] {
         var buffer = [UInt8](repeating: 0, count: limit)
+        if let session {
+            let count = buffer.withUnsafeMutableBytes { ctls_read(session, $0.baseAddress, $0.count, Self.milliseconds(until: deadline)) }
+            if count == -2 { throw .timedOut }
+            return count > 0 ? Array(buffer[..<count]) : [] // an error ends the stream, as a reset does
+        }
         while true {
             let fd = self.fd
             guard fd >= 0 else { throw .closed }

@@ -54,10 +54,10 @@ final class HTTPFixture {
     let process = Process()
     let port: Int
 
-    /// `mode`: streamable-http, json or sse.
-    init(_ mode: String, token: String? = nil) throws {
+    /// `mode`: streamable-http, json or sse; `tls`: the certificate and key files for https.
+    init(_ mode: String, token: String? = nil, tls: (certificate: String, key: String)? = nil) throws {
         process.executableURL = URL(fileURLWithPath: MCPFixtures.venv + "/bin/python")
-        process.arguments = [MCPFixtures.httpScript, mode] + (token.map { ["--token", $0] } ?? [])
+        process.arguments = [MCPFixtures.httpScript, mode] + (token.map { ["--token", $0] } ?? []) + (tls.map { ["--tls", $0.certificate, $0.key] } ?? [])
         let output = Pipe()
         process.standardOutput = output
         process.standardError = FileHandle.nullDevice
@@ -76,6 +76,18 @@ final class HTTPFixture {
     }
 
     var url: String { "http://127.0.0.1:\(port)" }
+
+    /// A self-signed certificate for `names` (DNS names and IP addresses), made by the openssl CLI.
+    static func certificate(in folder: String, names: [String]) throws -> (certificate: String, key: String) {
+        let certificate = folder + "/cert.pem", key = folder + "/key.pem"
+        let alternatives = names.map { $0.first!.isNumber ? "IP:\($0)" : "DNS:\($0)" }.joined(separator: ",")
+        let result = try Claudesh.runProgram("/usr/bin/env", [
+            "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-keyout", key, "-out", certificate,
+            "-subj", "/CN=\(names[0])", "-addext", "subjectAltName=\(alternatives)",
+        ], environment: ProcessInfo.processInfo.environment)
+        guard result.status == 0 else { throw FixtureError(message: "openssl req failed: \(result.stderr)") }
+        return (certificate, key)
+    }
 
     /// SIGKILL: uvicorn's graceful shutdown waits for open event streams without end.
     func stop() {

@@ -14,6 +14,8 @@ public enum ProbeFailure: Error, Sendable, Equatable, CustomStringConvertible {
     case http(status: Int, method: String, body: String)
     case connection(String)
     case unsupportedURL(String)
+    /// The TLS handshake failed: trying again meets the same certificate.
+    case tls(String)
     /// The server broke the protocol in some other way.
     case protocolError(String)
     /// The overall deadline passed before this server could be tried (again).
@@ -22,7 +24,7 @@ public enum ProbeFailure: Error, Sendable, Equatable, CustomStringConvertible {
     /// Trying again cannot help: the seed's retry loop spends half a minute on these, claudesh none.
     public var isPermanent: Bool {
         switch self {
-        case .invalidConfig, .cannotStart, .unsupportedVersion, .unsupportedURL: return true
+        case .invalidConfig, .cannotStart, .unsupportedVersion, .unsupportedURL, .tls: return true
         case .http(let status, _, _): return status == 401 || status == 403
         default: return false
         }
@@ -54,7 +56,7 @@ public enum ProbeFailure: Error, Sendable, Equatable, CustomStringConvertible {
             }
             return body.isEmpty ? text : text + ": " + body
         case .connection(let reason): return reason
-        case .unsupportedURL(let reason): return reason
+        case .unsupportedURL(let reason), .tls(let reason): return reason
         case .protocolError(let reason): return "protocol error: \(reason)"
         case .deadline: return "the overall deadline passed before the server answered"
         }

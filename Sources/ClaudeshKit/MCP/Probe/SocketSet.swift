@@ -42,6 +42,7 @@ extension ProbeFailure {
     init(_ error: NetError) {
         switch error {
         case .invalidURL(let reason): self = .unsupportedURL(reason)
+        case .tls(let reason): self = .tls(reason)
         default: self = .connection(error.description)
         }
     }
