@@ -23,7 +23,7 @@ struct ClientConfigTests {
         let dir = folder()
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let path = dir + "/claude.json"
-        FileManager.default.createFile(atPath: path, contents: Data(userConfig.utf8))
+        _ = FileManager.default.createFile(atPath: path, contents: Data(userConfig.utf8))
         chmod(path, 0o600)
         var config = try ClientConfig(path: path)
         let servers = try config.entries.map { try ServerDefinition(name: $0.name, entry: $0.entry) }
@@ -50,7 +50,7 @@ struct ClientConfigTests {
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let path = dir + "/claude_desktop_config.json"
         let broken = "{\n  \"mcpServers\": {\n    \"a\": {\"command\": \"x\",}\n  }\n}\n"
-        FileManager.default.createFile(atPath: path, contents: Data(broken.utf8))
+        _ = FileManager.default.createFile(atPath: path, contents: Data(broken.utf8))
         let error = #expect(throws: ClientConfig.Error.self) { try ClientConfig(path: path) }
         #expect(error?.description == "\(path):3:26: a trailing comma before } (the file was not changed)")
         #expect(String(decoding: FileManager.default.contents(atPath: path)!, as: UTF8.self) == broken)
@@ -60,9 +60,9 @@ struct ClientConfigTests {
         let dir = folder()
         defer { try? FileManager.default.removeItem(atPath: dir) }
         #expect(try ClientConfig(path: dir + "/none.json").entries.isEmpty)
-        FileManager.default.createFile(atPath: dir + "/empty.json", contents: Data("\n".utf8))
+        _ = FileManager.default.createFile(atPath: dir + "/empty.json", contents: Data("\n".utf8))
         #expect(try ClientConfig(path: dir + "/empty.json").entries.isEmpty)
-        FileManager.default.createFile(atPath: dir + "/array.json", contents: Data("[]".utf8))
+        _ = FileManager.default.createFile(atPath: dir + "/array.json", contents: Data("[]".utf8))
         #expect(throws: ClientConfig.Error.notAnObject(path: dir + "/array.json")) { try ClientConfig(path: dir + "/array.json") }
     }
 

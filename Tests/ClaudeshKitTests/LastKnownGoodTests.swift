@@ -14,7 +14,7 @@ struct LastKnownGoodTests {
     }
 
     func write(_ text: String, to path: String, mode: Int16 = 0o644) {
-        FileManager.default.createFile(atPath: path, contents: Data(text.utf8))
+        _ = FileManager.default.createFile(atPath: path, contents: Data(text.utf8))
         chmod(path, mode_t(mode))
     }
 
@@ -47,13 +47,19 @@ struct LastKnownGoodTests {
         #expect(try mode(good.path) == 0o600)
     }
 
-    @Test func restoreWritesTheCopyBackAndKeepsThePreviousFile() throws {
+    /// A home whose config (`goodText`) was saved as the last known good.
+    func savedHome() throws -> (home: String, configPath: String, good: LastKnownGood) {
         let home = temporaryFolder("lkg")
-        defer { try? FileManager.default.removeItem(atPath: home) }
         let configPath = home + "/claude.json"
         write(goodText, to: configPath)
         let good = LastKnownGood(home: home)
         try good.save(try ClientConfig(path: configPath))
+        return (home, configPath, good)
+    }
+
+    @Test func restoreWritesTheCopyBackAndKeepsThePreviousFile() throws {
+        let (home, configPath, good) = try savedHome()
+        defer { try? FileManager.default.removeItem(atPath: home) }
         write(laterText, to: configPath)
 
         let restored = try good.restore(to: configPath)
@@ -64,12 +70,8 @@ struct LastKnownGoodTests {
     }
 
     @Test func restoreToAMissingFileKeepsNothing() throws {
-        let home = temporaryFolder("lkg")
+        let (home, _, good) = try savedHome()
         defer { try? FileManager.default.removeItem(atPath: home) }
-        let configPath = home + "/claude.json"
-        write(goodText, to: configPath)
-        let good = LastKnownGood(home: home)
-        try good.save(try ClientConfig(path: configPath))
 
         let target = home + "/new/folder/.mcp.json"
         let restored = try good.restore(to: target)

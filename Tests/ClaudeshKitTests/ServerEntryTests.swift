@@ -128,7 +128,7 @@ struct ServerEntryTests {
 
     func makeConfig(_ dir: String, _ name: String = "claude.json", text: String? = nil) throws -> ClientConfig {
         let path = dir + "/" + name
-        FileManager.default.createFile(atPath: path, contents: Data((text ?? configText).utf8))
+        _ = FileManager.default.createFile(atPath: path, contents: Data((text ?? configText).utf8))
         return try ClientConfig(path: path)
     }
 

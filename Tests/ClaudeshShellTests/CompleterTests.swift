@@ -51,8 +51,8 @@ struct CompleterTests {
     @Test func paths() throws {
         let folder = NSTemporaryDirectory() + "claudesh-complete-\(UUID().uuidString.prefix(6))"
         try FileManager.default.createDirectory(atPath: folder + "/sub dir", withIntermediateDirectories: true)
-        FileManager.default.createFile(atPath: folder + "/install.claudesh", contents: Data())
-        FileManager.default.createFile(atPath: folder + "/.hidden", contents: Data())
+        _ = FileManager.default.createFile(atPath: folder + "/install.claudesh", contents: Data())
+        _ = FileManager.default.createFile(atPath: folder + "/.hidden", contents: Data())
         defer { try? FileManager.default.removeItem(atPath: folder) }
         #expect(completer.candidates(words: ["source"], partial: folder + "/") == [folder + "/install.claudesh", folder + "/sub dir/"])
         #expect(completer.candidates(words: ["source"], partial: folder + "/.") == [folder + "/.hidden"])
@@ -70,7 +70,7 @@ struct CompleterTests {
     @Test func insertionsAreQuotedForTheTokenizer() throws {
         let folder = NSTemporaryDirectory() + "claudesh-quote-\(UUID().uuidString.prefix(6))"
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        FileManager.default.createFile(atPath: folder + "/my file$1.claudesh", contents: Data())
+        _ = FileManager.default.createFile(atPath: folder + "/my file$1.claudesh", contents: Data())
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let bare = completer.edit(forLineBeforeCursor: "source \(folder)/my", expansion: .none)
         #expect(bare.insertion == #"\ file\$1.claudesh "#)

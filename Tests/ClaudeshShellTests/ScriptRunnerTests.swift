@@ -8,7 +8,7 @@ import ClaudeshKit
 struct ScriptRunnerTests {
     func write(_ text: String, name: String = "test.claudesh", in folder: String) -> String {
         let path = folder + "/" + name
-        FileManager.default.createFile(atPath: path, contents: Data(text.utf8))
+        _ = FileManager.default.createFile(atPath: path, contents: Data(text.utf8))
         return path
     }
 
@@ -110,12 +110,12 @@ struct ScriptRunnerTests {
         let dir = folder()
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let path = dir + "/bin.claudesh"
-        FileManager.default.createFile(atPath: path, contents: Data("echo ok\necho \u{0}x\n".utf8))
+        _ = FileManager.default.createFile(atPath: path, contents: Data("echo ok\necho \u{0}x\n".utf8))
         let session = makeSession(directory: dir)
         #expect(await ScriptRunner.run(path: path, arguments: [], relativeTo: dir, in: session) == .scriptStopped)
         #expect(session.output.capturedErrors.hasPrefix("bin.claudesh:2: column 6: binary data"))
         let latin1 = dir + "/latin1.claudesh"
-        FileManager.default.createFile(atPath: latin1, contents: Data([0x65, 0x63, 0x68, 0x6F, 0x20, 0xE9, 0x0A]))
+        _ = FileManager.default.createFile(atPath: latin1, contents: Data([0x65, 0x63, 0x68, 0x6F, 0x20, 0xE9, 0x0A]))
         let second = makeSession(directory: dir)
         #expect(await ScriptRunner.run(path: latin1, arguments: [], relativeTo: dir, in: second) == .scriptStopped)
         #expect(second.output.capturedErrors == "latin1.claudesh:1: column 6: not UTF-8 text: is this a script?\n")

@@ -20,7 +20,7 @@ struct MCPConfigCommandTests {
 
     @Test func addListGetRemoveRoundTripKeepsUnknownKeysAndNeverShowsValues() throws {
         defer { Claudesh.cleanUp(home) }
-        FileManager.default.createFile(atPath: config, contents: Data(#"{"numStartups": 12, "projects": {"/x": {"allowedTools": []}}}"#.utf8))
+        _ = FileManager.default.createFile(atPath: config, contents: Data(#"{"numStartups": 12, "projects": {"/x": {"allowedTools": []}}}"#.utf8))
         chmod(config, 0o640)
         let token = "ghp_0123456789abcdefghijABCDEFGHIJ012345"
         var result = try mcp(["add", "github", "--env", "GITHUB_TOKEN=\(token)", "--env", "LOG=${LOG_LEVEL:-info}", "--", "npx", "-y", "@modelcontextprotocol/server-github"])
@@ -70,7 +70,7 @@ struct MCPConfigCommandTests {
     @Test func malformedConfigAndJSONAreReportedWithLineAndColumnAndNothingIsWritten() throws {
         defer { Claudesh.cleanUp(home) }
         let broken = "{\n  \"mcpServers\": {\n    \"a\": {\"command\": \"x\",}\n  }\n}\n"
-        FileManager.default.createFile(atPath: config, contents: Data(broken.utf8))
+        _ = FileManager.default.createFile(atPath: config, contents: Data(broken.utf8))
         let add = try mcp(["add", "time", "--", "uvx", "mcp-server-time"])
         #expect(add.status == 1)
         #expect(add.stderr.contains("\(config):3:"), "\(add.stderr)")
@@ -117,7 +117,7 @@ struct MCPConfigCommandTests {
         let good = try String(contentsOfFile: config, encoding: .utf8)
         #expect(try mcp(["check"]).status == 0)
         let broken = "{ \"mcpServers\": { \"ok\": "
-        FileManager.default.createFile(atPath: config, contents: Data(broken.utf8))
+        _ = FileManager.default.createFile(atPath: config, contents: Data(broken.utf8))
         #expect(try mcp(["check"]).status == 1)
         let restore = try mcp(["good", "restore"])
         #expect(restore.status == 0, "\(restore.stderr)")
@@ -142,7 +142,7 @@ struct MCPConfigCommandTests {
         defer { Claudesh.cleanUp(home) }
         // A big file (as ~/.claude.json grows) so the kill often lands mid-write.
         let projects = (0..<20_000).map { "\"/project/\($0)\": {\"allowedTools\": [], \"history\": \"\(String(repeating: "x", count: 200))\"}" }
-        FileManager.default.createFile(atPath: config, contents: Data("{\"projects\": {\(projects.joined(separator: ","))}, \"mcpServers\": {}}\n".utf8))
+        _ = FileManager.default.createFile(atPath: config, contents: Data("{\"projects\": {\(projects.joined(separator: ","))}, \"mcpServers\": {}}\n".utf8))
         var killedMidway = 0
         for round in 0..<40 {
             let process = Process()

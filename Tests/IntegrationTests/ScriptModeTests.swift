@@ -8,7 +8,7 @@ struct ScriptModeTests {
 
     func script(_ name: String, _ text: String, mode: mode_t = 0o644) -> String {
         let path = home + "/" + name
-        FileManager.default.createFile(atPath: path, contents: Data(text.utf8))
+        _ = FileManager.default.createFile(atPath: path, contents: Data(text.utf8))
         chmod(path, mode)
         return path
     }
@@ -154,7 +154,7 @@ struct ScriptModeTests {
     @Test func historyListsTheFileOutsideTheShell() throws {
         defer { Claudesh.cleanUp(home) }
         try FileManager.default.createDirectory(atPath: home + "/.claude", withIntermediateDirectories: true)
-        FileManager.default.createFile(atPath: home + "/.claude/history", contents: Data("echo a\necho b\n".utf8))
+        _ = FileManager.default.createFile(atPath: home + "/.claude/history", contents: Data("echo a\necho b\n".utf8))
         let result = try Claudesh.run(["history"], home: home)
         #expect(result.stdout == "1  echo a\n2  echo b\n")
     }

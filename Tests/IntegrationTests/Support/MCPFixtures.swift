@@ -19,7 +19,7 @@ enum MCPFixtures {
     static func writeConfig(_ path: String, _ servers: [(String, String)], extra: String = "") {
         let body = servers.map { "    \"\($0.0)\": \($0.1)" }.joined(separator: ",\n")
         let text = "{\(extra)\n  \"mcpServers\": {\n\(body)\n  }\n}\n"
-        FileManager.default.createFile(atPath: path, contents: Data(text.utf8))
+        _ = FileManager.default.createFile(atPath: path, contents: Data(text.utf8))
     }
 
     static func stdio(_ mode: String, _ more: [String] = [], env: [String: String] = [:]) -> String {

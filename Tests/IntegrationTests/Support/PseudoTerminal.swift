@@ -31,7 +31,7 @@ final class PseudoTerminal {
         let slaveName = String(cString: ttyname(slaveFD))
         close(slaveFD)
         master = masterFD
-        fcntl(master, F_SETFD, FD_CLOEXEC)
+        _ = fcntl(master, F_SETFD, FD_CLOEXEC)
 
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
