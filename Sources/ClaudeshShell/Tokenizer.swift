@@ -130,11 +130,7 @@ public struct Tokenizer {
                 current.append(scalars[index])
                 index += 1
             }
-            guard index < scalars.count else {
-                if lenient { openQuote = "'"; return }
-                throw Error(message: "unterminated single quote", column: start + 1)
-            }
-            index += 1
+            try closeQuote("'", "single", start: start)
         }
 
         mutating func doubleQuoted() throws(Error) {
@@ -161,9 +157,15 @@ public struct Tokenizer {
                 current.append(scalar)
                 index += 1
             }
+            try closeQuote("\"", "double", start: start)
+        }
+
+        /// Steps past the quote that closes the one at `start`; at the end of the text, an error,
+        /// or while completing, a note of the open quote.
+        mutating func closeQuote(_ quote: Character, _ name: String, start: Int) throws(Error) {
             guard index < scalars.count else {
-                if lenient { openQuote = "\""; return }
-                throw Error(message: "unterminated double quote", column: start + 1)
+                if lenient { openQuote = quote; return }
+                throw Error(message: "unterminated \(name) quote", column: start + 1)
             }
             index += 1
         }
