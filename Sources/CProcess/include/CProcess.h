@@ -7,4 +7,7 @@
 /// which Swift does not see on Linux because it is behind _GNU_SOURCE).
 int cprocess_addchdir(posix_spawn_file_actions_t *actions, const char *directory);
 
+/// Names the calling thread (at most 15 bytes show), for backtraces and `top -H`.
+void cprocess_name_thread(const char *name);
+
 #endif

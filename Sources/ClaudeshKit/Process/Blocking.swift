@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import CProcess
 
 /// Where work that blocks a thread (waitpid, a socket read, a pipe write) runs: a detached
 /// thread of its own, which ends with the work.
@@ -13,12 +14,17 @@ import Darwin
 /// crashed in its event loop with queues made and dropped at this rate (seen 4 runs in 12).
 public enum Blocking {
     private final class Work {
+        let name: String
         let body: @Sendable () -> Void
-        init(_ body: @escaping @Sendable () -> Void) { self.body = body }
+        init(_ name: String, _ body: @escaping @Sendable () -> Void) {
+            self.name = name
+            self.body = body
+        }
     }
 
+    /// Runs `work` on a new thread named `label` (as backtraces and `top -H` show it).
     public static func run(_ label: String, _ work: @escaping @Sendable () -> Void) {
-        let box = Unmanaged.passRetained(Work(work)).toOpaque()
+        let box = Unmanaged.passRetained(Work(label, work)).toOpaque()
         var attributes = pthread_attr_t()
         pthread_attr_init(&attributes)
         defer { pthread_attr_destroy(&attributes) }
@@ -31,6 +37,7 @@ public enum Blocking {
         #endif
         let started = pthread_create(&thread, &attributes, { raw in
             let work = Unmanaged<Work>.fromOpaque(raw!).takeRetainedValue()
+            cprocess_name_thread(work.name)
             work.body()
             return nil
         }, box)
@@ -38,6 +45,5 @@ public enum Blocking {
             // No thread to be had: run it here rather than lose it.
             Unmanaged<Work>.fromOpaque(box).takeRetainedValue().body()
         }
-        _ = label
     }
 }

@@ -27,7 +27,7 @@ struct HTTPExchange: Sendable {
                         // An event with empty data primes the client for resumption (2025-11-25).
                         for event in parser.feed(piece) where event.type == "message" && !event.data.trimmingWhitespace.isEmpty {
                             guard let value = try? JSONParser.parse(event.data) else {
-                                return .failure(.notMCP(firstBytes: StdioChannel.quoted(Array(event.data.utf8))))
+                                return .failure(.notMCP(firstBytes: ProbeFailure.printable(Array(event.data.utf8))))
                             }
                             exchange.messages.append(value)
                             if let answerID, value["id"] == answerID, value["method"] == nil { break reading }
@@ -35,11 +35,11 @@ struct HTTPExchange: Sendable {
                     }
                 case "application/json":
                     let body = try response.readAll(deadline: deadline)
-                    guard let value = try? JSONParser.parse(body) else { return .failure(.notMCP(firstBytes: StdioChannel.quoted(body))) }
+                    guard let value = try? JSONParser.parse(body) else { return .failure(.notMCP(firstBytes: ProbeFailure.printable(body))) }
                     if case .array(let batch) = value { exchange.messages = batch } else { exchange.messages = [value] }
                 default:
                     let body = try response.readAll(limit: 400, deadline: deadline)
-                    let shown = body.isEmpty ? "(an empty \(response.contentType.isEmpty ? "untyped" : response.contentType) body)" : StdioChannel.quoted(body)
+                    let shown = body.isEmpty ? "(an empty \(response.contentType.isEmpty ? "untyped" : response.contentType) body)" : ProbeFailure.printable(body)
                     return .failure(.notMCP(firstBytes: shown))
                 }
                 return .success(exchange)

@@ -38,7 +38,7 @@ final class LegacySSEChannel: MCPChannel {
                 }
                 guard response.contentType == "text/event-stream" else {
                     let body = (try? response.readAll(limit: 400, deadline: deadline)) ?? []
-                    return .failure(.notMCP(firstBytes: StdioChannel.quoted(body)))
+                    return .failure(.notMCP(firstBytes: ProbeFailure.printable(body)))
                 }
                 // The stream is read for the channel's life by its own thread.
                 let reader = UnsafeTransfer(response)
@@ -74,7 +74,7 @@ final class LegacySSEChannel: MCPChannel {
     func receive() async throws(ProbeFailure) -> JSONValue {
         while let event = await events?.next() {
             guard event.type == "message", !event.data.trimmingWhitespace.isEmpty else { continue }
-            guard let value = try? JSONParser.parse(event.data) else { throw .notMCP(firstBytes: StdioChannel.quoted(Array(event.data.utf8))) }
+            guard let value = try? JSONParser.parse(event.data) else { throw .notMCP(firstBytes: ProbeFailure.printable(Array(event.data.utf8))) }
             return value
         }
         throw .connection("the server closed its event stream")

@@ -65,4 +65,11 @@ public enum ProbeFailure: Error, Sendable, Equatable, CustomStringConvertible {
     static func seconds(_ value: Double) -> String {
         value == value.rounded() ? "\(Int(value)) s" : "\((value * 10).rounded() / 10) s"
     }
+
+    /// The first bytes of something that is not JSON, printable.
+    static func printable(_ bytes: [UInt8]) -> String {
+        let text = String(decoding: bytes.prefix(40), as: UTF8.self)
+        let printable = String(text.unicodeScalars.map { $0.properties.isWhitespace || $0.value < 0x20 || $0.value == 0x7F ? " " : Character($0) })
+        return printable.trimmingWhitespace + (bytes.count > 40 ? "…" : "")
+    }
 }

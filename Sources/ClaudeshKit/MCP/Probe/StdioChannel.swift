@@ -35,12 +35,12 @@ final class StdioChannel: MCPChannel {
                 do {
                     return try JSONParser.parse(line)
                 } catch {
-                    throw .notMCP(firstBytes: Self.quoted(line))
+                    throw .notMCP(firstBytes: ProbeFailure.printable(line))
                 }
             }
             guard buffer.count <= Self.lineLimit else { throw .protocolError("a line longer than 64 MB on stdout") }
             guard let chunk = await lines.next() else {
-                if !buffer.isEmpty, (try? JSONParser.parse(buffer)) == nil { throw .notMCP(firstBytes: Self.quoted(buffer)) }
+                if !buffer.isEmpty, (try? JSONParser.parse(buffer)) == nil { throw .notMCP(firstBytes: ProbeFailure.printable(buffer)) }
                 throw await ended()
             }
             buffer += chunk
@@ -64,12 +64,5 @@ final class StdioChannel: MCPChannel {
         }
         _ = await child.terminate(grace: .zero)
         await stderrDone.value
-    }
-
-    /// The first bytes of something that is not JSON, printable.
-    static func quoted(_ bytes: [UInt8]) -> String {
-        let text = String(decoding: bytes.prefix(40), as: UTF8.self)
-        let printable = String(text.unicodeScalars.map { $0.properties.isWhitespace || $0.value < 0x20 || $0.value == 0x7F ? " " : Character($0) })
-        return printable.trimmingWhitespace + (bytes.count > 40 ? "…" : "")
     }
 }
