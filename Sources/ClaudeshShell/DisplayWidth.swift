@@ -1,8 +1,29 @@
 /// How many terminal columns text takes: wide East Asian characters and emoji take two,
 /// combining marks none. Tables and boxes align on this, not on `count`.
 public enum DisplayWidth {
+    /// Colour escapes (`ESC [ ... m` and other CSI sequences) take no columns.
     public static func of(_ text: String) -> Int {
-        text.reduce(0) { $0 + of($1) }
+        var width = 0
+        var inEscape = false
+        var sawBracket = false
+        for character in text {
+            if inEscape {
+                if !sawBracket {
+                    sawBracket = character == "["
+                    if !sawBracket { inEscape = false }
+                } else if let value = character.unicodeScalars.first?.value, (0x40...0x7E).contains(value) {
+                    inEscape = false
+                }
+                continue
+            }
+            if character == "\u{1B}" {
+                inEscape = true
+                sawBracket = false
+                continue
+            }
+            width += of(character)
+        }
+        return width
     }
 
     public static func of(_ character: Character) -> Int {

@@ -179,7 +179,7 @@ enum MCPCommands {
         let name = invocation.arguments.positionals[0]
         var config = try MCPConfigAccess.load(invocation)
         try config.remove(name)
-        try MCPConfigAccess.save(config, invocation, done: "Removed server '\(name)'")
+        try MCPConfigAccess.save(config, invocation, done: "Removed server '\(name)'", preposition: "from")
         return .success
     }
 
@@ -198,7 +198,7 @@ enum MCPCommands {
         guard !source.entries.isEmpty else { throw ShellError.failed("no servers in \(source.path)") }
         let report = config.importServers(from: source)
         if !report.added.isEmpty {
-            try MCPConfigAccess.save(config, invocation, done: "Imported \(report.added.count) server\(report.added.count == 1 ? "" : "s") (\(report.added.joined(separator: ", ")))")
+            try MCPConfigAccess.save(config, invocation, done: "Imported \(report.added.count) server\(report.added.count == 1 ? "" : "s") (\(report.added.joined(separator: ", ")))", preposition: "into")
         }
         if !report.identical.isEmpty {
             invocation.output.line("Already there, unchanged: \(report.identical.joined(separator: ", "))")

@@ -35,15 +35,16 @@ enum MCPConfigAccess {
         try ClientConfig(path: path(invocation, flag: flag))
     }
 
-    /// Writes `config` and says `done`, or says what would be written under `--dry-run`.
+    /// Writes `config` and says `done` (then "in" or `preposition` and the file), or says what
+    /// would be written under `--dry-run`.
     @MainActor
-    static func save(_ config: ClientConfig, _ invocation: Invocation, done: String) throws {
+    static func save(_ config: ClientConfig, _ invocation: Invocation, done: String, preposition: String = "in") throws {
         if invocation.session.context.dryRun {
-            invocation.output.line("\(done) in \(config.path): not written (dry run)")
+            invocation.output.line("\(done) \(preposition) \(config.path): not written (dry run)")
             return
         }
         try config.write()
-        invocation.output.line("\(done) in \(config.path)")
+        invocation.output.line("\(done) \(preposition) \(config.path)")
     }
 }
 
