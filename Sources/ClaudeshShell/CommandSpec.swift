@@ -106,5 +106,7 @@ public struct CompletionInput: Sendable {
     public var partial: String
     /// The command's positional arguments already given.
     public var positionals: [String]
+    /// The values of flags already given, by long name (`--config FILE` → "config": "FILE").
+    public var flags: [String: String] = [:]
     public var context: SessionContext
 }

@@ -46,6 +46,7 @@ public struct Completer {
         // Walk the words as the parser would, to know what the partial word is.
         var positionals: [String] = []
         var used = Set<String>()
+        var given: [String: String] = [:]
         var flagsEnded = false
         var index = rest.startIndex
         while index < rest.endIndex {
@@ -54,8 +55,11 @@ public struct Completer {
             if !flagsEnded, word == "--" { flagsEnded = true; continue }
             if !flagsEnded, word.hasPrefix("--"), let flag = command.flag(named: String(word.dropFirst(2).prefix { $0 != "=" })) {
                 used.insert(flag.name)
-                if flag.valueName != nil && !word.contains("=") {
-                    if index == rest.endIndex { return values(for: flag.completion, words: [], positionals: positionals, partial: partial) }
+                if flag.valueName != nil, let equals = word.firstIndex(of: "=") {
+                    given[flag.name] = String(word[word.index(after: equals)...])
+                } else if flag.valueName != nil {
+                    if index == rest.endIndex { return values(for: flag.completion, words: [], positionals: positionals, flags: given, partial: partial) }
+                    given[flag.name] = rest[index]
                     index += 1
                 }
                 continue
@@ -63,7 +67,8 @@ public struct Completer {
             if !flagsEnded, word.count == 2, word.hasPrefix("-"), let flag = command.flag(short: word.last!) {
                 used.insert(flag.name)
                 if flag.valueName != nil {
-                    if index == rest.endIndex { return values(for: flag.completion, words: [], positionals: positionals, partial: partial) }
+                    if index == rest.endIndex { return values(for: flag.completion, words: [], positionals: positionals, flags: given, partial: partial) }
+                    given[flag.name] = rest[index]
                     index += 1
                 }
                 continue
@@ -74,7 +79,7 @@ public struct Completer {
             return command.flags.filter { $0.isRepeatable || !used.contains($0.name) }.map { "--" + $0.name } + ["--help"]
         }
         guard let argument = argument(at: positionals.count, of: command) else { return [] }
-        return values(for: argument.completion, words: [], positionals: positionals, partial: partial)
+        return values(for: argument.completion, words: [], positionals: positionals, flags: given, partial: partial)
     }
 
     private func argument(at position: Int, of command: Command) -> Argument? {
@@ -83,7 +88,7 @@ public struct Completer {
         return nil
     }
 
-    private func values(for completion: Completion, words: ArraySlice<String>, positionals: [String], partial: String) -> [String] {
+    private func values(for completion: Completion, words: ArraySlice<String>, positionals: [String], flags: [String: String] = [:], partial: String) -> [String] {
         switch completion {
         case .none: return []
         case .path: return PathCompletion.candidates(for: partial, environment: context.environment, directoriesOnly: false)
@@ -98,7 +103,7 @@ public struct Completer {
             }
             return names(of: level)
         case .custom(let provide):
-            return provide(CompletionInput(partial: partial, positionals: positionals, context: context))
+            return provide(CompletionInput(partial: partial, positionals: positionals, flags: flags, context: context))
         }
     }
 

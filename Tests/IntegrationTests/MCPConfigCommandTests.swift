@@ -135,6 +135,10 @@ struct MCPConfigCommandTests {
         #expect(result.stdout.split(separator: "\n").sorted() == ["github", "gitlab"])
         let remove = try Claudesh.run(["__complete", "mcp", "remove", ""], home: home)
         #expect(remove.stdout.split(separator: "\n").sorted() == ["github", "gitlab", "time"])
+        // A --config earlier on the line is the file the names come from.
+        MCPFixtures.writeConfig(config, [("grafana", #"{"command": "g"}"#)])
+        let other = try Claudesh.run(["__complete", "mcp", "get", "--config", config, "g"], home: home)
+        #expect(other.stdout == "grafana\n")
     }
 
     /// A writer killed at any instant leaves the old file or the new one, never a broken or missing one.

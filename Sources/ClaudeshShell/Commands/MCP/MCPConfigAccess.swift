@@ -11,9 +11,10 @@ enum MCPConfigAccess {
         MCPConfigTarget.names + PathCompletion.candidates(for: input.partial, environment: input.context.environment, directoriesOnly: false)
     }
 
-    /// Server names of the session's default config, for arguments.
+    /// Server names of the config the line names with `--config`, else the session's.
     static let serverNames = Completion.custom { input in
-        let path = input.context.settings.mcpConfig.path(in: input.context.environment)
+        let chosen = input.flags["config"].map { target($0, context: input.context) } ?? input.context.settings.mcpConfig
+        let path = chosen.path(in: input.context.environment)
         return ((try? ClientConfig(path: path))?.serverNames ?? []).filter { !input.positionals.contains($0) }
     }
 
