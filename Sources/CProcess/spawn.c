@@ -17,3 +17,13 @@ void cprocess_name_thread(const char *name) {
     pthread_setname_np(pthread_self(), shortened);
 #endif
 }
+
+int cprocess_addclosefrom(posix_spawn_file_actions_t *actions, int lowest) {
+#if defined(__GLIBC__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 34))
+    return posix_spawn_file_actions_addclosefrom_np(actions, lowest);
+#else
+    (void)actions;
+    (void)lowest;
+    return 0;
+#endif
+}

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 // The few OpenSSL 3 entry points a client needs, by name: claudesh does not link libssl, so
 // a shell that never speaks https never loads it.
@@ -110,26 +111,35 @@ struct ctls_session {
     int fd;
 };
 
-/// Waits for what OpenSSL asked for; 0 ready, -2 timed out, -1 error.
-static int wait_for(int fd, int code, int timeout_ms) {
+static long long now_ms(void) {
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return (long long)now.tv_sec * 1000 + now.tv_nsec / 1000000;
+}
+
+/// Waits for what OpenSSL asked for until `deadline` (now_ms); 0 ready, -2 timed out, -1 error.
+/// The deadline is absolute: a peer that trickles a byte at a time cannot stretch it.
+static int wait_for(int fd, int code, long long deadline) {
     struct pollfd entry = {fd, code == SSL_ERROR_WANT_WRITE ? POLLOUT : POLLIN, 0};
     for (;;) {
-        int ready = poll(&entry, 1, timeout_ms);
+        long long left = deadline - now_ms();
+        if (left <= 0) return -2;
+        int ready = poll(&entry, 1, left > 1000 ? 1000 : (int)left);
         if (ready > 0) return 0;
-        if (ready == 0) return -2;
-        if (errno != EINTR) return -1;
+        if (ready < 0 && errno != EINTR) return -1;
     }
 }
 
-static void describe(ctls_session *session, int code, const char *what, char *error, size_t size) {
+/// Says why the handshake failed; 1 when the certificate or the name was refused.
+static int describe(ctls_session *session, int code, const char *what, char *error, size_t size) {
     long verify = lib.verify_result(session->ssl);
     if (verify == 62 || verify == 64) { // X509_V_ERR_HOSTNAME_MISMATCH, X509_V_ERR_IP_ADDRESS_MISMATCH
         snprintf(error, size, "the server's certificate is for another name than the URL's host: %s", lib.verify_string(verify));
-        return;
+        return 1;
     }
     if (verify != 0) {
         snprintf(error, size, "the server's certificate is not trusted: %s (a private CA? point SSL_CERT_FILE at it)", lib.verify_string(verify));
-        return;
+        return 1;
     }
     unsigned long detail = lib.err_get();
     if (detail) {
@@ -141,32 +151,42 @@ static void describe(ctls_session *session, int code, const char *what, char *er
     } else {
         snprintf(error, size, "TLS %s failed (OpenSSL error %d)", what, code);
     }
+    return 0;
 }
 
-ctls_session *ctls_connect(int fd, const char *host, int timeout_ms, char *error, size_t error_size) {
-    if (!ctls_available(error, error_size)) return NULL;
+ctls_session *ctls_connect(int fd, const char *host, int timeout_ms, int *verification, char *error, size_t error_size) {
+    *verification = 0;
+    if (!ctls_available(error, error_size)) { *verification = 1; return NULL; }
+    long long deadline = now_ms() + timeout_ms;
     while (lib.err_get()) {} // this thread's leftovers
     ctls_session *session = calloc(1, sizeof *session);
+    if (!session) { snprintf(error, error_size, "out of memory"); return NULL; }
     session->fd = fd;
     session->ssl = lib.ssl_new(lib.context);
+    if (!session->ssl) { free(session); snprintf(error, error_size, "cannot create a TLS session"); return NULL; }
     lib.set_fd(session->ssl, fd);
+    // The name to check must be set, or any certificate from a trusted CA would pass: fail closed.
     int is_address = strchr(host, ':') != NULL || strspn(host, "0123456789.") == strlen(host);
-    if (is_address) {
-        lib.param_set1_ip_asc(lib.get0_param(session->ssl), host);
-    } else {
-        lib.ctrl(session->ssl, SSL_CTRL_SET_TLSEXT_HOSTNAME, TLSEXT_NAMETYPE_host_name, (void *)host);
-        lib.set1_host(session->ssl, host);
+    int named = is_address
+        ? lib.param_set1_ip_asc(lib.get0_param(session->ssl), host)
+        : lib.set1_host(session->ssl, host);
+    if (named != 1) {
+        snprintf(error, error_size, "cannot check a certificate against the host '%s': write the host as a name or a plain IP address", host);
+        *verification = 1;
+        ctls_free(session);
+        return NULL;
     }
+    if (!is_address) lib.ctrl(session->ssl, SSL_CTRL_SET_TLSEXT_HOSTNAME, TLSEXT_NAMETYPE_host_name, (void *)host);
     for (;;) {
         int result = lib.connect(session->ssl);
         if (result == 1) return session;
         int code = lib.get_error(session->ssl, result);
         if (code == SSL_ERROR_WANT_READ || code == SSL_ERROR_WANT_WRITE) {
-            int waited = wait_for(fd, code, timeout_ms);
+            int waited = wait_for(fd, code, deadline);
             if (waited == 0) continue;
             snprintf(error, error_size, waited == -2 ? "the TLS handshake timed out" : "the TLS handshake failed: %s", strerror(errno));
         } else {
-            describe(session, code, "handshake", error, error_size);
+            *verification = describe(session, code, "handshake", error, error_size);
         }
         ctls_free(session);
         return NULL;
@@ -174,6 +194,7 @@ ctls_session *ctls_connect(int fd, const char *host, int timeout_ms, char *error
 }
 
 ssize_t ctls_read(ctls_session *session, void *buffer, size_t size, int timeout_ms) {
+    long long deadline = now_ms() + timeout_ms;
     for (;;) {
         errno = 0;
         int result = lib.read(session->ssl, buffer, size > 1 << 30 ? 1 << 30 : (int)size);
@@ -182,18 +203,19 @@ ssize_t ctls_read(ctls_session *session, void *buffer, size_t size, int timeout_
         if (code == SSL_ERROR_ZERO_RETURN) return 0;
         if (code == SSL_ERROR_SYSCALL && errno == 0) return 0; // closed without close_notify, as many servers do
         if (code != SSL_ERROR_WANT_READ && code != SSL_ERROR_WANT_WRITE) return -1;
-        int waited = wait_for(session->fd, code, timeout_ms);
+        int waited = wait_for(session->fd, code, deadline);
         if (waited != 0) return waited;
     }
 }
 
 ssize_t ctls_write(ctls_session *session, const void *buffer, size_t size, int timeout_ms) {
+    long long deadline = now_ms() + timeout_ms;
     for (;;) {
         int result = lib.write(session->ssl, buffer, size > 1 << 30 ? 1 << 30 : (int)size);
         if (result > 0) return result;
         int code = lib.get_error(session->ssl, result);
         if (code != SSL_ERROR_WANT_READ && code != SSL_ERROR_WANT_WRITE) return -1;
-        int waited = wait_for(session->fd, code, timeout_ms);
+        int waited = wait_for(session->fd, code, deadline);
         if (waited != 0) return waited;
     }
 }

@@ -24,6 +24,16 @@ struct ProcessRunnerTests {
         #expect(result.outputText == "t0k3n /tmp")
     }
 
+    /// A descriptor claudesh holds without close-on-exec (as one inherited from its own parent
+    /// would be) must not reach a server, which could keep it open for ever.
+    @Test func theChildGetsOnlyItsThreeStreams() async throws {
+        let held = open("/dev/null", O_RDONLY)
+        defer { close(held) }
+        #expect(held > 2)
+        let result = try await ProcessRunner.run(spec("sh", ["-c", "ls /proc/$$/fd"]))
+        #expect(result.outputText.split(separator: "\n").sorted() == ["0", "1", "2"])
+    }
+
     @Test func missingCommandFailsAtOnceNamingPath() async {
         let error = await #expect(throws: ProcessError.self) { try await ProcessRunner.run(spec("no-such-command-xyz")) }
         #expect(error == .commandNotFound("no-such-command-xyz", path: "/usr/bin:/bin"))

@@ -9,6 +9,9 @@
 #   old-version     answers with a protocol version nobody speaks
 #   grandchild      leaves a sleeping child behind, then answers
 #   flaky FILE      exits until it has been started three times (counted in FILE)
+#   flood           never reads its input and sends ping requests without end
+#   detached        leaves a child outside its process group holding the pipes, then exits 3
+#   echo-env        writes "key=$API_KEY" to stdout and stderr, then hangs
 mode=${1:-instant}
 case $mode in
   exit) echo "fatal: cannot open database /nonexistent/db.sqlite" >&2; exit 7 ;;
@@ -16,6 +19,9 @@ case $mode in
   hang) trap '' TERM; exec sleep 600 ;;
   needs-env) [ -n "$API_KEY" ] || { echo "error: API_KEY is not set" >&2; exit 1; } ;;
   grandchild) sleep 600 & ;;
+  flood) while :; do echo '{"jsonrpc":"2.0","id":"p","method":"ping"}'; done ;;
+  detached) echo "fatal: detached" >&2; setsid sleep 600 & exit 3 ;;
+  echo-env) echo "key=$API_KEY"; echo "key=$API_KEY" >&2; exec sleep 600 ;;
   flaky)
     count=$(( $(cat "$2" 2>/dev/null || echo 0) + 1 ))
     echo "$count" > "$2"

@@ -132,6 +132,44 @@ struct MCPCheckTests {
         #expect(log.contains("fatal: cannot open database"))
     }
 
+    @Test func serversThatFloodHideOrEchoSecretsAreHandled() throws {
+        defer { Claudesh.cleanUp(home) }
+        let marker = "CLAUDESH_FIXTURE_\(UUID().uuidString.prefix(8))"
+        let secret = "sk-fixture-0123456789abcdef"
+        MCPFixtures.writeConfig(config, [
+            ("flood", MCPFixtures.stdio("flood", env: [marker: "1"])),
+            ("detached", MCPFixtures.stdio("detached", env: [marker: "1"])),
+            ("echo", MCPFixtures.stdio("echo-env", env: ["API_KEY": secret, marker: "1"])),
+        ])
+        let (result, servers) = try check(["check", "--timeout", "5", "--deadline", "10"])
+        // The detached child is the server's own doing, outside its group: end it here.
+        defer { MCPFixtures.processes(marked: marker).forEach { kill($0, SIGKILL) } }
+        #expect(result.status == 1)
+        #expect((servers["flood"]?["reason"] as? String ?? "").contains("requests of its own"))
+        // Exited, not "timed out": the pipes a detached child holds do not hide the exit.
+        #expect(servers["detached"]?["reason"] as? String == "the server exited with status 3 before the handshake finished: fatal: detached")
+        let echo = servers["echo"]?["reason"] as? String ?? ""
+        #expect(echo.contains("not an MCP server") && echo.contains("‹redacted›"))
+        #expect(!result.stdout.contains(secret) && !result.stderr.contains(secret))
+        #expect(!(try String(contentsOfFile: home + "/.claude/logs/mcp-echo.log", encoding: .utf8)).contains(secret))
+    }
+
+    @Test func brokenHTTPServersFailCleanlyAndHeadersStayWithTheirOrigin() throws {
+        defer { Claudesh.cleanUp(home) }
+        let negative = try HTTPFixture("negative-length", script: MCPFixtures.misbehavingScript)
+        defer { negative.stop() }
+        let foreign = try HTTPFixture("foreign-endpoint", script: MCPFixtures.misbehavingScript)
+        defer { foreign.stop() }
+        MCPFixtures.writeConfig(config, [
+            ("negative", "{\"type\": \"http\", \"url\": \"\(negative.url)/mcp\"}"),
+            ("foreign", "{\"type\": \"http\", \"url\": \"\(foreign.url)/mcp\", \"headers\": {\"Authorization\": \"Bearer secret-header-value\"}}"),
+        ])
+        let (result, servers) = try check(["check", "--timeout", "5"])
+        #expect(result.status == 1)
+        #expect((servers["negative"]?["reason"] as? String ?? "").contains("a bad Content-Length '-1'"))
+        #expect((servers["foreign"]?["reason"] as? String ?? "").contains("names another origin"))
+    }
+
     @Test func aServerThatNeedsAnEnvVariablePassesOnceTheEntryGivesIt() throws {
         defer { Claudesh.cleanUp(home) }
         MCPFixtures.writeConfig(config, [("needs-env", MCPFixtures.stdio("needs-env", env: ["API_KEY": "${FIXTURE_KEY:-fallback-key}"]))])

@@ -7,6 +7,10 @@
 /// which Swift does not see on Linux because it is behind _GNU_SOURCE).
 int cprocess_addchdir(posix_spawn_file_actions_t *actions, const char *directory);
 
+/// Closes every descriptor from `lowest` up in the child (glibc's addclosefrom_np; macOS gets
+/// POSIX_SPAWN_CLOEXEC_DEFAULT instead). Returns 0, or an errno.
+int cprocess_addclosefrom(posix_spawn_file_actions_t *actions, int lowest);
+
 /// Names the calling thread (at most 15 bytes show), for backtraces and `top -H`.
 void cprocess_name_thread(const char *name);
 

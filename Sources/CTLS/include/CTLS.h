@@ -13,10 +13,12 @@ int ctls_available(char *error, size_t error_size);
 
 /// The handshake on `fd`, verifying the certificate chain against the system's trust store
 /// (SSL_CERT_FILE and SSL_CERT_DIR are honoured) and the name against `host` (a DNS name or an
-/// IP address). NULL on failure, with the reason in `error`. `timeout_ms` bounds the handshake.
-ctls_session *ctls_connect(int fd, const char *host, int timeout_ms, char *error, size_t error_size);
+/// IP address). NULL on failure, with the reason in `error`; `verification` is set non-zero when
+/// the certificate or the name was refused (trying again will not help). `timeout_ms` bounds the
+/// whole handshake.
+ctls_session *ctls_connect(int fd, const char *host, int timeout_ms, int *verification, char *error, size_t error_size);
 
-/// Bytes read (0 at the end of the stream), -1 on error, -2 when `timeout_ms` passed.
+/// Bytes read (0 at the end of the stream), -1 on error, -2 when `timeout_ms` passed (in all).
 ssize_t ctls_read(ctls_session *session, void *buffer, size_t size, int timeout_ms);
 
 /// Bytes written, -1 on error, -2 when `timeout_ms` passed.

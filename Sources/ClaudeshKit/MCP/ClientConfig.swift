@@ -4,6 +4,9 @@ public struct ClientConfig: Sendable {
     public let path: String
     /// The whole document, in file order.
     public private(set) var document: JSONValue
+    /// The file's bytes as read, when it existed: what was probed is what gets saved as good,
+    /// even if the client rewrote the file meanwhile.
+    public private(set) var original: [UInt8]?
 
     public enum Error: Swift.Error, CustomStringConvertible, Sendable, Equatable {
         case malformed(path: String, JSONParser.Error)
@@ -31,6 +34,7 @@ public struct ClientConfig: Sendable {
         }
         let bytes: [UInt8]
         do { bytes = try FileIO.read(path) } catch { throw .file(error) }
+        original = bytes
         if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) {
             document = .object([]) // an empty file, as an editor may leave one
             return

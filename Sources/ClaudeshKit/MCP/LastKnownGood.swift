@@ -14,9 +14,9 @@ public struct LastKnownGood: Sendable {
 
     public var exists: Bool { Path.kind(of: path) == .file }
 
-    /// Copies `config`'s file as it is on disk (every key kept), atomically, mode 0600.
+    /// Copies `config`'s file as it was read (every key kept, byte for byte), atomically, mode 0600.
     public func save(_ config: ClientConfig) throws(FileError) {
-        let bytes = Path.kind(of: config.path) == .file ? try FileIO.read(config.path) : Array(config.text.utf8)
+        let bytes = config.original ?? Array(config.text.utf8)
         try FileIO.makeDirectory(Path.directory(of: path))
         try AtomicFile.write(bytes, to: path, mode: 0o600)
     }

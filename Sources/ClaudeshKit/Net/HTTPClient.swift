@@ -18,8 +18,9 @@ public enum HTTPClient {
     /// Sends `request` and reads the response's head; the body is read from the response.
     /// `connected` gets the socket before anything blocks, so a deadline can shut it down.
     static func send(_ request: Request, deadline: ContinuousClock.Instant, connected: (Socket) -> Void = { _ in }) throws(NetError) -> Response {
-        let socket = try Socket.connect(host: request.url.host, port: request.url.port, secure: request.url.isSecure, deadline: deadline)
-        connected(socket)
+        let socket = try Socket.connect(host: request.url.host, port: request.url.port, deadline: deadline)
+        connected(socket) // before the TLS handshake, which a deadline must be able to cut short
+        if request.url.isSecure { try socket.startTLS(host: request.url.host, deadline: deadline) }
         var head = "\(request.method) \(request.url.target) HTTP/1.1\r\nHost: \(request.url.hostHeader)\r\nConnection: close\r\nUser-Agent: claudesh/\(MCPProtocol.clientVersion)\r\n"
         for (name, value) in request.headers { head += "\(name): \(value)\r\n" }
         if !request.body.isEmpty || request.method == "POST" { head += "Content-Length: \(request.body.count)\r\n" }
@@ -72,7 +73,10 @@ public enum HTTPClient {
             let encoding = headers.last { $0.0 == "transfer-encoding" }?.1.lowercased() ?? ""
             if encoding.contains("chunked") {
                 framing = .chunked(left: nil)
-            } else if let length = headers.last(where: { $0.0 == "content-length" }).flatMap({ Int($0.1) }) {
+            } else if let text = headers.last(where: { $0.0 == "content-length" })?.1 {
+                guard !text.isEmpty, text.allSatisfy(\.isASCIIDigit), let length = Int(text) else {
+                    throw .malformedResponse("a bad Content-Length '\(text.prefix(20))'")
+                }
                 framing = .length(length)
             } else {
                 framing = .untilClose
@@ -166,4 +170,8 @@ public enum HTTPClient {
             }
         }
     }
+}
+
+extension Character {
+    var isASCIIDigit: Bool { ("0"..."9").contains(self) }
 }

@@ -11,26 +11,27 @@ import CTLS
 final class Socket: Sendable {
     private let descriptor: Mutex<Int32>
     /// Set once, before the socket is shared; used by one reader or writer at a time.
-    nonisolated(unsafe) private var session: OpaquePointer?
+    nonisolated(unsafe) private var session_: OpaquePointer?
+    private var session: OpaquePointer? { session_ }
 
     private init(fd: Int32) { descriptor = Mutex(fd) }
 
     deinit {
-        if let session { ctls_free(session) }
+        if let session_ { ctls_free(session_) }
         descriptor.withLock { if $0 >= 0 { close($0) } }
     }
 
-    /// `connect`, then the TLS handshake: the certificate checked against the system's trust
-    /// store and `host`.
-    static func connect(host: String, port: Int, secure: Bool, deadline: ContinuousClock.Instant) throws(NetError) -> Socket {
-        let socket = try connect(host: host, port: port, deadline: deadline)
-        guard secure else { return socket }
+    /// The TLS handshake on this connection: the certificate checked against the system's trust
+    /// store and `host`. Call once, before anyone else uses the socket.
+    func startTLS(host: String, deadline: ContinuousClock.Instant) throws(NetError) {
         var error = [CChar](repeating: 0, count: 512)
-        guard let session = ctls_connect(socket.fd, host, milliseconds(until: deadline), &error, error.count) else {
-            throw .tls(String(decoding: error.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self))
+        var verification: Int32 = 0
+        guard let session = ctls_connect(fd, host, Self.milliseconds(until: deadline), &verification, &error, error.count) else {
+            let message = String(decoding: error.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+            // A certificate problem stays; a reset or a slow peer may not.
+            throw verification != 0 ? .tls(message) : .io(message)
         }
-        socket.session = session
-        return socket
+        session_ = session
     }
 
     private static func milliseconds(until deadline: ContinuousClock.Instant) -> Int32 {

@@ -29,7 +29,8 @@ public enum Blocking {
         pthread_attr_init(&attributes)
         defer { pthread_attr_destroy(&attributes) }
         pthread_attr_setdetachstate(&attributes, Int32(PTHREAD_CREATE_DETACHED))
-        pthread_attr_setstacksize(&attributes, 256 << 10)
+        // Room for a JSON document nested as deep as the parser allows; untouched pages cost nothing.
+        pthread_attr_setstacksize(&attributes, 4 << 20)
         #if canImport(Glibc)
         var thread = pthread_t()
         #else

@@ -16,7 +16,21 @@ public final class ChildProcess: Sendable {
     /// Standard output and error, in chunks as they arrive; each ends when the child closes it.
     public let output: AsyncStream<[UInt8]>
     public let errors: AsyncStream<[UInt8]>
-    private let input: Mutex<Int32>
+    private let input: Mutex<Input>
+    /// Set to end both pipe readers: at abort, or a while after the child exited.
+    private let readersStopped: Latch
+
+    /// Standard input's write end. It is closed only when no write is under way, so a writer
+    /// polling it never sees the number reused by another file.
+    private struct Input {
+        var fd: Int32
+        var writing = false
+        var closeRequested = false
+    }
+
+    /// Output already in the pipes when the child exits is read within this; a grandchild that
+    /// left the group and keeps them open does not hold the reader (or a probe) any longer.
+    static let drainAfterExit: Duration = .milliseconds(500)
     private let exit = Mutex<ExitState>(ExitState())
 
     private struct ExitState {
@@ -26,15 +40,17 @@ public final class ChildProcess: Sendable {
         var nextWaiter = 0
     }
 
-    private init(pid: pid_t, input: Int32, output: AsyncStream<[UInt8]>, errors: AsyncStream<[UInt8]>) {
+    private init(pid: pid_t, input: Int32, output: AsyncStream<[UInt8]>, errors: AsyncStream<[UInt8]>, readers: Latch) {
         self.pid = pid
-        self.input = Mutex(input)
+        self.input = Mutex(Input(fd: input))
         self.output = output
         self.errors = errors
+        readersStopped = readers
     }
 
     deinit {
-        input.withLock { fd in if fd >= 0 { close(fd) } }
+        input.withLock { state in if state.fd >= 0 { close(state.fd) } }
+        readersStopped.stop()
     }
 
     /// Starts `spec`. Throws at once, without retrying, when the program cannot be found or run.
@@ -56,6 +72,9 @@ public final class ChildProcess: Sendable {
         posix_spawn_file_actions_adddup2(&actions, stdoutPipe[1], 1)
         posix_spawn_file_actions_adddup2(&actions, stderrPipe[1], 2)
         if let directory = spec.directory { cprocess_addchdir(&actions, directory) }
+        // Only the three pipes: not the descriptors claudesh inherited or holds (another
+        // program's pipe, the history lock, a socket), which a server could keep open for ever.
+        _ = cprocess_addclosefrom(&actions, 3)
 
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
@@ -67,7 +86,11 @@ public final class ChildProcess: Sendable {
         var unblocked = sigset_t()
         sigemptyset(&unblocked)
         posix_spawnattr_setsigmask(&attributes, &unblocked)
+        #if canImport(Darwin)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_CLOEXEC_DEFAULT))
+        #else
         posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
+        #endif
 
         let argv = ([spec.executable] + spec.arguments).map { strdup($0) } + [nil]
         let envp = spec.environment.sorted { $0.key < $1.key }.map { strdup("\($0.key)=\($0.value)") } + [nil]
@@ -87,7 +110,11 @@ public final class ChildProcess: Sendable {
             throw result == EACCES || result == ENOEXEC ? .notExecutable(path) : .spawnFailed(spec.executable, code: result)
         }
         let started = pid
-        let child = ChildProcess(pid: started, input: stdinPipe[1], output: stream(stdoutPipe[0]), errors: stream(stderrPipe[0]))
+        // Writes must never block: a server that does not read its input would hold the writer,
+        // and the writer would hold up its own deadline.
+        _ = fcntl(stdinPipe[1], F_SETFL, fcntl(stdinPipe[1], F_GETFL) | O_NONBLOCK)
+        let readers = Latch()
+        let child = ChildProcess(pid: started, input: stdinPipe[1], output: stream(stdoutPipe[0], readers), errors: stream(stderrPipe[0], readers), readers: readers)
         // waitpid blocks: it runs on a thread of its own, never on the cooperative pool.
         Blocking.run("waitpid") {
             var status: Int32 = 0
@@ -99,35 +126,58 @@ public final class ChildProcess: Sendable {
                 return state.waiters.values
             }
             waiters.forEach { $0.resume(returning: termination) }
+            let (seconds, attoseconds) = drainAfterExit.components
+            usleep(UInt32(seconds * 1_000_000 + attoseconds / 1_000_000_000_000))
+            readers.stop()
         }
         return child
     }
 
-    /// Writes to the child's standard input; false when the child closed it.
+    /// Writes to the child's standard input; false when the child closed it, or when input was
+    /// closed (by `closeInput`, `terminate` or a deadline) before all of it went. A full pipe is
+    /// waited on a tenth of a second at a time, without holding anything `closeInput` needs.
     @discardableResult
     public func write(_ bytes: [UInt8]) -> Bool {
-        input.withLock { fd in
-            guard fd >= 0 else { return false }
-            var offset = 0
-            while offset < bytes.count {
-                let written = bytes.withUnsafeBytes { Glibc_writeFD(fd, $0.baseAddress! + offset, $0.count - offset) }
-                if written < 0 {
-                    if errno == EINTR { continue }
-                    return false
-                }
-                offset += written
+        let claimed = input.withLock { state -> Int32 in
+            guard state.fd >= 0, !state.closeRequested, !state.writing else { return -1 }
+            state.writing = true
+            return state.fd
+        }
+        guard claimed >= 0 else { return false }
+        var offset = 0
+        var failed = false
+        while offset < bytes.count {
+            let written = bytes.withUnsafeBytes { Glibc_writeFD(claimed, $0.baseAddress! + offset, $0.count - offset) }
+            if written >= 0 { offset += written; continue }
+            if errno == EINTR { continue }
+            guard errno == EAGAIN, !input.withLock({ $0.closeRequested }) else { failed = true; break }
+            var entry = pollfd(fd: claimed, events: Int16(POLLOUT), revents: 0)
+            _ = poll(&entry, 1, 100)
+        }
+        input.withLock { state in
+            state.writing = false
+            if state.closeRequested && state.fd >= 0 {
+                close(state.fd)
+                state.fd = -1
             }
-            return true
+        }
+        return !failed
+    }
+
+    /// Closes standard input: the polite first step of ending an MCP stdio server. A write under
+    /// way stops within a tenth of a second and closes it.
+    public func closeInput() {
+        input.withLock { state in
+            state.closeRequested = true
+            if !state.writing && state.fd >= 0 {
+                close(state.fd)
+                state.fd = -1
+            }
         }
     }
 
-    /// Closes standard input: the polite first step of ending an MCP stdio server.
-    public func closeInput() {
-        input.withLock { fd in
-            if fd >= 0 { close(fd) }
-            fd = -1
-        }
-    }
+    /// Ends both output streams within a quarter second, whoever still holds the pipes.
+    public func stopReading() { readersStopped.stop() }
 
     /// Waits for the child to end, whatever happens to the calling task.
     public func waitForExit() async -> Termination {
@@ -204,14 +254,14 @@ public final class ChildProcess: Sendable {
     /// Not a dispatch read source: on Linux, libdispatch's epoll loop crashed (a freed note's
     /// event) when sources on pipes of short-lived children were cancelled while others were
     /// being spawned.
-    private static func stream(_ fd: Int32) -> AsyncStream<[UInt8]> {
+    private static func stream(_ fd: Int32, _ readers: Latch) -> AsyncStream<[UInt8]> {
         _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK)
         let (stream, continuation) = AsyncStream<[UInt8]>.makeStream()
-        let stopped = Mutex(false)
-        continuation.onTermination = { _ in stopped.withLock { $0 = true } }
+        let stopped = Latch()
+        continuation.onTermination = { _ in stopped.stop() }
         Blocking.run("pipe-reader") {
             var chunk = [UInt8](repeating: 0, count: 65536)
-            reading: while !stopped.withLock({ $0 }) {
+            reading: while !stopped.isStopped && !readers.isStopped {
                 var entry = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
                 let ready = poll(&entry, 1, 250)
                 if ready < 0 && errno != EINTR { break }
@@ -255,4 +305,11 @@ public final class ChildProcess: Sendable {
 
 @inline(__always) private func Glibc_writeFD(_ fd: Int32, _ buffer: UnsafeRawPointer, _ count: Int) -> Int {
     write(fd, buffer, count)
+}
+
+/// A one-way switch shared between threads and tasks: a pipe reader's stop, a deadline's firing.
+final class Latch: Sendable {
+    private let value = Mutex(false)
+    func stop() { value.withLock { $0 = true } }
+    var isStopped: Bool { value.withLock { $0 } }
 }

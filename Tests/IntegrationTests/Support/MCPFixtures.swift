@@ -7,6 +7,7 @@ enum MCPFixtures {
         .deletingLastPathComponent().deletingLastPathComponent().path
     static let stdioScript = repository + "/Tests/Fixtures/mcp_stdio_fixture.sh"
     static let httpScript = repository + "/Tests/Fixtures/mcp_http_server.py"
+    static let misbehavingScript = repository + "/Tests/Fixtures/http_misbehaving.py"
 
     /// The venv with mcp-server-time and the `mcp` SDK; a missing one fails the test, never skips it.
     static var venv: String {
@@ -55,9 +56,10 @@ final class HTTPFixture {
     let port: Int
 
     /// `mode`: streamable-http, json or sse; `tls`: the certificate and key files for https.
-    init(_ mode: String, token: String? = nil, tls: (certificate: String, key: String)? = nil) throws {
+    /// `script` is another fixture speaking the same PORT line (`http_misbehaving.py`).
+    init(_ mode: String, token: String? = nil, tls: (certificate: String, key: String)? = nil, script: String = MCPFixtures.httpScript) throws {
         process.executableURL = URL(fileURLWithPath: MCPFixtures.venv + "/bin/python")
-        process.arguments = [MCPFixtures.httpScript, mode] + (token.map { ["--token", $0] } ?? []) + (tls.map { ["--tls", $0.certificate, $0.key] } ?? [])
+        process.arguments = [script, mode] + (token.map { ["--token", $0] } ?? []) + (tls.map { ["--tls", $0.certificate, $0.key] } ?? [])
         let output = Pipe()
         process.standardOutput = output
         process.standardError = FileHandle.nullDevice

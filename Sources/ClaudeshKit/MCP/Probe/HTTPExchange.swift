@@ -13,7 +13,12 @@ struct HTTPExchange: Sendable {
         let outcome: Result<HTTPExchange, ProbeFailure>
         do {
             outcome = try await sockets.run { () throws(NetError) -> Result<HTTPExchange, ProbeFailure> in
-                let response = try HTTPClient.send(request, deadline: deadline, connected: sockets.add)
+                var opened: Socket?
+                defer { opened.map(sockets.release) }
+                let response = try HTTPClient.send(request, deadline: deadline) { socket in
+                    sockets.add(socket)
+                    opened = socket
+                }
                 var exchange = HTTPExchange(status: response.status, sessionID: response.header("mcp-session-id"), messages: [], snippet: "")
                 guard (200..<300).contains(response.status) else {
                     exchange.snippet = snippet(try response.readAll(limit: 400, deadline: deadline))

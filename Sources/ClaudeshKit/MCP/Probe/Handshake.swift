@@ -19,6 +19,8 @@ struct Handshake {
 
     /// A server with more pages than this is looping on its cursor.
     static let pageLimit = 1000
+    /// A server that asks more of the client than this while it should be answering is flooding it.
+    static let serverRequestLimit = 100
 
     static func run(_ channel: MCPChannel, phase: Phase) async throws(ProbeFailure) -> Outcome {
         var nextID = 0
@@ -49,6 +51,7 @@ struct Handshake {
                 cursor = page["nextCursor"]?.stringValue
                 if cursor == nil { break }
             }
+            if cursor != nil { throw .protocolError("tools/list still had a next page after \(pageLimit) pages") }
         }
         _ = try await call("ping")
         let info = initialized["serverInfo"]
@@ -57,6 +60,7 @@ struct Handshake {
 
     /// Reads until the answer to `id`, answering the server's own requests on the way.
     private static func answer(to id: Int, method: String, over channel: MCPChannel) async throws(ProbeFailure) -> JSONValue {
+        var answered = 0
         while true {
             let message = try await channel.receive()
             switch MCPProtocol.classify(message) {
@@ -65,6 +69,10 @@ struct Handshake {
             case .error(let answered, let code, let text)? where answered == .int(id) || answered == .null:
                 throw .rejected(method: method, code: code, message: text)
             case .request(let requestID, let requested)?:
+                answered += 1
+                guard answered <= serverRequestLimit else {
+                    throw .protocolError("the server sent \(serverRequestLimit) requests of its own instead of answering \(method)")
+                }
                 try await channel.send(MCPProtocol.answer(to: requestID, method: requested), expectsAnswer: false)
             case .response?, .error?, .notification?:
                 continue // log messages, progress, answers to nothing we asked

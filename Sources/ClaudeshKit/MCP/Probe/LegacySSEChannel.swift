@@ -58,7 +58,13 @@ final class LegacySSEChannel: MCPChannel {
         events = stream.makeAsyncIterator()
         while let event = await events?.next() {
             if event.type == "endpoint" {
-                do { return try url.resolving(event.data.trimmingWhitespace) } catch { throw .protocolError("a bad endpoint event: \(error)") }
+                let endpoint: HTTPURL
+                do { endpoint = try url.resolving(event.data.trimmingWhitespace) } catch { throw .protocolError("a bad endpoint event: \(error)") }
+                // The entry's headers (tokens) go to the stream's own origin only.
+                guard endpoint.origin == url.origin else {
+                    throw .protocolError("the endpoint event names another origin (\(endpoint.origin), not \(url.origin)); refusing to send it the entry's headers")
+                }
+                return endpoint
             }
         }
         throw .connection("the server closed its event stream before naming an endpoint")

@@ -2,7 +2,11 @@
 public struct ProbeResult: Sendable {
     public var server: String
     public var transport: String
-    public var failure: ProbeFailure?
+    public var failure: ProbeFailure? {
+        didSet { reason = failure?.description }
+    }
+    /// The failure in words, with every secret the probe knew of masked: what is shown.
+    public private(set) var reason: String?
     /// The handshake's time, initialize to the ping's answer, of the last attempt.
     public var latency: Duration
     public var attempts: Int
@@ -15,6 +19,11 @@ public struct ProbeResult: Sendable {
     public var logPath: String?
 
     public var passed: Bool { failure == nil }
+
+    /// Masks what `redactor` knows in the reason (a server may echo its token in what it writes).
+    mutating func redact(with redactor: Redactor) {
+        reason = reason.map(redactor.redact)
+    }
 
     public init(server: String, transport: String) {
         self.server = server
@@ -41,7 +50,7 @@ public struct ProbeResult: Sendable {
         members.append(("server_version", serverVersion.map(JSONValue.string) ?? .null))
         members.append(("protocol_version", protocolVersion.map(JSONValue.string) ?? .null))
         members.append(("tools", toolCount.map(JSONValue.int) ?? .null))
-        members.append(("reason", failure.map { .string($0.description) } ?? .null))
+        members.append(("reason", reason.map(JSONValue.string) ?? .null))
         members.append(("permanent", .bool(failure?.isPermanent ?? false)))
         members.append(("log", logPath.map(JSONValue.string) ?? .null))
         return .object(members)

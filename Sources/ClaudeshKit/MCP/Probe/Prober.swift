@@ -54,7 +54,7 @@ public enum Prober {
         let isProcess = if case .process = launch.target { true } else { false }
         let log = ServerLog(server: target.name, folder: isProcess ? options.logFolder : nil, redactor: redactor)
         result.logPath = log.path
-        for attempt in 0...max(0, options.retries) {
+        attempts: for attempt in 0...max(0, options.retries) {
             let remaining = ContinuousClock.now.duration(to: deadline)
             guard remaining > .zero, !Task.isCancelled else {
                 if result.failure == nil { result.failure = .deadline }
@@ -72,7 +72,7 @@ public enum Prober {
                 result.protocolVersion = handshake.protocolVersion
                 result.toolCount = handshake.toolCount
                 result.lastErrors = []
-                return result
+                break attempts
             case .failure(let failure):
                 result.failure = failure
                 result.lastErrors = log.lastLines(5)
@@ -82,6 +82,8 @@ public enum Prober {
             guard ContinuousClock.now + wait < deadline else { break }
             try? await Task.sleep(for: wait)
         }
+        // A server may echo its token in what it wrote; the reason quotes that.
+        result.redact(with: redactor)
         return result
     }
 
@@ -95,12 +97,12 @@ public enum Prober {
             return (.failure(error), start.duration(to: .now))
         }
         let phase = Handshake.Phase()
-        let fired = Flag()
+        let fired = Latch()
         let abort = channel.abort
         let watchdog = Task {
             try? await Task.sleep(for: timeout)
             guard !Task.isCancelled else { return }
-            fired.set()
+            fired.stop()
             abort()
         }
         var outcome: Result<Handshake.Outcome, ProbeFailure>
@@ -111,18 +113,11 @@ public enum Prober {
         }
         watchdog.cancel()
         let latency = start.duration(to: .now)
-        if case .failure = outcome, fired.isSet {
+        if case .failure = outcome, fired.isStopped {
             let (seconds, attoseconds) = timeout.components
             outcome = .failure(.timedOut(seconds: Double(seconds) + Double(attoseconds) / 1e18, phase: phase.name))
         }
         await channel.close()
         return (outcome, latency)
     }
-}
-
-/// A one-way switch shared between tasks.
-final class Flag: Sendable {
-    private let value = Mutex(false)
-    func set() { value.withLock { $0 = true } }
-    var isSet: Bool { value.withLock { $0 } }
 }

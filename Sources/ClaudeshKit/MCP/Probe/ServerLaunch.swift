@@ -13,9 +13,16 @@ public struct ServerLaunch: Sendable {
 
     /// `environment` is what the server inherits (the client's own); the entry's env goes on top.
     public init(_ definition: ServerDefinition, environment: [String: String], directory: String, lookup: (String) -> String?) throws(ProbeFailure) {
+        // Values that came from variables are masked too (`--api-key ${KEY}` in args, a token in
+        // a URL), unless they are paths: masking every ${HOME} would hide where things are.
+        var substituted: [String] = []
         func expand(_ text: String, _ field: String) throws(ProbeFailure) -> String {
             do {
-                return try ConfigExpansion.expand(text, lookup: lookup)
+                return try ConfigExpansion.expand(text) { name in
+                    let value = lookup(name)
+                    if let value, !value.hasPrefix("/"), !value.hasPrefix("~") { substituted.append(value) }
+                    return value
+                }
             } catch {
                 throw .invalidConfig("\(field): \(error.description)")
             }
@@ -35,15 +42,15 @@ public struct ServerLaunch: Sendable {
             var workingDirectory = directory
             if let cwd = definition.entry["cwd"]?.stringValue { workingDirectory = try expand(cwd, "cwd") }
             target = .process(ProcessSpec(try expand(command, "command"), expandedArguments, environment: childEnvironment, directory: workingDirectory))
-            sensitiveValues = pairs.map(\.1)
+            sensitiveValues = pairs.map(\.1) + substituted
         case .http(let url, let headers):
             let pairs = try expandPairs(headers, "headers")
             target = .http(url: try expand(url, "url"), headers: pairs)
-            sensitiveValues = pairs.map(\.1)
+            sensitiveValues = pairs.map(\.1) + substituted
         case .sse(let url, let headers):
             let pairs = try expandPairs(headers, "headers")
             target = .sse(url: try expand(url, "url"), headers: pairs)
-            sensitiveValues = pairs.map(\.1)
+            sensitiveValues = pairs.map(\.1) + substituted
         }
     }
 }

@@ -14,6 +14,12 @@ final class SocketSet: Sendable {
         if aborted { socket.shutdown() }
     }
 
+    /// Ends `socket` and forgets it: an exchange that is over holds no descriptor.
+    func release(_ socket: Socket) {
+        socket.shutdown()
+        state.withLock { state in state.sockets.removeAll { $0 === socket } }
+    }
+
     func shutdownAll() {
         let sockets = state.withLock { state in
             state.aborted = true

@@ -157,7 +157,7 @@ enum MCPCheckCommands {
         if result.passed {
             return "  " + output.styled("ok", .green) + "    \(result.server)  \(ProbeReport.milliseconds(result))"
         }
-        return "  " + output.styled("FAIL", .red) + "  \(result.server)  \(result.failure!.description.clipped(100))"
+        return "  " + output.styled("FAIL", .red) + "  \(result.server)  \((result.reason ?? "").clipped(100))"
     }
 
     static func seconds(_ arguments: ParsedArguments, _ flag: String) throws(ShellError) -> Duration? {

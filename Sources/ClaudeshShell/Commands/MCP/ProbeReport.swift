@@ -17,9 +17,9 @@ enum ProbeReport {
 
     /// Why it failed, its last stderr lines and where its log is.
     static func failureDetail(_ result: ProbeResult, _ output: Output) -> String {
-        var lines = ["", output.styled("\(result.server):", .bold) + " " + (result.failure?.description ?? "")]
+        var lines = ["", output.styled("\(result.server):", .bold) + " " + (result.reason ?? "")]
         if result.failure?.isPermanent == true { lines.append("  (not retried: trying again cannot fix this)") }
-        let reason = result.failure?.description ?? ""
+        let reason = result.reason ?? ""
         let alreadySaid = result.lastErrors.count == 1 && reason.hasSuffix(result.lastErrors[0])
         if !result.lastErrors.isEmpty && !alreadySaid {
             lines.append("  last lines on stderr:")
