@@ -44,6 +44,8 @@ public enum ClaudeshMain {
 
         let output = Output(usesColor: Output.colorWanted(context.settings.color, fd: 1, environment: context.environment))
         let session = Session(context: context, registry: registry, output: output)
+        // Loaded secrets and anything shaped like a token never leave through a command's output.
+        output.redact = { [weak session] text in Redactor(values: session?.context.vault.values ?? []).redact(text) }
         if Terminal.canAsk { session.askUser = { Terminal.readAnswer() } }
         let interactive = options.steps.isEmpty && isatty(0) == 1
         Interrupts.install(exitWhenIdle: !interactive)

@@ -22,7 +22,7 @@ public final class Output {
     public private(set) var captured = ""
     public private(set) var capturedErrors = ""
     /// Masks secret values before anything is written.
-    public var redact: (String) -> String = { $0 }
+    public var redact: @MainActor (String) -> String = { $0 }
 
     public init(destination: Destination = .standardStreams, usesColor: Bool = false) {
         self.destination = destination

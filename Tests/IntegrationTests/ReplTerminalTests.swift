@@ -200,6 +200,24 @@ struct ReplTerminalTests {
         #expect(!lines.joined(separator: "\n").contains("hidden"))
     }
 
+    /// A token pasted at the prompt is masked on the way out and never written to history.
+    @Test func aPastedTokenIsMaskedAndNotSaved() throws {
+        let home = Claudesh.temporaryFolder()
+        defer { Claudesh.cleanUp(home) }
+        let token = "ghp_" + String(repeating: "Zq9", count: 12)
+        let terminal = try shell(home: home)
+        // The line as typed is on the screen (the terminal echoes it); what echo prints is masked.
+        terminal.send("echo before \(token) after\r")
+        try terminal.expect("\nbefore ‹redacted› after\n")
+        try terminal.expect("claudesh> ")
+        terminal.send("echo kept\r")
+        try terminal.expect("\nkept\n")
+        try terminal.expect("claudesh> ")
+        terminal.send(Self.endOfInput)
+        #expect(terminal.waitForExit() == 0)
+        #expect(try historyLines(home: home) == ["echo kept"])
+    }
+
     @Test func twoShellsAtOnceBothKeepTheirHistory() throws {
         let home = Claudesh.temporaryFolder()
         defer { Claudesh.cleanUp(home) }

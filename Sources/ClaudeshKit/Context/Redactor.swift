@@ -1,21 +1,26 @@
-/// Masks secret values in text before it leaves the process or reaches a log.
+/// Masks secret values, and anything shaped like a known API token, in text before it leaves
+/// the process or reaches a log.
 public struct Redactor: Sendable {
     public static let mask = "‹redacted›"
     private let values: [[UInt8]]
+    private let shapes: Bool
 
     /// Values shorter than four characters are left alone: masking every "1" or "on" would
-    /// destroy the text and protect nothing.
-    public init(values: some Sequence<String>) {
+    /// destroy the text and protect nothing. `shapes` also masks known token shapes.
+    public init(values: some Sequence<String>, shapes: Bool = true) {
         self.values = Set(values.filter { $0.count >= 4 }).map { Array($0.utf8) }
+        self.shapes = shapes
     }
 
     /// Every byte of every occurrence is covered, then each covered run becomes one mask: two
     /// secrets that overlap leave no part of either behind.
     public func redact(_ text: String) -> String {
-        guard !values.isEmpty, values.contains(where: { text.utf8.count >= $0.count }) else { return text }
+        let tokens = shapes ? TokenShapes.find(in: text) : []
+        guard !tokens.isEmpty || values.contains(where: { text.utf8.count >= $0.count }) else { return text }
         let bytes = Array(text.utf8)
         var covered = [Bool](repeating: false, count: bytes.count)
-        var found = false
+        var found = !tokens.isEmpty
+        for token in tokens { for index in token.range { covered[index] = true } }
         for value in values where value.count <= bytes.count {
             var start = 0
             while start + value.count <= bytes.count {

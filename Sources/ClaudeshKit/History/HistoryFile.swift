@@ -49,11 +49,13 @@ public struct HistoryFile: Sendable {
     }
 
     /// Whether a line typed at the prompt goes into history: not blank, not starting with a
-    /// space (the user's way to keep a line out), and not containing a loaded secret.
+    /// space (the user's way to keep a line out), and holding neither a loaded secret nor
+    /// anything shaped like an API token.
     public static func shouldRecord(_ line: String, vault: SecretVault) -> Bool {
         guard let first = line.unicodeScalars.first, first != " ", first != "\t" else { return false }
         guard !line.trimmingWhitespace.isEmpty else { return false }
-        return !vault.appears(in: line)
+        // A token typed or pasted on the line is a secret whether or not it was loaded.
+        return !vault.appears(in: line) && !TokenShapes.contains(in: line)
     }
 
     static func lines(_ bytes: [UInt8]) -> [String] {

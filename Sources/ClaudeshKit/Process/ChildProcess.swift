@@ -261,19 +261,25 @@ public final class ChildProcess: Sendable {
         continuation.onTermination = { _ in stopped.stop() }
         Blocking.run("pipe-reader") {
             var chunk = [UInt8](repeating: 0, count: 65536)
-            reading: while !stopped.isStopped && !readers.isStopped {
-                var entry = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
-                let ready = poll(&entry, 1, 250)
-                if ready < 0 && errno != EINTR { break }
-                guard ready > 0 else { continue }
+            reading: while true {
+                // Told to stop: take what is already in the pipe, then go. A child's last words
+                // are often written just before it exits.
+                let stopping = stopped.isStopped || readers.isStopped
+                if !stopping {
+                    var entry = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+                    let ready = poll(&entry, 1, 250)
+                    if ready < 0 && errno != EINTR { break }
+                    guard ready > 0 else { continue }
+                }
                 while true {
                     let count = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
                     if count > 0 {
                         continuation.yield(Array(chunk[0..<count]))
                         continue
                     }
-                    if count < 0 && (errno == EAGAIN || errno == EINTR) { continue reading }
-                    break reading // end of file or a broken pipe
+                    if count < 0 && errno == EINTR { continue }
+                    if count < 0 && errno == EAGAIN && !stopping { continue reading }
+                    break reading // end of file, a broken pipe, or drained after a stop
                 }
             }
             close(fd)
