@@ -42,8 +42,7 @@ func medianMilliseconds(iterations: Int, _ body: () -> Int) -> Double {
         samples.append(elapsed)
     }
     samples.sort()
-    let median = samples[samples.count / 2].components
-    return Double(median.seconds) * 1e3 + Double(median.attoseconds) * 1e-15
+    return samples[samples.count / 2].milliseconds
 }
 
 func format(_ milliseconds: Double) -> String {

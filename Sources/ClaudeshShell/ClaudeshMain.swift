@@ -8,7 +8,7 @@ import ClaudeshKit
 /// The program: the command line decides between the REPL, scripts, one-shot commands and
 /// `__complete`; all of them run commands through one `Session`.
 public enum ClaudeshMain {
-    public static let version = "0.1.0"
+    public static var version: String { Claudesh.version }
 
     @MainActor
     public static func run(_ argv: [String]) async -> Int32 {

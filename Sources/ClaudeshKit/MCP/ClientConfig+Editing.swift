@@ -26,10 +26,16 @@ extension ClientConfig {
     /// Removes `name`, returning its entry.
     @discardableResult
     public mutating func remove(_ name: String) throws(EditError) -> JSONValue {
+        let entry = try requireEntry(named: name)
+        setEntry(name, nil)
+        return entry
+    }
+
+    /// The entry `name`, or an error that names the file and a near name.
+    public func requireEntry(named name: String) throws(EditError) -> JSONValue {
         guard let entry = entry(named: name) else {
             throw .missing(name, path: path, suggestion: Suggestions.closest(to: name, among: serverNames))
         }
-        setEntry(name, nil)
         return entry
     }
 

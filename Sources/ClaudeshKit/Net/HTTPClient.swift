@@ -104,7 +104,7 @@ public enum HTTPClient {
                 switch framing {
                 case .length(let left):
                     if left == 0 { finished = true; return nil }
-                    if buffer.isEmpty { try fill(deadline, endIsError: true) }
+                    if buffer.isEmpty { try fill(deadline) }
                     let take = min(left, buffer.count)
                     let piece = Array(buffer[..<take])
                     buffer.removeFirst(take)
@@ -120,7 +120,7 @@ public enum HTTPClient {
                     return buffer
                 case .chunked(let left):
                     if let left, left > 0 {
-                        if buffer.isEmpty { try fill(deadline, endIsError: true) }
+                        if buffer.isEmpty { try fill(deadline) }
                         let take = min(left, buffer.count)
                         let piece = Array(buffer[..<take])
                         buffer.removeFirst(take)
@@ -151,7 +151,7 @@ public enum HTTPClient {
             return body
         }
 
-        private func fill(_ deadline: ContinuousClock.Instant, endIsError: Bool) throws(NetError) {
+        private func fill(_ deadline: ContinuousClock.Instant) throws(NetError) {
             let chunk = try socket.read(deadline: deadline)
             if chunk.isEmpty { throw .malformedResponse("the body ended early") }
             buffer += chunk
@@ -166,7 +166,7 @@ public enum HTTPClient {
                     return String(decoding: line, as: UTF8.self)
                 }
                 guard buffer.count < 4096 else { throw .malformedResponse("a chunk size line longer than 4 KB") }
-                try fill(deadline, endIsError: true)
+                try fill(deadline)
             }
         }
     }

@@ -35,10 +35,7 @@ final class Socket: Sendable {
     }
 
     private static func milliseconds(until deadline: ContinuousClock.Instant) -> Int32 {
-        let left = ContinuousClock.now.duration(to: deadline)
-        guard left > .zero else { return 0 }
-        let (seconds, attoseconds) = left.components
-        return Int32(clamping: seconds * 1000 + attoseconds / 1_000_000_000_000_000 + 1)
+        ContinuousClock.now.duration(to: deadline).pollMilliseconds
     }
 
     private var fd: Int32 { descriptor.withLock { $0 } }
@@ -143,10 +140,8 @@ final class Socket: Sendable {
         while true {
             let left = ContinuousClock.now.duration(to: deadline)
             guard left > .zero else { throw .timedOut }
-            let (seconds, attoseconds) = left.components
-            let milliseconds = Int32(clamping: seconds * 1000 + attoseconds / 1_000_000_000_000_000 + 1)
             var entry = pollfd(fd: fd, events: events, revents: 0)
-            let ready = poll(&entry, 1, min(milliseconds, 1000))
+            let ready = poll(&entry, 1, min(left.pollMilliseconds, 1000))
             if ready > 0 { return }
             if ready < 0 && errno != EINTR { throw .io(String(cString: strerror(errno))) }
         }

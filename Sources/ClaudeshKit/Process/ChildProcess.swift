@@ -126,8 +126,7 @@ public final class ChildProcess: Sendable {
                 return state.waiters.values
             }
             waiters.forEach { $0.resume(returning: termination) }
-            let (seconds, attoseconds) = drainAfterExit.components
-            usleep(UInt32(seconds * 1_000_000 + attoseconds / 1_000_000_000_000))
+            usleep(UInt32(drainAfterExit.nanoseconds / 1000))
             readers.stop()
         }
         return child
@@ -207,9 +206,7 @@ public final class ChildProcess: Sendable {
             }
             if let done { continuation.resume(returning: done); return }
             if let timeout {
-                let (seconds, attoseconds) = timeout.components
-                let nanoseconds = max(0, Int(seconds) * 1_000_000_000 + Int(attoseconds / 1_000_000_000))
-                DispatchQueue.global().asyncAfter(deadline: .now() + .nanoseconds(nanoseconds)) { self.giveUp(waiter: id) }
+                DispatchQueue.global().asyncAfter(deadline: .now() + .nanoseconds(timeout.nanoseconds)) { self.giveUp(waiter: id) }
             }
         }
     }

@@ -52,6 +52,4 @@ public enum ProcessError: Error, CustomStringConvertible, Sendable, Equatable {
         }
     }
 
-    /// A failure that trying again cannot fix.
-    public var isPermanent: Bool { true }
 }

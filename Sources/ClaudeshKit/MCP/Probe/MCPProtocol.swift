@@ -5,7 +5,7 @@ public enum MCPProtocol {
     public static let supportedVersions = ["2025-11-25", "2025-06-18", "2025-03-26", "2024-11-05"]
     public static var latestVersion: String { supportedVersions[0] }
     public static let clientName = "claudesh"
-    public static let clientVersion = "0.3.0"
+    public static var clientVersion: String { Claudesh.version }
 
     static func request(id: Int, method: String, params: JSONValue? = nil) -> JSONValue {
         var members: [(String, JSONValue)] = [("jsonrpc", .string("2.0")), ("id", .int(id)), ("method", .string(method))]

@@ -34,10 +34,7 @@ public struct ProbeResult: Sendable {
     }
 
     /// Milliseconds, for tables and JSON.
-    public var latencyMilliseconds: Double {
-        let (seconds, attoseconds) = latency.components
-        return Double(seconds) * 1000 + Double(attoseconds) / 1e15
-    }
+    public var latencyMilliseconds: Double { latency.milliseconds }
 
     public var json: JSONValue {
         var members: [(String, JSONValue)] = [

@@ -114,8 +114,7 @@ public enum Prober {
         watchdog.cancel()
         let latency = start.duration(to: .now)
         if case .failure = outcome, fired.isStopped {
-            let (seconds, attoseconds) = timeout.components
-            outcome = .failure(.timedOut(seconds: Double(seconds) + Double(attoseconds) / 1e18, phase: phase.name))
+            outcome = .failure(.timedOut(seconds: timeout.seconds, phase: phase.name))
         }
         await channel.close()
         return (outcome, latency)

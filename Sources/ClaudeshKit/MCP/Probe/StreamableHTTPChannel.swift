@@ -17,13 +17,10 @@ final class StreamableHTTPChannel: MCPChannel {
         self.deadline = deadline
     }
 
+    /// The fallback channel shares these sockets, so this reaches it too.
     var abort: @Sendable () -> Void {
         let sockets = self.sockets
-        let legacyAbort = legacy?.abort
-        return {
-            sockets.shutdownAll()
-            legacyAbort?()
-        }
+        return { sockets.shutdownAll() }
     }
 
     func send(_ message: JSONValue, expectsAnswer: Bool) async throws(ProbeFailure) {

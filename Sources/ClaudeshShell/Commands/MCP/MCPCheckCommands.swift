@@ -96,15 +96,13 @@ enum MCPCheckCommands {
 
         let config = try MCPConfigAccess.load(invocation)
         let names = arguments.positionals
-        for name in names where config.entry(named: name) == nil {
-            throw ShellError.failed(ClientConfig.EditError.missing(name, path: config.path, suggestion: Suggestions.closest(to: name, among: config.serverNames)).description)
-        }
+        for name in names { _ = try config.requireEntry(named: name) }
         let chosen = config.entries.filter { names.isEmpty || names.contains($0.name) }
         guard !chosen.isEmpty else {
             if invocation.wantsJSON {
                 invocation.output.json(.object([("config", .string(config.path)), ("passed", .int(0)), ("failed", .int(0)), ("servers", .array([]))]))
             } else {
-                invocation.output.line("No MCP servers in \(config.path). Add one: mcp add NAME -- COMMAND ARGS...")
+                invocation.output.line(MCPConfigAccess.noServers(in: config))
             }
             return .success
         }

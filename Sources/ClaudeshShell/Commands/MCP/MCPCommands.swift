@@ -44,7 +44,7 @@ enum MCPCommands {
         if invocation.wantsJSON {
             invocation.output.json(.object([("config", .string(config.path)), ("servers", .array(items))]))
         } else if rows.isEmpty {
-            invocation.output.line("No MCP servers in \(config.path). Add one: mcp add NAME -- COMMAND ARGS...")
+            invocation.output.line(MCPConfigAccess.noServers(in: config))
         } else {
             invocation.output.line(invocation.output.styled(config.path, .dim))
             invocation.output.line(Table(headers: ["NAME", "TRANSPORT", "COMMAND OR URL", "ENV OR HEADERS"], rows: rows).render())
@@ -60,9 +60,7 @@ enum MCPCommands {
     ) { invocation in
         let config = try MCPConfigAccess.load(invocation)
         let name = invocation.arguments.positionals[0]
-        guard let entry = config.entry(named: name) else {
-            throw ShellError.failed(ClientConfig.EditError.missing(name, path: config.path, suggestion: Suggestions.closest(to: name, among: config.serverNames)).description)
-        }
+        let entry = try config.requireEntry(named: name)
         let server = try ServerDefinition(name: name, entry: entry)
         let masked = maskedEntry(entry)
         if invocation.wantsJSON {

@@ -18,6 +18,11 @@ enum MCPConfigAccess {
         return ((try? ClientConfig(path: path))?.serverNames ?? []).filter { !input.positionals.contains($0) }
     }
 
+    /// What `list` and `check` say of a config without servers.
+    static func noServers(in config: ClientConfig) -> String {
+        "No MCP servers in \(config.path). Add one: mcp add NAME -- COMMAND ARGS..."
+    }
+
     /// `desktop`, `user`, `project`, or a file path.
     static func target(_ word: String, context: SessionContext) -> MCPConfigTarget {
         MCPConfigTarget(name: word) ?? .file(context.environment.absolutePath(word))
@@ -49,6 +54,3 @@ enum MCPConfigAccess {
     }
 }
 
-extension ClientConfig.Error {
-    var shellError: ShellError { .failed(description) }
-}
