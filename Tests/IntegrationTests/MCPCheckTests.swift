@@ -38,11 +38,11 @@ struct MCPCheckTests {
         let sse = try HTTPFixture("sse")
         defer { sse.stop() }
         MCPFixtures.writeConfig(config, [
-            ("streaming", "{\"type\": \"http\", \"url\": \"\(streaming.url)/mcp\"}"),
-            ("json", "{\"type\": \"http\", \"url\": \"\(json.url)/mcp\"}"),
-            ("sse", "{\"type\": \"sse\", \"url\": \"\(sse.url)/sse\"}"),
+            ("streaming", MCPFixtures.remote("\(streaming.url)/mcp")),
+            ("json", MCPFixtures.remote("\(json.url)/mcp")),
+            ("sse", MCPFixtures.remote("\(sse.url)/sse", type: "sse")),
             // The spec's fallback: a POST refused with 405, then the old GET stream.
-            ("fallback", "{\"type\": \"http\", \"url\": \"\(sse.url)/sse\"}"),
+            ("fallback", MCPFixtures.remote("\(sse.url)/sse")),
         ])
         let (result, servers) = try check(["check"])
         #expect(result.status == 0, "\(result.stdout)")
@@ -58,8 +58,8 @@ struct MCPCheckTests {
         let guarded = try HTTPFixture("streamable-http", token: "s3cret-fixture-token")
         defer { guarded.stop() }
         MCPFixtures.writeConfig(config, [
-            ("bare", "{\"type\": \"http\", \"url\": \"\(guarded.url)/mcp\"}"),
-            ("token", "{\"type\": \"http\", \"url\": \"\(guarded.url)/mcp\", \"headers\": {\"Authorization\": \"Bearer ${FIXTURE_TOKEN}\"}}"),
+            ("bare", MCPFixtures.remote("\(guarded.url)/mcp")),
+            ("token", MCPFixtures.remote("\(guarded.url)/mcp", headers: ["Authorization": "Bearer ${FIXTURE_TOKEN}"])),
         ])
         let (result, servers) = try check(["check", "--retries", "3"], extra: ["FIXTURE_TOKEN": "s3cret-fixture-token"])
         #expect(result.status == 1)
@@ -76,8 +76,8 @@ struct MCPCheckTests {
         let secure = try HTTPFixture("streamable-http", tls: tls)
         defer { secure.stop() }
         MCPFixtures.writeConfig(config, [
-            ("by-name", "{\"type\": \"http\", \"url\": \"https://localhost:\(secure.port)/mcp\"}"),
-            ("by-address", "{\"type\": \"http\", \"url\": \"https://127.0.0.1:\(secure.port)/mcp\"}"),
+            ("by-name", MCPFixtures.remote("https://localhost:\(secure.port)/mcp")),
+            ("by-address", MCPFixtures.remote("https://127.0.0.1:\(secure.port)/mcp")),
         ])
         // A self-signed certificate is refused, for good, and the reason says how to trust it.
         let (untrusted, refused) = try check(["check", "--retries", "2"])
@@ -96,7 +96,7 @@ struct MCPCheckTests {
         let otherTLS = try HTTPFixture.certificate(in: home + "/other", names: ["mcp.example.invalid"])
         let impostor = try HTTPFixture("streamable-http", tls: otherTLS)
         defer { impostor.stop() }
-        MCPFixtures.writeConfig(config, [("wrong-name", "{\"type\": \"http\", \"url\": \"https://localhost:\(impostor.port)/mcp\"}")])
+        MCPFixtures.writeConfig(config, [("wrong-name", MCPFixtures.remote("https://localhost:\(impostor.port)/mcp"))])
         let (mismatch, named) = try check(["check"], extra: ["SSL_CERT_FILE": otherTLS.certificate])
         #expect(mismatch.status == 1)
         #expect((named["wrong-name"]?["reason"] as? String ?? "").hasPrefix("the server's certificate is for another name than the URL's host"), "\(named)")
@@ -161,8 +161,8 @@ struct MCPCheckTests {
         let foreign = try HTTPFixture("foreign-endpoint", script: MCPFixtures.misbehavingScript)
         defer { foreign.stop() }
         MCPFixtures.writeConfig(config, [
-            ("negative", "{\"type\": \"http\", \"url\": \"\(negative.url)/mcp\"}"),
-            ("foreign", "{\"type\": \"http\", \"url\": \"\(foreign.url)/mcp\", \"headers\": {\"Authorization\": \"Bearer secret-header-value\"}}"),
+            ("negative", MCPFixtures.remote("\(negative.url)/mcp")),
+            ("foreign", MCPFixtures.remote("\(foreign.url)/mcp", headers: ["Authorization": "Bearer secret-header-value"])),
         ])
         let (result, servers) = try check(["check", "--timeout", "5"])
         #expect(result.status == 1)

@@ -29,6 +29,12 @@ enum MCPFixtures {
         return "{\"command\": \"\(stdioScript)\", \"args\": [\(args)]\(environment)}"
     }
 
+    /// A remote entry: `type` http or sse, with headers.
+    static func remote(_ url: String, type: String = "http", headers: [String: String] = [:]) -> String {
+        let extra = headers.isEmpty ? "" : ", \"headers\": {" + headers.map { "\"\($0.key)\": \"\($0.value)\"" }.joined(separator: ", ") + "}"
+        return "{\"type\": \"\(type)\", \"url\": \"\(url)\"\(extra)}"
+    }
+
     /// The parsed `--json` output of a probe.
     static func servers(_ json: String) throws -> [String: [String: Any]] {
         let object = try JSONSerialization.jsonObject(with: Data(json.utf8)) as! [String: Any]
