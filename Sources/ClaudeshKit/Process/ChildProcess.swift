@@ -176,7 +176,7 @@ public final class ChildProcess: Sendable {
     }
 
     /// Ends both output streams within a quarter second, whoever still holds the pipes.
-    public func stopReading() { readersStopped.stop() }
+    private func stopReading() { readersStopped.stop() }
 
     /// Waits for the child to end, whatever happens to the calling task.
     public func waitForExit() async -> Termination {
@@ -230,10 +230,13 @@ public final class ChildProcess: Sendable {
 
     public var termination: Termination? { exit.withLock { $0.termination } }
 
-    /// Ends the child's whole process group: SIGTERM, then SIGKILL after `grace`.
+    /// Ends the child's whole process group: SIGTERM, then SIGKILL after `grace`; then its
+    /// output streams, once what is in the pipes is read (a process outside the group may
+    /// still hold them).
     @discardableResult
     public func terminate(grace: Duration = .seconds(2)) async -> Termination {
         closeInput()
+        defer { stopReading() }
         if let done = termination {
             kill(-pid, SIGKILL) // anything the child left behind in its group
             return done

@@ -18,10 +18,7 @@ final class StdioChannel: MCPChannel {
 
     var abort: @Sendable () -> Void {
         let child = self.child
-        return {
-            child.stopReading() // a grandchild outside the group may hold the pipes
-            Task { await child.terminate(grace: .zero) }
-        }
+        return { Task { await child.terminate(grace: .zero) } }
     }
 
     func send(_ message: JSONValue, expectsAnswer: Bool) async throws(ProbeFailure) {
@@ -54,7 +51,6 @@ final class StdioChannel: MCPChannel {
     private func ended() async -> ProbeFailure {
         let termination = await child.waitForExit(timeout: .seconds(2))
         _ = await child.terminate(grace: .zero) // its group may keep stderr open
-        child.stopReading()
         await stderrDone.value
         guard let termination else { return .protocolError("the server closed stdout but kept running") }
         return .exited(termination, lastError: log.lastLines(1).first)
@@ -67,7 +63,6 @@ final class StdioChannel: MCPChannel {
             _ = await child.terminate(grace: .seconds(2))
         }
         _ = await child.terminate(grace: .zero)
-        child.stopReading()
         await stderrDone.value
     }
 }
