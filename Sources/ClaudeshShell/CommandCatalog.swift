@@ -2,6 +2,6 @@
 enum CommandCatalog {
     @MainActor
     static var all: [Command] {
-        ShellCommands.all + SessionCommands.all + ScriptCommands.all + [MCPCommands.command]
+        ShellCommands.all + SessionCommands.all + ScriptCommands.all + [MCPCommands.command, SecretsCommands.command, GPGCommands.command, ExecCommand.command]
     }
 }

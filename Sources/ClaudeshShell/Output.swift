@@ -40,6 +40,15 @@ public final class Output {
         }
     }
 
+    /// Writes `text` and a line break unredacted: only for a value the user asked to see
+    /// (`secrets show --reveal`).
+    public func reveal(_ text: String) {
+        switch destination {
+        case .standardStreams: Self.send(text + "\n", to: 1)
+        case .memory: captured += text + "\n"
+        }
+    }
+
     /// Writes an error or warning line to standard error.
     public func error(_ text: String) {
         let safe = redact(text) + "\n"

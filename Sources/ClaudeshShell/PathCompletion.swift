@@ -1,8 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import ClaudeshKit
 
 /// File and folder names for a partly typed path; folders end in "/".
@@ -21,20 +16,13 @@ enum PathCompletion {
             return ["~/"]
         }
         let folder = typedFolder.isEmpty ? environment.currentDirectory : environment.absolutePath(typedFolder)
-        guard let directory = opendir(folder) else { return [] }
-        defer { closedir(directory) }
         var results: [String] = []
         let showHidden = namePrefix.hasPrefix(".")
-        while let entry = readdir(directory) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
-            }
-            if name == "." || name == ".." { continue }
-            if name.hasPrefix(".") && !showHidden { continue }
-            guard name.hasPrefix(namePrefix) else { continue }
-            let isDirectory = Path.kind(of: Path.join(folder, name)) == .directory
-            if directoriesOnly && !isDirectory { continue }
-            results.append(typedFolder + name + (isDirectory ? "/" : ""))
+        for entry in Directory.entries(of: folder) {
+            if entry.name.hasPrefix(".") && !showHidden { continue }
+            guard entry.name.hasPrefix(namePrefix) else { continue }
+            if directoriesOnly && !entry.isDirectory { continue }
+            results.append(typedFolder + entry.name + (entry.isDirectory ? "/" : ""))
         }
         return results
     }

@@ -25,13 +25,17 @@ enum Repl {
             session.history = []
         }
         for entry in session.history ?? [] { editor.addHistory(entry) }
-        var added: [String] = []
+        let added = AddedLines()
 
         if runRC && Path.kind(of: session.context.rcPath) == .file {
             // Like .psqlrc: an error in it is reported and the shell starts anyway.
             _ = await ScriptRunner.run(path: session.context.rcPath, arguments: [], relativeTo: "/", in: session)
         }
 
+        // exec replaces the process: the lines typed so far are saved first, as at exit.
+        session.beforeReplacingProcess = { [historyFile] in
+            try? historyFile.append(added.lines.filter { HistoryFile.shouldRecord($0, vault: session.context.vault) })
+        }
         var status = ExitStatus.success
         while session.exitRequest == nil && Interrupts.termination == nil {
             let color = session.output.usesColor
@@ -44,7 +48,7 @@ enum Repl {
             if HistoryFile.shouldRecord(text, vault: session.context.vault) {
                 editor.addHistory(text)
                 session.history = Array(((session.history ?? []) + [text]).suffix(historySize))
-                added.append(text)
+                added.lines.append(text)
             }
             let line = text
             status = await Interrupts.run { await session.execute(line: line) }
@@ -52,7 +56,7 @@ enum Repl {
         }
         do {
             // A secret loaded after a line was typed may be in that line: check again.
-            try historyFile.append(added.filter { HistoryFile.shouldRecord($0, vault: session.context.vault) })
+            try historyFile.append(added.lines.filter { HistoryFile.shouldRecord($0, vault: session.context.vault) })
         } catch {
             session.output.error("claudesh: history not saved: \(error)")
         }
@@ -82,4 +86,10 @@ enum Repl {
             }
         }
     }
+}
+
+/// The lines this session added to the history: what is appended to the file at the end.
+@MainActor
+private final class AddedLines {
+    var lines: [String] = []
 }

@@ -43,6 +43,8 @@ public final class Session {
     /// Reads an answer from the person at the terminal (for `confirm`); nil when there is none.
     var askUser: (@MainActor () -> Terminal.Answer)?
     public private(set) var errorsReported = 0
+    /// Run just before `exec` replaces claudesh: what the REPL must save first (its history).
+    var beforeReplacingProcess: (@MainActor () -> Void)?
 
     public init(context: SessionContext, registry: CommandRegistry, output: Output) {
         self.context = context
@@ -115,6 +117,31 @@ public final class Session {
             output.error("\(frame.name):\(frame.line): \(message)")
         } else {
             output.error(output.styled("claudesh: ", .red) + message)
+        }
+    }
+
+    /// Asks `question` on the terminal; throws unless the answer is yes. `--yes` answers yes;
+    /// without a terminal and without `--yes` it fails with a message that names `--yes`.
+    public func confirm(_ question: String) throws {
+        if context.assumeYes {
+            output.line("\(question) [y/N] yes (--yes)")
+            return
+        }
+        guard let ask = askUser else {
+            throw ShellError.failed("no terminal to ask \"\(question.clipped())\": run claudesh with --yes to answer yes")
+        }
+        output.write("\(question) [y/N] ")
+        let answer: String
+        switch ask() {
+        case .line(let text): answer = text
+        case .end: throw ShellError.failed("no answer to \"\(question.clipped())\"")
+        case .interrupted:
+            output.line()
+            throw CancellationError()
+        }
+        let word = answer.trimmingWhitespace.lowercased()
+        guard word == "y" || word == "yes" else {
+            throw ShellError.failed("not confirmed: \(question.clipped())")
         }
     }
 

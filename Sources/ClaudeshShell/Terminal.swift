@@ -36,4 +36,24 @@ enum Terminal {
             }
         }
     }
+
+    /// Reads a line with echo off (a secret, a passphrase). `prompt` goes to standard error,
+    /// and the terminal's settings come back however the read ends.
+    static func readHidden(_ prompt: String) -> Answer {
+        Output.send(prompt, to: 2)
+        var saved = termios()
+        let isTerminal = tcgetattr(0, &saved) == 0
+        if isTerminal {
+            var quiet = saved
+            quiet.c_lflag &= ~tcflag_t(ECHO)
+            tcsetattr(0, TCSANOW, &quiet)
+        }
+        defer {
+            if isTerminal {
+                tcsetattr(0, TCSANOW, &saved)
+                Output.send("\n", to: 2) // the Enter that was not echoed
+            }
+        }
+        return readAnswer()
+    }
 }

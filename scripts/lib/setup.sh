@@ -46,8 +46,14 @@ need_build() {
   fi
 }
 
+# The programs claudesh drives: gpg and pass for secrets, git for the store's history.
+need_runtime() {
+  need gnupg:gpg gpg-agent:gpg-agent pass:pass git:git
+}
+
 need_test() {
   need_build
+  need_runtime
   need zsh:zsh fish:fish bash-completion:/usr/share/bash-completion/bash_completion openssl:openssl libssl3:/usr/lib/x86_64-linux-gnu/libssl.so.3
   need_test_servers
 }

@@ -11,6 +11,16 @@ import Darwin
 public enum AtomicFile {
     /// Replaces `path` with `bytes`. The mode is `mode` if given, else the old file's, else 0600.
     public static func write(_ bytes: some Collection<UInt8>, to path: String, mode: mode_t? = nil) throws(FileError) {
+        try write(bytes, to: path, mode: mode, replacing: true)
+    }
+
+    /// Creates `path` with `bytes`, complete or not at all, and never over an existing file:
+    /// the finished temp file is hard-linked into place, which fails if the name is taken.
+    public static func create(_ bytes: some Collection<UInt8>, at path: String, mode: mode_t) throws(FileError) {
+        try write(bytes, to: path, mode: mode, replacing: false)
+    }
+
+    private static func write(_ bytes: some Collection<UInt8>, to path: String, mode: mode_t?, replacing: Bool) throws(FileError) {
         let folder = Path.directory(of: path)
         var template = Array("\(folder)/.\(Path.lastComponent(of: path)).tmp-XXXXXX".utf8CString)
         let fd = mkstemp(&template)
@@ -28,8 +38,12 @@ public enum AtomicFile {
             try FileIO.writeAll(fd, bytes, path: temporary)
             guard fsync(fd) == 0 else { throw FileError("flush", temporary) }
         }
-        guard rename(temporary, path) == 0 else { throw FileError("replace", path) }
-        renamed = true
+        if replacing {
+            guard rename(temporary, path) == 0 else { throw FileError("replace", path) }
+            renamed = true
+        } else {
+            guard link(temporary, path) == 0 else { throw FileError("create", path) }
+        }
         let folderFD = open(folder, O_RDONLY | O_CLOEXEC)
         if folderFD >= 0 {
             _ = fsync(folderFD)

@@ -51,12 +51,22 @@ public enum ServerEntry {
 }
 
 extension ServerDefinition {
-    /// One line for tables: the command line, or the URL.
+    /// One line for tables: the command line (the real one, inside a `claudesh exec` wrapper), or the URL.
     public var summary: String {
         switch transport {
-        case .stdio(let command, let arguments, _): return ([command] + arguments).joined(separator: " ")
+        case .stdio(let command, let arguments, _):
+            if let wrapped = SecretWrapper.unwrap(command: command, arguments: arguments) {
+                return ([wrapped.command] + wrapped.arguments).joined(separator: " ")
+            }
+            return ([command] + arguments).joined(separator: " ")
         case .http(let url, _), .sse(let url, _): return url
         }
+    }
+
+    /// The secrets a `claudesh exec` entry injects: variable and store names, never values.
+    public var secrets: [SecretReference] {
+        guard case .stdio(let command, let arguments, _) = transport else { return [] }
+        return SecretWrapper.unwrap(command: command, arguments: arguments)?.secrets ?? []
     }
 
     /// The env variable or header names the entry sets, never their values.

@@ -38,28 +38,7 @@ enum ScriptCommands {
         arguments: [Argument("QUESTION", "what to ask", variadic: true)],
         examples: ["confirm \"Restore the newest backup?\""]
     ) { invocation in
-        let question = invocation.arguments.positionals.joined(separator: " ")
-        let session = invocation.session
-        if session.context.assumeYes {
-            invocation.output.line("\(question) [y/N] yes (--yes)")
-            return .success
-        }
-        guard let ask = session.askUser else {
-            throw ShellError.failed("confirm needs a terminal to ask \"\(question.clipped())\": run claudesh with --yes to answer yes")
-        }
-        invocation.output.write("\(question) [y/N] ")
-        let answer: String
-        switch ask() {
-        case .line(let text): answer = text
-        case .end: throw ShellError.failed("no answer to \"\(question.clipped())\"")
-        case .interrupted:
-            invocation.output.line()
-            throw CancellationError()
-        }
-        let word = answer.trimmingWhitespace.lowercased()
-        guard word == "y" || word == "yes" else {
-            throw ShellError.failed("not confirmed: \(question.clipped())")
-        }
+        try invocation.session.confirm(invocation.arguments.positionals.joined(separator: " "))
         return .success
     }
 

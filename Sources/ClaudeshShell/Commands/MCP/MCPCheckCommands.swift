@@ -123,7 +123,8 @@ enum MCPCheckCommands {
         let output = invocation.output
         let live = !invocation.wantsJSON && isatty(2) == 1
         if live { output.error(output.styled("probing \(targets.count) server\(targets.count == 1 ? "" : "s") in \(config.path)…", .dim)) }
-        let results = await Prober.check(targets, options: options, secrets: context.vault.values) { @MainActor result in
+        let secrets = await referencedSecrets(chosen, context)
+        let results = await Prober.check(targets, options: options, secrets: secrets) { @MainActor result in
             guard live, !Task.isCancelled else { return } // after Ctrl-C, results are the cancellation's
             output.error(progressLine(result, output))
         }
@@ -148,6 +149,20 @@ enum MCPCheckCommands {
             }
         }
         return failed.isEmpty ? .success : .failure
+    }
+
+    /// The values a probe's logs and reasons must mask: the loaded secrets, and those the
+    /// `claudesh exec` entries being probed will decrypt (a server may echo its token).
+    @MainActor
+    static func referencedSecrets(_ entries: [(name: String, entry: JSONValue)], _ context: SessionContext) async -> [String] {
+        var values = context.vault.values
+        let names = Set(entries.flatMap { (try? ServerDefinition(name: $0.name, entry: $0.entry))?.secrets ?? [] }.map(\.name))
+        let store = SecretsAccess.store(context)
+        for name in names.sorted() where context.vault.value(of: name) == nil {
+            // One that cannot be decrypted fails its server's probe, which says why.
+            if let value = try? await store.value(of: name) { values.append(value) }
+        }
+        return values
     }
 
     @MainActor

@@ -28,16 +28,19 @@ enum MCPCommands {
         for (name, entry) in config.entries {
             do throws(ServerDefinition.Error) {
                 let server = try ServerDefinition(name: name, entry: entry)
-                rows.append([name, server.transport.name, server.summary.clipped(70), server.settingNames.joined(separator: ", ")])
+                let settings = server.settingNames + server.secrets.map { "\($0.variable)←\($0.name)" }
+                rows.append([name, server.transport.name, server.summary.clipped(70), settings.joined(separator: ", ")])
                 items.append(.object([
                     ("name", .string(name)), ("transport", .string(server.transport.name)), ("target", .string(server.summary)),
-                    ("settings", .array(server.settingNames.map(JSONValue.string))), ("problem", .null),
+                    ("settings", .array(server.settingNames.map(JSONValue.string))),
+                    ("secrets", .array(server.secrets.map { .object([("env", .string($0.variable)), ("secret", .string($0.name))]) })),
+                    ("problem", .null),
                 ]))
             } catch {
                 rows.append([name, "?", "invalid: \(error.description)", ""])
                 items.append(.object([
                     ("name", .string(name)), ("transport", .null), ("target", .null), ("settings", .array([])),
-                    ("problem", .string(error.description)),
+                    ("secrets", .array([])), ("problem", .string(error.description)),
                 ]))
             }
         }
@@ -47,7 +50,7 @@ enum MCPCommands {
             invocation.output.line(MCPConfigAccess.noServers(in: config))
         } else {
             invocation.output.line(invocation.output.styled(config.path, .dim))
-            invocation.output.line(Table(headers: ["NAME", "TRANSPORT", "COMMAND OR URL", "ENV OR HEADERS"], rows: rows).render())
+            invocation.output.line(Table(headers: ["NAME", "TRANSPORT", "COMMAND OR URL", "ENV, HEADERS, SECRETS"], rows: rows).render())
         }
         return .success
     }
@@ -70,8 +73,15 @@ enum MCPCommands {
         var rows = [["name", name], ["config", config.path], ["transport", server.transport.name]]
         switch server.transport {
         case .stdio(let command, let arguments, let environment):
-            rows.append(["command", command])
-            if !arguments.isEmpty { rows.append(["args", arguments.map(quoted).joined(separator: " ")]) }
+            if let wrapped = SecretWrapper.unwrap(command: command, arguments: arguments) {
+                rows.append(["command", wrapped.command])
+                if !wrapped.arguments.isEmpty { rows.append(["args", wrapped.arguments.map(quoted).joined(separator: " ")]) }
+                for secret in wrapped.secrets { rows.append(["secret", "\(secret.variable) ← pass \(secret.name)"]) }
+                rows.append(["started by", command + " exec"])
+            } else {
+                rows.append(["command", command])
+                if !arguments.isEmpty { rows.append(["args", arguments.map(quoted).joined(separator: " ")]) }
+            }
             for (key, value) in environment { rows.append(["env", "\(key)=\(ServerEntry.masked(value))"]) }
         case .http(let url, let headers), .sse(let url, let headers):
             rows.append(["url", url])
@@ -103,6 +113,8 @@ enum MCPCommands {
         Put -- before the command so its own flags are not read as claudesh's.
         ${VAR} and ${VAR:-default} in the command, args, env, URL and headers are expanded when
         the server is started, as Claude Code does.
+        --secret ENV=NAME writes an entry that starts the server through 'claudesh exec', which
+        decrypts NAME from the store into ENV: the config holds the name, never the value.
         """,
         arguments: [
             Argument("NAME", "the server's name"),
@@ -113,10 +125,12 @@ enum MCPCommands {
             Flag("transport", short: "t", value: "stdio|http|sse", "how to reach the server (default stdio)", completion: .choices(["stdio", "http", "sse"])),
             Flag("env", short: "e", value: "KEY=VALUE", "an environment variable for the server", repeatable: true),
             Flag("header", short: "H", value: "NAME:VALUE", "an HTTP header for a remote server", repeatable: true),
+            SecretsAccess.secretFlag,
             MCPConfigAccess.configFlag,
         ],
         examples: [
             "mcp add time -- uvx mcp-server-time",
+            "mcp add github --secret GITHUB_PERSONAL_ACCESS_TOKEN=claude/github-token -- npx -y @modelcontextprotocol/server-github",
             "mcp add github --env GITHUB_TOKEN='${GITHUB_TOKEN}' -- npx -y @modelcontextprotocol/server-github",
             "mcp add docs --transport http https://mcp.example.com/mcp --header 'Authorization: Bearer ${DOCS_TOKEN}'",
         ]
@@ -130,10 +144,13 @@ enum MCPCommands {
         case "stdio":
             guard arguments.values("header").isEmpty else { throw ShellError.usage("--header is for http and sse servers; a stdio server takes --env") }
             let environment = try arguments.values("env").map { text throws in try ServerEntry.environmentPair(text) }
-            entry = ServerEntry.stdio(command: rest[0], arguments: Array(rest.dropFirst()), environment: environment)
+            let plain = ServerEntry.stdio(command: rest[0], arguments: Array(rest.dropFirst()), environment: environment)
+            entry = try withSecrets(plain, arguments.values("secret"), invocation.session.context)
         case "http", "sse":
             guard rest.count == 1 else { throw ShellError.usage("a \(transport) server takes one URL, not a command line") }
-            guard arguments.values("env").isEmpty else { throw ShellError.usage("--env is for stdio servers; a remote server takes --header") }
+            guard arguments.values("env").isEmpty, arguments.values("secret").isEmpty else {
+                throw ShellError.usage("--env and --secret are for stdio servers; a remote server takes --header")
+            }
             guard rest[0].hasPrefix("http://") || rest[0].hasPrefix("https://") || rest[0].hasPrefix("${") else {
                 throw ShellError.usage("'\(rest[0].clipped())' is not an http:// or https:// URL")
             }
@@ -146,6 +163,18 @@ enum MCPCommands {
         try config.add(name, entry)
         try MCPConfigAccess.save(config, invocation, done: "Added \(transport) server '\(name)'")
         return .success
+    }
+
+    /// `entry` wrapped to get `secrets` through `claudesh exec`; each must be in the store.
+    @MainActor
+    static func withSecrets(_ entry: JSONValue, _ texts: [String], _ context: SessionContext) throws -> JSONValue {
+        guard !texts.isEmpty else { return entry }
+        let references = try texts.map { text throws in try SecretReference(parsing: text) }
+        let store = SecretsAccess.store(context)
+        for reference in references where !store.contains(reference.name) {
+            throw StoreError.missing(reference.name, suggestion: Suggestions.closest(to: reference.name, among: store.names()))
+        }
+        return try SecretWrapper.wrap(entry, secrets: references, executable: Claudesh.executablePath, pinned: PasswordStore.pinnedVariables(context.environment))
     }
 
     static let addJSON = Command(

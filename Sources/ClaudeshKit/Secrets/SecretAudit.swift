@@ -1,0 +1,195 @@
+/// A secret found in clear text in a file.
+public struct AuditFinding: Sendable, Equatable {
+    /// Where in the document it is, when that is somewhere `--fix` can rewrite.
+    public enum Place: Sendable, Equatable {
+        /// `mcpServers.SERVER.env.KEY` of a client config.
+        case serverEnvironment(server: String, key: String)
+        case elsewhere
+    }
+
+    public var file: String
+    public var line: Int
+    public var column: Int
+    /// The key path (`mcpServers.github.env.GITHUB_TOKEN`) or variable name.
+    public var key: String
+    /// "GitHub token", "high-entropy value", ...
+    public var kind: String
+    public var value: String
+    public var place: Place
+
+    /// The value as it may be shown: a few characters of each end of the token in it.
+    public var masked: String {
+        let bytes = Array(value.utf8)
+        if let match = TokenShapes.find(in: value).first, match.range != 0..<bytes.count {
+            let before = String(decoding: bytes[..<match.range.lowerBound], as: UTF8.self)
+            return before + ServerEntry.masked(String(decoding: bytes[match.range], as: UTF8.self))
+        }
+        return ServerEntry.masked(value)
+    }
+}
+
+/// Scans the places clear-text secrets end up: the client configs, the last-known-good copy,
+/// the compose file, `.env` files under the home and the shell rc files.
+public enum SecretAudit {
+    public enum Format: Sendable, Equatable { case json, text }
+
+    public struct Target: Sendable, Equatable {
+        public var path: String
+        public var format: Format
+    }
+
+    /// The files to scan that exist.
+    public static func targets(context: SessionContext) -> [Target] {
+        let environment = context.environment
+        let home = environment.userHome
+        var targets: [Target] = []
+        var seen = Set<String>()
+        func add(_ path: String, _ format: Format) {
+            guard Path.kind(of: path) == .file, seen.insert(path).inserted else { return }
+            targets.append(Target(path: path, format: format))
+        }
+        let configs = [environment.desktopConfigPath, environment.userConfigPath, environment.projectConfigPath, context.settings.mcpConfig.path(in: environment)]
+        // The copies claudesh keeps of a config hold what the config held.
+        for path in configs + configs.map({ $0 + ".before-restore" }) + [LastKnownGood(home: context.home).path] {
+            add(path, .json)
+        }
+        add(context.settings.composeFile, .text)
+        for name in [".bashrc", ".bash_profile", ".profile", ".zshrc", ".zprofile", ".zshenv", ".config/fish/config.fish"] {
+            add(Path.join(home, name), .text)
+        }
+        for path in dotEnvFiles(under: home) { add(path, .text) }
+        return targets
+    }
+
+    /// `.env` and `.env.*` files under `root`, a few levels deep, skipping folders of tools
+    /// (dependencies, caches, git data) where a user's own settings do not live.
+    static func dotEnvFiles(under root: String, maxDepth: Int = 5, maxEntries: Int = 200_000) -> [String] {
+        let skipped: Set<String> = ["node_modules", ".git", ".cache", ".npm", ".cargo", ".rustup", ".build", "Library", ".local", ".venv", "venv", "__pycache__", ".password-store", ".gnupg"]
+        var found: [String] = []
+        var visited = 0
+        func walk(_ folder: String, depth: Int) {
+            guard depth <= maxDepth else { return }
+            for entry in Directory.entries(of: folder) {
+                visited += 1
+                guard visited < maxEntries else { return }
+                if entry.isDirectory {
+                    if !skipped.contains(entry.name) { walk(Path.join(folder, entry.name), depth: depth + 1) }
+                } else if entry.name == ".env" || entry.name.hasPrefix(".env.") {
+                    found.append(Path.join(folder, entry.name))
+                }
+            }
+        }
+        walk(root, depth: 0)
+        return found.sorted()
+    }
+
+    /// The findings of one file; a file that cannot be read has none.
+    public static func scan(_ target: Target) -> [AuditFinding] {
+        guard let bytes = try? FileIO.read(target.path) else { return [] }
+        if target.format == .json, let document = try? JSONParser.parse(bytes) {
+            return scanJSON(document, file: target.path, bytes: bytes)
+        }
+        // Text, or JSON too broken to parse: a token in it is still a token.
+        return scanText(String(decoding: bytes, as: UTF8.self), file: target.path)
+    }
+
+    // MARK: JSON
+
+    public static func scanJSON(_ document: JSONValue, file: String, bytes: [UInt8]) -> [AuditFinding] {
+        var findings: [AuditFinding] = []
+        func visit(_ value: JSONValue, _ path: [String], sensitive: Bool) {
+            switch value {
+            case .string(let text):
+                guard let kind = SecretDetector.classify(text, sensitivePlace: sensitive) else { return }
+                let (line, column) = position(of: JSONValue.string(text).serialized(), in: bytes)
+                var place = AuditFinding.Place.elsewhere
+                if path.count == 4, path[0] == "mcpServers", path[2] == "env" { place = .serverEnvironment(server: path[1], key: path[3]) }
+                findings.append(AuditFinding(file: file, line: line, column: column, key: path.joined(separator: "."), kind: kind, value: text, place: place))
+            case .array(let items):
+                for (index, item) in items.enumerated() {
+                    // `--api-key VALUE` in args: the word before names the value. (The args of a
+                    // `claudesh exec` entry name secrets; `sensitive` is false for them.)
+                    let previous = index > 0 ? items[index - 1].stringValue ?? "" : ""
+                    visit(item, path + ["\(index)"], sensitive: sensitive && previous.hasPrefix("-") && SecretDetector.isTokenLikeKey(previous))
+                }
+            case .object(let members):
+                let holdsSecrets = ["env", "headers", "environment"].contains(path.last ?? "")
+                let wrapper = value["command"]?.stringValue.map { Path.lastComponent(of: $0) == "claudesh" } ?? false
+                for (key, member) in members {
+                    let sensitive = key == "args" ? !wrapper : holdsSecrets || SecretDetector.isTokenLikeKey(key)
+                    visit(member, path + [key], sensitive: sensitive)
+                }
+            default:
+                return
+            }
+        }
+        visit(document, [], sensitive: false)
+        return findings
+    }
+
+    /// The 1-based line and column of the first occurrence of `needle` in `bytes`.
+    static func position(of needle: String, in bytes: [UInt8]) -> (Int, Int) {
+        let pattern = Array(needle.utf8)
+        guard !pattern.isEmpty, bytes.count >= pattern.count else { return (1, 1) }
+        var line = 1
+        var lineStart = 0
+        for start in 0...(bytes.count - pattern.count) {
+            if bytes[start] == 0x0A {
+                line += 1
+                lineStart = start + 1
+            }
+            if bytes[start] == pattern[0] && bytes[start..<(start + pattern.count)].elementsEqual(pattern) {
+                return (line, start - lineStart + 1)
+            }
+        }
+        return (1, 1)
+    }
+
+    // MARK: Text
+
+    /// Shell rc files, `.env` files and YAML: token shapes anywhere, and random-looking values
+    /// assigned to token-like names (`export API_KEY=...`, `API_KEY: ...`, `- API_KEY=...`).
+    public static func scanText(_ text: String, file: String) -> [AuditFinding] {
+        var findings: [AuditFinding] = []
+        for (index, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let line = String(rawLine)
+            let assignment = Assignment(line)
+            let matches = TokenShapes.find(in: line)
+            let bytes = Array(line.utf8)
+            for match in matches {
+                let value = String(decoding: bytes[match.range], as: UTF8.self)
+                findings.append(AuditFinding(file: file, line: index + 1, column: match.range.lowerBound + 1, key: assignment?.key ?? "line \(index + 1)", kind: match.kind, value: value, place: .elsewhere))
+            }
+            if matches.isEmpty, let assignment, SecretDetector.isTokenLikeKey(assignment.key), SecretDetector.isHighEntropy(assignment.value) {
+                let column = position(of: assignment.value, in: bytes).1
+                findings.append(AuditFinding(file: file, line: index + 1, column: column, key: assignment.key, kind: "high-entropy value", value: assignment.value, place: .elsewhere))
+            }
+        }
+        return findings
+    }
+
+    /// `KEY=VALUE`, `export KEY=VALUE`, `KEY: VALUE`, `- KEY=VALUE`, `set -gx KEY VALUE`.
+    struct Assignment {
+        var key: String
+        var value: String
+
+        init?(_ line: String) {
+            var rest = Substring(line.trimmingWhitespace)
+            guard !rest.hasPrefix("#") else { return nil }
+            for prefix in ["export ", "- ", "set -gx ", "set -x ", "setenv "] where rest.hasPrefix(prefix) {
+                rest = rest.dropFirst(prefix.count).drop { $0 == " " }
+            }
+            guard let end = rest.firstIndex(where: { !($0.isLetter || $0.isNumber || $0 == "_" || $0 == "-" || $0 == ".") }), end != rest.startIndex else { return nil }
+            key = String(rest[..<end])
+            var value = rest[end...]
+            if value.hasPrefix("=") { value = value.dropFirst() } else if value.hasPrefix(":") || value.hasPrefix(" ") { value = value.dropFirst().drop { $0 == " " } } else { return nil }
+            var text = String(value).trimmingWhitespace
+            if let quote = text.first, quote == "\"" || quote == "'", text.count >= 2, let close = text.dropFirst().firstIndex(of: quote) {
+                text = String(text[text.index(after: text.startIndex)..<close])
+            } else if let comment = text.firstRange(of: " #") {
+                text = String(text[..<comment.lowerBound])
+            }
+            self.value = text
+        }
+    }
+}

@@ -1,0 +1,37 @@
+import ClaudeshKit
+
+/// exec: a program with secrets in its environment only, claudesh replaced by it.
+enum ExecCommand {
+    static let command = Command(
+        "exec", group: SecretsCommands.group, summary: "Run a program with secrets in its environment, in place of claudesh",
+        discussion: """
+        Decrypts each --secret (a loaded one is used as it is), puts it in the program's
+        environment only, and replaces claudesh with the program (execve): its pid, pipes and
+        signals are the caller's. Usable as the command of a Claude Desktop entry:
+        "command": "/usr/local/bin/claudesh", "args": ["exec", "--secret", "GITHUB_TOKEN=claude/github-token", "--", "npx", ...]
+        Put -- before the program so its flags stay its own.
+        """,
+        arguments: [
+            Argument("COMMAND", "the program", completion: .commandLine),
+            Argument("ARGS", "its arguments", optional: true, variadic: true),
+        ],
+        flags: [SecretsAccess.secretFlag],
+        examples: ["exec --secret GITHUB_TOKEN=claude/github-token -- npx -y @modelcontextprotocol/server-github"]
+    ) { invocation in
+        let session = invocation.session
+        let references = try invocation.arguments.values("secret").map { text throws in try SecretReference(parsing: text) }
+        var environment = session.context.environment.variables
+        let store = SecretsAccess.store(session.context)
+        for reference in references {
+            environment[reference.variable] = try await SecretsCommands.loadedOrDecrypted(reference.name, session.context)
+        }
+        let words = invocation.arguments.positionals
+        let spec = ProcessSpec(words[0], Array(words.dropFirst()), environment: environment)
+        if session.context.dryRun {
+            invocation.output.line("would run \(spec.commandLine) with \(references.map(\.variable).joined(separator: ", ")) from \(store.directory) (dry run)")
+            return .success
+        }
+        session.beforeReplacingProcess?()
+        try ProcessReplacement.exec(spec)
+    }
+}

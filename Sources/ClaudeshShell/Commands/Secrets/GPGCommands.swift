@@ -1,0 +1,140 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import ClaudeshKit
+
+/// gpg status, gpg keygen, gpg export-backup: the keys that the store and backups encrypt to.
+enum GPGCommands {
+    static let group = "Secrets"
+
+    @MainActor
+    static var command: Command {
+        Command(
+            "gpg", group: group, summary: "GnuPG keys: status, keygen, export-backup",
+            discussion: "GNUPGHOME picks the keyring, as for gpg itself.",
+            subcommands: [status, keygen, exportBackup]
+        )
+    }
+
+    static let status = Command(
+        "status", group: group, summary: "The secret keys, their expiry, and whether gpg-agent answers (exit 1 without a usable key)",
+        flags: [.json], examples: ["gpg status", "gpg status --json"]
+    ) { invocation in
+        let context = invocation.session.context
+        let gnupg = SecretsAccess.gnupg(context)
+        let keys = try await gnupg.secretKeys()
+        let agent = await gnupg.agentIsRunning()
+        let home = context.environment.variables["GNUPGHOME"].map(context.environment.absolutePath) ?? Path.join(context.environment.userHome, ".gnupg")
+        let usable = keys.filter { $0.canEncrypt && $0.hasSecret }
+        if invocation.wantsJSON {
+            invocation.output.json(.object([
+                ("gnupg_home", .string(home)), ("agent_running", .bool(agent)),
+                ("keys", .array(keys.map { key in
+                    .object([
+                        ("fingerprint", .string(key.fingerprint)), ("user_id", .string(key.primaryUserID)), ("algorithm", .string(key.algorithm)),
+                        ("created", key.created.map(JSONValue.int) ?? .null), ("expires", key.expires.map(JSONValue.int) ?? .null),
+                        ("state", .string(state(key))),
+                    ])
+                })),
+            ]))
+        } else {
+            invocation.output.line(invocation.output.styled(home, .dim))
+            if keys.isEmpty {
+                invocation.output.line("No secret keys. Make one: gpg keygen NAME EMAIL")
+            } else {
+                let rows = keys.map { key in
+                    [key.fingerprint, key.primaryUserID, key.algorithm, date(key.created), key.expires.map { date($0) } ?? "never", state(key)]
+                }
+                invocation.output.line(Table(headers: ["FINGERPRINT", "USER ID", "ALGORITHM", "CREATED", "EXPIRES", "STATE"], rows: rows).render())
+            }
+            invocation.output.line("gpg-agent: " + (agent ? "running" : "not running (gpg starts it when a key is needed)"))
+        }
+        return usable.isEmpty ? .failure : .success
+    }
+
+    static func state(_ key: GPGKey) -> String {
+        if key.isRevoked { return "revoked" }
+        if key.isExpired { return "expired" }
+        if !key.hasSecret { return "no secret part" }
+        return key.canEncrypt ? "ok" : "cannot encrypt"
+    }
+
+    /// A date as YYYY-MM-DD in UTC.
+    static func date(_ seconds: Int?) -> String {
+        guard let seconds else { return "" }
+        var time = time_t(seconds)
+        var parts = tm()
+        gmtime_r(&time, &parts)
+        func two(_ value: Int32) -> String { value < 10 ? "0\(value)" : "\(value)" }
+        return "\(parts.tm_year + 1900)-\(two(parts.tm_mon + 1))-\(two(parts.tm_mday))"
+    }
+
+    static let keygen = Command(
+        "keygen", group: group, summary: "Make a key pair (RSA 4096 by default); the passphrase is asked twice on the terminal",
+        arguments: [Argument("NAME", "the key owner's name"), Argument("EMAIL", "the key owner's email")],
+        flags: [
+            Flag("algo", value: "rsa4096|ed25519|cv25519", "the algorithm (default rsa4096; ed25519 and cv25519 make the same Curve25519 pair)", completion: .choices(KeyAlgorithm.allCases.map(\.rawValue))),
+            Flag("no-passphrase", "leave the secret key unprotected (for a machine account)"),
+        ],
+        examples: ["gpg keygen \"Ada Lovelace\" ada@example.com", "gpg keygen ops ops@example.com --algo ed25519"]
+    ) { invocation in
+        let arguments = invocation.arguments
+        let algorithmName = arguments.value("algo") ?? KeyAlgorithm.rsa4096.rawValue
+        guard let algorithm = KeyAlgorithm(rawValue: algorithmName) else {
+            throw ShellError.usage("unknown --algo '\(algorithmName.clipped())': use \(KeyAlgorithm.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        let (name, email) = (arguments.positionals[0], arguments.positionals[1])
+        // The parameters are checked before the passphrase is asked for.
+        _ = try GnuPG.keyParameters(name: name, email: email, algorithm: algorithm, passphrase: nil)
+        var passphrase: String?
+        if !arguments.has("no-passphrase") {
+            guard isatty(0) == 1 else {
+                throw ShellError.failed("no terminal to ask the passphrase: run gpg keygen on a terminal, or add --no-passphrase for an unprotected key")
+            }
+            let first = try hidden("Passphrase for the new key: ")
+            guard !first.isEmpty else { throw ShellError.failed("the passphrase is empty: type one, or use --no-passphrase") }
+            guard first == (try hidden("Again: ")) else { throw ShellError.failed("the two passphrases differ; no key was made") }
+            passphrase = first
+        }
+        if invocation.session.context.dryRun {
+            invocation.output.line("would make a \(algorithm.rawValue) key for \(name) <\(email)> (dry run)")
+            return .success
+        }
+        if algorithm == .rsa4096, isatty(2) == 1 { invocation.output.error(invocation.output.styled("making an RSA 4096 key takes a few seconds…", .dim)) }
+        let fingerprint = try await SecretsAccess.gnupg(invocation.session.context).generateKey(name: name, email: email, algorithm: algorithm, passphrase: passphrase)
+        invocation.output.line("Made key \(fingerprint) for \(name) <\(email)>")
+        invocation.output.line("Next: secrets init \(email)   (and keep a copy: gpg export-backup FILE)")
+        return .success
+    }
+
+    static func hidden(_ prompt: String) throws -> String {
+        switch Terminal.readHidden(prompt) {
+        case .line(let text): return text
+        case .end: throw ShellError.failed("no passphrase given; no key was made")
+        case .interrupted: throw CancellationError()
+        }
+    }
+
+    static let exportBackup = Command(
+        "export-backup", group: group, summary: "Write the secret keys, armored, to a new file (mode 0600; never overwrites)",
+        discussion: "Keep the file offline: with it and the passphrase, the store and the backups can be read.",
+        arguments: [Argument("FILE", "the file to create", completion: .path)],
+        flags: [Flag("key", value: "ID", "only this key (default: every secret key)")],
+        examples: ["gpg export-backup /media/usb/claude-keys.asc", "gpg export-backup keys.asc --key ops@example.com"]
+    ) { invocation in
+        let context = invocation.session.context
+        let path = context.environment.absolutePath(invocation.arguments.positionals[0])
+        guard Path.kind(of: path) == .missing else { throw ShellError.failed("\(path) exists: give a new file name (export-backup never overwrites)") }
+        guard Path.kind(of: Path.directory(of: path)) == .directory else { throw ShellError.failed("no folder \(Path.directory(of: path))") }
+        if context.dryRun {
+            invocation.output.line("would write the secret keys to \(path) (dry run)")
+            return .success
+        }
+        let armored = try await SecretsAccess.gnupg(context).exportSecretKeys(invocation.arguments.value("key"))
+        try AtomicFile.create(armored, at: path, mode: 0o600)
+        invocation.output.line("Wrote the secret keys to \(path) (mode 0600). Keep it offline; restore with: gpg --import \(path)")
+        return .success
+    }
+}
