@@ -24,6 +24,10 @@ public struct AuditFinding: Sendable, Equatable {
             let before = String(decoding: bytes[..<match.range.lowerBound], as: UTF8.self)
             return before + ServerEntry.masked(String(decoding: bytes[match.range], as: UTF8.self))
         }
+        // "Bearer TOKEN": the scheme stays readable.
+        if let space = value.lastIndex(of: " "), value.distance(from: value.startIndex, to: space) < 16 {
+            return String(value[...space]) + ServerEntry.masked(String(value[value.index(after: space)...]))
+        }
         return ServerEntry.masked(value)
     }
 }

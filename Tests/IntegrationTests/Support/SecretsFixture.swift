@@ -32,16 +32,16 @@ final class SecretsFixture {
     func makeKeyAndStore(email: String = "test@claudesh.local") throws -> String {
         let made = try run(["gpg", "keygen", "Test", email, "--algo", "ed25519", "--no-passphrase"])
         guard made.status == 0, let fingerprint = made.stdout.split(separator: " ").dropFirst(2).first else {
-            throw FixtureError("gpg keygen failed: \(made.stderr)")
+            throw FixtureError(message: "gpg keygen failed: \(made.stderr)")
         }
         let initialised = try run(["secrets", "init", email])
-        guard initialised.status == 0 else { throw FixtureError("secrets init failed: \(initialised.stderr)") }
+        guard initialised.status == 0 else { throw FixtureError(message: "secrets init failed: \(initialised.stderr)") }
         return String(fingerprint)
     }
 
     func insert(_ name: String, _ value: String) throws {
         let result = try run(["secrets", "insert", name], input: value + "\n")
-        guard result.status == 0 else { throw FixtureError("secrets insert \(name) failed: \(result.stderr)") }
+        guard result.status == 0 else { throw FixtureError(message: "secrets insert \(name) failed: \(result.stderr)") }
     }
 
     /// gpg itself, in this keyring.
@@ -73,9 +73,4 @@ final class SecretsFixture {
             FileManager.default.contents(atPath: "/proc/\(pid)/cmdline").map { (pid, String(decoding: $0, as: UTF8.self)) }
         }
     }
-}
-
-struct FixtureError: Error, CustomStringConvertible {
-    var description: String
-    init(_ description: String) { self.description = description }
 }
