@@ -24,8 +24,15 @@ enum GPGCommands {
     ) { invocation in
         let context = invocation.session.context
         let gnupg = SecretsAccess.gnupg(context)
-        let keys = try await gnupg.secretKeys()
         let agent = await gnupg.agentIsRunning()
+        let keys: [GPGKey]
+        do {
+            keys = try await gnupg.secretKeys()
+        } catch {
+            // Listing secret keys needs the agent: say how it stands, then why the list failed.
+            if !invocation.wantsJSON { invocation.output.line("gpg-agent: " + (agent ? "running" : "not running")) }
+            throw error
+        }
         let home = context.environment.variables["GNUPGHOME"].map(context.environment.absolutePath) ?? Path.join(context.environment.userHome, ".gnupg")
         let usable = keys.filter { $0.canEncrypt && $0.hasSecret }
         if invocation.wantsJSON {
