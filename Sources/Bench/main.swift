@@ -22,6 +22,7 @@ struct Measurement {
 
 let measurements: [Measurement] = [
     Measurement(name: "completion", summary: "one TAB with 10,000 candidates, against filtering and sorting them in a plain loop", run: measureCompletion),
+    Measurement(name: "secrets", summary: "one TAB on a secret name in a store of 10,000 secrets, against filtering and sorting the names in memory", run: measureSecretCompletion),
 ]
 
 /// Folds in every measured result; read at the end so the optimiser cannot drop the work.
@@ -78,6 +79,62 @@ func measureCompletion(iterations: Int) {
         let baseline = medianMilliseconds(iterations: iterations) { leastTabWork(names, partial: partial) }
         print("\(label)_ms \(format(shell)) baseline_ms \(format(baseline))")
     }
+}
+
+/// One TAB on `secrets show claude/…` with 10,000 secrets in the store's `claude/` folder: the
+/// names come from the file tree (no gpg). The first TAB reads the folder; later ones find it
+/// unchanged (its mtime) and filter what was read. The baseline has the names in memory.
+@MainActor
+func measureSecretCompletion(iterations: Int) {
+    var template = Array("/tmp/claudesh-bench-store.XXXXXX".utf8CString)
+    guard let made = mkdtemp(&template) else { fail("cannot make a temporary folder", status: 1) }
+    let store = String(cString: made)
+    defer { removeTree(store) }
+    mkdir(store + "/claude", 0o700)
+    var names: [String] = []
+    for index in 0..<10_000 {
+        let name = "token-" + String(repeating: "0", count: 5 - String(index).count) + String(index)
+        names.append("claude/" + name)
+        let fd = open(store + "/claude/" + name + ".gpg", O_CREAT | O_WRONLY, 0o600)
+        if fd >= 0 { close(fd) }
+    }
+    var generator = SplitMix64(seed: 0x5EED)
+    names.shuffle(using: &generator) // readdir's order is not sorted either
+    // A store as it usually is: last changed a while ago. `age` moves the mtime to force a re-read.
+    var age = 3600
+    func ageFolder() {
+        age += 1
+        var times = [timeval(tv_sec: time(nil) - age, tv_usec: 0), timeval(tv_sec: time(nil) - age, tv_usec: 0)]
+        utimes(store + "/claude", &times)
+    }
+    ageFolder()
+    var environment = Environment.current()
+    environment.variables["PASSWORD_STORE_DIR"] = store
+    let completer = Completer(registry: CommandRegistry(CommandCatalog.all), context: SessionContext(environment: environment))
+    for (label, partial, expected) in [("secret_completion_10k_partial", "claude/token-01", 1_000), ("secret_completion_10k_all", "claude/token-0", 10_000)] {
+        let line = "secrets show " + partial
+        let listed = completer.edit(forLineBeforeCursor: line, expansion: .none).listing.count
+        guard listed == expected else { fail("'\(line)' listed \(listed) candidates, expected \(expected)", status: 1) }
+        let first = medianMilliseconds(iterations: max(iterations / 5, 10)) {
+            ageFolder()
+            return completer.edit(forLineBeforeCursor: line, expansion: .none).listing.count
+        }
+        // The floor of a first TAB: reading the folder's 10,000 names at all.
+        let readOnly = medianMilliseconds(iterations: max(iterations / 5, 10)) { Directory.entries(of: store + "/claude").count }
+        let repeated = medianMilliseconds(iterations: iterations) { completer.edit(forLineBeforeCursor: line, expansion: .none).listing.count }
+        let baseline = medianMilliseconds(iterations: iterations) { leastTabWork(names, partial: partial) }
+        print("\(label)_first_ms \(format(first)) baseline_ms \(format(readOnly))")
+        print("\(label)_ms \(format(repeated)) baseline_ms \(format(baseline))")
+    }
+}
+
+/// Removes the bench's scratch store: its files, then its folders.
+func removeTree(_ path: String) {
+    for entry in Directory.entries(of: path) {
+        let child = path + "/" + entry.name
+        if entry.isDirectory { removeTree(child) } else { unlink(child) }
+    }
+    rmdir(path)
 }
 
 /// The least a TAB can do: keep the names that start with what is typed, and sort them.

@@ -1,7 +1,7 @@
 /// Every command claudesh has, in the order `help` lists their groups.
-enum CommandCatalog {
+public enum CommandCatalog {
     @MainActor
-    static var all: [Command] {
+    public static var all: [Command] {
         ShellCommands.all + SessionCommands.all + ScriptCommands.all + [MCPCommands.command, SecretsCommands.command, GPGCommands.command, ExecCommand.command]
     }
 }

@@ -80,7 +80,7 @@ public struct PasswordStore: Sendable {
         let namePrefix = slash.map { String(partial[partial.index(after: $0)...]) } ?? partial
         let folder = folderPart.isEmpty ? directory : Path.join(directory, String(folderPart.dropLast()))
         var results: [String] = []
-        for entry in Directory.entries(of: folder) where !entry.name.hasPrefix(".") && entry.name.hasPrefix(namePrefix) {
+        for entry in Directory.cachedEntries(of: folder) where !entry.name.hasPrefix(".") && entry.name.hasPrefix(namePrefix) {
             if entry.isDirectory {
                 results.append(folderPart + entry.name + "/")
             } else if entry.name.hasSuffix(".gpg") {
