@@ -1,6 +1,7 @@
 #define _GNU_SOURCE
 #include "CProcess.h"
 #include <pthread.h>
+#include <signal.h>
 #include <string.h>
 
 int cprocess_addchdir(posix_spawn_file_actions_t *actions, const char *directory) {
@@ -27,3 +28,23 @@ int cprocess_addclosefrom(posix_spawn_file_actions_t *actions, int lowest) {
     return 0;
 #endif
 }
+
+int cprocess_signal_ignored(int signo) {
+    struct sigaction action;
+    if (sigaction(signo, NULL, &action) != 0) return 0;
+    return action.sa_handler == SIG_IGN;
+}
+
+/* The signal mask and ignored signals claudesh was started with, recorded before main runs:
+   by the time Swift code runs, the thread it runs on may block signals of its own. */
+static sigset_t inherited_mask;
+static int inherited_ignored[65];
+
+__attribute__((constructor)) static void cprocess_record_inherited_signals(void) {
+    pthread_sigmask(SIG_SETMASK, NULL, &inherited_mask);
+    for (int signo = 1; signo < 65; signo++) inherited_ignored[signo] = cprocess_signal_ignored(signo);
+}
+
+void cprocess_inherited_mask(sigset_t *mask) { *mask = inherited_mask; }
+
+int cprocess_inherited_ignored(int signo) { return signo > 0 && signo < 65 ? inherited_ignored[signo] : 0; }

@@ -35,6 +35,7 @@ enum Repl {
         // exec replaces the process: the lines typed so far are saved first, as at exit.
         session.beforeReplacingProcess = { [historyFile] in
             try? historyFile.append(added.lines.filter { HistoryFile.shouldRecord($0, vault: session.context.vault) })
+            added.lines = [] // should exec fail after all, the exit must not save them twice
         }
         var status = ExitStatus.success
         while session.exitRequest == nil && Interrupts.termination == nil {

@@ -16,8 +16,24 @@ enum Terminal {
         case interrupted
     }
 
+    /// A line as typed, before it is text: a secret is checked for UTF-8, not repaired.
+    enum RawAnswer: Equatable {
+        case line([UInt8])
+        case end
+        case interrupted
+    }
+
     /// Reads one line of answer after the question has been printed.
     static func readAnswer() -> Answer {
+        switch readRawAnswer() {
+        case .line(let bytes): return .line(String(decoding: bytes, as: UTF8.self))
+        case .end: return .end
+        case .interrupted: return .interrupted
+        }
+    }
+
+    /// One line from standard input, its bytes as they came (without the newline).
+    static func readRawAnswer() -> RawAnswer {
         var bytes: [UInt8] = []
         var byte: UInt8 = 0
         csignal_drain_prompt()
@@ -26,10 +42,10 @@ enum Terminal {
         while true {
             switch csignal_read_byte(reader, &byte, nil, nil) {
             case 1:
-                if byte == UInt8(ascii: "\n") { return .line(String(decoding: bytes, as: UTF8.self)) }
+                if byte == UInt8(ascii: "\n") { return .line(bytes) }
                 bytes.append(byte)
             case 0:
-                return bytes.isEmpty ? .end : .line(String(decoding: bytes, as: UTF8.self))
+                return bytes.isEmpty ? .end : .line(bytes)
             default:
                 _ = Interrupts.takePending()
                 return .interrupted
@@ -39,8 +55,7 @@ enum Terminal {
 
     /// Reads a line with echo off (a secret, a passphrase). `prompt` goes to standard error,
     /// and the terminal's settings come back however the read ends.
-    static func readHidden(_ prompt: String) -> Answer {
-        Output.send(prompt, to: 2)
+    static func readHidden(_ prompt: String) -> RawAnswer {
         var saved = termios()
         let isTerminal = tcgetattr(0, &saved) == 0
         if isTerminal {
@@ -48,12 +63,14 @@ enum Terminal {
             quiet.c_lflag &= ~tcflag_t(ECHO)
             tcsetattr(0, TCSANOW, &quiet)
         }
+        // Echo goes off before the prompt shows: what is typed as soon as it appears is hidden too.
+        Output.send(prompt, to: 2)
         defer {
             if isTerminal {
                 tcsetattr(0, TCSANOW, &saved)
                 Output.send("\n", to: 2) // the Enter that was not echoed
             }
         }
-        return readAnswer()
+        return readRawAnswer()
     }
 }

@@ -7,18 +7,27 @@ struct SecretAuditTests {
     static let random = "Zq8xV2mP9kL4nR7tY1wB5cD3fG6hJ0sA"
 
     @Test func randomValuesCountOnlyWhereSecretsLive() {
-        #expect(SecretDetector.classify(Self.random, sensitivePlace: true) == "high-entropy value")
-        #expect(SecretDetector.classify("Bearer " + Self.random, sensitivePlace: true) == "high-entropy value")
-        #expect(SecretDetector.classify(Self.random, sensitivePlace: false) == nil)
-        // A token shape counts anywhere.
-        #expect(SecretDetector.classify("ghp_" + String(repeating: "a1B2", count: 9), sensitivePlace: false) == "GitHub token")
+        #expect(SecretDetector.classify(Self.random, place: .tokenName) == "high-entropy value")
+        #expect(SecretDetector.classify(Self.random, place: .setting) == "high-entropy value")
+        #expect(SecretDetector.classify("Bearer " + Self.random, place: .tokenName) == "high-entropy value")
+        #expect(SecretDetector.classify(Self.random, place: .other) == nil)
+        // A token shape, or a password in a URL, counts anywhere.
+        #expect(SecretDetector.classify("ghp_" + String(repeating: "a1B2", count: 9), place: .other) == "GitHub token")
+        #expect(SecretDetector.classify("postgres://app:Hunter2pw@db.internal:5432/app", place: .other) == "password in a URL")
+        #expect(SecretDetector.classify("postgres://app:${DB_PASSWORD}@db.internal/app", place: .other) == nil)
+        let jwt = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U"
+        #expect(SecretDetector.classify(jwt, place: .setting) == "JSON Web Token")
     }
 
     @Test func ordinaryValuesAreNotSecrets() {
         for value in ["${GITHUB_TOKEN}", "${API_KEY:-}", "/home/ada/projects/claude-desktop-config", "https://mcp.example.com/v1/servers/sse",
                       "production", "true", "8080", "debug,info,warning,error", "my-filesystem-server-name", "Ada Lovelace <ada@example.com>",
-                      "API_KEY=claude/github-token", "0000000000000000000000000000"] {
-            #expect(SecretDetector.classify(value, sensitivePlace: true) == nil, "\(value)")
+                      "API_KEY=claude/github-token", "0000000000000000000000000000",
+                      // What settings hold that is long and varied without being secret.
+                      "3f2b8c1e-9d4a-4b7e-8f6a-2c1d0e9b8a7f", #"C:\Users\ada\AppData\Roaming\npm\node_modules"#,
+                      "claude-3-5-sonnet-20241022", "ghcr.io/github/github-mcp-server:v0.5.1", "config/Production.settings.json",
+                      "1f4e2d3c5b6a79808f7e6d5c4b3a2918"] {
+            #expect(SecretDetector.classify(value, place: .setting) == nil, "\(value)")
         }
         for key in ["GITHUB_TOKEN", "apiKey", "Authorization", "DB_PASSWORD", "OPENAI_API_KEY", "client_secret"] {
             #expect(SecretDetector.isTokenLikeKey(key), "\(key)")
@@ -33,6 +42,7 @@ struct SecretAuditTests {
         {
           "mcpServers": {
             "github": {"command": "npx", "args": ["--api-key", "\(Self.random)"], "env": {"GITHUB_TOKEN": "ghp_\(String(repeating: "a1B2", count: 9))", "LOG": "debug"}},
+            "db": {"command": "db", "args": ["--token=\(Self.random)z", "postgres://app:Hunter2pw@db/app"], "env": {"NOTE": "\(Self.random)"}},
             "docs": {"url": "https://docs.example/mcp", "headers": {"Authorization": "Bearer \(Self.random)x"}}
           },
           "projects": {"/p": {"mcpServers": {"db": {"command": "db", "env": {"DB_PASSWORD": "\(Self.random)y"}}}}}
@@ -41,13 +51,18 @@ struct SecretAuditTests {
         let bytes = Array(text.utf8)
         let findings = SecretAudit.scanJSON(try JSONParser.parse(bytes), file: "f.json", bytes: bytes)
         #expect(findings.map(\.key) == [
-            "mcpServers.github.args.1", "mcpServers.github.env.GITHUB_TOKEN", "mcpServers.docs.headers.Authorization", "projects./p.mcpServers.db.env.DB_PASSWORD",
+            "mcpServers.github.args.1", "mcpServers.github.env.GITHUB_TOKEN",
+            "mcpServers.db.args.0", "mcpServers.db.args.1", "mcpServers.db.env.NOTE",
+            "mcpServers.docs.headers.Authorization", "projects./p.mcpServers.db.env.DB_PASSWORD",
         ])
         #expect(findings[1].place == .serverEnvironment(server: "github", key: "GITHUB_TOKEN"))
         #expect(findings[1].kind == "GitHub token")
         #expect(findings[1].line == 3)
-        #expect(findings[0].place == .elsewhere && findings[3].place == .elsewhere)
-        #expect(findings[2].masked == "Bearer Zq8x…sAx")
+        #expect(findings[3].kind == "password in a URL")
+        // The same value stands twice (args and env): each finding is placed at its own key.
+        #expect(findings[0].line == 3 && findings[4].line == 4)
+        #expect(findings[0].place == .elsewhere && findings[6].place == .elsewhere)
+        #expect(findings[5].masked == "Bearer Zq8x…sAx")
         #expect(!findings.contains { $0.masked.contains(Self.random) })
     }
 
@@ -62,10 +77,12 @@ struct SecretAuditTests {
               API_SECRET: \(Self.random)
         LOG_LEVEL=\(Self.random)
         alias gh='GH_TOKEN=glpat-\(String(repeating: "k", count: 20)) gh'
+        JWT_SECRET = "\(Self.random)"
+        DATABASE_URL=postgres://app:Hunter2pw@db/app
         """
         let findings = SecretAudit.scanText(text, file: "rc")
-        #expect(findings.map(\.line) == [3, 4, 5, 6, 7, 9])
-        #expect(findings.map(\.key) == ["GITHUB_TOKEN", "DB_PASSWORD", "ANTHROPIC_API_KEY", "SLACK_TOKEN", "API_SECRET", "alias"])
+        #expect(findings.map(\.line) == [3, 4, 5, 6, 7, 9, 10, 11])
+        #expect(findings.map(\.key) == ["GITHUB_TOKEN", "DB_PASSWORD", "ANTHROPIC_API_KEY", "SLACK_TOKEN", "API_SECRET", "alias", "JWT_SECRET", "DATABASE_URL"])
         #expect(findings[1].value == Self.random) // quotes are not part of the value
         #expect(findings[0].column == 21)
     }

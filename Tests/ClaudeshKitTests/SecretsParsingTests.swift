@@ -50,9 +50,13 @@ struct SecretsParsingTests {
         sec:e:4096:1:9435D906F24F93DC:1595612305:1695612305::u:::sc:::#:::23::0:
         fpr:::::::::750606B830892B2C46A0020B9435D906F24F93DC:
         uid:e::::1595612305::52B1::Old <old@example.com>::::::::::0:
+        sec:u:255:22:1111222233334444:1795612305:::u:::scESC:::#::ed25519:::0:
+        fpr:::::::::AAAABBBBCCCCDDDDEEEEFFFF1111222233334444:
+        uid:u::::1795612305::1234::Offline <offline@example.com>::::::::::0:
+        ssb:u:255:18:5555666677778888:1795612305::::::e:::+::cv25519::
         """
         let keys = GPGKey.parse(colons: listing)
-        #expect(keys.count == 2)
+        #expect(keys.count == 3)
         #expect(keys[0].fingerprint == "3B4A84CD88B1567BFC2F1FE82DB5C23577C5892C") // the primary's, not the subkey's
         #expect(keys[0].primaryUserID == "Ada: Ops <ada@example.com>")
         #expect(keys[0].algorithm == "ed25519")
@@ -60,6 +64,8 @@ struct SecretsParsingTests {
         #expect(keys[0].canEncrypt && keys[0].hasSecret)
         #expect(keys[1].algorithm == "rsa4096")
         #expect(keys[1].isExpired && !keys[1].canEncrypt && !keys[1].hasSecret)
+        // The primary kept offline, its encryption subkey here: the key still decrypts.
+        #expect(keys[2].hasSecret && keys[2].canEncrypt)
     }
 
     @Test func keyParametersCarryThePassphraseOrNoProtectionAndRefuseWhatGPGWouldMangle() throws {
@@ -104,7 +110,8 @@ struct SecretsParsingTests {
     @Test func aSecretReferenceIsAVariableAndAStoreName() throws {
         let reference = try SecretReference(parsing: "GITHUB_TOKEN=claude/github-token")
         #expect(reference.variable == "GITHUB_TOKEN" && reference.name == "claude/github-token")
-        for text in ["GITHUB_TOKEN", "=x", "1BAD=x", "OK=../x", "OK="] {
+        #expect(try SecretReference(parsing: "x-api-key=claude/x").variable == "x-api-key")
+        for text in ["GITHUB_TOKEN", "=x", "A B=x", "OK=../x", "OK="] {
             #expect(throws: StoreError.self, "\(text)") { try SecretReference(parsing: text) }
         }
     }

@@ -17,7 +17,8 @@ struct SecretsAuditIntegrationTests {
         let desktop = home + "/.config/Claude/claude_desktop_config.json"
         try FileManager.default.createDirectory(atPath: home + "/.config/Claude", withIntermediateDirectories: true)
         MCPFixtures.writeConfig(desktop, [
-            ("needs", MCPFixtures.stdio("needs-env", env: ["API_KEY": Self.anthropic, "LOG_LEVEL": "debug"])),
+            // `x-api-key` is an env name no shell would take; the moved entry must still start.
+            ("needs", MCPFixtures.stdio("needs-env", env: ["API_KEY": Self.anthropic, "LOG_LEVEL": "debug", "x-api-key": Self.random + "Q"])),
             ("docs", MCPFixtures.remote("https://docs.example/mcp", headers: ["Authorization": "Bearer \(Self.github)"])),
         ])
         try "{\"mcpServers\": {\"s\": {\"command\": \"x\", \"env\": {\"SERVICE_SECRET\": \"\(Self.random)\"}}}}\n".write(toFile: home + "/.claude.json", atomically: true, encoding: .utf8)
@@ -40,7 +41,7 @@ struct SecretsAuditIntegrationTests {
         let object = try JSONSerialization.jsonObject(with: Data(audit.stdout.utf8)) as! [String: Any]
         let findings = object["findings"] as! [[String: Any]]
         let keys = Set(findings.map { $0["key"] as! String })
-        #expect(keys == ["mcpServers.needs.env.API_KEY", "mcpServers.docs.headers.Authorization", "mcpServers.s.env.SERVICE_SECRET", "SLACK_TOKEN", "AWS_ACCESS_KEY_ID"], "\(keys)")
+        #expect(keys == ["mcpServers.needs.env.API_KEY", "mcpServers.needs.env.x-api-key", "mcpServers.docs.headers.Authorization", "mcpServers.s.env.SERVICE_SECRET", "SLACK_TOKEN", "AWS_ACCESS_KEY_ID"], "\(keys)")
         for token in [Self.github, Self.anthropic, Self.random, Self.slack, Self.aws] {
             #expect(!audit.stdout.contains(token), "the report shows a value")
         }
@@ -68,6 +69,7 @@ struct SecretsAuditIntegrationTests {
         let text = try String(contentsOfFile: desktop, encoding: .utf8)
         #expect(!text.contains(Self.anthropic))
         #expect(text.contains("API_KEY=claude/needs/API_KEY"))
+        #expect(text.contains("x-api-key=claude/needs/x-api-key") && !text.contains(Self.random))
         #expect(text.contains("\"LOG_LEVEL\": \"debug\""))
         #expect(try fixture.run(["secrets", "show", "claude/needs/API_KEY", "--reveal"]).stdout == Self.anthropic + "\n")
         // The moved server still starts and gets its key.

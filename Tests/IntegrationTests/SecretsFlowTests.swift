@@ -164,6 +164,77 @@ struct SecretsFlowTests {
         #expect(missing.stderr.contains("did you mean 'claude/github-token'"))
     }
 
+    @Test func aStoreEncryptedToTwoKeysDecryptsWithEither() throws {
+        let fixture = SecretsFixture()
+        defer { fixture.stop() }
+        _ = try fixture.run(["gpg", "keygen", "Ada", "ada@claudesh.local", "--algo", "ed25519", "--no-passphrase"])
+        _ = try fixture.run(["gpg", "keygen", "Bob", "bob@claudesh.local", "--algo", "ed25519", "--no-passphrase"])
+        #expect(try fixture.run(["secrets", "init", "ada@claudesh.local", "bob@claudesh.local"]).status == 0)
+        try fixture.insert("claude/shared", "shared-value")
+        // Only Bob's secret key left: gpg reports NO_SECKEY for Ada's, then decrypts with Bob's.
+        let ada = try fixture.gpg(["--with-colons", "--list-secret-keys", "ada@claudesh.local"])
+        let fingerprint = try #require(ada.stdout.split(separator: "\n").first { $0.hasPrefix("fpr:") }?.split(separator: ":").last)
+        _ = try fixture.gpg(["--yes", "--delete-secret-keys", String(fingerprint)])
+        let shown = try fixture.run(["secrets", "show", "claude/shared", "--reveal"])
+        #expect(shown.status == 0, "\(shown.stderr)")
+        #expect(shown.stdout == "shared-value\n")
+    }
+
+    @Test func inputThatWouldBeChangedOnTheWayIsRefusedAndNothingStored() throws {
+        let fixture = SecretsFixture()
+        defer { fixture.stop() }
+        try fixture.makeKeyAndStore()
+        let pem = try fixture.run(["secrets", "insert", "claude/key"], input: "-----BEGIN KEY-----\nAAAA\n-----END KEY-----\n")
+        #expect(pem.status == 1 && pem.stderr.contains("add --multiline"))
+        let binary = try Claudesh.runProgram("/bin/sh", ["-c", "printf 'ab\\377\\376cd\\n' | \"$0\" secrets insert claude/bin", Claudesh.binary],
+                                             environment: Claudesh.environment(home: fixture.home, extra: fixture.environment))
+        #expect(binary.status == 1 && binary.stderr.contains("not UTF-8 text"), "\(binary.stderr)")
+        #expect(try fixture.run(["secrets", "list"]).stdout.hasPrefix("No secrets in"))
+        // A value that ends in a newline comes back as it went in.
+        #expect(try fixture.run(["secrets", "insert", "claude/two-lines", "--multiline"], input: "one\ntwo\n\n").status == 0)
+        #expect(try fixture.run(["secrets", "show", "claude/two-lines", "--reveal"]).stdout == "one\ntwo\n\n")
+    }
+
+    @Test func namesStayInsideTheStoreAndLinkLoopsEnd() throws {
+        let fixture = SecretsFixture()
+        defer { fixture.stop() }
+        try fixture.makeKeyAndStore()
+        try fixture.insert("claude/a", "value-a")
+        try FileManager.default.createSymbolicLink(atPath: fixture.storeDirectory + "/claude/loop", withDestinationPath: fixture.storeDirectory)
+        try FileManager.default.createSymbolicLink(atPath: fixture.storeDirectory + "/again", withDestinationPath: ".")
+        let listed = try fixture.run(["secrets", "list"])
+        #expect(listed.status == 0)
+        #expect(listed.stdout == "claude/a\n", "\(listed.stdout)")
+        for prefix in ["../", "/etc/", "claude/../../"] {
+            let outside = try fixture.run(["secrets", "list", prefix])
+            #expect(outside.status == 2 && outside.stderr.contains("leads out of the store"), "\(prefix)")
+        }
+    }
+
+    @Test func execGivesTheProgramTheSignalSettingsClaudeshWasStartedWith() throws {
+        let fixture = SecretsFixture()
+        defer { fixture.stop() }
+        // nohup ignores SIGHUP; claudesh itself ignores SIGPIPE and catches SIGINT and SIGTERM.
+        // The program must see what it would have seen without claudesh in between.
+        func signalMasks(_ arguments: [String]) throws -> [String: UInt64] {
+            let result = try Claudesh.runProgram("/usr/bin/nohup", arguments + ["grep", "-E", "^Sig(Ign|Blk)", "/proc/self/status"],
+                                                 environment: Claudesh.environment(home: fixture.home))
+            return Dictionary(uniqueKeysWithValues: result.stdout.split(separator: "\n").compactMap { line -> (String, UInt64)? in
+                let parts = line.split(separator: ":")
+                guard parts.count == 2, let mask = UInt64(parts[1].trimmingCharacters(in: .whitespaces), radix: 16) else { return nil }
+                return (String(parts[0]), mask)
+            })
+        }
+        let direct = try signalMasks([])
+        let throughClaudesh = try signalMasks([Claudesh.binary, "exec", "--"])
+        #expect(direct["SigIgn"] != nil && direct["SigBlk"] != nil)
+        #expect((direct["SigIgn"] ?? 0) & (1 << (SIGHUP - 1)) != 0, "nohup ignores SIGHUP")
+        // The standard signals' bits (1-31); the real-time ones belong to the C library.
+        let standard: UInt64 = 0x7FFF_FFFF
+        #expect(throughClaudesh["SigIgn"].map { $0 & standard } == direct["SigIgn"].map { $0 & standard })
+        #expect(throughClaudesh["SigBlk"].map { $0 & standard } == direct["SigBlk"].map { $0 & standard })
+    }
+
     @Test func initIsIdempotentAndTheStoreSyncsWithAGitRemote() throws {
         let fixture = SecretsFixture()
         defer { fixture.stop() }

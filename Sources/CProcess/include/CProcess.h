@@ -2,6 +2,7 @@
 #define CPROCESS_H
 
 #include <spawn.h>
+#include <signal.h>
 
 /// Makes the child start in `directory` (glibc's and macOS's posix_spawn_file_actions_addchdir_np,
 /// which Swift does not see on Linux because it is behind _GNU_SOURCE).
@@ -13,5 +14,14 @@ int cprocess_addclosefrom(posix_spawn_file_actions_t *actions, int lowest);
 
 /// Names the calling thread (at most 15 bytes show), for backtraces and `top -H`.
 void cprocess_name_thread(const char *name);
+
+/// Whether `signo` is set to be ignored (sigaction's handler, which Swift cannot read portably).
+int cprocess_signal_ignored(int signo);
+
+/// The signal mask of the thread that started the program, recorded before main ran.
+void cprocess_inherited_mask(sigset_t *mask);
+
+/// Whether `signo` was ignored when the program started (before main ran).
+int cprocess_inherited_ignored(int signo);
 
 #endif

@@ -41,8 +41,21 @@ public enum AtomicFile {
         if replacing {
             guard rename(temporary, path) == 0 else { throw FileError("replace", path) }
             renamed = true
-        } else {
-            guard link(temporary, path) == 0 else { throw FileError("create", path) }
+        } else if link(temporary, path) != 0 {
+            let code = errno
+            // FAT and exFAT (a USB stick) have no hard links: create the name exclusively and
+            // copy, which still never replaces a file, though a crash may leave part of it.
+            guard code == EPERM || code == ENOTSUP || code == EOPNOTSUPP else { throw FileError("create", path, code: code) }
+            let target = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode ?? 0o600)
+            guard target >= 0 else { throw FileError("create", path) }
+            do throws(FileError) {
+                defer { close(target) }
+                try FileIO.writeAll(target, bytes, path: path)
+                guard fsync(target) == 0 else { throw FileError("flush", path) }
+            } catch {
+                unlink(path)
+                throw error
+            }
         }
         let folderFD = open(folder, O_RDONLY | O_CLOEXEC)
         if folderFD >= 0 {

@@ -37,6 +37,19 @@ public enum Directory {
     }
 }
 
+/// A file's device and inode: the same folder reached by two paths is one.
+public struct FileIdentity: Hashable, Sendable {
+    public var device: UInt64
+    public var inode: UInt64
+
+    public init?(of path: String) {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return nil }
+        device = UInt64(info.st_dev)
+        inode = UInt64(info.st_ino)
+    }
+}
+
 extension Directory {
     /// What identifies a folder's contents: adding, removing or renaming a name moves its mtime.
     struct Stamp: Equatable {

@@ -3,21 +3,34 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import CProcess
 
 /// Replaces claudesh with another program (execve), as `claudesh exec` does: the client that
 /// started claudesh then holds the program itself, its pid, its pipes and its signals.
 public enum ProcessReplacement {
-    /// Does not return unless the program cannot be started.
-    public static func exec(_ spec: ProcessSpec) throws(ProcessError) -> Never {
-        let path = try ChildProcess.resolve(spec.executable, in: spec.environment["PATH"] ?? "/usr/bin:/bin")
+    /// The signals `exec` gives the program back as claudesh got them: claudesh ignores
+    /// SIGPIPE and catches others for itself, but a signal its caller ignored (`nohup`) stays
+    /// ignored, and the mask is the caller's. Both were recorded before main ran (CProcess).
+    /// The standard signals; the real-time ones above belong to the C library.
+    static let managed = (1..<32).filter { $0 != SIGKILL && $0 != SIGSTOP }.map { Int32($0) }
+
+    /// The program `spec` names, found on its PATH, or why it cannot be run.
+    public static func resolve(_ spec: ProcessSpec) throws(ProcessError) -> String {
+        try ChildProcess.resolve(spec.executable, in: spec.environment["PATH"] ?? "/usr/bin:/bin")
+    }
+
+    /// Does not return unless the program cannot be started. `beforeExec` runs once the
+    /// program is found, just before the switch (the shell saves its history there).
+    public static func exec(_ spec: ProcessSpec, beforeExec: () -> Void = {}) throws(ProcessError) -> Never {
+        let path = try resolve(spec)
         if let directory = spec.directory, chdir(directory) != 0 { throw .spawnFailed(directory, code: errno) }
-        // Dispositions set to "ignore" and the signal mask survive exec; the program gets the defaults.
-        for signal in [SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGPIPE, SIGCHLD, SIGTSTP, SIGTTIN, SIGTTOU] {
-            Glibc_signal(signal, SIG_DFL)
+        beforeExec()
+        for signal in managed {
+            setDisposition(signal, ignored: cprocess_inherited_ignored(signal) == 1)
         }
-        var empty = sigset_t()
-        sigemptyset(&empty)
-        sigprocmask(SIG_SETMASK, &empty, nil)
+        var mask = sigset_t()
+        cprocess_inherited_mask(&mask)
+        pthread_sigmask(SIG_SETMASK, &mask, nil)
         let argv = ([spec.executable] + spec.arguments).map { strdup($0) } + [nil]
         let envp = spec.environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
         execve(path, argv, envp)
@@ -25,12 +38,12 @@ public enum ProcessReplacement {
         for pointer in argv + envp { free(pointer) }
         throw .spawnFailed(spec.executable, code: code)
     }
-}
 
-@inline(__always) private func Glibc_signal(_ signal: Int32, _ handler: sighandler_t?) {
-    #if canImport(Glibc)
-    _ = Glibc.signal(signal, handler)
-    #else
-    _ = Darwin.signal(signal, handler)
-    #endif
+    private static func setDisposition(_ signal: Int32, ignored: Bool) {
+        #if canImport(Glibc)
+        _ = Glibc.signal(signal, ignored ? SIG_IGN : SIG_DFL)
+        #else
+        _ = Darwin.signal(signal, ignored ? SIG_IGN : SIG_DFL)
+        #endif
+    }
 }

@@ -11,7 +11,7 @@ public struct GPGKey: Sendable, Equatable {
     public var validity: String
     /// Capital letters are what the key with its subkeys can do: E encrypt, S sign, C certify.
     public var capabilities: String
-    /// The secret part is here (not only a stub or a card reference).
+    /// A secret part that decrypts is here: the primary's, or an encryption subkey's.
     public var hasSecret: Bool
 
     public var isExpired: Bool { validity == "e" }
@@ -41,6 +41,8 @@ public struct GPGKey: Sendable, Equatable {
                 keys[keys.count - 1].userIDs.append(unescape(field(10)))
             case "sub", "ssb":
                 expectingPrimaryFingerprint = false
+                // A primary kept offline (`sec#`) with its encryption subkey here still decrypts.
+                if field(1) == "ssb", field(12).contains("e"), field(15) != "#", !keys.isEmpty { keys[keys.count - 1].hasSecret = true }
             default:
                 continue
             }

@@ -78,7 +78,8 @@ public struct GPGError: Error, CustomStringConvertible, Sendable, Equatable {
             }
         }
         if statuses.contains("DECRYPTION_FAILED") {
-            return GPGError("cannot \(operation): decryption failed (wrong key, or damaged data)")
+            let said = messages.last { $0.hasPrefix("gpg: ") }.map { " (gpg: \($0.dropFirst(5)))" } ?? ""
+            return GPGError("cannot \(operation): decryption failed\(said)")
         }
         return nil
     }
@@ -108,6 +109,8 @@ public struct GPGError: Error, CustomStringConvertible, Sendable, Equatable {
         case 85: return "no pinentry program to ask the passphrase; install pinentry-curses or unlock the key first"
         case 99: return "the passphrase prompt was cancelled"
         case 269: return "gpg-agent is not running and cannot be started; check 'gpgconf --launch gpg-agent'"
+        // A pinentry with no terminal to ask on: a program started by a client, not by a person.
+        case 32870: return "the key's passphrase cannot be asked for here (no terminal); unlock the key first, e.g. run 'claudesh secrets show NAME' in a terminal, or set GPG_TTY"
         default: return nil
         }
     }

@@ -39,19 +39,24 @@ public struct GnuPG: Sendable {
     /// Runs gpg with `arguments` after the common ones; `input` goes to its standard input.
     public func run(_ arguments: [String], input: [UInt8]? = nil, timeout: Duration? = .seconds(60)) async throws -> Reply {
         let spec = ProcessSpec(program, Self.common + arguments, environment: environment)
-        let result = try await ProcessRunner.run(spec, input: input, timeout: timeout)
+        let result = try await ProcessRunner.run(spec, input: input, timeout: timeout, outputLimit: Self.outputLimit)
         return Reply(result: result, statuses: GPGStatus.parse(result.errorText))
     }
 
     /// Turns a reply into an error unless `success` (a status keyword) is there and gpg exited 0.
+    /// Problem keywords are read only after a failure: a file encrypted to two keys says
+    /// NO_SECKEY for the one this keyring lacks, then decrypts with the other.
     func require(_ reply: Reply, _ success: String?, operation: String) throws(GPGError) {
+        if reply.result.truncated { throw GPGError("cannot \(operation): gpg's output is larger than \(Self.outputLimit >> 20) MiB") }
+        let succeeded = reply.result.termination.isSuccess && (success.map(reply.statuses.contains) ?? true)
+        if succeeded { return }
         if let problem = GPGError.diagnose(reply.statuses, messages: GPGStatus.messages(reply.result.errorText), operation: operation) { throw problem }
         if reply.result.timedOut { throw GPGError("cannot \(operation): gpg did not finish in time (is it waiting for a passphrase?)") }
-        if let success, !reply.statuses.contains(success) || !reply.result.termination.isSuccess {
-            throw GPGError("cannot \(operation): \(reply.lastMessage)")
-        }
-        if !reply.result.termination.isSuccess { throw GPGError("cannot \(operation): \(reply.lastMessage)") }
+        throw GPGError("cannot \(operation): \(reply.lastMessage)")
     }
+
+    /// The most gpg may print: a secret, a key export. More is an error, never a cut value.
+    static let outputLimit = 64 << 20
 
     // MARK: Keys
 

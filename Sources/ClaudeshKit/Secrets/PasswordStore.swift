@@ -52,15 +52,23 @@ public struct PasswordStore: Sendable {
 
     public func contains(_ name: String) -> Bool { Path.kind(of: file(of: name)) == .file }
 
-    /// Every secret's name under `prefix` (a folder, or the start of a name), sorted.
+    /// Whether `prefix` stays inside the store: a name's start, or a folder ending in `/`.
+    public static func isInside(_ prefix: String) -> Bool {
+        !prefix.hasPrefix("/") && !prefix.split(separator: "/", omittingEmptySubsequences: false).contains { $0 == ".." || $0 == "." }
+    }
+
+    /// Every secret's name under `prefix` (a folder, or the start of a name), sorted. A folder
+    /// reached twice through links is read once.
     public func names(under prefix: String = "") -> [String] {
+        guard Self.isInside(prefix) else { return [] }
         var found: [String] = []
-        func walk(_ folder: String, _ relative: String, depth: Int) {
-            guard depth < 32 else { return } // a link loop ends here
+        var seen = Set<FileIdentity>()
+        func walk(_ folder: String, _ relative: String) {
+            guard let identity = FileIdentity(of: folder), seen.insert(identity).inserted else { return }
             for entry in Directory.entries(of: folder) where !entry.name.hasPrefix(".") {
                 let name = relative.isEmpty ? entry.name : relative + "/" + entry.name
                 if entry.isDirectory {
-                    walk(Path.join(folder, entry.name), name, depth: depth + 1)
+                    walk(Path.join(folder, entry.name), name)
                 } else if entry.name.hasSuffix(".gpg") {
                     found.append(String(name.dropLast(4)))
                 }
@@ -68,13 +76,14 @@ public struct PasswordStore: Sendable {
         }
         // Read only the folder the prefix points into, not the whole store.
         let folderPart = prefix.lastIndex(of: "/").map { String(prefix[..<$0]) } ?? ""
-        walk(folderPart.isEmpty ? directory : Path.join(directory, folderPart), folderPart, depth: 0)
+        walk(folderPart.isEmpty ? directory : Path.join(directory, folderPart), folderPart)
         return found.filter { $0.hasPrefix(prefix) }.sorted()
     }
 
     /// Completions of a partly typed name, one folder level at a time (folders end in `/`):
     /// one readdir, whatever the size of the store.
     public func completions(for partial: String) -> [String] {
+        guard Self.isInside(partial) else { return [] }
         let slash = partial.lastIndex(of: "/")
         let folderPart = slash.map { String(partial[...$0]) } ?? ""
         let namePrefix = slash.map { String(partial[partial.index(after: $0)...]) } ?? partial
@@ -122,8 +131,10 @@ public struct PasswordStore: Sendable {
         try requireInitialized()
         if contains(name) && !force { throw StoreError.exists(name) }
         guard !value.isEmpty else { throw StoreError.emptyValue(name) }
-        // pass stores a typed password with a newline after it; so does this.
-        let content = value.last == UInt8(ascii: "\n") ? value : value + [UInt8(ascii: "\n")]
+        guard String(validating: value, as: UTF8.self) != nil else { throw StoreError.notText(name) }
+        // pass stores a typed password with a newline after it; so does this, always, and
+        // reading takes one newline off: any value, even one that ends in a newline, comes back.
+        let content = value + [UInt8(ascii: "\n")]
         try await pass(["insert", "--multiline", "--force", "--", name], input: content, operation: "encrypt \(name)", success: "END_ENCRYPTION")
         guard contains(name) else { throw StoreError.failed("pass reported success but \(file(of: name)) is not there") }
     }
@@ -138,7 +149,12 @@ public struct PasswordStore: Sendable {
     public func git(_ arguments: [String]) async throws -> ProcessRunner.Result {
         try requireInitialized()
         guard hasGit else { throw StoreError.noGit(directory) }
-        let spec = ProcessSpec("pass", ["git"] + arguments, environment: environment)
+        // git runs without the terminal (its own process group): a prompt for a password or an
+        // unknown host key would stop it for good. It fails instead, and the shell says why.
+        var variables = environment
+        variables["GIT_TERMINAL_PROMPT"] = "0"
+        if variables["GIT_SSH_COMMAND"] == nil { variables["GIT_SSH_COMMAND"] = "ssh -o BatchMode=yes" }
+        let spec = ProcessSpec("pass", ["git"] + arguments, environment: variables)
         return try await ProcessRunner.run(spec, timeout: nil)
     }
 
@@ -152,8 +168,8 @@ public struct PasswordStore: Sendable {
         let spec = ProcessSpec("pass", arguments, environment: environment)
         let result = try await ProcessRunner.run(spec, input: input, timeout: .seconds(120))
         let statuses = GPGStatus.parse(result.errorText)
-        if let problem = GPGError.diagnose(statuses, messages: GPGStatus.messages(result.errorText), operation: operation) { throw problem }
         guard result.termination.isSuccess, success.map(statuses.contains) ?? true else {
+            if let problem = GPGError.diagnose(statuses, messages: GPGStatus.messages(result.errorText), operation: operation) { throw problem }
             let said = GPGStatus.messages(result.errorText).filter { !$0.hasPrefix("hint:") }.last ?? result.termination.description
             throw StoreError.failed("cannot \(operation): \(said)")
         }
@@ -171,7 +187,8 @@ public struct PasswordStore: Sendable {
         }
         var bytes = try await gnupg.decrypt(file: file(of: name), name: name)
         if bytes.last == UInt8(ascii: "\n") { bytes.removeLast() }
-        return String(decoding: bytes, as: UTF8.self)
+        guard let text = String(validating: bytes, as: UTF8.self) else { throw StoreError.notText(name) }
+        return text
     }
 
     /// The values of `names`, decrypted `concurrency` at a time, in the order given.
@@ -205,6 +222,7 @@ public enum StoreError: Error, CustomStringConvertible, Sendable, Equatable {
     case exists(String)
     case missing(String, suggestion: String?)
     case emptyValue(String)
+    case notText(String)
     case failed(String)
 
     public var description: String {
@@ -225,6 +243,8 @@ public enum StoreError: Error, CustomStringConvertible, Sendable, Equatable {
             return "no secret '\(name)' in the store" + (suggestion.map { " (did you mean '\($0)'?)" } ?? "; 'secrets list' shows them")
         case .emptyValue(let name):
             return "nothing to store for '\(name)': the value is empty"
+        case .notText(let name):
+            return "'\(name)' is not UTF-8 text: claudesh stores and injects text secrets only (binary data would be changed on the way)"
         case .failed(let message):
             return message
         }

@@ -101,52 +101,89 @@ public enum SecretAudit {
 
     public static func scanJSON(_ document: JSONValue, file: String, bytes: [UInt8]) -> [AuditFinding] {
         var findings: [AuditFinding] = []
-        func visit(_ value: JSONValue, _ path: [String], sensitive: Bool) {
+        func report(_ text: String, _ kind: String, _ path: [String]) {
+            let (line, column) = position(of: text, key: path.last, in: bytes)
+            var place = AuditFinding.Place.elsewhere
+            if path.count == 4, path[0] == "mcpServers", path[2] == "env" { place = .serverEnvironment(server: path[1], key: path[3]) }
+            findings.append(AuditFinding(file: file, line: line, column: column, key: path.joined(separator: "."), kind: kind, value: text, place: place))
+        }
+        func visit(_ value: JSONValue, _ path: [String], place: SecretDetector.Place) {
             switch value {
             case .string(let text):
-                guard let kind = SecretDetector.classify(text, sensitivePlace: sensitive) else { return }
-                let (line, column) = position(of: JSONValue.string(text).serialized(), in: bytes)
-                var place = AuditFinding.Place.elsewhere
-                if path.count == 4, path[0] == "mcpServers", path[2] == "env" { place = .serverEnvironment(server: path[1], key: path[3]) }
-                findings.append(AuditFinding(file: file, line: line, column: column, key: path.joined(separator: "."), kind: kind, value: text, place: place))
+                if let kind = SecretDetector.classify(text, place: place) { report(text, kind, path) }
             case .array(let items):
                 for (index, item) in items.enumerated() {
-                    // `--api-key VALUE` in args: the word before names the value. (The args of a
-                    // `claudesh exec` entry name secrets; `sensitive` is false for them.)
+                    guard let text = item.stringValue else { visit(item, path + ["\(index)"], place: .other); continue }
+                    // In args, `--api-key VALUE` and `--api-key=VALUE` name their value. (The args
+                    // of a `claudesh exec` entry name secrets; `place` is .other for them.)
                     let previous = index > 0 ? items[index - 1].stringValue ?? "" : ""
-                    visit(item, path + ["\(index)"], sensitive: sensitive && previous.hasPrefix("-") && SecretDetector.isTokenLikeKey(previous))
+                    var itemPlace = SecretDetector.Place.other
+                    if place != .other, previous.hasPrefix("-"), SecretDetector.isTokenLikeKey(previous) { itemPlace = .tokenName }
+                    if place != .other, text.hasPrefix("-"), let equals = text.firstIndex(of: "="), SecretDetector.isTokenLikeKey(String(text[..<equals])) {
+                        let flagValue = String(text[text.index(after: equals)...])
+                        if let kind = SecretDetector.classify(flagValue, place: .tokenName) { report(text, kind, path + ["\(index)"]) }
+                        continue
+                    }
+                    visit(item, path + ["\(index)"], place: itemPlace)
                 }
             case .object(let members):
-                let holdsSecrets = ["env", "headers", "environment"].contains(path.last ?? "")
+                let holdsSettings = ["env", "headers", "environment"].contains(path.last ?? "")
                 let wrapper = value["command"]?.stringValue.map { Path.lastComponent(of: $0) == "claudesh" } ?? false
                 for (key, member) in members {
-                    let sensitive = key == "args" ? !wrapper : holdsSecrets || SecretDetector.isTokenLikeKey(key)
-                    visit(member, path + [key], sensitive: sensitive)
+                    let memberPlace: SecretDetector.Place
+                    if key == "args" {
+                        memberPlace = wrapper ? .other : .setting
+                    } else if SecretDetector.isTokenLikeKey(key) {
+                        memberPlace = .tokenName
+                    } else {
+                        memberPlace = holdsSettings ? .setting : .other
+                    }
+                    visit(member, path + [key], place: memberPlace)
                 }
             default:
                 return
             }
         }
-        visit(document, [], sensitive: false)
+        visit(document, [], place: .other)
         return findings
     }
 
-    /// The 1-based line and column of the first occurrence of `needle` in `bytes`.
-    static func position(of needle: String, in bytes: [UInt8]) -> (Int, Int) {
-        let pattern = Array(needle.utf8)
-        guard !pattern.isEmpty, bytes.count >= pattern.count else { return (1, 1) }
+    /// The 1-based line and column of `value` as a JSON string in `bytes`: the occurrence that
+    /// follows `"key":` when there is one (the same value may stand elsewhere), else the first.
+    static func position(of value: String, key: String?, in bytes: [UInt8]) -> (Int, Int) {
+        let pattern = Array(JSONValue.string(value).serialized().utf8)
+        let keyPattern = key.map { Array(JSONValue.string($0).serialized().utf8) }
+        var first: Int?
+        for start in occurrences(of: pattern, in: bytes) {
+            if first == nil { first = start }
+            guard let keyPattern else { break }
+            // Back over blanks, a colon, blanks: the key's closing quote must end there.
+            var index = start - 1
+            while index >= 0, [0x20, 0x09, 0x0A, 0x0D].contains(bytes[index]) { index -= 1 }
+            guard index >= 0, bytes[index] == UInt8(ascii: ":") else { continue }
+            index -= 1
+            while index >= 0, [0x20, 0x09, 0x0A, 0x0D].contains(bytes[index]) { index -= 1 }
+            let keyStart = index - keyPattern.count + 1
+            if keyStart >= 0, bytes[keyStart...index].elementsEqual(keyPattern) { return lineAndColumn(start, in: bytes) }
+        }
+        return first.map { lineAndColumn($0, in: bytes) } ?? (1, 1)
+    }
+
+    static func occurrences(of pattern: [UInt8], in bytes: [UInt8]) -> [Int] {
+        guard !pattern.isEmpty, bytes.count >= pattern.count else { return [] }
+        return (0...(bytes.count - pattern.count)).filter { start in
+            bytes[start] == pattern[0] && bytes[start..<(start + pattern.count)].elementsEqual(pattern)
+        }
+    }
+
+    static func lineAndColumn(_ offset: Int, in bytes: [UInt8]) -> (Int, Int) {
         var line = 1
         var lineStart = 0
-        for start in 0...(bytes.count - pattern.count) {
-            if bytes[start] == 0x0A {
-                line += 1
-                lineStart = start + 1
-            }
-            if bytes[start] == pattern[0] && bytes[start..<(start + pattern.count)].elementsEqual(pattern) {
-                return (line, start - lineStart + 1)
-            }
+        for index in 0..<offset where bytes[index] == 0x0A {
+            line += 1
+            lineStart = index + 1
         }
-        return (1, 1)
+        return (line, offset - lineStart + 1)
     }
 
     // MARK: Text
@@ -164,9 +201,12 @@ public enum SecretAudit {
                 let value = String(decoding: bytes[match.range], as: UTF8.self)
                 findings.append(AuditFinding(file: file, line: index + 1, column: match.range.lowerBound + 1, key: assignment?.key ?? "line \(index + 1)", kind: match.kind, value: value, place: .elsewhere))
             }
-            if matches.isEmpty, let assignment, SecretDetector.isTokenLikeKey(assignment.key), SecretDetector.isHighEntropy(assignment.value) {
-                let column = position(of: assignment.value, in: bytes).1
-                findings.append(AuditFinding(file: file, line: index + 1, column: column, key: assignment.key, kind: "high-entropy value", value: assignment.value, place: .elsewhere))
+            if matches.isEmpty, let assignment,
+               SecretDetector.isTokenLikeKey(assignment.key) || SecretDetector.hasURLPassword(assignment.value),
+               SecretDetector.classify(assignment.value, place: .tokenName) != nil {
+                let column = (occurrences(of: Array(assignment.value.utf8), in: bytes).first ?? 0) + 1
+                let kind = SecretDetector.classify(assignment.value, place: .tokenName) ?? "high-entropy value"
+                findings.append(AuditFinding(file: file, line: index + 1, column: column, key: assignment.key, kind: kind, value: assignment.value, place: .elsewhere))
             }
         }
         return findings
@@ -185,8 +225,13 @@ public enum SecretAudit {
             }
             guard let end = rest.firstIndex(where: { !($0.isLetter || $0.isNumber || $0 == "_" || $0 == "-" || $0 == ".") }), end != rest.startIndex else { return nil }
             key = String(rest[..<end])
-            var value = rest[end...]
-            if value.hasPrefix("=") { value = value.dropFirst() } else if value.hasPrefix(":") || value.hasPrefix(" ") { value = value.dropFirst().drop { $0 == " " } } else { return nil }
+            // `KEY=V`, `KEY = V`, `KEY: V`, and fish's `KEY V`.
+            var value = rest[end...].drop { $0 == " " }
+            if value.hasPrefix("=") || value.hasPrefix(":") {
+                value = value.dropFirst().drop { $0 == " " }
+            } else if rest[end...].first != " " {
+                return nil
+            }
             var text = String(value).trimmingWhitespace
             if let quote = text.first, quote == "\"" || quote == "'", text.count >= 2, let close = text.dropFirst().firstIndex(of: quote) {
                 text = String(text[text.index(after: text.startIndex)..<close])

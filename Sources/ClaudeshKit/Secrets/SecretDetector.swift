@@ -14,21 +14,64 @@ public enum SecretDetector {
             .contains { lower.contains($0) } || lower.hasSuffix("_key") || lower.hasSuffix("-key") || lower == "key"
     }
 
-    /// What `value` is, if it looks like a secret: a token kind ("GitHub token") or
-    /// "high-entropy value". `sensitivePlace`: the value is an env or header value, or its key
-    /// is token-like, so a random-looking string counts.
-    public static func classify(_ value: String, sensitivePlace: Bool) -> String? {
+    /// How strongly a place suggests a secret.
+    public enum Place: Sendable {
+        /// Under a token-like name (`GITHUB_TOKEN`, `Authorization`): a random-looking value is one.
+        case tokenName
+        /// An env or header value under another name: IDs, paths, images and versions live here
+        /// too, so only a value that looks like none of those counts.
+        case setting
+        /// Anywhere else: only a known token shape or a password in a URL.
+        case other
+    }
+
+    /// What `value` is, if it looks like a secret: a token kind ("GitHub token"), "password in
+    /// a URL", "JSON Web Token" or "high-entropy value".
+    public static func classify(_ value: String, place: Place) -> String? {
         if let match = TokenShapes.find(in: value).first { return match.kind }
-        guard sensitivePlace else { return nil }
+        if hasURLPassword(value) { return "password in a URL" }
+        guard place != .other else { return nil }
         var candidate = value.trimmingWhitespace
-        // `NAME=value` (an argument such as --env=KEY=VALUE or a secret reference): judge the value.
+        // `NAME=value` (an argument such as --env=KEY=VALUE): judge the value.
         if let equals = candidate.firstIndex(of: "="), SessionContext.isValidVariableName(String(candidate[..<equals])) {
             candidate = String(candidate[candidate.index(after: equals)...])
         }
         for scheme in ["Bearer ", "bearer ", "Basic ", "token "] where candidate.hasPrefix(scheme) {
             candidate = String(candidate.dropFirst(scheme.count))
         }
-        return isHighEntropy(candidate) ? "high-entropy value" : nil
+        if isJWT(candidate) { return "JSON Web Token" }
+        guard isHighEntropy(candidate) else { return nil }
+        if place == .setting && looksLikeOrdinarySetting(candidate) { return nil }
+        return "high-entropy value"
+    }
+
+    /// `scheme://user:password@host`, the password given (not a `${VAR}`).
+    static func hasURLPassword(_ value: String) -> Bool {
+        guard let scheme = value.firstRange(of: "://") else { return false }
+        let rest = value[scheme.upperBound...]
+        guard let at = rest.firstIndex(of: "@") else { return false }
+        let userInfo = rest[..<at]
+        guard !userInfo.contains("/"), let colon = userInfo.firstIndex(of: ":") else { return false }
+        let password = userInfo[userInfo.index(after: colon)...]
+        return !password.isEmpty && !password.contains("$")
+    }
+
+    static func isJWT(_ value: String) -> Bool {
+        let parts = value.split(separator: ".", omittingEmptySubsequences: false)
+        return parts.count == 3 && value.hasPrefix("eyJ") && parts[1].hasPrefix("eyJ") && value.count >= 40
+            && parts.allSatisfy { $0.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") } }
+    }
+
+    /// A UUID, a hex id, a path, an image, a file, a version or words joined by dashes: what
+    /// settings hold that is long and varied without being secret.
+    static func looksLikeOrdinarySetting(_ value: String) -> Bool {
+        if value.contains(where: { "/\\:.@".contains($0) }) { return true }
+        if value.allSatisfy({ $0.isHexDigit || $0 == "-" }) { return true }
+        // Segments that are each a word or a number (`claude-3-5-sonnet-20241022`).
+        let segments = value.split { "-_".contains($0) }
+        return segments.count > 1 && segments.allSatisfy { segment in
+            segment.allSatisfy(\.isLetter) || segment.allSatisfy(\.isNumber)
+        }
     }
 
     /// Long, varied and random-looking; not a reference, path, URL, or words.

@@ -14,8 +14,10 @@ public struct SecretReference: Sendable, Equatable, CustomStringConvertible {
         }
         variable = String(text[..<equals])
         name = String(text[text.index(after: equals)...])
-        guard SessionContext.isValidVariableName(variable) else {
-            throw .failed("'\(variable)' is not a variable name (letters, digits, _)")
+        // Any name a program's environment can hold (`x-api-key` too, as client configs have),
+        // not only a shell variable's.
+        guard !variable.unicodeScalars.contains(where: { $0.value <= 0x20 || $0.value == 0x7F }) else {
+            throw .failed("'\(variable)' is not an environment variable name (no spaces or control characters)")
         }
         try PasswordStore.validate(name)
     }

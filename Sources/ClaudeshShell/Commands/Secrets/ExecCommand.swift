@@ -31,7 +31,6 @@ enum ExecCommand {
             invocation.output.line("would run \(spec.commandLine) with \(references.map(\.variable).joined(separator: ", ")) from \(store.directory) (dry run)")
             return .success
         }
-        session.beforeReplacingProcess?()
-        try ProcessReplacement.exec(spec)
+        try ProcessReplacement.exec(spec) { session.beforeReplacingProcess?() }
     }
 }

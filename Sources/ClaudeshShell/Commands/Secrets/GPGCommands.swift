@@ -118,7 +118,9 @@ enum GPGCommands {
 
     static func hidden(_ prompt: String) throws -> String {
         switch Terminal.readHidden(prompt) {
-        case .line(let text): return text
+        case .line(let bytes):
+            guard let text = String(validating: bytes, as: UTF8.self) else { throw ShellError.failed("the passphrase is not UTF-8 text; no key was made") }
+            return text
         case .end: throw ShellError.failed("no passphrase given; no key was made")
         case .interrupted: throw CancellationError()
         }

@@ -58,7 +58,7 @@ enum SecretsCommands {
     ) { invocation in
         let store = SecretsAccess.store(invocation.session.context)
         guard store.exists else { throw StoreError.noStore(store.directory) }
-        let names = store.names(under: invocation.arguments.positional(0) ?? "")
+        let names = store.names(under: try insidePrefix(invocation))
         if invocation.wantsJSON {
             invocation.output.json(.object([("store", .string(store.directory)), ("secrets", .array(names.map(JSONValue.string)))]))
         } else if names.isEmpty {
@@ -220,7 +220,12 @@ enum SecretsCommands {
         let result = try await store.git(arguments)
         let text = result.outputText + result.errorText
         if !text.isEmpty { invocation.output.write(text.hasSuffix("\n") ? text : text + "\n") }
-        guard result.termination.isSuccess else { throw ShellError.failed("git \(arguments[0]) in \(store.directory) \(result.termination)") }
+        guard result.termination.isSuccess else {
+            let hint = ["push", "pull"].contains(arguments[0])
+                ? "; git cannot ask for a password or accept a host key here: load your ssh key with ssh-add and connect once with ssh, or set up a credential helper"
+                : ""
+            throw ShellError.failed("git \(arguments[0]) in \(store.directory) \(result.termination)\(hint)")
+        }
         return .success
     }
 
@@ -233,13 +238,23 @@ enum SecretsCommands {
         let session = invocation.session
         let store = SecretsAccess.store(session.context)
         try store.requireInitialized()
-        let prefix = invocation.arguments.positional(0) ?? ""
+        let prefix = try insidePrefix(invocation)
         let names = store.names(under: prefix)
         guard !names.isEmpty else { throw ShellError.failed("no secrets in \(store.directory)" + (prefix.isEmpty ? "" : " under '\(prefix)'")) }
         let values = try await store.values(of: names)
         for (name, value) in values { session.context.vault.store(value, as: name) }
         invocation.output.line("Loaded \(values.count) secret\(values.count == 1 ? "" : "s") (\(session.context.vault.count) in this session)")
         return .success
+    }
+
+    /// The PREFIX argument, refused when it leads out of the store.
+    @MainActor
+    static func insidePrefix(_ invocation: Invocation) throws -> String {
+        let prefix = invocation.arguments.positional(0) ?? ""
+        guard PasswordStore.isInside(prefix) else {
+            throw ShellError.usage("'\(prefix.clipped())' leads out of the store: give a folder or name inside it, e.g. claude/")
+        }
+        return prefix
     }
 
     static let unload = Command(
