@@ -70,3 +70,48 @@ need_test_servers() {
   fi
   export CLAUDESH_TEST_VENV="$venv"
 }
+
+# A private Docker engine for the tests, so a developer's own Docker is never touched: its own
+# socket, data and exec roots, no bridge and no iptables (test services use network_mode: none).
+# Builds the test image offline from busybox-static (no registry is reachable). Exports
+# CLAUDESH_TEST_DOCKER_HOST; `stop_test_engine` stops it by its pid. If it cannot start, its log
+# is shown and the run fails: the Docker tests never skip.
+start_test_engine() {
+  need docker.io:dockerd docker-compose:docker-compose busybox-static:/bin/busybox
+  engine_dir=$(mktemp -d /tmp/claudesh-dockerd.XXXXXX)
+  local socket="unix://$engine_dir/docker.sock"
+  dockerd --host "$socket" --data-root "$engine_dir/data" --exec-root "$engine_dir/exec" \
+    --pidfile "$engine_dir/pid" --bridge=none --iptables=false --ip-masq=false >"$engine_dir/log" 2>&1 &
+  engine_pid=$!
+  local tries=0
+  until DOCKER_HOST=$socket docker version >/dev/null 2>&1; do
+    if ! kill -0 "$engine_pid" 2>/dev/null || ((++tries > 240)); then
+      echo "claudesh: the test Docker engine did not start; its log:" >&2
+      cat "$engine_dir/log" >&2
+      stop_test_engine
+      exit 1
+    fi
+    sleep 0.25
+  done
+  local rootfs="$engine_dir/rootfs"
+  mkdir -p "$rootfs/bin" "$rootfs/tmp"
+  cp /bin/busybox "$rootfs/bin/busybox"
+  local tool
+  for tool in sh sleep env cat echo ls ps true false kill printenv; do ln -s busybox "$rootfs/bin/$tool"; done
+  tar -C "$rootfs" -c . | DOCKER_HOST=$socket docker import - claudesh-test/busybox:1 >/dev/null
+  export CLAUDESH_TEST_DOCKER_HOST=$socket
+}
+
+stop_test_engine() {
+  [[ -n ${engine_pid:-} ]] || return 0
+  # Containers first (their shims outlive the engine otherwise), then the engine, by its pid.
+  local ids
+  ids=$(DOCKER_HOST="unix://$engine_dir/docker.sock" docker ps -aq 2>/dev/null || true)
+  [[ -n $ids ]] && DOCKER_HOST="unix://$engine_dir/docker.sock" docker rm -f $ids >/dev/null 2>&1
+  kill "$engine_pid" 2>/dev/null || true
+  local waited=0
+  while kill -0 "$engine_pid" 2>/dev/null && ((waited++ < 60)); do sleep 0.25; done
+  kill -9 "$engine_pid" 2>/dev/null || true
+  rm -rf "$engine_dir" 2>/dev/null || true
+  engine_pid=""
+}

@@ -49,6 +49,32 @@ public enum ProcessRunner {
         }
     }
 
+    /// Runs `spec` and hands each line of its standard output to `line` as it comes (`docker
+    /// compose logs --follow`); standard error is collected. Cancelling the task ends the group.
+    public static func stream(_ spec: ProcessSpec, line: @escaping @Sendable (String) async -> Void) async throws -> Result {
+        let child = try ChildProcess.start(spec)
+        return try await withTaskCancellationHandler {
+            child.closeInput()
+            async let errors = collect(child.errors, limit: 1 << 20)
+            var pending: [UInt8] = []
+            for await chunk in child.output {
+                pending.append(contentsOf: chunk)
+                while let newline = pending.firstIndex(of: UInt8(ascii: "\n")) {
+                    await line(String(decoding: pending[..<newline], as: UTF8.self))
+                    pending.removeSubrange(...newline)
+                }
+            }
+            if !pending.isEmpty { await line(String(decoding: pending, as: UTF8.self)) }
+            let termination = await child.waitForExit()
+            _ = await child.terminate(grace: .zero)
+            let (err, truncated) = await errors
+            try Task.checkCancellation()
+            return Result(termination: termination, output: [], errors: err, truncated: truncated, timedOut: false)
+        } onCancel: {
+            Task.detached { await child.terminate(grace: .seconds(2)) }
+        }
+    }
+
     /// All the chunks of `stream`, keeping at most the newest `limit` bytes.
     static func collect(_ stream: AsyncStream<[UInt8]>, limit: Int) async -> ([UInt8], Bool) {
         var bytes: [UInt8] = []

@@ -1,0 +1,50 @@
+/// The compose file `compose init` writes: the four containerised MCP servers of a Claude
+/// workstation, as the classic setup runs them.
+public enum ComposeTemplate {
+    public static let text = """
+    # The MCP servers that run in containers; `compose up` starts them, `compose health` checks them.
+    # Secrets are variable names only (GITHUB_PERSONAL_ACCESS_TOKEN below): their values come from
+    # the claudesh session (`secrets load`, or `compose up --secret ENV=NAME`) through compose's
+    # environment, never from this file.
+    services:
+      filesystem:
+        image: mcp/filesystem
+        command: ["/rootfs"]
+        volumes:
+          - ${HOME}:/rootfs:ro
+        restart: unless-stopped
+        mem_limit: 2g
+        networks:
+          - claude-net
+
+      memory:
+        image: mcp/memory
+        restart: unless-stopped
+        mem_limit: 2g
+        networks:
+          - claude-net
+
+      github:
+        image: mcp/github
+        environment:
+          - GITHUB_PERSONAL_ACCESS_TOKEN
+        restart: unless-stopped
+        mem_limit: 2g
+        networks:
+          - claude-net
+
+      context7:
+        image: mcp/context7
+        environment:
+          - API_ENDPOINT=https://mcp.context7.com/mcp
+        restart: unless-stopped
+        mem_limit: 2g
+        networks:
+          - claude-net
+
+    networks:
+      claude-net:
+        driver: bridge
+
+    """
+}

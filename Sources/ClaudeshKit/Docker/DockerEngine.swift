@@ -1,0 +1,187 @@
+/// The docker CLI and Compose, v2 (`docker compose`) or v1 (`docker-compose`). `DOCKER_HOST`
+/// and docker contexts (`DOCKER_CONTEXT`, `docker context use`) are the CLI's own, so the same
+/// commands drive a local or a remote engine.
+public struct DockerEngine: Sendable {
+    public var environment: [String: String]
+
+    public init(environment: [String: String]) {
+        self.environment = environment
+    }
+
+    public enum Compose: String, Sendable, Equatable {
+        case v2, v1
+
+        /// The program and the words before compose's own arguments.
+        public var command: [String] { self == .v2 ? ["docker", "compose"] : ["docker-compose"] }
+        public var name: String { self == .v2 ? "docker compose" : "docker-compose" }
+    }
+
+    /// Where the engine is, for messages.
+    public var host: String {
+        if let host = environment["DOCKER_HOST"], !host.isEmpty { return host }
+        if let context = environment["DOCKER_CONTEXT"], !context.isEmpty { return "context \(context)" }
+        return "the default socket"
+    }
+
+    /// Runs a docker or compose command line; a missing program is a DockerError.
+    public func run(_ words: [String], input: [UInt8]? = nil, extra: [String: String] = [:], timeout: Duration? = .seconds(120)) async throws -> ProcessRunner.Result {
+        var variables = environment
+        variables.merge(extra) { $1 }
+        let spec = ProcessSpec(words[0], Array(words.dropFirst()), environment: variables)
+        do {
+            return try await ProcessRunner.run(spec, input: input, timeout: timeout)
+        } catch ProcessError.commandNotFound(let name, _) {
+            throw DockerError.notInstalled(name)
+        }
+    }
+
+    /// Compose v2 when the docker CLI has it, else v1.
+    public func compose() async throws -> Compose {
+        var dockerMissing = false
+        do {
+            if try await run(["docker", "compose", "version"], timeout: .seconds(20)).termination.isSuccess { return .v2 }
+        } catch DockerError.notInstalled {
+            dockerMissing = true
+        }
+        if let result = try? await run(["docker-compose", "version"], timeout: .seconds(20)), result.termination.isSuccess { return .v1 }
+        throw dockerMissing ? DockerError.notInstalled("docker") : DockerError.noCompose
+    }
+
+    /// The engine's version; throws the one-line reason when there is no engine to talk to.
+    public func serverVersion() async throws -> String {
+        let result = try await run(["docker", "version", "--format", "{{.Server.Version}}"], timeout: .seconds(20))
+        let version = result.outputText.trimmingWhitespace
+        guard result.termination.isSuccess, !version.isEmpty else { throw problem(result) }
+        return version
+    }
+
+    /// The one-line reason a docker command failed, from its standard error.
+    public func problem(_ result: ProcessRunner.Result) -> DockerError {
+        let text = result.errorText
+        if text.contains("permission denied") && text.contains("socket") { return .permissionDenied(host) }
+        // v2 and the CLI say "Cannot connect to the Docker daemon"; v1 "Couldn't connect to Docker daemon".
+        if text.contains("Cannot connect to the Docker daemon") || text.contains("connect to Docker daemon") || text.contains("Is the docker daemon running")
+            || text.contains("Error while fetching server API version")
+            || text.contains("connection refused") || (text.contains("no such file or directory") && text.contains(".sock")) {
+            return .notRunning(host)
+        }
+        if result.timedOut { return .failed("the docker engine at \(host) did not answer in time") }
+        let last = text.split(separator: "\n").map { String($0).trimmingWhitespace }.last { !$0.isEmpty } ?? result.termination.description
+        return .failed(last)
+    }
+
+    // MARK: Containers
+
+    /// One container of a compose project, as `docker inspect` tells.
+    public struct Container: Sendable, Equatable {
+        public var id: String
+        public var name: String
+        public var service: String
+        /// created, running, restarting, exited, paused, dead
+        public var state: String
+        /// healthy, unhealthy, starting; nil without a HEALTHCHECK
+        public var health: String?
+        public var restartCount: Int
+        public var startedAt: Int?
+        public var exitCode: Int
+        /// Bytes; nil without a limit.
+        public var memoryLimit: Int64?
+        public var memoryUsage: Int64?
+    }
+
+    /// The project's containers, by the compose labels both versions set.
+    public func containers(project: String) async throws -> [Container] {
+        let listed = try await run(["docker", "ps", "--all", "--quiet", "--no-trunc", "--filter", "label=com.docker.compose.project=\(project)"])
+        guard listed.termination.isSuccess else { throw problem(listed) }
+        let ids = listed.outputText.split(separator: "\n").map(String.init).filter { !$0.isEmpty }
+        guard !ids.isEmpty else { return [] }
+        let inspected = try await run(["docker", "inspect"] + ids)
+        guard inspected.termination.isSuccess else { throw problem(inspected) }
+        return try Self.parseInspect(inspected.output)
+    }
+
+    /// The containers in `docker inspect`'s JSON.
+    public static func parseInspect(_ bytes: [UInt8]) throws -> [Container] {
+        let document: JSONValue
+        do { document = try JSONParser.parse(bytes) } catch { throw DockerError.failed("docker inspect printed what is not JSON: \(error)") }
+        guard case .array(let items) = document else { return [] }
+        return items.map { item in
+            let state = item["State"]
+            let labels = item["Config"]?["Labels"]
+            let memory = item["HostConfig"]?["Memory"]?.integerValue ?? 0
+            return Container(
+                id: String((item["Id"]?.stringValue ?? "").prefix(12)),
+                name: String((item["Name"]?.stringValue ?? "").drop { $0 == "/" }),
+                service: labels?["com.docker.compose.service"]?.stringValue ?? "?",
+                state: state?["Status"]?.stringValue ?? "unknown",
+                health: state?["Health"]?["Status"]?.stringValue,
+                restartCount: Int(item["RestartCount"]?.integerValue ?? 0),
+                startedAt: state?["StartedAt"]?.stringValue.flatMap(Timestamp.seconds(rfc3339:)),
+                exitCode: Int(state?["ExitCode"]?.integerValue ?? 0),
+                memoryLimit: memory > 0 ? memory : nil,
+                memoryUsage: nil
+            )
+        }
+    }
+
+    /// Memory in use per container id (12 characters), from one `docker stats` sample.
+    public func memoryUsage(of ids: [String]) async -> [String: Int64] {
+        guard !ids.isEmpty, let result = try? await run(["docker", "stats", "--no-stream", "--format", "{{.ID}}\t{{.MemUsage}}"] + ids, timeout: .seconds(30)),
+              result.termination.isSuccess else { return [:] }
+        var usage: [String: Int64] = [:]
+        for line in result.outputText.split(separator: "\n") {
+            let fields = line.split(separator: "\t")
+            guard fields.count == 2, let used = fields[1].split(separator: "/").first, let bytes = Self.bytes(String(used)) else { continue }
+            usage[String(fields[0].prefix(12))] = bytes
+        }
+        return usage
+    }
+
+    /// "504KiB", "1.5GiB", "12MB" in bytes.
+    public static func bytes(_ text: String) -> Int64? {
+        let trimmed = text.trimmingWhitespace
+        let number = trimmed.prefix { $0.isNumber || $0 == "." }
+        guard let value = Double(number) else { return nil }
+        let units: [String: Double] = [
+            "B": 1, "KiB": 1024, "MiB": 1_048_576, "GiB": 1_073_741_824, "TiB": 1_099_511_627_776,
+            "kB": 1000, "KB": 1000, "MB": 1e6, "GB": 1e9, "TB": 1e12,
+        ]
+        guard let unit = units[String(trimmed.dropFirst(number.count)).trimmingWhitespace] else { return nil }
+        return Int64(value * unit)
+    }
+}
+
+/// Why docker could not do what was asked, in one line with the fix.
+public enum DockerError: Error, CustomStringConvertible, Sendable, Equatable {
+    case notInstalled(String)
+    case noCompose
+    case notRunning(String)
+    case permissionDenied(String)
+    case failed(String)
+
+    public var description: String {
+        switch self {
+        case .notInstalled(let name):
+            return "\(name) is not installed: install Docker (Debian: apt-get install docker.io docker-compose; macOS: Docker Desktop)"
+        case .noCompose:
+            return "no Compose: install the compose plugin (docker compose) or docker-compose (Debian: apt-get install docker-compose)"
+        case .notRunning(let host):
+            return "the Docker engine is not running at \(host): start it (sudo systemctl start docker, or open Docker Desktop), or point DOCKER_HOST at one"
+        case .permissionDenied(let host):
+            return "permission denied on the Docker socket (\(host)): add yourself to the docker group (sudo usermod -aG docker $USER) and log in again"
+        case .failed(let message):
+            return message
+        }
+    }
+}
+
+extension JSONValue {
+    /// An integer member, whether the JSON wrote it as an int or a float.
+    public var integerValue: Int64? {
+        switch self {
+        case .int(let value): return Int64(value)
+        case .double(let value): return Int64(value)
+        default: return nil
+        }
+    }
+}

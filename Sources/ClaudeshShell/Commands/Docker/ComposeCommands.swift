@@ -1,0 +1,183 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import ClaudeshKit
+
+/// compose: the compose file of containerised servers, and their lifecycle on a Docker engine.
+enum ComposeCommands {
+    static let group = "Docker"
+
+    @MainActor
+    static var command: Command {
+        Command(
+            "compose", group: group, summary: "The compose file of containerised servers: load, init, config, up, down, restart, ps, logs, health",
+            discussion: """
+            Drives Compose v2 (docker compose) or v1 (docker-compose) on the engine the docker CLI
+            talks to: DOCKER_HOST and docker contexts choose it, local or remote. Secrets reach the
+            containers through compose's environment: every loaded secret under its last name part
+            in capitals (claude/github-token as GITHUB_TOKEN), and --secret ENV=NAME.
+            """,
+            subcommands: [load, initialize, config, up, down, restart, ps, logs, ComposeHealthCommand.command]
+        )
+    }
+
+    static let secretFlag = Flag(
+        "secret", short: "s", value: "ENV=NAME", "put the store's secret NAME in compose's environment as ENV (repeatable)",
+        completion: SecretsAccess.secretReferences, repeatable: true
+    )
+
+    static let load = Command(
+        "load", group: group, summary: "Use FILE as the session's compose file (shown in the prompt and context)",
+        arguments: [Argument("FILE", "a compose file", completion: .path)],
+        examples: ["compose load ~/.claude/docker/docker-compose.yml"]
+    ) { invocation in
+        let session = invocation.session
+        let path = session.context.environment.absolutePath(invocation.arguments.positionals[0])
+        let file = try ComposeFile(path: path)
+        try session.context.settings.set(.composeFile, to: path, environment: session.context.environment)
+        let names = file.serviceNames
+        invocation.output.line("Compose file: \(path) (\(names.count) service\(names.count == 1 ? "" : "s")\(names.isEmpty ? "" : ": " + names.joined(separator: ", ")))")
+        return .success
+    }
+
+    static let initialize = Command(
+        "init", group: group, summary: "Write the classic compose file (filesystem, memory, github, context7) to the compose-file setting",
+        discussion: "Four services with restart: unless-stopped and a 2 GB memory limit, on one network; the GitHub token is a variable name only.",
+        flags: [Flag("force", "replace an existing file")],
+        examples: ["compose init", "compose init --force"]
+    ) { invocation in
+        let context = invocation.session.context
+        let path = context.settings.composeFile
+        if Path.kind(of: path) != .missing && !invocation.arguments.has("force") {
+            throw ShellError.failed("\(path) exists: add --force to replace it")
+        }
+        if context.dryRun {
+            invocation.output.line("would write the compose file \(path) (dry run)")
+            return .success
+        }
+        try FileIO.makeDirectory(Path.directory(of: path))
+        try AtomicFile.write(Array(ComposeTemplate.text.utf8), to: path, mode: 0o600)
+        invocation.output.line("Wrote \(path): filesystem, memory, github, context7. Start them: compose up")
+        return .success
+    }
+
+    static let config = Command(
+        "config", group: group, summary: "Check the compose file: YAML, keys, images, unset ${VAR}s, clear-text secrets; and the engine's own check",
+        flags: [secretFlag, .json],
+        examples: ["compose config", "compose config --secret GITHUB_TOKEN=claude/github-token"]
+    ) { invocation in
+        let context = invocation.session.context
+        let file = try ComposeAccess.file(invocation)
+        let secrets = try await ComposeAccess.secretEnvironment(invocation)
+        let dotEnv = file.dotEnv
+        var problems = file.problems { name in secrets[name] ?? context.environment.variables[name] ?? dotEnv[name] }.map { "\(file.path):\($0)" }
+        // The engine's check too, when there is an engine: compose's own reading of the file.
+        var engineNote = ""
+        let engine = ComposeAccess.engine(context)
+        if problems.isEmpty, let compose = try? await engine.compose(), (try? await engine.serverVersion()) != nil {
+            let result = try await engine.run(ComposeAccess.words(compose, file, ["config", "--quiet"]), extra: secrets, timeout: .seconds(60))
+            if !result.termination.isSuccess {
+                problems.append("\(compose.name) config: " + (result.errorText.split(separator: "\n").last.map(String.init) ?? result.termination.description))
+            } else {
+                engineNote = "; \(compose.name) config agrees"
+            }
+        } else if problems.isEmpty {
+            engineNote = " (no engine reachable: the engine's own check was skipped)"
+        }
+        if invocation.wantsJSON {
+            invocation.output.json(.object([("file", .string(file.path)), ("services", .array(file.serviceNames.map(JSONValue.string))), ("problems", .array(problems.map(JSONValue.string)))]))
+        } else if problems.isEmpty {
+            invocation.output.line("\(file.path): \(file.serviceNames.count) service\(file.serviceNames.count == 1 ? "" : "s"), no problems\(engineNote)")
+        } else {
+            for problem in problems { invocation.output.line(problem) }
+        }
+        return problems.isEmpty ? .success : .failure
+    }
+
+    static let up = Command(
+        "up", group: group, summary: "Start the services (all, or those named) in the background",
+        arguments: [Argument("SERVICE", "services to start (default: all)", completion: ComposeAccess.serviceNames, optional: true, variadic: true)],
+        flags: [secretFlag],
+        examples: ["compose up", "compose up github --secret GITHUB_PERSONAL_ACCESS_TOKEN=claude/github-token"]
+    ) { invocation in
+        let secrets = try await ComposeAccess.secretEnvironment(invocation)
+        return try await ComposeAccess.run(["up", "--detach"] + invocation.arguments.positionals, invocation, secrets: secrets)
+    }
+
+    static let down = Command(
+        "down", group: group, summary: "Stop and remove the services' containers and network",
+        examples: ["compose down"]
+    ) { invocation in
+        try await ComposeAccess.run(["down"], invocation)
+    }
+
+    static let restart = Command(
+        "restart", group: group, summary: "Restart the services (all, or those named); a stopped one is started",
+        arguments: [Argument("SERVICE", "services to restart (default: all)", completion: ComposeAccess.serviceNames, optional: true, variadic: true)],
+        flags: [secretFlag],
+        examples: ["compose restart", "compose restart github"]
+    ) { invocation in
+        // `up` starts what is gone or stopped with the file's settings and the session's
+        // secrets; `restart` then restarts what was running.
+        let secrets = try await ComposeAccess.secretEnvironment(invocation)
+        let services = invocation.arguments.positionals
+        _ = try await ComposeAccess.run(["up", "--detach", "--no-recreate"] + services, invocation, secrets: secrets)
+        return try await ComposeAccess.run(["restart"] + services, invocation, secrets: secrets)
+    }
+
+    static let ps = Command(
+        "ps", group: group, summary: "The services' containers: state, health, restarts, uptime",
+        flags: [.json],
+        examples: ["compose ps", "compose ps --json"]
+    ) { invocation in
+        let file = try ComposeAccess.file(invocation)
+        let containers = try await ComposeAccess.engine(invocation.session.context).containers(project: file.projectName)
+        if invocation.wantsJSON {
+            invocation.output.json(.array(containers.map(ComposeHealthCommand.json)))
+        } else if containers.isEmpty {
+            invocation.output.line("No containers for \(file.path) (project \(file.projectName)). Start them: compose up")
+        } else {
+            let now = Int(time(nil))
+            let rows = containers.sorted { $0.service < $1.service }.map { container in
+                [container.service, container.name, container.state, container.health ?? "-", String(container.restartCount),
+                 container.state == "running" ? container.startedAt.map { Timestamp.age(seconds: now - $0) } ?? "-" : "-"]
+            }
+            invocation.output.line(Table(headers: ["SERVICE", "CONTAINER", "STATE", "HEALTH", "RESTARTS", "UPTIME"], rows: rows).render())
+        }
+        return .success
+    }
+
+    static let logs = Command(
+        "logs", group: group, summary: "A service's log; --follow keeps printing until Ctrl-C",
+        arguments: [Argument("SERVICE", "the service", completion: ComposeAccess.serviceNames)],
+        flags: [
+            Flag("tail", value: "N", "only the last N lines"),
+            Flag("follow", short: "f", "keep printing new lines (Ctrl-C stops)"),
+        ],
+        examples: ["compose logs github --tail 50", "compose logs github --follow"]
+    ) { invocation in
+        let context = invocation.session.context
+        let file = try ComposeAccess.file(invocation)
+        let service = invocation.arguments.positionals[0]
+        guard file.serviceNames.contains(service) else {
+            throw ShellError.usage("no service '\(service.clipped())' in \(file.path)" + (Suggestions.closest(to: service, among: file.serviceNames).map { " (did you mean '\($0)'?)" } ?? ""))
+        }
+        var arguments = ["logs", "--no-color"]
+        if let tail = invocation.arguments.value("tail") {
+            guard let count = Int(tail), count >= 0 else { throw ShellError.usage("--tail takes a number of lines, not '\(tail.clipped())'") }
+            arguments += ["--tail", String(count)]
+        }
+        if invocation.arguments.has("follow") { arguments.append("--follow") }
+        let engine = ComposeAccess.engine(context)
+        let words = ComposeAccess.words(try await engine.compose(), file, arguments + [service])
+        _ = try await engine.serverVersion()
+        let output = invocation.output
+        let result = try await ProcessRunner.stream(ProcessSpec(words[0], Array(words.dropFirst()), environment: engine.environment)) { line in
+            await MainActor.run { output.line(line) }
+        }
+        guard result.termination.isSuccess else { throw ShellError.failed("logs of \(service): \(engine.problem(result))") }
+        return .success
+    }
+}

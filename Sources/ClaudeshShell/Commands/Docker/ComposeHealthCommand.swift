@@ -1,0 +1,96 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import ClaudeshKit
+
+/// compose health: every service of the file, whether it runs and is healthy, and its memory.
+enum ComposeHealthCommand {
+    static let command = Command(
+        "health", group: ComposeCommands.group, summary: "Each service's state, health, restarts, uptime and memory against its limit (exit 1 if any is down or unhealthy)",
+        flags: [.json],
+        examples: ["compose health", "compose health --json"]
+    ) { invocation in
+        let file = try ComposeAccess.file(invocation)
+        let engine = ComposeAccess.engine(invocation.session.context)
+        var containers = try await engine.containers(project: file.projectName)
+        let usage = await engine.memoryUsage(of: containers.filter { $0.state == "running" }.map(\.id))
+        for index in containers.indices { containers[index].memoryUsage = usage[containers[index].id] }
+        let report = ServiceHealth.report(services: file.serviceNames, containers: containers)
+        let now = Int(time(nil))
+        if invocation.wantsJSON {
+            invocation.output.json(.object([
+                ("file", .string(file.path)), ("project", .string(file.projectName)), ("healthy", .bool(report.allSatisfy(\.isHealthy))),
+                ("services", .array(report.map { entry in
+                    .object([("service", .string(entry.service)), ("healthy", .bool(entry.isHealthy)), ("problem", entry.problem.map(JSONValue.string) ?? .null),
+                             ("containers", .array(entry.containers.map(json)))])
+                })),
+            ]))
+        } else {
+            var rows: [[String]] = []
+            for entry in report {
+                if entry.containers.isEmpty { rows.append([entry.service, "not created", "-", "-", "-", "-"]) }
+                for container in entry.containers {
+                    let uptime = container.state == "running" ? container.startedAt.map { Timestamp.age(seconds: now - $0) } ?? "-" : "-"
+                    rows.append([entry.service, container.state, container.health ?? "-", String(container.restartCount), uptime, memory(container)])
+                }
+            }
+            invocation.output.line(Table(headers: ["SERVICE", "STATE", "HEALTH", "RESTARTS", "UPTIME", "MEMORY"], rows: rows).render())
+            for entry in report where !entry.isHealthy {
+                invocation.output.line(invocation.output.styled("\(entry.service): \(entry.problem ?? "unhealthy")", .red))
+            }
+        }
+        return report.allSatisfy(\.isHealthy) ? .success : .failure
+    }
+
+    /// "12.4 MiB / 2.0 GiB (1%)", or the use alone without a limit.
+    static func memory(_ container: DockerEngine.Container) -> String {
+        guard let used = container.memoryUsage else { return "-" }
+        guard let limit = container.memoryLimit else { return size(used) }
+        return "\(size(used)) / \(size(limit)) (\(used * 100 / max(limit, 1))%)"
+    }
+
+    static func size(_ bytes: Int64) -> String {
+        let units = ["B", "KiB", "MiB", "GiB", "TiB"]
+        var value = Double(bytes)
+        var unit = 0
+        while value >= 1024 && unit < units.count - 1 { value /= 1024; unit += 1 }
+        let tenths = Int((value * 10).rounded())
+        return unit == 0 ? "\(bytes) B" : "\(tenths / 10).\(tenths % 10) \(units[unit])"
+    }
+
+    static func json(_ container: DockerEngine.Container) -> JSONValue {
+        .object([
+            ("service", .string(container.service)), ("container", .string(container.name)), ("id", .string(container.id)),
+            ("state", .string(container.state)), ("health", container.health.map(JSONValue.string) ?? .null),
+            ("restarts", .int(container.restartCount)), ("started_at", container.startedAt.map { .int($0) } ?? .null),
+            ("exit_code", .int(container.exitCode)),
+            ("memory_bytes", container.memoryUsage.map { .int(Int($0)) } ?? .null), ("memory_limit_bytes", container.memoryLimit.map { .int(Int($0)) } ?? .null),
+        ])
+    }
+}
+
+/// A service's health from its containers: running, and healthy when it has a HEALTHCHECK.
+struct ServiceHealth {
+    var service: String
+    var containers: [DockerEngine.Container]
+
+    var problem: String? {
+        guard !containers.isEmpty else { return "no container: start it with compose up \(service)" }
+        if let down = containers.first(where: { $0.state != "running" }) {
+            return "\(down.name) is \(down.state)" + (down.state == "exited" ? " (exit code \(down.exitCode)); see compose logs \(service)" : "")
+        }
+        if let sick = containers.first(where: { $0.health == "unhealthy" }) {
+            return "\(sick.name) fails its HEALTHCHECK; see docker inspect \(sick.name)"
+        }
+        return nil
+    }
+
+    var isHealthy: Bool { problem == nil }
+
+    /// One entry per service of the file, in the file's order, with its containers.
+    static func report(services: [String], containers: [DockerEngine.Container]) -> [ServiceHealth] {
+        services.map { service in ServiceHealth(service: service, containers: containers.filter { $0.service == service }) }
+    }
+}
