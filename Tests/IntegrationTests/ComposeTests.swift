@@ -1,0 +1,190 @@
+import Foundation
+import Testing
+
+/// The compose commands on a real Docker engine (the private one `scripts/test` starts) with
+/// the Compose there is: services from an offline image, no network.
+@Suite
+struct ComposeTests {
+    static let healthy = ComposeFixture.service("web", "echo web is up; sleep 600", extra: """
+        healthcheck:
+          test: ["CMD", "true"]
+          interval: 1s
+          retries: 3
+
+    """)
+    static let plain = ComposeFixture.service("worker", "echo worker is up; sleep 600")
+
+    @Test func upPsHealthAndDownOfATwoServiceFile() throws {
+        let fixture = try ComposeFixture(Self.healthy + Self.plain)
+        defer { fixture.stop() }
+        let up = try fixture.run(["compose up"])
+        #expect(up.status == 0, "\(up.stdout)\(up.stderr)")
+        _ = try fixture.waitFor { ComposeFixture.state($0, "web").1 == "healthy" && ComposeFixture.state($0, "worker").0 == "running" }
+        let health = try fixture.run(["compose health"])
+        #expect(health.status == 0, "\(health.stdout)")
+        #expect(health.stdout.contains("web") && health.stdout.contains("healthy") && health.stdout.contains("worker"))
+        let ps = try fixture.run(["compose ps"])
+        #expect(ps.stdout.contains("\(fixture.project)_web_1") || ps.stdout.contains("\(fixture.project)-web-1"))
+        #expect(ps.stdout.contains("running"))
+        // Down: nothing left, and health says so with exit 1.
+        #expect(try fixture.run(["compose down"]).status == 0)
+        let after = try fixture.run(["compose health"])
+        #expect(after.status == 1)
+        #expect(after.stdout.contains("not created"))
+        #expect(try fixture.docker(["ps", "-aq", "--filter", "label=com.docker.compose.project=\(fixture.project)"]).stdout.isEmpty)
+    }
+
+    @Test func aContainerKilledFromOutsideIsSeenDownAndRestartBringsItBack() throws {
+        let fixture = try ComposeFixture(Self.plain)
+        defer { fixture.stop() }
+        #expect(try fixture.run(["compose up"]).status == 0)
+        _ = try fixture.waitFor { ComposeFixture.state($0, "worker").0 == "running" }
+        let id = try fixture.docker(["ps", "-q", "--filter", "label=com.docker.compose.project=\(fixture.project)"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(!id.isEmpty)
+        #expect(try fixture.docker(["kill", id]).status == 0)
+        _ = try fixture.waitFor { ComposeFixture.state($0, "worker").0 == "exited" }
+        let health = try fixture.run(["compose health"])
+        #expect(health.status == 1)
+        #expect(health.stdout.contains("worker: ") && health.stdout.contains("exited"), "\(health.stdout)")
+        let restarted = try fixture.run(["compose restart worker"])
+        #expect(restarted.status == 0, "\(restarted.stdout)\(restarted.stderr)")
+        _ = try fixture.waitFor { ComposeFixture.state($0, "worker").0 == "running" }
+        #expect(try fixture.run(["compose health"]).status == 0)
+    }
+
+    @Test func aFailingHealthcheckIsReportedUnhealthy() throws {
+        let fixture = try ComposeFixture(ComposeFixture.service("sick", "sleep 600", extra: """
+            healthcheck:
+              test: ["CMD", "false"]
+              interval: 1s
+              retries: 1
+
+        """))
+        defer { fixture.stop() }
+        #expect(try fixture.run(["compose up"]).status == 0)
+        _ = try fixture.waitFor { ComposeFixture.state($0, "sick").1 == "unhealthy" }
+        let health = try fixture.run(["compose health"])
+        #expect(health.status == 1)
+        #expect(health.stdout.contains("unhealthy") && health.stdout.contains("fails its HEALTHCHECK"), "\(health.stdout)")
+    }
+
+    @Test func logsShowTheServicesOutputAndFollowStopsOnCtrlC() throws {
+        let fixture = try ComposeFixture(ComposeFixture.service("talker", "echo first line; echo second line; sleep 600"))
+        defer { fixture.stop() }
+        #expect(try fixture.run(["compose up"]).status == 0)
+        var logs = try fixture.run(["compose logs talker"])
+        let deadline = Date().addingTimeInterval(30)
+        while !logs.stdout.contains("second line") && Date() < deadline {
+            Thread.sleep(forTimeInterval: 0.2)
+            logs = try fixture.run(["compose logs talker"])
+        }
+        #expect(logs.status == 0)
+        #expect(logs.stdout.contains("first line") && logs.stdout.contains("second line"), "\(logs.stdout)")
+        let tail = try fixture.run(["compose logs talker --tail 1"])
+        #expect(tail.stdout.contains("second line") && !tail.stdout.contains("first line"), "\(tail.stdout)")
+        #expect(try fixture.run(["compose logs nobody"]).status == 2)
+        // --follow runs until Ctrl-C, and the prompt comes back.
+        let terminal = try PseudoTerminal([Claudesh.binary], environment: Claudesh.environment(home: fixture.home, extra: try fixture.environment))
+        try terminal.expect("claudesh> ")
+        terminal.send("set compose-file \(fixture.file)\r")
+        try terminal.expect("claudesh (docker-compose.yml)> ")
+        terminal.send("compose logs talker --follow\r")
+        try terminal.expect("second line")
+        terminal.send("\u{3}")
+        try terminal.expect("claudesh (docker-compose.yml) [130]> ")
+        terminal.send("exit\r")
+        #expect(terminal.waitForExit() == 0)
+    }
+
+    @Test func aSecretFromARealStoreReachesTheContainerAndNoFile() throws {
+        let secrets = SecretsFixture()
+        defer { secrets.stop() }
+        let value = "value" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
+        try secrets.makeKeyAndStore()
+        try secrets.insert("claude/api-token", value)
+        let fixture = try ComposeFixture(ComposeFixture.service("holder", "sleep 600", extra: "    environment:\n      - API_TOKEN\n      - OTHER=plain\n"), home: secrets.home)
+        defer { fixture.stop() }
+        func containerEnvironment() throws -> String {
+            let id = try fixture.docker(["ps", "-q", "--filter", "label=com.docker.compose.project=\(fixture.project)"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+            return try fixture.docker(["exec", id, "sh", "-c", "echo \"$API_TOKEN\""]).stdout
+        }
+        // --secret ENV=NAME.
+        let up = try fixture.run(["compose up --secret API_TOKEN=claude/api-token"], extra: secrets.environment)
+        #expect(up.status == 0, "\(up.stdout)\(up.stderr)")
+        _ = try fixture.waitFor { ComposeFixture.state($0, "holder").0 == "running" }
+        #expect(try containerEnvironment() == value + "\n")
+        #expect(try fixture.run(["compose down"]).status == 0)
+        // A loaded secret, under its last name part in capitals: claude/api-token as API_TOKEN.
+        let loaded = try fixture.run(["secrets load claude/", "compose up"], extra: secrets.environment)
+        #expect(loaded.status == 0, "\(loaded.stdout)\(loaded.stderr)")
+        _ = try fixture.waitFor { ComposeFixture.state($0, "holder").0 == "running" }
+        #expect(try containerEnvironment() == value + "\n")
+        // In no file: the compose file, the home, the history, the logs.
+        for (path, data) in SecretsFixture.contents(under: secrets.home) where !path.hasPrefix(secrets.storeDirectory) {
+            #expect(data.range(of: Data(value.utf8)) == nil, "\(path) holds the value")
+        }
+        #expect(!up.stdout.contains(value) && !loaded.stdout.contains(value))
+    }
+
+    @Test func configReportsEachProblemAtItsLineAndColumnAndChangesNothing() throws {
+        let home = Claudesh.temporaryFolder("claudesh-config")
+        defer { Claudesh.cleanUp(home) }
+        let cases: [(String, String)] = [
+            ("services:\n  web:\n    image: [unclosed\n", "docker-compose.yml:3:12: '[' is not closed"),
+            ("services:\n  web:\n    command: [\"true\"]\n", "docker-compose.yml:2:3: service 'web' has neither image: nor build:"),
+            ("services:\n  web:\n    image: x\n    environment:\n      - URL=${NOT_SET_ANYWHERE}\n", "docker-compose.yml:5:9: ${NOT_SET_ANYWHERE} is not set and has no default"),
+            ("services:\n  web:\n    image: x\n    restrat: always\n", "docker-compose.yml:4:5: unknown key 'restrat' in service 'web' (did you mean 'restart'?)"),
+            ("services:\n  web:\n    image: x\n    environment:\n      GITHUB_TOKEN: ghp_\(String(repeating: "a1B2", count: 9))\n", "docker-compose.yml:5:21: service 'web': GITHUB_TOKEN holds a clear-text secret (GitHub token)"),
+        ]
+        for (text, expected) in cases {
+            let path = home + "/docker-compose.yml"
+            try text.write(toFile: path, atomically: true, encoding: .utf8)
+            let result = try Claudesh.run(["-c", "set compose-file \(path)", "-c", "compose config"], home: home, extra: ["DOCKER_HOST": try ComposeFixture.engine()])
+            #expect(result.status == 1, "\(text)")
+            #expect((result.stdout + result.stderr).contains(expected), "\(text): \(result.stdout)\(result.stderr)")
+            #expect(!(result.stdout + result.stderr).contains("ghp_a1B2"), "the secret is not shown")
+            #expect(try String(contentsOfFile: path, encoding: .utf8) == text)
+        }
+        // A default, a value from the environment and a name-only entry are all fine, and the engine agrees.
+        let path = home + "/docker-compose.yml"
+        try "services:\n  web:\n    image: \(ComposeFixture.image)\n    network_mode: none\n    environment:\n      - A=${WITH_DEFAULT:-x}\n      - B=${FROM_ENV}\n      - TOKEN\n".write(toFile: path, atomically: true, encoding: .utf8)
+        let good = try Claudesh.run(["-c", "set compose-file \(path)", "-c", "compose config"], home: home, extra: ["DOCKER_HOST": try ComposeFixture.engine(), "FROM_ENV": "1"])
+        #expect(good.status == 0, "\(good.stdout)\(good.stderr)")
+        #expect(good.stdout.contains("no problems; docker") && good.stdout.contains("config agrees"))
+    }
+
+    @Test func initWritesTheClassicFileOnceAndItPassesTheChecks() throws {
+        let home = Claudesh.temporaryFolder("claudesh-init")
+        defer { Claudesh.cleanUp(home) }
+        let engine = ["DOCKER_HOST": try ComposeFixture.engine()]
+        let made = try Claudesh.run(["compose", "init"], home: home, extra: engine)
+        #expect(made.status == 0)
+        let path = home + "/.claude/docker/docker-compose.yml"
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        for needle in ["filesystem:", "memory:", "github:", "context7:", "restart: unless-stopped", "mem_limit: 2g", "- GITHUB_PERSONAL_ACCESS_TOKEN\n"] {
+            #expect(text.contains(needle), "\(needle)")
+        }
+        let again = try Claudesh.run(["compose", "init"], home: home, extra: engine)
+        #expect(again.status == 1 && again.stderr.contains("add --force"))
+        let checked = try Claudesh.run(["compose", "config"], home: home, extra: engine)
+        #expect(checked.status == 0, "\(checked.stdout)\(checked.stderr)")
+        let listed = try Claudesh.run(["__complete", "compose", "logs", ""], home: home)
+        #expect(listed.stdout == "context7\nfilesystem\ngithub\nmemory\n")
+    }
+
+    @Test func noEngineAndPermissionDeniedEachGetOneLineWithTheFix() throws {
+        let fixture = try ComposeFixture(Self.plain)
+        defer { fixture.stop() }
+        let missing = try fixture.run(["compose up"], extra: ["DOCKER_HOST": "unix:///nonexistent/docker.sock"])
+        #expect(missing.status == 1)
+        #expect(missing.stderr == "claudesh: the Docker engine is not running at unix:///nonexistent/docker.sock: start it (sudo systemctl start docker, or open Docker Desktop), or point DOCKER_HOST at one\n", "\(missing.stderr)")
+        let noDocker = try fixture.run(["compose ps"], extra: ["PATH": "/nonexistent"])
+        #expect(noDocker.stderr.contains("docker is not installed"))
+        // A user outside the socket's group: setpriv drops to nobody.
+        let engine = try ComposeFixture.engine()
+        let denied = try Claudesh.runProgram("/usr/bin/setpriv", ["--reuid=nobody", "--regid=nogroup", "--clear-groups", Claudesh.binary, "-c", "set compose-file \(fixture.file)", "-c", "compose ps"],
+                                             environment: ["PATH": "/usr/bin:/bin", "HOME": "/tmp", "CLAUDESH_HOME": "/tmp/claudesh-nobody-\(fixture.project)", "DOCKER_HOST": engine])
+        #expect(denied.stderr.contains("permission denied on the Docker socket"), "\(denied.stderr)")
+        #expect(denied.stderr.split(separator: "\n").count == 1)
+    }
+}
