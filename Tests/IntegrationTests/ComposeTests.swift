@@ -108,9 +108,15 @@ struct ComposeTests {
             let id = try fixture.docker(["ps", "-q", "--filter", "label=com.docker.compose.project=\(fixture.project)"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
             return try fixture.docker(["exec", id, "sh", "-c", "echo \"$API_TOKEN\""]).stdout
         }
-        // --secret ENV=NAME.
-        let up = try fixture.run(["compose up --secret API_TOKEN=claude/api-token"], extra: secrets.environment)
+        // Without the secret, the container has the name with no value.
+        let up = try fixture.run(["compose up"], extra: secrets.environment)
         #expect(up.status == 0, "\(up.stdout)\(up.stderr)")
+        _ = try fixture.waitFor { ComposeFixture.state($0, "holder").0 == "running" }
+        #expect(try containerEnvironment() == "\n")
+        // restart --secret ENV=NAME: the container is recreated with it (a restart alone keeps
+        // the environment a container was created with).
+        let restarted = try fixture.run(["compose restart holder --secret API_TOKEN=claude/api-token"], extra: secrets.environment)
+        #expect(restarted.status == 0, "\(restarted.stdout)\(restarted.stderr)")
         _ = try fixture.waitFor { ComposeFixture.state($0, "holder").0 == "running" }
         #expect(try containerEnvironment() == value + "\n")
         #expect(try fixture.run(["compose down"]).status == 0)
@@ -123,7 +129,7 @@ struct ComposeTests {
         for (path, data) in SecretsFixture.contents(under: secrets.home) where !path.hasPrefix(secrets.storeDirectory) {
             #expect(data.range(of: Data(value.utf8)) == nil, "\(path) holds the value")
         }
-        #expect(!up.stdout.contains(value) && !loaded.stdout.contains(value))
+        #expect(!restarted.stdout.contains(value) && !loaded.stdout.contains(value))
     }
 
     @Test func configReportsEachProblemAtItsLineAndColumnAndChangesNothing() throws {

@@ -119,11 +119,12 @@ enum ComposeCommands {
         flags: [secretFlag],
         examples: ["compose restart", "compose restart github"]
     ) { invocation in
-        // `up` starts what is gone or stopped with the file's settings and the session's
-        // secrets; `restart` then restarts what was running.
+        // `up` starts what is gone or stopped and recreates what the file or the secrets now
+        // set differently (a container keeps the environment it was created with); `restart`
+        // then restarts the rest.
         let secrets = try await ComposeAccess.secretEnvironment(invocation)
         let services = invocation.arguments.positionals
-        _ = try await ComposeAccess.run(["up", "--detach", "--no-recreate"] + services, invocation, secrets: secrets)
+        _ = try await ComposeAccess.run(["up", "--detach"] + services, invocation, secrets: secrets)
         return try await ComposeAccess.run(["restart"] + services, invocation, secrets: secrets)
     }
 
