@@ -1,0 +1,68 @@
+import Testing
+@testable import ClaudeshKit
+
+/// The parsing of docker's output and the compose file checks, without an engine.
+struct DockerParsingTests {
+    @Test func inspectGivesServiceStateHealthRestartsStartAndLimit() throws {
+        let json = """
+        [{"Id": "2065336c521f1e6ba69953d2b74119835fc130ecc1056eeea04c4782cfed6526", "Name": "/mcp_web_1", "RestartCount": 2,
+          "State": {"Status": "running", "ExitCode": 0, "StartedAt": "2026-11-25T13:58:18.29895378Z", "Health": {"Status": "healthy"}},
+          "HostConfig": {"Memory": 2147483648}, "Config": {"Labels": {"com.docker.compose.service": "web", "com.docker.compose.project": "mcp"}}},
+         {"Id": "ab12", "Name": "/mcp_db_1", "RestartCount": 0,
+          "State": {"Status": "exited", "ExitCode": 137, "StartedAt": "0001-01-01T00:00:00Z"},
+          "HostConfig": {"Memory": 0}, "Config": {"Labels": {"com.docker.compose.service": "db"}}}]
+        """
+        let containers = try DockerEngine.parseInspect(Array(json.utf8))
+        #expect(containers.count == 2)
+        #expect(containers[0] == DockerEngine.Container(id: "2065336c521f", name: "mcp_web_1", service: "web", state: "running", health: "healthy",
+                                                        restartCount: 2, startedAt: 1_795_615_098, exitCode: 0, memoryLimit: 2_147_483_648, memoryUsage: nil))
+        #expect(containers[1].state == "exited" && containers[1].exitCode == 137 && containers[1].health == nil)
+        #expect(containers[1].startedAt == nil && containers[1].memoryLimit == nil)
+    }
+
+    @Test func statsSizesAndTimes() {
+        #expect(DockerEngine.bytes("504KiB") == 516_096)
+        #expect(DockerEngine.bytes("1.5GiB ") == 1_610_612_736)
+        #expect(DockerEngine.bytes("12MB") == 12_000_000)
+        #expect(DockerEngine.bytes("lots") == nil)
+        #expect(Timestamp.seconds(rfc3339: "1970-01-02T00:00:00+01:00") == nil) // not after 1970's year
+        #expect(Timestamp.seconds(rfc3339: "2026-11-25T13:58:18Z") == 1_795_615_098)
+        #expect(Timestamp.seconds(rfc3339: "2026-11-25T14:58:18.5+01:00") == 1_795_615_098)
+        #expect(Timestamp.age(seconds: 42) == "42s" && Timestamp.age(seconds: 3 * 86_400 + 4 * 3600) == "3d 4h")
+    }
+
+    @Test func engineFailuresBecomeOneLineEach() {
+        let engine = DockerEngine(environment: ["DOCKER_HOST": "unix:///x.sock"])
+        func problem(_ stderr: String) -> DockerError {
+            engine.problem(ProcessRunner.Result(termination: .exited(1), output: [], errors: Array(stderr.utf8), truncated: false, timedOut: false))
+        }
+        #expect(problem("Cannot connect to the Docker daemon at unix:///x.sock. Is the docker daemon running?") == .notRunning("unix:///x.sock"))
+        #expect(problem("Couldn't connect to Docker daemon at http+docker://localhost - is it running?") == .notRunning("unix:///x.sock"))
+        #expect(problem("permission denied while trying to connect to the Docker daemon socket at unix:///x.sock") == .permissionDenied("unix:///x.sock"))
+        #expect(problem("Traceback...\nERROR: pull access denied for mcp/nope\n") == .failed("ERROR: pull access denied for mcp/nope"))
+        #expect(DockerEngine(environment: ["DOCKER_CONTEXT": "prod"]).host == "context prod")
+    }
+
+    @Test func composeCommandLinesForV2AndV1() {
+        #expect(DockerEngine.Compose.v2.command == ["docker", "compose"])
+        #expect(DockerEngine.Compose.v1.command == ["docker-compose"])
+    }
+
+    @Test func projectNamesAreComposesOwn() throws {
+        #expect(try ComposeFile(text: "services: {}\n", path: "/home/op/.claude/docker/docker-compose.yml").projectName == "docker")
+        #expect(try ComposeFile(text: "services: {}\n", path: "/srv/My Project.v2/compose.yaml").projectName == "myprojectv2")
+        #expect(try ComposeFile(text: "name: Claude-MCP\nservices: {}\n", path: "/x/y.yml").projectName == "claude-mcp")
+    }
+
+    @Test func variableReferencesWithoutDefaults() {
+        #expect(ComposeFile.references(in: "${A} $B ${C:-x} ${D-y} ${E:+z} ${F:?required} $$G $1 ${H}") == ["A", "B", "F", "H"])
+    }
+
+    @Test func theTemplatePassesItsOwnChecks() throws {
+        let file = try ComposeFile(text: ComposeTemplate.text, path: "/h/.claude/docker/docker-compose.yml")
+        #expect(file.serviceNames == ["filesystem", "memory", "github", "context7"])
+        #expect(file.problems { $0 == "HOME" ? "/h" : nil }.isEmpty)
+        let github = try #require(file.services.first { $0.name == "github" })
+        #expect(file.environment(of: github) == [ComposeFile.EnvironmentEntry(name: "GITHUB_PERSONAL_ACCESS_TOKEN", value: nil, line: 26, column: 9)])
+    }
+}
