@@ -122,3 +122,69 @@ struct YAMLParserTests {
         #expect(root["c"]?.text == "url#fragment")
     }
 }
+
+/// Files as editors and people write them, each checked against what PyYAML reads.
+struct YAMLParserEdgeTests {
+    func parse(_ text: String) throws -> YAMLNode { try YAMLParser.parse(text) }
+
+    @Test func windowsLineEndsAndAByteOrderMark() throws {
+        let root = try parse("\u{FEFF}services:\r\n  web:\r\n    image: x\r\n")
+        #expect(root["services"]?["web"]?["image"]?.text == "x")
+    }
+
+    @Test func documentMarkersOnlyAtTheFirstColumn() throws {
+        let root = try parse("# header\n---\na: |\n  line1\n  ...\n  --- not a marker\nb: 2\n")
+        #expect(root["a"]?.text == "line1\n...\n--- not a marker\n")
+        #expect(root["b"]?.text == "2")
+    }
+
+    @Test func tabsInsideBlockTextAreText() throws {
+        let root = try parse("a: |\n  col1\tcol2\n  \tindented by a tab\n")
+        #expect(root["a"]?.text == "col1\tcol2\n\tindented by a tab\n")
+    }
+
+    @Test func aFlowRootAndAliasesInsideFlowCollections() throws {
+        let root = try parse("{\"services\": {\"web\": {\"image\": \"x\"}}}\n\n")
+        #expect(root["services"]?["web"]?["image"]?.text == "x")
+        let merged = try parse("a: &a {x: 1}\nb: &b {y: 2}\nports: [&p 80, *p, 443]\nc:\n  <<: [*a, *b]\n  z: 3\n")
+        #expect(merged["ports"]?.items?.map(\.text) == ["80", "80", "443"])
+        #expect(merged["c"]?["x"]?.text == "1" && merged["c"]?["y"]?.text == "2" && merged["c"]?["z"]?.text == "3")
+    }
+
+    @Test func indentationIndicatorsAndFoldedMoreIndentedLines() throws {
+        #expect(try parse("- |1\n  x\n").items?.first?.text == " x\n")
+        #expect(try parse("a: >\n  one\n    two\n  three\n")["a"]?.text == "one\n  two\nthree\n")
+    }
+
+    @Test func plainValuesGoOnOverIndentedLinesAndQuotesInsideThemAreText() throws {
+        let root = try parse("command: echo hello\n  world\nb: sh -c 'echo # hi'\nc: [echo, don't]\nd: rock 'n roll\n")
+        #expect(root["command"]?.text == "echo hello world")
+        #expect(root["b"]?.text == "sh -c 'echo")
+        #expect(root["c"]?.items?.map(\.text) == ["echo", "don't"])
+        #expect(root["d"]?.text == "rock 'n roll")
+    }
+
+    @Test func positionsInsideAMultiLineFlowAreTheFilesOwn() throws {
+        let root = try parse("env: {\n  A: 1,\n  TOKEN: abc\n}\n")
+        let token = try #require(root["env"]?.pairs?.last)
+        #expect(token.key.line == 3 && token.key.column == 3)
+        #expect(token.value.line == 3 && token.value.column == 10)
+        do {
+            _ = try YAMLParser.parse("a: [1,\n  2,\n  3 4 ]]\n")
+            Issue.record("no error")
+        } catch {
+            #expect(error.line == 3, "\(error)")
+        }
+    }
+
+    @Test func deepNestingAndAliasBombsAreErrorsNotCrashes() {
+        #expect(throws: YAMLParser.Error.self) { try YAMLParser.parse("a: " + String(repeating: "[", count: 5000) + "\n") }
+        #expect(throws: YAMLParser.Error.self) { try YAMLParser.parse(String(repeating: "- ", count: 3000) + "x\n") }
+        var bomb = "a: &a [x, x, x, x, x, x, x, x, x, x]\n"
+        for level in 1...6 { bomb += "l\(level): &l\(level) [" + Array(repeating: level == 1 ? "*a" : "*l\(level - 1)", count: 10).joined(separator: ", ") + "]\n" }
+        // Aliases share their node, so this stays small; the count of uses is still bounded.
+        #expect(throws: Never.self) { try YAMLParser.parse(bomb) }
+        let uses = String(repeating: "- *a\n", count: YAMLParser.maxAliasUses + 1)
+        #expect(throws: YAMLParser.Error.self) { try YAMLParser.parse("x: &a 1\ny:\n" + uses) }
+    }
+}

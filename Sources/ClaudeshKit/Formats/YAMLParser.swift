@@ -69,19 +69,29 @@ public struct YAMLParser {
         var text: String
         /// The whole line as written (block scalars keep what comments would remove).
         var raw: String
+        /// Where a tab stands in the indentation: an error, unless the line is block-scalar text.
+        var tabColumn: Int?
     }
 
     var lines: [Line] = []
     var index = 0
     var anchors: [String: YAMLNode] = [:]
+    /// Nesting, bounded: a file of 5,000 `[` must be an error, not a stack overflow.
+    var depth = 0
+    static let maxDepth = 200
+    /// Alias uses, bounded: a few nested aliases can stand for billions of nodes.
+    var aliasUses = 0
+    static let maxAliasUses = 10_000
 
     public static func parse(_ text: String) throws(Error) -> YAMLNode {
         var parser = YAMLParser()
-        try parser.split(text)
+        // Windows line ends and a byte-order mark are how editors save files, not content.
+        var normalized = text
+        if normalized.hasPrefix("\u{FEFF}") { normalized.removeFirst() }
+        try parser.split(normalized)
         guard !parser.lines.isEmpty else { return YAMLNode(.null, line: 1, column: 1) }
         let root = try parser.block(parentIndent: -1)
-        if parser.index < parser.lines.count {
-            let line = parser.lines[parser.index]
+        if let line = try parser.current() {
             throw Error(message: "unexpected indentation (this line does not belong to anything above it)", line: line.number, column: line.indent + 1)
         }
         return root
@@ -91,23 +101,30 @@ public struct YAMLParser {
 
     mutating func split(_ text: String) throws(Error) {
         var number = 0
-        for rawLine in text.split(separator: "\n", omittingEmptySubsequences: false) {
+        var seenContent = false
+        // By scalars: a "\r\n" is one Character, and splitting Characters at "\n" would miss it.
+        for rawLine in text.unicodeScalars.split(separator: "\n", omittingEmptySubsequences: false) {
             number += 1
-            var raw = String(rawLine)
+            var raw = String(String.UnicodeScalarView(rawLine))
             if raw.hasSuffix("\r") { raw.removeLast() }
             var indent = 0
+            var tabColumn: Int?
             for character in raw {
                 if character == " " { indent += 1 } else if character == "\t" {
                     let rest = raw.drop { $0 == " " || $0 == "\t" }
-                    if rest.isEmpty || rest.hasPrefix("#") { break }
-                    throw Error(message: "a tab in the indentation: YAML indents with spaces only", line: number, column: indent + 1)
+                    if !rest.isEmpty && !rest.hasPrefix("#") { tabColumn = indent + 1 }
+                    break
                 } else { break }
             }
             let content = Self.withoutComment(String(raw.dropFirst(indent)))
-            if number == 1 || lines.isEmpty, content == "---" { continue }
-            if content == "..." { break }
-            if content == "---" { throw Error(message: "a second document ('---'): a compose file is one document", line: number, column: indent + 1) }
-            lines.append(Line(number: number, indent: indent, text: content, raw: raw))
+            // Document markers stand at the first column only.
+            if indent == 0, content == "---" || content.hasPrefix("--- ") {
+                if !seenContent { continue }
+                throw Error(message: "a second document ('---'): a compose file is one document", line: number, column: 1)
+            }
+            if indent == 0, content == "..." { break }
+            if !content.isEmpty { seenContent = true }
+            lines.append(Line(number: number, indent: indent, text: content, raw: raw, tabColumn: tabColumn))
         }
     }
 
@@ -116,6 +133,9 @@ public struct YAMLParser {
     static func withoutComment(_ text: String) -> String {
         var quote: Character?
         var previous: Character = " "
+        // A quote opens a quoted scalar only where a scalar starts: at the line's start, or
+        // after `:`, `-`, `[`, `{` or `,`. Inside a plain value (`sh -c 'echo # hi'`) it is text.
+        var lastIndicator: Character? = ":"
         var end = text.endIndex
         var index = text.startIndex
         while index < text.endIndex {
@@ -126,6 +146,7 @@ public struct YAMLParser {
                     let next = text.index(after: index)
                     if open == "'", next < text.endIndex, text[next] == "'" { index = text.index(after: next); previous = "'"; continue }
                     quote = nil
+                    lastIndicator = nil
                 } else if open == "\"", character == "\\" {
                     index = text.index(after: index)
                     if index < text.endIndex { index = text.index(after: index) }
@@ -134,8 +155,14 @@ public struct YAMLParser {
             } else if character == "#", previous == " " || previous == "\t" {
                 end = index
                 break
-            } else if (character == "\"" || character == "'"), previous == " " || previous == "\t" || previous == "[" || previous == "{" || previous == "," || previous == ":" || index == text.startIndex || previous == "-" {
-                quote = character
+            } else if character == "\"" || character == "'" {
+                if lastIndicator != nil { quote = character }
+                lastIndicator = nil
+            } else if "[{,".contains(character) || (character == ":" && lastIndicator == nil) || (character == "-" && (previous == " " || index == text.startIndex)) {
+                // `-` starts a list item only after a blank (`x-'y` is one plain word).
+                lastIndicator = character
+            } else if character != " " && character != "\t" {
+                lastIndicator = nil
             }
             previous = character
             index = text.index(after: index)
@@ -146,16 +173,25 @@ public struct YAMLParser {
     }
 
     /// The next line with content (comment-only and blank lines are skipped).
-    mutating func current() -> Line? {
+    mutating func current() throws(Error) -> Line? {
         while index < lines.count, lines[index].text.isEmpty { index += 1 }
-        return index < lines.count ? lines[index] : nil
+        guard index < lines.count else { return nil }
+        if let column = lines[index].tabColumn {
+            throw Error(message: "a tab in the indentation: YAML indents with spaces only", line: lines[index].number, column: column)
+        }
+        return lines[index]
     }
 
     // MARK: Blocks
 
     /// The node that starts at the current line, indented more than `parentIndent`.
     mutating func block(parentIndent: Int) throws(Error) -> YAMLNode {
-        guard let line = current(), line.indent > parentIndent else {
+        depth += 1
+        defer { depth -= 1 }
+        if depth > Self.maxDepth, let line = try current() {
+            throw Error(message: "nested more than \(Self.maxDepth) levels deep", line: line.number, column: line.indent + 1)
+        }
+        guard let line = try current(), line.indent > parentIndent else {
             let number = index < lines.count ? lines[index].number : (lines.last?.number ?? 1)
             return YAMLNode(.null, line: number, column: 1)
         }
@@ -167,7 +203,7 @@ public struct YAMLParser {
         var node = try inline(&text, line: line, column: line.indent + 1, parentIndent: parentIndent)
         if case .scalar(let first, false) = node.kind {
             var joined = first
-            while let next = current(), next.indent > parentIndent, !Self.isSequenceItem(next.text), (try? Self.keySplit(next.text, line: next)) == nil {
+            while let next = try current(), next.indent > parentIndent, !Self.isSequenceItem(next.text), (try? Self.keySplit(next.text, line: next)) == nil {
                 joined += " " + next.text
                 index += 1
             }
@@ -183,7 +219,7 @@ public struct YAMLParser {
         var items: [YAMLNode] = []
         // A line at this indent that is not an item ends the list: a list given at its key's
         // own indent is followed by the next key.
-        while let line = current(), line.indent == indent, Self.isSequenceItem(line.text) {
+        while let line = try current(), line.indent == indent, Self.isSequenceItem(line.text) {
             let rest = line.text.dropFirst(1)
             let spaces = rest.prefix { $0 == " " }.count
             let content = String(rest.dropFirst(spaces))
@@ -198,7 +234,7 @@ public struct YAMLParser {
                 items.append(try block(parentIndent: indent))
             }
         }
-        if let line = current(), line.indent > indent {
+        if let line = try current(), line.indent > indent {
             throw Error(message: "unexpected indentation after a list item", line: line.number, column: line.indent + 1)
         }
         return YAMLNode(.sequence(items), line: start.number, column: start.indent + 1)
@@ -236,7 +272,7 @@ public struct YAMLParser {
         let start = lines[index]
         var pairs: [YAMLPair] = []
         var merged: [YAMLPair] = []
-        while let line = current(), line.indent == indent {
+        while let line = try current(), line.indent == indent {
             guard let split = try Self.keySplit(line.text, line: line) else {
                 if Self.isSequenceItem(line.text) {
                     throw Error(message: "a list item where a 'key: value' entry belongs (indent the list under its key)", line: line.number, column: line.indent + 1)
@@ -252,7 +288,7 @@ public struct YAMLParser {
             var value: YAMLNode
             if split.value.isEmpty {
                 // The value is the block below: indented more, or a list at the key's own indent.
-                if let next = current(), next.indent > indent || (next.indent == indent && Self.isSequenceItem(next.text)) {
+                if let next = try current(), next.indent > indent || (next.indent == indent && Self.isSequenceItem(next.text)) {
                     value = next.indent == indent ? try sequence(indent: indent) : try block(parentIndent: indent)
                 } else {
                     value = YAMLNode(.null, line: line.number, column: valueColumn)
@@ -260,6 +296,16 @@ public struct YAMLParser {
             } else {
                 var text = split.value
                 value = try inline(&text, line: line, column: valueColumn, parentIndent: indent)
+                // A plain value may go on over more-indented lines (`command: echo hello` / `  world`).
+                if case .scalar(let first, false) = value.kind {
+                    var joined = first
+                    // (`key: value` there is an error, reported below, as YAML has it.)
+                    while let next = try current(), next.indent > indent, (try? Self.keySplit(next.text, line: next)) == nil {
+                        joined += " " + next.text
+                        index += 1
+                    }
+                    value.kind = .scalar(joined, quoted: false)
+                }
             }
             if split.key == "<<" && !split.quoted {
                 merged += try mergePairs(value)
@@ -267,7 +313,7 @@ public struct YAMLParser {
             }
             pairs.append(YAMLPair(key: key, value: value))
         }
-        if let line = current(), line.indent > indent {
+        if let line = try current(), line.indent > indent {
             throw Error(message: "unexpected indentation (a value is already given on the line above)", line: line.number, column: line.indent + 1)
         }
         // Keys given in the mapping win over merged ones.
@@ -306,29 +352,46 @@ public struct YAMLParser {
             return node
         }
         if text.hasPrefix("*") {
-            let name = String(text.dropFirst())
-            guard let node = anchors[name] else { throw Error(message: "unknown alias '*\(name)' (no '&\(name)' above)", line: line.number, column: column) }
-            return YAMLNode(node.kind, line: line.number, column: column)
+            return try alias(String(text.dropFirst()), line: line.number, column: column)
         }
         if text.hasPrefix("!") { throw Error(message: "tags ('\(text.prefix { $0 != " " })') are not supported", line: line.number, column: column) }
         if text.hasPrefix("|") || text.hasPrefix(">") { return try blockScalar(text, line: line, column: column, parentIndent: parentIndent) }
         if text.hasPrefix("[") || text.hasPrefix("{") || text.hasPrefix("\"") || text.hasPrefix("'") {
-            // Join the lines that follow until the brackets and quotes close.
-            var joined = text
-            while Self.isOpen(joined), index < lines.count {
-                joined += " " + lines[index].text
+            // Join the lines that follow until the brackets and quotes close, remembering where
+            // each came from so positions stay the file's. Inside a quote a line is text as
+            // written (a `#` there is not a comment).
+            var joined = Array(text)
+            var segments = [FlowScanner.Segment(start: 0, line: line.number, column: column)]
+            let quoted = text.hasPrefix("\"") || text.hasPrefix("'")
+            while Self.isOpen(String(joined)), index < lines.count {
+                let next = lines[index]
+                let part = quoted ? next.raw.trimmingWhitespace : next.text
+                joined.append(" ")
+                segments.append(FlowScanner.Segment(start: joined.count, line: next.number, column: next.raw.count - next.raw.drop { $0 == " " || $0 == "\t" }.count + 1))
+                joined += Array(part)
                 index += 1
             }
-            var scanner = FlowScanner(text: Array(joined), line: line.number, column: column)
-            let node = try scanner.value(inFlow: false)
+            var scanner = FlowScanner(text: joined, segments: segments, anchors: anchors, aliasUses: aliasUses)
+            let node = try scanner.value(inFlow: false, depth: depth)
             scanner.skipBlanks()
             if !scanner.atEnd {
-                throw Error(message: "unexpected text after the value: '\(String(scanner.rest).clipped(30))'", line: line.number, column: column + scanner.position)
+                let (errorLine, errorColumn) = scanner.location(scanner.position)
+                throw Error(message: "unexpected text after the value: '\(String(scanner.rest).clipped(30))'", line: errorLine, column: errorColumn)
             }
+            anchors = scanner.anchors
+            aliasUses = scanner.aliasUses
             return node
         }
         if text == "~" || text == "null" || text == "Null" || text == "NULL" { return YAMLNode(.null, line: line.number, column: column) }
         return YAMLNode(.scalar(text, quoted: false), line: line.number, column: column)
+    }
+
+    /// The node `&name` marked, counted against the alias limit.
+    mutating func alias(_ name: String, line: Int, column: Int) throws(Error) -> YAMLNode {
+        guard let node = anchors[name] else { throw Error(message: "unknown alias '*\(name)' (no '&\(name)' above)", line: line, column: column) }
+        aliasUses += 1
+        guard aliasUses <= Self.maxAliasUses else { throw Error(message: "more than \(Self.maxAliasUses) aliases", line: line, column: column) }
+        return YAMLNode(node.kind, line: line, column: column)
     }
 
     /// Whether a flow collection or quote is still open at the end of `text`.
@@ -336,6 +399,8 @@ public struct YAMLParser {
         var depth = 0
         var quote: Character?
         var escaped = false
+        // As in withoutComment: a quote opens only where a scalar starts (`[echo, don't]` has none).
+        var atScalarStart = true
         for character in text {
             if let open = quote {
                 if escaped { escaped = false; continue }
@@ -344,10 +409,21 @@ public struct YAMLParser {
                 continue
             }
             switch character {
-            case "\"", "'": quote = character
-            case "[", "{": depth += 1
-            case "]", "}": depth -= 1
-            default: break
+            case "\"", "'":
+                if atScalarStart { quote = character }
+                atScalarStart = false
+            case "[", "{":
+                depth += 1
+                atScalarStart = true
+            case "]", "}":
+                depth -= 1
+                atScalarStart = false
+            case ",", ":":
+                atScalarStart = true
+            case " ", "\t":
+                break
+            default:
+                atScalarStart = false
             }
         }
         return depth > 0 || quote != nil
@@ -361,7 +437,8 @@ public struct YAMLParser {
         }
         let chomp: Character? = indicators.first { $0 == "-" || $0 == "+" }
         var body: [String] = []
-        var contentIndent: Int?
+        // An indentation indicator fixes the content's indent; else the first line sets it.
+        var contentIndent: Int? = indicators.first { $0.isNumber }.map { max(parentIndent, 0) + $0.wholeNumberValue! }
         while index < lines.count {
             let next = lines[index]
             let blank = next.raw.allSatisfy { $0 == " " }
@@ -379,11 +456,15 @@ public struct YAMLParser {
         if literal {
             text = body.joined(separator: "\n")
         } else {
-            // Folded: lines join with a space, a blank line is a newline.
+            // Folded: lines join with a space, a blank line is a newline, and more-indented
+            // lines keep their line breaks.
             text = ""
             for (offset, part) in body.enumerated() {
                 if part.isEmpty { text += "\n"; continue }
-                if offset > 0, !body[offset - 1].isEmpty { text += " " }
+                if offset > 0, !body[offset - 1].isEmpty {
+                    let keepsBreak = part.hasPrefix(" ") || part.hasPrefix("\t") || body[offset - 1].hasPrefix(" ") || body[offset - 1].hasPrefix("\t")
+                    text += keepsBreak ? "\n" : " "
+                }
                 text += part
             }
         }
@@ -404,69 +485,116 @@ public struct YAMLParser {
     }
 }
 
-/// Reads flow collections and quoted scalars character by character.
+/// Reads flow collections and quoted scalars character by character, over text that may have
+/// been joined from several lines (`segments` map a position back to its line and column).
 struct FlowScanner {
+    struct Segment {
+        var start: Int
+        var line: Int
+        var column: Int
+    }
+
     var text: [Character]
     var position = 0
-    let line: Int
-    let column: Int
+    let segments: [Segment]
+    var anchors: [String: YAMLNode]
+    var aliasUses: Int
+
+    init(text: [Character], segments: [Segment], anchors: [String: YAMLNode] = [:], aliasUses: Int = 0) {
+        self.text = text
+        self.segments = segments
+        self.anchors = anchors
+        self.aliasUses = aliasUses
+    }
 
     init(text: [Character], line: Int, column: Int) {
-        self.text = text
-        self.line = line
-        self.column = column
+        self.init(text: text, segments: [Segment(start: 0, line: line, column: column)])
     }
 
     var atEnd: Bool { position >= text.count }
     var rest: ArraySlice<Character> { text[min(position, text.count)...] }
 
-    func error(_ message: String) -> YAMLParser.Error {
-        YAMLParser.Error(message: message, line: line, column: column + position)
+    /// The file's line and column of a position in the joined text.
+    func location(_ offset: Int) -> (Int, Int) {
+        let segment = segments.last { $0.start <= offset } ?? segments[0]
+        return (segment.line, segment.column + offset - segment.start)
+    }
+
+    func error(_ message: String, at offset: Int? = nil) -> YAMLParser.Error {
+        let (line, column) = location(offset ?? position)
+        return YAMLParser.Error(message: message, line: line, column: column)
+    }
+
+    func node(_ kind: YAMLNode.Kind, at offset: Int) -> YAMLNode {
+        let (line, column) = location(offset)
+        return YAMLNode(kind, line: line, column: column)
     }
 
     mutating func skipBlanks() {
         while position < text.count, text[position] == " " || text[position] == "\t" { position += 1 }
     }
 
-    mutating func value(inFlow: Bool) throws(YAMLParser.Error) -> YAMLNode {
+    /// A name after `&` or `*`: up to a blank or a flow indicator.
+    mutating func name() -> String {
+        let start = position
+        while position < text.count, !" \t,[]{}".contains(text[position]) { position += 1 }
+        return String(text[start..<position])
+    }
+
+    mutating func value(inFlow: Bool, depth: Int = 0) throws(YAMLParser.Error) -> YAMLNode {
         skipBlanks()
-        guard position < text.count else { return YAMLNode(.null, line: line, column: column + position) }
-        let start = column + position
+        guard position < text.count else { return node(.null, at: position) }
+        guard depth < YAMLParser.maxDepth else { throw error("nested more than \(YAMLParser.maxDepth) levels deep") }
+        let start = position
         switch text[position] {
+        case "&":
+            position += 1
+            let anchor = name()
+            guard !anchor.isEmpty else { throw error("an anchor needs a name: &name", at: start) }
+            let marked = try value(inFlow: inFlow, depth: depth)
+            anchors[anchor] = marked
+            return marked
+        case "*":
+            position += 1
+            let alias = name()
+            guard let marked = anchors[alias] else { throw error("unknown alias '*\(alias)' (no '&\(alias)' above)", at: start) }
+            aliasUses += 1
+            guard aliasUses <= YAMLParser.maxAliasUses else { throw error("more than \(YAMLParser.maxAliasUses) aliases", at: start) }
+            return node(marked.kind, at: start)
         case "[":
             position += 1
             var items: [YAMLNode] = []
             while true {
                 skipBlanks()
-                guard position < text.count else { throw YAMLParser.Error(message: "'[' is not closed", line: line, column: start) }
+                guard position < text.count else { throw error("'[' is not closed", at: start) }
                 if text[position] == "]" { position += 1; break }
-                items.append(try value(inFlow: true))
+                items.append(try value(inFlow: true, depth: depth + 1))
                 skipBlanks()
-                guard position < text.count else { throw YAMLParser.Error(message: "'[' is not closed", line: line, column: start) }
+                guard position < text.count else { throw error("'[' is not closed", at: start) }
                 if text[position] == "," { position += 1; continue }
                 guard text[position] == "]" else { throw error("expected ',' or ']' in a flow list") }
             }
-            return YAMLNode(.sequence(items), line: line, column: start)
+            return node(.sequence(items), at: start)
         case "{":
             position += 1
             var pairs: [YAMLPair] = []
             while true {
                 skipBlanks()
-                guard position < text.count else { throw YAMLParser.Error(message: "'{' is not closed", line: line, column: start) }
+                guard position < text.count else { throw error("'{' is not closed", at: start) }
                 if text[position] == "}" { position += 1; break }
-                let keyColumn = column + position
-                let key = try value(inFlow: true)
+                let keyStart = position
+                let key = try value(inFlow: true, depth: depth + 1)
                 skipBlanks()
                 guard position < text.count, text[position] == ":" else { throw error("expected ':' after a key in a flow mapping") }
                 position += 1
-                let item = try value(inFlow: true)
-                pairs.append(YAMLPair(key: YAMLNode(key.kind, line: line, column: keyColumn), value: item))
+                let item = try value(inFlow: true, depth: depth + 1)
+                pairs.append(YAMLPair(key: node(key.kind, at: keyStart), value: item))
                 skipBlanks()
-                guard position < text.count else { throw YAMLParser.Error(message: "'{' is not closed", line: line, column: start) }
+                guard position < text.count else { throw error("'{' is not closed", at: start) }
                 if text[position] == "," { position += 1; continue }
                 guard text[position] == "}" else { throw error("expected ',' or '}' in a flow mapping") }
             }
-            return YAMLNode(.mapping(pairs), line: line, column: start)
+            return node(.mapping(pairs), at: start)
         case "\"", "'":
             return try quoted()
         default:
@@ -475,23 +603,23 @@ struct FlowScanner {
             while end < text.count {
                 let character = text[end]
                 if inFlow && (character == "," || character == "]" || character == "}") { break }
-                if inFlow && character == ":" && (end + 1 == text.count || text[end + 1] == " " || text[end + 1] == "," ) { break }
+                if inFlow && character == ":" && (end + 1 == text.count || text[end + 1] == " " || text[end + 1] == ",") { break }
                 end += 1
             }
             let scalar = String(text[position..<end]).trimmingWhitespace
             position = end
-            if ["~", "null", "Null", "NULL", ""].contains(scalar) { return YAMLNode(.null, line: line, column: start) }
-            return YAMLNode(.scalar(scalar, quoted: false), line: line, column: start)
+            if ["~", "null", "Null", "NULL", ""].contains(scalar) { return node(.null, at: start) }
+            return node(.scalar(scalar, quoted: false), at: start)
         }
     }
 
     mutating func quoted() throws(YAMLParser.Error) -> YAMLNode {
-        let start = column + position
+        let start = position
         let quote = text[position]
         position += 1
         var result = ""
         while true {
-            guard position < text.count else { throw YAMLParser.Error(message: "a quoted string is not closed", line: line, column: start) }
+            guard position < text.count else { throw error("a quoted string is not closed", at: start) }
             let character = text[position]
             position += 1
             if character == quote {
@@ -500,13 +628,12 @@ struct FlowScanner {
                     position += 1
                     continue
                 }
-                return YAMLNode(.scalar(result, quoted: true), line: line, column: start)
+                return node(.scalar(result, quoted: true), at: start)
             }
             if quote == "\"" && character == "\\" {
                 guard position < text.count else { throw error("a backslash at the end of a quoted string") }
                 let escape = text[position]
-                let backslashColumn = column + position - 1
-                func bad(_ message: String) -> YAMLParser.Error { YAMLParser.Error(message: message, line: line, column: backslashColumn) }
+                let backslash = position - 1
                 position += 1
                 switch escape {
                 case "n": result.append("\n")
@@ -517,11 +644,11 @@ struct FlowScanner {
                 case "u", "x", "U":
                     let width = escape == "x" ? 2 : escape == "u" ? 4 : 8
                     guard position + width <= text.count, let value = UInt32(String(text[position..<(position + width)]), radix: 16),
-                          let scalar = Unicode.Scalar(value) else { throw bad("a bad \\\(escape) escape") }
+                          let scalar = Unicode.Scalar(value) else { throw error("a bad \\\(escape) escape", at: backslash) }
                     result.unicodeScalars.append(scalar)
                     position += width
                 default:
-                    throw bad("unknown escape '\\\(escape)' in a double-quoted string")
+                    throw error("unknown escape '\\\(escape)' in a double-quoted string", at: backslash)
                 }
                 continue
             }
