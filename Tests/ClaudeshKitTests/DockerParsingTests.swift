@@ -40,6 +40,9 @@ struct DockerParsingTests {
         #expect(problem("Couldn't connect to Docker daemon at http+docker://localhost - is it running?") == .notRunning("unix:///x.sock"))
         #expect(problem("permission denied while trying to connect to the Docker daemon socket at unix:///x.sock") == .permissionDenied("unix:///x.sock"))
         #expect(problem("Traceback...\nERROR: pull access denied for mcp/nope\n") == .failed("ERROR: pull access denied for mcp/nope"))
+        // A registry that refuses is not the engine: the engine answered just before.
+        let refused = ProcessRunner.Result(termination: .exited(1), output: [], errors: Array("Get http://localhost:1/v2/: dial tcp: connection refused\n".utf8), truncated: false, timedOut: false)
+        #expect(engine.problem(refused, engineAnswered: true) == .failed("Get http://localhost:1/v2/: dial tcp: connection refused"))
         #expect(DockerEngine(environment: ["DOCKER_CONTEXT": "prod"]).host == "context prod")
     }
 
@@ -49,9 +52,26 @@ struct DockerParsingTests {
     }
 
     @Test func projectNamesAreComposesOwn() throws {
-        #expect(try ComposeFile(text: "services: {}\n", path: "/home/op/.claude/docker/docker-compose.yml").projectName == "docker")
-        #expect(try ComposeFile(text: "services: {}\n", path: "/srv/My Project.v2/compose.yaml").projectName == "myprojectv2")
-        #expect(try ComposeFile(text: "name: Claude-MCP\nservices: {}\n", path: "/x/y.yml").projectName == "claude-mcp")
+        #expect(try ComposeFile(text: "services: {}\n", path: "/home/op/.claude/docker/docker-compose.yml").projectName(environment: [:]) == "docker")
+        #expect(try ComposeFile(text: "services: {}\n", path: "/srv/My Project.v2/compose.yaml").projectName(environment: [:]) == "myprojectv2")
+        #expect(try ComposeFile(text: "services: {}\n", path: "/srv/_mcp/compose.yaml").projectName(environment: [:]) == "mcp")
+        #expect(try ComposeFile(text: "name: Claude-MCP\nservices: {}\n", path: "/x/y.yml").projectName(environment: [:]) == "claude-mcp")
+        #expect(try ComposeFile(text: "name: mcp-${STAGE}\nservices: {}\n", path: "/x/y.yml").projectName(environment: ["STAGE": "prod"]) == "mcp-prod")
+        #expect(try ComposeFile(text: "name: a\nservices: {}\n", path: "/x/y.yml").projectName(environment: ["COMPOSE_PROJECT_NAME": "Chosen"]) == "chosen")
+    }
+
+    @Test func profilesThatAreNotActiveLeaveTheirServicesOut() throws {
+        let file = try ComposeFile(text: "services:\n  a: {image: x}\n  b: {image: x, profiles: [debug]}\n", path: "/x/y.yml")
+        #expect(file.activeServiceNames(environment: [:]) == ["a"])
+        #expect(file.activeServiceNames(environment: ["COMPOSE_PROFILES": "debug"]) == ["a", "b"])
+        #expect(file.referencedVariables.isEmpty)
+        let uses = try ComposeFile(text: "services:\n  a:\n    image: x:${TAG:-1}\n    environment: [TOKEN, B=1]\n", path: "/x/y.yml")
+        #expect(uses.referencedVariables == ["TAG", "TOKEN"])
+    }
+
+    @Test func tracebacksAreCutToTheirLastLine() {
+        let text = "Creating x ...\nTraceback (most recent call last):\n  File \"a.py\", line 1, in <module>\n    f()\n\nDuring handling of the above exception, another exception occurred:\n\nTraceback (most recent call last):\n  File \"b.py\"\ndocker.errors.DockerException: Error while fetching server API version\nERROR: done\n"
+        #expect(DockerEngine.withoutTraceback(text) == "Creating x ...\ndocker.errors.DockerException: Error while fetching server API version\nERROR: done\n")
     }
 
     @Test func variableReferencesWithoutDefaults() {

@@ -132,6 +132,26 @@ struct ComposeTests {
         #expect(!restarted.stdout.contains(value) && !loaded.stdout.contains(value))
     }
 
+    @Test func aSecretInComposesOwnErrorIsMaskedAndAWindowsFileIsRead() throws {
+        let secrets = SecretsFixture()
+        defer { secrets.stop() }
+        try secrets.makeKeyAndStore()
+        let value = "plainpassword-zebra-" + UUID().uuidString.prefix(6).lowercased()
+        try secrets.insert("claude/db-pass", value)
+        // CRLF line ends, as an editor on Windows saves them; compose then fails on the value.
+        let fixture = try ComposeFixture("", home: secrets.home)
+        defer { fixture.stop() }
+        let text = "services:\r\n  db:\r\n    image: \(ComposeFixture.image)\r\n    network_mode: none\r\n    mem_limit: ${DB_PASS}\r\n"
+        try text.write(toFile: fixture.file, atomically: true, encoding: .utf8)
+        let loaded = try fixture.run(["compose load \(fixture.file)"], extra: secrets.environment)
+        #expect(loaded.stdout.contains("(1 service: db)"), "\(loaded.stdout)\(loaded.stderr)")
+        let up = try fixture.run(["compose up --secret DB_PASS=claude/db-pass"], extra: secrets.environment)
+        #expect(up.status == 1)
+        #expect(!(up.stdout + up.stderr).contains(value), "\(up.stdout)\(up.stderr)")
+        #expect(!(up.stdout + up.stderr).contains("Traceback"))
+        #expect((up.stdout + up.stderr).contains("‹redacted›"), "\(up.stdout)\(up.stderr)")
+    }
+
     @Test func configReportsEachProblemAtItsLineAndColumnAndChangesNothing() throws {
         let home = Claudesh.temporaryFolder("claudesh-config")
         defer { Claudesh.cleanUp(home) }

@@ -56,12 +56,48 @@ public struct ComposeFile: Sendable {
 
     public var serviceNames: [String] { services.map(\.name) }
 
-    /// The project name compose gives this file: its `name:`, else its folder's name, in the
-    /// characters compose keeps (v1 and v2 alike).
-    public var projectName: String {
-        let raw = root["name"]?.text ?? Path.lastComponent(of: Path.directory(of: path))
-        let kept = raw.lowercased().filter { ($0.isASCII && ($0.isLetter || $0.isNumber)) || $0 == "-" || $0 == "_" }
-        return kept.isEmpty ? "default" : kept
+    /// The project name compose gives this file: COMPOSE_PROJECT_NAME (from `environment`, then
+    /// the `.env` next to the file), else its `name:` with `${VAR}`s filled in, else its folder's
+    /// name; lower case, in the characters compose keeps, without leading `-` or `_`.
+    public func projectName(environment: [String: String]) -> String {
+        let dotEnv = self.dotEnv
+        let raw = environment["COMPOSE_PROJECT_NAME"].flatMap { $0.isEmpty ? nil : $0 }
+            ?? dotEnv["COMPOSE_PROJECT_NAME"].flatMap { $0.isEmpty ? nil : $0 }
+            ?? root["name"]?.text.map { name in
+                (try? ConfigExpansion.expand(name) { environment[$0] ?? dotEnv[$0] }) ?? name
+            }
+            ?? Path.lastComponent(of: Path.directory(of: path))
+        let kept = raw.lowercased().filter { ($0.isASCII && ($0.isLetter || $0.isNumber)) || $0 == "-" || $0 == "_" }.drop { $0 == "-" || $0 == "_" }
+        return kept.isEmpty ? "default" : String(kept)
+    }
+
+    /// The services compose starts: those without `profiles:`, and those with a profile that
+    /// COMPOSE_PROFILES names.
+    public func activeServiceNames(environment: [String: String]) -> [String] {
+        let active = Set((environment["COMPOSE_PROFILES"] ?? dotEnv["COMPOSE_PROFILES"] ?? "").split(separator: ",").map { String($0).trimmingWhitespace })
+        return services.filter { service in
+            guard let profiles = service.node["profiles"]?.items?.compactMap(\.text), !profiles.isEmpty else { return true }
+            return !active.isDisjoint(with: profiles)
+        }.map(\.name)
+    }
+
+    /// Every variable the file takes from compose's environment: names listed alone under
+    /// `environment:`, and every `${VAR}` or `$VAR`, defaults or not.
+    public var referencedVariables: Set<String> {
+        var names = Set<String>()
+        for service in services {
+            for entry in environment(of: service) where entry.value == nil { names.insert(entry.name) }
+        }
+        func visit(_ node: YAMLNode) {
+            switch node.kind {
+            case .scalar(let text, _): names.formUnion(Self.references(in: text, includingDefaults: true))
+            case .sequence(let items): items.forEach(visit)
+            case .mapping(let pairs): pairs.forEach { visit($0.value) }
+            case .null: break
+            }
+        }
+        visit(root)
+        return names
     }
 
     // MARK: Checks
@@ -97,7 +133,7 @@ public struct ComposeFile: Sendable {
         }
         if let services = root["services"], services.pairs == nil {
             problems.append(Problem(line: services.line, column: services.column, message: "services: must be a mapping of service names"))
-        } else if self.services.isEmpty {
+        } else if self.services.isEmpty && root["include"] == nil {
             problems.append(Problem(line: root.line, column: root.column, message: "no services: a compose file needs at least one under services:"))
         }
         for service in self.services {
@@ -184,7 +220,7 @@ public struct ComposeFile: Sendable {
     }
 
     /// The variables `text` needs without a default.
-    static func references(in text: String) -> [String] {
+    static func references(in text: String, includingDefaults: Bool = false) -> [String] {
         var names: [String] = []
         let characters = Array(text)
         var index = 0
@@ -201,7 +237,7 @@ public struct ComposeFile: Sendable {
                 var operatorStart = end
                 if operatorStart < characters.count, characters[operatorStart] == ":" { operatorStart += 1 }
                 let hasDefault = operatorStart < characters.count && (characters[operatorStart] == "-" || characters[operatorStart] == "+")
-                if !name.isEmpty && !hasDefault { names.append(name) }
+                if !name.isEmpty && (!hasDefault || includingDefaults) { names.append(name) }
                 // Skip to the closing brace.
                 while end < characters.count, characters[end] != "}" { end += 1 }
                 index = end + 1
@@ -221,8 +257,9 @@ public struct ComposeFile: Sendable {
     public var dotEnv: [String: String] {
         guard let bytes = try? FileIO.read(Path.join(Path.directory(of: path), ".env")) else { return [:] }
         var values: [String: String] = [:]
-        for line in String(decoding: bytes, as: UTF8.self).split(separator: "\n") {
-            let text = String(line).trimmingWhitespace
+        for line in String(decoding: bytes, as: UTF8.self).unicodeScalars.split(separator: "\n") {
+            var text = String(String.UnicodeScalarView(line)).trimmingWhitespace
+            if text.hasPrefix("export ") { text = String(text.dropFirst(7)).trimmingWhitespace }
             guard !text.hasPrefix("#"), let equals = text.firstIndex(of: "=") else { continue }
             var value = String(text[text.index(after: equals)...])
             if value.count >= 2, let first = value.first, first == "\"" || first == "'", value.last == first { value = String(value.dropFirst().dropLast()) }

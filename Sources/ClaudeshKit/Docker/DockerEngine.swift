@@ -55,19 +55,41 @@ public struct DockerEngine: Sendable {
         return version
     }
 
-    /// The one-line reason a docker command failed, from its standard error.
-    public func problem(_ result: ProcessRunner.Result) -> DockerError {
+    /// The one-line reason a docker command failed, from its standard error. `engineAnswered`:
+    /// the engine was reached just before, so a "connection refused" is about something else (a
+    /// registry), never the engine.
+    public func problem(_ result: ProcessRunner.Result, engineAnswered: Bool = false) -> DockerError {
         let text = result.errorText
-        if text.contains("permission denied") && text.contains("socket") { return .permissionDenied(host) }
-        // v2 and the CLI say "Cannot connect to the Docker daemon"; v1 "Couldn't connect to Docker daemon".
-        if text.contains("Cannot connect to the Docker daemon") || text.contains("connect to Docker daemon") || text.contains("Is the docker daemon running")
-            || text.contains("Error while fetching server API version")
-            || text.contains("connection refused") || (text.contains("no such file or directory") && text.contains(".sock")) {
-            return .notRunning(host)
+        if !engineAnswered {
+            if text.contains("permission denied") && text.contains("socket") { return .permissionDenied(host) }
+            // The CLI and v2 say "Cannot connect to the Docker daemon"; v1 "Couldn't connect to
+            // Docker daemon" or, with no socket at all, "Error while fetching server API version".
+            if text.contains("Cannot connect to the Docker daemon") || text.contains("connect to Docker daemon")
+                || text.contains("Is the docker daemon running") || text.contains("Error while fetching server API version") {
+                return .notRunning(host)
+            }
         }
         if result.timedOut { return .failed("the docker engine at \(host) did not answer in time") }
-        let last = text.split(separator: "\n").map { String($0).trimmingWhitespace }.last { !$0.isEmpty } ?? result.termination.description
-        return .failed(last)
+        let last = Self.withoutTraceback(text).split(separator: "\n").map { String($0).trimmingWhitespace }.last { !$0.isEmpty }
+        return .failed(last ?? result.termination.description)
+    }
+
+    /// Compose v1's output without its Python tracebacks: the frames and source lines go, the
+    /// exception line that ends each stays.
+    public static func withoutTraceback(_ text: String) -> String {
+        guard text.contains("Traceback (most recent call last):") else { return text }
+        var kept: [Substring] = []
+        var inTraceback = false
+        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            if line.hasPrefix("Traceback (most recent call last):") { inTraceback = true; continue }
+            if inTraceback {
+                if line.hasPrefix(" ") || line.isEmpty { continue }
+                if line.hasPrefix("During handling of the above exception") || line.hasPrefix("The above exception was the direct cause") { continue }
+                inTraceback = false
+            }
+            kept.append(line)
+        }
+        return kept.joined(separator: "\n")
     }
 
     // MARK: Containers
@@ -91,7 +113,9 @@ public struct DockerEngine: Sendable {
 
     /// The project's containers, by the compose labels both versions set.
     public func containers(project: String) async throws -> [Container] {
-        let listed = try await run(["docker", "ps", "--all", "--quiet", "--no-trunc", "--filter", "label=com.docker.compose.project=\(project)"])
+        // One-off containers (`compose run`) carry the project's label too; they are not services.
+        let listed = try await run(["docker", "ps", "--all", "--quiet", "--no-trunc", "--filter", "label=com.docker.compose.project=\(project)",
+                                    "--filter", "label=com.docker.compose.oneoff=False"])
         guard listed.termination.isSuccess else { throw problem(listed) }
         let ids = listed.outputText.split(separator: "\n").map(String.init).filter { !$0.isEmpty }
         guard !ids.isEmpty else { return [] }

@@ -68,18 +68,18 @@ enum ComposeCommands {
         flags: [secretFlag, .json],
         examples: ["compose config", "compose config --secret GITHUB_TOKEN=claude/github-token"]
     ) { invocation in
-        let context = invocation.session.context
-        let file = try ComposeAccess.file(invocation)
-        let secrets = try await ComposeAccess.secretEnvironment(invocation)
+        let access = try await ComposeAccess.prepare(invocation)
+        let file = access.file
         let dotEnv = file.dotEnv
-        var problems = file.problems { name in secrets[name] ?? context.environment.variables[name] ?? dotEnv[name] }.map { "\(file.path):\($0)" }
+        var problems = file.problems { name in access.engine.environment[name] ?? dotEnv[name] }.map { "\(file.path):\($0)" }
         // The engine's check too, when there is an engine: compose's own reading of the file.
         var engineNote = ""
-        let engine = ComposeAccess.engine(context)
+        let engine = access.engine
         if problems.isEmpty, let compose = try? await engine.compose(), (try? await engine.serverVersion()) != nil {
-            let result = try await engine.run(ComposeAccess.words(compose, file, ["config", "--quiet"]), extra: secrets, timeout: .seconds(60))
+            let result = try await engine.run(access.words(compose, ["config", "--quiet"]), timeout: .seconds(60))
             if !result.termination.isSuccess {
-                problems.append("\(compose.name) config: " + (result.errorText.split(separator: "\n").last.map(String.init) ?? result.termination.description))
+                let said = access.clean(result.errorText).split(separator: "\n").map(String.init).filter { !$0.trimmingWhitespace.isEmpty }
+                problems.append("\(compose.name) config: " + (said.isEmpty ? result.termination.description : said.joined(separator: "\n  ")))
             } else {
                 engineNote = "; \(compose.name) config agrees"
             }
@@ -102,15 +102,16 @@ enum ComposeCommands {
         flags: [secretFlag],
         examples: ["compose up", "compose up github --secret GITHUB_PERSONAL_ACCESS_TOKEN=claude/github-token"]
     ) { invocation in
-        let secrets = try await ComposeAccess.secretEnvironment(invocation)
-        return try await ComposeAccess.run(["up", "--detach"] + invocation.arguments.positionals, invocation, secrets: secrets)
+        try await ComposeAccess.prepare(invocation).run(["up", "--detach"] + invocation.arguments.positionals, invocation)
     }
 
     static let down = Command(
         "down", group: group, summary: "Stop and remove the services' containers and network",
+        flags: [secretFlag],
         examples: ["compose down"]
     ) { invocation in
-        try await ComposeAccess.run(["down"], invocation)
+        // Secrets too: a file with ${VAR:?...} cannot even be read by compose without them.
+        try await ComposeAccess.prepare(invocation).run(["down"], invocation)
     }
 
     static let restart = Command(
@@ -122,10 +123,10 @@ enum ComposeCommands {
         // `up` starts what is gone or stopped and recreates what the file or the secrets now
         // set differently (a container keeps the environment it was created with); `restart`
         // then restarts the rest.
-        let secrets = try await ComposeAccess.secretEnvironment(invocation)
+        let access = try await ComposeAccess.prepare(invocation)
         let services = invocation.arguments.positionals
-        _ = try await ComposeAccess.run(["up", "--detach"] + services, invocation, secrets: secrets)
-        return try await ComposeAccess.run(["restart"] + services, invocation, secrets: secrets)
+        _ = try await access.run(["up", "--detach"] + services, invocation)
+        return try await access.run(["restart"] + services, invocation)
     }
 
     static let ps = Command(
@@ -133,12 +134,13 @@ enum ComposeCommands {
         flags: [.json],
         examples: ["compose ps", "compose ps --json"]
     ) { invocation in
-        let file = try ComposeAccess.file(invocation)
-        let containers = try await ComposeAccess.engine(invocation.session.context).containers(project: file.projectName)
+        let access = try await ComposeAccess.prepare(invocation)
+        let file = access.file
+        let containers = try await access.engine.containers(project: access.project)
         if invocation.wantsJSON {
             invocation.output.json(.array(containers.map(ComposeHealthCommand.json)))
         } else if containers.isEmpty {
-            invocation.output.line("No containers for \(file.path) (project \(file.projectName)). Start them: compose up")
+            invocation.output.line("No containers for \(file.path) (project \(access.project)). Start them: compose up")
         } else {
             let now = Int(time(nil))
             let rows = containers.sorted { $0.service < $1.service }.map { container in
@@ -156,11 +158,12 @@ enum ComposeCommands {
         flags: [
             Flag("tail", value: "N", "only the last N lines"),
             Flag("follow", short: "f", "keep printing new lines (Ctrl-C stops)"),
+            secretFlag,
         ],
         examples: ["compose logs github --tail 50", "compose logs github --follow"]
     ) { invocation in
-        let context = invocation.session.context
-        let file = try ComposeAccess.file(invocation)
+        let access = try await ComposeAccess.prepare(invocation)
+        let file = access.file
         let service = invocation.arguments.positionals[0]
         guard file.serviceNames.contains(service) else {
             throw ShellError.usage("no service '\(service.clipped())' in \(file.path)" + (Suggestions.closest(to: service, among: file.serviceNames).map { " (did you mean '\($0)'?)" } ?? ""))
@@ -171,14 +174,16 @@ enum ComposeCommands {
             arguments += ["--tail", String(count)]
         }
         if invocation.arguments.has("follow") { arguments.append("--follow") }
-        let engine = ComposeAccess.engine(context)
-        let words = ComposeAccess.words(try await engine.compose(), file, arguments + [service])
+        let engine = access.engine
+        let words = access.words(try await engine.compose(), arguments + [service])
         _ = try await engine.serverVersion()
         let output = invocation.output
+        // A container may print the secrets it was given: they are masked like loaded ones.
+        let redactor = Redactor(values: access.secrets.values)
         let result = try await ProcessRunner.stream(ProcessSpec(words[0], Array(words.dropFirst()), environment: engine.environment)) { line in
-            await MainActor.run { output.line(line) }
+            await MainActor.run { output.line(redactor.redact(line)) }
         }
-        guard result.termination.isSuccess else { throw ShellError.failed("logs of \(service): \(engine.problem(result))") }
+        guard result.termination.isSuccess else { throw ShellError.failed(access.clean("logs of \(service): \(engine.problem(result, engineAnswered: true))")) }
         return .success
     }
 }

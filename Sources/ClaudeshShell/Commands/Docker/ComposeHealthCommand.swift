@@ -12,16 +12,18 @@ enum ComposeHealthCommand {
         flags: [.json],
         examples: ["compose health", "compose health --json"]
     ) { invocation in
-        let file = try ComposeAccess.file(invocation)
-        let engine = ComposeAccess.engine(invocation.session.context)
-        var containers = try await engine.containers(project: file.projectName)
+        let access = try await ComposeAccess.prepare(invocation)
+        let file = access.file
+        let engine = access.engine
+        var containers = try await engine.containers(project: access.project)
         let usage = await engine.memoryUsage(of: containers.filter { $0.state == "running" }.map(\.id))
         for index in containers.indices { containers[index].memoryUsage = usage[containers[index].id] }
-        let report = ServiceHealth.report(services: file.serviceNames, containers: containers)
+        // A service behind a profile that is not active is not expected to run.
+        let report = ServiceHealth.report(services: file.activeServiceNames(environment: engine.environment), containers: containers)
         let now = Int(time(nil))
         if invocation.wantsJSON {
             invocation.output.json(.object([
-                ("file", .string(file.path)), ("project", .string(file.projectName)), ("healthy", .bool(report.allSatisfy(\.isHealthy))),
+                ("file", .string(file.path)), ("project", .string(access.project)), ("healthy", .bool(report.allSatisfy(\.isHealthy))),
                 ("services", .array(report.map { entry in
                     .object([("service", .string(entry.service)), ("healthy", .bool(entry.isHealthy)), ("problem", entry.problem.map(JSONValue.string) ?? .null),
                              ("containers", .array(entry.containers.map(json)))])
