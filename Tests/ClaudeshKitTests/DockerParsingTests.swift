@@ -70,7 +70,7 @@ struct DockerParsingTests {
     }
 
     @Test func tracebacksAreCutToTheirLastLine() {
-        let text = "Creating x ...\nTraceback (most recent call last):\n  File \"a.py\", line 1, in <module>\n    f()\n\nDuring handling of the above exception, another exception occurred:\n\nTraceback (most recent call last):\n  File \"b.py\"\ndocker.errors.DockerException: Error while fetching server API version\nERROR: done\n"
+        let text = "Creating x ...\nTraceback (most recent call last):\n  File \"a.py\", line 1, in <module>\n    f()\nFileNotFoundError: [Errno 2]\n\nDuring handling of the above exception, another exception occurred:\n\nTraceback (most recent call last):\n  File \"b.py\"\ndocker.errors.DockerException: Error while fetching server API version\nERROR: done\n"
         #expect(DockerEngine.withoutTraceback(text) == "Creating x ...\ndocker.errors.DockerException: Error while fetching server API version\nERROR: done\n")
     }
 

@@ -198,6 +198,18 @@ struct ComposeTests {
         #expect(listed.stdout == "context7\nfilesystem\ngithub\nmemory\n")
     }
 
+    @Test func aDockerContextChoosesTheEngineForComposeToo() throws {
+        let fixture = try ComposeFixture(Self.plain)
+        defer { fixture.stop() }
+        let context = "claudesh-\(fixture.project)"
+        let made = try fixture.docker(["context", "create", context, "--docker", "host=\(try ComposeFixture.engine())"])
+        #expect(made.status == 0, "\(made.stderr)")
+        // No DOCKER_HOST: the context alone says where the engine is, for docker and for compose.
+        let result = try Claudesh.run(["-c", "set compose-file \(fixture.file)", "-c", "compose up", "-c", "compose ps"], home: fixture.home, extra: ["DOCKER_CONTEXT": context])
+        #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
+        #expect(result.stdout.contains("worker") && result.stdout.contains("running"), "\(result.stdout)")
+    }
+
     @Test func noEngineAndPermissionDeniedEachGetOneLineWithTheFix() throws {
         let fixture = try ComposeFixture(Self.plain)
         defer { fixture.stop() }

@@ -80,16 +80,38 @@ public struct DockerEngine: Sendable {
         guard text.contains("Traceback (most recent call last):") else { return text }
         var kept: [Substring] = []
         var inTraceback = false
+        // The exception line that ended the last traceback: a chained one replaces it.
+        var endOfTraceback: Int?
         for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
-            if line.hasPrefix("Traceback (most recent call last):") { inTraceback = true; continue }
+            if line.hasPrefix("Traceback (most recent call last):") {
+                if let end = endOfTraceback { kept.removeSubrange(end...) }
+                inTraceback = true
+                continue
+            }
+            if line.hasPrefix("During handling of the above exception") || line.hasPrefix("The above exception was the direct cause") { continue }
             if inTraceback {
                 if line.hasPrefix(" ") || line.isEmpty { continue }
-                if line.hasPrefix("During handling of the above exception") || line.hasPrefix("The above exception was the direct cause") { continue }
                 inTraceback = false
+                endOfTraceback = kept.count
+                kept.append(line)
+                continue
             }
+            if !line.isEmpty { endOfTraceback = nil }
             kept.append(line)
         }
         return kept.joined(separator: "\n")
+    }
+
+    /// The environment for `compose`: v1 does not follow docker contexts, so the current one's
+    /// endpoint (`DOCKER_CONTEXT` or `docker context use`) is handed to it as DOCKER_HOST.
+    public func environment(for compose: Compose) async -> [String: String] {
+        guard compose == .v1, (environment["DOCKER_HOST"] ?? "").isEmpty,
+              let result = try? await run(["docker", "context", "inspect", "--format", "{{.Endpoints.docker.Host}}"], timeout: .seconds(20)),
+              result.termination.isSuccess else { return environment }
+        let host = result.outputText.trimmingWhitespace
+        var variables = environment
+        if !host.isEmpty { variables["DOCKER_HOST"] = host }
+        return variables
     }
 
     // MARK: Containers

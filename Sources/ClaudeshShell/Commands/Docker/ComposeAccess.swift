@@ -6,6 +6,10 @@ import ClaudeshKit
 struct ComposeAccess: Sendable {
     let file: ComposeFile
     let engine: DockerEngine
+    /// Compose v2 or v1, found once per command; or why there is none (`config` checks the
+    /// file without it).
+    let found: Result<DockerEngine.Compose, DockerError>
+    var compose: DockerEngine.Compose { get throws { try found.get() } }
     let project: String
     /// The secret values compose got: masked in everything it prints.
     let secrets: [String: String]
@@ -28,7 +32,12 @@ struct ComposeAccess: Sendable {
         }
         var environment = context.environment.variables
         environment.merge(secrets) { $1 }
-        return ComposeAccess(file: file, engine: DockerEngine(environment: environment), project: file.projectName(environment: environment), secrets: secrets)
+        let plain = DockerEngine(environment: environment)
+        let found: Result<DockerEngine.Compose, DockerError>
+        do { found = .success(try await plain.compose()) } catch let error as DockerError { found = .failure(error) }
+        var engine = plain
+        if case .success(let compose) = found { engine = DockerEngine(environment: await plain.environment(for: compose)) }
+        return ComposeAccess(file: file, engine: engine, found: found, project: file.projectName(environment: environment), secrets: secrets)
     }
 
     /// Service names of the session's compose file, not yet on the line.
@@ -49,15 +58,15 @@ struct ComposeAccess: Sendable {
     }
 
     /// `docker compose --file FILE --project-name PROJECT ARGS` (or docker-compose).
-    func words(_ compose: DockerEngine.Compose, _ arguments: [String]) -> [String] {
-        compose.command + ["--file", file.path, "--project-name", project] + arguments
+    func words(_ arguments: [String]) throws -> [String] {
+        try compose.command + ["--file", file.path, "--project-name", project] + arguments
     }
 
     /// Runs compose with `arguments`; its output is shown, cleaned, and a failure says why.
     @MainActor
     func run(_ arguments: [String], _ invocation: Invocation, timeout: Duration? = nil) async throws -> ExitStatus {
-        let compose = try await engine.compose()
-        let words = words(compose, arguments)
+        let words = try words(arguments)
+        let compose = try self.compose
         if invocation.session.context.dryRun {
             invocation.output.line("would run: \(words.joined(separator: " "))" + (secrets.isEmpty ? "" : " with \(secrets.keys.sorted().joined(separator: ", ")) in its environment") + " (dry run)")
             return .success

@@ -75,8 +75,8 @@ enum ComposeCommands {
         // The engine's check too, when there is an engine: compose's own reading of the file.
         var engineNote = ""
         let engine = access.engine
-        if problems.isEmpty, let compose = try? await engine.compose(), (try? await engine.serverVersion()) != nil {
-            let result = try await engine.run(access.words(compose, ["config", "--quiet"]), timeout: .seconds(60))
+        if problems.isEmpty, let compose = try? access.compose, (try? await engine.serverVersion()) != nil {
+            let result = try await engine.run(try access.words(["config", "--quiet"]), timeout: .seconds(60))
             if !result.termination.isSuccess {
                 let said = access.clean(result.errorText).split(separator: "\n").map(String.init).filter { !$0.trimmingWhitespace.isEmpty }
                 problems.append("\(compose.name) config: " + (said.isEmpty ? result.termination.description : said.joined(separator: "\n  ")))
@@ -175,7 +175,7 @@ enum ComposeCommands {
         }
         if invocation.arguments.has("follow") { arguments.append("--follow") }
         let engine = access.engine
-        let words = access.words(try await engine.compose(), arguments + [service])
+        let words = try access.words(arguments + [service])
         _ = try await engine.serverVersion()
         let output = invocation.output
         // A container may print the secrets it was given: they are masked like loaded ones.
