@@ -1,0 +1,215 @@
+/// Reads a tar stream as it arrives (ustar, GNU long names, pax headers), so that a backup can
+/// be checked member by member without writing anything to disk.
+public struct TarReader {
+    public struct Entry: Sendable, Equatable {
+        public enum Kind: Sendable, Equatable {
+            case file, directory, symlink, hardlink
+            case other(UInt8)
+        }
+
+        public var path: String
+        public var kind: Kind
+        public var size: Int64
+        public var mode: UInt32
+        public var linkTarget: String?
+    }
+
+    public enum Event {
+        /// A member starts; its content follows in `.content` pieces, then `.end`.
+        case entry(Entry)
+        case content(ArraySlice<UInt8>)
+        case end
+    }
+
+    public struct Error: Swift.Error, CustomStringConvertible, Sendable, Equatable {
+        public var description: String
+        init(_ description: String) { self.description = description }
+    }
+
+    private enum State {
+        case header
+        /// Content of the current member, then its padding to the next 512-byte block.
+        case data(remaining: Int64, padding: Int, collecting: Collecting?)
+        case finished
+    }
+
+    /// Members whose content describes the next member rather than being one.
+    private enum Collecting { case longName, longLink, pax }
+
+    private var state = State.header
+    private var buffer: [UInt8] = []
+    private var collected: [UInt8] = []
+    private var nextPath: String?
+    private var nextLink: String?
+    private var nextSize: Int64?
+    private var zeroBlocks = 0
+    private var inEntry = false
+
+    public init() {}
+
+    /// Whether the stream ended where a tar stream may end (after its last member).
+    public var isComplete: Bool {
+        if case .finished = state { return true }
+        if case .header = state { return buffer.isEmpty && !inEntry }
+        return false
+    }
+
+    /// Feeds the next bytes; `handle` sees each member, its content and its end, in order.
+    public mutating func feed(_ bytes: some Collection<UInt8>, _ handle: (Event) throws -> Void) throws {
+        var input = Array(bytes)[...]
+        while !input.isEmpty {
+            switch state {
+            case .finished:
+                return // what follows the end marker is padding
+            case .header:
+                let take = min(512 - buffer.count, input.count)
+                buffer.append(contentsOf: input.prefix(take))
+                input = input.dropFirst(take)
+                guard buffer.count == 512 else { continue }
+                let block = buffer
+                buffer.removeAll(keepingCapacity: true)
+                try header(block, handle)
+            case .data(let remaining, let padding, let collecting):
+                if remaining > 0 {
+                    let take = Int(min(remaining, Int64(input.count)))
+                    let piece = input.prefix(take)
+                    if collecting != nil { collected.append(contentsOf: piece) } else { try handle(.content(piece)) }
+                    input = input.dropFirst(take)
+                    state = .data(remaining: remaining - Int64(take), padding: padding, collecting: collecting)
+                    if remaining - Int64(take) > 0 { continue }
+                }
+                if case .data(let left, let pad, _) = state, left == 0 {
+                    let skip = min(pad, input.count)
+                    input = input.dropFirst(skip)
+                    if pad - skip > 0 { state = .data(remaining: 0, padding: pad - skip, collecting: collecting); continue }
+                    try endOfData(collecting, handle)
+                }
+            }
+        }
+        // A member with no content and no padding ends at once.
+        if case .data(0, 0, let collecting) = state { try endOfData(collecting, handle) }
+    }
+
+    private mutating func endOfData(_ collecting: Collecting?, _ handle: (Event) throws -> Void) throws {
+        state = .header
+        switch collecting {
+        case .longName?: nextPath = Self.string(collected[...])
+        case .longLink?: nextLink = Self.string(collected[...])
+        case .pax?: try pax(collected)
+        case nil:
+            inEntry = false
+            try handle(.end)
+        }
+        collected.removeAll(keepingCapacity: true)
+    }
+
+    private mutating func header(_ block: [UInt8], _ handle: (Event) throws -> Void) throws {
+        if block.allSatisfy({ $0 == 0 }) {
+            zeroBlocks += 1
+            if zeroBlocks == 2 { state = .finished }
+            return
+        }
+        zeroBlocks = 0
+        // The checksum: the header's bytes summed, its own field counted as spaces.
+        let stored = try Self.octal(block[148..<156], field: "checksum")
+        var sum: Int64 = 0
+        for (index, byte) in block.enumerated() { sum += (148..<156).contains(index) ? 32 : Int64(byte) }
+        guard stored == sum else { throw Error("a member header is damaged (its checksum does not match)") }
+        let type = block[156]
+        let size = try nextSize ?? Self.number(block[124..<136], field: "size")
+        guard size >= 0 else { throw Error("a member header gives a negative size") }
+        let padding = Int((512 - size % 512) % 512)
+        switch type {
+        case UInt8(ascii: "L"), UInt8(ascii: "K"), UInt8(ascii: "x"):
+            guard size <= 1 << 20 else { throw Error("an extended header of \(size) bytes") }
+            let collecting: Collecting = type == UInt8(ascii: "L") ? .longName : type == UInt8(ascii: "K") ? .longLink : .pax
+            state = .data(remaining: size, padding: padding, collecting: collecting)
+            return
+        case UInt8(ascii: "g"):
+            // A global pax header sets nothing a backup uses: its content is skipped.
+            state = .data(remaining: size, padding: padding, collecting: .longLink)
+            nextLink = nil
+            return
+        default:
+            break
+        }
+        var path = nextPath ?? Self.string(block[0..<100])
+        if nextPath == nil, block[257..<262].elementsEqual("ustar".utf8) {
+            let prefix = Self.string(block[345..<500])
+            if !prefix.isEmpty { path = prefix + "/" + path }
+        }
+        let kind: Entry.Kind
+        switch type {
+        case 0, UInt8(ascii: "0"), UInt8(ascii: "7"): kind = .file
+        case UInt8(ascii: "5"): kind = .directory
+        case UInt8(ascii: "2"): kind = .symlink
+        case UInt8(ascii: "1"): kind = .hardlink
+        default: kind = .other(type)
+        }
+        let link = nextLink ?? Self.string(block[157..<257])
+        let entry = Entry(
+            path: path, kind: kind, size: kind == .file ? size : 0,
+            mode: UInt32(truncatingIfNeeded: try Self.octal(block[100..<108], field: "mode")),
+            linkTarget: kind == .symlink || kind == .hardlink ? link : nil
+        )
+        nextPath = nil
+        nextLink = nil
+        nextSize = nil
+        inEntry = true
+        try handle(.entry(entry))
+        // Directories and links carry no content, whatever their size field says.
+        let contentSize = kind == .file || kind == .other(type) ? size : 0
+        state = .data(remaining: contentSize, padding: contentSize == 0 ? 0 : padding, collecting: nil)
+        if contentSize == 0 { try endOfData(nil, handle) }
+    }
+
+    /// A pax header's records, `LENGTH key=value\n`: path, linkpath and size matter here.
+    private mutating func pax(_ data: [UInt8]) throws {
+        var rest = data[...]
+        while !rest.isEmpty {
+            guard let space = rest.firstIndex(of: UInt8(ascii: " ")), let length = Int(String(decoding: rest[..<space], as: UTF8.self)),
+                  length > 0, length <= rest.count else { throw Error("a pax header is damaged") }
+            let record = rest.prefix(length)
+            rest = rest.dropFirst(length)
+            let body = record[(space + 1)...].dropLast() // without the newline
+            guard let equals = body.firstIndex(of: UInt8(ascii: "=")) else { continue }
+            let key = String(decoding: body[..<equals], as: UTF8.self)
+            let value = String(decoding: body[(equals + 1)...], as: UTF8.self)
+            switch key {
+            case "path": nextPath = value
+            case "linkpath": nextLink = value
+            case "size": nextSize = Int64(value)
+            default: break
+            }
+        }
+    }
+
+    static func string(_ bytes: ArraySlice<UInt8>) -> String {
+        String(decoding: bytes.prefix { $0 != 0 }, as: UTF8.self)
+    }
+
+    /// An octal field, as tar writes them (space or NUL padded).
+    static func octal(_ bytes: ArraySlice<UInt8>, field: String) throws -> Int64 {
+        var value: Int64 = 0
+        var seenDigit = false
+        for byte in bytes {
+            if byte == 0 || (byte == 0x20 && seenDigit) { break }
+            if byte == 0x20 { continue }
+            guard (0x30...0x37).contains(byte) else { throw Error("a member header is damaged (its \(field) is not a number)") }
+            value = value * 8 + Int64(byte - 0x30)
+            seenDigit = true
+        }
+        return value
+    }
+
+    /// A size: octal, or GNU's base-256 for sizes of 8 GiB and more.
+    static func number(_ bytes: ArraySlice<UInt8>, field: String) throws -> Int64 {
+        guard let first = bytes.first, first & 0x80 != 0 else { return try octal(bytes, field: field) }
+        var value: Int64 = Int64(first & 0x7F)
+        for byte in bytes.dropFirst() {
+            guard value < Int64.max >> 8 else { throw Error("a member is too large") }
+            value = value << 8 | Int64(byte)
+        }
+        return value
+    }
+}

@@ -1,0 +1,97 @@
+import Foundation
+import Testing
+@testable import ClaudeshKit
+
+/// The pieces a backup is checked with: SHA-256, the tar stream reader, the manifest.
+struct BackupFormatTests {
+    @Test func sha256MatchesTheStandardVectorsFedInAnyPieces() {
+        #expect(SHA256.hex([UInt8]()) == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
+        #expect(SHA256.hex(Array("abc".utf8)) == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+        let long = Array("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq".utf8)
+        #expect(SHA256.hex(long) == "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1")
+        // A million "a"s, fed in pieces of odd sizes.
+        var hasher = SHA256()
+        let piece = [UInt8](repeating: UInt8(ascii: "a"), count: 997)
+        var left = 1_000_000
+        while left > 0 {
+            let take = min(left, piece.count)
+            hasher.update(piece[0..<take])
+            left -= take
+        }
+        #expect(hasher.finalize() == "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0")
+    }
+
+    /// A tree made and archived by the real tar, then read back through TarReader.
+    @Test func theReaderSeesWhatTarWroteLongNamesLinksEmptyFoldersAndContent() throws {
+        let root = temporaryFolder("tar")
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let tree = root + "/tree"
+        let longName = String(repeating: "n", count: 120) + "/" + String(repeating: "é", count: 60) + ".txt"
+        try FileManager.default.createDirectory(atPath: tree + "/empty", withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(atPath: tree + "/" + String(repeating: "n", count: 120), withIntermediateDirectories: true)
+        let content = Data((0..<70_000).map { UInt8(truncatingIfNeeded: $0 &* 31) })
+        _ = FileManager.default.createFile(atPath: tree + "/" + longName, contents: content)
+        _ = FileManager.default.createFile(atPath: tree + "/odd name 'quoted'.txt", contents: Data("x".utf8), attributes: [.posixPermissions: 0o640])
+        try FileManager.default.createSymbolicLink(atPath: tree + "/link", withDestinationPath: "odd name 'quoted'.txt")
+        for format in ["gnu", "pax"] {
+            let archive = root + "/a-\(format).tar"
+            let made = try Process.run(URL(fileURLWithPath: "/bin/tar"), arguments: ["--format=\(format)", "-cf", archive, "-C", tree, "."])
+            made.waitUntilExit()
+            #expect(made.terminationStatus == 0)
+            var reader = TarReader()
+            var entries: [TarReader.Entry] = []
+            var hashes: [String: SHA256] = [:]
+            let bytes = try Data(contentsOf: URL(fileURLWithPath: archive))
+            // Fed in pieces that cut headers and content at odd places.
+            var offset = 0
+            var current = ""
+            while offset < bytes.count {
+                let end = min(offset + 1000 + offset % 777, bytes.count)
+                try reader.feed(Array(bytes[offset..<end])) { event in
+                    switch event {
+                    case .entry(let entry): entries.append(entry); current = entry.path; hashes[current] = SHA256()
+                    case .content(let piece): hashes[current]?.update(piece)
+                    case .end: break
+                    }
+                }
+                offset = end
+            }
+            #expect(reader.isComplete, "\(format)")
+            let byPath = Dictionary(entries.map { ($0.path, $0) }, uniquingKeysWith: { first, _ in first })
+            #expect(byPath["./" + longName]?.size == Int64(content.count), "\(format): \(byPath.keys.sorted())")
+            var digest = hashes["./" + longName]!
+            #expect(digest.finalize() == SHA256.hex(content))
+            #expect(byPath["./empty/"]?.kind == .directory || byPath["./empty"]?.kind == .directory)
+            #expect(byPath["./link"]?.kind == .symlink && byPath["./link"]?.linkTarget == "odd name 'quoted'.txt")
+            #expect(byPath["./odd name 'quoted'.txt"]?.mode == 0o640)
+        }
+    }
+
+    @Test func aDamagedOrCutStreamIsNoticed() throws {
+        let root = temporaryFolder("tarbad")
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        _ = FileManager.default.createFile(atPath: root + "/f", contents: Data(repeating: 7, count: 5000))
+        let made = try Process.run(URL(fileURLWithPath: "/bin/tar"), arguments: ["-cf", root + "/a.tar", "-C", root, "f"])
+        made.waitUntilExit()
+        var bytes = Array(try Data(contentsOf: URL(fileURLWithPath: root + "/a.tar")))
+        var cut = TarReader()
+        try cut.feed(bytes[0..<3000]) { _ in }
+        #expect(!cut.isComplete)
+        bytes[10] ^= 0x40 // inside the first header's name
+        var damaged = TarReader()
+        #expect(throws: TarReader.Error.self) { try damaged.feed(bytes) { _ in } }
+    }
+
+    @Test func theManifestReadsBackAsWrittenAndRefusesWhatItDoesNotKnow() throws {
+        let manifest = BackupManifest(created: 1_795_615_098, items: [
+            .init(path: ".claude/claudeshrc", kind: .file, size: 12, mode: 0o600, sha256: String(repeating: "a", count: 64)),
+            .init(path: ".password-store", kind: .directory, size: 0, mode: 0o700),
+            .init(path: ".claude/link", kind: .symlink, size: 0, mode: 0o777, target: "claudeshrc"),
+        ])
+        let text = manifest.json.serialized(pretty: true)
+        #expect(try BackupManifest(parsing: Array(text.utf8)) == manifest)
+        #expect(text.contains("\"mode\": \"600\""))
+        #expect(throws: BackupManifest.Error.self) { try BackupManifest(parsing: Array("{\"format\": 2, \"created\": 1, \"items\": []}".utf8)) }
+        #expect(throws: BackupManifest.Error.self) { try BackupManifest(parsing: Array("not json".utf8)) }
+    }
+}
