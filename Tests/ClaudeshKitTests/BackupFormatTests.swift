@@ -19,6 +19,14 @@ struct BackupFormatTests {
             left -= take
         }
         #expect(hasher.finalize() == "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0")
+        // The portable code, for systems without libcrypto, gives the same digests.
+        for (text, digest) in [("", "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"),
+                               ("abc", "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"),
+                               (String(decoding: long, as: UTF8.self), "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1")] {
+            var software = SoftwareSHA256()
+            for byte in text.utf8 { software.update([byte]) }
+            #expect(software.finalize() == digest)
+        }
     }
 
     /// A tree made and archived by the real tar, then read back through TarReader.

@@ -26,4 +26,11 @@ ssize_t ctls_write(ctls_session *session, const void *buffer, size_t size, int t
 
 void ctls_free(ctls_session *session);
 
+/// A SHA-256 context from the system's libcrypto, loaded on first use; NULL without OpenSSL 3.
+void *ctls_sha256_new(void);
+void ctls_sha256_update(void *context, const void *bytes, size_t count);
+/// Writes the 32-byte digest; the context is spent (free it with ctls_sha256_free).
+void ctls_sha256_final(void *context, unsigned char *digest);
+void ctls_sha256_free(void *context);
+
 #endif

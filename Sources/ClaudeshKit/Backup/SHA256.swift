@@ -1,6 +1,54 @@
+import CTLS
+
 /// SHA-256 (FIPS 180-4), fed in pieces: what a backup manifest records for every file and what
-/// verify compares while the archive streams past. Plain Swift, no Foundation or libcrypto.
-public struct SHA256: Sendable {
+/// verify compares while the archive streams past. The system's libcrypto does the work when it
+/// is there (the CPU's SHA instructions); the portable code below when it is not.
+public struct SHA256: @unchecked Sendable {
+    /// libcrypto's context; the struct is used by one task at a time, as a hasher is.
+    private final class Context {
+        let pointer: UnsafeMutableRawPointer
+        init?() {
+            guard let pointer = ctls_sha256_new() else { return nil }
+            self.pointer = pointer
+        }
+        deinit { ctls_sha256_free(pointer) }
+    }
+
+    private var context = Context()
+    private var software = SoftwareSHA256()
+
+    public init() {}
+
+    public mutating func update(_ bytes: some Collection<UInt8>) {
+        guard let context else { return software.update(bytes) }
+        let done: Void? = bytes.withContiguousStorageIfAvailable { buffer in
+            ctls_sha256_update(context.pointer, buffer.baseAddress, buffer.count)
+        }
+        if done == nil {
+            Array(bytes).withUnsafeBufferPointer { ctls_sha256_update(context.pointer, $0.baseAddress, $0.count) }
+        }
+    }
+
+    /// The digest as 64 lowercase hex digits.
+    public mutating func finalize() -> String {
+        guard let context else { return software.finalize() }
+        var digest = [UInt8](repeating: 0, count: 32)
+        ctls_sha256_final(context.pointer, &digest)
+        self.context = Context() // spent: a later use starts afresh
+        let digits = Array("0123456789abcdef".utf8)
+        return String(decoding: digest.flatMap { [digits[Int($0 >> 4)], digits[Int($0 & 0xF)]] }, as: UTF8.self)
+    }
+
+    /// The digest of `bytes` at once.
+    public static func hex(_ bytes: some Collection<UInt8>) -> String {
+        var hasher = SHA256()
+        hasher.update(bytes)
+        return hasher.finalize()
+    }
+}
+
+/// SHA-256 in portable Swift, for a system without libcrypto.
+struct SoftwareSHA256: Sendable {
     private var state: (UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32) =
         (0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19)
     private var pending: [UInt8] = []
@@ -72,13 +120,6 @@ public struct SHA256: Sendable {
             for shift in stride(from: 28, through: 0, by: -4) { hex.append(digits[Int((word >> UInt32(shift)) & 0xF)]) }
         }
         return String(decoding: hex, as: UTF8.self)
-    }
-
-    /// The digest of `bytes` at once.
-    public static func hex(_ bytes: some Collection<UInt8>) -> String {
-        var hasher = SHA256()
-        hasher.update(bytes)
-        return hasher.finalize()
     }
 
     @inline(__always) private func rotate(_ value: UInt32, _ count: UInt32) -> UInt32 {

@@ -68,8 +68,8 @@ public final class ChildProcess: Sendable {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_adddup2(&actions, stdinPipe[0], 0)
-        posix_spawn_file_actions_adddup2(&actions, stdoutPipe[1], 1)
+        posix_spawn_file_actions_adddup2(&actions, spec.standardInput ?? stdinPipe[0], 0)
+        posix_spawn_file_actions_adddup2(&actions, spec.standardOutput ?? stdoutPipe[1], 1)
         posix_spawn_file_actions_adddup2(&actions, stderrPipe[1], 2)
         if let directory = spec.directory { cprocess_addchdir(&actions, directory) }
         // Only the three pipes: not the descriptors claudesh inherited or holds (another

@@ -19,8 +19,13 @@ public enum ProcessRunner {
     /// Runs `spec`. A program that cannot be started throws at once; one that runs returns a
     /// result whatever its status. Cancelling the task ends the group and rethrows.
     public static func run(_ spec: ProcessSpec, input: [UInt8]? = nil, timeout: Duration? = nil, outputLimit: Int = 8 << 20, grace: Duration = .seconds(2)) async throws -> Result {
-        let child = try ChildProcess.start(spec)
-        return try await withTaskCancellationHandler {
+        try await finish(try ChildProcess.start(spec), input: input, timeout: timeout, outputLimit: outputLimit, grace: grace)
+    }
+
+    /// What `run` does once the child is started: for the stages of a pipeline, which must all
+    /// be started (and the parent's ends of their pipes closed) before any is waited for.
+    public static func finish(_ child: ChildProcess, input: [UInt8]? = nil, timeout: Duration? = nil, outputLimit: Int = 8 << 20, grace: Duration = .seconds(2)) async throws -> Result {
+        try await withTaskCancellationHandler {
             if let input {
                 // A child that does not read its input must not stall us: write from elsewhere.
                 Blocking.run("stdin") { child.write(input); child.closeInput() }

@@ -8,6 +8,11 @@ public struct ProcessSpec: Sendable, Equatable {
     public var arguments: [String]
     public var environment: [String: String]
     public var directory: String?
+    /// A descriptor the child reads as its standard input instead of a pipe from claudesh: the
+    /// read end of a pipe from another child, so that a pipeline's data never passes through us.
+    public var standardInput: Int32?
+    /// A descriptor the child writes as its standard output instead of a pipe to claudesh.
+    public var standardOutput: Int32?
 
     public init(_ executable: String, _ arguments: [String] = [], environment: [String: String], directory: String? = nil) {
         self.executable = executable

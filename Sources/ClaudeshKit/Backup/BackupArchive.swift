@@ -1,0 +1,282 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// An encrypted backup, `claude-backup-YYYYMMDD-HHMMSS.tar.gz.gpg`: a gzipped tar whose first
+/// member is the manifest, encrypted with gpg. Plain `gpg -d FILE | tar xzf -` reads it.
+public enum BackupArchive {
+    public static let prefix = "claude-backup-"
+    public static let suffix = ".tar.gz.gpg"
+
+    /// The file name for a backup made at `time` (local time, as `date +%Y%m%d-%H%M%S`).
+    public static func name(at time: Int) -> String {
+        var seconds = time_t(time)
+        var parts = tm()
+        localtime_r(&seconds, &parts)
+        func digits(_ value: Int32, _ width: Int) -> String {
+            let text = String(value)
+            return String(repeating: "0", count: max(0, width - text.count)) + text
+        }
+        return prefix + digits(parts.tm_year + 1900, 4) + digits(parts.tm_mon + 1, 2) + digits(parts.tm_mday, 2) + "-"
+            + digits(parts.tm_hour, 2) + digits(parts.tm_min, 2) + digits(parts.tm_sec, 2) + suffix
+    }
+
+    /// Whether `name` is a backup's file name: only such files are ever listed, verified or pruned.
+    public static func isBackupName(_ name: String) -> Bool {
+        guard name.hasPrefix(prefix), name.hasSuffix(suffix) else { return false }
+        let stamp = Array(name.dropFirst(prefix.count).dropLast(suffix.count).utf8)
+        return stamp.count == 15 && stamp[8] == UInt8(ascii: "-")
+            && stamp.enumerated().allSatisfy { $0.offset == 8 || (0x30...0x39).contains($0.element) }
+    }
+
+    public struct Failure: Error, CustomStringConvertible, Sendable, Equatable {
+        public var description: String
+        init(_ description: String) { self.description = description }
+    }
+
+    // MARK: Create
+
+    public struct Created: Sendable, Equatable {
+        public var path: String
+        public var members: Int
+        public var bytes: Int64
+    }
+
+    /// Writes the backup of `manifest`'s items into `folder`, encrypted to `recipients`: to a
+    /// temp file in the same folder, fsynced and renamed. Any stage that fails (tar with its
+    /// gzip, gpg) leaves no file, and the error names the stage.
+    public static func create(_ manifest: BackupManifest, home: String, folder: String, recipients: [String], environment: [String: String]) async throws -> Created {
+        let gnupg = GnuPG(environment: environment)
+        try await gnupg.checkRecipients(recipients)
+        try FileIO.makeDirectory(folder)
+        let final = Path.join(folder, name(at: manifest.created))
+        guard Path.kind(of: final) == .missing else { throw Failure("\(final) exists: a backup was made this second; try again") }
+
+        // The manifest and the member list, in a private folder that is always removed.
+        let scratch = try PrivateFolder()
+        defer { scratch.remove() }
+        try AtomicFile.write(Array(manifest.json.serialized(pretty: true).utf8) + [0x0A], to: Path.join(scratch.path, BackupManifest.memberName), mode: 0o600)
+        try AtomicFile.write(Array(manifest.items.map(\.path).joined(separator: "\0").utf8), to: Path.join(scratch.path, "members"), mode: 0o600)
+
+        var template = Array(Path.join(folder, ".\(prefix)partial-XXXXXX").utf8CString)
+        let partialFD = mkstemp(&template)
+        guard partialFD >= 0 else { throw FileError("create a temporary file in", folder) }
+        close(partialFD)
+        let partial = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
+        var finished = false
+        defer { if !finished { unlink(partial) } }
+
+        var pipeFDs: [Int32] = [-1, -1]
+        guard pipe(&pipeFDs) == 0 else { throw FileError("make a pipe for", "tar and gpg") }
+        var tar = ProcessSpec("tar", [
+            "--create", "--gzip", "--file=-", "--format=gnu",
+            "--directory=\(scratch.path)", BackupManifest.memberName,
+            "--directory=\(home)", "--no-recursion", "--null", "--files-from=\(Path.join(scratch.path, "members"))",
+        ], environment: environment)
+        tar.standardOutput = pipeFDs[1]
+        var encrypt = ProcessSpec(gnupg.program, GnuPG.common + ["--yes", "--compress-algo", "none", "--encrypt"] + recipients.flatMap { ["--recipient", $0] } + ["--output", partial], environment: gnupg.environment)
+        encrypt.standardInput = pipeFDs[0]
+        let tarChild: ChildProcess
+        let gpgChild: ChildProcess
+        do {
+            tarChild = try ChildProcess.start(tar)
+            gpgChild = try ChildProcess.start(encrypt)
+        } catch {
+            close(pipeFDs[0]); close(pipeFDs[1])
+            throw error
+        }
+        // The pipe is the children's now: gpg sees the end of input when tar exits.
+        close(pipeFDs[0]); close(pipeFDs[1])
+        async let tarDone = ProcessRunner.finish(tarChild)
+        async let gpgDone = ProcessRunner.finish(gpgChild)
+        let (tarResult, gpgResult) = try await (tarDone, gpgDone)
+
+        if !tarResult.termination.isSuccess {
+            let said = tarResult.errorText.split(separator: "\n").last.map(String.init) ?? tarResult.termination.description
+            throw Failure("tar failed (\(tarResult.termination)): \(said)" + (tarResult.termination == .exited(1) ? "; a file changed while it was read: run backup create again" : ""))
+        }
+        do {
+            try gnupg.require(GnuPG.Reply(result: gpgResult, statuses: GPGStatus.parse(gpgResult.errorText)), "END_ENCRYPTION", operation: "encrypt the backup")
+        } catch {
+            throw Failure("gpg failed: \(error)")
+        }
+        let fd = open(partial, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0, fsync(fd) == 0 else {
+            if fd >= 0 { close(fd) }
+            throw FileError("flush", partial)
+        }
+        var info = stat()
+        fstat(fd, &info)
+        close(fd)
+        guard Int64(info.st_size) > 0 else { throw Failure("gpg wrote an empty file") }
+        chmod(partial, 0o600)
+        guard rename(partial, final) == 0 else { throw FileError("rename the finished backup to", final) }
+        finished = true
+        let folderFD = open(folder, O_RDONLY | O_CLOEXEC)
+        if folderFD >= 0 { _ = fsync(folderFD); close(folderFD) }
+        return Created(path: final, members: manifest.items.count, bytes: Int64(info.st_size))
+    }
+
+    // MARK: Verify
+
+    public struct Verification: Sendable, Equatable {
+        public var path: String
+        public var members: Int
+        /// Each difference from the manifest; empty when the backup is whole.
+        public var problems: [String]
+        public var isWhole: Bool { problems.isEmpty }
+    }
+
+    /// Decrypts and reads the backup as a stream, checking every member against the manifest
+    /// (missing, extra, kind, size, mode, SHA-256). Nothing is written to disk.
+    public static func verify(_ path: String, environment: [String: String]) async throws -> Verification {
+        let gnupg = GnuPG(environment: environment)
+        var pipeFDs: [Int32] = [-1, -1]
+        guard pipe(&pipeFDs) == 0 else { throw FileError("make a pipe for", "gpg and gzip") }
+        var decrypt = ProcessSpec(gnupg.program, GnuPG.common + ["--decrypt", "--", path], environment: gnupg.environment)
+        decrypt.standardOutput = pipeFDs[1]
+        var gunzip = ProcessSpec("gzip", ["--decompress", "--stdout"], environment: environment)
+        gunzip.standardInput = pipeFDs[0]
+        let gpgChild: ChildProcess
+        let gzipChild: ChildProcess
+        do {
+            gpgChild = try ChildProcess.start(decrypt)
+            gzipChild = try ChildProcess.start(gunzip)
+        } catch {
+            close(pipeFDs[0]); close(pipeFDs[1])
+            throw error
+        }
+        close(pipeFDs[0]); close(pipeFDs[1])
+        gzipChild.closeInput()
+        gpgChild.closeInput()
+        async let gpgDone = ProcessRunner.finish(gpgChild)
+        var check = StreamCheck()
+        var streamError: String?
+        for await chunk in gzipChild.output where streamError == nil {
+            do { try check.feed(chunk) } catch { streamError = "\(error)" }
+        }
+        let gzipResult = try await ProcessRunner.finish(gzipChild)
+        let gpgResult = try await gpgDone
+        if !gpgResult.termination.isSuccess || !GPGStatus.parse(gpgResult.errorText).contains("DECRYPTION_OKAY") {
+            do {
+                try gnupg.require(GnuPG.Reply(result: gpgResult, statuses: GPGStatus.parse(gpgResult.errorText)), "DECRYPTION_OKAY", operation: "decrypt \(Path.lastComponent(of: path))")
+            } catch {
+                return Verification(path: path, members: check.members, problems: ["\(error)"])
+            }
+        }
+        var problems: [String] = []
+        if !gzipResult.termination.isSuccess {
+            problems.append("the compressed stream is damaged: " + (gzipResult.errorText.split(separator: "\n").last.map(String.init) ?? gzipResult.termination.description))
+        }
+        if let streamError { problems.append("the archive is damaged: \(streamError)") }
+        problems += streamError == nil ? check.problemsAtEnd : check.problems
+        return Verification(path: path, members: check.members, problems: problems)
+    }
+
+    /// Compares a tar stream with the manifest at its head, as it goes by.
+    struct StreamCheck {
+        var reader = TarReader()
+        var manifest: [String: BackupManifest.Item]?
+        var manifestBytes: [UInt8] = []
+        var seen = Set<String>()
+        var current: (entry: TarReader.Entry, item: BackupManifest.Item?)?
+        var hasher = SHA256()
+        var problems: [String] = []
+        var members = 0
+
+        mutating func feed(_ bytes: [UInt8]) throws {
+            var events: [TarReader.Event] = []
+            try reader.feed(bytes) { events.append($0) }
+            for event in events { try handle(event) }
+        }
+
+        mutating func handle(_ event: TarReader.Event) throws {
+            switch event {
+            case .entry(let entry):
+                if manifest == nil {
+                    guard entry.path == BackupManifest.memberName else { throw TarReader.Error("the first member is not the manifest") }
+                    current = (entry, nil)
+                    return
+                }
+                members += 1
+                let path = entry.path.hasSuffix("/") ? String(entry.path.dropLast()) : entry.path
+                if path.hasPrefix("/") || path.split(separator: "/").contains("..") { problems.append("unsafe member name: \(path)") }
+                seen.insert(path)
+                let item = manifest?[path]
+                if item == nil { problems.append("extra: \(path) is not in the manifest") }
+                if let item {
+                    let kind: BackupManifest.Item.Kind? = entry.kind == .file ? .file : entry.kind == .directory ? .directory : entry.kind == .symlink ? .symlink : nil
+                    if kind != item.kind { problems.append("kind: \(path) is a \(kind?.rawValue ?? "special file") in the archive, a \(item.kind.rawValue) in the manifest") }
+                    if item.kind == .file && entry.size != item.size { problems.append("size: \(path) has \(entry.size) bytes, the manifest says \(item.size)") }
+                    if entry.mode & 0o7777 != item.mode { problems.append("mode: \(path) is \(String(entry.mode & 0o7777, radix: 8)), the manifest says \(String(item.mode, radix: 8))") }
+                    if item.kind == .symlink && entry.linkTarget != item.target { problems.append("link: \(path) points elsewhere than the manifest says") }
+                }
+                current = (entry, item)
+                hasher = SHA256()
+            case .content(let piece):
+                if manifest == nil {
+                    manifestBytes.append(contentsOf: piece)
+                    guard manifestBytes.count <= 64 << 20 else { throw TarReader.Error("the manifest is larger than 64 MiB") }
+                } else {
+                    hasher.update(piece)
+                }
+            case .end:
+                if manifest == nil {
+                    let parsed = try BackupManifest(parsing: manifestBytes)
+                    manifest = Dictionary(parsed.items.map { ($0.path, $0) }, uniquingKeysWith: { first, _ in first })
+                    return
+                }
+                if let (entry, item) = current, let item, item.kind == .file, entry.kind == .file {
+                    let digest = hasher.finalize()
+                    if digest != item.sha256 { problems.append("content: \(item.path) differs from the manifest (SHA-256)") }
+                }
+                current = nil
+            }
+        }
+    }
+}
+
+extension BackupArchive.StreamCheck {
+    /// The problems once the stream is over, the missing members added.
+    var problemsAtEnd: [String] {
+        var result = problems
+        if manifest == nil { result.append("no manifest: this is not a claudesh backup, or it is cut short") }
+        if !reader.isComplete { result.append("the archive ends in the middle of a member (cut short)") }
+        for path in (manifest?.keys.sorted() ?? []) where !seen.contains(path) { result.append("missing: \(path)") }
+        return result
+    }
+}
+
+/// A folder only this user can enter, removed with everything in it.
+struct PrivateFolder {
+    let path: String
+
+    init() throws(FileError) {
+        let base = ProcessEnvironment.temporaryDirectory
+        var template = Array(Path.join(base, "claudesh.XXXXXX").utf8CString)
+        guard mkdtemp(&template) != nil else { throw FileError("create a private folder in", base) }
+        path = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
+        chmod(path, 0o700)
+    }
+
+    func remove() {
+        func removeTree(_ folder: String) {
+            for entry in Directory.entries(of: folder) {
+                let child = Path.join(folder, entry.name)
+                var info = stat()
+                if lstat(child, &info) == 0, info.st_mode & S_IFMT == S_IFDIR { removeTree(child) } else { unlink(child) }
+            }
+            rmdir(folder)
+        }
+        removeTree(path)
+    }
+}
+
+enum ProcessEnvironment {
+    /// TMPDIR, else /tmp.
+    static var temporaryDirectory: String {
+        getenv("TMPDIR").map { String(cString: $0) }.flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
+    }
+}

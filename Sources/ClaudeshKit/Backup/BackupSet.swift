@@ -1,0 +1,113 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// What a backup holds: files and folders under the home, walked without following links, each
+/// recorded with its size, mode and SHA-256.
+public struct BackupSet: Sendable {
+    /// The folders and files to archive, absolute, all under `home`.
+    public var roots: [String]
+    /// Folders left out, absolute (the claudesh home's backups/ and logs/).
+    public var excluded: Set<String>
+    public var home: String
+
+    /// The default set: the claudesh home without its backups/ and logs/, the pass store and
+    /// Claude Desktop's config.
+    public static func standard(context: SessionContext) -> BackupSet {
+        let environment = context.environment
+        return BackupSet(
+            roots: [context.home, PasswordStore(environment: environment).directory, environment.desktopConfigPath],
+            excluded: [Path.join(context.home, "backups"), Path.join(context.home, "logs")],
+            home: environment.userHome
+        )
+    }
+
+    public enum Error: Swift.Error, CustomStringConvertible, Sendable, Equatable {
+        case outsideHome(String, home: String)
+        case nothing([String])
+        case unreadable(String, FileError)
+
+        public var description: String {
+            switch self {
+            case .outsideHome(let path, let home): return "\(path) is not under the home (\(home)): a backup stores paths relative to it"
+            case .nothing(let roots): return "nothing to back up: none of \(roots.joined(separator: ", ")) exists"
+            case .unreadable(let path, let error): return "cannot read \(path): \(error.reason)"
+            }
+        }
+    }
+
+    /// The path of `absolute` relative to the home.
+    func relative(_ absolute: String) throws(Error) -> String {
+        let prefix = home.hasSuffix("/") ? home : home + "/"
+        guard absolute.hasPrefix(prefix), absolute.count > prefix.count else { throw .outsideHome(absolute, home: home) }
+        return String(absolute.dropFirst(prefix.count))
+    }
+
+    /// Every item under the roots, parents before children, each file hashed.
+    public func manifest(now: Int) throws(Error) -> BackupManifest {
+        var items: [BackupManifest.Item] = []
+        var seen = Set<String>()
+        func add(_ path: String) throws(Error) {
+            guard !excluded.contains(path), seen.insert(path).inserted else { return }
+            var info = stat()
+            guard lstat(path, &info) == 0 else { return }
+            let mode = UInt32(info.st_mode & 0o7777)
+            switch info.st_mode & S_IFMT {
+            case S_IFDIR:
+                items.append(.init(path: try relative(path), kind: .directory, size: 0, mode: mode))
+                for entry in Directory.entries(of: path).sorted(by: { $0.name < $1.name }) { try add(Path.join(path, entry.name)) }
+            case S_IFLNK:
+                var buffer = [CChar](repeating: 0, count: 4096)
+                let count = readlink(path, &buffer, buffer.count - 1)
+                let target = count > 0 ? String(decoding: buffer[0..<count].map { UInt8(bitPattern: $0) }, as: UTF8.self) : ""
+                items.append(.init(path: try relative(path), kind: .symlink, size: 0, mode: mode, target: target))
+            case S_IFREG:
+                let (size, digest) = try Self.hash(path)
+                items.append(.init(path: try relative(path), kind: .file, size: size, mode: mode, sha256: digest))
+            default:
+                return // sockets, fifos, devices: nothing a backup restores
+            }
+        }
+        let present = roots.filter { Path.kind(of: $0) != .missing }
+        guard !present.isEmpty else { throw .nothing(roots) }
+        for root in present {
+            // The folders above a root, so that a restore recreates them with their modes.
+            var parents: [String] = []
+            var parent = Path.directory(of: root)
+            while parent.count > home.count, parent.hasPrefix(home) {
+                parents.insert(parent, at: 0)
+                parent = Path.directory(of: parent)
+            }
+            for folder in parents where !seen.contains(folder) {
+                seen.insert(folder)
+                var info = stat()
+                if stat(folder, &info) == 0 { items.append(.init(path: try relative(folder), kind: .directory, size: 0, mode: UInt32(info.st_mode & 0o7777))) }
+            }
+            try add(root)
+        }
+        return BackupManifest(created: now, items: items)
+    }
+
+    /// A file's size and SHA-256, read in 1 MiB pieces.
+    static func hash(_ path: String) throws(Error) -> (Int64, String) {
+        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
+        guard fd >= 0 else { throw .unreadable(path, FileError("open", path)) }
+        defer { close(fd) }
+        var hasher = SHA256()
+        var size: Int64 = 0
+        var buffer = [UInt8](repeating: 0, count: 1 << 20)
+        while true {
+            let count = buffer.withUnsafeMutableBytes { systemRead(fd, $0.baseAddress, $0.count) }
+            if count < 0 {
+                if errno == EINTR { continue }
+                throw .unreadable(path, FileError("read", path))
+            }
+            if count == 0 { break }
+            hasher.update(buffer[0..<count])
+            size += Int64(count)
+        }
+        return (size, hasher.finalize())
+    }
+}

@@ -1,0 +1,157 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import ClaudeshKit
+
+/// backup create, list, verify: encrypted archives of the claudesh home, the pass store and the
+/// client config, each with a manifest that verify checks every byte against.
+enum BackupCommands {
+    static let group = "Backups"
+
+    @MainActor
+    static var command: Command {
+        Command(
+            "backup", group: group, summary: "Encrypted backups: create, list, verify",
+            discussion: """
+            A backup is BACKUP_DIR/claude-backup-YYYYMMDD-HHMMSS.tar.gz.gpg (the backup-dir setting),
+            encrypted to the gpg-id setting (else the pass store's keys). Its first member is a
+            manifest of every file's path, size, mode and SHA-256. Plain gpg -d FILE | tar xzf -
+            reads it.
+            """,
+            subcommands: [create, list, verify]
+        )
+    }
+
+    /// Backup files of the backup folder, for completion (`restore` will use it too).
+    static let backupFiles = Completion.custom { input in
+        let folder = input.context.settings.backupDir
+        return ["latest"] + Directory.entries(of: folder).map(\.name).filter(BackupArchive.isBackupName)
+    }
+
+    /// The keys a backup is encrypted to: the gpg-id setting, else the pass store's.
+    @MainActor
+    static func recipients(_ context: SessionContext) throws -> [String] {
+        if let id = context.settings.gpgID { return [id] }
+        let store = SecretsAccess.store(context)
+        guard !store.recipients.isEmpty else {
+            throw ShellError.failed("no key to encrypt the backup to: set gpg-id KEY (gpg status lists your keys), or secrets init KEY")
+        }
+        return store.recipients
+    }
+
+    static let create = Command(
+        "create", group: group, summary: "Archive the backup set, encrypted, with its manifest; a failed stage leaves no file",
+        discussion: "The set: the claudesh home without its backups/ and logs/, the pass store, Claude Desktop's config. Paths are stored relative to $HOME.",
+        flags: [Flag("to", value: "DIR", "write into DIR instead of the backup-dir setting", completion: .directory), .json],
+        examples: ["backup create", "backup create --to /media/usb/claude"]
+    ) { invocation in
+        let context = invocation.session.context
+        let folder = invocation.arguments.value("to").map(context.environment.absolutePath) ?? context.settings.backupDir
+        let recipients = try recipients(context)
+        let set = BackupSet.standard(context: context)
+        if context.dryRun {
+            invocation.output.line("would back up \(set.roots.filter { Path.kind(of: $0) != .missing }.joined(separator: ", ")) into \(folder), encrypted to \(recipients.joined(separator: ", ")) (dry run)")
+            return .success
+        }
+        let manifest = try set.manifest(now: Int(time(nil)))
+        let created = try await BackupArchive.create(manifest, home: set.home, folder: folder, recipients: recipients, environment: SecretsAccess.environment(context).variables)
+        var index = BackupIndex(folder: folder)
+        index[Path.lastComponent(of: created.path)] = BackupIndex.Record(members: created.members, verifiedAt: nil, verifiedWhole: nil)
+        try? index.save()
+        if invocation.wantsJSON {
+            invocation.output.json(.object([("path", .string(created.path)), ("members", .int(created.members)), ("bytes", .int(Int(created.bytes)))]))
+        } else {
+            invocation.output.line("Created \(created.path): \(created.members) members, \(ComposeHealthCommand.size(created.bytes)), encrypted to \(recipients.joined(separator: ", "))")
+        }
+        return .success
+    }
+
+    static let list = Command(
+        "list", aliases: ["ls"], group: group, summary: "The backups: date, size, members, last verify",
+        flags: [Flag("to", value: "DIR", "list DIR instead of the backup-dir setting", completion: .directory), .json],
+        examples: ["backup list"]
+    ) { invocation in
+        let context = invocation.session.context
+        let folder = invocation.arguments.value("to").map(context.environment.absolutePath) ?? context.settings.backupDir
+        let index = BackupIndex(folder: folder)
+        let names = Directory.entries(of: folder).map(\.name).filter(BackupArchive.isBackupName).sorted()
+        var rows: [[String]] = []
+        var items: [JSONValue] = []
+        for name in names {
+            var info = stat()
+            let size = stat(Path.join(folder, name), &info) == 0 ? Int64(info.st_size) : 0
+            let record = index[name]
+            let verified = record?.verifiedAt.map { "\(GPGCommands.date($0)) " + (record?.verifiedWhole == true ? "whole" : "DAMAGED") } ?? "never"
+            let stamp = name.dropFirst(BackupArchive.prefix.count).prefix(15)
+            let date = "\(stamp.prefix(4))-\(stamp.dropFirst(4).prefix(2))-\(stamp.dropFirst(6).prefix(2)) \(stamp.dropFirst(9).prefix(2)):\(stamp.dropFirst(11).prefix(2)):\(stamp.dropFirst(13).prefix(2))"
+            rows.append([name, date, ComposeHealthCommand.size(size), record.map { String($0.members) } ?? "?", verified])
+            items.append(.object([
+                ("name", .string(name)), ("path", .string(Path.join(folder, name))), ("bytes", .int(Int(size))),
+                ("members", record.map { .int($0.members) } ?? .null), ("verified_at", record?.verifiedAt.map { .int($0) } ?? .null),
+                ("verified_whole", record?.verifiedWhole.map(JSONValue.bool) ?? .null),
+            ]))
+        }
+        if invocation.wantsJSON {
+            invocation.output.json(.object([("folder", .string(folder)), ("backups", .array(items))]))
+        } else if rows.isEmpty {
+            invocation.output.line("No backups in \(folder). Make one: backup create")
+        } else {
+            invocation.output.line(Table(headers: ["BACKUP", "DATE", "SIZE", "MEMBERS", "LAST VERIFIED"], rows: rows).render())
+        }
+        return .success
+    }
+
+    static let verify = Command(
+        "verify", group: group, summary: "Decrypt as a stream and check every member against the manifest (exit 1 on any difference)",
+        arguments: [Argument("FILE", "a backup, or latest (default)", completion: backupFiles, optional: true)],
+        flags: [Flag("all", "every backup in the folder"), .json],
+        examples: ["backup verify", "backup verify claude-backup-20261125-020000.tar.gz.gpg", "backup verify --all"]
+    ) { invocation in
+        let context = invocation.session.context
+        let folder = context.settings.backupDir
+        let names = Directory.entries(of: folder).map(\.name).filter(BackupArchive.isBackupName).sorted()
+        var paths: [String]
+        if invocation.arguments.has("all") {
+            paths = names.map { Path.join(folder, $0) }
+        } else {
+            let chosen = invocation.arguments.positional(0) ?? "latest"
+            if chosen == "latest" {
+                guard let newest = names.last else { throw ShellError.failed("no backups in \(folder): make one with backup create") }
+                paths = [Path.join(folder, newest)]
+            } else {
+                let path = chosen.contains("/") ? context.environment.absolutePath(chosen) : Path.join(folder, chosen)
+                guard Path.kind(of: path) == .file else { throw ShellError.failed("no backup \(path)") }
+                paths = [path]
+            }
+        }
+        guard !paths.isEmpty else { throw ShellError.failed("no backups in \(folder): make one with backup create") }
+        var results: [BackupArchive.Verification] = []
+        for path in paths {
+            let result = try await BackupArchive.verify(path, environment: SecretsAccess.environment(context).variables)
+            results.append(result)
+            var index = BackupIndex(folder: Path.directory(of: path))
+            let name = Path.lastComponent(of: path)
+            // A damaged backup may stop before its members: keep the count its creation recorded.
+            let members = result.isWhole ? result.members : index[name]?.members ?? result.members
+            index[name] = BackupIndex.Record(members: members, verifiedAt: Int(time(nil)), verifiedWhole: result.isWhole)
+            try? index.save()
+            if !invocation.wantsJSON {
+                if result.isWhole {
+                    invocation.output.line("\(path): whole, \(result.members) members match the manifest")
+                } else {
+                    invocation.output.line(invocation.output.styled("\(path): DAMAGED", .red))
+                    for problem in result.problems.prefix(10) { invocation.output.line("  \(problem)") }
+                    if result.problems.count > 10 { invocation.output.line("  … and \(result.problems.count - 10) more") }
+                }
+            }
+        }
+        if invocation.wantsJSON {
+            invocation.output.json(.array(results.map { result in
+                .object([("path", .string(result.path)), ("whole", .bool(result.isWhole)), ("members", .int(result.members)), ("problems", .array(result.problems.map(JSONValue.string)))])
+            }))
+        }
+        return results.allSatisfy(\.isWhole) ? .success : .failure
+    }
+}
