@@ -1,0 +1,161 @@
+import Foundation
+import Testing
+
+/// backup create, list and verify on real tar, gzip and gpg.
+@Suite
+struct BackupTests {
+    /// A home with a key and store, and a tree of odd names, modes and an empty folder.
+    func makeHome(bigFile: Bool = false) throws -> SecretsFixture {
+        let fixture = SecretsFixture()
+        try fixture.makeKeyAndStore()
+        try fixture.insert("claude/token", "abc123")
+        let data = fixture.home + "/.claude/data"
+        try FileManager.default.createDirectory(atPath: data + "/empty folder", withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(atPath: fixture.home + "/.config/Claude", withIntermediateDirectories: true)
+        try "{\"mcpServers\": {}}\n".write(toFile: fixture.home + "/.config/Claude/claude_desktop_config.json", atomically: true, encoding: .utf8)
+        for (name, mode) in [("plain.txt", 0o644), ("with space.txt", 0o600), ("quote'd \"name\".txt", 0o640), ("ünïcödé.txt", 0o755)] {
+            _ = FileManager.default.createFile(atPath: data + "/" + name, contents: Data("content of \(name)\n".utf8), attributes: [.posixPermissions: mode])
+        }
+        try FileManager.default.createSymbolicLink(atPath: data + "/link", withDestinationPath: "plain.txt")
+        try FileManager.default.createDirectory(atPath: fixture.home + "/.claude/logs", withIntermediateDirectories: true)
+        try "not backed up\n".write(toFile: fixture.home + "/.claude/logs/x.log", atomically: true, encoding: .utf8)
+        if bigFile {
+            _ = try Claudesh.runProgram("/bin/sh", ["-c", "head -c 50000000 /dev/urandom > \"$0\"", data + "/big.bin"], environment: ["PATH": "/usr/bin:/bin"])
+        }
+        return fixture
+    }
+
+    func backups(_ fixture: SecretsFixture) -> [String] {
+        let folder = fixture.home + "/backups/claude"
+        return ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []).filter { $0.hasSuffix(".tar.gz.gpg") }.sorted().map { folder + "/" + $0 }
+    }
+
+    enum Node: Equatable {
+        case file(mode: Int, bytes: Data)
+        case directory(mode: Int)
+        case link(String)
+    }
+
+    /// Every file under `folder` (relative path → bytes and mode), links as their targets.
+    func tree(_ folder: String) throws -> [String: Node] {
+        var result: [String: Node] = [:]
+        let manager = FileManager.default
+        for case let path as String in manager.enumerator(atPath: folder) ?? NSEnumerator() {
+            let full = folder + "/" + path
+            let attributes = try manager.attributesOfItem(atPath: full)
+            let mode = (attributes[.posixPermissions] as? Int) ?? 0
+            switch attributes[.type] as? FileAttributeType {
+            case .typeSymbolicLink?: result[path] = .link(try manager.destinationOfSymbolicLink(atPath: full))
+            case .typeDirectory?: result[path] = .directory(mode: mode)
+            default: result[path] = .file(mode: mode, bytes: manager.contents(atPath: full) ?? Data())
+            }
+        }
+        return result
+    }
+
+    @Test func aBackupRestoresByteForByteWithPlainGpgAndTar() throws {
+        let fixture = try makeHome(bigFile: true)
+        defer { fixture.stop() }
+        let created = try fixture.run(["backup", "create"])
+        #expect(created.status == 0, "\(created.stdout)\(created.stderr)")
+        let archive = try #require(backups(fixture).first)
+        let attributes = try FileManager.default.attributesOfItem(atPath: archive)
+        #expect((attributes[.posixPermissions] as? Int) == 0o600)
+        let verified = try fixture.run(["backup", "verify"])
+        #expect(verified.status == 0, "\(verified.stdout)\(verified.stderr)")
+        #expect(verified.stdout.contains("whole"))
+        // Interop: restored by hand, the tree is the same, byte for byte, mode for mode.
+        let target = fixture.home + "/restored"
+        try FileManager.default.createDirectory(atPath: target, withIntermediateDirectories: true)
+        let restored = try Claudesh.runProgram("/bin/sh", ["-c", "gpg --batch -d \"$0\" | tar xzf - -C \"$1\"", archive, target],
+                                               environment: Claudesh.environment(home: fixture.home, extra: fixture.environment))
+        #expect(restored.status == 0, "\(restored.stderr)")
+        #expect(FileManager.default.fileExists(atPath: target + "/.claudesh-backup-manifest.json"))
+        #expect(try tree(target + "/.claude/data") == (try tree(fixture.home + "/.claude/data")))
+        #expect(FileManager.default.fileExists(atPath: target + "/store/claude/token.gpg"), "the pass store (PASSWORD_STORE_DIR)")
+        #expect(FileManager.default.fileExists(atPath: target + "/.config/Claude/claude_desktop_config.json"))
+        #expect(!FileManager.default.fileExists(atPath: target + "/.claude/logs"), "logs/ is not in the backup")
+        let listed = try fixture.run(["backup", "list"])
+        #expect(listed.stdout.contains("whole"), "\(listed.stdout)")
+    }
+
+    @Test func everyFlippedByteAndACutArchiveFailVerify() throws {
+        let fixture = try makeHome()
+        defer { fixture.stop() }
+        #expect(try fixture.run(["backup", "create"]).status == 0)
+        let archive = try #require(backups(fixture).first)
+        let original = try Data(contentsOf: URL(fileURLWithPath: archive))
+        var generator = SeededGenerator(seed: 0xC1A0DE)
+        let damaged = fixture.home + "/damaged.tar.gz.gpg"
+        for trial in 0..<100 {
+            var bytes = original
+            let offset = Int.random(in: 0..<bytes.count, using: &generator)
+            bytes[offset] ^= UInt8.random(in: 1...255, using: &generator)
+            try bytes.write(to: URL(fileURLWithPath: damaged))
+            let result = try fixture.run(["backup", "verify", damaged])
+            #expect(result.status == 1, "trial \(trial): byte \(offset) flipped and verify passed")
+            #expect(result.stdout.contains("DAMAGED"))
+        }
+        try original.prefix(original.count * 2 / 3).write(to: URL(fileURLWithPath: damaged))
+        let cut = try fixture.run(["backup", "verify", damaged])
+        #expect(cut.status == 1 && cut.stdout.contains("DAMAGED"), "\(cut.stdout)")
+        // The original still verifies: the trials changed copies only.
+        #expect(try fixture.run(["backup", "verify", archive]).status == 0)
+    }
+
+    @Test func aMemberThatDiffersFromItsManifestIsNamed() throws {
+        let fixture = try makeHome()
+        defer { fixture.stop() }
+        #expect(try fixture.run(["backup", "create"]).status == 0)
+        let archive = try #require(backups(fixture).first)
+        // Rebuilt by hand with one file changed and the manifest kept: a well-formed archive that lies.
+        let work = fixture.home + "/work"
+        try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
+        let script = """
+        set -e
+        gpg --batch -d "$0" | tar xzf - -C "$1"
+        echo tampered > "$1/.claude/data/plain.txt"
+        tar czf - -C "$1" .claudesh-backup-manifest.json .claude | gpg --batch --yes -e -r test@claudesh.local -o "$2"
+        """
+        let tampered = fixture.home + "/tampered.tar.gz.gpg"
+        let rebuilt = try Claudesh.runProgram("/bin/sh", ["-c", script, archive, work, tampered], environment: Claudesh.environment(home: fixture.home, extra: fixture.environment))
+        #expect(rebuilt.status == 0, "\(rebuilt.stderr)")
+        let result = try fixture.run(["backup", "verify", tampered])
+        #expect(result.status == 1)
+        #expect(result.stdout.contains("content: .claude/data/plain.txt differs") || result.stdout.contains("size: .claude/data/plain.txt"), "\(result.stdout)")
+        #expect(result.stdout.contains("missing: store"), "\(result.stdout)")
+    }
+
+    @Test func aWrongKeyAndAMissingRecipientSaySoAndLeaveNoFile() throws {
+        let fixture = try makeHome()
+        defer { fixture.stop() }
+        #expect(try fixture.run(["backup", "create"]).status == 0)
+        let archive = try #require(backups(fixture).first)
+        // Another keyring cannot read it.
+        let stranger = SecretsFixture()
+        defer { stranger.stop() }
+        _ = try stranger.run(["gpg", "keygen", "Other", "other@claudesh.local", "--algo", "ed25519", "--no-passphrase"])
+        let wrong = try stranger.run(["backup", "verify", archive])
+        #expect(wrong.status == 1)
+        #expect(wrong.stdout.contains("is not in this keyring"), "\(wrong.stdout)")
+        // A recipient without a key: refused before anything is written.
+        let before = try FileManager.default.contentsOfDirectory(atPath: fixture.home + "/backups/claude").sorted()
+        let missing = try fixture.run(["-c", "set gpg-id nobody@nowhere.invalid", "-c", "backup create"])
+        #expect(missing.status == 1)
+        #expect(missing.stderr.contains("no key 'nobody@nowhere.invalid'"), "\(missing.stderr)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: fixture.home + "/backups/claude").sorted() == before)
+    }
+}
+
+/// A fixed-seed generator: the same trials on every run.
+struct SeededGenerator: RandomNumberGenerator {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
