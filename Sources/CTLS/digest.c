@@ -15,6 +15,7 @@ static struct {
     int (*init)(EVP_MD_CTX *, const EVP_MD *, void *);
     int (*update)(EVP_MD_CTX *, const void *, size_t);
     int (*final)(EVP_MD_CTX *, unsigned char *, unsigned int *);
+    int (*copy)(EVP_MD_CTX *, const EVP_MD_CTX *);
     int loaded;
 } crypto;
 
@@ -31,7 +32,8 @@ static void load_crypto(void) {
     crypto.init = dlsym(handle, "EVP_DigestInit_ex");
     crypto.update = dlsym(handle, "EVP_DigestUpdate");
     crypto.final = dlsym(handle, "EVP_DigestFinal_ex");
-    crypto.loaded = crypto.ctx_new && crypto.ctx_free && crypto.sha256 && crypto.init && crypto.update && crypto.final;
+    crypto.copy = dlsym(handle, "EVP_MD_CTX_copy_ex");
+    crypto.loaded = crypto.ctx_new && crypto.ctx_free && crypto.sha256 && crypto.init && crypto.update && crypto.final && crypto.copy;
 }
 
 void *ctls_sha256_new(void) {
@@ -52,6 +54,15 @@ void ctls_sha256_update(void *context, const void *bytes, size_t count) {
 void ctls_sha256_final(void *context, unsigned char *digest) {
     unsigned int length = 0;
     crypto.final((EVP_MD_CTX *)context, digest, &length);
+}
+
+void *ctls_sha256_copy(void *context) {
+    EVP_MD_CTX *copy = crypto.ctx_new();
+    if (copy && crypto.copy(copy, (EVP_MD_CTX *)context) != 1) {
+        crypto.ctx_free(copy);
+        return NULL;
+    }
+    return copy;
 }
 
 void ctls_sha256_free(void *context) {

@@ -19,6 +19,13 @@ struct BackupFormatTests {
             left -= take
         }
         #expect(hasher.finalize() == "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0")
+        // A copy goes on from the same state without touching the original.
+        var original = SHA256()
+        original.update(Array("abc".utf8))
+        var copy = original
+        copy.update(Array("def".utf8))
+        #expect(original.finalize() == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+        #expect(copy.finalize() == SHA256.hex(Array("abcdef".utf8)))
         // The portable code, for systems without libcrypto, gives the same digests.
         for (text, digest) in [("", "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"),
                                ("abc", "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"),

@@ -86,7 +86,9 @@ struct BackupTests {
         let archive = try #require(backups(fixture).first)
         let original = try Data(contentsOf: URL(fileURLWithPath: archive))
         var generator = SeededGenerator(seed: 0xC1A0DE)
-        let damaged = fixture.home + "/damaged.tar.gz.gpg"
+        // Copies under a backup's name in another folder: verify takes only backup names.
+        try FileManager.default.createDirectory(atPath: fixture.home + "/trials", withIntermediateDirectories: true)
+        let damaged = fixture.home + "/trials/claude-backup-20200101-000000.tar.gz.gpg"
         for trial in 0..<100 {
             var bytes = original
             let offset = Int.random(in: 0..<bytes.count, using: &generator)
@@ -99,8 +101,10 @@ struct BackupTests {
         try original.prefix(original.count * 2 / 3).write(to: URL(fileURLWithPath: damaged))
         let cut = try fixture.run(["backup", "verify", damaged])
         #expect(cut.status == 1 && cut.stdout.contains("DAMAGED"), "\(cut.stdout)")
-        // The original still verifies: the trials changed copies only.
+        // The original still verifies: the trials changed copies only. A file that is not named
+        // as a backup is not read at all.
         #expect(try fixture.run(["backup", "verify", archive]).status == 0)
+        #expect(try fixture.run(["backup", "verify", fixture.home + "/.claude/claudeshrc"]).status == 2)
     }
 
     @Test func aMemberThatDiffersFromItsManifestIsNamed() throws {
@@ -117,7 +121,7 @@ struct BackupTests {
         echo tampered > "$1/.claude/data/plain.txt"
         tar czf - -C "$1" .claudesh-backup-manifest.json .claude | gpg --batch --yes -e -r test@claudesh.local -o "$2"
         """
-        let tampered = fixture.home + "/tampered.tar.gz.gpg"
+        let tampered = fixture.home + "/claude-backup-20200101-000000.tar.gz.gpg"
         let rebuilt = try Claudesh.runProgram("/bin/sh", ["-c", script, archive, work, tampered], environment: Claudesh.environment(home: fixture.home, extra: fixture.environment))
         #expect(rebuilt.status == 0, "\(rebuilt.stderr)")
         let result = try fixture.run(["backup", "verify", tampered])

@@ -32,5 +32,7 @@ void ctls_sha256_update(void *context, const void *bytes, size_t count);
 /// Writes the 32-byte digest; the context is spent (free it with ctls_sha256_free).
 void ctls_sha256_final(void *context, unsigned char *digest);
 void ctls_sha256_free(void *context);
+/// A new context in the same state as `context` (NULL if it cannot be made).
+void *ctls_sha256_copy(void *context);
 
 #endif

@@ -47,8 +47,11 @@ public enum BackupArchive {
     /// Writes the backup of `manifest`'s items into `folder`, encrypted to `recipients`: to a
     /// temp file in the same folder, fsynced and renamed. Any stage that fails (tar with its
     /// gzip, gpg) leaves no file, and the error names the stage.
-    public static func create(_ manifest: BackupManifest, home: String, folder: String, recipients: [String], environment: [String: String]) async throws -> Created {
+    public static func create(_ manifest: BackupManifest, set: BackupSet, stamps: [String: BackupSet.Stamp], folder: String, recipients: [String], environment: [String: String]) async throws -> Created {
+        let home = set.home
         let gnupg = GnuPG(environment: environment)
+        let manifestText = Array(manifest.json.serialized(pretty: true).utf8) + [0x0A]
+        guard manifestText.count <= maxManifest else { throw Failure("the backup set has too many files: its manifest would pass \(maxManifest >> 20) MiB") }
         try await gnupg.checkRecipients(recipients)
         try FileIO.makeDirectory(folder)
         let final = Path.join(folder, name(at: manifest.created))
@@ -57,7 +60,7 @@ public enum BackupArchive {
         // The manifest and the member list, in a private folder that is always removed.
         let scratch = try PrivateFolder()
         defer { scratch.remove() }
-        try AtomicFile.write(Array(manifest.json.serialized(pretty: true).utf8) + [0x0A], to: Path.join(scratch.path, BackupManifest.memberName), mode: 0o600)
+        try AtomicFile.write(manifestText, to: Path.join(scratch.path, BackupManifest.memberName), mode: 0o600)
         try AtomicFile.write(Array(manifest.items.map(\.path).joined(separator: "\0").utf8), to: Path.join(scratch.path, "members"), mode: 0o600)
 
         var template = Array(Path.join(folder, ".\(prefix)partial-XXXXXX").utf8CString)
@@ -69,12 +72,12 @@ public enum BackupArchive {
         defer { if !finished { unlink(partial) } }
 
         var pipeFDs: [Int32] = [-1, -1]
-        guard pipe(&pipeFDs) == 0 else { throw FileError("make a pipe for", "tar and gpg") }
+        guard makePipe(&pipeFDs) else { throw FileError("make a pipe for", "tar and gpg") }
         var tar = ProcessSpec("tar", [
-            "--create", "--gzip", "--file=-", "--format=gnu",
+            "--create", "--gzip", "--file=-", "--format=gnu", "--hard-dereference",
             "--directory=\(scratch.path)", BackupManifest.memberName,
             "--directory=\(home)", "--no-recursion", "--null", "--files-from=\(Path.join(scratch.path, "members"))",
-        ], environment: environment)
+        ], environment: Self.withoutToolOptions(environment))
         tar.standardOutput = pipeFDs[1]
         var encrypt = ProcessSpec(gnupg.program, GnuPG.common + ["--yes", "--compress-algo", "none", "--encrypt"] + recipients.flatMap { ["--recipient", $0] } + ["--output", partial], environment: gnupg.environment)
         encrypt.standardInput = pipeFDs[0]
@@ -93,14 +96,18 @@ public enum BackupArchive {
         async let gpgDone = ProcessRunner.finish(gpgChild)
         let (tarResult, gpgResult) = try await (tarDone, gpgDone)
 
-        if !tarResult.termination.isSuccess {
-            let said = tarResult.errorText.split(separator: "\n").last.map(String.init) ?? tarResult.termination.description
-            throw Failure("tar failed (\(tarResult.termination)): \(said)" + (tarResult.termination == .exited(1) ? "; a file changed while it was read: run backup create again" : ""))
-        }
+        // gpg first: when it dies (a full disk), tar's broken pipe is only the consequence.
         do {
             try gnupg.require(GnuPG.Reply(result: gpgResult, statuses: GPGStatus.parse(gpgResult.errorText)), "END_ENCRYPTION", operation: "encrypt the backup")
         } catch {
             throw Failure("gpg failed: \(error)")
+        }
+        if !tarResult.termination.isSuccess {
+            throw Failure("tar failed (\(tarResult.termination)): \(Self.meaningful(tarResult.errorText))" + (tarResult.termination == .exited(1) ? "; a file changed while it was read: run backup create again" : ""))
+        }
+        let changed = set.changed(since: stamps)
+        guard changed.isEmpty else {
+            throw Failure("\(changed.prefix(3).joined(separator: ", "))\(changed.count > 3 ? " and \(changed.count - 3) more" : "") changed while the backup was made: run backup create again")
         }
         let fd = open(partial, O_RDONLY | O_CLOEXEC)
         guard fd >= 0, fsync(fd) == 0 else {
@@ -112,11 +119,42 @@ public enum BackupArchive {
         close(fd)
         guard Int64(info.st_size) > 0 else { throw Failure("gpg wrote an empty file") }
         chmod(partial, 0o600)
-        guard rename(partial, final) == 0 else { throw FileError("rename the finished backup to", final) }
+        // Linked into place, which fails rather than replace a backup of the same second; where
+        // the file system has no hard links (FAT), renamed after the check above.
+        if link(partial, final) == 0 {
+            unlink(partial)
+        } else if errno == EEXIST {
+            throw Failure("\(final) exists: a backup was made this second; try again")
+        } else {
+            guard rename(partial, final) == 0 else { throw FileError("rename the finished backup to", final) }
+        }
         finished = true
         let folderFD = open(folder, O_RDONLY | O_CLOEXEC)
         if folderFD >= 0 { _ = fsync(folderFD); close(folderFD) }
         return Created(path: final, members: manifest.items.count, bytes: Int64(info.st_size))
+    }
+
+    /// The largest manifest a backup may have (verify reads it into memory).
+    static let maxManifest = 64 << 20
+
+    /// The environment for tar and gzip without the variables that change what they do
+    /// (TAR_OPTIONS=--remove-files would delete the user's files).
+    static func withoutToolOptions(_ environment: [String: String]) -> [String: String] {
+        environment.filter { !["TAR_OPTIONS", "GZIP", "TAPE"].contains($0.key) }
+    }
+
+    /// A pipe whose ends are closed in every child but the one they are given to.
+    static func makePipe(_ fds: inout [Int32]) -> Bool {
+        guard pipe(&fds) == 0 else { return false }
+        for fd in fds { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
+        return true
+    }
+
+    /// What a tool said that explains its failure: its lines without the generic last words.
+    static func meaningful(_ text: String) -> String {
+        let generic = ["Exiting with failure status due to previous errors", "Error is not recoverable: exiting now", "Child returned status"]
+        let lines = text.split(separator: "\n").map(String.init).filter { line in !line.isEmpty && !generic.contains { line.contains($0) } }
+        return lines.isEmpty ? (text.split(separator: "\n").last.map(String.init) ?? "no message") : lines.prefix(3).joined(separator: "; ")
     }
 
     // MARK: Verify
@@ -126,6 +164,8 @@ public enum BackupArchive {
         public var members: Int
         /// Each difference from the manifest; empty when the backup is whole.
         public var problems: [String]
+        /// False when the backup could not be read at all (no key, no agent): not a verdict on it.
+        public var checked = true
         public var isWhole: Bool { problems.isEmpty }
     }
 
@@ -134,10 +174,10 @@ public enum BackupArchive {
     public static func verify(_ path: String, environment: [String: String]) async throws -> Verification {
         let gnupg = GnuPG(environment: environment)
         var pipeFDs: [Int32] = [-1, -1]
-        guard pipe(&pipeFDs) == 0 else { throw FileError("make a pipe for", "gpg and gzip") }
+        guard makePipe(&pipeFDs) else { throw FileError("make a pipe for", "gpg and gzip") }
         var decrypt = ProcessSpec(gnupg.program, GnuPG.common + ["--decrypt", "--", path], environment: gnupg.environment)
         decrypt.standardOutput = pipeFDs[1]
-        var gunzip = ProcessSpec("gzip", ["--decompress", "--stdout"], environment: environment)
+        var gunzip = ProcessSpec("gzip", ["--decompress", "--stdout"], environment: Self.withoutToolOptions(environment))
         gunzip.standardInput = pipeFDs[0]
         let gpgChild: ChildProcess
         let gzipChild: ChildProcess
@@ -159,17 +199,22 @@ public enum BackupArchive {
         }
         let gzipResult = try await ProcessRunner.finish(gzipChild)
         let gpgResult = try await gpgDone
-        if !gpgResult.termination.isSuccess || !GPGStatus.parse(gpgResult.errorText).contains("DECRYPTION_OKAY") {
+        let statuses = GPGStatus.parse(gpgResult.errorText)
+        let gzipProblem = gzipResult.termination.isSuccess ? nil : "the compressed stream is damaged: " + Self.meaningful(gzipResult.errorText)
+        if !gpgResult.termination.isSuccess || !statuses.contains("DECRYPTION_OKAY") {
+            // No key, no agent, no passphrase: the backup was not read, which says nothing of it.
+            let unreadable = statuses.contains("NO_SECKEY") && !statuses.contains("DECRYPTION_OKAY") || statuses.contains("MISSING_PASSPHRASE") || statuses.contains("BAD_PASSPHRASE")
+                || GPGStatus.messages(gpgResult.errorText).contains { $0.contains("agent") }
             do {
-                try gnupg.require(GnuPG.Reply(result: gpgResult, statuses: GPGStatus.parse(gpgResult.errorText)), "DECRYPTION_OKAY", operation: "decrypt \(Path.lastComponent(of: path))")
+                try gnupg.require(GnuPG.Reply(result: gpgResult, statuses: statuses), "DECRYPTION_OKAY", operation: "decrypt \(Path.lastComponent(of: path))")
             } catch {
-                return Verification(path: path, members: check.members, problems: ["\(error)"])
+                // gpg's broken pipe is gzip's refusal seen from upstream: report gzip's reason.
+                let problem = gpgResult.errorText.contains("Broken pipe") ? gzipProblem ?? "\(error)" : "\(error)"
+                return Verification(path: path, members: check.members, problems: [problem], checked: !unreadable)
             }
         }
         var problems: [String] = []
-        if !gzipResult.termination.isSuccess {
-            problems.append("the compressed stream is damaged: " + (gzipResult.errorText.split(separator: "\n").last.map(String.init) ?? gzipResult.termination.description))
-        }
+        if let gzipProblem { problems.append(gzipProblem) }
         if let streamError { problems.append("the archive is damaged: \(streamError)") }
         problems += streamError == nil ? check.problemsAtEnd : check.problems
         return Verification(path: path, members: check.members, problems: problems)
@@ -203,7 +248,7 @@ public enum BackupArchive {
                 members += 1
                 let path = entry.path.hasSuffix("/") ? String(entry.path.dropLast()) : entry.path
                 if path.hasPrefix("/") || path.split(separator: "/").contains("..") { problems.append("unsafe member name: \(path)") }
-                seen.insert(path)
+                if !seen.insert(path).inserted { problems.append("duplicate: \(path) is in the archive twice") }
                 let item = manifest?[path]
                 if item == nil { problems.append("extra: \(path) is not in the manifest") }
                 if let item {
@@ -218,14 +263,18 @@ public enum BackupArchive {
             case .content(let piece):
                 if manifest == nil {
                     manifestBytes.append(contentsOf: piece)
-                    guard manifestBytes.count <= 64 << 20 else { throw TarReader.Error("the manifest is larger than 64 MiB") }
+                    guard manifestBytes.count <= BackupArchive.maxManifest else { throw TarReader.Error("the manifest is larger than \(BackupArchive.maxManifest >> 20) MiB") }
                 } else {
                     hasher.update(piece)
                 }
             case .end:
                 if manifest == nil {
                     let parsed = try BackupManifest(parsing: manifestBytes)
-                    manifest = Dictionary(parsed.items.map { ($0.path, $0) }, uniquingKeysWith: { first, _ in first })
+                    var items: [String: BackupManifest.Item] = [:]
+                    for item in parsed.items where items.updateValue(item, forKey: item.path) != nil {
+                        throw TarReader.Error("the manifest lists \(item.path) twice")
+                    }
+                    manifest = items
                     return
                 }
                 if let (entry, item) = current, let item, item.kind == .file, entry.kind == .file {

@@ -12,6 +12,8 @@ public struct BackupSet: Sendable {
     /// Folders left out, absolute (the claudesh home's backups/ and logs/).
     public var excluded: Set<String>
     public var home: String
+    /// Folders left out by identity: the folder the backup is written to, wherever it is.
+    public var excludedFolders: Set<FileIdentity> = []
 
     /// The default set: the claudesh home without its backups/ and logs/, the pass store and
     /// Claude Desktop's config.
@@ -28,12 +30,16 @@ public struct BackupSet: Sendable {
         case outsideHome(String, home: String)
         case nothing([String])
         case unreadable(String, FileError)
+        case unreadableName(String)
+        case outsideLink(String, target: String)
 
         public var description: String {
             switch self {
             case .outsideHome(let path, let home): return "\(path) is not under the home (\(home)): a backup stores paths relative to it"
             case .nothing(let roots): return "nothing to back up: none of \(roots.joined(separator: ", ")) exists"
-            case .unreadable(let path, let error): return "cannot read \(path): \(error.reason)"
+            case .unreadable(let path, let error): return "cannot read \(path): \(error.reason); nothing was written"
+            case .unreadableName(let folder): return "a name in \(folder) is not UTF-8 (or vanished while being read): rename it or move it out of the backup set; nothing was written"
+            case .outsideLink(let path, let target): return "\(path) is a link to \(target), outside the home: back up the target itself; nothing was written"
             }
         }
     }
@@ -45,17 +51,43 @@ public struct BackupSet: Sendable {
         return String(absolute.dropFirst(prefix.count))
     }
 
-    /// Every item under the roots, parents before children, each file hashed.
-    public func manifest(now: Int) throws(Error) -> BackupManifest {
+    /// What a file was when it was hashed: a backup fails if tar then reads something else.
+    public struct Stamp: Sendable, Equatable {
+        var size: Int64
+        var seconds: Int
+        var nanoseconds: Int
+    }
+
+    static func stamp(_ info: stat) -> Stamp {
+        #if canImport(Darwin)
+        return Stamp(size: Int64(info.st_size), seconds: info.st_mtimespec.tv_sec, nanoseconds: info.st_mtimespec.tv_nsec)
+        #else
+        return Stamp(size: Int64(info.st_size), seconds: info.st_mtim.tv_sec, nanoseconds: info.st_mtim.tv_nsec)
+        #endif
+    }
+
+    /// The files whose size or modification time moved since `stamps` were taken.
+    public func changed(since stamps: [String: Stamp]) -> [String] {
+        stamps.keys.sorted().filter { relativePath in
+            var info = stat()
+            return lstat(Path.join(home, relativePath), &info) != 0 || Self.stamp(info) != stamps[relativePath]
+        }
+    }
+
+    /// Every item under the roots, parents before children, each file hashed; and each file's
+    /// stamp at the time. A root that is a link inside the home is followed.
+    public func manifest(now: Int) throws(Error) -> (BackupManifest, [String: Stamp]) {
         var items: [BackupManifest.Item] = []
+        var stamps: [String: Stamp] = [:]
         var seen = Set<String>()
         func add(_ path: String) throws(Error) {
             guard !excluded.contains(path), seen.insert(path).inserted else { return }
             var info = stat()
-            guard lstat(path, &info) == 0 else { return }
+            guard lstat(path, &info) == 0 else { throw .unreadableName(Path.directory(of: path)) }
             let mode = UInt32(info.st_mode & 0o7777)
             switch info.st_mode & S_IFMT {
             case S_IFDIR:
+                if let identity = FileIdentity(of: path), excludedFolders.contains(identity) { return }
                 items.append(.init(path: try relative(path), kind: .directory, size: 0, mode: mode))
                 for entry in Directory.entries(of: path).sorted(by: { $0.name < $1.name }) { try add(Path.join(path, entry.name)) }
             case S_IFLNK:
@@ -65,12 +97,25 @@ public struct BackupSet: Sendable {
                 items.append(.init(path: try relative(path), kind: .symlink, size: 0, mode: mode, target: target))
             case S_IFREG:
                 let (size, digest) = try Self.hash(path)
-                items.append(.init(path: try relative(path), kind: .file, size: size, mode: mode, sha256: digest))
+                let relativePath = try relative(path)
+                items.append(.init(path: relativePath, kind: .file, size: size, mode: mode, sha256: digest))
+                stamps[relativePath] = Self.stamp(info)
             default:
                 return // sockets, fifos, devices: nothing a backup restores
             }
         }
-        let present = roots.filter { Path.kind(of: $0) != .missing }
+        var present: [String] = []
+        for root in roots where Path.kind(of: root) != .missing {
+            // A root that is a link (a store kept elsewhere in the home) is backed up as what it
+            // points to, not as the link alone.
+            guard let real = realpath(root, nil) else { continue }
+            let resolved = String(cString: real)
+            free(real)
+            if resolved != root {
+                guard resolved.hasPrefix(home.hasSuffix("/") ? home : home + "/") else { throw .outsideLink(root, target: resolved) }
+            }
+            present.append(resolved)
+        }
         guard !present.isEmpty else { throw .nothing(roots) }
         for root in present {
             // The folders above a root, so that a restore recreates them with their modes.
@@ -87,7 +132,7 @@ public struct BackupSet: Sendable {
             }
             try add(root)
         }
-        return BackupManifest(created: now, items: items)
+        return (BackupManifest(created: now, items: items), stamps)
     }
 
     /// A file's size and SHA-256, read in 1 MiB pieces.

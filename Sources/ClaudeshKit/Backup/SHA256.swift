@@ -11,7 +11,18 @@ public struct SHA256: @unchecked Sendable {
             guard let pointer = ctls_sha256_new() else { return nil }
             self.pointer = pointer
         }
+        init?(copying other: Context) {
+            guard let pointer = ctls_sha256_copy(other.pointer) else { return nil }
+            self.pointer = pointer
+        }
         deinit { ctls_sha256_free(pointer) }
+    }
+
+    /// Copy on write: a copied hasher goes on from the same state without touching the other.
+    private mutating func ownContext() -> Context? {
+        guard context != nil else { return nil }
+        if !isKnownUniquelyReferenced(&context) { context = Context(copying: context!) }
+        return context
     }
 
     private var context = Context()
@@ -20,7 +31,7 @@ public struct SHA256: @unchecked Sendable {
     public init() {}
 
     public mutating func update(_ bytes: some Collection<UInt8>) {
-        guard let context else { return software.update(bytes) }
+        guard let context = ownContext() else { return software.update(bytes) }
         let done: Void? = bytes.withContiguousStorageIfAvailable { buffer in
             ctls_sha256_update(context.pointer, buffer.baseAddress, buffer.count)
         }
@@ -31,7 +42,7 @@ public struct SHA256: @unchecked Sendable {
 
     /// The digest as 64 lowercase hex digits.
     public mutating func finalize() -> String {
-        guard let context else { return software.finalize() }
+        guard let context = ownContext() else { return software.finalize() }
         var digest = [UInt8](repeating: 0, count: 32)
         ctls_sha256_final(context.pointer, &digest)
         self.context = Context() // spent: a later use starts afresh
@@ -113,6 +124,7 @@ struct SoftwareSHA256: Sendable {
             }
         }
         let words = [state.0, state.1, state.2, state.3, state.4, state.5, state.6, state.7]
+        self = SoftwareSHA256() // spent: a later use starts afresh, as with libcrypto
         let digits = Array("0123456789abcdef".utf8)
         var hex: [UInt8] = []
         hex.reserveCapacity(64)

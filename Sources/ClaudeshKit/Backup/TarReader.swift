@@ -34,7 +34,7 @@ public struct TarReader {
     }
 
     /// Members whose content describes the next member rather than being one.
-    private enum Collecting { case longName, longLink, pax }
+    private enum Collecting { case longName, longLink, pax, skip }
 
     private var state = State.header
     private var buffer: [UInt8] = []
@@ -42,7 +42,6 @@ public struct TarReader {
     private var nextPath: String?
     private var nextLink: String?
     private var nextSize: Int64?
-    private var zeroBlocks = 0
     private var inEntry = false
 
     public init() {}
@@ -96,6 +95,7 @@ public struct TarReader {
         case .longName?: nextPath = Self.string(collected[...])
         case .longLink?: nextLink = Self.string(collected[...])
         case .pax?: try pax(collected)
+        case .skip?: break
         case nil:
             inEntry = false
             try handle(.end)
@@ -104,37 +104,37 @@ public struct TarReader {
     }
 
     private mutating func header(_ block: [UInt8], _ handle: (Event) throws -> Void) throws {
+        // A zero block ends the archive, as GNU tar reads it (it stops at a lone one too):
+        // what a verify reads must be what an extraction gets.
         if block.allSatisfy({ $0 == 0 }) {
-            zeroBlocks += 1
-            if zeroBlocks == 2 { state = .finished }
+            state = .finished
             return
         }
-        zeroBlocks = 0
         // The checksum: the header's bytes summed, its own field counted as spaces.
         let stored = try Self.octal(block[148..<156], field: "checksum")
         var sum: Int64 = 0
         for (index, byte) in block.enumerated() { sum += (148..<156).contains(index) ? 32 : Int64(byte) }
         guard stored == sum else { throw Error("a member header is damaged (its checksum does not match)") }
         let type = block[156]
-        let size = try nextSize ?? Self.number(block[124..<136], field: "size")
-        guard size >= 0 else { throw Error("a member header gives a negative size") }
-        let padding = Int((512 - size % 512) % 512)
+        let ownSize = try Self.number(block[124..<136], field: "size")
+        guard ownSize >= 0 else { throw Error("a member header gives a negative size") }
         switch type {
-        case UInt8(ascii: "L"), UInt8(ascii: "K"), UInt8(ascii: "x"):
-            guard size <= 1 << 20 else { throw Error("an extended header of \(size) bytes") }
-            let collecting: Collecting = type == UInt8(ascii: "L") ? .longName : type == UInt8(ascii: "K") ? .longLink : .pax
-            state = .data(remaining: size, padding: padding, collecting: collecting)
-            return
-        case UInt8(ascii: "g"):
-            // A global pax header sets nothing a backup uses: its content is skipped.
-            state = .data(remaining: size, padding: padding, collecting: .longLink)
-            nextLink = nil
+        case UInt8(ascii: "L"), UInt8(ascii: "K"), UInt8(ascii: "x"), UInt8(ascii: "g"):
+            // Extended headers use their own size; a pax size applies to the member after them.
+            guard ownSize <= 1 << 20 else { throw Error("an extended header of \(ownSize) bytes") }
+            let collecting: Collecting = type == UInt8(ascii: "L") ? .longName : type == UInt8(ascii: "K") ? .longLink : type == UInt8(ascii: "x") ? .pax : .skip
+            state = .data(remaining: ownSize, padding: Int((512 - ownSize % 512) % 512), collecting: collecting)
             return
         default:
             break
         }
+        if type == UInt8(ascii: "S") { throw Error("a sparse member: a backup never has one") }
+        let size = nextSize ?? ownSize
+        guard size >= 0 else { throw Error("a member header gives a negative size") }
+        let padding = Int((512 - size % 512) % 512)
         var path = nextPath ?? Self.string(block[0..<100])
-        if nextPath == nil, block[257..<262].elementsEqual("ustar".utf8) {
+        // POSIX ustar ("ustar\0") has a path prefix; GNU's magic ("ustar  \0") keeps other fields there.
+        if nextPath == nil, block[257..<263].elementsEqual("ustar\0".utf8) {
             let prefix = Self.string(block[345..<500])
             if !prefix.isEmpty { path = prefix + "/" + path }
         }
@@ -168,9 +168,10 @@ public struct TarReader {
         var rest = data[...]
         while !rest.isEmpty {
             guard let space = rest.firstIndex(of: UInt8(ascii: " ")), let length = Int(String(decoding: rest[..<space], as: UTF8.self)),
-                  length > 0, length <= rest.count else { throw Error("a pax header is damaged") }
+                  length > space - rest.startIndex + 1, length <= rest.count else { throw Error("a pax header is damaged") }
             let record = rest.prefix(length)
             rest = rest.dropFirst(length)
+            guard record.last == UInt8(ascii: "\n") else { throw Error("a pax header is damaged") }
             let body = record[(space + 1)...].dropLast() // without the newline
             guard let equals = body.firstIndex(of: UInt8(ascii: "=")) else { continue }
             let key = String(decoding: body[..<equals], as: UTF8.self)

@@ -50,13 +50,16 @@ enum BackupCommands {
         let context = invocation.session.context
         let folder = invocation.arguments.value("to").map(context.environment.absolutePath) ?? context.settings.backupDir
         let recipients = try recipients(context)
-        let set = BackupSet.standard(context: context)
+        var set = BackupSet.standard(context: context)
         if context.dryRun {
             invocation.output.line("would back up \(set.roots.filter { Path.kind(of: $0) != .missing }.joined(separator: ", ")) into \(folder), encrypted to \(recipients.joined(separator: ", ")) (dry run)")
             return .success
         }
-        let manifest = try set.manifest(now: Int(time(nil)))
-        let created = try await BackupArchive.create(manifest, home: set.home, folder: folder, recipients: recipients, environment: SecretsAccess.environment(context).variables)
+        try FileIO.makeDirectory(folder)
+        // Never the backups themselves, wherever the folder is.
+        if let identity = FileIdentity(of: folder) { set.excludedFolders.insert(identity) }
+        let (manifest, stamps) = try set.manifest(now: Int(time(nil)))
+        let created = try await BackupArchive.create(manifest, set: set, stamps: stamps, folder: folder, recipients: recipients, environment: SecretsAccess.environment(context).variables)
         var index = BackupIndex(folder: folder)
         index[Path.lastComponent(of: created.path)] = BackupIndex.Record(members: created.members, verifiedAt: nil, verifiedWhole: nil)
         try? index.save()
@@ -106,11 +109,11 @@ enum BackupCommands {
     static let verify = Command(
         "verify", group: group, summary: "Decrypt as a stream and check every member against the manifest (exit 1 on any difference)",
         arguments: [Argument("FILE", "a backup, or latest (default)", completion: backupFiles, optional: true)],
-        flags: [Flag("all", "every backup in the folder"), .json],
+        flags: [Flag("all", "every backup in the folder"), Flag("to", value: "DIR", "the backups in DIR instead of the backup-dir setting", completion: .directory), .json],
         examples: ["backup verify", "backup verify claude-backup-20261125-020000.tar.gz.gpg", "backup verify --all"]
     ) { invocation in
         let context = invocation.session.context
-        let folder = context.settings.backupDir
+        let folder = invocation.arguments.value("to").map(context.environment.absolutePath) ?? context.settings.backupDir
         let names = Directory.entries(of: folder).map(\.name).filter(BackupArchive.isBackupName).sorted()
         var paths: [String]
         if invocation.arguments.has("all") {
@@ -122,6 +125,9 @@ enum BackupCommands {
                 paths = [Path.join(folder, newest)]
             } else {
                 let path = chosen.contains("/") ? context.environment.absolutePath(chosen) : Path.join(folder, chosen)
+                guard BackupArchive.isBackupName(Path.lastComponent(of: path)) else {
+                    throw ShellError.usage("'\(Path.lastComponent(of: path).clipped())' is not a backup's name (claude-backup-YYYYMMDD-HHMMSS.tar.gz.gpg)")
+                }
                 guard Path.kind(of: path) == .file else { throw ShellError.failed("no backup \(path)") }
                 paths = [path]
             }
@@ -131,14 +137,21 @@ enum BackupCommands {
         for path in paths {
             let result = try await BackupArchive.verify(path, environment: SecretsAccess.environment(context).variables)
             results.append(result)
-            var index = BackupIndex(folder: Path.directory(of: path))
-            let name = Path.lastComponent(of: path)
-            // A damaged backup may stop before its members: keep the count its creation recorded.
-            let members = result.isWhole ? result.members : index[name]?.members ?? result.members
-            index[name] = BackupIndex.Record(members: members, verifiedAt: Int(time(nil)), verifiedWhole: result.isWhole)
-            try? index.save()
+            // The verdict is kept for backups in the backup folder only, and only when the backup
+            // could be read: a missing key says nothing of it.
+            if Path.directory(of: path) == folder, result.checked {
+                var index = BackupIndex(folder: folder)
+                let name = Path.lastComponent(of: path)
+                // A damaged backup may stop before its members: keep the count its creation recorded.
+                let members = result.isWhole ? result.members : index[name]?.members ?? result.members
+                index[name] = BackupIndex.Record(members: members, verifiedAt: Int(time(nil)), verifiedWhole: result.isWhole)
+                try? index.save()
+            }
             if !invocation.wantsJSON {
-                if result.isWhole {
+                if !result.checked {
+                    invocation.output.line(invocation.output.styled("\(path): could not be read", .red))
+                    for problem in result.problems { invocation.output.line("  \(problem)") }
+                } else if result.isWhole {
                     invocation.output.line("\(path): whole, \(result.members) members match the manifest")
                 } else {
                     invocation.output.line(invocation.output.styled("\(path): DAMAGED", .red))
@@ -149,7 +162,7 @@ enum BackupCommands {
         }
         if invocation.wantsJSON {
             invocation.output.json(.array(results.map { result in
-                .object([("path", .string(result.path)), ("whole", .bool(result.isWhole)), ("members", .int(result.members)), ("problems", .array(result.problems.map(JSONValue.string)))])
+                .object([("path", .string(result.path)), ("checked", .bool(result.checked)), ("whole", .bool(result.isWhole)), ("members", .int(result.members)), ("problems", .array(result.problems.map(JSONValue.string)))])
             }))
         }
         return results.allSatisfy(\.isWhole) ? .success : .failure
