@@ -109,4 +109,50 @@ struct BackupFormatTests {
         #expect(throws: BackupManifest.Error.self) { try BackupManifest(parsing: Array("{\"format\": 2, \"created\": 1, \"items\": []}".utf8)) }
         #expect(throws: BackupManifest.Error.self) { try BackupManifest(parsing: Array("not json".utf8)) }
     }
+
+    /// A 512-byte tar header, as a hostile archive would carry it.
+    static func header(_ name: String, type: Character, size: Int, magic: String = "ustar\u{0}00", prefix: String = "") -> [UInt8] {
+        var block = [UInt8](repeating: 0, count: 512)
+        func put(_ text: String, at offset: Int) { for (index, byte) in text.utf8.enumerated() { block[offset + index] = byte } }
+        put(name, at: 0)
+        put("0000644\u{0}", at: 100)
+        put(String(repeating: "0", count: 11 - String(size, radix: 8).count) + String(size, radix: 8) + "\u{0}", at: 124)
+        block[156] = UInt8(ascii: type.unicodeScalars.first!)
+        put(magic, at: 257)
+        put(prefix, at: 345)
+        put("        ", at: 148)
+        let sum = block.reduce(0) { $0 + Int($1) }
+        put(String(repeating: "0", count: 6 - String(sum, radix: 8).count) + String(sum, radix: 8) + "\u{0} ", at: 148)
+        return block
+    }
+
+    static func padded(_ text: String) -> [UInt8] {
+        var bytes = Array(text.utf8)
+        bytes += [UInt8](repeating: 0, count: (512 - bytes.count % 512) % 512)
+        return bytes
+    }
+
+    @Test func hostileHeadersAreReadAsGNUTarReadsThemOrRefused() throws {
+        func entries(_ bytes: [UInt8]) throws -> [String] {
+            var reader = TarReader()
+            var names: [String] = []
+            try reader.feed(bytes) { if case .entry(let entry) = $0 { names.append(entry.path) } }
+            return names
+        }
+        // A pax record whose length is shorter than its own prefix: an error, not a crash.
+        #expect(throws: TarReader.Error.self) { try entries(Self.header("p", type: "x", size: 2) + Self.padded("1 ")) }
+        // A pax size belongs to the member after the headers, not to a GNU long-name header.
+        let record = "12 size=512\n"
+        let tricked = Self.header("p", type: "x", size: record.utf8.count) + Self.padded(record)
+            + Self.header("././@LongLink", type: "L", size: 2) + Self.padded("f\u{0}")
+            + Self.header("ignored", type: "0", size: 512) + [UInt8](repeating: 65, count: 512) + [UInt8](repeating: 0, count: 1024)
+        #expect(try entries(tricked) == ["f"])
+        // A lone zero block ends the archive, as for GNU tar: what follows is not read.
+        let lone = Self.header("a", type: "0", size: 0) + [UInt8](repeating: 0, count: 512) + Self.header("b", type: "0", size: 0)
+        #expect(try entries(lone) == ["a"])
+        // GNU's magic keeps other fields where POSIX has the path prefix.
+        #expect(try entries(Self.header("f", type: "0", size: 0, magic: "ustar  \u{0}", prefix: "other")) == ["f"])
+        #expect(try entries(Self.header("f", type: "0", size: 0, prefix: "dir")) == ["dir/f"])
+        #expect(throws: TarReader.Error.self) { try entries(Self.header("s", type: "S", size: 0)) }
+    }
 }

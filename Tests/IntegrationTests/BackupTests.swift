@@ -17,6 +17,8 @@ struct BackupTests {
             _ = FileManager.default.createFile(atPath: data + "/" + name, contents: Data("content of \(name)\n".utf8), attributes: [.posixPermissions: mode])
         }
         try FileManager.default.createSymbolicLink(atPath: data + "/link", withDestinationPath: "plain.txt")
+        // A hard link: archived as a second file, which the manifest agrees with.
+        try FileManager.default.linkItem(atPath: data + "/plain.txt", toPath: data + "/hard link.txt")
         try FileManager.default.createDirectory(atPath: fixture.home + "/.claude/logs", withIntermediateDirectories: true)
         try "not backed up\n".write(toFile: fixture.home + "/.claude/logs/x.log", atomically: true, encoding: .utf8)
         if bigFile {
@@ -130,6 +132,28 @@ struct BackupTests {
         #expect(result.stdout.contains("missing: store"), "\(result.stdout)")
     }
 
+    @Test func aLinkedStoreIsFollowedTheBackupFolderLeftOutAndTarOptionsIgnored() throws {
+        let fixture = try makeHome()
+        defer { fixture.stop() }
+        // The store kept elsewhere in the home, reached through a link.
+        try FileManager.default.moveItem(atPath: fixture.storeDirectory, toPath: fixture.home + "/real-store")
+        try FileManager.default.createSymbolicLink(atPath: fixture.storeDirectory, withDestinationPath: fixture.home + "/real-store")
+        // Backups written inside the set itself, twice; TAR_OPTIONS that would leave things out.
+        let inside = fixture.home + "/.claude/my-backups"
+        for _ in 0..<2 {
+            let made = try fixture.run(["backup", "create", "--to", inside, "--json"], extra: ["TAR_OPTIONS": "--exclude=*.gpg"])
+            #expect(made.status == 0, "\(made.stderr)")
+            Thread.sleep(forTimeInterval: 1.1) // a new second, a new name
+        }
+        let archives = ((try? FileManager.default.contentsOfDirectory(atPath: inside)) ?? []).filter { $0.hasSuffix(".gpg") }.sorted()
+        #expect(archives.count == 2)
+        let listing = try Claudesh.runProgram("/bin/sh", ["-c", "gpg --batch -d \"$0\" | tar tzf -", inside + "/" + archives[1]],
+                                              environment: Claudesh.environment(home: fixture.home, extra: fixture.environment))
+        #expect(listing.stdout.contains("real-store/claude/token.gpg"), "\(listing.stdout)")
+        #expect(!listing.stdout.contains("my-backups/claude-backup"), "a backup holds no earlier backup")
+        #expect(try fixture.run(["backup", "verify", "--to", inside, "--all"]).status == 0)
+    }
+
     @Test func aWrongKeyAndAMissingRecipientSaySoAndLeaveNoFile() throws {
         let fixture = try makeHome()
         defer { fixture.stop() }
@@ -141,7 +165,7 @@ struct BackupTests {
         _ = try stranger.run(["gpg", "keygen", "Other", "other@claudesh.local", "--algo", "ed25519", "--no-passphrase"])
         let wrong = try stranger.run(["backup", "verify", archive])
         #expect(wrong.status == 1)
-        #expect(wrong.stdout.contains("is not in this keyring"), "\(wrong.stdout)")
+        #expect(wrong.stdout.contains("could not be read") && wrong.stdout.contains("is not in this keyring"), "\(wrong.stdout)")
         // A recipient without a key: refused before anything is written.
         let before = try FileManager.default.contentsOfDirectory(atPath: fixture.home + "/backups/claude").sorted()
         let missing = try fixture.run(["-c", "set gpg-id nobody@nowhere.invalid", "-c", "backup create"])
