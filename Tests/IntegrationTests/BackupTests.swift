@@ -154,6 +154,34 @@ struct BackupTests {
         #expect(try fixture.run(["backup", "verify", "--to", inside, "--all"]).status == 0)
     }
 
+    @Test func pruneOfFortyBackupsInAFolderWithSpacesDryRunFirst() throws {
+        let home = Claudesh.temporaryFolder("claudesh-prune")
+        defer { Claudesh.cleanUp(home) }
+        let folder = home + "/back ups & 'odd' $dir"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        var names: [String] = []
+        for day in 1...40 {
+            let stamp = String(format: "202610%02d-020000", day % 31 + 1).replacingOccurrences(of: "202610", with: day > 30 ? "202611" : "202610")
+            names.append("claude-backup-\(stamp).tar.gz.gpg")
+        }
+        for name in names { _ = FileManager.default.createFile(atPath: folder + "/" + name, contents: Data("x".utf8)) }
+        let bystanders = ["notes.txt", "claude-backup-latest.tar.gz.gpg", ".claude-backup-partial-abc123"]
+        for name in bystanders { _ = FileManager.default.createFile(atPath: folder + "/" + name, contents: Data("keep me".utf8)) }
+        let before = Set(try FileManager.default.contentsOfDirectory(atPath: folder))
+        let dry = try Claudesh.run(["backup", "prune", "--to", folder, "--dry-run"], home: home)
+        #expect(dry.status == 0, "\(dry.stderr)")
+        #expect(dry.stdout.contains("30 kept, 10 to delete (dry run: nothing deleted)"), "\(dry.stdout)")
+        #expect(Set(try FileManager.default.contentsOfDirectory(atPath: folder)) == before)
+        let pruned = try Claudesh.run(["backup", "prune", "--to", folder, "--json"], home: home)
+        #expect(pruned.status == 0, "\(pruned.stderr)")
+        let after = Set(try FileManager.default.contentsOfDirectory(atPath: folder))
+        #expect(after.filter { $0.hasSuffix(".tar.gz.gpg") && $0.hasPrefix("claude-backup-2") }.count == 30)
+        for name in bystanders { #expect(after.contains(name), "\(name) was touched") }
+        // The newest 30 stayed.
+        let kept = after.filter { names.contains($0) }.sorted()
+        #expect(kept == Array(names.sorted().suffix(30)))
+    }
+
     @Test func aWrongKeyAndAMissingRecipientSaySoAndLeaveNoFile() throws {
         let fixture = try makeHome()
         defer { fixture.stop() }

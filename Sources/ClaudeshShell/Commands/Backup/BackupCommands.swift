@@ -13,14 +13,14 @@ enum BackupCommands {
     @MainActor
     static var command: Command {
         Command(
-            "backup", group: group, summary: "Encrypted backups: create, list, verify",
+            "backup", group: group, summary: "Encrypted backups: create, list, verify, prune",
             discussion: """
             A backup is BACKUP_DIR/claude-backup-YYYYMMDD-HHMMSS.tar.gz.gpg (the backup-dir setting),
             encrypted to the gpg-id setting (else the pass store's keys). Its first member is a
             manifest of every file's path, size, mode and SHA-256. Plain gpg -d FILE | tar xzf -
             reads it.
             """,
-            subcommands: [create, list, verify]
+            subcommands: [create, list, verify, prune]
         )
     }
 
@@ -166,5 +166,55 @@ enum BackupCommands {
             }))
         }
         return results.allSatisfy(\.isWhole) ? .success : .failure
+    }
+
+    static let prune = Command(
+        "prune", group: group, summary: "Delete old backups: keep the last 30, or what --keep-* says; never the newest that verified",
+        discussion: "Only files named as backups are considered. --dry-run shows the plan and deletes nothing.",
+        flags: [
+            Flag("keep-last", value: "N", "keep the N newest"),
+            Flag("keep-daily", value: "N", "keep the newest of each of the last N days that have one"),
+            Flag("keep-weekly", value: "N", "keep the newest of each of the last N weeks that have one"),
+            Flag("dry-run", "show what would be deleted, delete nothing"),
+            Flag("to", value: "DIR", "prune DIR instead of the backup-dir setting", completion: .directory),
+            .json,
+        ],
+        examples: ["backup prune --dry-run", "backup prune --keep-daily 7 --keep-weekly 4"]
+    ) { invocation in
+        let context = invocation.session.context
+        let arguments = invocation.arguments
+        let folder = arguments.value("to").map(context.environment.absolutePath) ?? context.settings.backupDir
+        func count(_ flag: String) throws -> Int? {
+            guard let text = arguments.value(flag) else { return nil }
+            guard let value = Int(text), value >= 0, value <= 100_000 else { throw ShellError.usage("--\(flag) takes a number of backups, not '\(text.clipped())'") }
+            return value
+        }
+        let retention = BackupRetention(keepLast: try count("keep-last"), keepDaily: try count("keep-daily"), keepWeekly: try count("keep-weekly"))
+        var index = BackupIndex(folder: folder)
+        let names = Directory.entries(of: folder).map(\.name).filter(BackupArchive.isBackupName)
+        let newestWhole = names.filter { index[$0]?.verifiedWhole == true }.max()
+        let plan = retention.plan(names, verifiedWhole: newestWhole)
+        let dryRun = context.dryRun || arguments.has("dry-run")
+        var deleted: [String] = []
+        if !dryRun {
+            for name in plan.delete {
+                // By name in the folder, never through a pattern or a shell: spaces and odd
+                // characters in the folder's path are just bytes.
+                if unlink(Path.join(folder, name)) == 0 { deleted.append(name) } else {
+                    invocation.session.report("cannot delete \(Path.join(folder, name)): \(FileError("delete", name).reason)")
+                }
+            }
+            try? index.save()
+        }
+        if invocation.wantsJSON {
+            invocation.output.json(.object([
+                ("folder", .string(folder)), ("dry_run", .bool(dryRun)),
+                ("keep", .array(plan.keep.map(JSONValue.string))), ("delete", .array((dryRun ? plan.delete : deleted).map(JSONValue.string))),
+            ]))
+        } else {
+            for name in plan.delete { invocation.output.line((dryRun ? "would delete " : "deleted ") + name) }
+            invocation.output.line("\(plan.keep.count) kept, \(dryRun ? plan.delete.count : deleted.count) \(dryRun ? "to delete (dry run: nothing deleted)" : "deleted") in \(folder)")
+        }
+        return deleted.count == plan.delete.count || dryRun ? .success : .failure
     }
 }
