@@ -147,19 +147,6 @@ nonisolated func leastTabWork(_ names: [String], partial: String) -> Int {
     return matches.count
 }
 
-/// A fixed-seed generator, so every run sorts the same permutation.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
 func fail(_ message: String, status: Int32) -> Never {
     let text = "claudesh-bench: \(message)\n"
     _ = text.utf8CString.withUnsafeBufferPointer { write(2, $0.baseAddress, $0.count - 1) }

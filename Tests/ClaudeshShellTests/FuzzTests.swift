@@ -6,25 +6,13 @@ import ClaudeshKit
 /// every line ends in a status from the convention, with a message for each failure.
 @MainActor
 struct FuzzTests {
-    /// A small deterministic generator, so a failure can be replayed from its seed.
-    struct SplitMix: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476C_E5E9_CE1B
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     static let pieces = ["help", "set", "unset", "context", "echo", "try", "history", "exit", "source", "sleep", "confirm", "h", "he", "mcp",
                          "--json", "--help", "-x", "--", "'", "\"", "\\", "\\\n", "$", "${", "}", "${X:-d}", "$1", "$#", "#", " ", "\t",
                          "output", "json", "color", "backup-dir", "~/x", "/", "é", "✓", "\u{0}", "\u{7}", "\u{1B}[A", "0", "-1", "1e309", "NaN"]
 
     @Test(arguments: [1 as UInt64, 2, 3, 4])
     func randomLinesNeverCrashTheShell(seed: UInt64) async {
-        var random = SplitMix(state: seed)
+        var random = SplitMix64(seed: seed)
         let session = makeSession()
         let allowed: Set<ExitStatus> = [.success, .failure, .usage, .scriptStopped]
         for _ in 0..<1500 {

@@ -1,3 +1,4 @@
+import ClaudeshKit
 import Foundation
 import Testing
 
@@ -87,7 +88,7 @@ struct BackupTests {
         #expect(try fixture.run(["backup", "create"]).status == 0)
         let archive = try #require(backups(fixture).first)
         let original = try Data(contentsOf: URL(fileURLWithPath: archive))
-        var generator = SeededGenerator(seed: 0xC1A0DE)
+        var generator = SplitMix64(seed: 0xC1A0DE) // the same trials on every run
         // Copies under a backup's name in another folder: verify takes only backup names.
         try FileManager.default.createDirectory(atPath: fixture.home + "/trials", withIntermediateDirectories: true)
         let damaged = fixture.home + "/trials/claude-backup-20200101-000000.tar.gz.gpg"
@@ -200,18 +201,5 @@ struct BackupTests {
         #expect(missing.status == 1)
         #expect(missing.stderr.contains("no key 'nobody@nowhere.invalid'"), "\(missing.stderr)")
         #expect(try FileManager.default.contentsOfDirectory(atPath: fixture.home + "/backups/claude").sorted() == before)
-    }
-}
-
-/// A fixed-seed generator: the same trials on every run.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
