@@ -19,14 +19,15 @@ public final class CommandRegistry: Sendable {
     }
 
     /// Finds the command `words` name, allowing unique prefixes ("he" for "help").
-    public func resolve(_ words: [String]) throws(ShellError) -> Match {
+    /// `group`: a command that only holds subcommands is an answer too (`help mcp`).
+    public func resolve(_ words: [String], group: Bool = false) throws(ShellError) -> Match {
         guard let first = words.first else { throw .usage("no command given") }
         var command = try Self.lookup(first, in: commands, within: nil)
         var path = [command.name]
         var index = 1
         while !command.subcommands.isEmpty {
             guard index < words.count, !words[index].hasPrefix("-") else {
-                if command.handler != nil { break }
+                if command.handler != nil || group { break }
                 let names = command.subcommands.filter { !$0.isHidden }.map(\.name).joined(separator: ", ")
                 if index < words.count, words[index] == "--help" { break }
                 throw .usage("'\(path.joined(separator: " "))' needs a subcommand: \(names)")

@@ -33,6 +33,15 @@ struct RegistryTests {
         #expect(error == .usage("'mcp' needs a subcommand: list, check, add"))
     }
 
+    @Test func helpOfAGroupShowsItsSubcommands() async throws {
+        // What the error above points to: `help mcp`.
+        #expect(try registry.resolve(["mcp"], group: true).path == ["mcp"])
+        let session = makeSession()
+        let status = await session.execute(words: ["help", "backup"])
+        #expect(status == .success)
+        #expect(session.output.captured.contains("usage: backup <create|list|verify|prune>"), "\(session.output.captured)")
+    }
+
     @Test func parsesFlagsAndPositionals() throws {
         let add = try registry.resolve(["mcp", "add"]).command
         let parsed = try ParsedArguments.parse(["time", "--env", "A=1", "-e", "B=2", "--env=C=3", "--", "uvx", "--flag", "-x"], for: add, path: "mcp add")

@@ -22,7 +22,7 @@ enum ShellCommands {
             }
             return .success
         }
-        let match = try session.registry.resolve(words)
+        let match = try session.registry.resolve(words, group: true)
         guard match.rest.isEmpty else {
             throw ShellError.usage("'\(match.pathText)' has no subcommand '\(match.rest[0].clipped())'")
         }
