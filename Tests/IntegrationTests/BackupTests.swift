@@ -82,6 +82,24 @@ struct BackupTests {
         #expect(listed.stdout.contains("whole"), "\(listed.stdout)")
     }
 
+    @Test func onATerminalLongWorkShowsItsProgressAndRate() throws {
+        let fixture = try makeHome(bigFile: true)
+        defer { fixture.stop() }
+        let terminal = try PseudoTerminal([Claudesh.binary], environment: Claudesh.environment(home: fixture.home, extra: fixture.environment))
+        try terminal.expect("claudesh> ")
+        terminal.send("backup create\r")
+        try terminal.expect("writing claude-backup-", timeout: 120)
+        let created = try terminal.expect("claudesh> ", timeout: 120)
+        #expect(created.contains("/s"), "\(created)")
+        #expect(created.contains("Created ") && created.contains(" s ("), "\(created)")
+        terminal.send("backup verify\r")
+        try terminal.expect("verifying claude-backup-", timeout: 120)
+        let verified = try terminal.expect("claudesh> ", timeout: 120)
+        #expect(verified.contains("whole"), "\(verified)")
+        terminal.send("exit\r")
+        #expect(terminal.waitForExit() == 0)
+    }
+
     @Test func everyFlippedByteAndACutArchiveFailVerify() throws {
         let fixture = try makeHome()
         defer { fixture.stop() }

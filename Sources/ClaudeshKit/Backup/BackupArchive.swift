@@ -47,7 +47,9 @@ public enum BackupArchive {
     /// Writes the backup of `manifest`'s items into `folder`, encrypted to `recipients`: to a
     /// temp file in the same folder, fsynced and renamed. Any stage that fails (tar with its
     /// gzip, gpg) leaves no file, and the error names the stage.
-    public static func create(_ manifest: BackupManifest, set: BackupSet, stamps: [String: BackupSet.Stamp], folder: String, recipients: [String], environment: [String: String]) async throws -> Created {
+    /// `progress` hears the bytes written so far, about four times a second, from another task.
+    public static func create(_ manifest: BackupManifest, set: BackupSet, stamps: [String: BackupSet.Stamp], folder: String, recipients: [String], environment: [String: String],
+                              progress: (@Sendable (Int64) -> Void)? = nil) async throws -> Created {
         let home = set.home
         let gnupg = GnuPG(environment: environment)
         let manifestText = Array(manifest.json.serialized(pretty: true).utf8) + [0x0A]
@@ -94,6 +96,17 @@ public enum BackupArchive {
         close(pipeFDs[0]); close(pipeFDs[1])
         async let tarDone = ProcessRunner.finish(tarChild)
         async let gpgDone = ProcessRunner.finish(gpgChild)
+        // The encrypted file's size, read while it grows.
+        let watcher = progress.map { report in
+            Task {
+                while !Task.isCancelled {
+                    var info = stat()
+                    report(stat(partial, &info) == 0 ? Int64(info.st_size) : 0)
+                    try? await Task.sleep(for: .milliseconds(250))
+                }
+            }
+        }
+        defer { watcher?.cancel() }
         let (tarResult, gpgResult) = try await (tarDone, gpgDone)
 
         // gpg first: when it dies (a full disk), tar's broken pipe is only the consequence.
@@ -171,7 +184,8 @@ public enum BackupArchive {
 
     /// Decrypts and reads the backup as a stream, checking every member against the manifest
     /// (missing, extra, kind, size, mode, SHA-256). Nothing is written to disk.
-    public static func verify(_ path: String, environment: [String: String]) async throws -> Verification {
+    /// `progress` hears the bytes of archive read so far, as they come.
+    public static func verify(_ path: String, environment: [String: String], progress: (@Sendable (Int64) -> Void)? = nil) async throws -> Verification {
         let gnupg = GnuPG(environment: environment)
         var pipeFDs: [Int32] = [-1, -1]
         guard makePipe(&pipeFDs) else { throw FileError("make a pipe for", "gpg and gzip") }
@@ -194,8 +208,12 @@ public enum BackupArchive {
         async let gpgDone = ProcessRunner.finish(gpgChild)
         var check = StreamCheck()
         var streamError: String?
+        var read: Int64 = 0
+        progress?(0)
         for await chunk in gzipChild.output where streamError == nil {
             do { try check.feed(chunk) } catch { streamError = "\(error)" }
+            read += Int64(chunk.count)
+            progress?(read)
         }
         let gzipResult = try await ProcessRunner.finish(gzipChild)
         let gpgResult = try await gpgDone

@@ -4,6 +4,7 @@ import Glibc
 import Darwin
 #endif
 import ClaudeshKit
+import Synchronization
 
 /// backup create, list, verify: encrypted archives of the claudesh home, the pass store and the
 /// client config, each with a manifest that verify checks every byte against.
@@ -58,15 +59,27 @@ enum BackupCommands {
         try FileIO.makeDirectory(folder)
         // Never the backups themselves, wherever the folder is.
         if let identity = FileIdentity(of: folder) { set.excludedFolders.insert(identity) }
+        let clock = ContinuousClock()
+        let started = clock.now
+        let live = !invocation.wantsJSON && isatty(2) == 1
+        if live { Output.send("hashing the backup set…", to: 2) }
         let (manifest, stamps) = try set.manifest(now: Int(time(nil)))
-        let created = try await BackupArchive.create(manifest, set: set, stamps: stamps, folder: folder, recipients: recipients, environment: SecretsAccess.environment(context).variables)
+        var report: (@Sendable (Int64) -> Void)?
+        if live {
+            let line = ProgressLine(label: "writing \(BackupArchive.name(at: manifest.created))")
+            report = { bytes in line.show(bytes) }
+        }
+        let created = try await BackupArchive.create(manifest, set: set, stamps: stamps, folder: folder, recipients: recipients,
+                                                     environment: SecretsAccess.environment(context).variables, progress: report)
+        if live { ProgressLine.clear() }
+        let seconds = max((clock.now - started).seconds, 0.001)
         var index = BackupIndex(folder: folder)
         index[Path.lastComponent(of: created.path)] = BackupIndex.Record(members: created.members, verifiedAt: nil, verifiedWhole: nil)
         try? index.save()
         if invocation.wantsJSON {
             invocation.output.json(.object([("path", .string(created.path)), ("members", .int(created.members)), ("bytes", .int(Int(created.bytes)))]))
         } else {
-            invocation.output.line("Created \(created.path): \(created.members) members, \(ComposeHealthCommand.size(created.bytes)), encrypted to \(recipients.joined(separator: ", "))")
+            invocation.output.line("Created \(created.path): \(created.members) members, \(ComposeHealthCommand.size(created.bytes)) in \(ProgressLine.seconds(seconds)) (\(ComposeHealthCommand.size(Int64(Double(created.bytes) / seconds)))/s), encrypted to \(recipients.joined(separator: ", "))")
         }
         return .success
     }
@@ -135,7 +148,14 @@ enum BackupCommands {
         guard !paths.isEmpty else { throw ShellError.failed("no backups in \(folder): make one with backup create") }
         var results: [BackupArchive.Verification] = []
         for path in paths {
-            let result = try await BackupArchive.verify(path, environment: SecretsAccess.environment(context).variables)
+            let live = !invocation.wantsJSON && isatty(2) == 1
+            var report: (@Sendable (Int64) -> Void)?
+            if live {
+                let line = ProgressLine(label: "verifying \(Path.lastComponent(of: path))")
+                report = { bytes in line.show(bytes) }
+            }
+            let result = try await BackupArchive.verify(path, environment: SecretsAccess.environment(context).variables, progress: report)
+            if live { ProgressLine.clear() }
             results.append(result)
             // The verdict is kept for backups in the backup folder only, and only when the backup
             // could be read: a missing key says nothing of it.
@@ -216,5 +236,34 @@ enum BackupCommands {
             invocation.output.line("\(plan.keep.count) kept, \(dryRun ? plan.delete.count : deleted.count) \(dryRun ? "to delete (dry run: nothing deleted)" : "deleted") in \(folder)")
         }
         return deleted.count == plan.delete.count || dryRun ? .success : .failure
+    }
+}
+
+/// One line on standard error that long work rewrites in place: bytes so far and the rate,
+/// at most a few times a second. Only on a terminal; cleared when the work ends.
+final class ProgressLine: Sendable {
+    let label: String
+    let started = ContinuousClock.now
+    let lastShown = Mutex<ContinuousClock.Instant?>(nil)
+
+    init(label: String) { self.label = label }
+
+    func show(_ bytes: Int64) {
+        let now = ContinuousClock.now
+        let due = lastShown.withLock { last -> Bool in
+            if let shown = last, now - shown < .milliseconds(200) { return false }
+            last = now
+            return true
+        }
+        guard due else { return }
+        let seconds = max((now - started).seconds, 0.001)
+        Output.send("\r\u{1B}[K\(label): \(ComposeHealthCommand.size(bytes)), \(ComposeHealthCommand.size(Int64(Double(bytes) / seconds)))/s", to: 2)
+    }
+
+    static func clear() { Output.send("\r\u{1B}[K", to: 2) }
+
+    static func seconds(_ value: Double) -> String {
+        let tenths = Int((value * 10).rounded())
+        return "\(tenths / 10).\(tenths % 10) s"
     }
 }
