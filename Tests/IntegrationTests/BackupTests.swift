@@ -201,6 +201,22 @@ struct BackupTests {
         #expect(kept == Array(names.sorted().suffix(30)))
     }
 
+    @Test func aFullDiskDuringCreateLeavesNoFileAndSaysWhy() throws {
+        let fixture = try makeHome()
+        defer { fixture.stop() }
+        _ = try Claudesh.runProgram("/bin/sh", ["-c", "head -c 5000000 /dev/urandom > \"$0\"", fixture.home + "/.claude/data/five-mb.bin"], environment: ["PATH": "/usr/bin:/bin"])
+        // A 1 MB tmpfs as the backup folder (the suite runs as root, as scripts/test does).
+        let full = fixture.home + "/full"
+        try FileManager.default.createDirectory(atPath: full, withIntermediateDirectories: true)
+        let mounted = try Claudesh.runProgram("/bin/mount", ["-t", "tmpfs", "-o", "size=1m", "tmpfs", full], environment: ["PATH": "/usr/bin:/bin:/usr/sbin:/sbin"])
+        #expect(mounted.status == 0, "mount a small tmpfs: \(mounted.stderr)")
+        defer { _ = try? Claudesh.runProgram("/bin/umount", [full], environment: ["PATH": "/usr/bin:/bin:/usr/sbin:/sbin"]) }
+        let result = try fixture.run(["backup", "create", "--to", full])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("gpg failed") && result.stderr.contains("No space left on device"), "\(result.stderr)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: full).isEmpty, "no file, not even a partial one")
+    }
+
     @Test func aWrongKeyAndAMissingRecipientSaySoAndLeaveNoFile() throws {
         let fixture = try makeHome()
         defer { fixture.stop() }
