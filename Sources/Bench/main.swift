@@ -89,7 +89,7 @@ func measureSecretCompletion(iterations: Int) {
     var template = Array("/tmp/claudesh-bench-store.XXXXXX".utf8CString)
     guard let made = mkdtemp(&template) else { fail("cannot make a temporary folder", status: 1) }
     let store = String(cString: made)
-    defer { removeTree(store) }
+    defer { Directory.removeTree(store) }
     mkdir(store + "/claude", 0o700)
     var names: [String] = []
     for index in 0..<10_000 {
@@ -126,15 +126,6 @@ func measureSecretCompletion(iterations: Int) {
         print("\(label)_first_ms \(format(first)) baseline_ms \(format(readOnly))")
         print("\(label)_ms \(format(repeated)) baseline_ms \(format(baseline))")
     }
-}
-
-/// Removes the bench's scratch store: its files, then its folders.
-func removeTree(_ path: String) {
-    for entry in Directory.entries(of: path) {
-        let child = path + "/" + entry.name
-        if entry.isDirectory { removeTree(child) } else { unlink(child) }
-    }
-    rmdir(path)
 }
 
 /// The least a TAB can do: keep the names that start with what is typed, and sort them.

@@ -74,7 +74,7 @@ public enum BackupArchive {
         defer { if !finished { unlink(partial) } }
 
         var pipeFDs: [Int32] = [-1, -1]
-        guard makePipe(&pipeFDs) else { throw FileError("make a pipe for", "tar and gpg") }
+        guard ChildProcess.makePipe(&pipeFDs) else { throw FileError("make a pipe for", "tar and gpg") }
         var tar = ProcessSpec("tar", [
             "--create", "--gzip", "--file=-", "--format=gnu", "--hard-dereference",
             "--directory=\(scratch.path)", BackupManifest.memberName,
@@ -156,13 +156,6 @@ public enum BackupArchive {
         environment.filter { !["TAR_OPTIONS", "GZIP", "TAPE"].contains($0.key) }
     }
 
-    /// A pipe whose ends are closed in every child but the one they are given to.
-    static func makePipe(_ fds: inout [Int32]) -> Bool {
-        guard pipe(&fds) == 0 else { return false }
-        for fd in fds { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
-        return true
-    }
-
     /// What a tool said that explains its failure: its lines without the generic last words.
     static func meaningful(_ text: String) -> String {
         let generic = ["Exiting with failure status due to previous errors", "Error is not recoverable: exiting now", "Child returned status"]
@@ -188,7 +181,7 @@ public enum BackupArchive {
     public static func verify(_ path: String, environment: [String: String], progress: (@Sendable (Int64) -> Void)? = nil) async throws -> Verification {
         let gnupg = GnuPG(environment: environment)
         var pipeFDs: [Int32] = [-1, -1]
-        guard makePipe(&pipeFDs) else { throw FileError("make a pipe for", "gpg and gzip") }
+        guard ChildProcess.makePipe(&pipeFDs) else { throw FileError("make a pipe for", "gpg and gzip") }
         var decrypt = ProcessSpec(gnupg.program, GnuPG.common + ["--decrypt", "--", path], environment: gnupg.environment)
         decrypt.standardOutput = pipeFDs[1]
         var gunzip = ProcessSpec("gzip", ["--decompress", "--stdout"], environment: Self.withoutToolOptions(environment))
@@ -328,17 +321,7 @@ struct PrivateFolder {
         chmod(path, 0o700)
     }
 
-    func remove() {
-        func removeTree(_ folder: String) {
-            for entry in Directory.entries(of: folder) {
-                let child = Path.join(folder, entry.name)
-                var info = stat()
-                if lstat(child, &info) == 0, info.st_mode & S_IFMT == S_IFDIR { removeTree(child) } else { unlink(child) }
-            }
-            rmdir(folder)
-        }
-        removeTree(path)
-    }
+    func remove() { Directory.removeTree(path) }
 }
 
 enum ProcessEnvironment {

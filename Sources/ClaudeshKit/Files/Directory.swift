@@ -51,6 +51,18 @@ public struct FileIdentity: Hashable, Sendable {
 }
 
 extension Directory {
+    /// Removes `path` and all under it, links removed as links (never followed).
+    public static func removeTree(_ path: String) {
+        for entry in entries(of: path) {
+            let child = Path.join(path, entry.name)
+            var info = stat()
+            if lstat(child, &info) == 0, info.st_mode & S_IFMT == S_IFDIR { removeTree(child) } else { unlink(child) }
+        }
+        rmdir(path)
+    }
+}
+
+extension Directory {
     /// What identifies a folder's contents: adding, removing or renaming a name moves its mtime.
     struct Stamp: Equatable {
         var device: UInt64

@@ -288,7 +288,8 @@ public final class ChildProcess: Sendable {
         return stream
     }
 
-    private static func makePipe(_ fds: inout [Int32]) -> Bool {
+    /// A pipe whose ends are closed in every child but the one they are given to.
+    static func makePipe(_ fds: inout [Int32]) -> Bool {
         guard pipe(&fds) == 0 else { return false }
         for fd in fds { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
         return true

@@ -4,7 +4,6 @@ import Glibc
 import Darwin
 #endif
 import ClaudeshKit
-import Synchronization
 
 /// backup create, list, verify: encrypted archives of the claudesh home, the pass store and the
 /// client config, each with a manifest that verify checks every byte against.
@@ -79,7 +78,7 @@ enum BackupCommands {
         if invocation.wantsJSON {
             invocation.output.json(.object([("path", .string(created.path)), ("members", .int(created.members)), ("bytes", .int(Int(created.bytes)))]))
         } else {
-            invocation.output.line("Created \(created.path): \(created.members) members, \(ComposeHealthCommand.size(created.bytes)) in \(ProgressLine.seconds(seconds)) (\(ComposeHealthCommand.size(Int64(Double(created.bytes) / seconds)))/s), encrypted to \(recipients.joined(separator: ", "))")
+            invocation.output.line("Created \(created.path): \(created.members) members, \(Units.size(created.bytes)) in \(Units.seconds(seconds)) (\(Units.rate(created.bytes, seconds: seconds))), encrypted to \(recipients.joined(separator: ", "))")
         }
         return .success
     }
@@ -99,10 +98,10 @@ enum BackupCommands {
             var info = stat()
             let size = stat(Path.join(folder, name), &info) == 0 ? Int64(info.st_size) : 0
             let record = index[name]
-            let verified = record?.verifiedAt.map { "\(GPGCommands.date($0)) " + (record?.verifiedWhole == true ? "whole" : "DAMAGED") } ?? "never"
+            let verified = record?.verifiedAt.map { "\(Units.date($0)) " + (record?.verifiedWhole == true ? "whole" : "DAMAGED") } ?? "never"
             let stamp = name.dropFirst(BackupArchive.prefix.count).prefix(15)
             let date = "\(stamp.prefix(4))-\(stamp.dropFirst(4).prefix(2))-\(stamp.dropFirst(6).prefix(2)) \(stamp.dropFirst(9).prefix(2)):\(stamp.dropFirst(11).prefix(2)):\(stamp.dropFirst(13).prefix(2))"
-            rows.append([name, date, ComposeHealthCommand.size(size), record.map { String($0.members) } ?? "?", verified])
+            rows.append([name, date, Units.size(size), record.map { String($0.members) } ?? "?", verified])
             items.append(.object([
                 ("name", .string(name)), ("path", .string(Path.join(folder, name))), ("bytes", .int(Int(size))),
                 ("members", record.map { .int($0.members) } ?? .null), ("verified_at", record?.verifiedAt.map { .int($0) } ?? .null),
@@ -236,34 +235,5 @@ enum BackupCommands {
             invocation.output.line("\(plan.keep.count) kept, \(dryRun ? plan.delete.count : deleted.count) \(dryRun ? "to delete (dry run: nothing deleted)" : "deleted") in \(folder)")
         }
         return deleted.count == plan.delete.count || dryRun ? .success : .failure
-    }
-}
-
-/// One line on standard error that long work rewrites in place: bytes so far and the rate,
-/// at most a few times a second. Only on a terminal; cleared when the work ends.
-final class ProgressLine: Sendable {
-    let label: String
-    let started = ContinuousClock.now
-    let lastShown = Mutex<ContinuousClock.Instant?>(nil)
-
-    init(label: String) { self.label = label }
-
-    func show(_ bytes: Int64) {
-        let now = ContinuousClock.now
-        let due = lastShown.withLock { last -> Bool in
-            if let shown = last, now - shown < .milliseconds(200) { return false }
-            last = now
-            return true
-        }
-        guard due else { return }
-        let seconds = max((now - started).seconds, 0.001)
-        Output.send("\r\u{1B}[K\(label): \(ComposeHealthCommand.size(bytes)), \(ComposeHealthCommand.size(Int64(Double(bytes) / seconds)))/s", to: 2)
-    }
-
-    static func clear() { Output.send("\r\u{1B}[K", to: 2) }
-
-    static func seconds(_ value: Double) -> String {
-        let tenths = Int((value * 10).rounded())
-        return "\(tenths / 10).\(tenths % 10) s"
     }
 }

@@ -49,17 +49,8 @@ enum ComposeHealthCommand {
     /// "12.4 MiB / 2.0 GiB (1%)", or the use alone without a limit.
     static func memory(_ container: DockerEngine.Container) -> String {
         guard let used = container.memoryUsage else { return "-" }
-        guard let limit = container.memoryLimit else { return size(used) }
-        return "\(size(used)) / \(size(limit)) (\(used * 100 / max(limit, 1))%)"
-    }
-
-    static func size(_ bytes: Int64) -> String {
-        let units = ["B", "KiB", "MiB", "GiB", "TiB"]
-        var value = Double(bytes)
-        var unit = 0
-        while value >= 1024 && unit < units.count - 1 { value /= 1024; unit += 1 }
-        let tenths = Int((value * 10).rounded())
-        return unit == 0 ? "\(bytes) B" : "\(tenths / 10).\(tenths % 10) \(units[unit])"
+        guard let limit = container.memoryLimit else { return Units.size(used) }
+        return "\(Units.size(used)) / \(Units.size(limit)) (\(used * 100 / max(limit, 1))%)"
     }
 
     static func json(_ container: DockerEngine.Container) -> JSONValue {

@@ -52,7 +52,7 @@ enum GPGCommands {
                 invocation.output.line("No secret keys. Make one: gpg keygen NAME EMAIL")
             } else {
                 let rows = keys.map { key in
-                    [key.fingerprint, key.primaryUserID, key.algorithm, date(key.created), key.expires.map { date($0) } ?? "never", state(key)]
+                    [key.fingerprint, key.primaryUserID, key.algorithm, Units.date(key.created), key.expires.map { Units.date($0) } ?? "never", state(key)]
                 }
                 invocation.output.line(Table(headers: ["FINGERPRINT", "USER ID", "ALGORITHM", "CREATED", "EXPIRES", "STATE"], rows: rows).render())
             }
@@ -66,16 +66,6 @@ enum GPGCommands {
         if key.isExpired { return "expired" }
         if !key.hasSecret { return "no secret part" }
         return key.canEncrypt ? "ok" : "cannot encrypt"
-    }
-
-    /// A date as YYYY-MM-DD in UTC.
-    static func date(_ seconds: Int?) -> String {
-        guard let seconds else { return "" }
-        var time = time_t(seconds)
-        var parts = tm()
-        gmtime_r(&time, &parts)
-        func two(_ value: Int32) -> String { value < 10 ? "0\(value)" : "\(value)" }
-        return "\(parts.tm_year + 1900)-\(two(parts.tm_mon + 1))-\(two(parts.tm_mday))"
     }
 
     static let keygen = Command(

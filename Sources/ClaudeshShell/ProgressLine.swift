@@ -1,0 +1,25 @@
+import ClaudeshKit
+import Synchronization
+
+/// One line on standard error that long work rewrites in place: bytes so far and the rate,
+/// at most a few times a second. Only on a terminal; cleared when the work ends.
+final class ProgressLine: Sendable {
+    let label: String
+    let started = ContinuousClock.now
+    let lastShown = Mutex<ContinuousClock.Instant?>(nil)
+
+    init(label: String) { self.label = label }
+
+    func show(_ bytes: Int64) {
+        let now = ContinuousClock.now
+        let due = lastShown.withLock { last -> Bool in
+            if let shown = last, now - shown < .milliseconds(200) { return false }
+            last = now
+            return true
+        }
+        guard due else { return }
+        Output.send("\r\u{1B}[K\(label): \(Units.size(bytes)), \(Units.rate(bytes, seconds: (now - started).seconds))", to: 2)
+    }
+
+    static func clear() { Output.send("\r\u{1B}[K", to: 2) }
+}

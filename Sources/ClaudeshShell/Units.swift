@@ -1,0 +1,39 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Sizes, rates, durations and dates as tables and messages show them.
+enum Units {
+    /// "14.6 KiB", "2.0 GiB", "512 B".
+    static func size(_ bytes: Int64) -> String {
+        let units = ["B", "KiB", "MiB", "GiB", "TiB"]
+        var value = Double(bytes)
+        var unit = 0
+        while value >= 1024 && unit < units.count - 1 { value /= 1024; unit += 1 }
+        let tenths = Int((value * 10).rounded())
+        return unit == 0 ? "\(bytes) B" : "\(tenths / 10).\(tenths % 10) \(units[unit])"
+    }
+
+    /// "45.6 MiB/s".
+    static func rate(_ bytes: Int64, seconds: Double) -> String {
+        size(Int64(Double(bytes) / max(seconds, 0.001))) + "/s"
+    }
+
+    /// "2.1 s".
+    static func seconds(_ value: Double) -> String {
+        let tenths = Int((value * 10).rounded())
+        return "\(tenths / 10).\(tenths % 10) s"
+    }
+
+    /// A date as YYYY-MM-DD in UTC; empty for none.
+    static func date(_ seconds: Int?) -> String {
+        guard let seconds else { return "" }
+        var time = time_t(seconds)
+        var parts = tm()
+        gmtime_r(&time, &parts)
+        func two(_ value: Int32) -> String { value < 10 ? "0\(value)" : "\(value)" }
+        return "\(parts.tm_year + 1900)-\(two(parts.tm_mon + 1))-\(two(parts.tm_mday))"
+    }
+}
