@@ -3,9 +3,21 @@
 #include <pthread.h>
 #include <signal.h>
 #include <string.h>
+#include <errno.h>
+#include <unistd.h>
 
 int cprocess_addchdir(posix_spawn_file_actions_t *actions, const char *directory) {
     return posix_spawn_file_actions_addchdir_np(actions, directory);
+}
+
+int cprocess_syncfs(int fd) {
+#ifdef __APPLE__
+    (void)fd;
+    errno = ENOSYS;
+    return -1;
+#else
+    return syncfs(fd);
+#endif
 }
 
 void cprocess_name_thread(const char *name) {

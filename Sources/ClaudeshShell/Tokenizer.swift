@@ -57,6 +57,13 @@ public struct Tokenizer {
     }
 
     /// Whether the line ends in a backslash that continues it on the next line.
+    /// A word as it would be typed so that `words` reads it back: quoted when it has spaces,
+    /// quotes, `$` or `#`.
+    public static func quoted(_ word: String) -> String {
+        guard word.isEmpty || word.contains(where: { " \t\"'\\$#".contains($0) }) else { return word }
+        return "'" + word.replacing("'", with: "'\\''") + "'"
+    }
+
     public static func needsContinuation(_ text: String) -> Bool {
         var scanner = Scanner(text, expansion: .none, lenient: true)
         try? scanner.run()

@@ -117,7 +117,10 @@ struct BackupTests {
             try bytes.write(to: URL(fileURLWithPath: damaged))
             let result = try fixture.run(["backup", "verify", damaged])
             #expect(result.status == 1, "trial \(trial): byte \(offset) flipped and verify passed")
-            #expect(result.stdout.contains("DAMAGED"))
+            // A flip inside the key ID (8 of the archive's bytes) names a key this keyring lacks,
+            // just as a backup made for another key does: "could not be read", naming that key.
+            let namesAnotherKey = result.stdout.contains("could not be read") && result.stdout.contains("is not in this keyring")
+            #expect(result.stdout.contains("DAMAGED") || namesAnotherKey, "trial \(trial): byte \(offset): \(result.stdout)")
         }
         try original.prefix(original.count * 2 / 3).write(to: URL(fileURLWithPath: damaged))
         let cut = try fixture.run(["backup", "verify", damaged])

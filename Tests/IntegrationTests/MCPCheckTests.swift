@@ -5,6 +5,9 @@ import Testing
 /// HTTP servers, and sh fixtures that fail in every way a server can.
 @Suite
 struct MCPCheckTests {
+    /// The reason a server's check gave, or "" (a plain value for #expect to show).
+    func reason(_ servers: [String: [String: Any]], _ name: String) -> String { servers[name]?["reason"] as? String ?? "" }
+
     let home = Claudesh.temporaryFolder("claudesh-mcp")
     var config: String { home + "/claude_desktop_config.json" }
 
@@ -63,7 +66,7 @@ struct MCPCheckTests {
         ])
         let (result, servers) = try check(["check", "--retries", "3"], extra: ["FIXTURE_TOKEN": "s3cret-fixture-token"])
         #expect(result.status == 1)
-        #expect((servers["bare"]?["reason"] as? String ?? "").hasPrefix("HTTP 401 on initialize"))
+        #expect(reason(servers, "bare").hasPrefix("HTTP 401 on initialize"))
         #expect(servers["bare"]?["permanent"] as? Bool == true)
         #expect(servers["bare"]?["attempts"] as? Int == 1, "a 401 is not retried")
         #expect(servers["token"]?["status"] as? String == "ok")
@@ -83,7 +86,7 @@ struct MCPCheckTests {
         let (untrusted, refused) = try check(["check", "--retries", "2"])
         #expect(untrusted.status == 1)
         for name in ["by-name", "by-address"] {
-            #expect((refused[name]?["reason"] as? String ?? "").hasPrefix("the server's certificate is not trusted: self-signed certificate"), "\(refused[name] ?? [:])")
+            #expect(reason(refused, name).hasPrefix("the server's certificate is not trusted: self-signed certificate"), "\(refused[name] ?? [:])")
             #expect(refused[name]?["attempts"] as? Int == 1)
         }
         // Trusted through SSL_CERT_FILE, as OpenSSL tools do.
@@ -99,7 +102,7 @@ struct MCPCheckTests {
         MCPFixtures.writeConfig(config, [("wrong-name", MCPFixtures.remote("https://localhost:\(impostor.port)/mcp"))])
         let (mismatch, named) = try check(["check"], extra: ["SSL_CERT_FILE": otherTLS.certificate])
         #expect(mismatch.status == 1)
-        #expect((named["wrong-name"]?["reason"] as? String ?? "").hasPrefix("the server's certificate is for another name than the URL's host"), "\(named)")
+        #expect(reason(named, "wrong-name").hasPrefix("the server's certificate is for another name than the URL's host"), "\(named)")
     }
 
     @Test func everyKindOfFailureSaysWhyAndPermanentOnesAreNotRetried() throws {
@@ -116,7 +119,7 @@ struct MCPCheckTests {
         ])
         let (result, servers) = try check(["check", "--timeout", "1"])
         #expect(result.status == 1)
-        func reason(_ name: String) -> String { servers[name]?["reason"] as? String ?? "" }
+        func reason(_ name: String) -> String { self.reason(servers, name) }
         #expect(reason("missing").hasPrefix("command not found: no-such-mcp-server-command (searched PATH="))
         #expect(reason("exits") == "the server exited with status 7 before the handshake finished: fatal: cannot open database /nonexistent/db.sqlite")
         #expect(reason("garbage").contains("not an MCP server") && reason("garbage").contains("Starting server on port 8080"))
@@ -145,7 +148,7 @@ struct MCPCheckTests {
         // The detached child is the server's own doing, outside its group: end it here.
         defer { MCPFixtures.processes(marked: marker).forEach { kill($0, SIGKILL) } }
         #expect(result.status == 1)
-        #expect((servers["flood"]?["reason"] as? String ?? "").contains("requests of its own"))
+        #expect(reason(servers, "flood").contains("requests of its own"))
         // Exited, not "timed out": the pipes a detached child holds do not hide the exit.
         #expect(servers["detached"]?["reason"] as? String == "the server exited with status 3 before the handshake finished: fatal: detached")
         let echo = servers["echo"]?["reason"] as? String ?? ""
@@ -166,8 +169,8 @@ struct MCPCheckTests {
         ])
         let (result, servers) = try check(["check", "--timeout", "5"])
         #expect(result.status == 1)
-        #expect((servers["negative"]?["reason"] as? String ?? "").contains("a bad Content-Length '-1'"))
-        #expect((servers["foreign"]?["reason"] as? String ?? "").contains("names another origin"))
+        #expect(reason(servers, "negative").contains("a bad Content-Length '-1'"))
+        #expect(reason(servers, "foreign").contains("names another origin"))
     }
 
     @Test func aServerThatNeedsAnEnvVariablePassesOnceTheEntryGivesIt() throws {
@@ -185,7 +188,7 @@ struct MCPCheckTests {
         let (first, once) = try check(["check"])
         #expect(first.status == 1)
         #expect(once["flaky"]?["attempts"] as? Int == 1)
-        #expect((once["flaky"]?["reason"] as? String ?? "").hasSuffix("not ready yet (start 1)"))
+        #expect(reason(once, "flaky").hasSuffix("not ready yet (start 1)"))
         try FileManager.default.removeItem(atPath: counter)
         let (retried, servers) = try check(["retry"])
         #expect(retried.status == 0, "\(retried.stdout)")
@@ -200,7 +203,7 @@ struct MCPCheckTests {
         #expect(result.status == 1)
         let attempts = servers["hangs"]?["attempts"] as? Int ?? 0
         #expect(attempts >= 1 && attempts <= 3, "the deadline, not 51 attempts, ends it")
-        #expect((servers["hangs"]?["reason"] as? String ?? "").hasPrefix("timed out after"))
+        #expect(reason(servers, "hangs").hasPrefix("timed out after"))
     }
 
     @Test func noChildIsLeftAfterAnyProbe() throws {

@@ -24,4 +24,8 @@ void cprocess_inherited_mask(sigset_t *mask);
 /// Whether `signo` was ignored when the program started (before main ran).
 int cprocess_inherited_ignored(int signo);
 
+/// Flushes the whole file system that `fd` is on (Linux's syncfs, behind _GNU_SOURCE; macOS has
+/// none and returns -1 with ENOSYS, so callers fsync each file there).
+int cprocess_syncfs(int fd);
+
 #endif

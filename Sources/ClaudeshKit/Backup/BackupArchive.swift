@@ -31,6 +31,11 @@ public enum BackupArchive {
             && stamp.enumerated().allSatisfy { $0.offset == 8 || (0x30...0x39).contains($0.element) }
     }
 
+    /// The backups in `folder`, oldest first (the names sort by time).
+    public static func names(in folder: String) -> [String] {
+        Directory.entries(of: folder).map(\.name).filter(isBackupName).sorted()
+    }
+
     public struct Failure: Error, CustomStringConvertible, Sendable, Equatable {
         public var description: String
         init(_ description: String) { self.description = description }
@@ -172,6 +177,8 @@ public enum BackupArchive {
         public var problems: [String]
         /// False when the backup could not be read at all (no key, no agent): not a verdict on it.
         public var checked = true
+        /// The manifest at the head of the backup, when it could be read.
+        public var manifest: BackupManifest?
         public var isWhole: Bool { problems.isEmpty }
     }
 
@@ -179,6 +186,15 @@ public enum BackupArchive {
     /// (missing, extra, kind, size, mode, SHA-256). Nothing is written to disk.
     /// `progress` hears the bytes of archive read so far, as they come.
     public static func verify(_ path: String, environment: [String: String], progress: (@Sendable (Int64) -> Void)? = nil) async throws -> Verification {
+        try await read(path, environment: environment, progress: progress, staging: nil)
+    }
+
+    /// verify's one pass over the stream; the files `staging` accepts are also written into it as
+    /// they go by, so that a restore decrypts once and applies only what verified.
+    static func read(_ path: String, environment: [String: String], progress: (@Sendable (Int64) -> Void)?, staging: RestoreStaging?) async throws -> Verification {
+        // A backup starts with a public-key packet. Anything else would have gpg ask for a
+        // passphrase (a damaged tag reads as symmetric data), on the terminal, for nothing.
+        if let problem = try headerProblem(path) { return Verification(path: path, members: 0, problems: [problem]) }
         let gnupg = GnuPG(environment: environment)
         var pipeFDs: [Int32] = [-1, -1]
         guard ChildProcess.makePipe(&pipeFDs) else { throw FileError("make a pipe for", "gpg and gzip") }
@@ -200,6 +216,7 @@ public enum BackupArchive {
         gpgChild.closeInput()
         async let gpgDone = ProcessRunner.finish(gpgChild)
         var check = StreamCheck()
+        check.staging = staging
         var streamError: String?
         var read: Int64 = 0
         progress?(0)
@@ -214,33 +231,56 @@ public enum BackupArchive {
         let gzipProblem = gzipResult.termination.isSuccess ? nil : "the compressed stream is damaged: " + Self.meaningful(gzipResult.errorText)
         if !gpgResult.termination.isSuccess || !statuses.contains("DECRYPTION_OKAY") {
             // No key, no agent, no passphrase: the backup was not read, which says nothing of it.
-            let unreadable = statuses.contains("NO_SECKEY") && !statuses.contains("DECRYPTION_OKAY") || statuses.contains("MISSING_PASSPHRASE") || statuses.contains("BAD_PASSPHRASE")
-                || GPGStatus.messages(gpgResult.errorText).contains { $0.contains("agent") }
+            // A claudesh backup is always encrypted to a key: data that asks for a symmetric
+            // passphrase is a damaged packet header, not a locked backup.
+            let symmetric = statuses.contains("NEED_PASSPHRASE_SYM")
+            let unreadable = !symmetric && (statuses.contains("NO_SECKEY") && !statuses.contains("DECRYPTION_OKAY") || statuses.contains("MISSING_PASSPHRASE") || statuses.contains("BAD_PASSPHRASE")
+                || GPGStatus.messages(gpgResult.errorText).contains { $0.contains("agent") })
+            if symmetric {
+                return Verification(path: path, members: check.members, problems: ["the encryption header is damaged: it asks for a passphrase, and a backup is always encrypted to a key"], manifest: check.parsedManifest)
+            }
             do {
                 try gnupg.require(GnuPG.Reply(result: gpgResult, statuses: statuses), "DECRYPTION_OKAY", operation: "decrypt \(Path.lastComponent(of: path))")
             } catch {
                 // gpg's broken pipe is gzip's refusal seen from upstream: report gzip's reason.
                 let problem = gpgResult.errorText.contains("Broken pipe") ? gzipProblem ?? "\(error)" : "\(error)"
-                return Verification(path: path, members: check.members, problems: [problem], checked: !unreadable)
+                return Verification(path: path, members: check.members, problems: [problem], checked: !unreadable, manifest: check.parsedManifest)
             }
         }
         var problems: [String] = []
         if let gzipProblem { problems.append(gzipProblem) }
         if let streamError { problems.append("the archive is damaged: \(streamError)") }
         problems += streamError == nil ? check.problemsAtEnd : check.problems
-        return Verification(path: path, members: check.members, problems: problems)
+        if let failure = staging?.failure { throw failure }
+        return Verification(path: path, members: check.members, problems: problems, manifest: check.parsedManifest)
+    }
+
+    /// Why the file cannot be a backup, judged by its first OpenPGP packet: gpg writes a
+    /// public-key encrypted session key (tag 1) first, in either header format.
+    static func headerProblem(_ path: String) throws -> String? {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw FileError("read", path) }
+        defer { close(fd) }
+        var first: UInt8 = 0
+        guard systemRead(fd, &first, 1) == 1 else { return "the file is empty" }
+        let tag = first & 0x80 == 0 ? nil : first & 0x40 != 0 ? first & 0x3F : (first >> 2) & 0x0F
+        return tag == 1 ? nil : "the encryption header is damaged: the file does not start with the key packet every backup starts with"
     }
 
     /// Compares a tar stream with the manifest at its head, as it goes by.
     struct StreamCheck {
         var reader = TarReader()
         var manifest: [String: BackupManifest.Item]?
+        var parsedManifest: BackupManifest?
         var manifestBytes: [UInt8] = []
         var seen = Set<String>()
         var current: (entry: TarReader.Entry, item: BackupManifest.Item?)?
         var hasher = SHA256()
         var problems: [String] = []
         var members = 0
+        /// Where a restore writes the members it takes (files only: links and folders are made
+        /// from the manifest).
+        var staging: RestoreStaging?
 
         mutating func feed(_ bytes: [UInt8]) throws {
             var events: [TarReader.Event] = []
@@ -259,7 +299,8 @@ public enum BackupArchive {
                 members += 1
                 let path = entry.path.hasSuffix("/") ? String(entry.path.dropLast()) : entry.path
                 if path.hasPrefix("/") || path.split(separator: "/").contains("..") { problems.append("unsafe member name: \(path)") }
-                if !seen.insert(path).inserted { problems.append("duplicate: \(path) is in the archive twice") }
+                let duplicate = !seen.insert(path).inserted
+                if duplicate { problems.append("duplicate: \(path) is in the archive twice") }
                 let item = manifest?[path]
                 if item == nil { problems.append("extra: \(path) is not in the manifest") }
                 if let item {
@@ -271,12 +312,14 @@ public enum BackupArchive {
                 }
                 current = (entry, item)
                 hasher = SHA256()
+                if let item, !duplicate { staging?.begin(entry, item: item) }
             case .content(let piece):
                 if manifest == nil {
                     manifestBytes.append(contentsOf: piece)
                     guard manifestBytes.count <= BackupArchive.maxManifest else { throw TarReader.Error("the manifest is larger than \(BackupArchive.maxManifest >> 20) MiB") }
                 } else {
                     hasher.update(piece)
+                    staging?.write(piece)
                 }
             case .end:
                 if manifest == nil {
@@ -286,12 +329,15 @@ public enum BackupArchive {
                         throw TarReader.Error("the manifest lists \(item.path) twice")
                     }
                     manifest = items
+                    parsedManifest = parsed
+                    staging?.start(parsed)
                     return
                 }
                 if let (entry, item) = current, let item, item.kind == .file, entry.kind == .file {
                     let digest = hasher.finalize()
                     if digest != item.sha256 { problems.append("content: \(item.path) differs from the manifest (SHA-256)") }
                 }
+                staging?.end()
                 current = nil
             }
         }
@@ -313,9 +359,9 @@ extension BackupArchive.StreamCheck {
 struct PrivateFolder {
     let path: String
 
-    init() throws(FileError) {
-        let base = ProcessEnvironment.temporaryDirectory
-        var template = Array(Path.join(base, "claudesh.XXXXXX").utf8CString)
+    /// In `base` (TMPDIR by default), named `prefix` and six random characters.
+    init(in base: String = ProcessEnvironment.temporaryDirectory, prefix: String = "claudesh.") throws(FileError) {
+        var template = Array(Path.join(base, prefix + "XXXXXX").utf8CString)
         guard mkdtemp(&template) != nil else { throw FileError("create a private folder in", base) }
         path = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
         chmod(path, 0o700)

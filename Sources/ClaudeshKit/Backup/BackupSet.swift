@@ -14,6 +14,9 @@ public struct BackupSet: Sendable {
     public var home: String
     /// Folders left out by identity: the folder the backup is written to, wherever it is.
     public var excludedFolders: Set<FileIdentity> = []
+    /// Whether a root that is a link is backed up as what it points to (the standard set) or as
+    /// the link itself (the files a restore is about to replace).
+    public var followsRootLinks = true
 
     /// The default set: the claudesh home without its backups/ and logs/, the pass store and
     /// Claude Desktop's config.
@@ -105,16 +108,25 @@ public struct BackupSet: Sendable {
             }
         }
         var present: [String] = []
-        for root in roots where Path.kind(of: root) != .missing {
-            // A root that is a link (a store kept elsewhere in the home) is backed up as what it
-            // points to, not as the link alone.
-            guard let real = realpath(root, nil) else { continue }
-            let resolved = String(cString: real)
-            free(real)
-            if resolved != root {
-                guard resolved.hasPrefix(home.hasSuffix("/") ? home : home + "/") else { throw .outsideLink(root, target: resolved) }
+        let realHome = RestorePlan.realPath(home) ?? home
+        for root in roots {
+            var info = stat()
+            guard lstat(root, &info) == 0 else { continue }
+            guard followsRootLinks else {
+                present.append(root)
+                continue
             }
-            present.append(resolved)
+            // A root that is a link (a store kept elsewhere in the home) is backed up as what it
+            // points to, not as the link alone: its real path, seen from the home as given (which
+            // may itself be reached through a link, as /home → /usr/home).
+            guard let resolved = RestorePlan.realPath(root) else { continue }
+            if RestorePlan.isInside(resolved, realHome) {
+                present.append(resolved == realHome ? home : Path.join(home, String(resolved.dropFirst(realHome.count + (realHome == "/" ? 0 : 1)))))
+            } else if RestorePlan.isInside(resolved, home) {
+                present.append(resolved)
+            } else {
+                throw .outsideLink(root, target: resolved)
+            }
         }
         guard !present.isEmpty else { throw .nothing(roots) }
         for root in present {

@@ -11,6 +11,8 @@ public struct TarReader {
         public var kind: Kind
         public var size: Int64
         public var mode: UInt32
+        /// Modification time, seconds since 1970.
+        public var modified: Int64 = 0
         public var linkTarget: String?
     }
 
@@ -42,6 +44,7 @@ public struct TarReader {
     private var nextPath: String?
     private var nextLink: String?
     private var nextSize: Int64?
+    private var nextModified: Int64?
     private var inEntry = false
 
     public init() {}
@@ -150,11 +153,13 @@ public struct TarReader {
         let entry = Entry(
             path: path, kind: kind, size: kind == .file ? size : 0,
             mode: UInt32(truncatingIfNeeded: try Self.octal(block[100..<108], field: "mode")),
+            modified: try nextModified ?? Self.number(block[136..<148], field: "mtime"),
             linkTarget: kind == .symlink || kind == .hardlink ? link : nil
         )
         nextPath = nil
         nextLink = nil
         nextSize = nil
+        nextModified = nil
         inEntry = true
         try handle(.entry(entry))
         // Directories and links carry no content, whatever their size field says.
@@ -163,7 +168,7 @@ public struct TarReader {
         if contentSize == 0 { try endOfData(nil, handle) }
     }
 
-    /// A pax header's records, `LENGTH key=value\n`: path, linkpath and size matter here.
+    /// A pax header's records, `LENGTH key=value\n`: path, linkpath, size and mtime matter here.
     private mutating func pax(_ data: [UInt8]) throws {
         var rest = data[...]
         while !rest.isEmpty {
@@ -180,6 +185,7 @@ public struct TarReader {
             case "path": nextPath = value
             case "linkpath": nextLink = value
             case "size": nextSize = Int64(value)
+            case "mtime": nextModified = Int64(value.prefix { $0 != "." }) // whole seconds of "1700000000.5"
             default: break
             }
         }

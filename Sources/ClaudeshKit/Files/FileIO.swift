@@ -53,6 +53,22 @@ public enum FileIO {
     }
 }
 
+extension FileIO {
+    /// Copies what is left of `source` to `destination`, 1 MiB at a time.
+    public static func copy(from source: Int32, to destination: Int32, path: String) throws(FileError) {
+        var buffer = [UInt8](repeating: 0, count: 1 << 20)
+        while true {
+            let count = buffer.withUnsafeMutableBytes { systemRead(source, $0.baseAddress, $0.count) }
+            if count < 0 {
+                if errno == EINTR { continue }
+                throw FileError("read the copy of", path)
+            }
+            if count == 0 { return }
+            try writeAll(destination, buffer[0..<count], path: path)
+        }
+    }
+}
+
 // The module's own `read`/`write` names would shadow the C functions inside FileIO.
 @inline(__always) func systemRead(_ fd: Int32, _ buffer: UnsafeMutableRawPointer?, _ count: Int) -> Int {
     read(fd, buffer, count)

@@ -5,7 +5,7 @@ import Darwin
 #endif
 import ClaudeshKit
 
-/// backup create, list, verify: encrypted archives of the claudesh home, the pass store and the
+/// backup create, list, verify, prune (restore has its own file): encrypted archives of the claudesh home, the pass store and the
 /// client config, each with a manifest that verify checks every byte against.
 enum BackupCommands {
     static let group = "Backups"
@@ -13,21 +13,21 @@ enum BackupCommands {
     @MainActor
     static var command: Command {
         Command(
-            "backup", group: group, summary: "Encrypted backups: create, list, verify, prune",
+            "backup", group: group, summary: "Encrypted backups: create, list, verify, restore, prune",
             discussion: """
             A backup is BACKUP_DIR/claude-backup-YYYYMMDD-HHMMSS.tar.gz.gpg (the backup-dir setting),
             encrypted to the gpg-id setting (else the pass store's keys). Its first member is a
             manifest of every file's path, size, mode and SHA-256. Plain gpg -d FILE | tar xzf -
             reads it.
             """,
-            subcommands: [create, list, verify, prune]
+            subcommands: [create, list, verify, restore, prune]
         )
     }
 
-    /// Backup files of the backup folder, for completion (`restore` will use it too).
+    /// Backup files of the backup folder, for completion.
     static let backupFiles = Completion.custom { input in
         let folder = input.context.settings.backupDir
-        return ["latest"] + Directory.entries(of: folder).map(\.name).filter(BackupArchive.isBackupName)
+        return ["latest"] + BackupArchive.names(in: folder)
     }
 
     /// The keys a backup is encrypted to: the gpg-id setting, else the pass store's.
@@ -39,6 +39,22 @@ enum BackupCommands {
             throw ShellError.failed("no key to encrypt the backup to: set gpg-id KEY (gpg status lists your keys), or secrets init KEY")
         }
         return store.recipients
+    }
+
+    /// The backup FILE names: `latest` (the default) is the newest in `folder`; a bare name is
+    /// looked up there; a path is taken as it is. Only files named as backups are accepted.
+    static func chosenBackup(_ chosen: String?, in folder: String, names: [String], context: SessionContext) throws -> String {
+        let chosen = chosen ?? "latest"
+        if chosen == "latest" {
+            guard let newest = names.last else { throw ShellError.failed("no backups in \(folder): make one with backup create") }
+            return Path.join(folder, newest)
+        }
+        let path = chosen.contains("/") ? context.environment.absolutePath(chosen) : Path.join(folder, chosen)
+        guard BackupArchive.isBackupName(Path.lastComponent(of: path)) else {
+            throw ShellError.usage("'\(Path.lastComponent(of: path).clipped())' is not a backup's name (claude-backup-YYYYMMDD-HHMMSS.tar.gz.gpg)")
+        }
+        guard Path.kind(of: path) == .file else { throw ShellError.failed("no backup \(path)") }
+        return path
     }
 
     static let create = Command(
@@ -91,7 +107,7 @@ enum BackupCommands {
         let context = invocation.session.context
         let folder = invocation.arguments.value("to").map(context.environment.absolutePath) ?? context.settings.backupDir
         let index = BackupIndex(folder: folder)
-        let names = Directory.entries(of: folder).map(\.name).filter(BackupArchive.isBackupName).sorted()
+        let names = BackupArchive.names(in: folder)
         var rows: [[String]] = []
         var items: [JSONValue] = []
         for name in names {
@@ -126,23 +142,12 @@ enum BackupCommands {
     ) { invocation in
         let context = invocation.session.context
         let folder = invocation.arguments.value("to").map(context.environment.absolutePath) ?? context.settings.backupDir
-        let names = Directory.entries(of: folder).map(\.name).filter(BackupArchive.isBackupName).sorted()
+        let names = BackupArchive.names(in: folder)
         var paths: [String]
         if invocation.arguments.has("all") {
             paths = names.map { Path.join(folder, $0) }
         } else {
-            let chosen = invocation.arguments.positional(0) ?? "latest"
-            if chosen == "latest" {
-                guard let newest = names.last else { throw ShellError.failed("no backups in \(folder): make one with backup create") }
-                paths = [Path.join(folder, newest)]
-            } else {
-                let path = chosen.contains("/") ? context.environment.absolutePath(chosen) : Path.join(folder, chosen)
-                guard BackupArchive.isBackupName(Path.lastComponent(of: path)) else {
-                    throw ShellError.usage("'\(Path.lastComponent(of: path).clipped())' is not a backup's name (claude-backup-YYYYMMDD-HHMMSS.tar.gz.gpg)")
-                }
-                guard Path.kind(of: path) == .file else { throw ShellError.failed("no backup \(path)") }
-                paths = [path]
-            }
+            paths = [try chosenBackup(invocation.arguments.positional(0), in: folder, names: names, context: context)]
         }
         guard !paths.isEmpty else { throw ShellError.failed("no backups in \(folder): make one with backup create") }
         var results: [BackupArchive.Verification] = []
@@ -210,7 +215,7 @@ enum BackupCommands {
         }
         let retention = BackupRetention(keepLast: try count("keep-last"), keepDaily: try count("keep-daily"), keepWeekly: try count("keep-weekly"))
         var index = BackupIndex(folder: folder)
-        let names = Directory.entries(of: folder).map(\.name).filter(BackupArchive.isBackupName)
+        let names = BackupArchive.names(in: folder)
         let newestWhole = names.filter { index[$0]?.verifiedWhole == true }.max()
         let plan = retention.plan(names, verifiedWhole: newestWhole)
         let dryRun = context.dryRun || arguments.has("dry-run")

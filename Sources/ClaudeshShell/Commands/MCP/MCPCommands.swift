@@ -75,12 +75,12 @@ enum MCPCommands {
         case .stdio(let command, let arguments, let environment):
             if let wrapped = SecretWrapper.unwrap(command: command, arguments: arguments) {
                 rows.append(["command", wrapped.command])
-                if !wrapped.arguments.isEmpty { rows.append(["args", wrapped.arguments.map(quoted).joined(separator: " ")]) }
+                if !wrapped.arguments.isEmpty { rows.append(["args", wrapped.arguments.map(Tokenizer.quoted).joined(separator: " ")]) }
                 for secret in wrapped.secrets { rows.append(["secret", "\(secret.variable) ← pass \(secret.name)"]) }
                 rows.append(["started by", command + " exec"])
             } else {
                 rows.append(["command", command])
-                if !arguments.isEmpty { rows.append(["args", arguments.map(quoted).joined(separator: " ")]) }
+                if !arguments.isEmpty { rows.append(["args", arguments.map(Tokenizer.quoted).joined(separator: " ")]) }
             }
             for (key, value) in environment { rows.append(["env", "\(key)=\(ServerEntry.masked(value))"]) }
         case .http(let url, let headers), .sse(let url, let headers):
@@ -99,12 +99,6 @@ enum MCPCommands {
             result = result.setting(key, to: .object(members.map { ($0.0, $0.1.stringValue.map { .string(ServerEntry.masked($0)) } ?? $0.1) }))
         }
         return result
-    }
-
-    /// A word as it would be typed: quoted when it has spaces or quotes.
-    static func quoted(_ word: String) -> String {
-        guard word.isEmpty || word.contains(where: { " \t\"'\\$#".contains($0) }) else { return word }
-        return "'" + word.replacing("'", with: "'\\''") + "'"
     }
 
     static let add = Command(
