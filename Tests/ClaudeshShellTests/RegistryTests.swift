@@ -39,7 +39,7 @@ struct RegistryTests {
         let session = makeSession()
         let status = await session.execute(words: ["help", "backup"])
         #expect(status == .success)
-        #expect(session.output.captured.contains("usage: backup <create|list|verify|prune>"), "\(session.output.captured)")
+        #expect(session.output.captured.contains("usage: backup <create|list|verify|restore|prune>"), "\(session.output.captured)")
     }
 
     @Test func parsesFlagsAndPositionals() throws {
