@@ -64,7 +64,7 @@ extension BackupTests {
         // What it replaced is in before-restore/, and restores like any backup.
         let saved = fixture.home + "/backups/claude/before-restore"
         let safety = try #require(try FileManager.default.contentsOfDirectory(atPath: saved).first { BackupArchive.isBackupName($0) })
-        #expect(restored.stdout.contains("The 4 replaced are saved in \(saved)/\(safety)"), "\(restored.stdout)")
+        #expect(restored.stdout.contains("Saved the 4 items it replaced in \(saved)/\(safety); to put them back: backup restore \(saved)/\(safety)"), "\(restored.stdout)")
         #expect(!(try fixture.run(["backup", "list"]).stdout.contains(safety)), "never listed, pruned or taken for latest with the backups")
         let undo = fixture.home + "/undo"
         let undone = try fixture.run(["backup", "restore", saved + "/" + safety, "--to", undo])

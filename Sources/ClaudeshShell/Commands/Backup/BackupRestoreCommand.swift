@@ -107,7 +107,8 @@ extension BackupCommands {
             invocation.output.line("Restored \(applied.written.count) item\(applied.written.count == 1 ? "" : "s") into \(target).")
             if let saved {
                 let undo = "backup restore \(Tokenizer.quoted(saved.path))" + (target == home ? "" : " --to \(Tokenizer.quoted(target))")
-                invocation.output.line("The \(plan.replaced.count) replaced are saved in \(saved.path); to put them back: \(undo)")
+                let count = plan.replaced.count
+                invocation.output.line("Saved the \(count == 1 ? "item" : "\(count) items") it replaced in \(saved.path); to put \(count == 1 ? "it" : "them") back: \(undo)")
             }
         }
         return plan.refused.isEmpty && applied.skipped.isEmpty ? .success : .failure
