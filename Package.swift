@@ -14,6 +14,13 @@ let package = Package(
             pkgConfig: "libedit",
             providers: [.apt(["libedit-dev"]), .brew(["libedit"])]
         ),
+        // SQLite from the system, for the health history: its C API, not GRDB, which imports
+        // Foundation (README, design).
+        .systemLibrary(
+            name: "CSQLite",
+            pkgConfig: "sqlite3",
+            providers: [.apt(["libsqlite3-dev"]), .brew(["sqlite"])]
+        ),
         // el_set, el_get and history() are variadic, which Swift cannot call: this shim wraps them,
         // and holds the async-signal-safe signal handlers.
         .target(name: "CEditLine", dependencies: ["CLibEdit"]),
@@ -22,7 +29,7 @@ let package = Package(
         .target(name: "CProcess"),
         // TLS for https:// probes through the system's OpenSSL 3, loaded with dlopen on first use.
         .target(name: "CTLS", linkerSettings: [.linkedLibrary("dl", .when(platforms: [.linux]))]),
-        .target(name: "ClaudeshKit", dependencies: ["CProcess", "CTLS"]),
+        .target(name: "ClaudeshKit", dependencies: ["CProcess", "CTLS", "CSQLite"]),
         // The REPL, the command registry, completion, scripts, rendering.
         .target(name: "ClaudeshShell", dependencies: ["ClaudeshKit", "CEditLine"]),
         .executableTarget(name: "claudesh", dependencies: ["ClaudeshShell"]),

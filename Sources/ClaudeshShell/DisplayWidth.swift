@@ -57,4 +57,18 @@ public enum DisplayWidth {
     public static func pad(_ text: String, to width: Int) -> String {
         text + String(repeating: " ", count: max(0, width - of(text)))
     }
+
+    /// `text` cut to at most `width` columns, with an ellipsis where it was cut (plain text).
+    public static func clip(_ text: String, to width: Int) -> String {
+        guard of(text) > width else { return text }
+        var result = ""
+        var used = 0
+        for character in text {
+            let columns = of(character)
+            if used + columns > width - 1 { break }
+            result.append(character)
+            used += columns
+        }
+        return result + "…"
+    }
 }

@@ -4,6 +4,7 @@ import Glibc
 import Darwin
 #endif
 import CEditLine
+import ClaudeshKit
 
 /// Questions to the person at the terminal, outside the line editor.
 enum Terminal {
@@ -72,5 +73,15 @@ enum Terminal {
             }
         }
         return readRawAnswer()
+    }
+}
+
+extension Terminal {
+    /// The columns of the terminal on `fd`, else COLUMNS, else 100.
+    static func columns(fd: Int32 = 1, environment: Environment) -> Int {
+        var size = winsize()
+        if isatty(fd) == 1, ioctl(fd, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 20 { return Int(size.ws_col) }
+        if let text = environment.variables["COLUMNS"], let value = Int(text), value > 20 { return value }
+        return 100
     }
 }

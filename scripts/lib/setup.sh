@@ -14,7 +14,7 @@ need() {
   if [[ $(uname) == Darwin ]]; then
     local brew_names=()
     for package in "${missing[@]}"; do
-      case $package in libedit-dev) brew_names+=(libedit) ;; bash-completion) brew_names+=(bash-completion@2) ;; *) brew_names+=("$package") ;; esac
+      case $package in libedit-dev) brew_names+=(libedit) ;; libsqlite3-dev) brew_names+=(sqlite) ;; bash-completion) brew_names+=(bash-completion@2) ;; *) brew_names+=("$package") ;; esac
     done
     echo "claudesh: installing with Homebrew: ${brew_names[*]}" >&2
     brew install "${brew_names[@]}"
@@ -40,7 +40,7 @@ need_swift() {
 
 need_build() {
   need_swift
-  need libedit-dev:/usr/include/histedit.h pkg-config:pkg-config
+  need libedit-dev:/usr/include/histedit.h libsqlite3-dev:/usr/include/sqlite3.h pkg-config:pkg-config
   if [[ $(uname) == Darwin ]]; then
     export PKG_CONFIG_PATH="$(brew --prefix libedit)/lib/pkgconfig:${PKG_CONFIG_PATH:-}"
   fi

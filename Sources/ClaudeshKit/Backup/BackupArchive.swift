@@ -23,6 +23,23 @@ public enum BackupArchive {
             + digits(parts.tm_hour, 2) + digits(parts.tm_min, 2) + digits(parts.tm_sec, 2) + suffix
     }
 
+    /// When the backup named `name` was made (its name is local time), seconds since 1970.
+    public static func time(of name: String) -> Int? {
+        guard isBackupName(name) else { return nil }
+        let digits = Array(name.dropFirst(prefix.count).prefix(15))
+        func number(_ start: Int, _ count: Int) -> Int32 { Int32(String(digits[start..<(start + count)]))! }
+        var parts = tm()
+        parts.tm_year = number(0, 4) - 1900
+        parts.tm_mon = number(4, 2) - 1
+        parts.tm_mday = number(6, 2)
+        parts.tm_hour = number(9, 2)
+        parts.tm_min = number(11, 2)
+        parts.tm_sec = number(13, 2)
+        parts.tm_isdst = -1
+        let seconds = mktime(&parts)
+        return seconds == -1 ? nil : Int(seconds)
+    }
+
     /// Whether `name` is a backup's file name: only such files are ever listed, verified or pruned.
     public static func isBackupName(_ name: String) -> Bool {
         guard name.hasPrefix(prefix), name.hasSuffix(suffix) else { return false }

@@ -8,6 +8,7 @@ public struct Settings: Sendable, Equatable {
         case mcpConfig = "mcp-config"
         case output
         case color
+        case historyDays = "history-days"
 
         public var summary: String {
             switch self {
@@ -18,6 +19,7 @@ public struct Settings: Sendable, Equatable {
             case .mcpConfig: return "the client config that mcp commands use: desktop, user, project or a file"
             case .output: return "how commands report data: table or json"
             case .color: return "colour in output: auto (on a terminal, unless NO_COLOR), always or never"
+            case .historyDays: return "days of health history kept (older probes are deleted as new ones are recorded)"
             }
         }
 
@@ -30,6 +32,7 @@ public struct Settings: Sendable, Equatable {
             case .mcpConfig: return .choiceOrFile(MCPConfigTarget.names)
             case .output: return .choice(OutputFormat.allCases.map(\.rawValue))
             case .color: return .choice(ColorMode.allCases.map(\.rawValue))
+            case .historyDays: return .text
             }
         }
     }
@@ -65,6 +68,7 @@ public struct Settings: Sendable, Equatable {
     public var mcpConfig: MCPConfigTarget
     public var output: OutputFormat
     public var color: ColorMode
+    public var historyDays: Int
 
     /// The defaults for a home folder and environment.
     public init(home: String, environment: Environment) {
@@ -75,6 +79,7 @@ public struct Settings: Sendable, Equatable {
         mcpConfig = .desktop
         output = .table
         color = .auto
+        historyDays = 30
     }
 
     /// The value as `context` shows it and `set` accepts it back.
@@ -87,6 +92,7 @@ public struct Settings: Sendable, Equatable {
         case .mcpConfig: return mcpConfig.description
         case .output: return output.rawValue
         case .color: return color.rawValue
+        case .historyDays: return String(historyDays)
         }
     }
 
@@ -118,6 +124,9 @@ public struct Settings: Sendable, Equatable {
         case .color:
             guard let mode = ColorMode(rawValue: raw) else { throw .invalid(key, raw, reason: "is not auto, always or never") }
             color = mode
+        case .historyDays:
+            guard let days = Int(raw.trimmingWhitespace), (1...3650).contains(days) else { throw .invalid(key, raw, reason: "is not a number of days from 1 to 3650") }
+            historyDays = days
         }
     }
 
@@ -133,6 +142,7 @@ public struct Settings: Sendable, Equatable {
         case .mcpConfig: mcpConfig = defaults.mcpConfig
         case .output: output = defaults.output
         case .color: color = defaults.color
+        case .historyDays: historyDays = defaults.historyDays
         }
     }
 

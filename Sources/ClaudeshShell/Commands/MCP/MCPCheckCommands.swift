@@ -106,19 +106,7 @@ enum MCPCheckCommands {
             }
             return .success
         }
-        let targets = chosen.map { name, entry in
-            let launch: Result<ServerLaunch, ProbeFailure>
-            var transport = "?"
-            do throws(ProbeFailure) {
-                let definition: ServerDefinition
-                do throws(ServerDefinition.Error) { definition = try ServerDefinition(name: name, entry: entry) } catch { throw .invalidConfig(error.description) }
-                transport = definition.transport.name
-                launch = .success(try ServerLaunch(definition, environment: context.environment.variables, directory: context.environment.currentDirectory, lookup: context.lookup))
-            } catch {
-                launch = .failure(error)
-            }
-            return Prober.Target(name: name, transport: transport, launch: launch)
-        }
+        let targets = targets(chosen, context)
 
         let output = invocation.output
         let live = !invocation.wantsJSON && isatty(2) == 1
@@ -149,6 +137,25 @@ enum MCPCheckCommands {
             }
         }
         return failed.isEmpty ? .success : .failure
+    }
+
+    /// The probe targets of `entries`: each started as the client would start it, or why it
+    /// cannot be.
+    @MainActor
+    static func targets(_ entries: [(name: String, entry: JSONValue)], _ context: SessionContext) -> [Prober.Target] {
+        entries.map { name, entry in
+            let launch: Result<ServerLaunch, ProbeFailure>
+            var transport = "?"
+            do throws(ProbeFailure) {
+                let definition: ServerDefinition
+                do throws(ServerDefinition.Error) { definition = try ServerDefinition(name: name, entry: entry) } catch { throw .invalidConfig(error.description) }
+                transport = definition.transport.name
+                launch = .success(try ServerLaunch(definition, environment: context.environment.variables, directory: context.environment.currentDirectory, lookup: context.lookup))
+            } catch {
+                launch = .failure(error)
+            }
+            return Prober.Target(name: name, transport: transport, launch: launch)
+        }
     }
 
     /// The values a probe's logs and reasons must mask: the loaded secrets, and those the

@@ -30,7 +30,6 @@ enum ProbeReport {
     }
 
     static func milliseconds(_ result: ProbeResult) -> String {
-        let value = result.latencyMilliseconds
-        return value < 10 ? "\((value * 10).rounded() / 10) ms" : "\(Int(value.rounded())) ms"
+        HealthChecks.milliseconds(result.latencyMilliseconds)
     }
 }

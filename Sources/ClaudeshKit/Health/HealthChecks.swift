@@ -1,0 +1,125 @@
+/// The checks of each section of the health report, from what the other parts of the kit find.
+public enum HealthChecks {
+    public typealias Check = HealthReport.Check
+
+    /// One check per probed server: its latency and tools, or why it failed.
+    public static func servers(_ results: [ProbeResult]) -> [Check] {
+        results.map { result in
+            guard result.passed else { return Check(.servers, result.server, .failed, result.reason ?? "failed", latency: result.latencyMilliseconds) }
+            let tools = result.toolCount.map { "\($0) tool\($0 == 1 ? "" : "s")" }
+            let detail = [Self.milliseconds(result.latencyMilliseconds), tools].compactMap { $0 }.joined(separator: ", ")
+            return Check(.servers, result.server, .ok, detail, latency: result.latencyMilliseconds)
+        }
+    }
+
+    /// One check per service of the compose file.
+    public static func containers(_ services: [ServiceHealth]) -> [Check] {
+        services.map { entry in
+            if let problem = entry.problem { return Check(.containers, entry.service, .failed, problem) }
+            let states = entry.containers.map { container in container.health.map { "running, \($0)" } ?? "running" }
+            return Check(.containers, entry.service, .ok, Array(Set(states)).sorted().joined(separator: "; "))
+        }
+    }
+
+    /// The store: initialised, how many secrets, and its git state.
+    public static func store(_ store: PasswordStore) async -> [Check] {
+        let name = "store"
+        guard store.exists else { return [Check(.store, name, .failed, "no store at \(store.directory): secrets init KEY makes one")] }
+        guard store.isInitialized else { return [Check(.store, name, .failed, "no .gpg-id in \(store.directory): secrets init KEY")] }
+        let count = store.names().count
+        let secrets = "\(count) secret\(count == 1 ? "" : "s") in \(store.directory)"
+        guard store.hasGit else { return [Check(.store, name, .warning, "\(secrets); no git history: secrets init KEY adds it")] }
+        guard let result = try? await store.git(["status", "--porcelain", "--branch"]), result.termination.isSuccess else {
+            return [Check(.store, name, .warning, "\(secrets); git status failed: see secrets git status")]
+        }
+        let git = StoreGitState(porcelain: String(decoding: result.output, as: UTF8.self))
+        return [Check(.store, name, git.isClean ? .ok : .warning, "\(secrets); git: \(git.summary)")]
+    }
+
+    /// A usable secret key (and how long it lasts), and whether the agent answers.
+    public static func gnupg(_ gnupg: GnuPG, now: Int) async -> [Check] {
+        async let agent = gnupg.agentIsRunning()
+        var checks: [Check] = []
+        do {
+            let keys = try await gnupg.secretKeys().filter { $0.hasSecret && $0.canEncrypt }
+            if let key = keys.max(by: { ($0.expires ?? Int.max) < ($1.expires ?? Int.max) }) {
+                let described = "\(key.keyID.isEmpty ? key.fingerprint : key.keyID) \(key.primaryUserID)"
+                if let expires = key.expires, expires - now < 30 * 86_400 {
+                    checks.append(Check(.gnupg, "key", .warning, "\(described); expires in \(Timestamp.age(seconds: max(expires - now, 0))): gpg --quick-set-expire"))
+                } else {
+                    checks.append(Check(.gnupg, "key", .ok, described + (key.expires == nil ? "; never expires" : "")))
+                }
+            } else {
+                checks.append(Check(.gnupg, "key", .failed, "no usable secret key: gpg keygen NAME EMAIL"))
+            }
+        } catch {
+            checks.append(Check(.gnupg, "key", .failed, "\(error)"))
+        }
+        checks.append(await agent ? Check(.gnupg, "agent", .ok, "running") : Check(.gnupg, "agent", .warning, "not running: gpg starts it when a key is needed"))
+        return checks
+    }
+
+    /// The newest backup: its age and its last verify. None, or one older than two days, is a
+    /// warning; one whose last verify found it damaged is a failure.
+    public static func backups(folder: String, now: Int) -> [Check] {
+        guard let newest = BackupArchive.names(in: folder).last else {
+            return [Check(.backups, "newest", .warning, "no backups in \(folder): backup create")]
+        }
+        let age = BackupArchive.time(of: newest).map { now - $0 }
+        let ageText = age.map { "\(Timestamp.age(seconds: max($0, 0))) old" } ?? "age unknown"
+        let record = BackupIndex(folder: folder)[newest]
+        let verified: String
+        var state = HealthReport.State.ok
+        switch record?.verifiedWhole {
+        case true?: verified = "verified whole \(Timestamp.age(seconds: max(now - (record?.verifiedAt ?? now), 0))) ago"
+        case false?:
+            verified = "DAMAGED at its last verify: backup create, then backup verify"
+            state = .failed
+        case nil: verified = "not verified yet: backup verify"
+        }
+        if state == .ok, let age, age > 2 * 86_400 { state = .warning }
+        return [Check(.backups, "newest", state, "\(newest), \(ageText), \(verified)")]
+    }
+
+    /// "4.2 ms", "130 ms".
+    public static func milliseconds(_ value: Double) -> String {
+        value < 10 ? "\((value * 10).rounded() / 10) ms" : "\(Int(value.rounded())) ms"
+    }
+}
+
+/// What `git status --porcelain --branch` says of the store: changes not committed, commits not
+/// pushed or not pulled.
+public struct StoreGitState: Sendable, Equatable {
+    public var changes = 0
+    public var ahead = 0
+    public var behind = 0
+    public var hasUpstream = false
+
+    public init(porcelain text: String) {
+        for line in text.split(separator: "\n") {
+            guard line.hasPrefix("## ") else {
+                changes += 1
+                continue
+            }
+            hasUpstream = line.contains("...")
+            if let open = line.firstIndex(of: "["), let close = line.lastIndex(of: "]"), open < close {
+                for part in line[line.index(after: open)..<close].split(separator: ",") {
+                    let words = part.split(separator: " ")
+                    guard words.count == 2, let count = Int(words[1]) else { continue }
+                    if words[0] == "ahead" { ahead = count } else if words[0] == "behind" { behind = count }
+                }
+            }
+        }
+    }
+
+    public var isClean: Bool { changes == 0 && ahead == 0 && behind == 0 }
+
+    public var summary: String {
+        var parts: [String] = []
+        if changes > 0 { parts.append("\(changes) change\(changes == 1 ? "" : "s") not committed") }
+        if ahead > 0 { parts.append("\(ahead) commit\(ahead == 1 ? "" : "s") not pushed: secrets git push") }
+        if behind > 0 { parts.append("\(behind) commit\(behind == 1 ? "" : "s") not pulled: secrets git pull") }
+        if parts.isEmpty { parts.append(hasUpstream ? "clean, in step with its remote" : "clean (no remote)") }
+        return parts.joined(separator: "; ")
+    }
+}

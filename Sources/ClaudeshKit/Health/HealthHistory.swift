@@ -1,0 +1,139 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Every health check's result and latency, in an SQLite database in the home
+/// (`health.sqlite`): what "stable for 24 hours" and a latency baseline are computed from.
+public final class HealthHistory {
+    public static let fileName = "health.sqlite"
+    private let database: SQLiteDatabase
+
+    public struct Error: Swift.Error, CustomStringConvertible, Sendable, Equatable {
+        public var description: String
+    }
+
+    /// Opens the history of `home`, creating it (mode 0600) on first use.
+    public init(home: String) throws(Error) {
+        let path = Path.join(home, Self.fileName)
+        do throws(FileError) { try FileIO.makeDirectory(home) } catch { throw Error(description: "\(error)") }
+        // Created by hand first, so that no umask makes it readable by others.
+        let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        if fd >= 0 { close(fd) }
+        do throws(SQLiteDatabase.Error) {
+            database = try SQLiteDatabase(path: path)
+            try database.execute("""
+                CREATE TABLE IF NOT EXISTS checks (
+                    time INTEGER NOT NULL, section TEXT NOT NULL, name TEXT NOT NULL,
+                    state TEXT NOT NULL, latency_ms REAL, detail TEXT NOT NULL)
+                """)
+            try database.execute("CREATE INDEX IF NOT EXISTS checks_by_name ON checks (section, name, time)")
+            try database.execute("CREATE INDEX IF NOT EXISTS checks_by_time ON checks (time)")
+        } catch {
+            throw Error(description: error.description + (error.description.contains("not a database") ? ": move it away and a new one is made" : ""))
+        }
+    }
+
+    /// Records every check of `report` (not those with nothing to check) and deletes what is
+    /// older than `keepDays`, in one transaction.
+    public func record(_ report: HealthReport, keepDays: Int) throws(Error) {
+        let rows: [[SQLiteDatabase.Value]] = report.checks.filter { $0.state != .off }.map { check in
+            [.int(Int64(report.time)), .text(check.section.key), .text(check.name), .text(check.state.rawValue),
+             check.latency.map(SQLiteDatabase.Value.real) ?? .null, .text(check.detail)]
+        }
+        do throws(SQLiteDatabase.Error) {
+            try database.transaction { () throws(SQLiteDatabase.Error) in
+                if !rows.isEmpty { try database.execute("INSERT INTO checks VALUES (?, ?, ?, ?, ?, ?)", rows) }
+                try database.execute("DELETE FROM checks WHERE time < ?", [[.int(Int64(report.time - keepDays * 86_400))]])
+            }
+        } catch {
+            throw Error(description: error.description)
+        }
+    }
+
+    /// What the history says of one checked thing over a span of time.
+    public struct Summary: Sendable, Equatable {
+        public var section: String
+        public var name: String
+        public var checks: Int
+        public var failures: Int
+        public var warnings: Int
+        /// Percent of checks that did not fail.
+        public var uptime: Double { checks == 0 ? 0 : Double(checks - failures) * 100 / Double(checks) }
+        /// Latency percentiles in milliseconds, of the checks that passed (probes only).
+        public var p50: Double?
+        public var p95: Double?
+        /// The span cut in equal buckets, oldest first: each bucket's median latency (nil when it
+        /// has none) and whether a check in it failed (nil when it has no checks).
+        public var buckets: [Bucket]
+        public var lastState: String
+        public var lastDetail: String
+        public var lastTime: Int
+    }
+
+    public struct Bucket: Sendable, Equatable {
+        public var latency: Double?
+        public var failed: Bool?
+    }
+
+    /// A summary per checked thing (`name` alone, when given) over `since`...`until`.
+    public func summaries(name: String? = nil, since: Int, until: Int, buckets count: Int = 24) throws(Error) -> [Summary] {
+        var sql = "SELECT section, name, time, state, latency_ms, detail FROM checks WHERE time >= ? AND time <= ?"
+        var values: [SQLiteDatabase.Value] = [.int(Int64(since)), .int(Int64(until))]
+        if let name {
+            sql += " AND name = ?"
+            values.append(.text(name))
+        }
+        sql += " ORDER BY section, name, time"
+        let rows: [[SQLiteDatabase.Value]]
+        do throws(SQLiteDatabase.Error) { rows = try database.query(sql, values) } catch { throw Error(description: error.description) }
+        var groups: [(key: String, rows: [[SQLiteDatabase.Value]])] = []
+        for row in rows {
+            let key = (row[0].text ?? "") + "\u{0}" + (row[1].text ?? "")
+            if groups.last?.key == key { groups[groups.count - 1].rows.append(row) } else { groups.append((key, [row])) }
+        }
+        let span = max(until - since, 1)
+        return groups.map { group in
+            let rows = group.rows
+            var latencies: [Double] = []
+            var perBucket = [(latencies: [Double], checks: Int, failed: Bool)](repeating: ([], 0, false), count: count)
+            var failures = 0
+            var warnings = 0
+            for row in rows {
+                let state = row[3].text ?? ""
+                let time = Int(row[2].integer ?? 0)
+                let index = min(count - 1, max(0, (time - since) * count / span))
+                perBucket[index].checks += 1
+                if state == "failed" {
+                    failures += 1
+                    perBucket[index].failed = true
+                } else if let latency = row[4].real {
+                    latencies.append(latency)
+                    perBucket[index].latencies.append(latency)
+                }
+                if state == "warning" { warnings += 1 }
+            }
+            let last = rows[rows.count - 1]
+            return Summary(
+                section: last[0].text ?? "", name: last[1].text ?? "", checks: rows.count, failures: failures, warnings: warnings,
+                p50: Self.percentile(latencies, 50), p95: Self.percentile(latencies, 95),
+                buckets: perBucket.map { Bucket(latency: Self.percentile($0.latencies, 50), failed: $0.checks == 0 ? nil : $0.failed) },
+                lastState: last[3].text ?? "", lastDetail: last[5].text ?? "", lastTime: Int(last[2].integer ?? 0)
+            )
+        }
+    }
+
+    /// The names in the history, for completion.
+    public func names() -> [String] {
+        ((try? database.query("SELECT DISTINCT name FROM checks ORDER BY name")) ?? []).compactMap { $0.first?.text }
+    }
+
+    /// The nearest-rank percentile of `values`.
+    static func percentile(_ values: [Double], _ percent: Double) -> Double? {
+        guard !values.isEmpty else { return nil }
+        let sorted = values.sorted()
+        let rank = Int((percent / 100 * Double(sorted.count)).rounded(.up))
+        return sorted[min(max(rank, 1), sorted.count) - 1]
+    }
+}

@@ -1,0 +1,82 @@
+/// One look at everything claudesh operates: the MCP servers, the containers, the secrets store,
+/// GnuPG and the backups, each as checks with a state and a line that says why.
+public struct HealthReport: Sendable, Equatable {
+    public enum Section: String, Sendable, CaseIterable {
+        case servers = "MCP servers"
+        case containers = "Containers"
+        case store = "Secrets store"
+        case gnupg = "GnuPG"
+        case backups = "Backups"
+
+        /// The key of the section in JSON and in the history.
+        public var key: String {
+            switch self {
+            case .servers: return "mcp"
+            case .containers: return "containers"
+            case .store: return "store"
+            case .gnupg: return "gnupg"
+            case .backups: return "backups"
+            }
+        }
+    }
+
+    public enum State: String, Sendable, Comparable {
+        /// Nothing to check here (no compose file): neither good nor bad.
+        case off
+        case ok
+        /// Worth a look, but not a failure (a backup a few days old).
+        case warning
+        case failed
+
+        public static func < (a: State, b: State) -> Bool {
+            let order: [State] = [.off, .ok, .warning, .failed]
+            return order.firstIndex(of: a)! < order.firstIndex(of: b)!
+        }
+    }
+
+    public struct Check: Sendable, Equatable {
+        public var section: Section
+        public var name: String
+        public var state: State
+        /// What was found, or why it failed and what to do.
+        public var detail: String
+        /// Milliseconds, for probes.
+        public var latency: Double?
+
+        public init(_ section: Section, _ name: String, _ state: State, _ detail: String, latency: Double? = nil) {
+            self.section = section
+            self.name = name
+            self.state = state
+            self.detail = detail
+            self.latency = latency
+        }
+    }
+
+    /// Seconds since 1970.
+    public var time: Int
+    public var checks: [Check]
+
+    public init(time: Int, checks: [Check]) {
+        self.time = time
+        self.checks = checks
+    }
+
+    /// Unhealthy when any check failed; warnings do not fail a health check.
+    public var isHealthy: Bool { !checks.contains { $0.state == .failed } }
+
+    public func checks(in section: Section) -> [Check] { checks.filter { $0.section == section } }
+
+    public var json: JSONValue {
+        .object([
+            ("time", .int(time)), ("healthy", .bool(isHealthy)),
+            ("sections", .object(Section.allCases.map { section in
+                (section.key, .array(checks(in: section).map { check in
+                    .object([
+                        ("name", .string(check.name)), ("state", .string(check.state.rawValue)), ("detail", .string(check.detail)),
+                        ("latency_ms", check.latency.map(JSONValue.double) ?? .null),
+                    ])
+                }))
+            })),
+        ])
+    }
+}
