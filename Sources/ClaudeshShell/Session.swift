@@ -122,15 +122,17 @@ public final class Session {
 
     /// Asks `question` on the terminal; throws unless the answer is yes. `--yes` answers yes;
     /// without a terminal and without `--yes` it fails with a message that names `--yes`.
-    public func confirm(_ question: String) throws {
+    /// `onStandardError`: the question and its answer stay out of standard output (a command
+    /// that prints JSON there).
+    public func confirm(_ question: String, onStandardError: Bool = false) throws {
         if context.assumeYes {
-            output.line("\(question) [y/N] yes (--yes)")
+            if onStandardError { output.error("\(question) [y/N] yes (--yes)") } else { output.line("\(question) [y/N] yes (--yes)") }
             return
         }
         guard let ask = askUser else {
             throw ShellError.failed("no terminal to ask \"\(question.clipped())\": run claudesh with --yes to answer yes")
         }
-        output.write("\(question) [y/N] ")
+        if onStandardError { Output.send("\(question) [y/N] ", to: 2) } else { output.write("\(question) [y/N] ") }
         let answer: String
         switch ask() {
         case .line(let text): answer = text

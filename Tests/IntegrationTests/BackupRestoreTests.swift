@@ -49,7 +49,7 @@ extension BackupTests {
         let unconfirmed = try fixture.run(["backup", "restore"])
         #expect(unconfirmed.status == 1 && unconfirmed.stderr.contains("--yes"), "\(unconfirmed.stderr)")
         #expect(try tree(data) == broken)
-        #expect(stagingLeft(in: fixture.home).isEmpty, "the staging folder is removed when the answer is no")
+        #expect(stagingLeft(in: fixture.home).isEmpty, "the staging folder is removed when the restore cannot ask")
 
         let restored = try fixture.run(["--yes", "backup", "restore"])
         #expect(restored.status == 0, "\(restored.stdout)\(restored.stderr)")
@@ -72,6 +72,13 @@ extension BackupTests {
         #expect(try String(contentsOfFile: undo + "/.claude/data/plain.txt", encoding: .utf8) == "changed by hand\n")
         #expect(try FileManager.default.destinationOfSymbolicLink(atPath: undo + "/.claude/data/link") == "elsewhere")
         #expect(!FileManager.default.fileExists(atPath: undo + "/.claude/data/big.bin"), "only what was replaced")
+
+        // The whole backup into a new folder: the same tree, a time before 1970 included.
+        let copy = fixture.home + "/copy"
+        let copied = try fixture.run(["backup", "restore", "--to", copy])
+        #expect(copied.status == 0, "\(copied.stdout)\(copied.stderr)")
+        #expect(try tree(copy + "/.claude/data") == original)
+        #expect(try modificationTime(copy + "/.claude/data/old.txt").timeIntervalSince1970 == -315_619_200)
 
         // Restored again, nothing differs.
         let again = try fixture.run(["--yes", "backup", "restore"])
@@ -136,7 +143,11 @@ extension BackupTests {
         for m in members:
             info = tarfile.TarInfo(m["path"])
             info.mode = 0o644
-            if m["kind"] == "symlink":
+            if m["kind"] == "directory":
+                info.type, info.mode = tarfile.DIRTYPE, 0o755
+                items.append({"path": m["path"], "kind": "directory", "size": 0, "mode": "755"})
+                entries.append((info, None))
+            elif m["kind"] == "symlink":
                 info.type, info.linkname = tarfile.SYMTYPE, m["target"]
                 items.append({"path": m["path"], "kind": "symlink", "size": 0, "mode": "644", "target": m["target"]})
                 entries.append((info, None))
@@ -220,6 +231,101 @@ extension BackupTests {
         #expect(stagingLeft(in: target).isEmpty && stagingLeft(in: linked).isEmpty)
     }
 
+    @Test func aLinkInTheTargetCannotCarryTheBackupsLinksOutside() throws {
+        let fixture = try makeHome()
+        defer { fixture.stop() }
+        let target = fixture.home + "/target"
+        let outside = fixture.home + "/out"
+        try FileManager.default.createDirectory(atPath: target + "/a", withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(atPath: target + "/real", withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(atPath: outside, withIntermediateDirectories: true)
+        try FileManager.default.setAttributes([.posixPermissions: 0o700], ofItemAtPath: outside)
+        // The user's own link inside the target: a/L is real/. Read as written, a/L/X -> ../../out
+        // stays inside; made through a/L it would be real/X -> ../../out, which is outside.
+        try FileManager.default.createSymbolicLink(atPath: target + "/a/L", withDestinationPath: "../real")
+        let archive = try handMadeBackup(fixture, members: """
+            [{"path": "a/L/X", "kind": "symlink", "target": "../../out"},
+             {"path": "real/X", "kind": "directory"},
+             {"path": "real/X/evil.txt", "kind": "file", "content": "evil"}]
+            """, name: "claude-backup-20200101-000003.tar.gz.gpg")
+        let result = try fixture.run(["--yes", "backup", "restore", archive, "--to", target])
+        #expect(result.status == 1, "\(result.stdout)\(result.stderr)")
+        #expect(result.stdout.contains("refused  a/L/X (a link to ../../out, outside \(target))"), "\(result.stdout)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: outside).isEmpty, "nothing written outside the target")
+        #expect((try FileManager.default.attributesOfItem(atPath: outside)[.posixPermissions] as? Int) == 0o700)
+        // real/X/evil.txt itself is inside the target, in a folder made for it: that is allowed.
+        #expect(try String(contentsOfFile: target + "/real/X/evil.txt", encoding: .utf8) == "evil")
+    }
+
+    @Test func aFullDiskDuringARestoreLeavesNoStagingAndNothingApplied() throws {
+        let fixture = try makeHome()
+        defer { fixture.stop() }
+        _ = try Claudesh.runProgram("/bin/sh", ["-c", "head -c 3000000 /dev/urandom > \"$0\"", fixture.home + "/.claude/data/three-mb.bin"], environment: ["PATH": "/usr/bin:/bin"])
+        #expect(try fixture.run(["backup", "create"]).status == 0)
+        let full = fixture.home + "/full"
+        try FileManager.default.createDirectory(atPath: full, withIntermediateDirectories: true)
+        let mounted = try Claudesh.runProgram("/bin/mount", ["-t", "tmpfs", "-o", "size=1m", "tmpfs", full], environment: ["PATH": "/usr/bin:/bin:/usr/sbin:/sbin"])
+        #expect(mounted.status == 0, "mount a small tmpfs: \(mounted.stderr)")
+        defer { _ = try? Claudesh.runProgram("/bin/umount", [full], environment: ["PATH": "/usr/bin:/bin:/usr/sbin:/sbin"]) }
+        let result = try fixture.run(["--yes", "backup", "restore", "--to", full])
+        #expect(result.status == 1 && result.stderr.contains("No space left on device"), "\(result.stdout)\(result.stderr)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: full).isEmpty, "no staging folder, no partial file, nothing applied")
+    }
+
+    @Test func filesOnAnotherFileSystemInsideTheTargetAreCopiedIntoPlace() throws {
+        let fixture = try makeHome()
+        defer { fixture.stop() }
+        #expect(try fixture.run(["backup", "create"]).status == 0)
+        // .claude/data is its own tmpfs: the staged files cannot be renamed or linked into it.
+        let target = fixture.home + "/target"
+        let mountPoint = target + "/.claude/data"
+        try FileManager.default.createDirectory(atPath: mountPoint, withIntermediateDirectories: true)
+        let mounted = try Claudesh.runProgram("/bin/mount", ["-t", "tmpfs", "-o", "size=8m", "tmpfs", mountPoint], environment: ["PATH": "/usr/bin:/bin:/usr/sbin:/sbin"])
+        #expect(mounted.status == 0, "mount a tmpfs: \(mounted.stderr)")
+        defer { _ = try? Claudesh.runProgram("/bin/umount", [mountPoint], environment: ["PATH": "/usr/bin:/bin:/usr/sbin:/sbin"]) }
+        let first = try fixture.run(["--yes", "backup", "restore", "--to", target])
+        #expect(first.status == 0, "\(first.stdout)\(first.stderr)")
+        #expect(try tree(mountPoint) == (try tree(fixture.home + "/.claude/data")), "new files copied across, modes kept")
+        try "changed\n".write(toFile: mountPoint + "/plain.txt", atomically: false, encoding: .utf8)
+        let second = try fixture.run(["--yes", "backup", "restore", "--to", target])
+        #expect(second.status == 0, "\(second.stdout)\(second.stderr)")
+        #expect(try String(contentsOfFile: mountPoint + "/plain.txt", encoding: .utf8) == "content of plain.txt\n", "a changed file replaced across")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: mountPoint).allSatisfy { !$0.contains(".restore-") }, "no temporary left")
+    }
+
+    @Test func jsonStaysJSONWhenTheRestoreAsks() throws {
+        let fixture = try makeHome()
+        defer { fixture.stop() }
+        #expect(try fixture.run(["backup", "create"]).status == 0)
+        try "changed\n".write(toFile: fixture.home + "/.claude/data/plain.txt", atomically: false, encoding: .utf8)
+        let result = try fixture.run(["--yes", "backup", "restore", "--json"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any], "\(result.stdout)")
+        #expect((json["written"] as? [String])?.contains(".claude/data/plain.txt") == true, "\(json)")
+        #expect(json["saved"] is String)
+        #expect(result.stderr.contains("[y/N] yes (--yes)"), "the question goes to standard error")
+    }
+
+    @Test func answeringNoAtTheTerminalChangesNothingAndLeavesNoStaging() throws {
+        let fixture = try makeHome()
+        defer { fixture.stop() }
+        #expect(try fixture.run(["backup", "create"]).status == 0)
+        let plain = fixture.home + "/.claude/data/plain.txt"
+        try "changed\n".write(toFile: plain, atomically: false, encoding: .utf8)
+        let terminal = try PseudoTerminal([Claudesh.binary], environment: Claudesh.environment(home: fixture.home, extra: fixture.environment))
+        try terminal.expect("claudesh> ")
+        terminal.send("backup restore\r")
+        try terminal.expect("[y/N] ", timeout: 60)
+        #expect(!stagingLeft(in: fixture.home).isEmpty, "the files wait in the staging folder while the question is asked")
+        terminal.send("n\r")
+        let answered = try terminal.expect("claudesh [1]> ", timeout: 30)
+        #expect(answered.contains("not confirmed"), "\(answered)")
+        #expect(stagingLeft(in: fixture.home).isEmpty)
+        #expect(try String(contentsOfFile: plain, encoding: .utf8) == "changed\n")
+        terminal.send("exit\r")
+        #expect(terminal.waitForExit() == 0)
+    }
+
     @Test func restoreNeverWritesIntoTheRoot() throws {
         let fixture = try makeHome()
         defer { fixture.stop() }
@@ -228,5 +334,10 @@ extension BackupTests {
         #expect(result.status == 1 && result.stderr.contains("never writes into /"), "\(result.stderr)")
         let dots = try fixture.run(["--yes", "backup", "restore", "--to", "/tmp/../"])
         #expect(dots.status == 1 && dots.stderr.contains("never writes into /"), "\(dots.stderr)")
+        // A link to / is / too.
+        try FileManager.default.createSymbolicLink(atPath: fixture.home + "/rootlink", withDestinationPath: "/")
+        let linked = try fixture.run(["--yes", "backup", "restore", "--to", fixture.home + "/rootlink"])
+        #expect(linked.status == 1 && linked.stderr.contains("never writes into /"), "\(linked.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: "/.claude"))
     }
 }

@@ -20,6 +20,8 @@ struct BackupTests {
         try FileManager.default.createSymbolicLink(atPath: data + "/link", withDestinationPath: "plain.txt")
         // A hard link: archived as a second file, which the manifest agrees with.
         try FileManager.default.linkItem(atPath: data + "/plain.txt", toPath: data + "/hard link.txt")
+        // A time before 1970: GNU tar stores it in signed base-256.
+        _ = FileManager.default.createFile(atPath: data + "/old.txt", contents: Data("old\n".utf8), attributes: [.modificationDate: Date(timeIntervalSince1970: -315_619_200)])
         try FileManager.default.createDirectory(atPath: fixture.home + "/.claude/logs", withIntermediateDirectories: true)
         try "not backed up\n".write(toFile: fixture.home + "/.claude/logs/x.log", atomically: true, encoding: .utf8)
         if bigFile {

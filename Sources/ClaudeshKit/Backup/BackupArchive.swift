@@ -164,8 +164,7 @@ public enum BackupArchive {
             guard rename(partial, final) == 0 else { throw FileError("rename the finished backup to", final) }
         }
         finished = true
-        let folderFD = open(folder, O_RDONLY | O_CLOEXEC)
-        if folderFD >= 0 { _ = fsync(folderFD); close(folderFD) }
+        FileIO.syncFolder(folder)
         return Created(path: final, members: manifest.items.count, bytes: Int64(info.st_size))
     }
 
@@ -196,6 +195,8 @@ public enum BackupArchive {
         public var checked = true
         /// The manifest at the head of the backup, when it could be read.
         public var manifest: BackupManifest?
+        /// The fingerprint of the key that decrypted it.
+        public var decryptedWith: String?
         public var isWhole: Bool { problems.isEmpty }
     }
 
@@ -269,7 +270,9 @@ public enum BackupArchive {
         if let streamError { problems.append("the archive is damaged: \(streamError)") }
         problems += streamError == nil ? check.problemsAtEnd : check.problems
         if let failure = staging?.failure { throw failure }
-        return Verification(path: path, members: check.members, problems: problems, manifest: check.parsedManifest)
+        // DECRYPTION_KEY: the subkey's fingerprint, then its primary key's.
+        let key = statuses.first { $0.keyword == "DECRYPTION_KEY" }.flatMap { $0.arguments.dropFirst().first ?? $0.arguments.first }
+        return Verification(path: path, members: check.members, problems: problems, manifest: check.parsedManifest, decryptedWith: key)
     }
 
     /// Why the file cannot be a backup, judged by its first OpenPGP packet: gpg writes a

@@ -6,11 +6,14 @@ import Darwin
 
 /// A restore: one pass that verifies the backup and writes the files it will apply into a
 /// staging folder in the target; then a plan against the live files; then, once confirmed, a
-/// safety backup of what it replaces and each file moved into place.
+/// safety backup of what it replaces and each item put in place, checked again as it is.
 public final class BackupRestore {
     public let verification: BackupArchive.Verification
     public let plan: RestorePlan
     private let staging: RestoreStaging?
+    /// What each replaced file was when the safety backup read it: one that moves after that is
+    /// left alone rather than lost.
+    private var savedStamps: [String: BackupSet.Stamp] = [:]
 
     public struct Failure: Swift.Error, CustomStringConvertible, Sendable, Equatable {
         public var description: String
@@ -28,23 +31,15 @@ public final class BackupRestore {
     /// `dryRun`. A backup that does not verify whole is refused before anything is planned.
     public static func prepare(_ path: String, target: String, only: [String], dryRun: Bool, environment: [String: String],
                                progress: (@Sendable (Int64) -> Void)? = nil) async throws -> BackupRestore {
-        guard Path.normalize(target) != "/" else { throw Failure(description: "a restore never writes into /: give a folder with --to DIR") }
-        var selectionError: RestorePlan.Error?
+        guard Path.nearestReal(target) != "/" else { throw Failure(description: "a restore never writes into /: give a folder with --to DIR") }
         var staging: RestoreStaging?
         if !dryRun {
             try FileIO.makeDirectory(target)
+            RestoreStaging.removeAbandoned(in: target)
             // Only the files the plan can apply are staged: chosen, and not refused by name.
             staging = try RestoreStaging(in: target) { manifest in
-                do {
-                    let items = try RestorePlan.selection(manifest, only: only)
-                    let links = Set(manifest.items.filter { $0.kind == .symlink }.map(\.path))
-                    return Set(items.filter { $0.kind == .file && !RestorePlan.hasUnsafeName($0.path) && RestorePlan.linkAbove($0.path, links: links) == nil }.map(\.path))
-                } catch let error as RestorePlan.Error {
-                    selectionError = error
-                    return []
-                } catch {
-                    return []
-                }
+                guard let plan = try? RestorePlan(manifest, only: only, target: target) else { return [] }
+                return Set(plan.steps.filter { $0.item.kind == .file && $0.change != .unchanged && !$0.isRefused }.map(\.item.path))
             }
         }
         do {
@@ -57,10 +52,9 @@ public final class BackupRestore {
                 let problems = verification.problems.prefix(5).map { "  \($0)" }.joined(separator: "\n")
                 throw Failure(description: "\(name) does not verify, so nothing was restored:\n\(problems)\(verification.problems.count > 5 ? "\n  … and \(verification.problems.count - 5) more" : "")\nbackup list shows the others; restore one that verifies")
             }
-            if let selectionError { throw selectionError }
-            let items = try RestorePlan.selection(manifest, only: only)
+            let plan = try RestorePlan(manifest, only: only, target: target)
             try staging?.flush()
-            return BackupRestore(verification: verification, plan: RestorePlan(items: items, target: target), staging: staging)
+            return BackupRestore(verification: verification, plan: plan, staging: staging)
         } catch {
             staging?.remove()
             throw error
@@ -75,12 +69,15 @@ public final class BackupRestore {
         var set = BackupSet(roots: replaced, excluded: [], home: plan.target)
         set.followsRootLinks = false
         let (manifest, stamps) = try set.manifest(now: Int(time(nil)))
-        return try await BackupArchive.create(manifest, set: set, stamps: stamps, folder: folder, recipients: recipients, environment: environment)
+        let created = try await BackupArchive.create(manifest, set: set, stamps: stamps, folder: folder, recipients: recipients, environment: environment)
+        savedStamps = stamps
+        return created
     }
 
     public struct Applied: Sendable, Equatable {
         public var written: [String] = []
-        /// Items left alone at the last moment, with why (a file that appeared since the plan).
+        /// Items left alone at the last moment, with why (a file that appeared since the plan,
+        /// a folder that now leads outside the target, an error writing it).
         public var skipped: [(path: String, reason: String)] = []
 
         public init() {}
@@ -90,137 +87,175 @@ public final class BackupRestore {
         }
     }
 
-    /// Applies the plan: new and changed folders, files and links, each file moved into place by
-    /// a rename (never half written); a new one never replaces a file that appeared since the plan.
+    /// Applies the plan: folders and files first, links last (so nothing is ever written through
+    /// a link the restore made), every item checked again against the files as they are now.
+    /// Each file moves into place by a rename, never half written; a new one never replaces
+    /// what appeared since the plan; a replaced one that changed since the safety backup read it
+    /// is left alone. Folder modes are set last, deepest first.
     public func apply() throws -> Applied {
         guard let staging else { throw Failure(description: "a dry run has nothing to apply") }
         var applied = Applied()
-        var folders: [(path: String, mode: UInt32)] = []
+        var modes: [(path: String, mode: UInt32)] = []
+        var opened: [(path: String, mode: mode_t)] = []
         var touched = Set<String>()
-        for step in plan.steps {
-            let isNew: Bool
-            switch step.change {
-            case .new: isNew = true
-            case .changed: isNew = false
-            case .unchanged, .refused: continue
-            }
+        let toApply = plan.steps.filter { if case .new = $0.change { return true }; if case .changed = $0.change { return true }; return false }
+        for step in toApply.filter({ $0.item.kind != .symlink }) + toApply.filter({ $0.item.kind == .symlink }) {
             let item = step.item
-            let live = Path.join(plan.target, item.path)
-            let parent = Path.directory(of: live)
-            guard Path.kind(of: parent) == .directory else {
-                applied.skipped.append((item.path, "its folder is missing"))
-                continue
-            }
-            switch item.kind {
-            case .directory:
-                // Made open to its owner; the backup's mode is set once everything is inside.
-                if isNew, mkdir(live, 0o700) != 0, !(errno == EEXIST && Path.kind(of: live) == .directory) {
-                    throw FileError("create the folder", live)
-                }
-                folders.append((live, item.mode))
-            case .file:
-                guard let staged = staging.files[item.path] else {
-                    applied.skipped.append((item.path, "it was not staged"))
+            do {
+                if let reason = plan.refusal(of: item, live: true) {
+                    applied.skipped.append((item.path, reason))
                     continue
                 }
-                if isNew {
-                    guard try Self.createNew(live, from: staged, mode: item.mode) else {
-                        applied.skipped.append((item.path, "a file appeared there since the plan"))
-                        continue
-                    }
-                } else {
-                    try Self.replace(live, with: staged, mode: item.mode)
+                let folder = Path.real(Path.directory(of: Path.join(plan.target, item.path)))!
+                let live = Path.join(folder, Path.lastComponent(of: item.path))
+                if let mode = Self.openForWriting(folder) { opened.append((folder, mode)) }
+                if let skipped = try put(item, at: live, isNew: step.change == .new, staging: staging) {
+                    applied.skipped.append((item.path, skipped))
+                    continue
                 }
-            case .symlink:
-                let destination = item.target ?? ""
-                if isNew {
-                    if symlink(destination, live) != 0 {
-                        guard errno == EEXIST else { throw FileError("create the link", live) }
-                        applied.skipped.append((item.path, "something appeared there since the plan"))
-                        continue
-                    }
-                } else {
-                    let temporary = try Self.temporaryName(in: parent, for: live)
-                    guard symlink(destination, temporary) == 0 else { throw FileError("create the link", temporary) }
-                    guard rename(temporary, live) == 0 else {
-                        unlink(temporary)
-                        throw FileError("replace", live)
-                    }
-                }
+                if item.kind == .directory { modes.append((live, item.mode)) }
+                applied.written.append(item.path)
+                touched.insert(folder)
+            } catch {
+                applied.skipped.append((item.path, "\(error)"))
             }
-            applied.written.append(item.path)
-            touched.insert(parent)
         }
-        // Deepest first, so that a folder without write permission is closed after its contents.
-        for folder in folders.reversed() where chmod(folder.path, mode_t(folder.mode)) != 0 {
-            throw FileError("set the mode of", folder.path)
+        // Deepest first, so that a folder without write permission is closed after its
+        // contents; then the folders opened for writing get their own modes back.
+        for folder in modes.reversed() where !Self.setMode(folder.path, mode_t(folder.mode)) {
+            applied.skipped.append((folder.path, "its mode could not be set"))
         }
-        for folder in touched {
-            let fd = open(folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-            if fd >= 0 { _ = fsync(fd); close(fd) }
+        for folder in opened.reversed() where !modes.contains(where: { $0.path == folder.path }) {
+            _ = Self.setMode(folder.path, folder.mode)
         }
+        for folder in touched { FileIO.syncFolder(folder) }
         return applied
     }
 
-    /// Puts `staged` at `live` unless something is there: a hard link, which fails rather than
-    /// replace; false when something is there.
-    private static func createNew(_ live: String, from staged: String, mode: UInt32) throws -> Bool {
-        if link(staged, live) == 0 { unlink(staged); return true }
-        if errno == EEXIST { return false }
-        // Another file system (a store mounted elsewhere), or none with hard links: a copy to a
-        // temp name next to it, then the same refusal to replace.
-        let temporary = try copyBeside(live, from: staged, mode: mode)
-        defer { unlink(temporary) }
-        if link(temporary, live) == 0 { return true }
-        if errno == EEXIST { return false }
-        guard rename(temporary, live) == 0 else { throw FileError("create", live) }
-        return true
-    }
-
-    private static func replace(_ live: String, with staged: String, mode: UInt32) throws {
-        if rename(staged, live) == 0 { return }
-        guard errno == EXDEV else { throw FileError("replace", live) }
-        let temporary = try copyBeside(live, from: staged, mode: mode)
-        guard rename(temporary, live) == 0 else {
-            unlink(temporary)
-            throw FileError("replace", live)
+    /// Puts one item at `live`; returns why it was left alone, if it was.
+    private func put(_ item: BackupManifest.Item, at live: String, isNew: Bool, staging: RestoreStaging) throws -> String? {
+        switch item.kind {
+        case .directory:
+            guard isNew else { return nil } // its mode is set at the end
+            // Made open to its owner; the backup's mode is set once everything is inside.
+            if mkdir(live, 0o700) != 0 {
+                var info = stat()
+                guard errno == EEXIST, lstat(live, &info) == 0, info.st_mode & S_IFMT == S_IFDIR else { throw FileError("create the folder", live) }
+            }
+            return nil
+        case .file:
+            guard let staged = staging.files[item.path] else { return "it was not staged" }
+            if isNew { return try Self.createNew(live, from: staged, mode: item.mode) ? nil : "a file appeared there since the plan" }
+            if let saved = savedStamps[item.path] {
+                var info = stat()
+                guard lstat(live, &info) == 0, BackupSet.stamp(info) == saved else { return "it changed since the safety backup read it; left as it is" }
+            }
+            try Self.replace(live, with: staged, mode: item.mode)
+            return nil
+        case .symlink:
+            let destination = item.target ?? ""
+            if isNew {
+                guard symlink(destination, live) == 0 else {
+                    guard errno == EEXIST else { throw FileError("create the link", live) }
+                    return "something appeared there since the plan"
+                }
+                return nil
+            }
+            let temporary = try Self.unusedName(beside: live)
+            guard symlink(destination, temporary) == 0 else { throw FileError("create the link", temporary) }
+            guard rename(temporary, live) == 0 else {
+                unlink(temporary)
+                throw FileError("replace", live)
+            }
+            return nil
         }
     }
 
-    /// A copy of `staged` in `live`'s folder, flushed, with its mode and time.
-    private static func copyBeside(_ live: String, from staged: String, mode: UInt32) throws -> String {
-        let temporary = try temporaryName(in: Path.directory(of: live), for: live)
-        let source = open(staged, O_RDONLY | O_CLOEXEC)
-        guard source >= 0 else { throw FileError("read", staged) }
-        defer { close(source) }
-        let copy = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
-        guard copy >= 0 else { throw FileError("create", temporary) }
+    /// Puts `staged` at `live` unless something is there: a hard link, which fails rather than
+    /// replace; where there can be none (another file system, FAT), a copy created under the
+    /// name itself, exclusively. False when something is there.
+    private static func createNew(_ live: String, from staged: String, mode: UInt32) throws -> Bool {
+        if link(staged, live) == 0 { unlink(staged); return true }
+        if errno == EEXIST { return false }
+        let fd = open(live, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
+        guard fd >= 0 else {
+            if errno == EEXIST { return false }
+            throw FileError("create", live)
+        }
         do {
-            defer { close(copy) }
-            try FileIO.copy(from: source, to: copy, path: temporary)
-            var info = stat()
-            fstat(source, &info)
-            #if canImport(Darwin)
-            var times = [info.st_atimespec, info.st_mtimespec]
-            #else
-            var times = [info.st_atim, info.st_mtim]
-            #endif
-            guard fchmod(copy, mode_t(mode)) == 0, futimens(copy, &times) == 0, fsync(copy) == 0 else { throw FileError("flush", temporary) }
+            defer { close(fd) }
+            try copy(staged, into: fd, path: live, mode: mode)
+        } catch {
+            unlink(live)
+            throw error
+        }
+        return true
+    }
+
+    /// Replaces `live` with `staged` by a rename; across file systems, by a copy beside it, then
+    /// a rename.
+    private static func replace(_ live: String, with staged: String, mode: UInt32) throws {
+        if rename(staged, live) == 0 { return }
+        guard errno == EXDEV else { throw FileError("replace", live) }
+        var template = Array(Path.join(Path.directory(of: live), ".\(Path.lastComponent(of: live)).restore-XXXXXX").utf8CString)
+        let fd = mkstemp(&template)
+        guard fd >= 0 else { throw FileError("create a temporary file in", Path.directory(of: live)) }
+        let temporary = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
+        do {
+            defer { close(fd) }
+            try copy(staged, into: fd, path: temporary, mode: mode)
+            guard rename(temporary, live) == 0 else { throw FileError("replace", live) }
         } catch {
             unlink(temporary)
             throw error
         }
-        return temporary
     }
 
-    /// A name no file has in `folder`, for a file about to be renamed onto `live`.
-    private static func temporaryName(in folder: String, for live: String) throws -> String {
-        var template = Array(Path.join(folder, ".\(Path.lastComponent(of: live)).restore-XXXXXX").utf8CString)
-        let fd = mkstemp(&template)
-        guard fd >= 0 else { throw FileError("create a temporary file in", folder) }
-        close(fd)
-        let name = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
-        unlink(name)
-        return name
+    /// Copies `staged` into `fd` with its mode and time, flushed.
+    private static func copy(_ staged: String, into fd: Int32, path: String, mode: UInt32) throws {
+        let source = open(staged, O_RDONLY | O_CLOEXEC)
+        guard source >= 0 else { throw FileError("read", staged) }
+        defer { close(source) }
+        try FileIO.copy(from: source, to: fd, path: path)
+        var info = stat()
+        fstat(source, &info)
+        #if canImport(Darwin)
+        var times = [info.st_atimespec, info.st_mtimespec]
+        #else
+        var times = [info.st_atim, info.st_mtim]
+        #endif
+        guard fchmod(fd, mode_t(mode)) == 0, futimens(fd, &times) == 0, fsync(fd) == 0 else { throw FileError("flush", path) }
     }
+
+    /// A name nothing has beside `live`, for a link about to be renamed onto it.
+    private static func unusedName(beside live: String) throws -> String {
+        for attempt in 0..<100 {
+            let name = Path.join(Path.directory(of: live), ".\(Path.lastComponent(of: live)).restore-\(getpid())-\(attempt)")
+            var info = stat()
+            if lstat(name, &info) != 0 && errno == ENOENT { return name }
+        }
+        throw FileError("find a temporary name beside", live, code: EEXIST)
+    }
+
+    /// Lets the restore write into `folder` when its mode does not (a 0500 folder): returns the
+    /// mode to put back, or nil when nothing was changed.
+    private static func openForWriting(_ folder: String) -> mode_t? {
+        guard access(folder, W_OK | X_OK) != 0 else { return nil }
+        var info = stat()
+        guard lstat(folder, &info) == 0, info.st_mode & S_IFMT == S_IFDIR else { return nil }
+        let mode = info.st_mode & 0o7777
+        return setMode(folder, mode | S_IWUSR | S_IXUSR) ? mode : nil
+    }
+
+    /// Sets a folder's mode through a descriptor opened without following a link.
+    private static func setMode(_ folder: String, _ mode: mode_t) -> Bool {
+        let fd = open(folder, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        return fchmod(fd, mode) == 0
+    }
+}
+
+extension RestorePlan.Step {
+    var isRefused: Bool { if case .refused = change { return true } else { return false } }
 }

@@ -94,9 +94,7 @@ public struct BackupSet: Sendable {
                 items.append(.init(path: try relative(path), kind: .directory, size: 0, mode: mode))
                 for entry in Directory.entries(of: path).sorted(by: { $0.name < $1.name }) { try add(Path.join(path, entry.name)) }
             case S_IFLNK:
-                var buffer = [CChar](repeating: 0, count: 4096)
-                let count = readlink(path, &buffer, buffer.count - 1)
-                let target = count > 0 ? String(decoding: buffer[0..<count].map { UInt8(bitPattern: $0) }, as: UTF8.self) : ""
+                let target = Path.linkTarget(of: path) ?? ""
                 items.append(.init(path: try relative(path), kind: .symlink, size: 0, mode: mode, target: target))
             case S_IFREG:
                 let (size, digest) = try Self.hash(path)
@@ -108,7 +106,7 @@ public struct BackupSet: Sendable {
             }
         }
         var present: [String] = []
-        let realHome = RestorePlan.realPath(home) ?? home
+        let realHome = Path.real(home) ?? home
         for root in roots {
             var info = stat()
             guard lstat(root, &info) == 0 else { continue }
@@ -119,10 +117,10 @@ public struct BackupSet: Sendable {
             // A root that is a link (a store kept elsewhere in the home) is backed up as what it
             // points to, not as the link alone: its real path, seen from the home as given (which
             // may itself be reached through a link, as /home → /usr/home).
-            guard let resolved = RestorePlan.realPath(root) else { continue }
-            if RestorePlan.isInside(resolved, realHome) {
+            guard let resolved = Path.real(root) else { continue }
+            if Path.isInside(resolved, realHome) {
                 present.append(resolved == realHome ? home : Path.join(home, String(resolved.dropFirst(realHome.count + (realHome == "/" ? 0 : 1)))))
-            } else if RestorePlan.isInside(resolved, home) {
+            } else if Path.isInside(resolved, home) {
                 present.append(resolved)
             } else {
                 throw .outsideLink(root, target: resolved)

@@ -22,8 +22,19 @@ final class RestoreStaging {
     private(set) var failure: FileError?
 
     init(in target: String, choose: @escaping (BackupManifest) -> Set<String>) throws(FileError) {
-        folder = try PrivateFolder(in: target, prefix: ".claudesh-restore-")
+        folder = try PrivateFolder(in: target, prefix: "\(Self.prefix)\(getpid())-")
         self.choose = choose
+    }
+
+    static let prefix = ".claudesh-restore-"
+
+    /// Removes the staging folders of restores that were killed (their process is gone): they
+    /// hold files in clear.
+    static func removeAbandoned(in target: String) {
+        for entry in Directory.entries(of: target) where entry.name.hasPrefix(prefix) {
+            guard let pid = Int32(entry.name.dropFirst(prefix.count).prefix { $0 != "-" }), kill(pid, 0) != 0, errno == ESRCH else { continue }
+            Directory.removeTree(Path.join(target, entry.name))
+        }
     }
 
     func start(_ manifest: BackupManifest) {

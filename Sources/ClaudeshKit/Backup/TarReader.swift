@@ -153,7 +153,7 @@ public struct TarReader {
         let entry = Entry(
             path: path, kind: kind, size: kind == .file ? size : 0,
             mode: UInt32(truncatingIfNeeded: try Self.octal(block[100..<108], field: "mode")),
-            modified: try nextModified ?? Self.number(block[136..<148], field: "mtime"),
+            modified: nextModified ?? Self.time(block[136..<148]),
             linkTarget: kind == .symlink || kind == .hardlink ? link : nil
         )
         nextPath = nil
@@ -205,6 +205,20 @@ public struct TarReader {
             guard (0x30...0x37).contains(byte) else { throw Error("a member header is damaged (its \(field) is not a number)") }
             value = value * 8 + Int64(byte - 0x30)
             seenDigit = true
+        }
+        return value
+    }
+
+    /// A modification time: octal, or GNU's base-256, which is signed (a time before 1970).
+    /// Never an error: a time that cannot be read is no reason to call a member damaged.
+    static func time(_ bytes: ArraySlice<UInt8>) -> Int64 {
+        guard let first = bytes.first, first & 0x80 != 0 else { return (try? octal(bytes, field: "mtime")) ?? 0 }
+        // Two's complement over the field's bytes, the marker bit taken as part of the sign.
+        var value: Int64 = first & 0x40 != 0 ? -1 : 0
+        value = value << 8 | Int64(first & 0x7F | (first & 0x40 != 0 ? 0x80 : 0))
+        for byte in bytes.dropFirst() {
+            guard value > Int64.min >> 8, value < Int64.max >> 8 else { return 0 }
+            value = value << 8 | Int64(byte)
         }
         return value
     }

@@ -57,10 +57,6 @@ public enum AtomicFile {
                 throw error
             }
         }
-        let folderFD = open(folder, O_RDONLY | O_CLOEXEC)
-        if folderFD >= 0 {
-            _ = fsync(folderFD)
-            close(folderFD)
-        }
+        FileIO.syncFolder(folder)
     }
 }

@@ -54,6 +54,14 @@ public enum FileIO {
 }
 
 extension FileIO {
+    /// Flushes a folder's entries (a rename or link into it) to disk; best effort.
+    public static func syncFolder(_ path: String) {
+        let fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard fd >= 0 else { return }
+        _ = fsync(fd)
+        close(fd)
+    }
+
     /// Copies what is left of `source` to `destination`, 1 MiB at a time.
     public static func copy(from source: Int32, to destination: Int32, path: String) throws(FileError) {
         var buffer = [UInt8](repeating: 0, count: 1 << 20)

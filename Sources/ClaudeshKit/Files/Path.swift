@@ -46,4 +46,59 @@ public enum Path {
         default: return .other
         }
     }
+
+    /// The path with every link resolved (realpath), or nil when it does not exist.
+    public static func real(_ path: String) -> String? {
+        guard let resolved = realpath(path, nil) else { return nil }
+        defer { free(resolved) }
+        return String(cString: resolved)
+    }
+
+    /// Whether `path` is `folder` or under it (as text: resolve both first where links matter).
+    public static func isInside(_ path: String, _ folder: String) -> Bool {
+        path == folder || path.hasPrefix(folder.hasSuffix("/") ? folder : folder + "/")
+    }
+
+    /// What the link at `path` points to, as written; nil when it is not a link.
+    public static func linkTarget(of path: String) -> String? {
+        var buffer = [CChar](repeating: 0, count: 4096)
+        let count = readlink(path, &buffer, buffer.count - 1)
+        guard count >= 0 else { return nil }
+        return String(decoding: buffer[0..<count].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+
+    /// Where `target` leads when read from the folder `from` (absolute, links resolved), one
+    /// component at a time as the kernel would: `..` after a link goes up from where the link
+    /// leads, not from its name. Components that do not exist yet are taken as written. Nil when
+    /// a link on the way leads nowhere (dangling, or a loop).
+    public static func resolving(_ target: String, from folder: String) -> String? {
+        var current = target.hasPrefix("/") ? "/" : folder
+        for part in target.split(separator: "/") where part != "." {
+            if part == ".." {
+                current = directory(of: current)
+                continue
+            }
+            current = join(current, String(part))
+            var info = stat()
+            if lstat(current, &info) == 0, info.st_mode & S_IFMT == S_IFLNK {
+                guard let resolved = real(current) else { return nil }
+                current = resolved
+            }
+        }
+        return current
+    }
+
+    /// The real path of `path`, or of its nearest folder that exists with the rest appended:
+    /// where something still to be made there would land.
+    public static func nearestReal(_ path: String) -> String? {
+        var current = path
+        var rest: [String] = []
+        while true {
+            if let resolved = real(current) { return rest.reversed().reduce(resolved) { join($0, $1) } }
+            let parent = directory(of: current)
+            if parent == current { return nil }
+            rest.append(lastComponent(of: current))
+            current = parent
+        }
+    }
 }

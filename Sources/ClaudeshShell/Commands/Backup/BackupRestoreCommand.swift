@@ -57,6 +57,8 @@ extension BackupCommands {
             let line = ProgressLine(label: "verifying \(Path.lastComponent(of: path))")
             report = { bytes in line.show(bytes) }
         }
+        // Anything written into a folder that has something in it is asked about first.
+        let targetWasEmpty = Path.kind(of: target) != .directory || Directory.entries(of: target).isEmpty
         let restore: BackupRestore
         do {
             restore = try await BackupRestore.prepare(path, target: target, only: only, dryRun: dryRun, environment: gpgEnvironment, progress: report)
@@ -77,11 +79,21 @@ extension BackupCommands {
         if !dryRun && toWrite > 0 {
             let savedFolder = Path.join(folder, beforeRestoreFolder)
             let replaced = plan.replaced.count
-            // The key is asked for before the question, so that a yes is not followed by "no key".
-            let recipients = replaced > 0 ? try recipients(context) : []
-            if replaced > 0 || target == home {
+            // The key is settled before the question, so that a yes is not followed by "no key".
+            // On a new machine neither the setting nor the store exists yet (the restore brings
+            // them): the key that decrypted the backup is the one to use.
+            var recipients: [String] = []
+            if replaced > 0 {
+                do {
+                    recipients = try BackupCommands.recipients(context)
+                } catch {
+                    guard let key = restore.verification.decryptedWith else { throw error }
+                    recipients = [key]
+                }
+            }
+            if !targetWasEmpty {
                 try session.confirm("Restore \(toWrite) item\(toWrite == 1 ? "" : "s") into \(target)"
-                    + (replaced > 0 ? ", replacing \(replaced) (saved first in \(savedFolder))?" : "?"))
+                    + (replaced > 0 ? ", replacing \(replaced) (saved first in \(savedFolder))?" : "?"), onStandardError: invocation.wantsJSON)
             }
             saved = try await restore.saveReplaced(into: savedFolder, recipients: recipients, environment: gpgEnvironment)
             applied = try restore.apply()
