@@ -46,10 +46,16 @@ struct ComposeTests {
         let health = try fixture.run(["compose health"])
         #expect(health.status == 1)
         #expect(health.stdout.contains("worker: ") && health.stdout.contains("exited"), "\(health.stdout)")
+        // The dashboard sees it too, from the same engine.
+        let dashboard = try fixture.run(["health --json"])
+        #expect(dashboard.stdout.contains("\"name\" : \"worker\"") || dashboard.stdout.contains("\"name\": \"worker\""), "\(dashboard.stdout)")
+        #expect(dashboard.stdout.contains("is exited"), "\(dashboard.stdout)")
         let restarted = try fixture.run(["compose restart worker"])
         #expect(restarted.status == 0, "\(restarted.stdout)\(restarted.stderr)")
         _ = try fixture.waitFor { ComposeFixture.state($0, "worker").0 == "running" }
         #expect(try fixture.run(["compose health"]).status == 0)
+        let again = try fixture.run(["health --json"])
+        #expect(again.stdout.contains("\"detail\": \"running\"") || again.stdout.contains("\"detail\" : \"running\""), "\(again.stdout)")
     }
 
     @Test func aFailingHealthcheckIsReportedUnhealthy() throws {

@@ -6,9 +6,10 @@ import ClaudeshKit
 enum HealthBox {
     static func render(_ report: HealthReport, output: Output, width terminalWidth: Int) -> String {
         let nameWidth = min(28, report.checks.map { DisplayWidth.of($0.name) }.max() ?? 4)
-        // "│ ✔ NAME  DETAIL │": the detail takes what the terminal leaves.
+        // "│  ✔ NAME  DETAIL │" (5 columns besides name and detail inside the edges): the detail
+        // takes what the terminal leaves.
         let inner = max(40, min(terminalWidth, 120) - 4)
-        let detailWidth = max(10, inner - nameWidth - 4)
+        let detailWidth = max(10, inner - nameWidth - 5)
         var lines: [String] = []
         for section in HealthReport.Section.allCases {
             let checks = report.checks(in: section)
@@ -21,7 +22,7 @@ enum HealthBox {
         }
         let width = min(inner, max(lines.map(DisplayWidth.of).max() ?? 0, 40))
         let title = " claudesh health · \(Units.clock(report.time)) "
-        var box = ["┌─" + title + String(repeating: "─", count: max(0, width - DisplayWidth.of(title) - 1)) + "┐"]
+        var box = ["┌─" + title + String(repeating: "─", count: max(0, width - DisplayWidth.of(title) + 1)) + "┐"]
         box += lines.map { "│ " + DisplayWidth.pad($0, to: width) + " │" }
         box.append("└" + String(repeating: "─", count: width + 2) + "┘")
         box.append(verdict(report, output))
