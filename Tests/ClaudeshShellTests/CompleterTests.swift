@@ -9,8 +9,9 @@ struct CompleterTests {
     var completer: Completer { Completer(registry: session.registry, context: session.context) }
 
     @Test func commandNames() {
-        #expect(completer.candidates(words: [], partial: "he") == ["help"])
-        #expect(completer.candidates(words: [], partial: "h") == ["help", "history"])
+        #expect(completer.candidates(words: [], partial: "hel") == ["help"])
+        #expect(completer.candidates(words: [], partial: "he") == ["health", "help"])
+        #expect(completer.candidates(words: [], partial: "h") == ["health", "help", "history"])
         #expect(completer.candidates(words: [], partial: "q") == ["quit"])
         #expect(completer.candidates(words: [], partial: "").contains("mcp"))
     }
@@ -61,7 +62,7 @@ struct CompleterTests {
 
     @Test func tabEditsTheLine() throws {
         let none = Tokenizer.Expansion.none
-        #expect(completer.edit(forLineBeforeCursor: "he", expansion: none) == CompletionEdit(insertion: "lp ", listing: []))
+        #expect(completer.edit(forLineBeforeCursor: "hel", expansion: none) == CompletionEdit(insertion: "p ", listing: []))
         #expect(completer.edit(forLineBeforeCursor: "set c", expansion: none) == CompletionEdit(insertion: "o", listing: []))
         #expect(completer.edit(forLineBeforeCursor: "set co", expansion: none) == CompletionEdit(insertion: "", listing: ["color", "compose-file"]))
         #expect(completer.edit(forLineBeforeCursor: "zz", expansion: none) == CompletionEdit(insertion: "", listing: []))

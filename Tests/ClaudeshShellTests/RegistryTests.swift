@@ -12,14 +12,14 @@ struct RegistryTests {
     }
 
     @Test func uniquePrefixesAbbreviate() throws {
-        #expect(try registry.resolve(["he"]).path == ["help"])
+        #expect(try registry.resolve(["hel"]).path == ["help"])
         #expect(try registry.resolve(["m", "ch", "x"]).path == ["mcp", "check"])
         #expect(try registry.resolve(["hist"]).path == ["history"])
     }
 
     @Test func ambiguousPrefixListsTheCandidates() {
         let error = #expect(throws: ShellError.self) { try registry.resolve(["h"]) }
-        #expect(error == .usage("ambiguous command 'h': help, history"))
+        #expect(error == .usage("ambiguous command 'h': help, history, health"))
     }
 
     @Test func unknownCommandSuggestsTheNearest() {

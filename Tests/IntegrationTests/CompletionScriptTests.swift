@@ -16,7 +16,7 @@ struct CompletionScriptTests {
     func bashCompletesCommandsAndValues(bashCompletionLoaded: Bool) throws {
         let world = try ShellWorld()
         defer { world.remove() }
-        let help = try world.bash(["claudesh", "he"], bashCompletion: bashCompletionLoaded)
+        let help = try world.bash(["claudesh", "hel"], bashCompletion: bashCompletionLoaded)
         #expect(help.replies == ["help"])
         #expect(help.registration == "complete -F _claudesh claudesh")
         let output = try world.bash(["claudesh", "set", "output", ""], bashCompletion: bashCompletionLoaded)
@@ -80,7 +80,7 @@ struct CompletionScriptTests {
         terminal.send("source '\(Self.completions)/claudesh.bash' && cd '\(world.work)'\r")
         try terminal.expect("BASH-READY> ")
 
-        terminal.send("claudesh he\t")
+        terminal.send("claudesh hel\t")
         try terminal.expect("claudesh help ")
         try expectPathsQuotedAsOneWord(terminal, prompt: "BASH-READY> ")
 
@@ -116,7 +116,7 @@ struct CompletionScriptTests {
         terminal.send("bindkey -e; PS1='ZSH-''READY> '; fpath=('\(Self.completions)' $fpath); autoload -U compinit && compinit -u -D; cd '\(world.work)'\r")
         try terminal.expect("ZSH-READY> ")
 
-        terminal.send("claudesh he\t")
+        terminal.send("claudesh hel\t")
         try terminal.expect("claudesh help ")
 
         terminal.send("\u{15}claudesh set output \t")
@@ -134,7 +134,7 @@ struct CompletionScriptTests {
     @Test func fishCompletesFromTheBinary() throws {
         let world = try ShellWorld()
         defer { world.remove() }
-        #expect(try world.fish("claudesh he") == ["help"])
+        #expect(try world.fish("claudesh hel") == ["help"])
         #expect(try world.fish("claudesh set output ") == ["json", "table"])
         #expect(try world.fish("claudesh --home \(world.home) set o") == ["output"])
     }

@@ -33,7 +33,7 @@ struct ReplTerminalTests {
         defer { Claudesh.cleanUp(home) }
         let terminal = try PseudoTerminal([Claudesh.binary], environment: Claudesh.environment(home: home))
         try terminal.expect("claudesh> ")
-        terminal.send("he\t")
+        terminal.send("hel\t")
         try terminal.expect("help ")
         terminal.send("\r")
         try terminal.expect("Scripts:")

@@ -92,13 +92,21 @@ public final class BackupRestore {
     /// Each file moves into place by a rename, never half written; a new one never replaces
     /// what appeared since the plan; a replaced one that changed since the safety backup read it
     /// is left alone. Folder modes are set last, deepest first.
-    public func apply() throws -> Applied {
+    /// `missingOnly`: only what the target lacks, nothing that is there replaced (a recovery
+    /// brings back what was lost without undoing what was changed since the backup).
+    public func apply(missingOnly: Bool = false) throws -> Applied {
         guard let staging else { throw Failure(description: "a dry run has nothing to apply") }
         var applied = Applied()
         var modes: [(path: String, mode: UInt32)] = []
         var opened: [(path: String, mode: mode_t)] = []
         var touched = Set<String>()
-        let toApply = plan.steps.filter { if case .new = $0.change { return true }; if case .changed = $0.change { return true }; return false }
+        let toApply = plan.steps.filter { step in
+            switch step.change {
+            case .new: return true
+            case .changed: return !missingOnly
+            case .unchanged, .refused: return false
+            }
+        }
         for step in toApply.filter({ $0.item.kind != .symlink }) + toApply.filter({ $0.item.kind == .symlink }) {
             let item = step.item
             do {

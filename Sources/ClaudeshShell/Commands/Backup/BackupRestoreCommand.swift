@@ -25,6 +25,7 @@ extension BackupCommands {
         flags: [
             Flag("only", value: "PATH", "restore only PATH and what is under it (as stored: .password-store/claude, or ~/.password-store/claude); repeatable", repeatable: true),
             Flag("to", value: "DIR", "restore into DIR instead of the home", completion: .directory),
+            Flag("missing-only", "restore only what the target lacks; replace nothing (what recover does)"),
             Flag("dry-run", "verify and show the plan; write nothing"),
             .json,
         ],
@@ -68,17 +69,19 @@ extension BackupCommands {
             throw error
         }
         let plan = restore.plan
-        let toWrite = plan.new.count + plan.changed.count
+        let missingOnly = arguments.has("missing-only")
+        let toWrite = plan.new.count + (missingOnly ? 0 : plan.changed.count)
         if !invocation.wantsJSON {
             invocation.output.line("\(path): whole, \(restore.verification.members) members match the manifest")
             render(plan, output: invocation.output)
+            if missingOnly && !plan.changed.isEmpty { invocation.output.line("--missing-only: the \(plan.changed.count) changed are left as they are") }
         }
 
         var saved: BackupArchive.Created?
         var applied = BackupRestore.Applied()
         if !dryRun && toWrite > 0 {
             let savedFolder = Path.join(folder, beforeRestoreFolder)
-            let replaced = plan.replaced.count
+            let replaced = missingOnly ? 0 : plan.replaced.count
             // The key is settled before the question, so that a yes is not followed by "no key".
             // On a new machine neither the setting nor the store exists yet (the restore brings
             // them): the key that decrypted the backup is the one to use.
@@ -95,8 +98,8 @@ extension BackupCommands {
                 try session.confirm("Restore \(toWrite) item\(toWrite == 1 ? "" : "s") into \(target)"
                     + (replaced > 0 ? ", replacing \(replaced) (saved first in \(savedFolder))?" : "?"), onStandardError: invocation.wantsJSON)
             }
-            saved = try await restore.saveReplaced(into: savedFolder, recipients: recipients, environment: gpgEnvironment)
-            applied = try restore.apply()
+            if !missingOnly { saved = try await restore.saveReplaced(into: savedFolder, recipients: recipients, environment: gpgEnvironment) }
+            applied = try restore.apply(missingOnly: missingOnly)
         }
 
         if invocation.wantsJSON {

@@ -18,6 +18,21 @@ enum SecretsCommands {
         )
     }
 
+    /// The keys `secrets init` uses when none is named: the gpg-id setting, else the store's
+    /// current keys (empty: keep them), else the only usable secret key.
+    @MainActor
+    static func defaultRecipients(_ context: SessionContext, _ store: PasswordStore) async throws -> [String] {
+        if let id = context.settings.gpgID { return [id] }
+        guard store.recipients.isEmpty else { return [] }
+        let usable = try await store.gnupg.secretKeys().filter { $0.canEncrypt && $0.hasSecret }
+        guard usable.count == 1 else {
+            throw ShellError.usage(usable.isEmpty
+                ? "no gpg key to encrypt to: make one with 'gpg keygen NAME EMAIL', then secrets init"
+                : "you have \(usable.count) keys: say which, e.g. secrets init \(usable[0].fingerprint)")
+        }
+        return [usable[0].fingerprint]
+    }
+
     static let initialize = Command(
         "init", group: group, summary: "Create the store encrypted to GPG-IDs, with its git repository (safe to run again)",
         discussion: "Without GPG-ID: the gpg-id setting, else the store's current keys, else your only secret key.",
@@ -27,16 +42,7 @@ enum SecretsCommands {
         let context = invocation.session.context
         let store = SecretsAccess.store(context)
         var ids = invocation.arguments.positionals
-        if ids.isEmpty, let id = context.settings.gpgID { ids = [id] }
-        if ids.isEmpty && store.recipients.isEmpty {
-            let usable = try await store.gnupg.secretKeys().filter { $0.canEncrypt && $0.hasSecret }
-            guard usable.count == 1 else {
-                throw ShellError.usage(usable.isEmpty
-                    ? "no gpg key to encrypt to: make one with 'gpg keygen NAME EMAIL', then secrets init"
-                    : "you have \(usable.count) keys: say which, e.g. secrets init \(usable[0].fingerprint)")
-            }
-            ids = [usable[0].fingerprint]
-        }
+        if ids.isEmpty { ids = try await defaultRecipients(context, store) }
         if context.dryRun {
             invocation.output.line("would initialise \(store.directory) for \(ids.isEmpty ? store.recipients.joined(separator: ", ") : ids.joined(separator: ", ")) (dry run)")
             return .success

@@ -1,0 +1,115 @@
+import ClaudeshKit
+import Foundation
+import Testing
+
+/// recover and scripts/recover.claudesh on a real setup broken three ways: a corrupt client
+/// config, a container stopped from outside, the store's git removed.
+@Suite
+struct RecoverTests {
+    static let script = MCPFixtures.repository + "/scripts/recover.claudesh"
+
+    /// A working setup: key and store (with git), a server that passes (saved as the last known
+    /// good), a running container, a backup.
+    func workingSetup() throws -> (SecretsFixture, ComposeFixture) {
+        let secrets = SecretsFixture()
+        try secrets.makeKeyAndStore()
+        try secrets.insert("claude/token", "abc123")
+        let compose = try ComposeFixture(ComposeFixture.service("worker", "sleep 600"), home: secrets.home)
+        #expect(try run(secrets, compose, ["mcp add time -- \(MCPFixtures.timeServer)", "mcp check", "compose up"]).status == 0)
+        _ = try compose.waitFor { ComposeFixture.state($0, "worker").0 == "running" }
+        #expect(try run(secrets, compose, ["backup create"]).status == 0)
+        let healthy = try run(secrets, compose, ["health"])
+        #expect(healthy.status == 0, "the setup works before it is broken: \(healthy.stdout)")
+        return (secrets, compose)
+    }
+
+    func run(_ secrets: SecretsFixture, _ compose: ComposeFixture, _ commands: [String], yes: Bool = false) throws -> Claudesh.Result {
+        let arguments = (yes ? ["--yes"] : []) + ["-c", "set compose-file \(compose.file)"] + commands.flatMap { ["-c", $0] }
+        return try Claudesh.run(arguments, home: secrets.home, extra: secrets.environment.merging(try compose.environment) { $1 })
+    }
+
+    func breakIt(_ secrets: SecretsFixture, _ compose: ComposeFixture) throws {
+        try "{\"mcpServers\": {broken".write(toFile: secrets.home + "/.config/Claude/claude_desktop_config.json", atomically: false, encoding: .utf8)
+        let id = try compose.docker(["ps", "-q", "--filter", "label=com.docker.compose.project=\(compose.project)"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(!id.isEmpty)
+        #expect(try compose.docker(["stop", "-t", "0", id]).status == 0)
+        try FileManager.default.removeItem(atPath: secrets.storeDirectory + "/.git")
+        #expect(try run(secrets, compose, ["health"]).status == 1, "broken")
+    }
+
+    /// Every file under `folder` with its bytes, to see that a dry run changes none.
+    func snapshot(_ folder: String) -> [String: Data] {
+        var result: [String: Data] = [:]
+        for case let path as String in FileManager.default.enumerator(atPath: folder) ?? NSEnumerator() where !path.hasPrefix(".claude/health.sqlite") {
+            result[path] = FileManager.default.contents(atPath: folder + "/" + path)
+        }
+        return result
+    }
+
+    func isHealthyAgain(_ secrets: SecretsFixture, _ compose: ComposeFixture) throws {
+        let health = try run(secrets, compose, ["health --json"])
+        #expect(health.status == 0, "\(health.stdout)")
+        let log = try Claudesh.runProgram("/usr/bin/git", ["-C", secrets.storeDirectory, "log", "--oneline"], environment: Claudesh.environment(home: secrets.home))
+        #expect(log.status == 0 && log.stdout.contains("claude/token"), "the store's history came back from the backup: \(log.stdout)\(log.stderr)")
+    }
+
+    @Test func theRecordedScriptBringsABrokenSetupBackAndTheDryRunChangesNothing() throws {
+        let (secrets, compose) = try workingSetup()
+        defer { compose.stop(); secrets.stop() }
+        try breakIt(secrets, compose)
+
+        let before = snapshot(secrets.home)
+        let plan = try run(secrets, compose, ["recover --dry-run"])
+        #expect(plan.status == 0, "\(plan.stdout)\(plan.stderr)")
+        #expect(plan.stdout.contains("will: put ") && plan.stdout.contains("will: bring back") && plan.stdout.contains("Dry run: nothing was changed."), "\(plan.stdout)")
+        #expect(snapshot(secrets.home) == before, "a dry run changes no file")
+        let refused = try run(secrets, compose, ["recover"])
+        #expect(refused.status == 1 && refused.stderr.contains("--yes"), "no terminal and no --yes: \(refused.stderr)")
+
+        let recovered = try run(secrets, compose, ["source \(Self.script)"], yes: true)
+        #expect(recovered.status == 0, "\(recovered.stdout)\(recovered.stderr)")
+        try isHealthyAgain(secrets, compose)
+    }
+
+    @Test func recoverYesRunsEveryStepAndSaysHowLongItTook() throws {
+        let (secrets, compose) = try workingSetup()
+        defer { compose.stop(); secrets.stop() }
+        try breakIt(secrets, compose)
+        let recovered = try run(secrets, compose, ["recover"], yes: true)
+        #expect(recovered.status == 0, "\(recovered.stdout)\(recovered.stderr)")
+        #expect(recovered.stdout.contains("Recovery took ") && recovered.stdout.contains("healthy."), "\(recovered.stdout)")
+        try isHealthyAgain(secrets, compose)
+    }
+
+    @Test func theWalkthroughAsksAtEachStepInATerminal() throws {
+        let (secrets, compose) = try workingSetup()
+        defer { compose.stop(); secrets.stop() }
+        try breakIt(secrets, compose)
+        let terminal = try PseudoTerminal([Claudesh.binary], environment: Claudesh.environment(home: secrets.home, extra: secrets.environment.merging(try compose.environment) { $1 }))
+        try terminal.expect("claudesh> ")
+        terminal.send("set compose-file \(compose.file)\r")
+        try terminal.expect("(docker-compose.yml)> ")
+        terminal.send("recover\r")
+        // Stop (y), good config (y), retry (y), backup (y), store (nothing to do), start (y), health (y).
+        var answered = 0
+        while answered < 6 {
+            try terminal.expect("[y/N/skip/quit] ", timeout: 120)
+            terminal.send("y\r")
+            answered += 1
+        }
+        let end = try terminal.expect("(docker-compose.yml)> ", timeout: 120)
+        #expect(end.contains("Recovery took ") && end.contains("healthy."), "\(end)")
+        try isHealthyAgain(secrets, compose)
+
+        // quit stops at once; skip passes a step.
+        terminal.send("recover\r")
+        try terminal.expect("[y/N/skip/quit] ", timeout: 60)
+        terminal.send("skip\r")
+        try terminal.expect("skipped.", timeout: 30)
+        try terminal.expect("[y/N/skip/quit] ", timeout: 60)
+        terminal.send("quit\r")
+        try terminal.expect("stopped here.", timeout: 30)
+        terminal.send("exit\r")
+        #expect(terminal.waitForExit() == 0)
+    }
+}
