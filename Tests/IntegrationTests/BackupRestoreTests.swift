@@ -255,6 +255,41 @@ extension BackupTests {
         #expect((try FileManager.default.attributesOfItem(atPath: outside)[.posixPermissions] as? Int) == 0o700)
         // real/X/evil.txt itself is inside the target, in a folder made for it: that is allowed.
         #expect(try String(contentsOfFile: target + "/real/X/evil.txt", encoding: .utf8) == "evil")
+
+        // A link that leads out only through a link the same restore makes after it: b is
+        // judged while x does not exist; once x (a link to .) is made, b would lead to out.
+        let later = try handMadeBackup(fixture, members: """
+            [{"path": "b", "kind": "symlink", "target": "\(target)/x/x/../../../out"},
+             {"path": "c", "kind": "symlink", "target": "real/y/../../../out"},
+             {"path": "x", "kind": "symlink", "target": "."},
+             {"path": "real/y", "kind": "symlink", "target": ".."}]
+            """, name: "claude-backup-20200101-000004.tar.gz.gpg")
+        let chained = try fixture.run(["--yes", "backup", "restore", later, "--to", target])
+        #expect(chained.status == 1, "\(chained.stdout)\(chained.stderr)")
+        for name in ["b", "c"] {
+            let made = try? FileManager.default.destinationOfSymbolicLink(atPath: target + "/" + name)
+            let leads = made.flatMap { _ in (target + "/" + name).withCString { realpath($0, nil) }.map { String(cString: $0) } }
+            #expect(leads.map { !$0.hasPrefix(outside) } ?? true, "\(name) leads outside: \(leads ?? "")")
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: outside).isEmpty)
+    }
+
+    @Test func aStagingFolderNameInTheBackupCannotMakeTheNextRestoreDeleteAnything() throws {
+        let fixture = try makeHome()
+        defer { fixture.stop() }
+        let target = fixture.home + "/target"
+        try FileManager.default.createDirectory(atPath: target + "/precious", withIntermediateDirectories: true)
+        try "keep me\n".write(toFile: target + "/precious/file", atomically: false, encoding: .utf8)
+        // A link named like the staging folder of a restore whose process is gone.
+        let archive = try handMadeBackup(fixture, members: """
+            [{"path": ".claudesh-restore-999999999-abcdef", "kind": "symlink", "target": "precious"}]
+            """, name: "claude-backup-20200101-000005.tar.gz.gpg")
+        let first = try fixture.run(["--yes", "backup", "restore", archive, "--to", target])
+        #expect(first.status == 1 && first.stdout.contains("a name claudesh keeps for its own staging folders"), "\(first.stdout)")
+        // And one made by hand is not taken for abandoned staging either: only a real 0700 folder is.
+        try FileManager.default.createSymbolicLink(atPath: target + "/.claudesh-restore-999999999-ghijkl", withDestinationPath: "precious")
+        _ = try fixture.run(["--yes", "backup", "restore", archive, "--to", target])
+        #expect(try String(contentsOfFile: target + "/precious/file", encoding: .utf8) == "keep me\n")
     }
 
     @Test func aFullDiskDuringARestoreLeavesNoStagingAndNothingApplied() throws {

@@ -100,6 +100,7 @@ public final class BackupRestore {
         var modes: [(path: String, mode: UInt32)] = []
         var opened: [(path: String, mode: mode_t)] = []
         var touched = Set<String>()
+        var links: [(item: BackupManifest.Item, live: String, folder: String)] = []
         let toApply = plan.steps.filter { step in
             switch step.change {
             case .new: return true
@@ -110,11 +111,14 @@ public final class BackupRestore {
         for step in toApply.filter({ $0.item.kind != .symlink }) + toApply.filter({ $0.item.kind == .symlink }) {
             let item = step.item
             do {
-                if let reason = plan.refusal(of: item, live: true) {
+                let folder: String
+                switch plan.admission(of: item, live: true) {
+                case .refused(let reason):
                     applied.skipped.append((item.path, reason))
                     continue
+                case .allowed(let realFolder):
+                    folder = realFolder
                 }
-                let folder = Path.real(Path.directory(of: Path.join(plan.target, item.path)))!
                 let live = Path.join(folder, Path.lastComponent(of: item.path))
                 if let mode = Self.openForWriting(folder) { opened.append((folder, mode)) }
                 if let skipped = try put(item, at: live, isNew: step.change == .new, staging: staging) {
@@ -122,11 +126,19 @@ public final class BackupRestore {
                     continue
                 }
                 if item.kind == .directory { modes.append((live, item.mode)) }
+                if item.kind == .symlink { links.append((item, live, folder)) }
                 applied.written.append(item.path)
                 touched.insert(folder)
             } catch {
                 applied.skipped.append((item.path, "\(error)"))
             }
+        }
+        // Once every link exists, each is judged again where it now leads: a link that only
+        // escapes through another one made after it is taken away.
+        for (item, live, folder) in links where plan.linkRefusal(item, from: folder) != nil {
+            unlink(live)
+            applied.written.removeAll { $0 == item.path }
+            applied.skipped.append((item.path, plan.linkRefusal(item, from: folder) ?? "it leads outside the target"))
         }
         // Deepest first, so that a folder without write permission is closed after its
         // contents; then the folders opened for writing get their own modes back.

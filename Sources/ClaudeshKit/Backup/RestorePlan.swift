@@ -117,29 +117,56 @@ public struct RestorePlan: Sendable, Equatable {
         }
     }
 
-    /// Why `item` may not be written, judged by its name, the backup's links and the files in
-    /// the target now. `live`: at the moment of writing, when the folder must exist.
-    func refusal(of item: BackupManifest.Item, live: Bool) -> String? {
-        if Self.hasUnsafeName(item.path) { return "an unsafe name" }
+    /// Whether `item` may be written, judged by its name, the backup's links and the files in
+    /// the target now; when it may, the real folder it goes into. `live`: at the moment of
+    /// writing, when that folder must exist.
+    enum Admission: Equatable {
+        case refused(String)
+        case allowed(realFolder: String)
+    }
+
+    func admission(of item: BackupManifest.Item, live: Bool) -> Admission {
+        if Self.hasUnsafeName(item.path) { return .refused("an unsafe name") }
+        if item.path.split(separator: "/").first?.hasPrefix(RestoreStaging.prefix) == true { return .refused("a name claudesh keeps for its own staging folders") }
         if let link = Self.folders(above: item.path).first(where: links.contains) {
-            return "it is under \(link), a link, which a restore never writes through"
+            return .refused("it is under \(link), a link, which a restore never writes through")
         }
         let folder = Path.directory(of: Path.join(target, item.path))
-        guard let realFolder = live ? Path.real(folder) : Path.nearestReal(folder) else { return "its folder is missing" }
+        guard let realFolder = live ? Path.real(folder) : Path.nearestReal(folder) else { return .refused("its folder is missing") }
         guard Path.isInside(realFolder, realTarget) else {
-            return "its folder \(Path.directory(of: item.path)) leads to \(realFolder), outside \(target), through a link"
+            return .refused("its folder \(Path.directory(of: item.path)) leads to \(realFolder), outside \(target), through a link")
         }
-        guard item.kind == .symlink else { return nil }
+        guard item.kind == .symlink else { return .allowed(realFolder: realFolder) }
+        if let reason = linkRefusal(item, from: realFolder) { return .refused(reason) }
+        return .allowed(realFolder: realFolder)
+    }
+
+    func refusal(of item: BackupManifest.Item, live: Bool) -> String? {
+        if case .refused(let reason) = admission(of: item, live: live) { return reason }
+        return nil
+    }
+
+    /// Why the link `item`, made in `realFolder`, would lead outside the target: read as
+    /// written, then as the files in the target resolve it; both must stay inside.
+    func linkRefusal(_ item: BackupManifest.Item, from realFolder: String) -> String? {
         guard let destination = item.target, !destination.isEmpty else { return "a link with no target" }
-        // As written, then as the files in the target resolve it: both must stay inside.
+        guard !Self.hasControlCharacters(destination) else { return "a link whose target holds control characters" }
         if let reason = Self.writtenLinkEscapes(item.path, destination, links: links) { return reason }
-        guard let leads = Path.resolving(destination, from: realFolder) else { return "a link to \(destination), which goes through a link that leads nowhere" }
+        guard let leads = Path.resolving(destination, from: realFolder) else {
+            return "a link to \(destination), which goes up through a name that does not exist, or through a link that leads nowhere"
+        }
         return Path.isInside(leads, realTarget) ? nil : "a link to \(destination), outside \(target)"
     }
 
-    /// Absolute, empty, or holding an empty, `.` or `..` component: a name that could leave the target.
+    /// Absolute, empty, holding an empty, `.` or `..` component, or a control character (a NUL
+    /// would end the name the system sees): a name that could leave the target.
     static func hasUnsafeName(_ path: String) -> Bool {
-        path.isEmpty || path.hasPrefix("/") || path.split(separator: "/", omittingEmptySubsequences: false).contains { $0.isEmpty || $0 == "." || $0 == ".." }
+        path.isEmpty || path.hasPrefix("/") || hasControlCharacters(path)
+            || path.split(separator: "/", omittingEmptySubsequences: false).contains { $0.isEmpty || $0 == "." || $0 == ".." }
+    }
+
+    static func hasControlCharacters(_ text: String) -> Bool {
+        text.unicodeScalars.contains { $0.value < 0x20 || $0.value == 0x7F }
     }
 
     /// `a`, `a/b` for `a/b/c`.

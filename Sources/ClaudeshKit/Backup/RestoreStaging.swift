@@ -30,10 +30,15 @@ final class RestoreStaging {
 
     /// Removes the staging folders of restores that were killed (their process is gone): they
     /// hold files in clear.
+    /// Only what a restore made is removed: a real folder (not a link to one), this user's,
+    /// mode 0700.
     static func removeAbandoned(in target: String) {
         for entry in Directory.entries(of: target) where entry.name.hasPrefix(prefix) {
-            guard let pid = Int32(entry.name.dropFirst(prefix.count).prefix { $0 != "-" }), kill(pid, 0) != 0, errno == ESRCH else { continue }
-            Directory.removeTree(Path.join(target, entry.name))
+            let path = Path.join(target, entry.name)
+            var info = stat()
+            guard lstat(path, &info) == 0, info.st_mode & S_IFMT == S_IFDIR, info.st_uid == getuid(), info.st_mode & 0o7777 == 0o700,
+                  let pid = Int32(entry.name.dropFirst(prefix.count).prefix { $0 != "-" }), kill(pid, 0) != 0, errno == ESRCH else { continue }
+            Directory.removeTree(path)
         }
     }
 

@@ -69,18 +69,24 @@ public enum Path {
 
     /// Where `target` leads when read from the folder `from` (absolute, links resolved), one
     /// component at a time as the kernel would: `..` after a link goes up from where the link
-    /// leads, not from its name. Components that do not exist yet are taken as written. Nil when
-    /// a link on the way leads nowhere (dangling, or a loop).
+    /// leads, not from its name. Components that do not exist are taken as written, but a `..`
+    /// after one is not answered: what is made there later (a link) would decide it. Nil then,
+    /// and when a link on the way leads nowhere (dangling, or a loop).
     public static func resolving(_ target: String, from folder: String) -> String? {
         var current = target.hasPrefix("/") ? "/" : folder
+        var missing = false
         for part in target.split(separator: "/") where part != "." {
             if part == ".." {
+                if missing { return nil }
                 current = directory(of: current)
                 continue
             }
             current = join(current, String(part))
+            guard !missing else { continue }
             var info = stat()
-            if lstat(current, &info) == 0, info.st_mode & S_IFMT == S_IFLNK {
+            if lstat(current, &info) != 0 {
+                missing = true
+            } else if info.st_mode & S_IFMT == S_IFLNK {
                 guard let resolved = real(current) else { return nil }
                 current = resolved
             }

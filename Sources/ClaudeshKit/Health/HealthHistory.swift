@@ -14,9 +14,17 @@ public final class HealthHistory {
         public var description: String
     }
 
-    /// Opens the history of `home`, creating it (mode 0600) on first use.
-    public init(home: String) throws(Error) {
+    /// Whether `home` has a history yet.
+    public static func exists(home: String) -> Bool { Path.kind(of: Path.join(home, fileName)) == .file }
+
+    /// Opens the history of `home`, creating it (mode 0600) on first use; `readOnly` never
+    /// creates nor writes it (a report, completion), and needs it to exist.
+    public init(home: String, readOnly: Bool = false) throws(Error) {
         let path = Path.join(home, Self.fileName)
+        if readOnly {
+            do throws(SQLiteDatabase.Error) { database = try SQLiteDatabase(path: path, readOnly: true) } catch { throw Error(description: error.description) }
+            return
+        }
         do throws(FileError) { try FileIO.makeDirectory(home) } catch { throw Error(description: "\(error)") }
         // Created by hand first, so that no umask makes it readable by others.
         let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)

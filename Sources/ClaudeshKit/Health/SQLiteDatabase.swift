@@ -19,10 +19,12 @@ final class SQLiteDatabase {
 
     /// Opens (creating) the database at `path`, mode 0600 from the umask the caller set, and
     /// waits up to 5 s for another claudesh (a cron health check) that holds the write lock.
-    init(path: String) throws(Error) {
+    /// `readOnly`: never creates nor writes (completion, reports).
+    init(path: String, readOnly: Bool = false) throws(Error) {
         self.path = path
         var opened: OpaquePointer?
-        let code = sqlite3_open_v2(path, &opened, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX, nil)
+        let flags = readOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE
+        let code = sqlite3_open_v2(path, &opened, flags | SQLITE_OPEN_FULLMUTEX, nil)
         handle = opened
         guard code == SQLITE_OK else {
             let message = opened.map { String(cString: sqlite3_errmsg($0)) } ?? "out of memory"
@@ -96,7 +98,12 @@ final class SQLiteDatabase {
             switch value {
             case .int(let number): code = sqlite3_bind_int64(statement, index, number)
             case .real(let number): code = sqlite3_bind_double(statement, index, number)
-            case .text(let text): code = sqlite3_bind_text(statement, index, text, -1, csqlite_transient())
+            case .text(let text):
+                // With its length: a NUL inside does not end it.
+                let bytes = Array(text.utf8)
+                code = bytes.withUnsafeBufferPointer { buffer in
+                    buffer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: max(bytes.count, 1)) { sqlite3_bind_text(statement, index, $0, Int32(bytes.count), csqlite_transient()) }
+                }
             case .null: code = sqlite3_bind_null(statement, index)
             }
             guard code == SQLITE_OK else { throw failure("bind") }

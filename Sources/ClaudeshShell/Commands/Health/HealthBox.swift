@@ -5,19 +5,20 @@ import ClaudeshKit
 @MainActor
 enum HealthBox {
     static func render(_ report: HealthReport, output: Output, width terminalWidth: Int) -> String {
-        let nameWidth = min(28, report.checks.map { DisplayWidth.of($0.name) }.max() ?? 4)
-        // "│  ✔ NAME  DETAIL │" (5 columns besides name and detail inside the edges): the detail
-        // takes what the terminal leaves.
+        // "│  ✔ NAME  DETAIL │": 5 columns besides the name and the detail inside the edges. The
+        // name takes up to 28 (and leaves the detail 10 at least), the detail what is left, so no
+        // line is wider than the box, however narrow the terminal.
         let inner = max(40, min(terminalWidth, 120) - 4)
-        let detailWidth = max(10, inner - nameWidth - 5)
+        let nameWidth = min(28, inner - 15, report.checks.map { DisplayWidth.of(plain($0.name)) }.max() ?? 4)
+        let detailWidth = inner - nameWidth - 5
         var lines: [String] = []
         for section in HealthReport.Section.allCases {
             let checks = report.checks(in: section)
             guard !checks.isEmpty else { continue }
             lines.append(output.styled(section.rawValue, .bold))
             for check in checks {
-                let name = DisplayWidth.pad(DisplayWidth.clip(check.name, to: nameWidth), to: nameWidth)
-                lines.append(" \(symbol(check.state, output)) \(name)  \(DisplayWidth.clip(check.detail, to: detailWidth))")
+                let name = DisplayWidth.pad(DisplayWidth.clip(plain(check.name), to: nameWidth), to: nameWidth)
+                lines.append(" \(symbol(check.state, output)) \(name)  \(DisplayWidth.clip(plain(check.detail), to: detailWidth))")
             }
         }
         let width = min(inner, max(lines.map(DisplayWidth.of).max() ?? 0, 40))
@@ -27,6 +28,12 @@ enum HealthBox {
         box.append("└" + String(repeating: "─", count: width + 2) + "┘")
         box.append(verdict(report, output))
         return box.joined(separator: "\n")
+    }
+
+    /// One line of text: control characters (a line break in an error, an escape sequence a
+    /// server printed) become spaces, so they can neither break the box nor reach the terminal.
+    static func plain(_ text: String) -> String {
+        String(String.UnicodeScalarView(text.unicodeScalars.map { $0.value < 0x20 || (0x7F..<0xA0).contains($0.value) ? " " : $0 }))
     }
 
     static func symbol(_ state: HealthReport.State, _ output: Output) -> String {

@@ -30,7 +30,7 @@ enum HealthCommands {
             examples: ["health", "health --json", "claudesh health   (from cron: exit 1 when unhealthy)"],
             subcommands: [watch, history]
         ) { invocation in
-            let report = try await gather(invocation)
+            let report = masked(try await gather(invocation), invocation.session.context)
             record(report, invocation)
             if invocation.wantsJSON {
                 invocation.output.json(report.json)
@@ -91,17 +91,24 @@ enum HealthCommands {
         }
     }
 
-    /// Keeps the report in the history; a history that cannot be written is said, not fatal.
+    /// The report with loaded secrets and token shapes masked in every detail: what leaves the
+    /// process passes the redactor, and the box is laid out from what it will show.
+    @MainActor
+    static func masked(_ report: HealthReport, _ context: SessionContext) -> HealthReport {
+        var masked = report
+        let redactor = Redactor(values: context.vault.values)
+        for index in masked.checks.indices { masked.checks[index].detail = redactor.redact(masked.checks[index].detail) }
+        return masked
+    }
+
+    /// Keeps the (masked) report in the history; a history that cannot be written is said, not
+    /// fatal. A check cut short by Ctrl-C is not a failure of what it checked: not recorded.
     @MainActor
     static func record(_ report: HealthReport, _ invocation: Invocation) {
         let context = invocation.session.context
-        guard !context.dryRun else { return }
-        var masked = report
-        // What leaves the process passes the redactor: a server may echo a token in its reason.
-        let redactor = Redactor(values: context.vault.values)
-        for index in masked.checks.indices { masked.checks[index].detail = redactor.redact(masked.checks[index].detail) }
+        guard !context.dryRun, !Task.isCancelled else { return }
         do {
-            try HealthHistory(home: context.home).record(masked, keepDays: context.settings.historyDays)
+            try HealthHistory(home: context.home).record(report, keepDays: context.settings.historyDays)
         } catch {
             invocation.session.report("the health history was not written: \(error)")
         }
@@ -117,7 +124,8 @@ enum HealthCommands {
         let onTerminal = isatty(1) == 1
         var healthy = true
         while !Task.isCancelled {
-            let report = try await gather(invocation)
+            let report = masked(try await gather(invocation), invocation.session.context)
+            guard !Task.isCancelled else { break }
             record(report, invocation)
             healthy = report.isHealthy
             let box = HealthBox.render(report, output: output, width: Terminal.columns(environment: invocation.session.context.environment))

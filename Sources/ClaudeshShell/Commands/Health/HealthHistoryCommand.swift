@@ -8,7 +8,7 @@ import ClaudeshKit
 /// health history: uptime, latency percentiles and a sparkline per checked thing.
 extension HealthCommands {
     static let historyNames = Completion.custom { input in
-        (try? HealthHistory(home: input.context.home))?.names() ?? []
+        HealthHistory.exists(home: input.context.home) ? (try? HealthHistory(home: input.context.home, readOnly: true))?.names() ?? [] : []
     }
 
     static let history = Command(
@@ -26,7 +26,8 @@ extension HealthCommands {
         let sinceText = invocation.arguments.value("since") ?? "24h"
         guard let span = Units.span(parsing: sinceText) else { throw ShellError.usage("--since takes a span such as 30m, 24h, 7d or 2w, not '\(sinceText.clipped())'") }
         let now = Int(time(nil))
-        let summaries = try HealthHistory(home: context.home).summaries(name: invocation.arguments.positional(0), since: now - span, until: now)
+        let summaries = HealthHistory.exists(home: context.home)
+            ? try HealthHistory(home: context.home, readOnly: true).summaries(name: invocation.arguments.positional(0), since: now - span, until: now) : []
         if invocation.wantsJSON {
             invocation.output.json(.object([
                 ("since", .int(now - span)), ("until", .int(now)),

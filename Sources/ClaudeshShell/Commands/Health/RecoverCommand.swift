@@ -166,7 +166,7 @@ enum RecoverCommand {
             Step(title: finalTitle, plan: {
                 ("the health dashboard", "")
             }, run: {
-                let report = try await HealthCommands.gather(invocation)
+                let report = HealthCommands.masked(try await HealthCommands.gather(invocation), context)
                 HealthCommands.record(report, invocation)
                 invocation.output.line(HealthBox.render(report, output: invocation.output, width: Terminal.columns(environment: context.environment)))
                 guard report.isHealthy else { throw ShellError.failed("still unhealthy: \(report.checks.filter { $0.state == .failed }.map(\.name).joined(separator: ", "))") }
