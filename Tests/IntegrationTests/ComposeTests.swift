@@ -185,7 +185,7 @@ struct ComposeTests {
         #expect(good.stdout.contains("no problems; docker") && good.stdout.contains("config agrees"))
     }
 
-    @Test func initWritesTheClassicFileOnceAndItPassesTheChecks() throws {
+    @Test func initWritesTheClassicFileOnceLeavesOneThatIsThereAndItPassesTheChecks() throws {
         let home = Claudesh.temporaryFolder("claudesh-init")
         defer { Claudesh.cleanUp(home) }
         let engine = ["DOCKER_HOST": try ComposeFixture.engine()]
@@ -196,8 +196,11 @@ struct ComposeTests {
         for needle in ["filesystem:", "memory:", "github:", "context7:", "restart: unless-stopped", "mem_limit: 2g", "- GITHUB_PERSONAL_ACCESS_TOKEN\n"] {
             #expect(text.contains(needle), "\(needle)")
         }
+        try "# mine\n".write(toFile: path, atomically: false, encoding: .utf8)
         let again = try Claudesh.run(["compose", "init"], home: home, extra: engine)
-        #expect(again.status == 1 && again.stderr.contains("add --force"))
+        #expect(again.status == 0 && again.stdout.contains("Already done") && again.stdout.contains("--force replaces it"), "\(again.stdout)")
+        #expect(try String(contentsOfFile: path, encoding: .utf8) == "# mine\n", "a file that is there is left as it is")
+        #expect(try Claudesh.run(["compose", "init", "--force"], home: home, extra: engine).status == 0)
         let checked = try Claudesh.run(["compose", "config"], home: home, extra: engine)
         #expect(checked.status == 0, "\(checked.stdout)\(checked.stderr)")
         let listed = try Claudesh.run(["__complete", "compose", "logs", ""], home: home)

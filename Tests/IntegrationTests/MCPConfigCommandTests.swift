@@ -57,13 +57,17 @@ struct MCPConfigCommandTests {
         #expect((try document()["mcpServers"] as! [String: Any]).keys.sorted() == ["docs"])
     }
 
-    @Test func addingANameTwiceFailsAndChangesNothing() throws {
+    @Test func addingANameTwiceWithAnotherEntryFailsAndChangesNothing() throws {
         defer { Claudesh.cleanUp(home) }
         #expect(try mcp(["add", "time", "--", "uvx", "mcp-server-time"]).status == 0)
         let before = try Data(contentsOf: URL(fileURLWithPath: config))
         let again = try mcp(["add", "time", "--", "other"])
         #expect(again.status == 1)
         #expect(again.stderr.contains("a server named 'time' is already in"))
+        #expect(try Data(contentsOf: URL(fileURLWithPath: config)) == before)
+        // The very same entry again is done already, not an error (an installer run twice).
+        let same = try mcp(["add", "time", "--", "uvx", "mcp-server-time"])
+        #expect(same.status == 0 && same.stdout.contains("Already done: 'time' is in"), "\(same.stdout)\(same.stderr)")
         #expect(try Data(contentsOf: URL(fileURLWithPath: config)) == before)
     }
 

@@ -242,7 +242,7 @@ struct SecretsFlowTests {
         #expect(FileManager.default.fileExists(atPath: fixture.storeDirectory + "/.git"))
         let second = try fixture.run(["secrets", "init"])
         #expect(second.status == 0)
-        #expect(second.stdout.contains("already initialised"))
+        #expect(second.stdout.contains("Already done: the store at"))
         try fixture.insert("claude/token", "abc123")
         let remote = fixture.home + "/remote.git"
         _ = try Claudesh.runProgram("/usr/bin/git", ["init", "--bare", "-q", remote], environment: Claudesh.environment(home: fixture.home))

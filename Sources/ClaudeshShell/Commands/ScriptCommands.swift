@@ -1,10 +1,10 @@
 import ClaudeshKit
 
-/// source, try, confirm, echo, sleep: what recorded scripts are made of.
+/// source, try, confirm, echo, sleep, mkdir: what recorded scripts are made of.
 enum ScriptCommands {
     static let group = "Scripts"
 
-    static var all: [Command] { [source, `try`, confirm, echo, sleep] }
+    static var all: [Command] { [source, `try`, confirm, echo, sleep, mkdir] }
 
     static let source = Command(
         "source", group: group, summary: "Run a .claudesh script in this session (its variables stay set)",
@@ -49,6 +49,26 @@ enum ScriptCommands {
         takesRawArguments: true
     ) { invocation in
         invocation.output.line(invocation.arguments.positionals.joined(separator: " "))
+        return .success
+    }
+
+    static let mkdir = Command(
+        "mkdir", group: group, summary: "Make folders and their parents (mode 0700); one that is there is left as it is",
+        arguments: [Argument("DIR", "the folders", completion: .directory, variadic: true)],
+        examples: ["mkdir ~/.claude/logs ~/.claude/docker ~/backups/claude"]
+    ) { invocation in
+        let context = invocation.session.context
+        for given in invocation.arguments.positionals {
+            let path = context.environment.absolutePath(given)
+            if Path.kind(of: path) == .directory {
+                invocation.output.line("Already done: \(path) exists")
+            } else if context.dryRun {
+                invocation.output.line("would make \(path) (dry run)")
+            } else {
+                try FileIO.makeDirectory(path)
+                invocation.output.line("Made \(path)")
+            }
+        }
         return .success
     }
 

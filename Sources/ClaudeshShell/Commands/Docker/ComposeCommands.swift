@@ -45,13 +45,16 @@ enum ComposeCommands {
     static let initialize = Command(
         "init", group: group, summary: "Write the classic compose file (filesystem, memory, github, context7) to the compose-file setting",
         discussion: "Four services with restart: unless-stopped and a 2 GB memory limit, on one network; the GitHub token is a variable name only.",
-        flags: [Flag("force", "replace an existing file")],
+        flags: [Flag("force", "replace an existing file (without it, one that is there is left as it is)")],
         examples: ["compose init", "compose init --force"]
     ) { invocation in
         let context = invocation.session.context
         let path = context.settings.composeFile
+        // Safe to run again: a file that is there is left as it is (an installer's second run).
         if Path.kind(of: path) != .missing && !invocation.arguments.has("force") {
-            throw ShellError.failed("\(path) exists: add --force to replace it")
+            let same = (try? FileIO.read(path)) == Array(ComposeTemplate.text.utf8)
+            invocation.output.line("Already done: \(path) exists\(same ? " (the classic file)" : ""); left as it is (--force replaces it with the classic file)")
+            return .success
         }
         if context.dryRun {
             invocation.output.line("would write the compose file \(path) (dry run)")

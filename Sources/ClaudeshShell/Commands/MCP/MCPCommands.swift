@@ -153,9 +153,20 @@ enum MCPCommands {
         default:
             throw ShellError.usage("unknown transport '\(transport.clipped())': use stdio, http or sse")
         }
+        return try addEntry(name, entry, invocation, done: "Added \(transport) server '\(name)'")
+    }
+
+    /// Adds `entry` as `name`; the very same entry already there is not an error (an
+    /// installer's second run), another one under that name is.
+    @MainActor
+    static func addEntry(_ name: String, _ entry: JSONValue, _ invocation: Invocation, done: String) throws -> ExitStatus {
         var config = try MCPConfigAccess.load(invocation)
+        if config.entry(named: name) == entry {
+            invocation.output.line("Already done: '\(name)' is in \(config.path) as given; nothing written")
+            return .success
+        }
         try config.add(name, entry)
-        try MCPConfigAccess.save(config, invocation, done: "Added \(transport) server '\(name)'")
+        try MCPConfigAccess.save(config, invocation, done: done)
         return .success
     }
 
@@ -185,10 +196,7 @@ enum MCPCommands {
             throw ShellError.usage("JSON:\(error.line):\(error.column): \(error.message)")
         }
         _ = try ServerDefinition(name: name, entry: entry)
-        var config = try MCPConfigAccess.load(invocation)
-        try config.add(name, entry)
-        try MCPConfigAccess.save(config, invocation, done: "Added server '\(name)'")
-        return .success
+        return try addEntry(name, entry, invocation, done: "Added server '\(name)'")
     }
 
     static let remove = Command(

@@ -74,10 +74,18 @@ enum GPGCommands {
         flags: [
             Flag("algo", value: "rsa4096|ed25519|cv25519", "the algorithm (default rsa4096; ed25519 and cv25519 make the same Curve25519 pair)", completion: .choices(KeyAlgorithm.allCases.map(\.rawValue))),
             Flag("no-passphrase", "leave the secret key unprotected (for a machine account)"),
+            Flag("if-none", "make a key only when there is no usable secret key (for installers: safe to run again)"),
         ],
-        examples: ["gpg keygen \"Ada Lovelace\" ada@example.com", "gpg keygen ops ops@example.com --algo ed25519"]
+        examples: ["gpg keygen \"Ada Lovelace\" ada@example.com", "gpg keygen ops ops@example.com --algo ed25519", "gpg keygen \"Claude Secrets\" claude@local --if-none"]
     ) { invocation in
         let arguments = invocation.arguments
+        if arguments.has("if-none") {
+            let usable = try await SecretsAccess.gnupg(invocation.session.context).secretKeys().filter { $0.canEncrypt && $0.hasSecret }
+            if let key = usable.first {
+                invocation.output.line("Already done: a usable secret key exists (\(key.fingerprint) \(key.primaryUserID)); no key made")
+                return .success
+            }
+        }
         let algorithmName = arguments.value("algo") ?? KeyAlgorithm.rsa4096.rawValue
         guard let algorithm = KeyAlgorithm(rawValue: algorithmName) else {
             throw ShellError.usage("unknown --algo '\(algorithmName.clipped())': use \(KeyAlgorithm.allCases.map(\.rawValue).joined(separator: ", "))")

@@ -50,7 +50,7 @@ enum SecretsCommands {
         let report = try await store.initialize(recipients: ids)
         let recipients = store.recipients.joined(separator: ", ")
         switch (report.recipientsChanged, report.gitCreated) {
-        case (false, false): invocation.output.line("The store at \(store.directory) is already initialised for \(recipients), with git")
+        case (false, false): invocation.output.line("Already done: the store at \(store.directory) is initialised for \(recipients), with git")
         case (true, _): invocation.output.line("Initialised the store at \(store.directory) for \(recipients)" + (report.gitCreated ? ", with git" : ""))
         case (false, true): invocation.output.line("Started git in the store at \(store.directory)")
         }

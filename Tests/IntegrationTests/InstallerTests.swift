@@ -1,0 +1,47 @@
+import ClaudeshKit
+import Foundation
+import Testing
+
+/// scripts/install.claudesh on a fresh home, twice: the second run does nothing and says so.
+@Suite
+struct InstallerTests {
+    static let script = MCPFixtures.repository + "/scripts/install.claudesh"
+
+    /// SHA-256 of every file under `folder` except the records that grow by design (the health
+    /// history and the servers' logs).
+    func checksums(_ folder: String) throws -> [String: String] {
+        var result: [String: String] = [:]
+        for case let path as String in FileManager.default.enumerator(atPath: folder) ?? NSEnumerator() {
+            guard !path.hasPrefix(".claude/logs/"), !path.hasPrefix(".claude/health.sqlite") else { continue }
+            var isFolder: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: folder + "/" + path, isDirectory: &isFolder), !isFolder.boolValue else { continue }
+            var hasher = SHA256()
+            hasher.update(Array(try Data(contentsOf: URL(fileURLWithPath: folder + "/" + path)))[...])
+            result[path] = hasher.finalize()
+        }
+        return result
+    }
+
+    @Test func aSecondRunReportsEveryStepDoneAndChangesNoFile() throws {
+        let fixture = SecretsFixture()
+        defer { fixture.stop() }
+        // No engine: compose up fails under `try`, as on a machine without Docker.
+        let environment = ["TIME_SERVER": MCPFixtures.timeServer, "KEY_EMAIL": "ops@claudesh.local", "DOCKER_HOST": "unix:///nonexistent/docker.sock"]
+        let first = try fixture.run(["--yes", Self.script], extra: environment)
+        #expect(first.status == 0, "\(first.stdout)\(first.stderr)")
+        #expect(first.stdout.contains("Made key ") && first.stdout.contains("Initialised the store") && first.stdout.contains("Added stdio server 'time'"), "\(first.stdout)")
+        #expect(first.stdout.contains("All 1 passed"), "the server it added passes its check: \(first.stdout)")
+        #expect(FileManager.default.fileExists(atPath: fixture.home + "/.claude/docker/docker-compose.yml"))
+        #expect(FileManager.default.fileExists(atPath: fixture.storeDirectory + "/.git"))
+        let before = try checksums(fixture.home)
+
+        let second = try fixture.run(["--yes", Self.script], extra: environment)
+        #expect(second.status == 0, "\(second.stdout)\(second.stderr)")
+        // Steps 1 to 5 change things: each says it was already done.
+        #expect(second.stdout.components(separatedBy: "Already done: ").count - 1 == 3 + 4, "\(second.stdout)")
+        #expect(!second.stdout.contains("Made ") && !second.stdout.contains("Wrote ") && !second.stdout.contains("Added "), "\(second.stdout)")
+        #expect(try checksums(fixture.home) == before, "no file changed")
+        let keys = try fixture.gpg(["--list-secret-keys", "--with-colons"])
+        #expect(keys.stdout.components(separatedBy: "\nsec:").count + (keys.stdout.hasPrefix("sec:") ? 1 : 0) - 1 == 1, "one key, not two: \(keys.stdout)")
+    }
+}
