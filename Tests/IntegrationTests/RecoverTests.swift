@@ -74,7 +74,18 @@ struct RecoverTests {
     @Test func recoverYesRunsEveryStepAndSaysHowLongItTook() throws {
         let (secrets, compose) = try workingSetup()
         defer { compose.stop(); secrets.stop() }
+        // selftest first: every check passes, and the backup folder is not touched.
+        let backups = try FileManager.default.contentsOfDirectory(atPath: secrets.home + "/backups/claude")
+        let passed = try run(secrets, compose, ["selftest"])
+        #expect(passed.status == 0, "\(passed.stdout)\(passed.stderr)")
+        for line in ["✔ MCP servers connect: 1 of 1", "✔ pass store readable: 1 secret; claude/token decrypts", "✔ containers running: 1 service up", "✔ backup made and verified: "] {
+            #expect(passed.stdout.contains(line), "\(line) in \(passed.stdout)")
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: secrets.home + "/backups/claude") == backups)
         try breakIt(secrets, compose)
+        let failed = try run(secrets, compose, ["selftest"])
+        #expect(failed.status == 1 && failed.stdout.contains("✘ MCP servers connect") && failed.stdout.contains("✘ containers running"), "\(failed.stdout)")
+
         let recovered = try run(secrets, compose, ["recover"], yes: true)
         #expect(recovered.status == 0, "\(recovered.stdout)\(recovered.stderr)")
         #expect(recovered.stdout.contains("Recovery took ") && recovered.stdout.contains("healthy."), "\(recovered.stdout)")

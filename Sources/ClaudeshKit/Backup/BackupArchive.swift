@@ -376,23 +376,23 @@ extension BackupArchive.StreamCheck {
 }
 
 /// A folder only this user can enter, removed with everything in it.
-struct PrivateFolder {
-    let path: String
+public struct PrivateFolder: Sendable {
+    public let path: String
 
     /// In `base` (TMPDIR by default), named `prefix` and six random characters.
-    init(in base: String = ProcessEnvironment.temporaryDirectory, prefix: String = "claudesh.") throws(FileError) {
+    public init(in base: String = ProcessEnvironment.temporaryDirectory, prefix: String = "claudesh.") throws(FileError) {
         var template = Array(Path.join(base, prefix + "XXXXXX").utf8CString)
         guard mkdtemp(&template) != nil else { throw FileError("create a private folder in", base) }
         path = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
         chmod(path, 0o700)
     }
 
-    func remove() { Directory.removeTree(path) }
+    public func remove() { Directory.removeTree(path) }
 }
 
-enum ProcessEnvironment {
+public enum ProcessEnvironment {
     /// TMPDIR, else /tmp.
-    static var temporaryDirectory: String {
+    public static var temporaryDirectory: String {
         getenv("TMPDIR").map { String(cString: $0) }.flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
     }
 }
