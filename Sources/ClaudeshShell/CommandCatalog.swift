@@ -2,6 +2,6 @@
 public enum CommandCatalog {
     @MainActor
     public static var all: [Command] {
-        ShellCommands.all + SessionCommands.all + ScriptCommands.all + [MCPCommands.command, SecretsCommands.command, GPGCommands.command, ExecCommand.command, ComposeCommands.command, BackupCommands.command, HealthCommands.command, RecoverCommand.command, SelftestCommand.command]
+        ShellCommands.all + SessionCommands.all + ScriptCommands.all + [MCPCommands.command, SecretsCommands.command, GPGCommands.command, ExecCommand.command, ComposeCommands.command, BackupCommands.command, HealthCommands.command, RecoverCommand.command, SelftestCommand.command, ScheduleCommands.command]
     }
 }

@@ -46,9 +46,10 @@ need_build() {
   fi
 }
 
-# The programs claudesh drives: gpg and pass for secrets, git for the store's history.
+# The programs claudesh drives: gpg and pass for secrets, git for the store's history, crontab
+# for the scheduled jobs.
 need_runtime() {
-  need gnupg:gpg gpg-agent:gpg-agent pass:pass git:git
+  need gnupg:gpg gpg-agent:gpg-agent pass:pass git:git cron:crontab
 }
 
 need_test() {

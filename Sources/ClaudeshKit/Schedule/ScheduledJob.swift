@@ -1,0 +1,58 @@
+/// The jobs of the classic setup, run by cron (Linux) or launchd (macOS): health every five
+/// minutes, the servers' retry at boot, a backup daily at 02:00, a verify of it weekly.
+public struct ScheduledJob: Sendable, Equatable {
+    public enum When: Sendable, Equatable {
+        case everyMinutes(Int)
+        case atBoot
+        case daily(hour: Int, minute: Int)
+        /// weekday: 0 is Sunday, as cron and launchd count.
+        case weekly(weekday: Int, hour: Int, minute: Int)
+    }
+
+    public var name: String
+    public var summary: String
+    public var when: When
+    /// claudesh's arguments.
+    public var arguments: [String]
+
+    public static let standard: [ScheduledJob] = [
+        ScheduledJob(name: "health", summary: "health every 5 minutes", when: .everyMinutes(5), arguments: ["health"]),
+        ScheduledJob(name: "retry", summary: "servers retried at boot", when: .atBoot, arguments: ["mcp", "retry"]),
+        ScheduledJob(name: "backup", summary: "a backup daily at 02:00", when: .daily(hour: 2, minute: 0), arguments: ["backup", "create"]),
+        ScheduledJob(name: "verify", summary: "the newest backup verified on Sundays at 03:00", when: .weekly(weekday: 0, hour: 3, minute: 0), arguments: ["backup", "verify"]),
+    ]
+
+    /// The five cron fields, or `@reboot`.
+    public var cronSchedule: String {
+        switch when {
+        case .everyMinutes(let minutes): return "*/\(minutes) * * * *"
+        case .atBoot: return "@reboot"
+        case .daily(let hour, let minute): return "\(minute) \(hour) * * *"
+        case .weekly(let weekday, let hour, let minute): return "\(minute) \(hour) * * \(weekday)"
+        }
+    }
+}
+
+/// Where a scheduled run finds claudesh and writes its log, and the environment it needs (cron
+/// starts jobs with almost none).
+public struct ScheduleTarget: Sendable, Equatable {
+    public var program: String
+    public var logFolder: String
+    /// Variables the job sets, e.g. CLAUDESH_HOME, GNUPGHOME, PASSWORD_STORE_DIR, DOCKER_HOST.
+    public var environment: [(String, String)]
+
+    public init(program: String, logFolder: String, environment: [(String, String)]) {
+        self.program = program
+        self.logFolder = logFolder
+        self.environment = environment
+    }
+
+    public static func == (a: ScheduleTarget, b: ScheduleTarget) -> Bool {
+        a.program == b.program && a.logFolder == b.logFolder && a.environment.map { $0.0 + "=" + $0.1 } == b.environment.map { $0.0 + "=" + $0.1 }
+    }
+
+    public func logPath(of job: ScheduledJob) -> String { Path.join(logFolder, "schedule-\(job.name).log") }
+
+    /// The variables a scheduled run needs from `environment`, when set.
+    public static let carried = ["CLAUDESH_HOME", "GNUPGHOME", "PASSWORD_STORE_DIR", "DOCKER_HOST", "DOCKER_CONTEXT", "PATH", "XDG_CONFIG_HOME"]
+}

@@ -1,0 +1,48 @@
+import ClaudeshKit
+import Foundation
+import Testing
+
+/// schedule install, list and remove on the real crontab of the user running the tests, whose
+/// own table is put back at the end.
+@Suite
+struct ScheduleCrontabTests {
+    func crontab(_ arguments: [String], input: String? = nil) throws -> Claudesh.Result {
+        try Claudesh.runProgram("/usr/bin/crontab", arguments, environment: ["PATH": "/usr/bin:/bin"], input: input)
+    }
+
+    @Test func aRoundTripKeepsTheUsersOwnLines() throws {
+        let home = Claudesh.temporaryFolder("claudesh-schedule")
+        defer { Claudesh.cleanUp(home) }
+        let saved = try crontab(["-l"])
+        defer {
+            if saved.status == 0 { _ = try? crontab(["-"], input: saved.stdout) } else { _ = try? crontab(["-r"]) }
+        }
+        let mine = "MAILTO=\"\"\n# my own job\n0 * * * * echo mine\n"
+        #expect(try crontab(["-"], input: mine).status == 0)
+
+        let installed = try Claudesh.run(["schedule", "install"], home: home)
+        #expect(installed.status == 0, "\(installed.stdout)\(installed.stderr)")
+        let table = try crontab(["-l"]).stdout
+        #expect(table.hasPrefix(mine), "the user's lines first, as they were: \(table)")
+        #expect(table.contains("*/5 * * * * ") && table.contains("@reboot ") && table.contains("0 2 * * * ") && table.contains("0 3 * * 0 "), "\(table)")
+        #expect(table.contains("CLAUDESH_HOME=\(home)/.claude") && table.contains(Claudesh.binary), "\(table)")
+        let listed = try Claudesh.run(["schedule", "list", "--json"], home: home)
+        let jobs = try #require(try JSONSerialization.jsonObject(with: Data(listed.stdout.utf8)) as? [[String: Any]])
+        #expect(jobs.count == 4 && jobs.allSatisfy { $0["installed"] as? Bool == true }, "\(jobs)")
+        let again = try Claudesh.run(["schedule", "install"], home: home)
+        #expect(again.status == 0 && again.stdout.contains("Already done"), "\(again.stdout)")
+
+        // The health line runs as cron would run it: sh, next to nothing in the environment.
+        let line = try #require(table.split(separator: "\n").first { $0.hasPrefix("*/5 ") })
+        let command = String(line.dropFirst("*/5 * * * * ".count))
+        let ran = try Claudesh.runProgram("/bin/sh", ["-c", command], environment: ["HOME": home, "PATH": "/usr/bin:/bin"])
+        #expect(ran.status == 0 || ran.status == 1, "health ran (its verdict is its own): \(ran.stderr)")
+        let log = try String(contentsOfFile: home + "/.claude/logs/schedule-health.log", encoding: .utf8)
+        #expect(log.contains("claudesh health"), "\(log)")
+
+        let removed = try Claudesh.run(["schedule", "remove"], home: home)
+        #expect(removed.status == 0, "\(removed.stderr)")
+        #expect(try crontab(["-l"]).stdout == mine, "only the user's own lines are left")
+        #expect(try Claudesh.run(["schedule", "remove"], home: home).stdout.contains("Already done"))
+    }
+}
