@@ -18,7 +18,7 @@ struct CompleterTests {
 
     @Test func subcommandsThroughAbbreviations() {
         #expect(completer.candidates(words: ["mcp"], partial: "") == ["add", "check", "list"])
-        #expect(completer.candidates(words: ["m"], partial: "c") == ["check"])
+        #expect(completer.candidates(words: ["mc"], partial: "c") == ["check"])
     }
 
     @Test func flagsNotYetGiven() {

@@ -13,7 +13,7 @@ struct RegistryTests {
 
     @Test func uniquePrefixesAbbreviate() throws {
         #expect(try registry.resolve(["hel"]).path == ["help"])
-        #expect(try registry.resolve(["m", "ch", "x"]).path == ["mcp", "check"])
+        #expect(try registry.resolve(["mc", "ch", "x"]).path == ["mcp", "check"])
         #expect(try registry.resolve(["hist"]).path == ["history"])
     }
 
