@@ -361,6 +361,44 @@ extension BackupTests {
         #expect(terminal.waitForExit() == 0)
     }
 
+    @Test func aFolderWithoutWritePermissionIsOpenedForTheRestoreAndClosedAgain() throws {
+        // As nobody: root ignores permissions, so only another user sees a 0500 folder as one.
+        let base = Claudesh.temporaryFolder("claudesh-nobody")
+        var template = Array("/tmp/cgn.XXXXXX".utf8CString)
+        let gnupg = String(cString: mkdtemp(&template)!)
+        defer {
+            _ = try? Claudesh.runProgram("/usr/bin/setpriv", ["--reuid=nobody", "--regid=nogroup", "--clear-groups", "/usr/bin/gpgconf", "--kill", "gpg-agent"], environment: ["GNUPGHOME": gnupg, "PATH": "/usr/bin:/bin"])
+            Claudesh.cleanUp(base)
+            Claudesh.cleanUp(gnupg)
+        }
+        let home = base + "/home"
+        try FileManager.default.createDirectory(atPath: home + "/.claude/ro", withIntermediateDirectories: true)
+        try "original\n".write(toFile: home + "/.claude/ro/kept.txt", atomically: false, encoding: .utf8)
+        try "original\n".write(toFile: home + "/.claude/ro/gone.txt", atomically: false, encoding: .utf8)
+        for path in [base, home, home + "/.claude", home + "/.claude/ro", home + "/.claude/ro/kept.txt", home + "/.claude/ro/gone.txt", gnupg] {
+            #expect(chown(path, 65534, 65534) == 0, "chown \(path) to nobody")
+        }
+        chmod(gnupg, 0o700)
+        let environment = ["PATH": "/usr/bin:/bin", "HOME": home, "CLAUDESH_HOME": home + "/.claude", "GNUPGHOME": gnupg,
+                           "PASSWORD_STORE_DIR": home + "/store", "LANG": "C.UTF-8", "NO_COLOR": "1"]
+        func asNobody(_ arguments: [String]) throws -> Claudesh.Result {
+            try Claudesh.runProgram("/usr/bin/setpriv", ["--reuid=nobody", "--regid=nogroup", "--clear-groups", Claudesh.binary] + arguments, environment: environment)
+        }
+        #expect(try asNobody(["gpg", "keygen", "Nobody", "nobody@claudesh.local", "--algo", "ed25519", "--no-passphrase"]).status == 0)
+        #expect(try asNobody(["secrets", "init", "nobody@claudesh.local"]).status == 0)
+        chmod(home + "/.claude/ro", 0o500)
+        let created = try asNobody(["backup", "create"])
+        #expect(created.status == 0, "\(created.stdout)\(created.stderr)")
+        // Changed in place (a file's own mode allows it) and one deleted (by root: the folder is 0500).
+        try "changed\n".write(toFile: home + "/.claude/ro/kept.txt", atomically: false, encoding: .utf8)
+        try FileManager.default.removeItem(atPath: home + "/.claude/ro/gone.txt")
+        let restored = try asNobody(["--yes", "backup", "restore"])
+        #expect(restored.status == 0, "\(restored.stdout)\(restored.stderr)")
+        #expect(try String(contentsOfFile: home + "/.claude/ro/kept.txt", encoding: .utf8) == "original\n")
+        #expect(try String(contentsOfFile: home + "/.claude/ro/gone.txt", encoding: .utf8) == "original\n")
+        #expect((try FileManager.default.attributesOfItem(atPath: home + "/.claude/ro")[.posixPermissions] as? Int) == 0o500, "closed again")
+    }
+
     @Test func restoreNeverWritesIntoTheRoot() throws {
         let fixture = try makeHome()
         defer { fixture.stop() }
