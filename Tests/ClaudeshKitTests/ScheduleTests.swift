@@ -11,26 +11,39 @@ struct ScheduleTests {
     @Test func theBlockQuotesWhatTheShellAndCronWouldReadOtherwise() {
         let block = CronTable.block(ScheduledJob.standard, target: target)
         #expect(block.hasPrefix(CronTable.begin + "\n") && block.hasSuffix(CronTable.end + "\n"))
-        #expect(block.contains("*/5 * * * * CLAUDESH_HOME=/home/op/.claude GNUPGHOME='/home/op/it'\\''s 100\\%' '/opt/claude sh/claudesh' health >> /home/op/.claude/logs/schedule-health.log 2>&1"), "\(block)")
+        #expect(block.contains("*/5 * * * * mkdir -p /home/op/.claude/logs && CLAUDESH_HOME=/home/op/.claude GNUPGHOME='/home/op/it'\\''s 100\\%' '/opt/claude sh/claudesh' health >> /home/op/.claude/logs/schedule-health.log 2>&1"), "\(block)")
         #expect(block.contains("@reboot ") && block.contains(" mcp retry >> "))
         #expect(block.contains("\n0 2 * * * ") && block.contains(" backup create >> "))
         #expect(block.contains("\n0 3 * * 0 ") && block.contains(" backup verify >> "))
     }
 
-    @Test func installingKeepsTheUsersLinesAndReplacesAnEarlierBlock() {
+    @Test func settingsGoFirstAsLinesOfTheirOwn() {
+        var withSettings = target
+        withSettings.prelude = ["set backup-dir '/mnt/usb/claude backups'"]
+        let block = CronTable.block(ScheduledJob.standard, target: withSettings)
+        #expect(block.contains("'/opt/claude sh/claudesh' -c 'set backup-dir '\\''/mnt/usb/claude backups'\\''' -c 'backup create' >> "), "\(block)")
+    }
+
+    @Test func aBlockWithoutItsEndIsRefusedRatherThanTakingTheUsersLines() {
+        let broken = "MAILTO=x\n" + CronTable.begin + "\n*/5 * * * * old\n0 1 * * * echo keep-me\n"
+        #expect(throws: CronTable.Unbalanced.self) { try CronTable.removing(from: broken) }
+        #expect(throws: CronTable.Unbalanced.self) { try CronTable.installing(CronTable.block(ScheduledJob.standard, target: target), into: broken) }
+    }
+
+    @Test func installingKeepsTheUsersLinesAndReplacesAnEarlierBlock() throws {
         let mine = "MAILTO=\"\"\n# my own job\n0 * * * * echo mine\n"
         let block = CronTable.block(ScheduledJob.standard, target: target)
-        let once = CronTable.installing(block, into: mine)
+        let once = try CronTable.installing(block, into: mine)
         #expect(once == mine + block)
-        let twice = CronTable.installing(block, into: once)
+        let twice = try CronTable.installing(block, into: once)
         #expect(twice == once, "installing again changes nothing")
-        let without = CronTable.removing(from: twice)
+        let without = try CronTable.removing(from: twice)
         #expect(without == mine)
         #expect(CronTable.installedLines(in: once)?.count == 4)
         #expect(CronTable.installedLines(in: mine) == nil)
-        // A block in the middle, and a table without a final newline.
-        #expect(CronTable.removing(from: "a\n" + block + "b") == "a\nb")
-        #expect(CronTable.installing(block, into: "a") == "a\n" + block)
+        // A block in the middle, and a table without a final newline (crontab wants one).
+        #expect(try CronTable.removing(from: "a\n" + block + "b") == "a\nb\n")
+        #expect(try CronTable.installing(block, into: "a") == "a\n" + block)
     }
 
     @Test func eachPlistIsAPropertyListLaunchdWouldRead() throws {

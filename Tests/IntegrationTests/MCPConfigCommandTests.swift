@@ -69,6 +69,10 @@ struct MCPConfigCommandTests {
         let same = try mcp(["add", "time", "--", "uvx", "mcp-server-time"])
         #expect(same.status == 0 && same.stdout.contains("Already done: 'time' is in"), "\(same.stdout)\(same.stderr)")
         #expect(try Data(contentsOf: URL(fileURLWithPath: config)) == before)
+        // Also when an editor has put the entry's keys in another order.
+        try #"{"mcpServers": {"time": {"args": ["mcp-server-time"], "command": "uvx"}}}"#.write(toFile: config, atomically: false, encoding: .utf8)
+        let reordered = try mcp(["add", "time", "--", "uvx", "mcp-server-time"])
+        #expect(reordered.status == 0 && reordered.stdout.contains("Already done"), "\(reordered.stdout)\(reordered.stderr)")
     }
 
     @Test func malformedConfigAndJSONAreReportedWithLineAndColumnAndNothingIsWritten() throws {

@@ -124,3 +124,48 @@ struct RecoverTests {
         #expect(terminal.waitForExit() == 0)
     }
 }
+
+/// recover's steps on the edges: a store that keeps its keys, a backup no key can read, Ctrl-C.
+@Suite
+struct RecoverEdgeTests {
+    @Test func theStoreStepAddsGitWithoutChangingTheKeysAndAnUnreadableBackupIsAFailedStep() throws {
+        let fixture = SecretsFixture()
+        defer { fixture.stop() }
+        try fixture.makeKeyAndStore()
+        #expect(try fixture.run(["backup", "create"]).status == 0)
+        let gpgID = try String(contentsOfFile: fixture.storeDirectory + "/.gpg-id", encoding: .utf8)
+        try FileManager.default.removeItem(atPath: fixture.storeDirectory + "/.git")
+        let empty = fixture.home + "/no-backups"
+        let repaired = try fixture.run(["--yes", "-c", "set gpg-id someone-else@claudesh.local", "-c", "set backup-dir \(empty)", "-c", "recover"])
+        #expect(repaired.stdout.contains("will: add git to \(fixture.storeDirectory) (pass git init); its keys stay as they are"), "\(repaired.stdout)")
+        #expect(try String(contentsOfFile: fixture.storeDirectory + "/.gpg-id", encoding: .utf8) == gpgID, "the store is not re-encrypted for gpg-id")
+        #expect(FileManager.default.fileExists(atPath: fixture.storeDirectory + "/.git"))
+
+        // Another keyring: the backup is there but cannot be read, which is a failed step.
+        let other = SecretsFixture()
+        defer { other.stop() }
+        try other.makeKeyAndStore(email: "other@claudesh.local")
+        let unreadable = try Claudesh.run(["--yes", "recover"], home: fixture.home, extra: other.environment)
+        // The end is healthy all the same (the exit status says so); the failed step is counted.
+        #expect(unreadable.status == 0 && unreadable.stdout.contains("healthy, 1 step failed."), "\(unreadable.stdout)")
+        #expect(unreadable.stdout.contains("✘ cannot: no backup in") && unreadable.stdout.contains("could not be read"), "\(unreadable.stdout)")
+    }
+
+    @Test func ctrlCStopsTheWalkAndNoLaterStepRuns() throws {
+        let fixture = SecretsFixture()
+        defer { fixture.stop() }
+        try fixture.makeKeyAndStore()
+        try FileManager.default.createDirectory(atPath: fixture.home + "/.config/Claude", withIntermediateDirectories: true)
+        MCPFixtures.writeConfig(fixture.home + "/.config/Claude/claude_desktop_config.json", [("hangs", MCPFixtures.stdio("hang"))])
+        let terminal = try PseudoTerminal([Claudesh.binary, "--yes"], environment: Claudesh.environment(home: fixture.home, extra: fixture.environment))
+        try terminal.expect("> ")
+        terminal.send("recover\r")
+        try terminal.expect("will: probe the 1 server", timeout: 60)
+        Thread.sleep(forTimeInterval: 0.5)
+        terminal.send("\u{03}")
+        let after = try terminal.expect("> ", timeout: 30)
+        #expect(!after.contains("4. Restore") && !after.contains("Recovery took"), "\(after)")
+        terminal.send("exit\r")
+        #expect(terminal.waitForExit() == 0)
+    }
+}

@@ -20,21 +20,26 @@ struct ScheduleCrontabTests {
         let mine = "MAILTO=\"\"\n# my own job\n0 * * * * echo mine\n"
         #expect(try crontab(["-"], input: mine).status == 0)
 
-        let installed = try Claudesh.run(["schedule", "install"], home: home)
+        // A session setting, and a DOCKER_HOST that carries a password.
+        let installed = try Claudesh.run(["-c", "set backup-dir \(home)/usb backups", "-c", "schedule install"], home: home,
+                                         extra: ["DOCKER_HOST": "tcp://admin:s3cret-pass@docker.example:2376"])
         #expect(installed.status == 0, "\(installed.stdout)\(installed.stderr)")
         let table = try crontab(["-l"]).stdout
         #expect(table.hasPrefix(mine), "the user's lines first, as they were: \(table)")
         #expect(table.contains("*/5 * * * * ") && table.contains("@reboot ") && table.contains("0 2 * * * ") && table.contains("0 3 * * 0 "), "\(table)")
         #expect(table.contains("CLAUDESH_HOME=\(home)/.claude") && table.contains(Claudesh.binary), "\(table)")
+        #expect(table.contains("-c 'set backup-dir '\\''\(home)/usb backups'\\''' -c 'backup create'"), "the setting reaches the job: \(table)")
+        #expect(!table.contains("s3cret-pass") && installed.stderr.contains("DOCKER_HOST holds a credential"), "\(installed.stderr)")
         let listed = try Claudesh.run(["schedule", "list", "--json"], home: home)
         let jobs = try #require(try JSONSerialization.jsonObject(with: Data(listed.stdout.utf8)) as? [[String: Any]])
         #expect(jobs.count == 4 && jobs.allSatisfy { $0["installed"] as? Bool == true }, "\(jobs)")
-        let again = try Claudesh.run(["schedule", "install"], home: home)
+        let again = try Claudesh.run(["-c", "set backup-dir \(home)/usb backups", "-c", "schedule install"], home: home)
         #expect(again.status == 0 && again.stdout.contains("Already done"), "\(again.stdout)")
 
         // The health line runs as cron would run it: sh, next to nothing in the environment.
         let line = try #require(table.split(separator: "\n").first { $0.hasPrefix("*/5 ") })
         let command = String(line.dropFirst("*/5 * * * * ".count))
+        try? FileManager.default.removeItem(atPath: home + "/.claude/logs") // the line makes it again
         let ran = try Claudesh.runProgram("/bin/sh", ["-c", command], environment: ["HOME": home, "PATH": "/usr/bin:/bin"])
         #expect(ran.status == 0 || ran.status == 1, "health ran (its verdict is its own): \(ran.stderr)")
         let log = try String(contentsOfFile: home + "/.claude/logs/schedule-health.log", encoding: .utf8)

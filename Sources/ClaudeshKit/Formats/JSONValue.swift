@@ -12,6 +12,16 @@ public enum JSONValue: Sendable, Equatable {
         lhs.serialized() == rhs.serialized()
     }
 
+    /// The same value with every object's keys sorted: two documents that differ only in the
+    /// order of their keys (an editor rewrote the file) compare equal this way.
+    public var sortingKeys: JSONValue {
+        switch self {
+        case .array(let items): return .array(items.map(\.sortingKeys))
+        case .object(let members): return .object(members.sorted { $0.0 < $1.0 }.map { ($0.0, $0.1.sortingKeys) })
+        default: return self
+        }
+    }
+
     /// The JSON text: two-space indentation when `pretty`, else one line.
     public func serialized(pretty: Bool = false) -> String {
         var out = ""

@@ -10,16 +10,36 @@ public enum CronTable {
         var lines = [begin]
         for job in jobs {
             let assignments = target.environment.map { "\($0.0)=\(quoted($0.1))" }
-            let command = (assignments + [quoted(target.program)] + job.arguments.map(quoted)).joined(separator: " ")
+            let command = (assignments + [quoted(target.program)] + target.arguments(for: job).map(quoted)).joined(separator: " ")
             lines.append("# \(job.summary)")
-            lines.append("\(job.cronSchedule) \(command) >> \(quoted(target.logPath(of: job))) 2>&1")
+            // The log's folder made first: a `>>` into a folder that is gone would drop the run.
+            lines.append("\(job.cronSchedule) mkdir -p \(quoted(target.logFolder)) && \(command) >> \(quoted(target.logPath(of: job))) 2>&1")
         }
         lines.append(end)
         return lines.joined(separator: "\n") + "\n"
     }
 
-    /// `table` without claudesh's block (and without a trailing blank line it leaves).
-    public static func removing(from table: String) -> String {
+    public struct Unbalanced: Error, CustomStringConvertible, Sendable, Equatable {
+        public var description: String {
+            "your crontab has the first line of claudesh's block but not its last (\(CronTable.end)): mend it with crontab -e; nothing was changed"
+        }
+    }
+
+    /// Whether `table` has as many block ends as block beginnings, in order.
+    static func isBalanced(_ table: String) -> Bool {
+        var inside = false
+        for line in table.split(separator: "\n") {
+            if line == begin { if inside { return false }; inside = true }
+            if line == end { if !inside { return false }; inside = false }
+        }
+        return !inside
+    }
+
+    /// `table` without claudesh's block (and without a trailing blank line it leaves), ending
+    /// in a newline as crontab wants; a block without its end is refused rather than taking the
+    /// user's lines after it.
+    public static func removing(from table: String) throws(Unbalanced) -> String {
+        guard isBalanced(table) else { throw Unbalanced() }
         var kept: [Substring] = []
         var inside = false
         for line in table.split(separator: "\n", omittingEmptySubsequences: false) {
@@ -29,14 +49,13 @@ public enum CronTable {
         }
         var text = kept.joined(separator: "\n")
         while text.hasSuffix("\n\n") { text.removeLast() }
+        if !text.isEmpty && !text.hasSuffix("\n") { text += "\n" }
         return text
     }
 
     /// `table` with claudesh's block in place of any earlier one, at the end.
-    public static func installing(_ block: String, into table: String) -> String {
-        var text = removing(from: table)
-        if !text.isEmpty && !text.hasSuffix("\n") { text += "\n" }
-        return text + block
+    public static func installing(_ block: String, into table: String) throws(Unbalanced) -> String {
+        try removing(from: table) + block
     }
 
     /// The block's job lines in `table`, if it has one.

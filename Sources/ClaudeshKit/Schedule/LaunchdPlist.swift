@@ -8,7 +8,7 @@ public enum LaunchdPlist {
     public static func render(_ job: ScheduledJob, target: ScheduleTarget) -> String {
         var body: [String] = [
             key("Label") + string(label(of: job)),
-            key("ProgramArguments") + array(([target.program] + job.arguments).map(string)),
+            key("ProgramArguments") + array(([target.program] + target.arguments(for: job)).map(string)),
         ]
         switch job.when {
         case .everyMinutes(let minutes):

@@ -40,15 +40,26 @@ public struct ScheduleTarget: Sendable, Equatable {
     public var logFolder: String
     /// Variables the job sets, e.g. CLAUDESH_HOME, GNUPGHOME, PASSWORD_STORE_DIR, DOCKER_HOST.
     public var environment: [(String, String)]
+    /// Lines run before the job (`set backup-dir …`): the session's settings, which a run started
+    /// by cron would not otherwise have.
+    public var prelude: [String]
 
-    public init(program: String, logFolder: String, environment: [(String, String)]) {
+    public init(program: String, logFolder: String, environment: [(String, String)], prelude: [String] = []) {
         self.program = program
         self.logFolder = logFolder
         self.environment = environment
+        self.prelude = prelude
     }
 
     public static func == (a: ScheduleTarget, b: ScheduleTarget) -> Bool {
-        a.program == b.program && a.logFolder == b.logFolder && a.environment.map { $0.0 + "=" + $0.1 } == b.environment.map { $0.0 + "=" + $0.1 }
+        a.program == b.program && a.logFolder == b.logFolder && a.prelude == b.prelude
+            && a.environment.map { $0.0 + "=" + $0.1 } == b.environment.map { $0.0 + "=" + $0.1 }
+    }
+
+    /// claudesh's arguments for `job`: the job's own, or, after a prelude, each line as `-c`.
+    public func arguments(for job: ScheduledJob) -> [String] {
+        guard !prelude.isEmpty else { return job.arguments }
+        return prelude.flatMap { ["-c", $0] } + ["-c", job.arguments.joined(separator: " ")]
     }
 
     public func logPath(of job: ScheduledJob) -> String { Path.join(logFolder, "schedule-\(job.name).log") }

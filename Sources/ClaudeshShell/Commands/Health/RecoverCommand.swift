@@ -7,10 +7,19 @@ import ClaudeshKit
 
 /// recover: the emergency steps, each planned, asked, run and reported.
 enum RecoverCommand {
-    /// One step: what it would do now (nil: nothing to do, and why), and doing it.
+    /// What a step would do now.
+    enum Plan {
+        case act(String)
+        /// Nothing to do, and why.
+        case nothing(String)
+        /// It cannot be done, and why: a failed step, not a skipped one.
+        case cannot(String)
+    }
+
+    /// One step: what it would do now, and doing it.
     struct Step {
         var title: String
-        var plan: @MainActor () async -> (action: String?, reason: String)
+        var plan: @MainActor () async -> Plan
         /// Returns what happened; throws when the step failed.
         var run: @MainActor () async throws -> String
     }
@@ -39,16 +48,26 @@ enum RecoverCommand {
         }
         let clock = ContinuousClock()
         let started = clock.now
+        var waited = Duration.zero // at the questions: not recovery time
         var outcomes: [Outcome] = []
         var healthy = false
         for (index, step) in steps(invocation).enumerated() {
+            // Ctrl-C stops the walk: no later step runs on a half-cancelled state.
+            try Task.checkCancellation()
             output.line(output.styled("\(index + 1). \(step.title)", .bold))
-            let (action, reason) = await step.plan()
-            guard let action else {
+            let action: String
+            switch await step.plan() {
+            case .act(let text): action = text
+            case .nothing(let reason):
                 output.line("   nothing to do: \(reason)")
                 outcomes.append(.skipped(reason))
                 continue
+            case .cannot(let reason):
+                output.line("   " + output.styled("✘", .red) + " cannot: \(reason)")
+                outcomes.append(.failed(reason))
+                continue
             }
+            try Task.checkCancellation()
             output.line("   will: \(action)")
             if dryRun {
                 outcomes.append(.skipped("dry run"))
@@ -58,6 +77,8 @@ enum RecoverCommand {
                 output.write("   run it? [y/N/skip/quit] ")
                 guard let ask = session.askUser else { break }
                 let answer: String
+                let asked = clock.now
+                defer { waited += clock.now - asked }
                 switch ask() {
                 case .line(let text): answer = text.trimmingWhitespace.lowercased()
                 case .end, .interrupted: answer = "quit"
@@ -74,15 +95,19 @@ enum RecoverCommand {
             }
             do {
                 let result = try await step.run()
+                try Task.checkCancellation()
                 output.line("   " + output.styled("✔", .green) + " " + result)
                 outcomes.append(.done(result))
                 if step.title == finalTitle { healthy = true }
+            } catch is CancellationError {
+                throw CancellationError()
             } catch {
+                if Task.isCancelled { throw CancellationError() }
                 output.line("   " + output.styled("✘", .red) + " \(error)")
                 outcomes.append(.failed("\(error)"))
             }
         }
-        let seconds = (clock.now - started).seconds
+        let seconds = (clock.now - started - waited).seconds
         if dryRun {
             output.line("Dry run: nothing was changed.")
             return .success
@@ -100,22 +125,23 @@ enum RecoverCommand {
     static func steps(_ invocation: Invocation) -> [Step] {
         let context = invocation.session.context
         let composePath = context.settings.composeFile
-        let hasCompose = Path.kind(of: composePath) == .file
+        // Asked each time: the backup step may bring the compose file back.
+        func hasCompose() -> Bool { Path.kind(of: composePath) == .file }
         let configPath = context.settings.mcpConfig.path(in: context.environment)
         let good = LastKnownGood(home: context.home)
         let store = SecretsAccess.store(context)
         return [
             Step(title: "Stop the containers", plan: {
-                hasCompose ? ("compose down (\(composePath))", "") : (nil, "no compose file at \(composePath)")
+                hasCompose() ? .act("compose down (\(composePath))") : .nothing("no compose file at \(composePath)")
             }, run: {
                 let status = try await ComposeAccess.prepare(invocation).run(["down"], invocation)
                 guard status == .success else { throw ShellError.failed("compose down failed") }
                 return "containers stopped"
             }),
             Step(title: "Restore the last known good MCP config", plan: {
-                guard good.exists else { return (nil, "no last known good config saved yet (mcp check saves one when every server passes)") }
-                if (try? FileIO.read(good.path)) == (try? FileIO.read(configPath)) { return (nil, "\(configPath) is the last known good already") }
-                return ("put \(good.path) back as \(configPath); the current file is kept beside it as .before-restore", "")
+                guard good.exists else { return .nothing("no last known good config saved yet (mcp check saves one when every server passes)") }
+                if (try? FileIO.read(good.path)) == (try? FileIO.read(configPath)) { return .nothing("\(configPath) is the last known good already") }
+                return .act("put \(good.path) back as \(configPath); the current file is kept beside it as .before-restore")
             }, run: {
                 let restored = try good.restore(to: configPath)
                 return "restored \(restored.path)" + (restored.keptAs.map { "; the previous file is \($0)" } ?? "")
@@ -123,9 +149,9 @@ enum RecoverCommand {
             Step(title: "Retry every server", plan: {
                 let count: Int
                 do { count = try ClientConfig(path: configPath).entries.count } catch {
-                    return ("probe every server of \(configPath) once it reads (now: \(error))", "")
+                    return .act("probe every server of \(configPath) once it reads (now: \(error))")
                 }
-                return count == 0 ? (nil, "no servers in \(configPath)") : ("probe the \(count) server\(count == 1 ? "" : "s") with up to 5 attempts, backoff 1 to 16 s, 120 s in all", "")
+                return count == 0 ? .nothing("no servers in \(configPath)") : .act("probe the \(count) server\(count == 1 ? "" : "s") with up to 5 attempts, backoff 1 to 16 s, 120 s in all")
             }, run: {
                 let config = try ClientConfig(path: configPath)
                 let options = ProbeOptions(retries: 4, deadline: .seconds(120), backoff: Backoff(base: .seconds(1), cap: .seconds(16)), logFolder: Path.join(context.home, "logs"))
@@ -138,33 +164,39 @@ enum RecoverCommand {
                 return "all \(results.count) passed"
             }),
             Step(title: "Restore what is missing from the newest backup that verifies", plan: {
-                guard let (name, restore) = await newestRestorable(context, dryRun: true) else { return (nil, "no backup that verifies in \(context.settings.backupDir)") }
+                let (found, problem) = await newestRestorable(context, dryRun: true)
+                guard let (name, restore) = found else {
+                    return problem.map { .cannot("no backup in \(context.settings.backupDir) could be restored: \($0)") } ?? .nothing("no backups in \(context.settings.backupDir)")
+                }
                 let missing = restore.plan.new.count
-                guard missing > 0 else { return (nil, "nothing of \(name) is missing") }
-                return ("bring back \(missing) missing item\(missing == 1 ? "" : "s") from \(name) (\(restore.plan.changed.count) changed since are left as they are)", "")
+                guard missing > 0 else { return .nothing("nothing of \(name) is missing") }
+                return .act("bring back \(missing) missing item\(missing == 1 ? "" : "s") from \(name) (\(restore.plan.changed.count) changed since are left as they are)")
             }, run: {
-                guard let (name, restore) = await newestRestorable(context, dryRun: false) else { throw ShellError.failed("no backup that verifies") }
+                let (found, problem) = await newestRestorable(context, dryRun: false)
+                guard let (name, restore) = found else { throw ShellError.failed("no backup could be restored: \(problem ?? "none is there")") }
                 let applied = try restore.apply(missingOnly: true)
                 guard applied.skipped.isEmpty else { throw ShellError.failed(applied.skipped.map { "\($0.path): \($0.reason)" }.joined(separator: "; ")) }
                 return "\(applied.written.count) item\(applied.written.count == 1 ? "" : "s") back from \(name)"
             }),
             Step(title: "Check the pass store", plan: {
-                if store.isInitialized && store.hasGit { return (nil, "\(store.directory) is initialised, with git") }
-                let key = context.settings.gpgID.map { " for \($0)" } ?? (store.isInitialized ? "" : " for your secret key")
-                return store.isInitialized ? ("add git to \(store.directory) (pass git init)", "") : ("secrets init\(key): make \(store.directory) with git", "")
+                if store.isInitialized && store.hasGit { return .nothing("\(store.directory) is initialised, with git") }
+                let key = context.settings.gpgID.map { " for \($0)" } ?? " for your secret key"
+                return store.isInitialized ? .act("add git to \(store.directory) (pass git init); its keys stay as they are") : .act("secrets init\(key): make \(store.directory) with git")
             }, run: {
-                let report = try await store.initialize(recipients: try await SecretsCommands.defaultRecipients(context, store))
+                // An initialised store keeps its keys: only what is missing is added.
+                let recipients = store.isInitialized ? [] : try await SecretsCommands.defaultRecipients(context, store)
+                let report = try await store.initialize(recipients: recipients)
                 return [report.recipientsChanged ? "initialised" : nil, report.gitCreated ? "git added" : nil].compactMap { $0 }.joined(separator: ", ")
             }),
             Step(title: "Start the containers", plan: {
-                hasCompose ? ("compose up --detach (\(composePath))", "") : (nil, "no compose file at \(composePath)")
+                hasCompose() ? .act("compose up --detach (\(composePath))") : .nothing("no compose file at \(composePath)")
             }, run: {
                 let status = try await ComposeAccess.prepare(invocation).run(["up", "--detach"], invocation)
                 guard status == .success else { throw ShellError.failed("compose up failed") }
                 return "containers started"
             }),
             Step(title: finalTitle, plan: {
-                ("the health dashboard", "")
+                .act("the health dashboard")
             }, run: {
                 let report = HealthCommands.masked(try await HealthCommands.gather(invocation), context)
                 HealthCommands.record(report, invocation)
@@ -176,16 +208,20 @@ enum RecoverCommand {
     }
 
     /// The newest backup of the backup folder that verifies, read (and staged unless `dryRun`)
-    /// for the home.
+    /// for the home; else why the newest could not be used (nil: there are none).
     @MainActor
-    static func newestRestorable(_ context: SessionContext, dryRun: Bool) async -> (String, BackupRestore)? {
+    static func newestRestorable(_ context: SessionContext, dryRun: Bool) async -> (found: (String, BackupRestore)?, problem: String?) {
         let folder = context.settings.backupDir
         let environment = SecretsAccess.environment(context).variables
+        var problem: String?
         for name in BackupArchive.names(in: folder).reversed() {
-            if let restore = try? await BackupRestore.prepare(Path.join(folder, name), target: context.environment.userHome, only: [], dryRun: dryRun, environment: environment) {
-                return (name, restore)
+            do {
+                return ((name, try await BackupRestore.prepare(Path.join(folder, name), target: context.environment.userHome, only: [], dryRun: dryRun, environment: environment)), nil)
+            } catch {
+                if Task.isCancelled { return (nil, "interrupted") }
+                problem = problem ?? "\(name): \(error)"
             }
         }
-        return nil
+        return (nil, problem)
     }
 }

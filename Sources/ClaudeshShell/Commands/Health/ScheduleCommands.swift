@@ -24,13 +24,28 @@ enum ScheduleCommands {
         )
     }
 
+    /// What the jobs run with: this binary, this home, the carried variables (not one that holds
+    /// a credential: a crontab line is in every `ps`), and the settings that differ from their
+    /// defaults, set before each job since cron runs no rc file.
     @MainActor
-    static func target(_ context: SessionContext) -> ScheduleTarget {
+    static func target(_ invocation: Invocation) -> ScheduleTarget {
+        let context = invocation.session.context
         var environment = [("CLAUDESH_HOME", context.home)]
+        let redactor = Redactor(values: context.vault.values)
         for name in ScheduleTarget.carried where name != "CLAUDESH_HOME" {
-            if let value = context.environment.variables[name], !value.isEmpty { environment.append((name, value)) }
+            guard let value = context.environment.variables[name], !value.isEmpty else { continue }
+            let authority = value.firstRange(of: "://").map { value[$0.upperBound...].prefix { $0 != "/" } } ?? ""
+            if redactor.redact(value) != value || authority.contains("@") {
+                invocation.session.report("\(name) holds a credential: it is not written into the jobs; give the jobs that value another way")
+                continue
+            }
+            environment.append((name, value))
         }
-        return ScheduleTarget(program: Claudesh.executablePath, logFolder: Path.join(context.home, "logs"), environment: environment)
+        let defaults = Settings(home: context.home, environment: context.environment)
+        let keys: [Settings.Key] = [.composeFile, .backupDir, .gpgID, .mcpConfig, .historyDays]
+        let prelude = keys.filter { context.settings.value(of: $0) != defaults.value(of: $0) && !context.settings.value(of: $0).isEmpty }
+            .map { "set \($0.rawValue) \(Tokenizer.quoted(context.settings.value(of: $0)))" }
+        return ScheduleTarget(program: Claudesh.executablePath, logFolder: Path.join(context.home, "logs"), environment: environment, prelude: prelude)
     }
 
     static var usesLaunchd: Bool {
@@ -47,18 +62,27 @@ enum ScheduleCommands {
         examples: ["schedule install", "schedule install --print"]
     ) { invocation in
         let context = invocation.session.context
-        let target = target(context)
+        let target = target(invocation)
         let jobs = ScheduledJob.standard
         if invocation.arguments.has("print") {
             invocation.output.write(CronTable.block(jobs, target: target))
             for job in jobs { invocation.output.write("\n<!-- \(LaunchdPlist.fileName(of: job)) -->\n" + LaunchdPlist.render(job, target: target)) }
             return .success
         }
-        try FileIO.makeDirectory(target.logFolder)
         if usesLaunchd {
             let folder = Path.join(context.environment.userHome, "Library/LaunchAgents")
+            let changed = jobs.filter { (try? FileIO.read(Path.join(folder, LaunchdPlist.fileName(of: $0)))) != Array(LaunchdPlist.render($0, target: target).utf8) }
+            if changed.isEmpty {
+                invocation.output.line("Already done: the agents in \(folder) are as they would be written")
+                return .success
+            }
+            if context.dryRun {
+                invocation.output.line("would write and load \(changed.count) agents in \(folder) (dry run)")
+                return .success
+            }
+            try FileIO.makeDirectory(target.logFolder)
             try FileIO.makeDirectory(folder, mode: 0o755)
-            for job in jobs {
+            for job in changed {
                 let path = Path.join(folder, LaunchdPlist.fileName(of: job))
                 try AtomicFile.write(Array(LaunchdPlist.render(job, target: target).utf8), to: path, mode: 0o644)
                 _ = try await run(["launchctl", "unload", path], context)
@@ -67,7 +91,7 @@ enum ScheduleCommands {
             }
         } else {
             let current = try await crontab(context)
-            let wanted = CronTable.installing(CronTable.block(jobs, target: target), into: current)
+            let wanted = try CronTable.installing(CronTable.block(jobs, target: target), into: current)
             if wanted == current {
                 invocation.output.line("Already done: the jobs are in your crontab as they would be written")
                 return .success
@@ -76,6 +100,7 @@ enum ScheduleCommands {
                 invocation.output.line("would install \(jobs.count) jobs in your crontab (dry run)")
                 return .success
             }
+            try FileIO.makeDirectory(target.logFolder)
             try await writeCrontab(wanted, context)
         }
         for job in jobs { invocation.output.line("Installed \(job.name): \(job.summary) (log: \(target.logPath(of: job)))") }
@@ -95,7 +120,8 @@ enum ScheduleCommands {
         } else {
             let lines = CronTable.installedLines(in: try await crontab(context)) ?? []
             for job in ScheduledJob.standard {
-                installed[job.name] = lines.contains { $0.hasPrefix(job.cronSchedule + " ") && $0.contains(" " + job.arguments.joined(separator: " ") + " >>") }
+                // A job's line is known by its schedule and its log.
+                installed[job.name] = lines.contains { $0.hasPrefix(job.cronSchedule + " ") && $0.contains("schedule-\(job.name).log") }
             }
         }
         if invocation.wantsJSON {
@@ -118,9 +144,16 @@ enum ScheduleCommands {
         let context = invocation.session.context
         if usesLaunchd {
             let folder = Path.join(context.environment.userHome, "Library/LaunchAgents")
-            for job in ScheduledJob.standard {
-                let path = Path.join(folder, LaunchdPlist.fileName(of: job))
-                guard Path.kind(of: path) == .file else { continue }
+            let present = ScheduledJob.standard.map { Path.join(folder, LaunchdPlist.fileName(of: $0)) }.filter { Path.kind(of: $0) == .file }
+            guard !present.isEmpty else {
+                invocation.output.line("Already done: no claudesh agents in \(folder)")
+                return .success
+            }
+            if context.dryRun {
+                invocation.output.line("would unload and delete \(present.count) agents (dry run)")
+                return .success
+            }
+            for path in present {
                 _ = try await run(["launchctl", "unload", "-w", path], context)
                 unlink(path)
             }
@@ -134,7 +167,7 @@ enum ScheduleCommands {
                 invocation.output.line("would take the claudesh jobs out of your crontab (dry run)")
                 return .success
             }
-            try await writeCrontab(CronTable.removing(from: current), context)
+            try await writeCrontab(try CronTable.removing(from: current), context)
         }
         invocation.output.line("Removed the claudesh jobs")
         return .success

@@ -161,7 +161,7 @@ enum MCPCommands {
     @MainActor
     static func addEntry(_ name: String, _ entry: JSONValue, _ invocation: Invocation, done: String) throws -> ExitStatus {
         var config = try MCPConfigAccess.load(invocation)
-        if config.entry(named: name) == entry {
+        if config.entry(named: name)?.sortingKeys == entry.sortingKeys {
             invocation.output.line("Already done: '\(name)' is in \(config.path) as given; nothing written")
             return .success
         }
