@@ -28,6 +28,18 @@ struct RedactorAndLogTests {
         #expect(Redactor(values: ["1234"]).redact("pin 1234") == "pin \(mask)")
     }
 
+    @Test func aLongValueCutShortIsStillMasked() {
+        let value = "plainpassword-zebra-102c1b"
+        let redactor = Redactor(values: [value])
+        // docker-py strips a trailing "b" (bytes) before it quotes a memory value back.
+        #expect(redactor.redact("the string value for memory (plainpassword-zebra-102c1) to an integer") == "the string value for memory (\(mask)) to an integer")
+        // Clipped for display, two thirds kept: masked; less than two thirds: too little to matter.
+        #expect(redactor.redact("reason: plainpassword-zebra…") == "reason: \(mask)…")
+        #expect(redactor.redact("plainpassword") == "plainpassword")
+        // Short values are masked whole only.
+        #expect(Redactor(values: ["short-pass"]).redact("short-pas") == "short-pas")
+    }
+
     @Test func noValuesLeavesTextAlone() {
         #expect(Redactor(values: []).redact("nothing to hide") == "nothing to hide")
         #expect(Redactor(values: ["absent"]).redact("nothing to hide") == "nothing to hide")

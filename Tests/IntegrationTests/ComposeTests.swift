@@ -142,7 +142,9 @@ struct ComposeTests {
         let secrets = SecretsFixture()
         defer { secrets.stop() }
         try secrets.makeKeyAndStore()
-        let value = "plainpassword-zebra-" + UUID().uuidString.prefix(6).lowercased()
+        // Ending in "b": docker-py strips it as a unit (bytes) before quoting the value back, so
+        // what compose prints is the secret cut short by one character, which is masked too.
+        let value = "plainpassword-zebra-" + UUID().uuidString.prefix(6).lowercased() + "b"
         try secrets.insert("claude/db-pass", value)
         // CRLF line ends, as an editor on Windows saves them; compose then fails on the value.
         let fixture = try ComposeFixture("", home: secrets.home)
@@ -153,7 +155,7 @@ struct ComposeTests {
         #expect(loaded.stdout.contains("(1 service: db)"), "\(loaded.stdout)\(loaded.stderr)")
         let up = try fixture.run(["compose up --secret DB_PASS=claude/db-pass"], extra: secrets.environment)
         #expect(up.status == 1)
-        #expect(!(up.stdout + up.stderr).contains(value), "\(up.stdout)\(up.stderr)")
+        #expect(!(up.stdout + up.stderr).contains(value.dropLast()), "\(up.stdout)\(up.stderr)")
         #expect(!(up.stdout + up.stderr).contains("Traceback"))
         #expect((up.stdout + up.stderr).contains("‹redacted›"), "\(up.stdout)\(up.stderr)")
     }

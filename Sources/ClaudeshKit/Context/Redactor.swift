@@ -16,16 +16,23 @@ public struct Redactor: Sendable {
     /// secrets that overlap leave no part of either behind.
     public func redact(_ text: String) -> String {
         let tokens = shapes ? TokenShapes.find(in: text) : []
-        guard !tokens.isEmpty || values.contains(where: { text.utf8.count >= $0.count }) else { return text }
+        guard !tokens.isEmpty || values.contains(where: { text.utf8.count >= min($0.count, 12) }) else { return text }
         let bytes = Array(text.utf8)
         var covered = [Bool](repeating: false, count: bytes.count)
         var found = !tokens.isEmpty
         for token in tokens { for index in token.range { covered[index] = true } }
-        for value in values where value.count <= bytes.count {
+        for value in values {
+            // A long value cut short is still a secret (a tool that strips a trailing unit, a
+            // line clipped for display): two thirds of it, from its start, are enough to mask
+            // the run, which goes on as far as the text still follows the value.
+            let least = value.count >= 12 ? max(12, (value.count * 2 + 2) / 3) : value.count
+            guard least <= bytes.count else { continue }
             var start = 0
-            while start + value.count <= bytes.count {
-                if bytes[start] == value[0] && bytes[start..<(start + value.count)].elementsEqual(value) {
-                    for index in start..<(start + value.count) { covered[index] = true }
+            while start + least <= bytes.count {
+                if bytes[start] == value[0] && bytes[start..<(start + least)].elementsEqual(value[0..<least]) {
+                    var end = start + least
+                    while end < bytes.count && end - start < value.count && bytes[end] == value[end - start] { end += 1 }
+                    for index in start..<end { covered[index] = true }
                     found = true
                 }
                 start += 1
