@@ -52,7 +52,8 @@ enum SelftestCommand {
         let name = "MCP servers connect"
         do {
             let config = try ClientConfig(path: context.settings.mcpConfig.path(in: context.environment))
-            guard !config.entries.isEmpty else { return Check(name: name, passed: false, detail: "no servers in \(config.path): mcp add NAME -- COMMAND") }
+            // No servers is nothing to check, as no compose file is.
+            guard !config.entries.isEmpty else { return Check(name: name, passed: nil, detail: "no servers in \(config.path): mcp add NAME -- COMMAND") }
             let results = await Prober.check(MCPCheckCommands.targets(config.entries, context), options: ProbeOptions(logFolder: Path.join(context.home, "logs")),
                                              secrets: await MCPCheckCommands.referencedSecrets(config.entries, context))
             let failed = results.filter { !$0.passed }
