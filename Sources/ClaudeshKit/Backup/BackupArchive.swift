@@ -87,35 +87,18 @@ public enum BackupArchive {
         try AtomicFile.write(manifestText, to: Path.join(scratch.path, BackupManifest.memberName), mode: 0o600)
         try AtomicFile.write(Array(manifest.items.map(\.path).joined(separator: "\0").utf8), to: Path.join(scratch.path, "members"), mode: 0o600)
 
-        var template = Array(Path.join(folder, ".\(prefix)partial-XXXXXX").utf8CString)
-        let partialFD = mkstemp(&template)
-        guard partialFD >= 0 else { throw FileError("create a temporary file in", folder) }
-        close(partialFD)
-        let partial = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
+        let (partialFD, partial) = try FileIO.temporaryFile(in: folder, named: ".\(prefix)partial-")
+        close(partialFD) // gpg writes it by name
         var finished = false
         defer { if !finished { unlink(partial) } }
 
-        var pipeFDs: [Int32] = [-1, -1]
-        guard ChildProcess.makePipe(&pipeFDs) else { throw FileError("make a pipe for", "tar and gpg") }
-        var tar = ProcessSpec("tar", [
+        let tar = ProcessSpec("tar", [
             "--create", "--gzip", "--file=-", "--format=gnu", "--hard-dereference",
             "--directory=\(scratch.path)", BackupManifest.memberName,
             "--directory=\(home)", "--no-recursion", "--null", "--files-from=\(Path.join(scratch.path, "members"))",
         ], environment: Self.withoutToolOptions(environment))
-        tar.standardOutput = pipeFDs[1]
-        var encrypt = ProcessSpec(gnupg.program, GnuPG.common + ["--yes", "--compress-algo", "none", "--encrypt"] + recipients.flatMap { ["--recipient", $0] } + ["--output", partial], environment: gnupg.environment)
-        encrypt.standardInput = pipeFDs[0]
-        let tarChild: ChildProcess
-        let gpgChild: ChildProcess
-        do {
-            tarChild = try ChildProcess.start(tar)
-            gpgChild = try ChildProcess.start(encrypt)
-        } catch {
-            close(pipeFDs[0]); close(pipeFDs[1])
-            throw error
-        }
-        // The pipe is the children's now: gpg sees the end of input when tar exits.
-        close(pipeFDs[0]); close(pipeFDs[1])
+        let encrypt = ProcessSpec(gnupg.program, GnuPG.common + ["--yes", "--compress-algo", "none", "--encrypt"] + recipients.flatMap { ["--recipient", $0] } + ["--output", partial], environment: gnupg.environment)
+        let (tarChild, gpgChild) = try ChildProcess.startPipeline(tar, encrypt)
         async let tarDone = ProcessRunner.finish(tarChild)
         async let gpgDone = ProcessRunner.finish(gpgChild)
         // The encrypted file's size, read while it grows.
@@ -214,22 +197,9 @@ public enum BackupArchive {
         // passphrase (a damaged tag reads as symmetric data), on the terminal, for nothing.
         if let problem = try headerProblem(path) { return Verification(path: path, members: 0, problems: [problem]) }
         let gnupg = GnuPG(environment: environment)
-        var pipeFDs: [Int32] = [-1, -1]
-        guard ChildProcess.makePipe(&pipeFDs) else { throw FileError("make a pipe for", "gpg and gzip") }
-        var decrypt = ProcessSpec(gnupg.program, GnuPG.common + ["--decrypt", "--", path], environment: gnupg.environment)
-        decrypt.standardOutput = pipeFDs[1]
-        var gunzip = ProcessSpec("gzip", ["--decompress", "--stdout"], environment: Self.withoutToolOptions(environment))
-        gunzip.standardInput = pipeFDs[0]
-        let gpgChild: ChildProcess
-        let gzipChild: ChildProcess
-        do {
-            gpgChild = try ChildProcess.start(decrypt)
-            gzipChild = try ChildProcess.start(gunzip)
-        } catch {
-            close(pipeFDs[0]); close(pipeFDs[1])
-            throw error
-        }
-        close(pipeFDs[0]); close(pipeFDs[1])
+        let decrypt = ProcessSpec(gnupg.program, GnuPG.common + ["--decrypt", "--", path], environment: gnupg.environment)
+        let gunzip = ProcessSpec("gzip", ["--decompress", "--stdout"], environment: Self.withoutToolOptions(environment))
+        let (gpgChild, gzipChild) = try ChildProcess.startPipeline(decrypt, gunzip)
         gzipChild.closeInput()
         gpgChild.closeInput()
         async let gpgDone = ProcessRunner.finish(gpgChild)

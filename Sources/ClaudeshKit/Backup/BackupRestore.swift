@@ -217,10 +217,7 @@ public final class BackupRestore {
     private static func replace(_ live: String, with staged: String, mode: UInt32) throws {
         if rename(staged, live) == 0 { return }
         guard errno == EXDEV else { throw FileError("replace", live) }
-        var template = Array(Path.join(Path.directory(of: live), ".\(Path.lastComponent(of: live)).restore-XXXXXX").utf8CString)
-        let fd = mkstemp(&template)
-        guard fd >= 0 else { throw FileError("create a temporary file in", Path.directory(of: live)) }
-        let temporary = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
+        let (fd, temporary) = try FileIO.temporaryFile(in: Path.directory(of: live), named: ".\(Path.lastComponent(of: live)).restore-")
         do {
             defer { close(fd) }
             try copy(staged, into: fd, path: temporary, mode: mode)

@@ -29,6 +29,14 @@ public struct BackupSet: Sendable {
         )
     }
 
+    /// The set without `folder` (where the backup is written), wherever it is: never the
+    /// backups themselves. `folder` must exist.
+    public func excluding(folder: String) -> BackupSet {
+        var set = self
+        if let identity = FileIdentity(of: folder) { set.excludedFolders.insert(identity) }
+        return set
+    }
+
     public enum Error: Swift.Error, CustomStringConvertible, Sendable, Equatable {
         case outsideHome(String, home: String)
         case nothing([String])

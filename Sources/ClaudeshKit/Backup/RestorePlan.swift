@@ -82,7 +82,7 @@ public struct RestorePlan: Sendable, Equatable {
     }
 
     private func change(of item: BackupManifest.Item, blocked: Set<String>) -> Change {
-        if let reason = refusal(of: item, live: false) { return .refused(reason) }
+        if case .refused(let reason) = admission(of: item, live: false) { return .refused(reason) }
         if let folder = Self.folders(above: item.path).first(where: blocked.contains) { return .refused("its folder \(folder) is not restored") }
         let live = Path.join(target, item.path)
         var info = stat()
@@ -139,11 +139,6 @@ public struct RestorePlan: Sendable, Equatable {
         guard item.kind == .symlink else { return .allowed(realFolder: realFolder) }
         if let reason = linkRefusal(item, from: realFolder) { return .refused(reason) }
         return .allowed(realFolder: realFolder)
-    }
-
-    func refusal(of item: BackupManifest.Item, live: Bool) -> String? {
-        if case .refused(let reason) = admission(of: item, live: live) { return reason }
-        return nil
     }
 
     /// Why the link `item`, made in `realFolder`, would lead outside the target: read as

@@ -22,10 +22,7 @@ public enum AtomicFile {
 
     private static func write(_ bytes: some Collection<UInt8>, to path: String, mode: mode_t?, replacing: Bool) throws(FileError) {
         let folder = Path.directory(of: path)
-        var template = Array("\(folder)/.\(Path.lastComponent(of: path)).tmp-XXXXXX".utf8CString)
-        let fd = mkstemp(&template)
-        guard fd >= 0 else { throw FileError("create a temporary file in", folder) }
-        let temporary = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
+        let (fd, temporary) = try FileIO.temporaryFile(in: folder, named: ".\(Path.lastComponent(of: path)).tmp-")
         var renamed = false
         defer {
             if !renamed { unlink(temporary) }

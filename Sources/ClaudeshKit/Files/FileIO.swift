@@ -54,6 +54,15 @@ public enum FileIO {
 }
 
 extension FileIO {
+    /// A new file of this user's only (0600) in `folder`, named `name` and six random
+    /// characters: the temp file that is renamed or linked into place when it is whole.
+    public static func temporaryFile(in folder: String, named name: String) throws(FileError) -> (fd: Int32, path: String) {
+        var template = Array(Path.join(folder, name + "XXXXXX").utf8CString)
+        let fd = mkstemp(&template)
+        guard fd >= 0 else { throw FileError("create a temporary file in", folder) }
+        return (fd, template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) })
+    }
+
     /// Flushes a folder's entries (a rename or link into it) to disk; best effort.
     public static func syncFolder(_ path: String) {
         let fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)

@@ -20,18 +20,13 @@ public struct HealthReport: Sendable, Equatable {
         }
     }
 
-    public enum State: String, Sendable, Comparable {
+    public enum State: String, Sendable {
         /// Nothing to check here (no compose file): neither good nor bad.
         case off
         case ok
         /// Worth a look, but not a failure (a backup a few days old).
         case warning
         case failed
-
-        public static func < (a: State, b: State) -> Bool {
-            let order: [State] = [.off, .ok, .warning, .failed]
-            return order.firstIndex(of: a)! < order.firstIndex(of: b)!
-        }
     }
 
     public struct Check: Sendable, Equatable {

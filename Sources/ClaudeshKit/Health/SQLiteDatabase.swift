@@ -100,10 +100,7 @@ final class SQLiteDatabase {
             case .real(let number): code = sqlite3_bind_double(statement, index, number)
             case .text(let text):
                 // With its length: a NUL inside does not end it.
-                let bytes = Array(text.utf8)
-                code = bytes.withUnsafeBufferPointer { buffer in
-                    buffer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: max(bytes.count, 1)) { sqlite3_bind_text(statement, index, $0, Int32(bytes.count), csqlite_transient()) }
-                }
+                code = text.withCString { sqlite3_bind_text(statement, index, $0, Int32(text.utf8.count), csqlite_transient()) }
             case .null: code = sqlite3_bind_null(statement, index)
             }
             guard code == SQLITE_OK else { throw failure("bind") }

@@ -288,6 +288,21 @@ public final class ChildProcess: Sendable {
         return stream
     }
 
+    /// Starts `first` with its standard output piped into `second`'s standard input, as
+    /// `first | second` would, without a shell; the pipe is the children's alone.
+    static func startPipeline(_ first: ProcessSpec, _ second: ProcessSpec) throws -> (ChildProcess, ChildProcess) {
+        var fds: [Int32] = [-1, -1]
+        guard makePipe(&fds) else { throw FileError("make a pipe for", "\(first.executable) and \(second.executable)") }
+        // Closed here once both have started (or failed to): the reader sees the end of its
+        // input when the writer exits.
+        defer { close(fds[0]); close(fds[1]) }
+        var writer = first
+        writer.standardOutput = fds[1]
+        var reader = second
+        reader.standardInput = fds[0]
+        return (try start(writer), try start(reader))
+    }
+
     /// A pipe whose ends are closed in every child but the one they are given to.
     static func makePipe(_ fds: inout [Int32]) -> Bool {
         guard pipe(&fds) == 0 else { return false }

@@ -66,14 +66,13 @@ enum BackupCommands {
         let context = invocation.session.context
         let folder = invocation.arguments.value("to").map(context.environment.absolutePath) ?? context.settings.backupDir
         let recipients = try recipients(context)
-        var set = BackupSet.standard(context: context)
+        let standard = BackupSet.standard(context: context)
         if context.dryRun {
-            invocation.output.line("would back up \(set.roots.filter { Path.kind(of: $0) != .missing }.joined(separator: ", ")) into \(folder), encrypted to \(recipients.joined(separator: ", ")) (dry run)")
+            invocation.output.line("would back up \(standard.roots.filter { Path.kind(of: $0) != .missing }.joined(separator: ", ")) into \(folder), encrypted to \(recipients.joined(separator: ", ")) (dry run)")
             return .success
         }
         try FileIO.makeDirectory(folder)
-        // Never the backups themselves, wherever the folder is.
-        if let identity = FileIdentity(of: folder) { set.excludedFolders.insert(identity) }
+        let set = standard.excluding(folder: folder)
         let clock = ContinuousClock()
         let started = clock.now
         let live = !invocation.wantsJSON && isatty(2) == 1

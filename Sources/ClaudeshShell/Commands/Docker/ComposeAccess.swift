@@ -40,6 +40,12 @@ struct ComposeAccess: Sendable {
         return ComposeAccess(file: file, engine: engine, found: found, project: file.projectName(environment: environment), secrets: secrets)
     }
 
+    /// Each service of the file with its containers; a service behind a profile that is not
+    /// active is not expected to run.
+    func serviceHealth(_ containers: [DockerEngine.Container]) -> [ServiceHealth] {
+        ServiceHealth.report(services: file.activeServiceNames(environment: engine.environment), containers: containers)
+    }
+
     /// Service names of the session's compose file, not yet on the line.
     static let serviceNames = Completion.custom { input in
         ((try? ComposeFile(path: input.context.settings.composeFile))?.serviceNames ?? []).filter { !input.positionals.contains($0) }

@@ -18,8 +18,7 @@ enum ComposeHealthCommand {
         var containers = try await engine.containers(project: access.project)
         let usage = await engine.memoryUsage(of: containers.filter { $0.state == "running" }.map(\.id))
         for index in containers.indices { containers[index].memoryUsage = usage[containers[index].id] }
-        // A service behind a profile that is not active is not expected to run.
-        let report = ServiceHealth.report(services: file.activeServiceNames(environment: engine.environment), containers: containers)
+        let report = access.serviceHealth(containers)
         let now = Int(time(nil))
         if invocation.wantsJSON {
             invocation.output.json(.object([

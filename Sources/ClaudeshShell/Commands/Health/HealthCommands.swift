@@ -30,8 +30,7 @@ enum HealthCommands {
             examples: ["health", "health --json", "claudesh health   (from cron: exit 1 when unhealthy)"],
             subcommands: [watch, history]
         ) { invocation in
-            let report = masked(try await gather(invocation), invocation.session.context)
-            record(report, invocation)
+            let report = try await check(invocation)
             if invocation.wantsJSON {
                 invocation.output.json(report.json)
             } else {
@@ -39,6 +38,14 @@ enum HealthCommands {
             }
             return report.isHealthy ? .success : .failure
         }
+    }
+
+    /// The report as it is shown and kept: gathered, masked, recorded.
+    @MainActor
+    static func check(_ invocation: Invocation) async throws -> HealthReport {
+        let report = masked(try await gather(invocation), invocation.session.context)
+        record(report, invocation)
+        return report
     }
 
     /// Runs every check of the report, the slow ones (probes, docker, gpg) at the same time.
@@ -84,7 +91,7 @@ enum HealthCommands {
         do {
             let access = try await ComposeAccess.prepare(invocation)
             let containers = try await access.engine.containers(project: access.project)
-            let services = ServiceHealth.report(services: access.file.activeServiceNames(environment: access.engine.environment), containers: containers)
+            let services = access.serviceHealth(containers)
             return services.isEmpty ? [.init(.containers, "compose", .off, "no services in \(path)")] : HealthChecks.containers(services)
         } catch {
             return [.init(.containers, "compose", .failed, "\(error)")]
@@ -124,9 +131,8 @@ enum HealthCommands {
         let onTerminal = isatty(1) == 1
         var healthy = true
         while !Task.isCancelled {
-            let report = masked(try await gather(invocation), invocation.session.context)
+            let report = try await check(invocation)
             guard !Task.isCancelled else { break }
-            record(report, invocation)
             healthy = report.isHealthy
             let box = HealthBox.render(report, output: output, width: Terminal.columns(environment: invocation.session.context.environment))
             // Home and clear to the end: the new box overwrites the old without a flash.

@@ -125,19 +125,22 @@ enum RecoverCommand {
     static func steps(_ invocation: Invocation) -> [Step] {
         let context = invocation.session.context
         let composePath = context.settings.composeFile
-        // Asked each time: the backup step may bring the compose file back.
-        func hasCompose() -> Bool { Path.kind(of: composePath) == .file }
+        /// A step that runs `compose WORDS`; whether there is a compose file is asked each time,
+        /// as the backup step may bring it back.
+        func composeStep(_ title: String, _ words: [String], done: String) -> Step {
+            Step(title: title, plan: {
+                Path.kind(of: composePath) == .file ? .act("compose \(words.joined(separator: " ")) (\(composePath))") : .nothing("no compose file at \(composePath)")
+            }, run: {
+                let status = try await ComposeAccess.prepare(invocation).run(words, invocation)
+                guard status == .success else { throw ShellError.failed("compose \(words[0]) failed") }
+                return done
+            })
+        }
         let configPath = context.settings.mcpConfig.path(in: context.environment)
         let good = LastKnownGood(home: context.home)
         let store = SecretsAccess.store(context)
         return [
-            Step(title: "Stop the containers", plan: {
-                hasCompose() ? .act("compose down (\(composePath))") : .nothing("no compose file at \(composePath)")
-            }, run: {
-                let status = try await ComposeAccess.prepare(invocation).run(["down"], invocation)
-                guard status == .success else { throw ShellError.failed("compose down failed") }
-                return "containers stopped"
-            }),
+            composeStep("Stop the containers", ["down"], done: "containers stopped"),
             Step(title: "Restore the last known good MCP config", plan: {
                 guard good.exists else { return .nothing("no last known good config saved yet (mcp check saves one when every server passes)") }
                 if (try? FileIO.read(good.path)) == (try? FileIO.read(configPath)) { return .nothing("\(configPath) is the last known good already") }
@@ -188,18 +191,11 @@ enum RecoverCommand {
                 let report = try await store.initialize(recipients: recipients)
                 return [report.recipientsChanged ? "initialised" : nil, report.gitCreated ? "git added" : nil].compactMap { $0 }.joined(separator: ", ")
             }),
-            Step(title: "Start the containers", plan: {
-                hasCompose() ? .act("compose up --detach (\(composePath))") : .nothing("no compose file at \(composePath)")
-            }, run: {
-                let status = try await ComposeAccess.prepare(invocation).run(["up", "--detach"], invocation)
-                guard status == .success else { throw ShellError.failed("compose up failed") }
-                return "containers started"
-            }),
+            composeStep("Start the containers", ["up", "--detach"], done: "containers started"),
             Step(title: finalTitle, plan: {
                 .act("the health dashboard")
             }, run: {
-                let report = HealthCommands.masked(try await HealthCommands.gather(invocation), context)
-                HealthCommands.record(report, invocation)
+                let report = try await HealthCommands.check(invocation)
                 invocation.output.line(HealthBox.render(report, output: invocation.output, width: Terminal.columns(environment: context.environment)))
                 guard report.isHealthy else { throw ShellError.failed("still unhealthy: \(report.checks.filter { $0.state == .failed }.map(\.name).joined(separator: ", "))") }
                 return "healthy"

@@ -99,8 +99,7 @@ enum SelftestCommand {
             defer { scratch.remove() }
             let folder = scratch.path
             let environment = SecretsAccess.environment(context).variables
-            var set = BackupSet.standard(context: context)
-            if let identity = FileIdentity(of: folder) { set.excludedFolders.insert(identity) }
+            let set = BackupSet.standard(context: context).excluding(folder: folder)
             let (manifest, stamps) = try set.manifest(now: Int(time(nil)))
             let created = try await BackupArchive.create(manifest, set: set, stamps: stamps, folder: folder, recipients: try BackupCommands.recipients(context), environment: environment)
             let verified = try await BackupArchive.verify(created.path, environment: environment)
