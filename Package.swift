@@ -37,8 +37,9 @@ let package = Package(
         .executableTarget(name: "claudesh-bench", dependencies: ["ClaudeshShell"], path: "Sources/Bench"),
         .testTarget(name: "ClaudeshKitTests", dependencies: ["ClaudeshKit"]),
         .testTarget(name: "ClaudeshShellTests", dependencies: ["ClaudeshShell"]),
-        // Drive the built binary in a pseudo-terminal and in real bash, zsh and fish.
-        .testTarget(name: "IntegrationTests", dependencies: ["claudesh"]),
+        // Drive the built binary in a pseudo-terminal and in real bash, zsh and fish; and the
+        // kit's workspace on a real keyring, store and servers.
+        .testTarget(name: "IntegrationTests", dependencies: ["claudesh", "ClaudeshKit"]),
     ],
     swiftLanguageModes: [.v6]
 )

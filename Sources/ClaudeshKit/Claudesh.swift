@@ -5,14 +5,14 @@ import Darwin
 #endif
 
 /// claudesh's own identity: what `version` prints and what the MCP probe calls itself.
-public enum Claudesh {
-    public static let version = "0.1.0"
+package enum Claudesh {
+    package static let version = "0.1.0"
 
     /// The absolute path of the running binary: what a `claudesh exec` entry starts. The path
     /// it was started by (argv[0], on PATH if bare) when that is this binary, so that a link
     /// such as Homebrew's `/opt/homebrew/bin/claudesh` is kept rather than the versioned file
     /// behind it, which an upgrade removes; else the kernel's name for the file.
-    public static var executablePath: String {
+    package static var executablePath: String {
         let actual = resolvedExecutable()
         if let invoked = invokedPath(), let same = FileIdentity(of: invoked), same == FileIdentity(of: actual) {
             return invoked

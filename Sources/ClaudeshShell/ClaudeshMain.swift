@@ -7,28 +7,30 @@ import ClaudeshKit
 
 /// The program: the command line decides between the REPL, scripts, one-shot commands and
 /// `__complete`; all of them run commands through one `Session`.
-public enum ClaudeshMain {
-    public static var version: String { Claudesh.version }
+package enum ClaudeshMain {
+    package static var version: String { Claudesh.version }
 
     @MainActor
-    public static func run(_ argv: [String]) async -> Int32 {
+    package static func run(_ argv: [String]) async -> Int32 {
         // A server that exits while claudesh writes to it must cost an error, not the shell:
         // EPIPE instead of death by SIGPIPE. Children get the default back (ChildProcess).
         signal(SIGPIPE, SIG_IGN)
         useUTF8()
+        // Before there is a session, only token shapes can be known secrets.
+        let early = Output(redactor: Redactor(values: []))
         let options: StartupOptions
         do {
             options = try StartupOptions.parse(Array(argv.dropFirst()))
         } catch {
-            Output.send("claudesh: \(error)\n", to: 2)
+            early.error("claudesh: \(error)")
             return ExitStatus.usage.rawValue
         }
         if options.showHelp {
-            Output.send(StartupOptions.usage + "\n", to: 1)
+            early.line(StartupOptions.usage)
             return 0
         }
         if options.showVersion {
-            Output.send("claudesh \(version)\n", to: 1)
+            early.line("claudesh \(version)")
             return 0
         }
         var context = SessionContext(environment: .current(), home: options.home)
@@ -38,14 +40,14 @@ public enum ClaudeshMain {
         let registry = CommandRegistry(CommandCatalog.all)
 
         if let words = options.completeWords {
-            Output.send(complete(words, registry: registry, context: context).map { $0 + "\n" }.joined(), to: 1)
+            early.write(complete(words, registry: registry, context: context).map { $0 + "\n" }.joined())
             return 0
         }
 
-        let output = Output(usesColor: Output.colorWanted(context.settings.color, fd: 1, environment: context.environment))
-        let session = Session(context: context, registry: registry, output: output)
-        // Loaded secrets and anything shaped like a token never leave through a command's output.
-        output.redact = { [weak session] text in Redactor(values: session?.context.vault.values ?? []).redact(text) }
+        // The session's output is made with the session's redactor: loaded secrets and anything
+        // shaped like a token never leave through it.
+        let session = Session(context: context, registry: registry,
+                              usesColor: Output.colorWanted(context.settings.color, fd: 1, environment: context.environment))
         if Terminal.canAsk { session.askUser = { Terminal.readAnswer() } }
         let interactive = options.steps.isEmpty && isatty(0) == 1
         Interrupts.install(exitWhenIdle: !interactive)

@@ -1,7 +1,7 @@
 /// Every command claudesh has, in the order `help` lists their groups.
-public enum CommandCatalog {
+package enum CommandCatalog {
     @MainActor
-    public static var all: [Command] {
+    package static var all: [Command] {
         ShellCommands.all + SessionCommands.all + ScriptCommands.all + [MCPCommands.command, SecretsCommands.command, GPGCommands.command, ExecCommand.command, ComposeCommands.command, BackupCommands.command, HealthCommands.command, RecoverCommand.command, SelftestCommand.command, ScheduleCommands.command]
     }
 }

@@ -1,26 +1,26 @@
 import ClaudeshKit
 
 /// The one table of commands. Dispatch, `help`, completion and `__complete` all read it.
-public final class CommandRegistry: Sendable {
-    public let commands: [Command]
+package final class CommandRegistry: Sendable {
+    package let commands: [Command]
 
-    public init(_ commands: [Command]) {
+    package init(_ commands: [Command]) {
         self.commands = commands
     }
 
     /// A command found for the first words of a line.
-    public struct Match: Sendable {
-        public var command: Command
+    package struct Match: Sendable {
+        package var command: Command
         /// The full names, e.g. ["mcp", "list"], however they were abbreviated.
-        public var path: [String]
+        package var path: [String]
         /// The words after the command's name.
-        public var rest: [String]
-        public var pathText: String { path.joined(separator: " ") }
+        package var rest: [String]
+        package var pathText: String { path.joined(separator: " ") }
     }
 
     /// Finds the command `words` name, allowing unique prefixes ("he" for "help").
     /// `group`: a command that only holds subcommands is an answer too (`help mcp`).
-    public func resolve(_ words: [String], group: Bool = false) throws(ShellError) -> Match {
+    package func resolve(_ words: [String], group: Bool = false) throws(ShellError) -> Match {
         guard let first = words.first else { throw .usage("no command given") }
         var command = try Self.lookup(first, in: commands, within: nil)
         var path = [command.name]

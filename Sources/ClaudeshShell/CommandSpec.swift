@@ -1,29 +1,29 @@
 import ClaudeshKit
 
 /// What runs a command: it gets the parsed invocation and returns a status or throws.
-public typealias CommandHandler = @MainActor @Sendable (Invocation) async throws -> ExitStatus
+package typealias CommandHandler = @MainActor @Sendable (Invocation) async throws -> ExitStatus
 
 /// One command, declared once: the declaration drives dispatch, help, REPL completion and the
 /// shell completion scripts alike.
-public struct Command: Sendable {
-    public var name: String
-    public var aliases: [String]
+package struct Command: Sendable {
+    package var name: String
+    package var aliases: [String]
     /// The section of `help` it is listed under.
-    public var group: String
-    public var summary: String
+    package var group: String
+    package var summary: String
     /// More text for `help NAME`.
-    public var discussion: String?
-    public var arguments: [Argument]
-    public var flags: [Flag]
-    public var examples: [String]
-    public var subcommands: [Command]
+    package var discussion: String?
+    package var arguments: [Argument]
+    package var flags: [Flag]
+    package var examples: [String]
+    package var subcommands: [Command]
     /// Words after the command are passed on as they are, flags included (`try`, `echo`).
-    public var takesRawArguments: Bool
+    package var takesRawArguments: Bool
     /// Left out of `help` and completion (`__complete`).
-    public var isHidden: Bool
-    public var handler: CommandHandler?
+    package var isHidden: Bool
+    package var handler: CommandHandler?
 
-    public init(
+    package init(
         _ name: String, aliases: [String] = [], group: String, summary: String, discussion: String? = nil,
         arguments: [Argument] = [], flags: [Flag] = [], examples: [String] = [], subcommands: [Command] = [],
         takesRawArguments: Bool = false, isHidden: Bool = false, handler: CommandHandler? = nil
@@ -42,19 +42,19 @@ public struct Command: Sendable {
         self.handler = handler
     }
 
-    public func flag(named name: String) -> Flag? { flags.first { $0.name == name } }
-    public func flag(short: Character) -> Flag? { flags.first { $0.short == short } }
+    package func flag(named name: String) -> Flag? { flags.first { $0.name == name } }
+    package func flag(short: Character) -> Flag? { flags.first { $0.short == short } }
 }
 
-public struct Argument: Sendable {
-    public var name: String
-    public var summary: String
-    public var completion: Completion
-    public var isOptional: Bool
+package struct Argument: Sendable {
+    package var name: String
+    package var summary: String
+    package var completion: Completion
+    package var isOptional: Bool
     /// Takes every remaining word; only the last argument may.
-    public var isVariadic: Bool
+    package var isVariadic: Bool
 
-    public init(_ name: String, _ summary: String, completion: Completion = .none, optional: Bool = false, variadic: Bool = false) {
+    package init(_ name: String, _ summary: String, completion: Completion = .none, optional: Bool = false, variadic: Bool = false) {
         self.name = name
         self.summary = summary
         self.completion = completion
@@ -63,17 +63,17 @@ public struct Argument: Sendable {
     }
 }
 
-public struct Flag: Sendable {
+package struct Flag: Sendable {
     /// The long name, without `--`.
-    public var name: String
-    public var short: Character?
-    public var summary: String
+    package var name: String
+    package var short: Character?
+    package var summary: String
     /// The value's name in help (`--timeout S`); nil for a flag that takes no value.
-    public var valueName: String?
-    public var completion: Completion
-    public var isRepeatable: Bool
+    package var valueName: String?
+    package var completion: Completion
+    package var isRepeatable: Bool
 
-    public init(_ name: String, short: Character? = nil, value valueName: String? = nil, _ summary: String, completion: Completion = .none, repeatable: Bool = false) {
+    package init(_ name: String, short: Character? = nil, value valueName: String? = nil, _ summary: String, completion: Completion = .none, repeatable: Bool = false) {
         self.name = name
         self.short = short
         self.summary = summary
@@ -83,11 +83,11 @@ public struct Flag: Sendable {
     }
 
     /// `--json`, on every command that reports data.
-    public static let json = Flag("json", "print the result as JSON")
+    package static let json = Flag("json", "print the result as JSON")
 }
 
 /// What completes an argument's or a flag's value.
-public enum Completion: Sendable {
+package enum Completion: Sendable {
     case none
     case path
     case directory
@@ -101,12 +101,12 @@ public enum Completion: Sendable {
 }
 
 /// What a custom completion gets.
-public struct CompletionInput: Sendable {
+package struct CompletionInput: Sendable {
     /// The word being completed.
-    public var partial: String
+    package var partial: String
     /// The command's positional arguments already given.
-    public var positionals: [String]
+    package var positionals: [String]
     /// The values of flags already given, by long name (`--config FILE` → "config": "FILE").
-    public var flags: [String: String] = [:]
-    public var context: SessionContext
+    package var flags: [String: String] = [:]
+    package var context: SessionContext
 }

@@ -3,17 +3,17 @@ import ClaudeshKit
 /// Tab completion from the command registry: command names, subcommands, flags and argument
 /// values, for the REPL and for `claudesh __complete` alike.
 @MainActor
-public struct Completer {
-    public let registry: CommandRegistry
-    public let context: SessionContext
+package struct Completer {
+    package let registry: CommandRegistry
+    package let context: SessionContext
 
-    public init(registry: CommandRegistry, context: SessionContext) {
+    package init(registry: CommandRegistry, context: SessionContext) {
         self.registry = registry
         self.context = context
     }
 
     /// The candidates for `partial` after the whole words `words`, sorted, each starting with `partial`.
-    public func candidates(words: [String], partial: String) -> [String] {
+    package func candidates(words: [String], partial: String) -> [String] {
         Self.sortedUnique(Self.keeping(rawCandidates(words: words[...], partial: partial), startingWith: partial))
     }
 
@@ -139,15 +139,15 @@ public struct Completer {
 }
 
 /// How a TAB changes the line: text to insert at the cursor, or candidates to list.
-public struct CompletionEdit: Equatable, Sendable {
-    public var insertion: String
-    public var listing: [String]
+package struct CompletionEdit: Equatable, Sendable {
+    package var insertion: String
+    package var listing: [String]
 }
 
 extension Completer {
     /// What TAB does to a line typed up to the cursor: complete the unique candidate (and close
     /// its quote and add a space), extend to the longest common prefix, or list the candidates.
-    public func edit(forLineBeforeCursor text: String, expansion: Tokenizer.Expansion) -> CompletionEdit {
+    package func edit(forLineBeforeCursor text: String, expansion: Tokenizer.Expansion) -> CompletionEdit {
         let partial = Tokenizer.partial(text, expansion: expansion)
         let found = candidates(words: partial.words, partial: partial.current)
         guard !found.isEmpty else { return CompletionEdit(insertion: "", listing: []) }

@@ -4,6 +4,7 @@ import Glibc
 import Darwin
 #endif
 import CEditLine
+import ClaudeshKit
 
 /// libedit: emacs keys, history with up-arrow and Ctrl-R, TAB completion, UTF-8, resize.
 @MainActor
@@ -17,10 +18,13 @@ final class LineEditor {
     }
 
     private var editor: OpaquePointer?
+    /// Where a TAB's list of candidates goes, on libedit's own stream (standard output).
+    private let output: Output
     /// Given the line up to the cursor, what TAB does.
     var complete: ((String) -> CompletionEdit)?
 
-    init(historySize: Int) {
+    init(historySize: Int, output: Output) {
+        self.output = output
         let context = Unmanaged.passUnretained(self).toOpaque()
         editor = cedit_open("claudesh", Int32(historySize), context) { context, _ in
             MainActor.assumeIsolated {
@@ -33,8 +37,8 @@ final class LineEditor {
         MainActor.assumeIsolated { cedit_close(editor) }
     }
 
-    func read(prompt: String) -> Input {
-        cedit_set_prompt(editor, prompt)
+    func read(prompt: Redacted<String>) -> Input {
+        cedit_set_prompt(editor, prompt.value)
         // A Ctrl-C from before this prompt is stale; one from after the line is read belongs to
         // the command that line runs, so it must survive until Interrupts.run sees it.
         _ = Interrupts.takePending()
@@ -67,9 +71,9 @@ final class LineEditor {
             return UInt8(CEDIT_REFRESH)
         }
         guard !edit.listing.isEmpty else { return UInt8(CEDIT_ERROR) }
-        let out = cedit_output(editor)
-        fputs("\n" + Self.columns(edit.listing, width: Int(cedit_columns(editor))), out)
-        fflush(out)
+        // What libedit has buffered goes first, then the list, through the session's output.
+        fflush(cedit_output(editor))
+        output.write("\n" + Self.columns(edit.listing, width: Int(cedit_columns(editor))))
         return UInt8(CEDIT_REDISPLAY)
     }
 

@@ -7,83 +7,78 @@ import ClaudeshKit
 
 /// Where commands' text goes: standard output and error, or memory in tests.
 ///
-/// Every byte that leaves the process through a command passes here, which is where the
-/// redactor masks loaded secrets.
+/// It is made with the session's redactor and is the only code that writes to standard output
+/// or error: every byte passes the redactor on its way, including a secret loaded after the
+/// output was made.
 @MainActor
-public final class Output {
-    public enum Destination {
+package final class Output {
+    package enum Destination: Sendable {
         case standardStreams
         case memory
     }
 
-    public let destination: Destination
-    /// Whether to colour: a terminal, NO_COLOR unset, or `color always`.
-    public var usesColor: Bool
-    public private(set) var captured = ""
-    public private(set) var capturedErrors = ""
+    nonisolated package let destination: Destination
     /// Masks secret values before anything is written.
-    public var redact: @MainActor (String) -> String = { $0 }
+    nonisolated package let redactor: Redactor
+    /// Whether to colour: a terminal, NO_COLOR unset, or `color always`.
+    package var usesColor: Bool
+    package private(set) var captured = ""
+    package private(set) var capturedErrors = ""
 
-    public init(destination: Destination = .standardStreams, usesColor: Bool = false) {
+    package init(destination: Destination = .standardStreams, redactor: Redactor, usesColor: Bool = false) {
         self.destination = destination
+        self.redactor = redactor
         self.usesColor = usesColor
     }
 
     /// Writes `text` and a line break to standard output.
-    public func line(_ text: String = "") { write(text + "\n") }
+    package func line(_ text: String = "") { write(text + "\n") }
 
-    public func write(_ text: String) {
-        let safe = redact(text)
-        switch destination {
-        case .standardStreams: Self.send(safe, to: 1)
-        case .memory: captured += safe
-        }
-    }
+    package func write(_ text: String) { emit(redactor.seal(text), to: 1) }
 
     /// Writes `text` and a line break unredacted: only for a value the user asked to see
     /// (`secrets show --reveal`).
-    public func reveal(_ text: String) {
-        switch destination {
-        case .standardStreams: Self.send(text + "\n", to: 1)
-        case .memory: captured += text + "\n"
-        }
-    }
+    package func reveal(_ text: String) { emit(redactor.revealing(text + "\n"), to: 1) }
 
     /// Writes an error or warning line to standard error.
-    public func error(_ text: String) {
-        let safe = redact(text) + "\n"
-        switch destination {
-        case .standardStreams: Self.send(safe, to: 2)
-        case .memory: capturedErrors += safe
-        }
+    package func error(_ text: String) { emit(redactor.seal(text + "\n"), to: 2) }
+
+    /// Writes `text` to standard error as it is, without a line break: a question, a prompt.
+    package func ask(_ text: String) { emit(redactor.seal(text), to: 2) }
+
+    package func json(_ value: JSONValue) { line(value.serialized(pretty: true)) }
+
+    /// A progress line on standard error, from any thread (a pipeline's reader); a terminal
+    /// thing, so memory output drops it.
+    nonisolated package func progress(_ text: String) {
+        guard destination == .standardStreams else { return }
+        Self.send(redactor.seal(text), to: 2)
     }
 
-    public func json(_ value: JSONValue) { line(value.serialized(pretty: true)) }
-
     /// `text` in an SGR colour when colour is on.
-    public func styled(_ text: String, _ style: Style) -> String {
+    package func styled(_ text: String, _ style: Style) -> String {
         usesColor ? "\u{1B}[\(style.rawValue)m\(text)\u{1B}[0m" : text
     }
 
-    public enum Style: String, Sendable {
+    package enum Style: String, Sendable {
         case bold = "1", dim = "2", red = "31", green = "32", yellow = "33", cyan = "36"
     }
 
-    nonisolated static func send(_ text: String, to fd: Int32) {
-        var bytes = Array(text.utf8)
-        var offset = 0
-        while offset < bytes.count {
-            let written = bytes.withUnsafeMutableBytes { systemWrite(fd, $0.baseAddress! + offset, $0.count - offset) }
-            if written < 0 {
-                if errno == EINTR { continue }
-                return // a closed pipe: nothing more can be said
-            }
-            offset += written
+    private func emit(_ text: Redacted<String>, to fd: Int32) {
+        switch destination {
+        case .standardStreams: Self.send(text, to: fd)
+        case .memory: if fd == 1 { captured += text.value } else { capturedErrors += text.value }
         }
     }
 
+    /// The one write to standard output and error.
+    nonisolated private static func send(_ text: Redacted<String>, to fd: Int32) {
+        // A closed pipe: nothing more can be said.
+        try? FileIO.writeAll(fd, text.value.utf8, path: fd == 1 ? "standard output" : "standard error")
+    }
+
     /// Whether colour belongs on `fd` under `mode` and the environment.
-    public static func colorWanted(_ mode: ColorMode, fd: Int32, environment: Environment) -> Bool {
+    package static func colorWanted(_ mode: ColorMode, fd: Int32, environment: Environment) -> Bool {
         switch mode {
         case .always: return true
         case .never: return false
@@ -93,9 +88,4 @@ public final class Output {
             return isatty(fd) == 1
         }
     }
-}
-
-// Output's own `write` would shadow the C function inside the class.
-private func systemWrite(_ fd: Int32, _ buffer: UnsafeRawPointer, _ count: Int) -> Int {
-    write(fd, buffer, count)
 }

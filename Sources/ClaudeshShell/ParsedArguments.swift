@@ -1,25 +1,25 @@
 import ClaudeshKit
 
 /// A command's words sorted into flags and positional arguments, checked against its declaration.
-public struct ParsedArguments: Sendable, Equatable {
-    public var positionals: [String] = []
+package struct ParsedArguments: Sendable, Equatable {
+    package var positionals: [String] = []
     /// Every value given for each flag, in order; a flag without value records "".
-    public var flags: [String: [String]] = [:]
+    package var flags: [String: [String]] = [:]
     /// `--help` was given.
-    public var wantsHelp = false
+    package var wantsHelp = false
 
-    public init(positionals: [String] = [], flags: [String: [String]] = [:]) {
+    package init(positionals: [String] = [], flags: [String: [String]] = [:]) {
         self.positionals = positionals
         self.flags = flags
     }
 
-    public func has(_ flag: String) -> Bool { flags[flag] != nil }
-    public func value(_ flag: String) -> String? { flags[flag]?.last }
-    public func values(_ flag: String) -> [String] { flags[flag] ?? [] }
-    public func positional(_ index: Int) -> String? { index < positionals.count ? positionals[index] : nil }
+    package func has(_ flag: String) -> Bool { flags[flag] != nil }
+    package func value(_ flag: String) -> String? { flags[flag]?.last }
+    package func values(_ flag: String) -> [String] { flags[flag] ?? [] }
+    package func positional(_ index: Int) -> String? { index < positionals.count ? positionals[index] : nil }
 
     /// Parses `words` (what follows the command's name) for `command`.
-    public static func parse(_ words: [String], for command: Command, path: String) throws(ShellError) -> ParsedArguments {
+    package static func parse(_ words: [String], for command: Command, path: String) throws(ShellError) -> ParsedArguments {
         var parsed = ParsedArguments()
         if command.takesRawArguments {
             if words.first == "--help" { parsed.wantsHelp = true } else { parsed.positionals = words }

@@ -5,10 +5,14 @@ import Synchronization
 /// at most a few times a second. Only on a terminal; cleared when the work ends.
 final class ProgressLine: Sendable {
     let label: String
+    let output: Output
     let started = ContinuousClock.now
     let lastShown = Mutex<ContinuousClock.Instant?>(nil)
 
-    init(label: String) { self.label = label }
+    init(label: String, output: Output) {
+        self.label = label
+        self.output = output
+    }
 
     func show(_ bytes: Int64) {
         let now = ContinuousClock.now
@@ -18,8 +22,8 @@ final class ProgressLine: Sendable {
             return true
         }
         guard due else { return }
-        Output.send("\r\u{1B}[K\(label): \(Units.size(bytes)), \(Units.rate(bytes, seconds: (now - started).seconds))", to: 2)
+        output.progress("\r\u{1B}[K\(label): \(Units.size(bytes)), \(Units.rate(bytes, seconds: (now - started).seconds))")
     }
 
-    static func clear() { Output.send("\r\u{1B}[K", to: 2) }
+    static func clear(_ output: Output) { output.progress("\r\u{1B}[K") }
 }

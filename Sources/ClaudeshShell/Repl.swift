@@ -13,7 +13,7 @@ enum Repl {
 
     static func run(session: Session, runRC: Bool) async -> ExitStatus {
         let historyFile = HistoryFile(path: session.context.historyPath, limit: historySize)
-        let editor = LineEditor(historySize: historySize)
+        let editor = LineEditor(historySize: historySize, output: session.output)
         editor.complete = { [unowned session] text in
             Completer(registry: session.registry, context: session.context)
                 .edit(forLineBeforeCursor: text, expansion: session.expansion)
@@ -34,19 +34,19 @@ enum Repl {
 
         // exec replaces the process: the lines typed so far are saved first, as at exit.
         session.beforeReplacingProcess = { [historyFile] in
-            try? historyFile.append(added.lines.filter { HistoryFile.shouldRecord($0, vault: session.context.vault) })
+            try? historyFile.append(added.lines.compactMap(session.context.redactor.historyEntry))
             added.lines = [] // should exec fail after all, the exit must not save them twice
         }
         var status = ExitStatus.success
         while session.exitRequest == nil && Interrupts.termination == nil {
             let color = session.output.usesColor
-            guard var text = readLogicalLine(editor, prompt: Prompt.text(for: session.context, color: color)) else {
+            guard var text = readLogicalLine(editor, output: session.output, prompt: Prompt.text(for: session.context, color: color)) else {
                 if Interrupts.termination == nil { session.output.line() }
                 break
             }
             // A break in a continued line is a backslash and a newline; history keeps one line.
             text = text.replacing("\\\n", with: "")
-            if HistoryFile.shouldRecord(text, vault: session.context.vault) {
+            if session.context.redactor.historyEntry(text) != nil {
                 editor.addHistory(text)
                 session.history = Array(((session.history ?? []) + [text]).suffix(historySize))
                 added.lines.append(text)
@@ -57,7 +57,7 @@ enum Repl {
         }
         do {
             // A secret loaded after a line was typed may be in that line: check again.
-            try historyFile.append(added.lines.filter { HistoryFile.shouldRecord($0, vault: session.context.vault) })
+            try historyFile.append(added.lines.compactMap(session.context.redactor.historyEntry))
         } catch {
             session.output.error("claudesh: history not saved: \(error)")
         }
@@ -67,18 +67,18 @@ enum Repl {
 
     /// One logical line: physical lines joined while one ends in a continuing backslash.
     /// nil at the end of input.
-    private static func readLogicalLine(_ editor: LineEditor, prompt: String) -> String? {
+    private static func readLogicalLine(_ editor: LineEditor, output: Output, prompt: String) -> String? {
         var text = ""
         var continuing = false
         while true {
-            switch editor.read(prompt: continuing ? Prompt.continuation : prompt) {
+            switch editor.read(prompt: output.redactor.seal(continuing ? Prompt.continuation : prompt)) {
             case .line(let line):
                 text += continuing ? "\n" + line : line
                 if !Tokenizer.needsContinuation(text) { return text }
                 continuing = true
             case .interrupted:
                 // The terminal does not echo ^C while libedit has it; show it, clear the line.
-                Output.send("^C\n", to: 1)
+                output.write("^C\n")
                 text = ""
                 continuing = false
                 if Interrupts.termination != nil { return nil }

@@ -6,23 +6,25 @@ import Darwin
 import ClaudeshKit
 
 /// A script being run: its name for messages, its folder for `source`, its arguments for `$1`.
-public struct ScriptFrame: Sendable {
-    public var name: String
-    public var directory: String
-    public var arguments: [String]
-    public var line = 0
+package struct ScriptFrame: Sendable {
+    package var name: String
+    package var directory: String
+    package var arguments: [String]
+    package var line = 0
 }
 
 /// What a command's handler gets.
 @MainActor
-public struct Invocation {
-    public let session: Session
-    public let match: CommandRegistry.Match
-    public let arguments: ParsedArguments
+package struct Invocation {
+    package let session: Session
+    package let match: CommandRegistry.Match
+    package let arguments: ParsedArguments
 
-    public var output: Output { session.output }
+    package var output: Output { session.output }
+    /// The session's operations, over its context as it is now.
+    package var workspace: Workspace { Workspace(session.context) }
     /// `--json` was given, or the session's `output` setting is json.
-    public var wantsJSON: Bool {
+    package var wantsJSON: Bool {
         arguments.has("json") || (match.command.flag(named: "json") != nil && session.context.settings.output == .json)
     }
 }
@@ -30,30 +32,31 @@ public struct Invocation {
 /// The shell's state and its interpreter: the one place a line of input becomes a command run,
 /// whether it was typed, read from a script or given on the command line.
 @MainActor
-public final class Session {
-    public var context: SessionContext
-    public let registry: CommandRegistry
-    public let output: Output
+package final class Session {
+    package var context: SessionContext
+    package let registry: CommandRegistry
+    package let output: Output
     /// Scripts being run, innermost last.
-    public private(set) var frames: [ScriptFrame] = []
+    package private(set) var frames: [ScriptFrame] = []
     /// Set by `exit`: the REPL and scripts stop with this status.
-    public var exitRequest: ExitStatus?
+    package var exitRequest: ExitStatus?
     /// Every history entry, the file's then this session's; nil until the REPL or `history` loads it.
-    public var history: [String]?
+    package var history: [String]?
     /// Reads an answer from the person at the terminal (for `confirm`); nil when there is none.
     var askUser: (@MainActor () -> Terminal.Answer)?
-    public private(set) var errorsReported = 0
+    package private(set) var errorsReported = 0
     /// Run just before `exec` replaces claudesh: what the REPL must save first (its history).
     var beforeReplacingProcess: (@MainActor () -> Void)?
 
-    public init(context: SessionContext, registry: CommandRegistry, output: Output) {
+    /// The output is made here, with the context's redactor: there is no other kind.
+    package init(context: SessionContext, registry: CommandRegistry, destination: Output.Destination = .standardStreams, usesColor: Bool = false) {
         self.context = context
         self.registry = registry
-        self.output = output
+        output = Output(destination: destination, redactor: context.redactor, usesColor: usesColor)
     }
 
     /// `$NAME` from variables and the environment, `$1`... from the innermost script.
-    public var expansion: Tokenizer.Expansion {
+    package var expansion: Tokenizer.Expansion {
         let context = self.context
         let frame = frames.last
         return Tokenizer.Expansion(
@@ -64,7 +67,7 @@ public final class Session {
 
     /// Runs one logical line. Errors are reported here; the status is returned.
     @discardableResult
-    public func execute(line: String) async -> ExitStatus {
+    package func execute(line: String) async -> ExitStatus {
         let words: [String]
         do {
             words = try Tokenizer.words(line, expansion: expansion)
@@ -79,7 +82,7 @@ public final class Session {
 
     /// Runs a command given as words.
     @discardableResult
-    public func execute(words: [String]) async -> ExitStatus {
+    package func execute(words: [String]) async -> ExitStatus {
         let status: ExitStatus
         do {
             let match = try registry.resolve(words)
@@ -111,7 +114,7 @@ public final class Session {
     }
 
     /// Writes an error to standard error, with `FILE:LINE:` inside a script.
-    public func report(_ message: String) {
+    package func report(_ message: String) {
         errorsReported += 1
         if let frame = frames.last {
             output.error("\(frame.name):\(frame.line): \(message)")
@@ -124,7 +127,7 @@ public final class Session {
     /// without a terminal and without `--yes` it fails with a message that names `--yes`.
     /// `onStandardError`: the question and its answer stay out of standard output (a command
     /// that prints JSON there).
-    public func confirm(_ question: String, onStandardError: Bool = false) throws {
+    package func confirm(_ question: String, onStandardError: Bool = false) throws {
         if context.assumeYes {
             if onStandardError { output.error("\(question) [y/N] yes (--yes)") } else { output.line("\(question) [y/N] yes (--yes)") }
             return
@@ -132,7 +135,7 @@ public final class Session {
         guard let ask = askUser else {
             throw ShellError.failed("no terminal to ask \"\(question.clipped())\": run claudesh with --yes to answer yes")
         }
-        if onStandardError { Output.send("\(question) [y/N] ", to: 2) } else { output.write("\(question) [y/N] ") }
+        if onStandardError { output.ask("\(question) [y/N] ") } else { output.write("\(question) [y/N] ") }
         let answer: String
         switch ask() {
         case .line(let text): answer = text

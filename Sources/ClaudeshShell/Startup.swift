@@ -1,26 +1,26 @@
 import ClaudeshKit
 
 /// The command line of the `claudesh` program (psql's startup.c).
-public struct StartupOptions: Equatable, Sendable {
+package struct StartupOptions: Equatable, Sendable {
     /// What to run, in order; empty means the REPL (or commands from a non-terminal stdin).
-    public enum Step: Equatable, Sendable {
+    package enum Step: Equatable, Sendable {
         case command(String)
         case script(path: String, arguments: [String])
         case oneShot([String])
     }
 
-    public var home: String?
-    public var runRC = true
-    public var assumeYes = false
-    public var dryRun = false
-    public var json = false
-    public var steps: [Step] = []
+    package var home: String?
+    package var runRC = true
+    package var assumeYes = false
+    package var dryRun = false
+    package var json = false
+    package var steps: [Step] = []
     /// `claudesh __complete WORDS...`: the words after the program's name.
-    public var completeWords: [String]?
-    public var showHelp = false
-    public var showVersion = false
+    package var completeWords: [String]?
+    package var showHelp = false
+    package var showVersion = false
 
-    public static let usage = """
+    package static let usage = """
     usage: claudesh [OPTIONS]                      the interactive shell
            claudesh [OPTIONS] COMMAND [ARGS...]    run one command (for cron)
            claudesh [OPTIONS] FILE.claudesh [ARGS...]
@@ -43,7 +43,7 @@ public struct StartupOptions: Equatable, Sendable {
                  3 a script stopped at an error.
     """
 
-    public static func parse(_ arguments: [String]) throws(ShellError) -> StartupOptions {
+    package static func parse(_ arguments: [String]) throws(ShellError) -> StartupOptions {
         var options = StartupOptions()
         var index = 0
         func value(_ flag: String) throws(ShellError) -> String {

@@ -1,14 +1,14 @@
 /// A plain table for terminal output: a header row and columns aligned by display width.
-public struct Table: Sendable {
-    public var headers: [String]
-    public var rows: [[String]]
+package struct Table: Sendable {
+    package var headers: [String]
+    package var rows: [[String]]
 
-    public init(headers: [String], rows: [[String]]) {
+    package init(headers: [String], rows: [[String]]) {
         self.headers = headers
         self.rows = rows
     }
 
-    public func render() -> String {
+    package func render() -> String {
         let all = headers.isEmpty ? rows : [headers] + rows
         let columns = all.map(\.count).max() ?? 0
         var widths = [Int](repeating: 0, count: columns)

@@ -56,7 +56,8 @@ enum Terminal {
 
     /// Reads a line with echo off (a secret, a passphrase). `prompt` goes to standard error,
     /// and the terminal's settings come back however the read ends.
-    static func readHidden(_ prompt: String) -> RawAnswer {
+    @MainActor
+    static func readHidden(_ prompt: String, output: Output) -> RawAnswer {
         var saved = termios()
         let isTerminal = tcgetattr(0, &saved) == 0
         if isTerminal {
@@ -65,11 +66,11 @@ enum Terminal {
             tcsetattr(0, TCSANOW, &quiet)
         }
         // Echo goes off before the prompt shows: what is typed as soon as it appears is hidden too.
-        Output.send(prompt, to: 2)
+        output.ask(prompt)
         defer {
             if isTerminal {
                 tcsetattr(0, TCSANOW, &saved)
-                Output.send("\n", to: 2) // the Enter that was not echoed
+                output.ask("\n") // the Enter that was not echoed
             }
         }
         return readRawAnswer()

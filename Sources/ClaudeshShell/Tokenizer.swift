@@ -5,40 +5,40 @@ import ClaudeshKit
 ///
 /// Unlike sh, an expanded value is never split again: a variable holding spaces stays one word,
 /// so a path or a token cannot turn into several arguments by surprise.
-public struct Tokenizer {
-    public struct Error: Swift.Error, CustomStringConvertible, Sendable, Equatable {
-        public let message: String
+package struct Tokenizer {
+    package struct Error: Swift.Error, CustomStringConvertible, Sendable, Equatable {
+        package let message: String
         /// 1-based, in Unicode scalars of the logical line.
-        public let column: Int
-        public var description: String { "column \(column): \(message)" }
+        package let column: Int
+        package var description: String { "column \(column): \(message)" }
     }
 
     /// Where `$` references get their values.
-    public struct Expansion: Sendable {
-        public var variable: @Sendable (String) -> String?
+    package struct Expansion: Sendable {
+        package var variable: @Sendable (String) -> String?
         /// `$0` is the script's name, `$1`... its arguments.
-        public var positional: [String]
+        package var positional: [String]
 
-        public init(variable: @escaping @Sendable (String) -> String?, positional: [String] = []) {
+        package init(variable: @escaping @Sendable (String) -> String?, positional: [String] = []) {
             self.variable = variable
             self.positional = positional
         }
 
-        public static let none = Expansion(variable: { _ in nil })
+        package static let none = Expansion(variable: { _ in nil })
     }
 
     /// A line cut at the cursor, for completion.
-    public struct Partial: Equatable, Sendable {
+    package struct Partial: Equatable, Sendable {
         /// The whole words before the one being typed.
-        public var words: [String]
+        package var words: [String]
         /// The word being typed, unquoted.
-        public var current: String
+        package var current: String
         /// The quote the current word is open in, if any.
-        public var openQuote: Character?
+        package var openQuote: Character?
     }
 
     /// The words of a complete line.
-    public static func words(_ text: String, expansion: Expansion) throws(Error) -> [String] {
+    package static func words(_ text: String, expansion: Expansion) throws(Error) -> [String] {
         var scanner = Scanner(text, expansion: expansion, lenient: false)
         try scanner.run()
         scanner.finishWord()
@@ -47,7 +47,7 @@ public struct Tokenizer {
 
     /// The words of a line typed up to the cursor; never fails (an open quote or an unset
     /// variable are left as typed).
-    public static func partial(_ text: String, expansion: Expansion) -> Partial {
+    package static func partial(_ text: String, expansion: Expansion) -> Partial {
         var scanner = Scanner(text, expansion: expansion, lenient: true)
         try? scanner.run()
         if scanner.inWord {
@@ -57,14 +57,7 @@ public struct Tokenizer {
     }
 
     /// Whether the line ends in a backslash that continues it on the next line.
-    /// A word as it would be typed so that `words` reads it back: quoted when it has spaces,
-    /// quotes, `$` or `#`.
-    public static func quoted(_ word: String) -> String {
-        guard word.isEmpty || word.contains(where: { " \t\"'\\$#".contains($0) }) else { return word }
-        return "'" + word.replacing("'", with: "'\\''") + "'"
-    }
-
-    public static func needsContinuation(_ text: String) -> Bool {
+    package static func needsContinuation(_ text: String) -> Bool {
         var scanner = Scanner(text, expansion: .none, lenient: true)
         try? scanner.run()
         return scanner.endsInContinuation

@@ -37,13 +37,13 @@ struct FileTests {
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let file = HistoryFile(path: dir + "/home/history", limit: 5)
         #expect(try file.load() == [])
-        try file.append(["a", "b"])
+        try file.append(sealed(["a", "b"]))
         // Another shell appended meanwhile: both keep their lines.
-        try HistoryFile(path: dir + "/home/history", limit: 5).append(["other"])
-        try file.append(["c", "d", "e"])
+        try HistoryFile(path: dir + "/home/history", limit: 5).append(sealed(["other"]))
+        try file.append(sealed(["c", "d", "e"]))
         #expect(try file.load() == ["b", "other", "c", "d", "e"])
         #expect(try mode(dir + "/home/history") == 0o600)
-        try file.append(["multi\nline"])
+        try file.append(sealed(["multi\nline"]))
         #expect(try file.load().last == "multi line")
     }
 
@@ -72,3 +72,6 @@ struct FileTests {
         #expect(Path.lastComponent(of: "/a/b.yml") == "b.yml")
     }
 }
+
+/// Lines as the history file takes them: passed through a redactor.
+func sealed(_ lines: [String]) -> [Redacted<String>] { lines.map(Redactor(values: []).seal) }

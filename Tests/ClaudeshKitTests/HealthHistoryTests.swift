@@ -17,10 +17,10 @@ struct HealthHistoryTests {
         // 100 probes a minute apart: latencies 1...100 ms, every tenth one failed.
         for minute in 0..<100 {
             let failed = minute % 10 == 9
-            try history.record(HealthReport(time: start + minute * 60, checks: [
+            try history.record(sealed(HealthReport(time: start + minute * 60, checks: [
                 probe("time", failed ? .failed : .ok, failed ? 5000 : Double(minute + 1)),
                 .init(.containers, "compose", .off, "no compose file"),
-            ]), keepDays: 30)
+            ])), keepDays: 30)
         }
         let summaries = try history.summaries(since: start, until: start + 99 * 60, buckets: 10)
         #expect(summaries.map(\.name) == ["time"], "checks with nothing to check are not recorded")
@@ -42,9 +42,9 @@ struct HealthHistoryTests {
         defer { try? FileManager.default.removeItem(atPath: home) }
         let history = try HealthHistory(home: home)
         let now = 1_800_000_000
-        try history.record(HealthReport(time: now - 10 * 86_400, checks: [probe("time", .ok, 5)]), keepDays: 30)
-        try history.record(HealthReport(time: now - 3 * 86_400, checks: [probe("time", .ok, 6)]), keepDays: 30)
-        try history.record(HealthReport(time: now, checks: [probe("time", .ok, 7)]), keepDays: 7)
+        try history.record(sealed(HealthReport(time: now - 10 * 86_400, checks: [probe("time", .ok, 5)])), keepDays: 30)
+        try history.record(sealed(HealthReport(time: now - 3 * 86_400, checks: [probe("time", .ok, 6)])), keepDays: 30)
+        try history.record(sealed(HealthReport(time: now, checks: [probe("time", .ok, 7)])), keepDays: 7)
         let kept = try history.summaries(since: 0, until: now)
         #expect(kept.first?.checks == 2, "the probe of ten days ago is gone, three days ago kept")
         let attributes = try FileManager.default.attributesOfItem(atPath: home + "/" + HealthHistory.fileName)
@@ -55,7 +55,7 @@ struct HealthHistoryTests {
         let home = temporaryFolder("history")
         defer { try? FileManager.default.removeItem(atPath: home) }
         try Data(repeating: 0x41, count: 4096).write(to: URL(fileURLWithPath: home + "/" + HealthHistory.fileName))
-        #expect { try HealthHistory(home: home).record(HealthReport(time: 0, checks: [probe("x", .ok, 1)]), keepDays: 1) } throws: { error in
+        #expect { try HealthHistory(home: home).record(sealed(HealthReport(time: 0, checks: [probe("x", .ok, 1)])), keepDays: 1) } throws: { error in
             "\(error)".contains("move it away")
         }
     }
@@ -70,3 +70,6 @@ struct HealthHistoryTests {
         #expect(StoreGitState(porcelain: text).summary == summary)
     }
 }
+
+/// A report as the history takes it: passed through a redactor.
+func sealed(_ report: HealthReport) -> Redacted<HealthReport> { Redactor(values: []).seal(report) }

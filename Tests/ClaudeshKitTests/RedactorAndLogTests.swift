@@ -45,6 +45,37 @@ struct RedactorAndLogTests {
         #expect(Redactor(values: ["absent"]).redact("nothing to hide") == "nothing to hide")
     }
 
+    @Test func theSessionRedactorMasksWhatTheVaultHoldsAtEachUse() {
+        let vault = SecretVault()
+        let redactor = Redactor(vault: vault)
+        let withEntry = redactor.adding(["entry-value-1234"])
+        #expect(redactor.redact("a vault-value-5678 b") == "a vault-value-5678 b")
+        vault.store("vault-value-5678", as: "claude/x")
+        #expect(redactor.redact("a vault-value-5678 b") == "a \(mask) b", "made before the value was loaded, masks it after")
+        #expect(withEntry.redact("vault-value-5678 entry-value-1234") == "\(mask) \(mask)")
+        vault.remove("claude/x")
+        #expect(redactor.redact("a vault-value-5678 b") == "a vault-value-5678 b")
+        #expect(withEntry.redact("entry-value-1234") == mask)
+    }
+
+    @Test func sealingAReportMasksItsNamesAndDetails() {
+        let redactor = Redactor(values: ["report-secret-42"])
+        let report = HealthReport(time: 1, checks: [.init(.servers, "report-secret-42", .failed, "echoed report-secret-42")])
+        let sealed = redactor.seal(report).value
+        #expect(sealed.checks[0].name == mask && sealed.checks[0].detail == "echoed \(mask)")
+    }
+
+    @Test func theHistoryKeepsNoLineThatHoldsASecret() {
+        let vault = SecretVault()
+        vault.store("history-secret-77", as: "claude/x")
+        let redactor = Redactor(vault: vault)
+        #expect(redactor.historyEntry("mcp list")?.value == "mcp list")
+        #expect(redactor.historyEntry("echo history-secret-77") == nil)
+        #expect(redactor.historyEntry("echo ghp_abcdefghijklmnopqrstuvwxyz0123456789") == nil)
+        #expect(redactor.historyEntry(" mcp list") == nil)
+        #expect(Redactor(values: ["fixed-value-99"]).historyEntry("echo fixed-value-99") == nil)
+    }
+
     // MARK: ServerLog
 
     func readText(_ path: String) -> String {

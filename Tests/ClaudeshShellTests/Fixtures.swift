@@ -9,7 +9,7 @@ typealias ExitStatus = ClaudeshShell.ExitStatus
 func makeSession(variables: [String: String] = [:], directory: String = "/tmp", commands: [Command]? = nil) -> Session {
     let environment = Environment(variables: ["HOME": "/home/op"].merging(variables) { $1 }, currentDirectory: directory, isMacOS: false)
     let context = SessionContext(environment: environment, home: "/home/op/.claude")
-    return Session(context: context, registry: CommandRegistry(commands ?? CommandCatalog.all), output: Output(destination: .memory))
+    return Session(context: context, registry: CommandRegistry(commands ?? CommandCatalog.all), destination: .memory)
 }
 
 /// Commands shaped like the ones later groups add, for registry and completion tests.

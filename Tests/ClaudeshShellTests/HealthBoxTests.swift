@@ -19,7 +19,7 @@ struct HealthBoxTests {
 
     @Test(arguments: [false, true], [21, 44, 60, 100, 200])
     func everyLineOfTheBoxIsAsWideAsItsTop(color: Bool, columns: Int) {
-        let output = Output(destination: .memory, usesColor: color)
+        let output = Output(destination: .memory, redactor: Redactor(values: []), usesColor: color)
         let lines = HealthBox.render(report(), output: output, width: columns).split(separator: "\n").map(String.init)
         let box = lines.filter { $0.hasPrefix("┌") || $0.hasPrefix("│") || $0.hasPrefix("└") }
         #expect(box.count == 2 + 4 + 7, "\(lines)")
@@ -34,7 +34,7 @@ struct HealthBoxTests {
     @Test func aHealthyReportSaysSoWithItsWarnings() {
         var healthy = report()
         healthy.checks.removeAll { $0.state == .failed }
-        let text = HealthBox.render(healthy, output: Output(destination: .memory), width: 100)
+        let text = HealthBox.render(healthy, output: Output(destination: .memory, redactor: Redactor(values: [])), width: 100)
         #expect(text.hasSuffix("Healthy: 3 ok, 2 warnings."), "\(text)")
     }
 }

@@ -6,12 +6,12 @@ import Darwin
 
 /// An encrypted backup, `claude-backup-YYYYMMDD-HHMMSS.tar.gz.gpg`: a gzipped tar whose first
 /// member is the manifest, encrypted with gpg. Plain `gpg -d FILE | tar xzf -` reads it.
-public enum BackupArchive {
-    public static let prefix = "claude-backup-"
-    public static let suffix = ".tar.gz.gpg"
+package enum BackupArchive {
+    package static let prefix = "claude-backup-"
+    package static let suffix = ".tar.gz.gpg"
 
     /// The file name for a backup made at `time` (local time, as `date +%Y%m%d-%H%M%S`).
-    public static func name(at time: Int) -> String {
+    package static func name(at time: Int) -> String {
         var seconds = time_t(time)
         var parts = tm()
         localtime_r(&seconds, &parts)
@@ -24,7 +24,7 @@ public enum BackupArchive {
     }
 
     /// When the backup named `name` was made (its name is local time), seconds since 1970.
-    public static func time(of name: String) -> Int? {
+    package static func time(of name: String) -> Int? {
         guard isBackupName(name) else { return nil }
         let digits = Array(name.dropFirst(prefix.count).prefix(15))
         func number(_ start: Int, _ count: Int) -> Int32 { Int32(String(digits[start..<(start + count)]))! }
@@ -41,7 +41,7 @@ public enum BackupArchive {
     }
 
     /// Whether `name` is a backup's file name: only such files are ever listed, verified or pruned.
-    public static func isBackupName(_ name: String) -> Bool {
+    package static func isBackupName(_ name: String) -> Bool {
         guard name.hasPrefix(prefix), name.hasSuffix(suffix) else { return false }
         let stamp = Array(name.dropFirst(prefix.count).dropLast(suffix.count).utf8)
         return stamp.count == 15 && stamp[8] == UInt8(ascii: "-")
@@ -49,28 +49,28 @@ public enum BackupArchive {
     }
 
     /// The backups in `folder`, oldest first (the names sort by time).
-    public static func names(in folder: String) -> [String] {
+    package static func names(in folder: String) -> [String] {
         Directory.entries(of: folder).map(\.name).filter(isBackupName).sorted()
     }
 
-    public struct Failure: Error, CustomStringConvertible, Sendable, Equatable {
-        public var description: String
+    package struct Failure: Error, CustomStringConvertible, Sendable, Equatable {
+        package var description: String
         init(_ description: String) { self.description = description }
     }
 
     // MARK: Create
 
-    public struct Created: Sendable, Equatable {
-        public var path: String
-        public var members: Int
-        public var bytes: Int64
+    package struct Created: Sendable, Equatable {
+        package var path: String
+        package var members: Int
+        package var bytes: Int64
     }
 
     /// Writes the backup of `manifest`'s items into `folder`, encrypted to `recipients`: to a
     /// temp file in the same folder, fsynced and renamed. Any stage that fails (tar with its
     /// gzip, gpg) leaves no file, and the error names the stage.
     /// `progress` hears the bytes written so far, about four times a second, from another task.
-    public static func create(_ manifest: BackupManifest, set: BackupSet, stamps: [String: BackupSet.Stamp], folder: String, recipients: [String], environment: [String: String],
+    package static func create(_ manifest: BackupManifest, set: BackupSet, stamps: [String: BackupSet.Stamp], folder: String, recipients: [String], environment: [String: String],
                               progress: (@Sendable (Int64) -> Void)? = nil) async throws -> Created {
         let home = set.home
         let gnupg = GnuPG(environment: environment)
@@ -169,24 +169,24 @@ public enum BackupArchive {
 
     // MARK: Verify
 
-    public struct Verification: Sendable, Equatable {
-        public var path: String
-        public var members: Int
+    package struct Verification: Sendable, Equatable {
+        package var path: String
+        package var members: Int
         /// Each difference from the manifest; empty when the backup is whole.
-        public var problems: [String]
+        package var problems: [String]
         /// False when the backup could not be read at all (no key, no agent): not a verdict on it.
-        public var checked = true
+        package var checked = true
         /// The manifest at the head of the backup, when it could be read.
-        public var manifest: BackupManifest?
+        package var manifest: BackupManifest?
         /// The fingerprint of the key that decrypted it.
-        public var decryptedWith: String?
-        public var isWhole: Bool { problems.isEmpty }
+        package var decryptedWith: String?
+        package var isWhole: Bool { problems.isEmpty }
     }
 
     /// Decrypts and reads the backup as a stream, checking every member against the manifest
     /// (missing, extra, kind, size, mode, SHA-256). Nothing is written to disk.
     /// `progress` hears the bytes of archive read so far, as they come.
-    public static func verify(_ path: String, environment: [String: String], progress: (@Sendable (Int64) -> Void)? = nil) async throws -> Verification {
+    package static func verify(_ path: String, environment: [String: String], progress: (@Sendable (Int64) -> Void)? = nil) async throws -> Verification {
         try await read(path, environment: environment, progress: progress, staging: nil)
     }
 
@@ -346,23 +346,23 @@ extension BackupArchive.StreamCheck {
 }
 
 /// A folder only this user can enter, removed with everything in it.
-public struct PrivateFolder: Sendable {
-    public let path: String
+package struct PrivateFolder: Sendable {
+    package let path: String
 
     /// In `base` (TMPDIR by default), named `prefix` and six random characters.
-    public init(in base: String = ProcessEnvironment.temporaryDirectory, prefix: String = "claudesh.") throws(FileError) {
+    package init(in base: String = ProcessEnvironment.temporaryDirectory, prefix: String = "claudesh.") throws(FileError) {
         var template = Array(Path.join(base, prefix + "XXXXXX").utf8CString)
         guard mkdtemp(&template) != nil else { throw FileError("create a private folder in", base) }
         path = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
         chmod(path, 0o700)
     }
 
-    public func remove() { Directory.removeTree(path) }
+    package func remove() { Directory.removeTree(path) }
 }
 
-public enum ProcessEnvironment {
+package enum ProcessEnvironment {
     /// TMPDIR, else /tmp.
-    public static var temporaryDirectory: String {
+    package static var temporaryDirectory: String {
         getenv("TMPDIR").map { String(cString: $0) }.flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
     }
 }

@@ -1,26 +1,26 @@
 /// What claudesh knows of the backups in a folder without decrypting them: members and the
 /// last verify, in `.claudesh-backups.json` next to them (names and numbers only).
-public struct BackupIndex: Sendable {
-    public static let fileName = ".claudesh-backups.json"
+package struct BackupIndex: Sendable {
+    package static let fileName = ".claudesh-backups.json"
 
-    public struct Record: Sendable, Equatable {
-        public var members: Int
+    package struct Record: Sendable, Equatable {
+        package var members: Int
         /// Seconds since 1970 of the last verify, and whether it found the backup whole.
-        public var verifiedAt: Int?
-        public var verifiedWhole: Bool?
+        package var verifiedAt: Int?
+        package var verifiedWhole: Bool?
 
-        public init(members: Int, verifiedAt: Int?, verifiedWhole: Bool?) {
+        package init(members: Int, verifiedAt: Int?, verifiedWhole: Bool?) {
             self.members = members
             self.verifiedAt = verifiedAt
             self.verifiedWhole = verifiedWhole
         }
     }
 
-    public let folder: String
-    public private(set) var records: [String: Record] = [:]
+    package let folder: String
+    package private(set) var records: [String: Record] = [:]
 
     /// Reads the index of `folder`; a missing or unreadable one is empty (it is only a cache).
-    public init(folder: String) {
+    package init(folder: String) {
         self.folder = folder
         guard let bytes = try? FileIO.read(Path.join(folder, Self.fileName)), case .object(let members)? = try? JSONParser.parse(bytes) else { return }
         for (name, value) in members {
@@ -31,13 +31,13 @@ public struct BackupIndex: Sendable {
         }
     }
 
-    public subscript(name: String) -> Record? {
+    package subscript(name: String) -> Record? {
         get { records[name] }
         set { records[name] = newValue }
     }
 
     /// Writes the index, keeping only backups that still exist.
-    public mutating func save() throws(FileError) {
+    package mutating func save() throws(FileError) {
         records = records.filter { Path.kind(of: Path.join(folder, $0.key)) == .file }
         let value = JSONValue.object(records.keys.sorted().map { name in
             let record = records[name]!

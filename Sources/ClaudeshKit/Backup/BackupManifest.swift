@@ -1,24 +1,24 @@
 /// The first member of a backup: every other member's path (relative to the home), kind, size,
 /// mode and SHA-256, so that verify can tell a backup that restores byte for byte from one
 /// that does not.
-public struct BackupManifest: Sendable, Equatable {
-    public static let memberName = ".claudesh-backup-manifest.json"
-    public static let format = 1
+package struct BackupManifest: Sendable, Equatable {
+    package static let memberName = ".claudesh-backup-manifest.json"
+    package static let format = 1
 
-    public struct Item: Sendable, Equatable {
-        public enum Kind: String, Sendable { case file, directory, symlink }
+    package struct Item: Sendable, Equatable {
+        package enum Kind: String, Sendable { case file, directory, symlink }
 
-        public var path: String
-        public var kind: Kind
-        public var size: Int64
+        package var path: String
+        package var kind: Kind
+        package var size: Int64
         /// Permission bits, e.g. 0o600.
-        public var mode: UInt32
+        package var mode: UInt32
         /// Files only.
-        public var sha256: String?
+        package var sha256: String?
         /// Links only.
-        public var target: String?
+        package var target: String?
 
-        public init(path: String, kind: Kind, size: Int64, mode: UInt32, sha256: String? = nil, target: String? = nil) {
+        package init(path: String, kind: Kind, size: Int64, mode: UInt32, sha256: String? = nil, target: String? = nil) {
             self.path = path
             self.kind = kind
             self.size = size
@@ -29,15 +29,15 @@ public struct BackupManifest: Sendable, Equatable {
     }
 
     /// When it was made, seconds since 1970.
-    public var created: Int
-    public var items: [Item]
+    package var created: Int
+    package var items: [Item]
 
-    public init(created: Int, items: [Item]) {
+    package init(created: Int, items: [Item]) {
         self.created = created
         self.items = items
     }
 
-    public var json: JSONValue {
+    package var json: JSONValue {
         .object([
             ("format", .int(Self.format)),
             ("created", .int(created)),
@@ -53,12 +53,12 @@ public struct BackupManifest: Sendable, Equatable {
         ])
     }
 
-    public struct Error: Swift.Error, CustomStringConvertible, Sendable, Equatable {
-        public var description: String
+    package struct Error: Swift.Error, CustomStringConvertible, Sendable, Equatable {
+        package var description: String
     }
 
     /// Reads a manifest; anything it does not expect is an error (a damaged backup).
-    public init(parsing bytes: [UInt8]) throws(Error) {
+    package init(parsing bytes: [UInt8]) throws(Error) {
         let document: JSONValue
         do { document = try JSONParser.parse(bytes) } catch { throw Error(description: "the manifest is not JSON (\(error))") }
         guard document["format"]?.integerValue == Int64(Self.format) else {

@@ -7,16 +7,16 @@ import Darwin
 /// A restore: one pass that verifies the backup and writes the files it will apply into a
 /// staging folder in the target; then a plan against the live files; then, once confirmed, a
 /// safety backup of what it replaces and each item put in place, checked again as it is.
-public final class BackupRestore {
-    public let verification: BackupArchive.Verification
-    public let plan: RestorePlan
+package final class BackupRestore {
+    package let verification: BackupArchive.Verification
+    package let plan: RestorePlan
     private let staging: RestoreStaging?
     /// What each replaced file was when the safety backup read it: one that moves after that is
     /// left alone rather than lost.
     private var savedStamps: [String: BackupSet.Stamp] = [:]
 
-    public struct Failure: Swift.Error, CustomStringConvertible, Sendable, Equatable {
-        public var description: String
+    package struct Failure: Swift.Error, CustomStringConvertible, Sendable, Equatable {
+        package var description: String
     }
 
     private init(verification: BackupArchive.Verification, plan: RestorePlan, staging: RestoreStaging?) {
@@ -29,7 +29,7 @@ public final class BackupRestore {
 
     /// Reads and verifies `path`, staging the files of `only` (all when empty) in `target` unless
     /// `dryRun`. A backup that does not verify whole is refused before anything is planned.
-    public static func prepare(_ path: String, target: String, only: [String], dryRun: Bool, environment: [String: String],
+    package static func prepare(_ path: String, target: String, only: [String], dryRun: Bool, environment: [String: String],
                                progress: (@Sendable (Int64) -> Void)? = nil) async throws -> BackupRestore {
         guard Path.nearestReal(target) != "/" else { throw Failure(description: "a restore never writes into /: give a folder with --to DIR") }
         var staging: RestoreStaging?
@@ -63,7 +63,7 @@ public final class BackupRestore {
 
     /// Backs up every live file and link the plan replaces into `folder`, paths relative to the
     /// target, so that the restore can be undone; nil when it replaces nothing.
-    public func saveReplaced(into folder: String, recipients: [String], environment: [String: String]) async throws -> BackupArchive.Created? {
+    package func saveReplaced(into folder: String, recipients: [String], environment: [String: String]) async throws -> BackupArchive.Created? {
         let replaced = plan.replaced
         guard !replaced.isEmpty else { return nil }
         var set = BackupSet(roots: replaced, excluded: [], home: plan.target)
@@ -74,15 +74,15 @@ public final class BackupRestore {
         return created
     }
 
-    public struct Applied: Sendable, Equatable {
-        public var written: [String] = []
+    package struct Applied: Sendable, Equatable {
+        package var written: [String] = []
         /// Items left alone at the last moment, with why (a file that appeared since the plan,
         /// a folder that now leads outside the target, an error writing it).
-        public var skipped: [(path: String, reason: String)] = []
+        package var skipped: [(path: String, reason: String)] = []
 
-        public init() {}
+        package init() {}
 
-        public static func == (a: Applied, b: Applied) -> Bool {
+        package static func == (a: Applied, b: Applied) -> Bool {
             a.written == b.written && a.skipped.map(\.path) == b.skipped.map(\.path)
         }
     }
@@ -94,7 +94,7 @@ public final class BackupRestore {
     /// is left alone. Folder modes are set last, deepest first.
     /// `missingOnly`: only what the target lacks, nothing that is there replaced (a recovery
     /// brings back what was lost without undoing what was changed since the backup).
-    public func apply(missingOnly: Bool = false) throws -> Applied {
+    package func apply(missingOnly: Bool = false) throws -> Applied {
         guard let staging else { throw Failure(description: "a dry run has nothing to apply") }
         var applied = Applied()
         var modes: [(path: String, mode: UInt32)] = []

@@ -7,26 +7,26 @@ import Darwin
 /// Which backups `backup prune` keeps: the newest N, the newest of each of the last N days and
 /// weeks, and always the newest one that verified whole. Works on names only: a file whose name
 /// is not a backup's is never considered, let alone deleted.
-public struct BackupRetention: Sendable, Equatable {
-    public var keepLast: Int?
-    public var keepDaily: Int?
-    public var keepWeekly: Int?
+package struct BackupRetention: Sendable, Equatable {
+    package var keepLast: Int?
+    package var keepDaily: Int?
+    package var keepWeekly: Int?
 
-    public init(keepLast: Int? = nil, keepDaily: Int? = nil, keepWeekly: Int? = nil) {
+    package init(keepLast: Int? = nil, keepDaily: Int? = nil, keepWeekly: Int? = nil) {
         // With no rule given, the classic one: the last 30.
         self.keepLast = keepLast == nil && keepDaily == nil && keepWeekly == nil ? 30 : keepLast
         self.keepDaily = keepDaily
         self.keepWeekly = keepWeekly
     }
 
-    public struct Plan: Sendable, Equatable {
-        public var keep: [String]
-        public var delete: [String]
+    package struct Plan: Sendable, Equatable {
+        package var keep: [String]
+        package var delete: [String]
     }
 
     /// The plan for `names` (others are ignored); `verifiedWhole` is the newest backup known to
     /// have verified, kept whatever the rules say.
-    public func plan(_ names: [String], verifiedWhole: String?) -> Plan {
+    package func plan(_ names: [String], verifiedWhole: String?) -> Plan {
         let backups = names.filter(BackupArchive.isBackupName).sorted(by: >) // newest first: the stamp sorts as text
         var keep = Set<String>()
         if let keepLast { keep.formUnion(backups.prefix(keepLast)) }

@@ -6,21 +6,21 @@ import Darwin
 
 /// What a backup holds: files and folders under the home, walked without following links, each
 /// recorded with its size, mode and SHA-256.
-public struct BackupSet: Sendable {
+package struct BackupSet: Sendable {
     /// The folders and files to archive, absolute, all under `home`.
-    public var roots: [String]
+    package var roots: [String]
     /// Folders left out, absolute (the claudesh home's backups/ and logs/).
-    public var excluded: Set<String>
-    public var home: String
+    package var excluded: Set<String>
+    package var home: String
     /// Folders left out by identity: the folder the backup is written to, wherever it is.
-    public var excludedFolders: Set<FileIdentity> = []
+    package var excludedFolders: Set<FileIdentity> = []
     /// Whether a root that is a link is backed up as what it points to (the standard set) or as
     /// the link itself (the files a restore is about to replace).
-    public var followsRootLinks = true
+    package var followsRootLinks = true
 
     /// The default set: the claudesh home without its backups/ and logs/, the pass store and
     /// Claude Desktop's config.
-    public static func standard(context: SessionContext) -> BackupSet {
+    package static func standard(context: SessionContext) -> BackupSet {
         let environment = context.environment
         return BackupSet(
             roots: [context.home, PasswordStore(environment: environment).directory, environment.desktopConfigPath],
@@ -31,20 +31,20 @@ public struct BackupSet: Sendable {
 
     /// The set without `folder` (where the backup is written), wherever it is: never the
     /// backups themselves. `folder` must exist.
-    public func excluding(folder: String) -> BackupSet {
+    package func excluding(folder: String) -> BackupSet {
         var set = self
         if let identity = FileIdentity(of: folder) { set.excludedFolders.insert(identity) }
         return set
     }
 
-    public enum Error: Swift.Error, CustomStringConvertible, Sendable, Equatable {
+    package enum Error: Swift.Error, CustomStringConvertible, Sendable, Equatable {
         case outsideHome(String, home: String)
         case nothing([String])
         case unreadable(String, FileError)
         case unreadableName(String)
         case outsideLink(String, target: String)
 
-        public var description: String {
+        package var description: String {
             switch self {
             case .outsideHome(let path, let home): return "\(path) is not under the home (\(home)): a backup stores paths relative to it"
             case .nothing(let roots): return "nothing to back up: none of \(roots.joined(separator: ", ")) exists"
@@ -63,7 +63,7 @@ public struct BackupSet: Sendable {
     }
 
     /// What a file was when it was hashed: a backup fails if tar then reads something else.
-    public struct Stamp: Sendable, Equatable {
+    package struct Stamp: Sendable, Equatable {
         var size: Int64
         var seconds: Int
         var nanoseconds: Int
@@ -78,7 +78,7 @@ public struct BackupSet: Sendable {
     }
 
     /// The files whose size or modification time moved since `stamps` were taken.
-    public func changed(since stamps: [String: Stamp]) -> [String] {
+    package func changed(since stamps: [String: Stamp]) -> [String] {
         stamps.keys.sorted().filter { relativePath in
             var info = stat()
             return lstat(Path.join(home, relativePath), &info) != 0 || Self.stamp(info) != stamps[relativePath]
@@ -87,7 +87,7 @@ public struct BackupSet: Sendable {
 
     /// Every item under the roots, parents before children, each file hashed; and each file's
     /// stamp at the time. A root that is a link inside the home is followed.
-    public func manifest(now: Int) throws(Error) -> (BackupManifest, [String: Stamp]) {
+    package func manifest(now: Int) throws(Error) -> (BackupManifest, [String: Stamp]) {
         var items: [BackupManifest.Item] = []
         var stamps: [String: Stamp] = [:]
         var seen = Set<String>()

@@ -11,8 +11,8 @@ import Darwin
 /// outside it through a link, and links that would point outside it are refused, each with its
 /// reason. The same rules are checked again, against the files as they are then, as each item
 /// is applied (`BackupRestore.apply`).
-public struct RestorePlan: Sendable, Equatable {
-    public enum Change: Sendable, Equatable {
+package struct RestorePlan: Sendable, Equatable {
+    package enum Change: Sendable, Equatable {
         case new
         /// What differs: "content", "mode 644 → 600", "replaces a link"…
         case changed(String)
@@ -21,35 +21,35 @@ public struct RestorePlan: Sendable, Equatable {
         case refused(String)
     }
 
-    public struct Step: Sendable, Equatable {
-        public var item: BackupManifest.Item
-        public var change: Change
+    package struct Step: Sendable, Equatable {
+        package var item: BackupManifest.Item
+        package var change: Change
     }
 
     /// The folder restored into, absolute.
-    public var target: String
+    package var target: String
     /// The target with its links resolved: what "inside the target" is measured against.
-    public var realTarget: String
-    public var steps: [Step]
+    package var realTarget: String
+    package var steps: [Step]
     /// The links of the whole backup, chosen or not: nothing is written under one.
     var links: Set<String>
 
-    public var new: [Step] { steps.filter { $0.change == .new } }
-    public var changed: [Step] { steps.filter { if case .changed = $0.change { return true } else { return false } } }
-    public var unchanged: [Step] { steps.filter { $0.change == .unchanged } }
-    public var refused: [Step] { steps.filter(\.isRefused) }
+    package var new: [Step] { steps.filter { $0.change == .new } }
+    package var changed: [Step] { steps.filter { if case .changed = $0.change { return true } else { return false } } }
+    package var unchanged: [Step] { steps.filter { $0.change == .unchanged } }
+    package var refused: [Step] { steps.filter(\.isRefused) }
     /// The live files and links a restore replaces: what the safety backup holds.
-    public var replaced: [String] {
+    package var replaced: [String] {
         changed.filter { $0.item.kind != .directory }.map { Path.join(target, $0.item.path) }
     }
 
-    public struct Error: Swift.Error, CustomStringConvertible, Sendable, Equatable {
-        public var description: String
+    package struct Error: Swift.Error, CustomStringConvertible, Sendable, Equatable {
+        package var description: String
     }
 
     /// The items of `manifest` that `only` names (each a path as stored, relative to the home),
     /// with the folders above them; all items when `only` is empty.
-    public static func selection(_ manifest: BackupManifest, only: [String]) throws(Error) -> [BackupManifest.Item] {
+    package static func selection(_ manifest: BackupManifest, only: [String]) throws(Error) -> [BackupManifest.Item] {
         guard !only.isEmpty else { return manifest.items }
         let wanted = only.map { path in
             var trimmed = Substring(path)
@@ -67,7 +67,7 @@ public struct RestorePlan: Sendable, Equatable {
 
     /// The plan for the items of `manifest` that `only` names, restored into `target`. Files
     /// that look the same by size are hashed to tell changed from unchanged.
-    public init(_ manifest: BackupManifest, only: [String] = [], target: String) throws(Error) {
+    package init(_ manifest: BackupManifest, only: [String] = [], target: String) throws(Error) {
         let items = try Self.selection(manifest, only: only)
         self.target = target
         realTarget = Path.nearestReal(target) ?? target

@@ -8,18 +8,18 @@ import Darwin
 ///
 /// Everything that depends on `HOME`, `XDG_CONFIG_HOME` or the platform goes through this value,
 /// so tests give a command a fake home by building one instead of changing the process.
-public struct Environment: Sendable, Equatable {
-    public var variables: [String: String]
-    public var currentDirectory: String
-    public var isMacOS: Bool
+package struct Environment: Sendable, Equatable {
+    package var variables: [String: String]
+    package var currentDirectory: String
+    package var isMacOS: Bool
 
-    public init(variables: [String: String], currentDirectory: String, isMacOS: Bool = Environment.hostIsMacOS) {
+    package init(variables: [String: String], currentDirectory: String, isMacOS: Bool = Environment.hostIsMacOS) {
         self.variables = variables
         self.currentDirectory = currentDirectory
         self.isMacOS = isMacOS
     }
 
-    public static var hostIsMacOS: Bool {
+    package static var hostIsMacOS: Bool {
         #if os(macOS)
         return true
         #else
@@ -28,7 +28,7 @@ public struct Environment: Sendable, Equatable {
     }
 
     /// The environment of this process.
-    public static func current() -> Environment {
+    package static func current() -> Environment {
         var variables: [String: String] = [:]
         #if canImport(Darwin)
         var pointer: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? = _NSGetEnviron().pointee
@@ -50,20 +50,20 @@ public struct Environment: Sendable, Equatable {
     }
 
     /// The user's home folder: `HOME`, else the password database.
-    public var userHome: String {
+    package var userHome: String {
         if let home = variables["HOME"], !home.isEmpty { return home }
         if let entry = getpwuid(getuid()), let dir = entry.pointee.pw_dir { return String(cString: dir) }
         return "/"
     }
 
     /// The claudesh home: `CLAUDESH_HOME`, else `~/.claude`.
-    public var defaultClaudeshHome: String {
+    package var defaultClaudeshHome: String {
         if let home = variables["CLAUDESH_HOME"], !home.isEmpty { return absolutePath(home) }
         return Path.join(userHome, ".claude")
     }
 
     /// Claude Desktop's config file for this platform.
-    public var desktopConfigPath: String {
+    package var desktopConfigPath: String {
         if isMacOS {
             return Path.join(userHome, "Library/Application Support/Claude/claude_desktop_config.json")
         }
@@ -73,13 +73,13 @@ public struct Environment: Sendable, Equatable {
     }
 
     /// Claude Code's user-scope config file.
-    public var userConfigPath: String { Path.join(userHome, ".claude.json") }
+    package var userConfigPath: String { Path.join(userHome, ".claude.json") }
 
     /// Claude Code's project-scope config file, in the current folder.
-    public var projectConfigPath: String { Path.join(currentDirectory, ".mcp.json") }
+    package var projectConfigPath: String { Path.join(currentDirectory, ".mcp.json") }
 
     /// `~` expanded, made absolute against the current folder, `.` and `..` folded.
-    public func absolutePath(_ path: String) -> String {
+    package func absolutePath(_ path: String) -> String {
         var expanded = path
         if expanded == "~" {
             expanded = userHome

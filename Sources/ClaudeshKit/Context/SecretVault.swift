@@ -1,23 +1,49 @@
+import Synchronization
+
 /// The secrets loaded into this session, in memory only.
 ///
-/// Their values are what the history filter and the redactor look for.
-public struct SecretVault: Sendable {
-    private var secrets: [String: String] = [:]
+/// One vault per session, shared by reference: the session's redactor reads it at every use, so
+/// a secret loaded mid-session is masked from the next byte on, in whatever was made before.
+package final class SecretVault: Sendable {
+    private struct State {
+        var secrets: [String: String] = [:]
+        /// The values as bytes, for the redactor: made again only when the vault changes.
+        var patterns: [[UInt8]]? = []
+    }
 
-    public init() {}
+    private let state = Mutex(State())
 
-    public var count: Int { secrets.count }
-    public var names: [String] { secrets.keys.sorted() }
+    package init() {}
 
-    public mutating func store(_ value: String, as name: String) { secrets[name] = value }
-    public mutating func remove(_ name: String) { secrets[name] = nil }
-    public mutating func removeAll() { secrets.removeAll() }
-    public func value(of name: String) -> String? { secrets[name] }
-    /// Every loaded value, for the redactor.
-    public var values: [String] { Array(secrets.values) }
+    package var count: Int { state.withLock { $0.secrets.count } }
+    package var names: [String] { state.withLock { $0.secrets.keys.sorted() } }
+
+    package func store(_ value: String, as name: String) { change { $0[name] = value } }
+    package func remove(_ name: String) { change { $0[name] = nil } }
+    package func removeAll() { change { $0.removeAll() } }
+    package func value(of name: String) -> String? { state.withLock { $0.secrets[name] } }
+    /// Every loaded value.
+    package var values: [String] { state.withLock { Array($0.secrets.values) } }
 
     /// Whether `text` contains any loaded value.
-    public func appears(in text: String) -> Bool {
-        secrets.values.contains { !$0.isEmpty && text.contains($0) }
+    package func appears(in text: String) -> Bool {
+        values.contains { !$0.isEmpty && text.contains($0) }
+    }
+
+    /// The loaded values long enough to mask (see `Redactor`), as bytes.
+    var patterns: [[UInt8]] {
+        state.withLock { state in
+            if let patterns = state.patterns { return patterns }
+            let made = Redactor.patterns(state.secrets.values)
+            state.patterns = made
+            return made
+        }
+    }
+
+    private func change(_ edit: (inout [String: String]) -> Void) {
+        state.withLock { state in
+            edit(&state.secrets)
+            state.patterns = nil
+        }
     }
 }

@@ -1,6 +1,6 @@
 /// The typed, validated settings of a session (`set KEY VALUE`, `context`).
-public struct Settings: Sendable, Equatable {
-    public enum Key: String, CaseIterable, Sendable {
+package struct Settings: Sendable, Equatable {
+    package enum Key: String, CaseIterable, Sendable {
         case home
         case composeFile = "compose-file"
         case backupDir = "backup-dir"
@@ -10,7 +10,7 @@ public struct Settings: Sendable, Equatable {
         case color
         case historyDays = "history-days"
 
-        public var summary: String {
+        package var summary: String {
             switch self {
             case .home: return "the claudesh home (history, rc file, logs); fixed at start"
             case .composeFile: return "the compose file of containerised servers"
@@ -24,7 +24,7 @@ public struct Settings: Sendable, Equatable {
         }
 
         /// What a value of this key is, for validation and completion.
-        public var kind: Kind {
+        package var kind: Kind {
             switch self {
             case .home, .composeFile: return .file
             case .backupDir: return .directory
@@ -37,18 +37,18 @@ public struct Settings: Sendable, Equatable {
         }
     }
 
-    public enum Kind: Sendable, Equatable {
+    package enum Kind: Sendable, Equatable {
         case file, directory, text
         case choice([String])
         case choiceOrFile([String])
     }
 
-    public enum Error: Swift.Error, CustomStringConvertible, Sendable, Equatable {
+    package enum Error: Swift.Error, CustomStringConvertible, Sendable, Equatable {
         case unknownKey(String)
         case fixedAtStart(Key)
         case invalid(Key, String, reason: String)
 
-        public var description: String {
+        package var description: String {
             switch self {
             case .unknownKey(let key):
                 return "unknown setting '\(key)' (settings: \(Key.allCases.map(\.rawValue).joined(separator: ", ")))"
@@ -61,17 +61,17 @@ public struct Settings: Sendable, Equatable {
         }
     }
 
-    public private(set) var home: String
-    public var composeFile: String
-    public var backupDir: String
-    public var gpgID: String?
-    public var mcpConfig: MCPConfigTarget
-    public var output: OutputFormat
-    public var color: ColorMode
-    public var historyDays: Int
+    package private(set) var home: String
+    package var composeFile: String
+    package var backupDir: String
+    package var gpgID: String?
+    package var mcpConfig: MCPConfigTarget
+    package var output: OutputFormat
+    package var color: ColorMode
+    package var historyDays: Int
 
     /// The defaults for a home folder and environment.
-    public init(home: String, environment: Environment) {
+    package init(home: String, environment: Environment) {
         self.home = home
         composeFile = Path.join(home, "docker/docker-compose.yml")
         backupDir = Path.join(environment.userHome, "backups/claude")
@@ -83,7 +83,7 @@ public struct Settings: Sendable, Equatable {
     }
 
     /// The value as `context` shows it and `set` accepts it back.
-    public func value(of key: Key) -> String {
+    package func value(of key: Key) -> String {
         switch key {
         case .home: return home
         case .composeFile: return composeFile
@@ -97,7 +97,7 @@ public struct Settings: Sendable, Equatable {
     }
 
     /// Sets `key` from text, validated; paths are expanded against `environment`.
-    public mutating func set(_ key: Key, to raw: String, environment: Environment) throws(Error) {
+    package mutating func set(_ key: Key, to raw: String, environment: Environment) throws(Error) {
         switch key {
         case .home:
             throw .fixedAtStart(.home)
@@ -131,7 +131,7 @@ public struct Settings: Sendable, Equatable {
     }
 
     /// Puts `key` back to its default.
-    public mutating func reset(_ key: Key, environment: Environment) throws(Error) {
+    package mutating func reset(_ key: Key, environment: Environment) throws(Error) {
         guard key != .home else { throw .fixedAtStart(.home) }
         let defaults = Settings(home: home, environment: environment)
         switch key {
@@ -156,13 +156,13 @@ public struct Settings: Sendable, Equatable {
 }
 
 /// Which client config file the mcp commands read and write.
-public enum MCPConfigTarget: Sendable, Equatable, CustomStringConvertible {
+package enum MCPConfigTarget: Sendable, Equatable, CustomStringConvertible {
     case desktop, user, project
     case file(String)
 
-    public static let names = ["desktop", "user", "project"]
+    package static let names = ["desktop", "user", "project"]
 
-    public init?(name: String) {
+    package init?(name: String) {
         switch name {
         case "desktop": self = .desktop
         case "user": self = .user
@@ -171,7 +171,7 @@ public enum MCPConfigTarget: Sendable, Equatable, CustomStringConvertible {
         }
     }
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .desktop: return "desktop"
         case .user: return "user"
@@ -181,7 +181,7 @@ public enum MCPConfigTarget: Sendable, Equatable, CustomStringConvertible {
     }
 
     /// The file this target means in `environment`.
-    public func path(in environment: Environment) -> String {
+    package func path(in environment: Environment) -> String {
         switch self {
         case .desktop: return environment.desktopConfigPath
         case .user: return environment.userConfigPath
@@ -191,13 +191,18 @@ public enum MCPConfigTarget: Sendable, Equatable, CustomStringConvertible {
     }
 }
 
-public enum OutputFormat: String, CaseIterable, Sendable { case table, json }
+package enum OutputFormat: String, CaseIterable, Sendable { case table, json }
 
-public enum ColorMode: String, CaseIterable, Sendable { case auto, always, never }
+package enum ColorMode: String, CaseIterable, Sendable { case auto, always, never }
 
 extension String {
+    /// The text cut to `limit` characters for quoting in a message (a 1 MB word stays readable).
+    package func clipped(_ limit: Int = 60) -> String {
+        count <= limit ? self : String(prefix(limit)) + "…"
+    }
+
     /// Without leading and trailing spaces, tabs and newlines.
-    public var trimmingWhitespace: String {
+    package var trimmingWhitespace: String {
         let scalars = unicodeScalars
         guard let first = scalars.firstIndex(where: { !$0.properties.isWhitespace }) else { return "" }
         let last = scalars.lastIndex(where: { !$0.properties.isWhitespace })!

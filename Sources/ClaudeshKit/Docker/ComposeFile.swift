@@ -1,31 +1,31 @@
 /// A compose file, read with its positions, and checked without an engine: unknown keys, a
 /// service without image or build, `${VAR}` with no value and no default, clear-text secrets.
-public struct ComposeFile: Sendable {
-    public let path: String
-    public let root: YAMLNode
+package struct ComposeFile: Sendable {
+    package let path: String
+    package let root: YAMLNode
 
-    public struct Service: Sendable, Equatable {
-        public var name: String
-        public var line: Int
-        public var column: Int
-        public var node: YAMLNode
+    package struct Service: Sendable, Equatable {
+        package var name: String
+        package var line: Int
+        package var column: Int
+        package var node: YAMLNode
     }
 
     /// A problem found in the file, at its place.
-    public struct Problem: Sendable, Equatable, CustomStringConvertible {
-        public var line: Int
-        public var column: Int
-        public var message: String
-        public var description: String { "\(line):\(column): \(message)" }
+    package struct Problem: Sendable, Equatable, CustomStringConvertible {
+        package var line: Int
+        package var column: Int
+        package var message: String
+        package var description: String { "\(line):\(column): \(message)" }
     }
 
-    public enum Error: Swift.Error, CustomStringConvertible, Sendable, Equatable {
+    package enum Error: Swift.Error, CustomStringConvertible, Sendable, Equatable {
         case missing(String)
         case malformed(String, YAMLParser.Error)
         case notAMapping(String)
         case file(FileError)
 
-        public var description: String {
+        package var description: String {
             switch self {
             case .missing(let path): return "no compose file at \(path): write one with 'compose init', or 'compose load FILE'"
             case .malformed(let path, let error): return "\(path):\(error.line):\(error.column): \(error.message)"
@@ -35,31 +35,31 @@ public struct ComposeFile: Sendable {
         }
     }
 
-    public init(path: String) throws(Error) {
+    package init(path: String) throws(Error) {
         guard Path.kind(of: path) == .file else { throw .missing(path) }
         let bytes: [UInt8]
         do { bytes = try FileIO.read(path) } catch { throw .file(error) }
         try self.init(text: String(decoding: bytes, as: UTF8.self), path: path)
     }
 
-    public init(text: String, path: String) throws(Error) {
+    package init(text: String, path: String) throws(Error) {
         self.path = path
         do { root = try YAMLParser.parse(text) } catch { throw .malformed(path, error) }
         guard root.pairs != nil || root.isNull else { throw .notAMapping(path) }
     }
 
-    public var services: [Service] {
+    package var services: [Service] {
         (root["services"]?.pairs ?? []).compactMap { pair in
             pair.key.text.map { Service(name: $0, line: pair.key.line, column: pair.key.column, node: pair.value) }
         }
     }
 
-    public var serviceNames: [String] { services.map(\.name) }
+    package var serviceNames: [String] { services.map(\.name) }
 
     /// The project name compose gives this file: COMPOSE_PROJECT_NAME (from `environment`, then
     /// the `.env` next to the file), else its `name:` with `${VAR}`s filled in, else its folder's
     /// name; lower case, in the characters compose keeps, without leading `-` or `_`.
-    public func projectName(environment: [String: String]) -> String {
+    package func projectName(environment: [String: String]) -> String {
         let dotEnv = self.dotEnv
         let raw = environment["COMPOSE_PROJECT_NAME"].flatMap { $0.isEmpty ? nil : $0 }
             ?? dotEnv["COMPOSE_PROJECT_NAME"].flatMap { $0.isEmpty ? nil : $0 }
@@ -73,7 +73,7 @@ public struct ComposeFile: Sendable {
 
     /// The services compose starts: those without `profiles:`, and those with a profile that
     /// COMPOSE_PROFILES names.
-    public func activeServiceNames(environment: [String: String]) -> [String] {
+    package func activeServiceNames(environment: [String: String]) -> [String] {
         let active = Set((environment["COMPOSE_PROFILES"] ?? dotEnv["COMPOSE_PROFILES"] ?? "").split(separator: ",").map { String($0).trimmingWhitespace })
         return services.filter { service in
             guard let profiles = service.node["profiles"]?.items?.compactMap(\.text), !profiles.isEmpty else { return true }
@@ -83,7 +83,7 @@ public struct ComposeFile: Sendable {
 
     /// Every variable the file takes from compose's environment: names listed alone under
     /// `environment:`, and every `${VAR}` or `$VAR`, defaults or not.
-    public var referencedVariables: Set<String> {
+    package var referencedVariables: Set<String> {
         var names = Set<String>()
         for service in services {
             for entry in environment(of: service) where entry.value == nil { names.insert(entry.name) }
@@ -120,7 +120,7 @@ public struct ComposeFile: Sendable {
 
     /// Every problem, in file order. `lookup` gives a variable's value as compose will see it
     /// (the environment, the session's secrets, the `.env` next to the file).
-    public func problems(lookup: (String) -> String?) -> [Problem] {
+    package func problems(lookup: (String) -> String?) -> [Problem] {
         var problems: [Problem] = []
         guard let pairs = root.pairs else {
             return [Problem(line: root.line, column: root.column, message: "the file is empty: it needs services:")]
@@ -178,15 +178,15 @@ public struct ComposeFile: Sendable {
     }
 
     /// A service's environment, list form (`- KEY=VALUE`, `- KEY`) or mapping form (`KEY: VALUE`).
-    public struct EnvironmentEntry: Sendable, Equatable {
-        public var name: String
+    package struct EnvironmentEntry: Sendable, Equatable {
+        package var name: String
         /// nil: the name alone, passed from compose's own environment.
-        public var value: String?
-        public var line: Int
-        public var column: Int
+        package var value: String?
+        package var line: Int
+        package var column: Int
     }
 
-    public func environment(of service: Service) -> [EnvironmentEntry] {
+    package func environment(of service: Service) -> [EnvironmentEntry] {
         guard let environment = service.node["environment"] else { return [] }
         if let items = environment.items {
             return items.compactMap { item in
@@ -254,7 +254,7 @@ public struct ComposeFile: Sendable {
     }
 
     /// The `.env` file compose reads next to the compose file: `KEY=VALUE` lines.
-    public var dotEnv: [String: String] {
+    package var dotEnv: [String: String] {
         guard let bytes = try? FileIO.read(Path.join(Path.directory(of: path), ".env")) else { return [:] }
         var values: [String: String] = [:]
         for line in String(decoding: bytes, as: UTF8.self).unicodeScalars.split(separator: "\n") {

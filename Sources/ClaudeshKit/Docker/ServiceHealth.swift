@@ -1,9 +1,9 @@
 /// A service's health from its containers: running, and healthy when it has a HEALTHCHECK.
-public struct ServiceHealth: Sendable {
-    public var service: String
-    public var containers: [DockerEngine.Container]
+package struct ServiceHealth: Sendable {
+    package var service: String
+    package var containers: [DockerEngine.Container]
 
-    public var problem: String? {
+    package var problem: String? {
         guard !containers.isEmpty else { return "no container: start it with compose up \(service)" }
         if let down = containers.first(where: { $0.state != "running" }) {
             return "\(down.name) is \(down.state)" + (down.state == "exited" ? " (exit code \(down.exitCode)); see compose logs \(service)" : "")
@@ -14,10 +14,10 @@ public struct ServiceHealth: Sendable {
         return nil
     }
 
-    public var isHealthy: Bool { problem == nil }
+    package var isHealthy: Bool { problem == nil }
 
     /// One entry per service of the file, in the file's order, with its containers.
-    public static func report(services: [String], containers: [DockerEngine.Container]) -> [ServiceHealth] {
+    package static func report(services: [String], containers: [DockerEngine.Container]) -> [ServiceHealth] {
         services.map { service in ServiceHealth(service: service, containers: containers.filter { $0.service == service }) }
     }
 }

@@ -8,15 +8,15 @@ import Darwin
 ///
 /// A crash at any instant leaves the old file or the new one, never half of one; the folder is
 /// fsynced too so the rename itself survives a power cut.
-public enum AtomicFile {
+package enum AtomicFile {
     /// Replaces `path` with `bytes`. The mode is `mode` if given, else the old file's, else 0600.
-    public static func write(_ bytes: some Collection<UInt8>, to path: String, mode: mode_t? = nil) throws(FileError) {
+    package static func write(_ bytes: some Collection<UInt8>, to path: String, mode: mode_t? = nil) throws(FileError) {
         try write(bytes, to: path, mode: mode, replacing: true)
     }
 
     /// Creates `path` with `bytes`, complete or not at all, and never over an existing file:
     /// the finished temp file is hard-linked into place, which fails if the name is taken.
-    public static func create(_ bytes: some Collection<UInt8>, at path: String, mode: mode_t) throws(FileError) {
+    package static func create(_ bytes: some Collection<UInt8>, at path: String, mode: mode_t) throws(FileError) {
         try write(bytes, to: path, mode: mode, replacing: false)
     }
 

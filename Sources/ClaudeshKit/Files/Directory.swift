@@ -6,15 +6,15 @@ import Darwin
 import Synchronization
 
 /// The entries of a folder, read once with readdir.
-public enum Directory {
-    public struct Entry: Sendable, Equatable {
-        public var name: String
+package enum Directory {
+    package struct Entry: Sendable, Equatable {
+        package var name: String
         /// A folder, or a link to one.
-        public var isDirectory: Bool
+        package var isDirectory: Bool
     }
 
     /// The entries of `path` other than `.` and `..`, in no order; empty when it cannot be read.
-    public static func entries(of path: String) -> [Entry] {
+    package static func entries(of path: String) -> [Entry] {
         guard let directory = opendir(path) else { return [] }
         defer { closedir(directory) }
         var entries: [Entry] = []
@@ -38,11 +38,11 @@ public enum Directory {
 }
 
 /// A file's device and inode: the same folder reached by two paths is one.
-public struct FileIdentity: Hashable, Sendable {
-    public var device: UInt64
-    public var inode: UInt64
+package struct FileIdentity: Hashable, Sendable {
+    package var device: UInt64
+    package var inode: UInt64
 
-    public init?(of path: String) {
+    package init?(of path: String) {
         var info = stat()
         guard stat(path, &info) == 0 else { return nil }
         device = UInt64(info.st_dev)
@@ -52,7 +52,7 @@ public struct FileIdentity: Hashable, Sendable {
 
 extension Directory {
     /// Removes `path` and all under it, links removed as links (never followed).
-    public static func removeTree(_ path: String) {
+    package static func removeTree(_ path: String) {
         for entry in entries(of: path) {
             let child = Path.join(path, entry.name)
             var info = stat()
@@ -76,7 +76,7 @@ extension Directory {
 
     /// The entries of `path` sorted by name (so that sorting candidates again is one linear pass), from memory while the folder has not changed: for
     /// completion, which asks on every TAB and would otherwise read a 10,000-name folder each time.
-    public static func cachedEntries(of path: String) -> [Entry] {
+    package static func cachedEntries(of path: String) -> [Entry] {
         var info = stat()
         guard stat(path, &info) == 0 else { return [] }
         #if canImport(Darwin)

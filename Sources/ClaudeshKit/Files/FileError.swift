@@ -5,20 +5,20 @@ import Darwin
 #endif
 
 /// A failed file operation, with the path, the system's reason and what to try.
-public struct FileError: Error, CustomStringConvertible, Sendable, Equatable {
-    public let operation: String
-    public let path: String
-    public let code: Int32
+package struct FileError: Error, CustomStringConvertible, Sendable, Equatable {
+    package let operation: String
+    package let path: String
+    package let code: Int32
 
-    public init(_ operation: String, _ path: String, code: Int32 = errno) {
+    package init(_ operation: String, _ path: String, code: Int32 = errno) {
         self.operation = operation
         self.path = path
         self.code = code
     }
 
-    public var reason: String { String(cString: strerror(code)) }
+    package var reason: String { String(cString: strerror(code)) }
 
-    public var description: String {
+    package var description: String {
         let hint: String
         switch code {
         case EACCES, EPERM: hint = " (check the permissions of the file and its folder)"

@@ -5,9 +5,9 @@ import Darwin
 #endif
 
 /// Whole-file reads and folder creation.
-public enum FileIO {
+package enum FileIO {
     /// The bytes of a file.
-    public static func read(_ path: String) throws(FileError) -> [UInt8] {
+    package static func read(_ path: String) throws(FileError) -> [UInt8] {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw FileError("read", path) }
         defer { close(fd) }
@@ -25,7 +25,7 @@ public enum FileIO {
     }
 
     /// Creates `path` and its missing parents with `mode` (existing folders are left as they are).
-    public static func makeDirectory(_ path: String, mode: mode_t = 0o700) throws(FileError) {
+    package static func makeDirectory(_ path: String, mode: mode_t = 0o700) throws(FileError) {
         switch Path.kind(of: path) {
         case .directory: return
         case .missing: break
@@ -37,7 +37,7 @@ public enum FileIO {
     }
 
     /// Writes all of `bytes` to `fd`, retrying short writes and EINTR.
-    public static func writeAll(_ fd: Int32, _ bytes: some Collection<UInt8>, path: String) throws(FileError) {
+    package static func writeAll(_ fd: Int32, _ bytes: some Collection<UInt8>, path: String) throws(FileError) {
         let array = Array(bytes)
         var offset = 0
         while offset < array.count {
@@ -56,7 +56,7 @@ public enum FileIO {
 extension FileIO {
     /// A new file of this user's only (0600) in `folder`, named `name` and six random
     /// characters: the temp file that is renamed or linked into place when it is whole.
-    public static func temporaryFile(in folder: String, named name: String) throws(FileError) -> (fd: Int32, path: String) {
+    package static func temporaryFile(in folder: String, named name: String) throws(FileError) -> (fd: Int32, path: String) {
         var template = Array(Path.join(folder, name + "XXXXXX").utf8CString)
         let fd = mkstemp(&template)
         guard fd >= 0 else { throw FileError("create a temporary file in", folder) }
@@ -64,7 +64,7 @@ extension FileIO {
     }
 
     /// Flushes a folder's entries (a rename or link into it) to disk; best effort.
-    public static func syncFolder(_ path: String) {
+    package static func syncFolder(_ path: String) {
         let fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         guard fd >= 0 else { return }
         _ = fsync(fd)
@@ -72,7 +72,7 @@ extension FileIO {
     }
 
     /// Copies what is left of `source` to `destination`, 1 MiB at a time.
-    public static func copy(from source: Int32, to destination: Int32, path: String) throws(FileError) {
+    package static func copy(from source: Int32, to destination: Int32, path: String) throws(FileError) {
         var buffer = [UInt8](repeating: 0, count: 1 << 20)
         while true {
             let count = buffer.withUnsafeMutableBytes { systemRead(source, $0.baseAddress, $0.count) }

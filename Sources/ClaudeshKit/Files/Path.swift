@@ -5,15 +5,15 @@ import Darwin
 #endif
 
 /// Lexical path helpers: string operations only, no file system access except `kind(of:)`.
-public enum Path {
-    public static func join(_ base: String, _ component: String) -> String {
+package enum Path {
+    package static func join(_ base: String, _ component: String) -> String {
         if component.hasPrefix("/") { return component }
         if base.isEmpty { return component }
         return base.hasSuffix("/") ? base + component : base + "/" + component
     }
 
     /// Folds `.`, `..` and repeated slashes of an absolute path.
-    public static func normalize(_ path: String) -> String {
+    package static func normalize(_ path: String) -> String {
         var parts: [Substring] = []
         for part in path.split(separator: "/", omittingEmptySubsequences: true) {
             if part == "." { continue }
@@ -23,21 +23,21 @@ public enum Path {
         return "/" + parts.joined(separator: "/")
     }
 
-    public static func directory(of path: String) -> String {
+    package static func directory(of path: String) -> String {
         guard let slash = path.lastIndex(of: "/") else { return "." }
         if slash == path.startIndex { return "/" }
         return String(path[..<slash])
     }
 
-    public static func lastComponent(of path: String) -> String {
+    package static func lastComponent(of path: String) -> String {
         guard let slash = path.lastIndex(of: "/") else { return path }
         return String(path[path.index(after: slash)...])
     }
 
-    public enum Kind: Sendable { case missing, file, directory, other }
+    package enum Kind: Sendable { case missing, file, directory, other }
 
     /// What is at `path`, following links.
-    public static func kind(of path: String) -> Kind {
+    package static func kind(of path: String) -> Kind {
         var info = stat()
         guard stat(path, &info) == 0 else { return .missing }
         switch info.st_mode & S_IFMT {
@@ -48,19 +48,19 @@ public enum Path {
     }
 
     /// The path with every link resolved (realpath), or nil when it does not exist.
-    public static func real(_ path: String) -> String? {
+    package static func real(_ path: String) -> String? {
         guard let resolved = realpath(path, nil) else { return nil }
         defer { free(resolved) }
         return String(cString: resolved)
     }
 
     /// Whether `path` is `folder` or under it (as text: resolve both first where links matter).
-    public static func isInside(_ path: String, _ folder: String) -> Bool {
+    package static func isInside(_ path: String, _ folder: String) -> Bool {
         path == folder || path.hasPrefix(folder.hasSuffix("/") ? folder : folder + "/")
     }
 
     /// What the link at `path` points to, as written; nil when it is not a link.
-    public static func linkTarget(of path: String) -> String? {
+    package static func linkTarget(of path: String) -> String? {
         var buffer = [CChar](repeating: 0, count: 4096)
         let count = readlink(path, &buffer, buffer.count - 1)
         guard count >= 0 else { return nil }
@@ -72,7 +72,7 @@ public enum Path {
     /// leads, not from its name. Components that do not exist are taken as written, but a `..`
     /// after one is not answered: what is made there later (a link) would decide it. Nil then,
     /// and when a link on the way leads nowhere (dangling, or a loop).
-    public static func resolving(_ target: String, from folder: String) -> String? {
+    package static func resolving(_ target: String, from folder: String) -> String? {
         var current = target.hasPrefix("/") ? "/" : folder
         var missing = false
         for part in target.split(separator: "/") where part != "." {
@@ -96,7 +96,7 @@ public enum Path {
 
     /// The real path of `path`, or of its nearest folder that exists with the rest appended:
     /// where something still to be made there would land.
-    public static func nearestReal(_ path: String) -> String? {
+    package static func nearestReal(_ path: String) -> String? {
         var current = path
         var rest: [String] = []
         while true {

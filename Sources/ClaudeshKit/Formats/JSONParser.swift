@@ -1,12 +1,12 @@
 /// A strict JSON parser (RFC 8259) that keeps object keys in file order, so a config file can
 /// be read, changed in one place and written back with every other key as it was.
-public struct JSONParser {
-    public struct Error: Swift.Error, CustomStringConvertible, Sendable, Equatable {
-        public let message: String
+package struct JSONParser {
+    package struct Error: Swift.Error, CustomStringConvertible, Sendable, Equatable {
+        package let message: String
         /// 1-based, counted in lines and characters.
-        public let line: Int
-        public let column: Int
-        public var description: String { "\(line):\(column): \(message)" }
+        package let line: Int
+        package let column: Int
+        package var description: String { "\(line):\(column): \(message)" }
     }
 
     /// How deep arrays and objects may nest before the input is taken for an attack.
@@ -17,11 +17,11 @@ public struct JSONParser {
 
     private init(_ bytes: [UInt8]) { self.bytes = bytes }
 
-    public static func parse(_ text: String) throws(Error) -> JSONValue {
+    package static func parse(_ text: String) throws(Error) -> JSONValue {
         try parse(Array(text.utf8))
     }
 
-    public static func parse(_ bytes: [UInt8]) throws(Error) -> JSONValue {
+    package static func parse(_ bytes: [UInt8]) throws(Error) -> JSONValue {
         var parser = JSONParser(bytes)
         if parser.bytes.starts(with: [0xEF, 0xBB, 0xBF]) { parser.index = 3 } // a UTF-8 byte order mark
         parser.skipWhitespace()

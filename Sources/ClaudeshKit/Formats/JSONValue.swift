@@ -1,5 +1,5 @@
 /// A JSON value whose objects keep their keys in order, so output has a stable, documented shape.
-public enum JSONValue: Sendable, Equatable {
+package enum JSONValue: Sendable, Equatable {
     case null
     case bool(Bool)
     case int(Int)
@@ -8,13 +8,13 @@ public enum JSONValue: Sendable, Equatable {
     case array([JSONValue])
     case object([(String, JSONValue)])
 
-    public static func == (lhs: JSONValue, rhs: JSONValue) -> Bool {
+    package static func == (lhs: JSONValue, rhs: JSONValue) -> Bool {
         lhs.serialized() == rhs.serialized()
     }
 
     /// The same value with every object's keys sorted: two documents that differ only in the
     /// order of their keys (an editor rewrote the file) compare equal this way.
-    public var sortingKeys: JSONValue {
+    package var sortingKeys: JSONValue {
         switch self {
         case .array(let items): return .array(items.map(\.sortingKeys))
         case .object(let members): return .object(members.sorted { $0.0 < $1.0 }.map { ($0.0, $0.1.sortingKeys) })
@@ -23,7 +23,7 @@ public enum JSONValue: Sendable, Equatable {
     }
 
     /// The JSON text: two-space indentation when `pretty`, else one line.
-    public func serialized(pretty: Bool = false) -> String {
+    package func serialized(pretty: Bool = false) -> String {
         var out = ""
         write(into: &out, pretty: pretty, indent: 0)
         return out

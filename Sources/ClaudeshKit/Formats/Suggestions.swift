@@ -1,7 +1,7 @@
 /// "Did you mean" for mistyped names.
-public enum Suggestions {
+package enum Suggestions {
     /// The candidate nearest to `word` by edit distance, if it is near enough to be a typo.
-    public static func closest(to word: String, among candidates: [String]) -> String? {
+    package static func closest(to word: String, among candidates: [String]) -> String? {
         let target = Array(word.lowercased())
         guard target.count <= 64 else { return nil }
         var best: (name: String, distance: Int)?

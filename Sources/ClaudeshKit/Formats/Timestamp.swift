@@ -5,10 +5,13 @@ import Darwin
 #endif
 
 /// Times as docker and the rest of the world write them.
-public enum Timestamp {
+package enum Timestamp {
+    /// The time now, in seconds since 1970.
+    package static var now: Int { Int(time(nil)) }
+
     /// Seconds since 1970 of `2026-11-25T13:58:18.29895378Z` (or `+01:00`); nil for docker's
     /// "never" (`0001-01-01T00:00:00Z`) and for what is not such a time.
-    public static func seconds(rfc3339 text: String) -> Int? {
+    package static func seconds(rfc3339 text: String) -> Int? {
         let characters = Array(text.utf8)
         func number(_ start: Int, _ count: Int) -> Int? {
             guard start + count <= characters.count else { return nil }
@@ -44,7 +47,7 @@ public enum Timestamp {
     }
 
     /// "3d 4h", "5h 12m", "42s": how long ago, for tables.
-    public static func age(seconds: Int) -> String {
+    package static func age(seconds: Int) -> String {
         let value = max(seconds, 0)
         if value >= 86_400 { return "\(value / 86_400)d \(value % 86_400 / 3600)h" }
         if value >= 3600 { return "\(value / 3600)h \(value % 3600 / 60)m" }

@@ -1,6 +1,6 @@
 /// A YAML node with the place it starts, for messages that point at the line and column.
-public struct YAMLNode: Sendable, Equatable {
-    public enum Kind: Sendable, Equatable {
+package struct YAMLNode: Sendable, Equatable {
+    package enum Kind: Sendable, Equatable {
         case null
         /// The text, and whether it was quoted (a quoted `"8080"` is a string, a plain one may be a number).
         case scalar(String, quoted: Bool)
@@ -8,43 +8,43 @@ public struct YAMLNode: Sendable, Equatable {
         case mapping([YAMLPair])
     }
 
-    public var kind: Kind
-    public var line: Int
-    public var column: Int
+    package var kind: Kind
+    package var line: Int
+    package var column: Int
 
-    public init(_ kind: Kind, line: Int, column: Int) {
+    package init(_ kind: Kind, line: Int, column: Int) {
         self.kind = kind
         self.line = line
         self.column = column
     }
 
     /// A scalar's text; nil for anything else.
-    public var text: String? {
+    package var text: String? {
         if case .scalar(let text, _) = kind { return text }
         return nil
     }
 
-    public var pairs: [YAMLPair]? {
+    package var pairs: [YAMLPair]? {
         if case .mapping(let pairs) = kind { return pairs }
         return nil
     }
 
-    public var items: [YAMLNode]? {
+    package var items: [YAMLNode]? {
         if case .sequence(let items) = kind { return items }
         return nil
     }
 
-    public var isNull: Bool { kind == .null }
+    package var isNull: Bool { kind == .null }
 
     /// The value of `key` in a mapping.
-    public subscript(key: String) -> YAMLNode? {
+    package subscript(key: String) -> YAMLNode? {
         pairs?.last { $0.key.text == key }?.value
     }
 }
 
-public struct YAMLPair: Sendable, Equatable {
-    public var key: YAMLNode
-    public var value: YAMLNode
+package struct YAMLPair: Sendable, Equatable {
+    package var key: YAMLNode
+    package var value: YAMLNode
 }
 
 /// The YAML that compose files are written in: block mappings and sequences, flow `[...]` and
@@ -53,12 +53,12 @@ public struct YAMLPair: Sendable, Equatable {
 ///
 /// Errors carry the line and column, and the parser never guesses: what it does not take, it
 /// says so rather than reading something else.
-public struct YAMLParser {
-    public struct Error: Swift.Error, CustomStringConvertible, Sendable, Equatable {
-        public let message: String
-        public let line: Int
-        public let column: Int
-        public var description: String { "\(line):\(column): \(message)" }
+package struct YAMLParser {
+    package struct Error: Swift.Error, CustomStringConvertible, Sendable, Equatable {
+        package let message: String
+        package let line: Int
+        package let column: Int
+        package var description: String { "\(line):\(column): \(message)" }
     }
 
     struct Line {
@@ -83,7 +83,7 @@ public struct YAMLParser {
     var aliasUses = 0
     static let maxAliasUses = 10_000
 
-    public static func parse(_ text: String) throws(Error) -> YAMLNode {
+    package static func parse(_ text: String) throws(Error) -> YAMLNode {
         var parser = YAMLParser()
         // Windows line ends and a byte-order mark are how editors save files, not content.
         var normalized = text

@@ -6,20 +6,20 @@ import Darwin
 
 /// Every health check's result and latency, in an SQLite database in the home
 /// (`health.sqlite`): what "stable for 24 hours" and a latency baseline are computed from.
-public final class HealthHistory {
-    public static let fileName = "health.sqlite"
+package final class HealthHistory {
+    package static let fileName = "health.sqlite"
     private let database: SQLiteDatabase
 
-    public struct Error: Swift.Error, CustomStringConvertible, Sendable, Equatable {
-        public var description: String
+    package struct Error: Swift.Error, CustomStringConvertible, Sendable, Equatable {
+        package var description: String
     }
 
     /// Whether `home` has a history yet.
-    public static func exists(home: String) -> Bool { Path.kind(of: Path.join(home, fileName)) == .file }
+    package static func exists(home: String) -> Bool { Path.kind(of: Path.join(home, fileName)) == .file }
 
     /// Opens the history of `home`, creating it (mode 0600) on first use; `readOnly` never
     /// creates nor writes it (a report, completion), and needs it to exist.
-    public init(home: String, readOnly: Bool = false) throws(Error) {
+    package init(home: String, readOnly: Bool = false) throws(Error) {
         let path = Path.join(home, Self.fileName)
         if readOnly {
             do throws(SQLiteDatabase.Error) { database = try SQLiteDatabase(path: path, readOnly: true) } catch { throw Error(description: error.description) }
@@ -44,8 +44,9 @@ public final class HealthHistory {
     }
 
     /// Records every check of `report` (not those with nothing to check) and deletes what is
-    /// older than `keepDays`, in one transaction.
-    public func record(_ report: HealthReport, keepDays: Int) throws(Error) {
+    /// older than `keepDays`, in one transaction. The report has passed the session's redactor.
+    package func record(_ redacted: Redacted<HealthReport>, keepDays: Int) throws(Error) {
+        let report = redacted.value
         let rows: [[SQLiteDatabase.Value]] = report.checks.filter { $0.state != .off }.map { check in
             [.int(Int64(report.time)), .text(check.section.key), .text(check.name), .text(check.state.rawValue),
              check.latency.map(SQLiteDatabase.Value.real) ?? .null, .text(check.detail)]
@@ -61,32 +62,32 @@ public final class HealthHistory {
     }
 
     /// What the history says of one checked thing over a span of time.
-    public struct Summary: Sendable, Equatable {
-        public var section: String
-        public var name: String
-        public var checks: Int
-        public var failures: Int
-        public var warnings: Int
+    package struct Summary: Sendable, Equatable {
+        package var section: String
+        package var name: String
+        package var checks: Int
+        package var failures: Int
+        package var warnings: Int
         /// Percent of checks that did not fail.
-        public var uptime: Double { checks == 0 ? 0 : Double(checks - failures) * 100 / Double(checks) }
+        package var uptime: Double { checks == 0 ? 0 : Double(checks - failures) * 100 / Double(checks) }
         /// Latency percentiles in milliseconds, of the checks that passed (probes only).
-        public var p50: Double?
-        public var p95: Double?
+        package var p50: Double?
+        package var p95: Double?
         /// The span cut in equal buckets, oldest first: each bucket's median latency (nil when it
         /// has none) and whether a check in it failed (nil when it has no checks).
-        public var buckets: [Bucket]
-        public var lastState: String
-        public var lastDetail: String
-        public var lastTime: Int
+        package var buckets: [Bucket]
+        package var lastState: String
+        package var lastDetail: String
+        package var lastTime: Int
     }
 
-    public struct Bucket: Sendable, Equatable {
-        public var latency: Double?
-        public var failed: Bool?
+    package struct Bucket: Sendable, Equatable {
+        package var latency: Double?
+        package var failed: Bool?
     }
 
     /// A summary per checked thing (`name` alone, when given) over `since`...`until`.
-    public func summaries(name: String? = nil, since: Int, until: Int, buckets count: Int = 24) throws(Error) -> [Summary] {
+    package func summaries(name: String? = nil, since: Int, until: Int, buckets count: Int = 24) throws(Error) -> [Summary] {
         var sql = "SELECT section, name, time, state, latency_ms, detail FROM checks WHERE time >= ? AND time <= ?"
         var values: [SQLiteDatabase.Value] = [.int(Int64(since)), .int(Int64(until))]
         if let name {
@@ -133,7 +134,7 @@ public final class HealthHistory {
     }
 
     /// The names in the history, for completion.
-    public func names() -> [String] {
+    package func names() -> [String] {
         ((try? database.query("SELECT DISTINCT name FROM checks ORDER BY name")) ?? []).compactMap { $0.first?.text }
     }
 

@@ -1,7 +1,7 @@
 /// One look at everything claudesh operates: the MCP servers, the containers, the secrets store,
 /// GnuPG and the backups, each as checks with a state and a line that says why.
-public struct HealthReport: Sendable, Equatable {
-    public enum Section: String, Sendable, CaseIterable {
+package struct HealthReport: Sendable, Equatable {
+    package enum Section: String, Sendable, CaseIterable {
         case servers = "MCP servers"
         case containers = "Containers"
         case store = "Secrets store"
@@ -9,7 +9,7 @@ public struct HealthReport: Sendable, Equatable {
         case backups = "Backups"
 
         /// The key of the section in JSON and in the history.
-        public var key: String {
+        package var key: String {
             switch self {
             case .servers: return "mcp"
             case .containers: return "containers"
@@ -20,7 +20,7 @@ public struct HealthReport: Sendable, Equatable {
         }
     }
 
-    public enum State: String, Sendable {
+    package enum State: String, Sendable {
         /// Nothing to check here (no compose file): neither good nor bad.
         case off
         case ok
@@ -29,16 +29,16 @@ public struct HealthReport: Sendable, Equatable {
         case failed
     }
 
-    public struct Check: Sendable, Equatable {
-        public var section: Section
-        public var name: String
-        public var state: State
+    package struct Check: Sendable, Equatable {
+        package var section: Section
+        package var name: String
+        package var state: State
         /// What was found, or why it failed and what to do.
-        public var detail: String
+        package var detail: String
         /// Milliseconds, for probes.
-        public var latency: Double?
+        package var latency: Double?
 
-        public init(_ section: Section, _ name: String, _ state: State, _ detail: String, latency: Double? = nil) {
+        package init(_ section: Section, _ name: String, _ state: State, _ detail: String, latency: Double? = nil) {
             self.section = section
             self.name = name
             self.state = state
@@ -48,20 +48,20 @@ public struct HealthReport: Sendable, Equatable {
     }
 
     /// Seconds since 1970.
-    public var time: Int
-    public var checks: [Check]
+    package var time: Int
+    package var checks: [Check]
 
-    public init(time: Int, checks: [Check]) {
+    package init(time: Int, checks: [Check]) {
         self.time = time
         self.checks = checks
     }
 
     /// Unhealthy when any check failed; warnings do not fail a health check.
-    public var isHealthy: Bool { !checks.contains { $0.state == .failed } }
+    package var isHealthy: Bool { !checks.contains { $0.state == .failed } }
 
-    public func checks(in section: Section) -> [Check] { checks.filter { $0.section == section } }
+    package func checks(in section: Section) -> [Check] { checks.filter { $0.section == section } }
 
-    public var json: JSONValue {
+    package var json: JSONValue {
         .object([
             ("time", .int(time)), ("healthy", .bool(isHealthy)),
             ("sections", .object(Section.allCases.map { section in
@@ -73,5 +73,17 @@ public struct HealthReport: Sendable, Equatable {
                 }))
             })),
         ])
+    }
+}
+
+extension HealthReport: Redactable {
+    /// Names and details masked: a server's reason may quote its token.
+    package func redacted(by redactor: Redactor) -> HealthReport {
+        var masked = self
+        for index in masked.checks.indices {
+            masked.checks[index].name = redactor.redact(masked.checks[index].name)
+            masked.checks[index].detail = redactor.redact(masked.checks[index].detail)
+        }
+        return masked
     }
 }

@@ -8,24 +8,25 @@ import Darwin
 ///
 /// Like psql, a session appends only the lines it added, under a lock, and rewrites the file
 /// atomically; two shells open at once therefore both keep their lines.
-public struct HistoryFile: Sendable {
-    public let path: String
-    public let limit: Int
+package struct HistoryFile: Sendable {
+    package let path: String
+    package let limit: Int
 
-    public init(path: String, limit: Int = 1000) {
+    package init(path: String, limit: Int = 1000) {
         self.path = path
         self.limit = limit
     }
 
     /// The saved entries, oldest first; none if there is no file yet.
-    public func load() throws(FileError) -> [String] {
+    package func load() throws(FileError) -> [String] {
         guard Path.kind(of: path) != .missing else { return [] }
         let lines = Self.lines(try FileIO.read(path))
         return Array(lines.suffix(limit))
     }
 
-    /// Adds `entries` after what the file holds now and keeps the newest `limit`.
-    public func append(_ entries: [String]) throws(FileError) {
+    /// Adds `entries` after what the file holds now and keeps the newest `limit`. The entries
+    /// come from `Redactor.historyEntry`, which keeps out every line that holds a secret.
+    package func append(_ entries: [Redacted<String>]) throws(FileError) {
         guard !entries.isEmpty else { return }
         let folder = Path.directory(of: path)
         try FileIO.makeDirectory(folder)
@@ -39,7 +40,7 @@ public struct HistoryFile: Sendable {
         }
         defer { flock(lockFD, LOCK_UN) }
         let current = Path.kind(of: path) == .missing ? [] : Self.lines(try FileIO.read(path))
-        let kept = (current + entries.map(Self.singleLine)).suffix(limit)
+        let kept = (current + entries.map { Self.singleLine($0.value) }).suffix(limit)
         var bytes: [UInt8] = []
         for line in kept {
             bytes.append(contentsOf: line.utf8)
@@ -51,7 +52,7 @@ public struct HistoryFile: Sendable {
     /// Whether a line typed at the prompt goes into history: not blank, not starting with a
     /// space (the user's way to keep a line out), and holding neither a loaded secret nor
     /// anything shaped like an API token.
-    public static func shouldRecord(_ line: String, vault: SecretVault) -> Bool {
+    package static func shouldRecord(_ line: String, vault: SecretVault) -> Bool {
         guard let first = line.unicodeScalars.first, first != " ", first != "\t" else { return false }
         guard !line.trimmingWhitespace.isEmpty else { return false }
         // A token typed or pasted on the line is a secret whether or not it was loaded.

@@ -1,10 +1,10 @@
 /// Adding, removing and importing servers: the changes `mcp add`, `remove` and `import` make.
 extension ClientConfig {
-    public enum EditError: Swift.Error, CustomStringConvertible, Sendable, Equatable {
+    package enum EditError: Swift.Error, CustomStringConvertible, Sendable, Equatable {
         case exists(String, path: String)
         case missing(String, path: String, suggestion: String?)
 
-        public var description: String {
+        package var description: String {
             switch self {
             case .exists(let name, let path):
                 return "a server named '\(name)' is already in \(path): remove it first (mcp remove \(name)) or pick another name"
@@ -16,23 +16,23 @@ extension ClientConfig {
         }
     }
 
-    public var serverNames: [String] { entries.map(\.name) }
+    package var serverNames: [String] { entries.map(\.name) }
 
-    public mutating func add(_ name: String, _ entry: JSONValue) throws(EditError) {
+    package mutating func add(_ name: String, _ entry: JSONValue) throws(EditError) {
         guard self.entry(named: name) == nil else { throw .exists(name, path: path) }
         setEntry(name, entry)
     }
 
     /// Removes `name`, returning its entry.
     @discardableResult
-    public mutating func remove(_ name: String) throws(EditError) -> JSONValue {
+    package mutating func remove(_ name: String) throws(EditError) -> JSONValue {
         let entry = try requireEntry(named: name)
         setEntry(name, nil)
         return entry
     }
 
     /// The entry `name`, or an error that names the file and a near name.
-    public func requireEntry(named name: String) throws(EditError) -> JSONValue {
+    package func requireEntry(named name: String) throws(EditError) -> JSONValue {
         guard let entry = entry(named: name) else {
             throw .missing(name, path: path, suggestion: Suggestions.closest(to: name, among: serverNames))
         }
@@ -41,13 +41,13 @@ extension ClientConfig {
 
     /// What an import did: names added, names already there with the same entry, and names
     /// there with a different entry, which are left alone.
-    public struct ImportReport: Sendable, Equatable {
-        public var added: [String] = []
-        public var identical: [String] = []
-        public var clashes: [String] = []
+    package struct ImportReport: Sendable, Equatable {
+        package var added: [String] = []
+        package var identical: [String] = []
+        package var clashes: [String] = []
     }
 
-    public mutating func importServers(from source: ClientConfig) -> ImportReport {
+    package mutating func importServers(from source: ClientConfig) -> ImportReport {
         var report = ImportReport()
         for (name, entry) in source.entries {
             if let existing = self.entry(named: name) {

@@ -1,19 +1,19 @@
 /// A client's config file (Claude Desktop's, Claude Code's `~/.claude.json` or `.mcp.json`):
 /// read whole, changed in `mcpServers` only, written back atomically in the file's own mode.
-public struct ClientConfig: Sendable {
-    public let path: String
+package struct ClientConfig: Sendable {
+    package let path: String
     /// The whole document, in file order.
-    public private(set) var document: JSONValue
+    package private(set) var document: JSONValue
     /// The file's bytes as read, when it existed: what was probed is what gets saved as good,
     /// even if the client rewrote the file meanwhile.
-    public private(set) var original: [UInt8]?
+    package private(set) var original: [UInt8]?
 
-    public enum Error: Swift.Error, CustomStringConvertible, Sendable, Equatable {
+    package enum Error: Swift.Error, CustomStringConvertible, Sendable, Equatable {
         case malformed(path: String, JSONParser.Error)
         case notAnObject(path: String)
         case file(FileError)
 
-        public var description: String {
+        package var description: String {
             switch self {
             case .malformed(let path, let error):
                 return "\(path):\(error.line):\(error.column): \(error.message) (the file was not changed)"
@@ -26,7 +26,7 @@ public struct ClientConfig: Sendable {
     }
 
     /// Reads `path`; a missing file is an empty config. A malformed one throws and is never written.
-    public init(path: String) throws(Error) {
+    package init(path: String) throws(Error) {
         self.path = path
         guard Path.kind(of: path) != .missing else {
             document = .object([])
@@ -44,24 +44,24 @@ public struct ClientConfig: Sendable {
     }
 
     /// The `mcpServers` entries, in file order.
-    public var entries: [(name: String, entry: JSONValue)] {
+    package var entries: [(name: String, entry: JSONValue)] {
         guard case .object(let members)? = document["mcpServers"] else { return [] }
         return members.map { (name: $0.0, entry: $0.1) }
     }
 
-    public func entry(named name: String) -> JSONValue? { document["mcpServers"]?[name] }
+    package func entry(named name: String) -> JSONValue? { document["mcpServers"]?[name] }
 
     /// Adds or replaces the entry `name`, keeping its place when it exists.
-    public mutating func setEntry(_ name: String, _ entry: JSONValue?) {
+    package mutating func setEntry(_ name: String, _ entry: JSONValue?) {
         let servers = document["mcpServers"] ?? .object([])
         document = document.setting("mcpServers", to: servers.setting(name, to: entry))
     }
 
     /// The file's text: two-space indentation, as the clients write it, and a final newline.
-    public var text: String { document.serialized(pretty: true) + "\n" }
+    package var text: String { document.serialized(pretty: true) + "\n" }
 
     /// Writes the file atomically, creating its folder (mode 0700) when needed.
-    public func write() throws(Error) {
+    package func write() throws(Error) {
         do {
             try FileIO.makeDirectory(Path.directory(of: path))
             try AtomicFile.write(Array(text.utf8), to: path)

@@ -5,31 +5,31 @@ import Darwin
 #endif
 
 /// The last config every server passed with: `HOME/backups/mcp-config-good.json`.
-public struct LastKnownGood: Sendable {
-    public let path: String
+package struct LastKnownGood: Sendable {
+    package let path: String
 
-    public init(home: String) {
+    package init(home: String) {
         path = Path.join(Path.join(home, "backups"), "mcp-config-good.json")
     }
 
-    public var exists: Bool { Path.kind(of: path) == .file }
+    package var exists: Bool { Path.kind(of: path) == .file }
 
     /// Copies `config`'s file as it was read (every key kept, byte for byte), atomically, mode 0600.
-    public func save(_ config: ClientConfig) throws(FileError) {
+    package func save(_ config: ClientConfig) throws(FileError) {
         let bytes = config.original ?? Array(config.text.utf8)
         try FileIO.makeDirectory(Path.directory(of: path))
         try AtomicFile.write(bytes, to: path, mode: 0o600)
     }
 
     /// What `restore` did: the file it wrote, and where the replaced file was kept.
-    public struct Restored: Sendable, Equatable {
-        public var path: String
-        public var keptAs: String?
+    package struct Restored: Sendable, Equatable {
+        package var path: String
+        package var keptAs: String?
     }
 
     /// Puts the saved copy at `target`, keeping the current file beside it first as
     /// `TARGET.before-restore`. The saved copy must parse, or nothing is touched.
-    public func restore(to target: String) throws(ClientConfig.Error) -> Restored {
+    package func restore(to target: String) throws(ClientConfig.Error) -> Restored {
         guard exists else {
             throw .file(FileError("read", path, code: ENOENT))
         }

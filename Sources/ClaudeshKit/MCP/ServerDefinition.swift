@@ -2,13 +2,13 @@
 ///
 /// `entry` is the JSON as the file has it, every key kept, so writing the file back changes
 /// nothing the tool does not understand.
-public struct ServerDefinition: Sendable, Equatable {
-    public enum Transport: Sendable, Equatable {
+package struct ServerDefinition: Sendable, Equatable {
+    package enum Transport: Sendable, Equatable {
         case stdio(command: String, arguments: [String], environment: [(String, String)])
         case http(url: String, headers: [(String, String)])
         case sse(url: String, headers: [(String, String)])
 
-        public static func == (lhs: Transport, rhs: Transport) -> Bool {
+        package static func == (lhs: Transport, rhs: Transport) -> Bool {
             switch (lhs, rhs) {
             case let (.stdio(c1, a1, e1), .stdio(c2, a2, e2)): return c1 == c2 && a1 == a2 && e1.elementsEqual(e2, by: ==)
             case let (.http(u1, h1), .http(u2, h2)), let (.sse(u1, h1), .sse(u2, h2)): return u1 == u2 && h1.elementsEqual(h2, by: ==)
@@ -16,7 +16,7 @@ public struct ServerDefinition: Sendable, Equatable {
             }
         }
 
-        public var name: String {
+        package var name: String {
             switch self {
             case .stdio: return "stdio"
             case .http: return "http"
@@ -25,13 +25,13 @@ public struct ServerDefinition: Sendable, Equatable {
         }
     }
 
-    public var name: String
-    public var transport: Transport
-    public var entry: JSONValue
+    package var name: String
+    package var transport: Transport
+    package var entry: JSONValue
 
-    public enum Error: Swift.Error, CustomStringConvertible, Sendable, Equatable {
+    package enum Error: Swift.Error, CustomStringConvertible, Sendable, Equatable {
         case invalid(server: String, String)
-        public var description: String {
+        package var description: String {
             switch self {
             case .invalid(let server, let problem): return "server '\(server)': \(problem)"
             }
@@ -39,7 +39,7 @@ public struct ServerDefinition: Sendable, Equatable {
     }
 
     /// Reads an entry as Claude Desktop and Claude Code write them.
-    public init(name: String, entry: JSONValue) throws(Error) {
+    package init(name: String, entry: JSONValue) throws(Error) {
         self.name = name
         self.entry = entry
         guard case .object = entry else { throw .invalid(server: name, "the entry is not a JSON object") }
@@ -80,18 +80,18 @@ public struct ServerDefinition: Sendable, Equatable {
 
 extension JSONValue {
     /// The member `key` of an object.
-    public subscript(key: String) -> JSONValue? {
+    package subscript(key: String) -> JSONValue? {
         guard case .object(let members) = self else { return nil }
         return members.last { $0.0 == key }?.1
     }
 
-    public var stringValue: String? {
+    package var stringValue: String? {
         if case .string(let text) = self { return text }
         return nil
     }
 
     /// This object with `key` set to `value` (in place if present, else at the end), or removed when nil.
-    public func setting(_ key: String, to value: JSONValue?) -> JSONValue {
+    package func setting(_ key: String, to value: JSONValue?) -> JSONValue {
         guard case .object(var members) = self else { return self }
         if let index = members.firstIndex(where: { $0.0 == key }) {
             if let value { members[index].1 = value } else { members.remove(at: index) }

@@ -1,19 +1,19 @@
 /// New `mcpServers` entries, written the way Claude Code writes them.
-public enum ServerEntry {
-    public static func stdio(command: String, arguments: [String], environment: [(String, String)]) -> JSONValue {
+package enum ServerEntry {
+    package static func stdio(command: String, arguments: [String], environment: [(String, String)]) -> JSONValue {
         var members: [(String, JSONValue)] = [("command", .string(command)), ("args", .array(arguments.map(JSONValue.string)))]
         if !environment.isEmpty { members.append(("env", .object(environment.map { ($0.0, .string($0.1)) }))) }
         return .object(members)
     }
 
-    public static func remote(type: String, url: String, headers: [(String, String)]) -> JSONValue {
+    package static func remote(type: String, url: String, headers: [(String, String)]) -> JSONValue {
         var members: [(String, JSONValue)] = [("type", .string(type)), ("url", .string(url))]
         if !headers.isEmpty { members.append(("headers", .object(headers.map { ($0.0, .string($0.1)) }))) }
         return .object(members)
     }
 
     /// `KEY=VALUE` from `--env`.
-    public static func environmentPair(_ text: String) throws(ServerDefinition.Error) -> (String, String) {
+    package static func environmentPair(_ text: String) throws(ServerDefinition.Error) -> (String, String) {
         guard let equals = text.firstIndex(of: "="), equals != text.startIndex else {
             throw .invalid(server: "--env", "'\(text.clipped(40))' is not KEY=VALUE")
         }
@@ -23,7 +23,7 @@ public enum ServerEntry {
     }
 
     /// `Name: value` from `--header`.
-    public static func header(_ text: String) throws(ServerDefinition.Error) -> (String, String) {
+    package static func header(_ text: String) throws(ServerDefinition.Error) -> (String, String) {
         guard let colon = text.firstIndex(of: ":"), colon != text.startIndex else {
             throw .invalid(server: "--header", "'\(text.clipped(40))' is not 'Name: value'")
         }
@@ -36,7 +36,7 @@ public enum ServerEntry {
 
     /// A value for display: `${VAR}` references as they are, anything else masked, since env and
     /// header values are where tokens live.
-    public static func masked(_ value: String) -> String {
+    package static func masked(_ value: String) -> String {
         // Exactly one reference, `${NAME}`, is no secret; a default after `:-` may be one.
         if value.hasPrefix("${") && value.hasSuffix("}") {
             let inner = String(value.dropFirst(2).dropLast())
@@ -52,7 +52,7 @@ public enum ServerEntry {
 
 extension ServerDefinition {
     /// One line for tables: the command line (the real one, inside a `claudesh exec` wrapper), or the URL.
-    public var summary: String {
+    package var summary: String {
         switch transport {
         case .stdio(let command, let arguments, _):
             if let wrapped = SecretWrapper.unwrap(command: command, arguments: arguments) {
@@ -64,13 +64,13 @@ extension ServerDefinition {
     }
 
     /// The secrets a `claudesh exec` entry injects: variable and store names, never values.
-    public var secrets: [SecretReference] {
+    package var secrets: [SecretReference] {
         guard case .stdio(let command, let arguments, _) = transport else { return [] }
         return SecretWrapper.unwrap(command: command, arguments: arguments)?.secrets ?? []
     }
 
     /// The env variable or header names the entry sets, never their values.
-    public var settingNames: [String] {
+    package var settingNames: [String] {
         switch transport {
         case .stdio(_, _, let environment): return environment.map(\.0)
         case .http(_, let headers), .sse(_, let headers): return headers.map(\.0)

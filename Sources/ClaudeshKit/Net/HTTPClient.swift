@@ -1,13 +1,13 @@
 /// HTTP/1.1, one request per connection (`Connection: close`), the body read as it arrives:
 /// what a probe needs to speak MCP's HTTP transports, without a networking framework's start-up cost.
-public enum HTTPClient {
-    public struct Request: Sendable {
-        public var method: String
-        public var url: HTTPURL
-        public var headers: [(String, String)]
-        public var body: [UInt8]
+package enum HTTPClient {
+    package struct Request: Sendable {
+        package var method: String
+        package var url: HTTPURL
+        package var headers: [(String, String)]
+        package var body: [UInt8]
 
-        public init(_ method: String, _ url: HTTPURL, headers: [(String, String)] = [], body: [UInt8] = []) {
+        package init(_ method: String, _ url: HTTPURL, headers: [(String, String)] = [], body: [UInt8] = []) {
             self.method = method
             self.url = url
             self.headers = headers

@@ -1,12 +1,12 @@
 /// An `http://` or `https://` URL, split the way a request needs it.
-public struct HTTPURL: Sendable, Equatable, CustomStringConvertible {
-    public var isSecure: Bool
-    public var host: String
-    public var port: Int
+package struct HTTPURL: Sendable, Equatable, CustomStringConvertible {
+    package var isSecure: Bool
+    package var host: String
+    package var port: Int
     /// Path and query, at least "/".
-    public var target: String
+    package var target: String
 
-    public init(_ text: String) throws(NetError) {
+    package init(_ text: String) throws(NetError) {
         let rest: Substring
         if text.hasPrefix("http://") {
             isSecure = false
@@ -50,11 +50,11 @@ public struct HTTPURL: Sendable, Equatable, CustomStringConvertible {
         return port == (isSecure ? 443 : 80) ? name : "\(name):\(port)"
     }
 
-    public var origin: String { (isSecure ? "https://" : "http://") + hostHeader }
-    public var description: String { origin + target }
+    package var origin: String { (isSecure ? "https://" : "http://") + hostHeader }
+    package var description: String { origin + target }
 
     /// `reference` (absolute, absolute-path or relative) resolved against this URL.
-    public func resolving(_ reference: String) throws(NetError) -> HTTPURL {
+    package func resolving(_ reference: String) throws(NetError) -> HTTPURL {
         if reference.hasPrefix("http://") || reference.hasPrefix("https://") { return try HTTPURL(reference) }
         if reference.hasPrefix("/") { return try HTTPURL(origin + reference) }
         let path = target.split(separator: "?", maxSplits: 1).first.map(String.init) ?? "/"

@@ -1,11 +1,11 @@
 /// A `Duration` in the units C calls and reports take.
 extension Duration {
-    public var seconds: Double {
+    package var seconds: Double {
         let (whole, attoseconds) = components
         return Double(whole) + Double(attoseconds) / 1e18
     }
 
-    public var milliseconds: Double { seconds * 1000 }
+    package var milliseconds: Double { seconds * 1000 }
 
     /// Whole milliseconds, rounded up so a wait never ends early; for poll.
     var pollMilliseconds: Int32 {

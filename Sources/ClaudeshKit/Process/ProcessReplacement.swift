@@ -7,7 +7,7 @@ import CProcess
 
 /// Replaces claudesh with another program (execve), as `claudesh exec` does: the client that
 /// started claudesh then holds the program itself, its pid, its pipes and its signals.
-public enum ProcessReplacement {
+package enum ProcessReplacement {
     /// The signals `exec` gives the program back as claudesh got them: claudesh ignores
     /// SIGPIPE and catches others for itself, but a signal its caller ignored (`nohup`) stays
     /// ignored, and the mask is the caller's. Both were recorded before main ran (CProcess).
@@ -15,13 +15,13 @@ public enum ProcessReplacement {
     static let managed = (1..<32).filter { $0 != SIGKILL && $0 != SIGSTOP }.map { Int32($0) }
 
     /// The program `spec` names, found on its PATH, or why it cannot be run.
-    public static func resolve(_ spec: ProcessSpec) throws(ProcessError) -> String {
+    package static func resolve(_ spec: ProcessSpec) throws(ProcessError) -> String {
         try ChildProcess.resolve(spec.executable, in: spec.environment["PATH"] ?? "/usr/bin:/bin")
     }
 
     /// Does not return unless the program cannot be started. `beforeExec` runs once the
     /// program is found, just before the switch (the shell saves its history there).
-    public static func exec(_ spec: ProcessSpec, beforeExec: () -> Void = {}) throws(ProcessError) -> Never {
+    package static func exec(_ spec: ProcessSpec, beforeExec: () -> Void = {}) throws(ProcessError) -> Never {
         let path = try resolve(spec)
         if let directory = spec.directory, chdir(directory) != 0 { throw .spawnFailed(directory, code: errno) }
         beforeExec()

@@ -2,19 +2,19 @@
 ///
 /// Secrets reach a child through `environment` or standard input, never `arguments`:
 /// `/proc/PID/cmdline` is readable by every user of the machine.
-public struct ProcessSpec: Sendable, Equatable {
+package struct ProcessSpec: Sendable, Equatable {
     /// A path, or a name looked up on the child's `PATH`.
-    public var executable: String
-    public var arguments: [String]
-    public var environment: [String: String]
-    public var directory: String?
+    package var executable: String
+    package var arguments: [String]
+    package var environment: [String: String]
+    package var directory: String?
     /// A descriptor the child reads as its standard input instead of a pipe from claudesh: the
     /// read end of a pipe from another child, so that a pipeline's data never passes through us.
-    public var standardInput: Int32?
+    package var standardInput: Int32?
     /// A descriptor the child writes as its standard output instead of a pipe to claudesh.
-    public var standardOutput: Int32?
+    package var standardOutput: Int32?
 
-    public init(_ executable: String, _ arguments: [String] = [], environment: [String: String], directory: String? = nil) {
+    package init(_ executable: String, _ arguments: [String] = [], environment: [String: String], directory: String? = nil) {
         self.executable = executable
         self.arguments = arguments
         self.environment = environment
@@ -22,17 +22,17 @@ public struct ProcessSpec: Sendable, Equatable {
     }
 
     /// The command line for messages: the program and its arguments, as typed.
-    public var commandLine: String { ([executable] + arguments).joined(separator: " ") }
+    package var commandLine: String { ([executable] + arguments).joined(separator: " ") }
 }
 
 /// How a child ended.
-public enum Termination: Sendable, Equatable, CustomStringConvertible {
+package enum Termination: Sendable, Equatable, CustomStringConvertible {
     case exited(Int32)
     case signaled(Int32)
 
-    public var isSuccess: Bool { self == .exited(0) }
+    package var isSuccess: Bool { self == .exited(0) }
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .exited(let status): return "exited with status \(status)"
         case .signaled(let signal): return "was killed by signal \(signal)"
@@ -41,12 +41,12 @@ public enum Termination: Sendable, Equatable, CustomStringConvertible {
 }
 
 /// A program could not be started.
-public enum ProcessError: Error, CustomStringConvertible, Sendable, Equatable {
+package enum ProcessError: Error, CustomStringConvertible, Sendable, Equatable {
     case commandNotFound(String, path: String)
     case notExecutable(String)
     case spawnFailed(String, code: Int32)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .commandNotFound(let name, let path):
             return "command not found: \(name) (searched PATH=\(path.isEmpty ? "(empty)" : path)); install it or give its full path"

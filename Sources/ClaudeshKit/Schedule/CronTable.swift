@@ -1,12 +1,12 @@
 /// claudesh's jobs in a user's crontab: one marked block, written and taken out as a whole, every
 /// other line of the user's kept as it was.
-public enum CronTable {
-    public static let begin = "# BEGIN claudesh jobs (claudesh schedule install; schedule remove takes them out)"
-    public static let end = "# END claudesh jobs"
+package enum CronTable {
+    package static let begin = "# BEGIN claudesh jobs (claudesh schedule install; schedule remove takes them out)"
+    package static let end = "# END claudesh jobs"
 
     /// The block for `jobs`: each line runs claudesh with the target's environment and appends
     /// to its log.
-    public static func block(_ jobs: [ScheduledJob], target: ScheduleTarget) -> String {
+    package static func block(_ jobs: [ScheduledJob], target: ScheduleTarget) -> String {
         var lines = [begin]
         for job in jobs {
             let assignments = target.environment.map { "\($0.0)=\(quoted($0.1))" }
@@ -19,8 +19,8 @@ public enum CronTable {
         return lines.joined(separator: "\n") + "\n"
     }
 
-    public struct Unbalanced: Error, CustomStringConvertible, Sendable, Equatable {
-        public var description: String {
+    package struct Unbalanced: Error, CustomStringConvertible, Sendable, Equatable {
+        package var description: String {
             "your crontab has the first line of claudesh's block but not its last (\(CronTable.end)): mend it with crontab -e; nothing was changed"
         }
     }
@@ -38,7 +38,7 @@ public enum CronTable {
     /// `table` without claudesh's block (and without a trailing blank line it leaves), ending
     /// in a newline as crontab wants; a block without its end is refused rather than taking the
     /// user's lines after it.
-    public static func removing(from table: String) throws(Unbalanced) -> String {
+    package static func removing(from table: String) throws(Unbalanced) -> String {
         guard isBalanced(table) else { throw Unbalanced() }
         var kept: [Substring] = []
         var inside = false
@@ -54,12 +54,12 @@ public enum CronTable {
     }
 
     /// `table` with claudesh's block in place of any earlier one, at the end.
-    public static func installing(_ block: String, into table: String) throws(Unbalanced) -> String {
+    package static func installing(_ block: String, into table: String) throws(Unbalanced) -> String {
         try removing(from: table) + block
     }
 
     /// The block's job lines in `table`, if it has one.
-    public static func installedLines(in table: String) -> [String]? {
+    package static func installedLines(in table: String) -> [String]? {
         guard table.contains(begin) else { return nil }
         var inside = false
         var lines: [String] = []

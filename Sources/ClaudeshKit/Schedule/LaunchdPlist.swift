@@ -1,11 +1,11 @@
 /// A launchd agent for one job (macOS): `~/Library/LaunchAgents/com.claudesh.NAME.plist`.
-public enum LaunchdPlist {
-    public static func label(of job: ScheduledJob) -> String { "com.claudesh.\(job.name)" }
+package enum LaunchdPlist {
+    package static func label(of job: ScheduledJob) -> String { "com.claudesh.\(job.name)" }
 
-    public static func fileName(of job: ScheduledJob) -> String { label(of: job) + ".plist" }
+    package static func fileName(of job: ScheduledJob) -> String { label(of: job) + ".plist" }
 
     /// The property list, as launchd reads it.
-    public static func render(_ job: ScheduledJob, target: ScheduleTarget) -> String {
+    package static func render(_ job: ScheduledJob, target: ScheduleTarget) -> String {
         var body: [String] = [
             key("Label") + string(label(of: job)),
             key("ProgramArguments") + array(([target.program] + target.arguments(for: job)).map(string)),

@@ -1,7 +1,7 @@
 /// The jobs of the classic setup, run by cron (Linux) or launchd (macOS): health every five
 /// minutes, the servers' retry at boot, a backup daily at 02:00, a verify of it weekly.
-public struct ScheduledJob: Sendable, Equatable {
-    public enum When: Sendable, Equatable {
+package struct ScheduledJob: Sendable, Equatable {
+    package enum When: Sendable, Equatable {
         case everyMinutes(Int)
         case atBoot
         case daily(hour: Int, minute: Int)
@@ -9,13 +9,13 @@ public struct ScheduledJob: Sendable, Equatable {
         case weekly(weekday: Int, hour: Int, minute: Int)
     }
 
-    public var name: String
-    public var summary: String
-    public var when: When
+    package var name: String
+    package var summary: String
+    package var when: When
     /// claudesh's arguments.
-    public var arguments: [String]
+    package var arguments: [String]
 
-    public static let standard: [ScheduledJob] = [
+    package static let standard: [ScheduledJob] = [
         ScheduledJob(name: "health", summary: "health every 5 minutes", when: .everyMinutes(5), arguments: ["health"]),
         ScheduledJob(name: "retry", summary: "servers retried at boot", when: .atBoot, arguments: ["mcp", "retry"]),
         ScheduledJob(name: "backup", summary: "a backup daily at 02:00", when: .daily(hour: 2, minute: 0), arguments: ["backup", "create"]),
@@ -23,7 +23,7 @@ public struct ScheduledJob: Sendable, Equatable {
     ]
 
     /// The five cron fields, or `@reboot`.
-    public var cronSchedule: String {
+    package var cronSchedule: String {
         switch when {
         case .everyMinutes(let minutes): return "*/\(minutes) * * * *"
         case .atBoot: return "@reboot"
@@ -35,35 +35,35 @@ public struct ScheduledJob: Sendable, Equatable {
 
 /// Where a scheduled run finds claudesh and writes its log, and the environment it needs (cron
 /// starts jobs with almost none).
-public struct ScheduleTarget: Sendable, Equatable {
-    public var program: String
-    public var logFolder: String
+package struct ScheduleTarget: Sendable, Equatable {
+    package var program: String
+    package var logFolder: String
     /// Variables the job sets, e.g. CLAUDESH_HOME, GNUPGHOME, PASSWORD_STORE_DIR, DOCKER_HOST.
-    public var environment: [(String, String)]
+    package var environment: [(String, String)]
     /// Lines run before the job (`set backup-dir …`): the session's settings, which a run started
     /// by cron would not otherwise have.
-    public var prelude: [String]
+    package var prelude: [String]
 
-    public init(program: String, logFolder: String, environment: [(String, String)], prelude: [String] = []) {
+    package init(program: String, logFolder: String, environment: [(String, String)], prelude: [String] = []) {
         self.program = program
         self.logFolder = logFolder
         self.environment = environment
         self.prelude = prelude
     }
 
-    public static func == (a: ScheduleTarget, b: ScheduleTarget) -> Bool {
+    package static func == (a: ScheduleTarget, b: ScheduleTarget) -> Bool {
         a.program == b.program && a.logFolder == b.logFolder && a.prelude == b.prelude
             && a.environment.map { $0.0 + "=" + $0.1 } == b.environment.map { $0.0 + "=" + $0.1 }
     }
 
     /// claudesh's arguments for `job`: the job's own, or, after a prelude, each line as `-c`.
-    public func arguments(for job: ScheduledJob) -> [String] {
+    package func arguments(for job: ScheduledJob) -> [String] {
         guard !prelude.isEmpty else { return job.arguments }
         return prelude.flatMap { ["-c", $0] } + ["-c", job.arguments.joined(separator: " ")]
     }
 
-    public func logPath(of job: ScheduledJob) -> String { Path.join(logFolder, "schedule-\(job.name).log") }
+    package func logPath(of job: ScheduledJob) -> String { Path.join(logFolder, "schedule-\(job.name).log") }
 
     /// The variables a scheduled run needs from `environment`, when set.
-    public static let carried = ["CLAUDESH_HOME", "GNUPGHOME", "PASSWORD_STORE_DIR", "DOCKER_HOST", "DOCKER_CONTEXT", "PATH", "XDG_CONFIG_HOME"]
+    package static let carried = ["CLAUDESH_HOME", "GNUPGHOME", "PASSWORD_STORE_DIR", "DOCKER_HOST", "DOCKER_CONTEXT", "PATH", "XDG_CONFIG_HOME"]
 }

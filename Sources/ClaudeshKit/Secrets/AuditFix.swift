@@ -1,21 +1,21 @@
 /// `secrets audit --fix`: each clear-text value in a stdio server's env moves into the store,
 /// and the entry starts the server through `claudesh exec --secret` instead.
-public struct AuditFix: Sendable {
-    public struct Move: Sendable, Equatable {
-        public var file: String
-        public var server: String
-        public var variable: String
-        public var value: String
+package struct AuditFix: Sendable {
+    package struct Move: Sendable, Equatable {
+        package var file: String
+        package var server: String
+        package var variable: String
+        package var value: String
         /// The store name it goes to: `claude/SERVER/VARIABLE`.
-        public var secret: String
+        package var secret: String
     }
 
-    public var moves: [Move]
+    package var moves: [Move]
     /// What cannot be rewritten automatically (headers, args, rc files...): fixed by hand.
-    public var manual: [AuditFinding]
+    package var manual: [AuditFinding]
 
     /// Splits findings into moves and the rest. Only files that are client configs hold moves.
-    public init(findings: [AuditFinding], clientConfigs: Set<String>) {
+    package init(findings: [AuditFinding], clientConfigs: Set<String>) {
         moves = []
         manual = []
         for finding in findings {
@@ -40,7 +40,7 @@ public struct AuditFix: Sendable {
     /// Inserts the values, then rewrites each file once, atomically. A value already in the
     /// store under its name is reused; a different one there gets a new name (`-2`...).
     /// Returns the files written.
-    public func apply(store: PasswordStore, executable: String, pinned: [(String, String)]) async throws -> [String] {
+    package func apply(store: PasswordStore, executable: String, pinned: [(String, String)]) async throws -> [String] {
         var named: [Move] = []
         for var move in moves {
             var suffix = 1

@@ -1,26 +1,26 @@
 /// A key from gpg's colon listing (`--with-colons`, doc/DETAILS).
-public struct GPGKey: Sendable, Equatable {
-    public var fingerprint: String
-    public var keyID: String
-    public var userIDs: [String]
-    public var algorithm: String
-    public var created: Int?
+package struct GPGKey: Sendable, Equatable {
+    package var fingerprint: String
+    package var keyID: String
+    package var userIDs: [String]
+    package var algorithm: String
+    package var created: Int?
     /// Seconds since 1970; nil when the key never expires.
-    public var expires: Int?
+    package var expires: Int?
     /// The primary key's validity letter: `e` expired, `r` revoked, `u` ultimate, ...
-    public var validity: String
+    package var validity: String
     /// Capital letters are what the key with its subkeys can do: E encrypt, S sign, C certify.
-    public var capabilities: String
+    package var capabilities: String
     /// A secret part that decrypts is here: the primary's, or an encryption subkey's.
-    public var hasSecret: Bool
+    package var hasSecret: Bool
 
-    public var isExpired: Bool { validity == "e" }
-    public var isRevoked: Bool { validity == "r" }
-    public var canEncrypt: Bool { capabilities.contains("E") && !isExpired && !isRevoked }
-    public var primaryUserID: String { userIDs.first ?? "" }
+    package var isExpired: Bool { validity == "e" }
+    package var isRevoked: Bool { validity == "r" }
+    package var canEncrypt: Bool { capabilities.contains("E") && !isExpired && !isRevoked }
+    package var primaryUserID: String { userIDs.first ?? "" }
 
     /// The keys in a `--with-colons --list-keys` or `--list-secret-keys` listing.
-    public static func parse(colons text: String) -> [GPGKey] {
+    package static func parse(colons text: String) -> [GPGKey] {
         var keys: [GPGKey] = []
         var expectingPrimaryFingerprint = false
         for line in text.split(separator: "\n", omittingEmptySubsequences: true) {
@@ -79,7 +79,7 @@ public struct GPGKey: Sendable, Equatable {
 }
 
 /// What `gpg keygen` makes: the seed's RSA 4096, or an elliptic-curve pair.
-public enum KeyAlgorithm: String, CaseIterable, Sendable {
+package enum KeyAlgorithm: String, CaseIterable, Sendable {
     case rsa4096
     /// Ed25519 for signing with a Curve25519 subkey for encryption: gpg's modern default.
     case ed25519

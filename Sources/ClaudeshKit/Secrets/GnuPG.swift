@@ -2,11 +2,11 @@
 /// lines, never from the exit code alone, and secrets reach it only on standard input.
 ///
 /// `GNUPGHOME` in `environment` picks the keyring, as it does for gpg itself.
-public struct GnuPG: Sendable {
-    public var environment: [String: String]
-    public var program: String
+package struct GnuPG: Sendable {
+    package var environment: [String: String]
+    package var program: String
 
-    public init(environment: [String: String], program: String = "gpg") {
+    package init(environment: [String: String], program: String = "gpg") {
         self.environment = Self.withEnglishMessages(environment)
         self.program = program
     }
@@ -22,13 +22,13 @@ public struct GnuPG: Sendable {
     }
 
     /// What gpg says, split into its status lines and its human messages.
-    public struct Reply: Sendable {
-        public var result: ProcessRunner.Result
-        public var statuses: [GPGStatus]
-        public var output: [UInt8] { result.output }
+    package struct Reply: Sendable {
+        package var result: ProcessRunner.Result
+        package var statuses: [GPGStatus]
+        package var output: [UInt8] { result.output }
 
         /// gpg's last human message, for a failure no status line explains.
-        public var lastMessage: String {
+        package var lastMessage: String {
             GPGStatus.messages(result.errorText).last.map { $0.hasPrefix("gpg: ") ? String($0.dropFirst(5)) : $0 } ?? result.termination.description
         }
     }
@@ -37,7 +37,7 @@ public struct GnuPG: Sendable {
     static let common = ["--batch", "--status-fd", "2"]
 
     /// Runs gpg with `arguments` after the common ones; `input` goes to its standard input.
-    public func run(_ arguments: [String], input: [UInt8]? = nil, timeout: Duration? = .seconds(60)) async throws -> Reply {
+    package func run(_ arguments: [String], input: [UInt8]? = nil, timeout: Duration? = .seconds(60)) async throws -> Reply {
         let spec = ProcessSpec(program, Self.common + arguments, environment: environment)
         let result = try await ProcessRunner.run(spec, input: input, timeout: timeout, outputLimit: Self.outputLimit)
         return Reply(result: result, statuses: GPGStatus.parse(result.errorText))
@@ -60,21 +60,21 @@ public struct GnuPG: Sendable {
 
     // MARK: Keys
 
-    public func secretKeys() async throws -> [GPGKey] {
+    package func secretKeys() async throws -> [GPGKey] {
         let reply = try await run(["--with-colons", "--fixed-list-mode", "--list-secret-keys"])
         try require(reply, nil, operation: "list the secret keys")
         return GPGKey.parse(colons: reply.result.outputText)
     }
 
     /// The public keys `id` names; empty when there is none.
-    public func publicKeys(matching id: String) async throws -> [GPGKey] {
+    package func publicKeys(matching id: String) async throws -> [GPGKey] {
         let reply = try await run(["--with-colons", "--fixed-list-mode", "--list-keys", "--", id])
         return GPGKey.parse(colons: reply.result.outputText)
     }
 
     /// Checks that every id names exactly one key that can encrypt: what `pass init` and
     /// backups need before they write anything.
-    public func checkRecipients(_ ids: [String]) async throws {
+    package func checkRecipients(_ ids: [String]) async throws {
         for id in ids {
             let keys = try await publicKeys(matching: id)
             guard !keys.isEmpty else {
@@ -91,7 +91,7 @@ public struct GnuPG: Sendable {
     }
 
     /// Whether a gpg-agent answers (without starting one).
-    public func agentIsRunning() async -> Bool {
+    package func agentIsRunning() async -> Bool {
         let spec = ProcessSpec("gpg-connect-agent", ["--no-autostart", "GETINFO version", "/bye"], environment: environment)
         guard let result = try? await ProcessRunner.run(spec, timeout: .seconds(10)) else { return false }
         return result.termination.isSuccess && result.outputText.split(separator: "\n").contains("OK")
@@ -99,7 +99,7 @@ public struct GnuPG: Sendable {
 
     /// The parameter text of an unattended key generation. The passphrase travels in it, on
     /// gpg's standard input; nil means the key is left unprotected.
-    public static func keyParameters(name: String, email: String, algorithm: KeyAlgorithm, passphrase: String?) throws(GPGError) -> String {
+    package static func keyParameters(name: String, email: String, algorithm: KeyAlgorithm, passphrase: String?) throws(GPGError) -> String {
         for (what, value) in [("name", name), ("email", email), ("passphrase", passphrase ?? "")] {
             guard !value.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) else {
                 throw GPGError("the \(what) contains control characters")
@@ -119,7 +119,7 @@ public struct GnuPG: Sendable {
     }
 
     /// Makes a key; returns its fingerprint.
-    public func generateKey(name: String, email: String, algorithm: KeyAlgorithm, passphrase: String?) async throws -> String {
+    package func generateKey(name: String, email: String, algorithm: KeyAlgorithm, passphrase: String?) async throws -> String {
         let parameters = try Self.keyParameters(name: name, email: email, algorithm: algorithm, passphrase: passphrase)
         let reply = try await run(["--gen-key"], input: Array(parameters.utf8), timeout: .seconds(300))
         try require(reply, "KEY_CREATED", operation: "generate the key")
@@ -127,7 +127,7 @@ public struct GnuPG: Sendable {
     }
 
     /// The armored secret keys (all of them, or `id`'s).
-    public func exportSecretKeys(_ id: String?) async throws -> [UInt8] {
+    package func exportSecretKeys(_ id: String?) async throws -> [UInt8] {
         let reply = try await run(["--armor", "--export-secret-keys"] + (id.map { ["--", $0] } ?? []), timeout: nil)
         try require(reply, nil, operation: "export the secret keys")
         guard !reply.output.isEmpty else {
@@ -139,7 +139,7 @@ public struct GnuPG: Sendable {
     // MARK: Data
 
     /// The clear text of an encrypted file, in memory. The file's path is the only argument.
-    public func decrypt(file path: String, name: String) async throws -> [UInt8] {
+    package func decrypt(file path: String, name: String) async throws -> [UInt8] {
         // No timeout: a pinentry may be waiting for the person at the terminal; Ctrl-C ends it.
         // Not --quiet: it drops the NO_SECKEY status line along with the chatter.
         let reply = try await run(["--decrypt", "--", path], timeout: nil)

@@ -3,12 +3,12 @@
 /// Writes go through `pass` itself (it picks the recipients from `.gpg-id` and commits to the
 /// store's git); reads decrypt the files with gpg directly, several at once, which is what makes
 /// `secrets load` fast. Names are listed from the file tree: completing a name never runs gpg.
-public struct PasswordStore: Sendable {
-    public var directory: String
+package struct PasswordStore: Sendable {
+    package var directory: String
     /// The children's environment: the caller's, with the store named explicitly.
-    public var environment: [String: String]
+    package var environment: [String: String]
 
-    public init(environment: Environment) {
+    package init(environment: Environment) {
         let configured = environment.variables["PASSWORD_STORE_DIR"].flatMap { $0.isEmpty ? nil : $0 }
         directory = configured.map(environment.absolutePath) ?? Path.join(environment.userHome, ".password-store")
         var variables = environment.variables
@@ -22,14 +22,14 @@ public struct PasswordStore: Sendable {
         self.environment = GnuPG.withEnglishMessages(variables)
     }
 
-    public var gnupg: GnuPG { GnuPG(environment: environment) }
+    package var gnupg: GnuPG { GnuPG(environment: environment) }
 
-    public var exists: Bool { Path.kind(of: directory) == .directory }
-    public var isInitialized: Bool { Path.kind(of: Path.join(directory, ".gpg-id")) == .file }
-    public var hasGit: Bool { Path.kind(of: Path.join(directory, ".git")) == .directory }
+    package var exists: Bool { Path.kind(of: directory) == .directory }
+    package var isInitialized: Bool { Path.kind(of: Path.join(directory, ".gpg-id")) == .file }
+    package var hasGit: Bool { Path.kind(of: Path.join(directory, ".git")) == .directory }
 
     /// The key ids of the store's root `.gpg-id`.
-    public var recipients: [String] {
+    package var recipients: [String] {
         guard let bytes = try? FileIO.read(Path.join(directory, ".gpg-id")) else { return [] }
         return String(decoding: bytes, as: UTF8.self).split(whereSeparator: \.isNewline).map { String($0).trimmingWhitespace }.filter { !$0.isEmpty }
     }
@@ -37,7 +37,7 @@ public struct PasswordStore: Sendable {
     // MARK: Names
 
     /// A name as `pass` takes it: folders separated by `/`, no `..`, nothing hidden or flag-like.
-    public static func validate(_ name: String) throws(StoreError) {
+    package static func validate(_ name: String) throws(StoreError) {
         guard !name.isEmpty else { throw .badName(name, "is empty") }
         guard !name.hasPrefix("/"), !name.hasSuffix("/") else { throw .badName(name, "starts or ends with /") }
         guard !name.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) else { throw .badName(name, "contains control characters") }
@@ -48,18 +48,18 @@ public struct PasswordStore: Sendable {
         }
     }
 
-    public func file(of name: String) -> String { Path.join(directory, name + ".gpg") }
+    package func file(of name: String) -> String { Path.join(directory, name + ".gpg") }
 
-    public func contains(_ name: String) -> Bool { Path.kind(of: file(of: name)) == .file }
+    package func contains(_ name: String) -> Bool { Path.kind(of: file(of: name)) == .file }
 
     /// Whether `prefix` stays inside the store: a name's start, or a folder ending in `/`.
-    public static func isInside(_ prefix: String) -> Bool {
+    package static func isInside(_ prefix: String) -> Bool {
         !prefix.hasPrefix("/") && !prefix.split(separator: "/", omittingEmptySubsequences: false).contains { $0 == ".." || $0 == "." }
     }
 
     /// Every secret's name under `prefix` (a folder, or the start of a name), sorted. A folder
     /// reached twice through links is read once.
-    public func names(under prefix: String = "") -> [String] {
+    package func names(under prefix: String = "") -> [String] {
         guard Self.isInside(prefix) else { return [] }
         var found: [String] = []
         var seen = Set<FileIdentity>()
@@ -82,7 +82,7 @@ public struct PasswordStore: Sendable {
 
     /// Completions of a partly typed name, one folder level at a time (folders end in `/`):
     /// one readdir, whatever the size of the store.
-    public func completions(for partial: String) -> [String] {
+    package func completions(for partial: String) -> [String] {
         guard Self.isInside(partial) else { return [] }
         let slash = partial.lastIndex(of: "/")
         let folderPart = slash.map { String(partial[...$0]) } ?? ""
@@ -102,14 +102,14 @@ public struct PasswordStore: Sendable {
     // MARK: Changes, through pass
 
     /// What `initialize` did.
-    public struct InitReport: Sendable, Equatable {
-        public var recipientsChanged: Bool
-        public var gitCreated: Bool
+    package struct InitReport: Sendable, Equatable {
+        package var recipientsChanged: Bool
+        package var gitCreated: Bool
     }
 
     /// `pass init IDS` and `pass git init`, each only when needed. The ids are checked first,
     /// because pass writes `.gpg-id` before it finds out that a key is missing.
-    public func initialize(recipients ids: [String]) async throws -> InitReport {
+    package func initialize(recipients ids: [String]) async throws -> InitReport {
         var report = InitReport(recipientsChanged: false, gitCreated: false)
         let wanted = ids.isEmpty ? recipients : ids
         guard !wanted.isEmpty else { throw StoreError.noRecipients(directory) }
@@ -126,7 +126,7 @@ public struct PasswordStore: Sendable {
     }
 
     /// Encrypts `value` as `name`. An existing secret is replaced only with `force`.
-    public func insert(_ name: String, value: [UInt8], force: Bool) async throws {
+    package func insert(_ name: String, value: [UInt8], force: Bool) async throws {
         try Self.validate(name)
         try requireInitialized()
         if contains(name) && !force { throw StoreError.exists(name) }
@@ -139,14 +139,14 @@ public struct PasswordStore: Sendable {
         guard contains(name) else { throw StoreError.failed("pass reported success but \(file(of: name)) is not there") }
     }
 
-    public func remove(_ name: String) async throws {
+    package func remove(_ name: String) async throws {
         try Self.validate(name)
         guard contains(name) else { throw StoreError.missing(name, suggestion: Suggestions.closest(to: name, among: names())) }
         try await pass(["rm", "--force", "--", name], operation: "remove \(name)")
     }
 
     /// `pass git ARGS`: the store's own git, its output returned for the shell to show.
-    public func git(_ arguments: [String]) async throws -> ProcessRunner.Result {
+    package func git(_ arguments: [String]) async throws -> ProcessRunner.Result {
         try requireInitialized()
         guard hasGit else { throw StoreError.noGit(directory) }
         // git runs without the terminal (its own process group): a prompt for a password or an
@@ -158,7 +158,7 @@ public struct PasswordStore: Sendable {
         return try await ProcessRunner.run(spec, timeout: nil)
     }
 
-    public func requireInitialized() throws(StoreError) {
+    package func requireInitialized() throws(StoreError) {
         guard isInitialized else { throw exists ? StoreError.notInitialized(directory) : StoreError.noStore(directory) }
     }
 
@@ -179,7 +179,7 @@ public struct PasswordStore: Sendable {
     // MARK: Reading
 
     /// One secret's value: the whole entry less its last newline.
-    public func value(of name: String) async throws -> String {
+    package func value(of name: String) async throws -> String {
         try Self.validate(name)
         guard contains(name) else {
             if !exists { throw StoreError.noStore(directory) }
@@ -192,7 +192,7 @@ public struct PasswordStore: Sendable {
     }
 
     /// The values of `names`, decrypted `concurrency` at a time, in the order given.
-    public func values(of names: [String], concurrency: Int = 4) async throws -> [(name: String, value: String)] {
+    package func values(of names: [String], concurrency: Int = 4) async throws -> [(name: String, value: String)] {
         var values = [String?](repeating: nil, count: names.count)
         try await withThrowingTaskGroup(of: (Int, String).self) { group in
             var next = 0
@@ -213,7 +213,7 @@ public struct PasswordStore: Sendable {
 }
 
 /// Why the store could not do something, and what to do.
-public enum StoreError: Error, CustomStringConvertible, Sendable, Equatable {
+package enum StoreError: Error, CustomStringConvertible, Sendable, Equatable {
     case noStore(String)
     case notInitialized(String)
     case noRecipients(String)
@@ -225,7 +225,7 @@ public enum StoreError: Error, CustomStringConvertible, Sendable, Equatable {
     case notText(String)
     case failed(String)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .noStore(let directory):
             return "no password store at \(directory): create it with 'secrets init KEY' (PASSWORD_STORE_DIR picks another folder)"

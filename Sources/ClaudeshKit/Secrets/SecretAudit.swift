@@ -1,24 +1,24 @@
 /// A secret found in clear text in a file.
-public struct AuditFinding: Sendable, Equatable {
+package struct AuditFinding: Sendable, Equatable {
     /// Where in the document it is, when that is somewhere `--fix` can rewrite.
-    public enum Place: Sendable, Equatable {
+    package enum Place: Sendable, Equatable {
         /// `mcpServers.SERVER.env.KEY` of a client config.
         case serverEnvironment(server: String, key: String)
         case elsewhere
     }
 
-    public var file: String
-    public var line: Int
-    public var column: Int
+    package var file: String
+    package var line: Int
+    package var column: Int
     /// The key path (`mcpServers.github.env.GITHUB_TOKEN`) or variable name.
-    public var key: String
+    package var key: String
     /// "GitHub token", "high-entropy value", ...
-    public var kind: String
-    public var value: String
-    public var place: Place
+    package var kind: String
+    package var value: String
+    package var place: Place
 
     /// The value as it may be shown: a few characters of each end of the token in it.
-    public var masked: String {
+    package var masked: String {
         let bytes = Array(value.utf8)
         if let match = TokenShapes.find(in: value).first, match.range != 0..<bytes.count {
             let before = String(decoding: bytes[..<match.range.lowerBound], as: UTF8.self)
@@ -34,16 +34,16 @@ public struct AuditFinding: Sendable, Equatable {
 
 /// Scans the places clear-text secrets end up: the client configs, the last-known-good copy,
 /// the compose file, `.env` files under the home and the shell rc files.
-public enum SecretAudit {
-    public enum Format: Sendable, Equatable { case json, text }
+package enum SecretAudit {
+    package enum Format: Sendable, Equatable { case json, text }
 
-    public struct Target: Sendable, Equatable {
-        public var path: String
-        public var format: Format
+    package struct Target: Sendable, Equatable {
+        package var path: String
+        package var format: Format
     }
 
     /// The files to scan that exist.
-    public static func targets(context: SessionContext) -> [Target] {
+    package static func targets(context: SessionContext) -> [Target] {
         let environment = context.environment
         let home = environment.userHome
         var targets: [Target] = []
@@ -88,7 +88,7 @@ public enum SecretAudit {
     }
 
     /// The findings of one file; a file that cannot be read has none.
-    public static func scan(_ target: Target) -> [AuditFinding] {
+    package static func scan(_ target: Target) -> [AuditFinding] {
         guard let bytes = try? FileIO.read(target.path) else { return [] }
         if target.format == .json, let document = try? JSONParser.parse(bytes) {
             return scanJSON(document, file: target.path, bytes: bytes)
@@ -99,7 +99,7 @@ public enum SecretAudit {
 
     // MARK: JSON
 
-    public static func scanJSON(_ document: JSONValue, file: String, bytes: [UInt8]) -> [AuditFinding] {
+    package static func scanJSON(_ document: JSONValue, file: String, bytes: [UInt8]) -> [AuditFinding] {
         var findings: [AuditFinding] = []
         func report(_ text: String, _ kind: String, _ path: [String]) {
             let (line, column) = position(of: text, key: path.last, in: bytes)
@@ -190,7 +190,7 @@ public enum SecretAudit {
 
     /// Shell rc files, `.env` files and YAML: token shapes anywhere, and random-looking values
     /// assigned to token-like names (`export API_KEY=...`, `API_KEY: ...`, `- API_KEY=...`).
-    public static func scanText(_ text: String, file: String) -> [AuditFinding] {
+    package static func scanText(_ text: String, file: String) -> [AuditFinding] {
         var findings: [AuditFinding] = []
         for (index, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
             let line = String(rawLine)

@@ -1,14 +1,14 @@
 /// `ENV=NAME`: the store's secret NAME, given to a program as the variable ENV.
-public struct SecretReference: Sendable, Equatable, CustomStringConvertible {
-    public var variable: String
-    public var name: String
+package struct SecretReference: Sendable, Equatable, CustomStringConvertible {
+    package var variable: String
+    package var name: String
 
-    public init(variable: String, name: String) {
+    package init(variable: String, name: String) {
         self.variable = variable
         self.name = name
     }
 
-    public init(parsing text: String) throws(StoreError) {
+    package init(parsing text: String) throws(StoreError) {
         guard let equals = text.firstIndex(of: "="), equals != text.startIndex else {
             throw .failed("'\(text)' is not ENV=SECRET, e.g. GITHUB_TOKEN=claude/github-token")
         }
@@ -22,25 +22,25 @@ public struct SecretReference: Sendable, Equatable, CustomStringConvertible {
         try PasswordStore.validate(name)
     }
 
-    public var description: String { "\(variable)=\(name)" }
+    package var description: String { "\(variable)=\(name)" }
 }
 
 /// The entry that starts a server through `claudesh exec`, so that the client's config holds
 /// secret names and never their values.
-public enum SecretWrapper {
+package enum SecretWrapper {
     /// The wrapped command line: `exec --secret ENV=NAME... -- COMMAND ARGS...`.
-    public static func arguments(secrets: [SecretReference], command: String, arguments: [String]) -> [String] {
+    package static func arguments(secrets: [SecretReference], command: String, arguments: [String]) -> [String] {
         ["exec"] + secrets.flatMap { ["--secret", $0.description] } + ["--", command] + arguments
     }
 
-    public struct Wrapped: Sendable, Equatable {
-        public var secrets: [SecretReference]
-        public var command: String
-        public var arguments: [String]
+    package struct Wrapped: Sendable, Equatable {
+        package var secrets: [SecretReference]
+        package var command: String
+        package var arguments: [String]
     }
 
     /// The secrets and the real command of a wrapped entry; nil for any other command.
-    public static func unwrap(command: String, arguments: [String]) -> Wrapped? {
+    package static func unwrap(command: String, arguments: [String]) -> Wrapped? {
         guard Path.lastComponent(of: command) == "claudesh", arguments.first == "exec" else { return nil }
         var secrets: [SecretReference] = []
         var rest = arguments.dropFirst()
@@ -68,7 +68,7 @@ extension SecretWrapper {
     /// `entry` (a stdio entry) made to start through `claudesh exec` with `secrets` added (a
     /// secret replaces one of the same variable) and those variables gone from its env.
     /// `pinned` are variables the client must see to find the same store and keyring.
-    public static func wrap(_ entry: JSONValue, secrets added: [SecretReference], executable: String, pinned: [(String, String)]) throws(StoreError) -> JSONValue {
+    package static func wrap(_ entry: JSONValue, secrets added: [SecretReference], executable: String, pinned: [(String, String)]) throws(StoreError) -> JSONValue {
         guard let command = entry["command"]?.stringValue else { throw .failed("only a stdio server (one with a command) can be given secrets") }
         let arguments = (entry["args"].flatMap { value -> [String]? in
             if case .array(let items) = value { return items.compactMap(\.stringValue) }
@@ -91,7 +91,7 @@ extension SecretWrapper {
 extension PasswordStore {
     /// What a client must have in a server's env to find this store and keyring when they are
     /// not in their default places (the client does not share the shell's environment).
-    public static func pinnedVariables(_ environment: Environment) -> [(String, String)] {
+    package static func pinnedVariables(_ environment: Environment) -> [(String, String)] {
         ["PASSWORD_STORE_DIR", "GNUPGHOME"].compactMap { name in
             environment.variables[name].flatMap { $0.isEmpty ? nil : (name, environment.absolutePath($0)) }
         }

@@ -1,23 +1,23 @@
 /// Exponential backoff with full jitter: the wait before retry N is drawn uniformly from zero to
 /// min(cap, base·2^N), so servers that failed together do not retry together.
-public struct Backoff: Sendable, Equatable {
-    public var base: Duration
-    public var cap: Duration
+package struct Backoff: Sendable, Equatable {
+    package var base: Duration
+    package var cap: Duration
 
-    public init(base: Duration = .milliseconds(500), cap: Duration = .seconds(8)) {
+    package init(base: Duration = .milliseconds(500), cap: Duration = .seconds(8)) {
         self.base = base
         self.cap = cap
     }
 
     /// The longest wait after attempt `attempt` (0-based) failed.
-    public func ceiling(afterAttempt attempt: Int) -> Duration {
+    package func ceiling(afterAttempt attempt: Int) -> Duration {
         let factor = 1 << min(max(attempt, 0), 30)
         let grown = base * factor
         return grown > cap ? cap : grown
     }
 
     /// The wait after attempt `attempt` failed; `unit` is a number in 0..<1.
-    public func delay(afterAttempt attempt: Int, unit: Double = Double.random(in: 0..<1)) -> Duration {
+    package func delay(afterAttempt attempt: Int, unit: Double = Double.random(in: 0..<1)) -> Duration {
         ceiling(afterAttempt: attempt) * min(max(unit, 0), 1)
     }
 }

@@ -82,8 +82,3 @@ struct Handshake {
         }
     }
 }
-
-extension String {
-    /// At most `limit` characters, for quoting in a message.
-    func clipped(_ limit: Int) -> String { count <= limit ? self : String(prefix(limit)) + "…" }
-}

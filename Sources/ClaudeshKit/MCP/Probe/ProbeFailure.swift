@@ -1,5 +1,5 @@
 /// Why a server failed its probe, in words that tell the operator what to do next.
-public enum ProbeFailure: Error, Sendable, Equatable, CustomStringConvertible {
+package enum ProbeFailure: Error, Sendable, Equatable, CustomStringConvertible {
     /// The entry cannot be used as written: unset variable, no command, unknown type.
     case invalidConfig(String)
     case cannotStart(ProcessError)
@@ -22,7 +22,7 @@ public enum ProbeFailure: Error, Sendable, Equatable, CustomStringConvertible {
     case deadline
 
     /// Trying again cannot help: the seed's retry loop spends half a minute on these, claudesh none.
-    public var isPermanent: Bool {
+    package var isPermanent: Bool {
         switch self {
         case .invalidConfig, .cannotStart, .unsupportedVersion, .unsupportedURL, .tls: return true
         case .http(let status, _, _): return status == 401 || status == 403
@@ -30,7 +30,7 @@ public enum ProbeFailure: Error, Sendable, Equatable, CustomStringConvertible {
         }
     }
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .invalidConfig(let problem): return problem
         case .cannotStart(let error): return error.description

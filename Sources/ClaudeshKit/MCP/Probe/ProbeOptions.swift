@@ -1,19 +1,19 @@
 /// How hard and how long to try.
-public struct ProbeOptions: Sendable {
+package struct ProbeOptions: Sendable {
     /// One attempt's limit, start to the ping's answer.
-    public var timeout: Duration
+    package var timeout: Duration
     /// Attempts after the first, for failures that are not permanent.
-    public var retries: Int
+    package var retries: Int
     /// All attempts of all servers end by then: a hanging server costs this once, not the sum of
     /// every timeout and backoff.
-    public var deadline: Duration
+    package var deadline: Duration
     /// Servers probed at the same time.
-    public var concurrency: Int
-    public var backoff: Backoff
+    package var concurrency: Int
+    package var backoff: Backoff
     /// Where each server's stderr goes (`mcp-NAME.log`); nil keeps it in memory.
-    public var logFolder: String?
+    package var logFolder: String?
 
-    public init(timeout: Duration = .seconds(10), retries: Int = 0, deadline: Duration = .seconds(60), concurrency: Int = 16, backoff: Backoff = Backoff(), logFolder: String? = nil) {
+    package init(timeout: Duration = .seconds(10), retries: Int = 0, deadline: Duration = .seconds(60), concurrency: Int = 16, backoff: Backoff = Backoff(), logFolder: String? = nil) {
         self.timeout = timeout
         self.retries = retries
         self.deadline = deadline

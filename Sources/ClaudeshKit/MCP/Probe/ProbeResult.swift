@@ -1,31 +1,31 @@
 /// One server's probe: how it went, what the server said about itself, and why it failed.
-public struct ProbeResult: Sendable {
-    public var server: String
-    public var transport: String
-    public var failure: ProbeFailure? {
+package struct ProbeResult: Sendable {
+    package var server: String
+    package var transport: String
+    package var failure: ProbeFailure? {
         didSet { reason = failure?.description }
     }
     /// The failure in words, with every secret the probe knew of masked: what is shown.
-    public private(set) var reason: String?
+    package private(set) var reason: String?
     /// The handshake's time, initialize to the ping's answer, of the last attempt.
-    public var latency: Duration
-    public var attempts: Int
-    public var serverName: String?
-    public var serverVersion: String?
-    public var protocolVersion: String?
-    public var toolCount: Int?
+    package var latency: Duration
+    package var attempts: Int
+    package var serverName: String?
+    package var serverVersion: String?
+    package var protocolVersion: String?
+    package var toolCount: Int?
     /// The server's last stderr lines (redacted), shown when it failed.
-    public var lastErrors: [String]
-    public var logPath: String?
+    package var lastErrors: [String]
+    package var logPath: String?
 
-    public var passed: Bool { failure == nil }
+    package var passed: Bool { failure == nil }
 
     /// Masks what `redactor` knows in the reason (a server may echo its token in what it writes).
     mutating func redact(with redactor: Redactor) {
         reason = reason.map(redactor.redact)
     }
 
-    public init(server: String, transport: String) {
+    package init(server: String, transport: String) {
         self.server = server
         self.transport = transport
         latency = .zero
@@ -34,9 +34,9 @@ public struct ProbeResult: Sendable {
     }
 
     /// Milliseconds, for tables and JSON.
-    public var latencyMilliseconds: Double { latency.milliseconds }
+    package var latencyMilliseconds: Double { latency.milliseconds }
 
-    public var json: JSONValue {
+    package var json: JSONValue {
         var members: [(String, JSONValue)] = [
             ("name", .string(server)), ("transport", .string(transport)),
             ("status", .string(passed ? "ok" : "failed")),

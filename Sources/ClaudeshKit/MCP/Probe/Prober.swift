@@ -1,14 +1,14 @@
 import Synchronization
 
 /// Probes servers: each with retries and a deadline, many at once with bounded concurrency.
-public enum Prober {
+package enum Prober {
     /// One server to probe: its launch, or the reason it cannot be launched.
-    public struct Target: Sendable {
-        public var name: String
-        public var transport: String
-        public var launch: Result<ServerLaunch, ProbeFailure>
+    package struct Target: Sendable {
+        package var name: String
+        package var transport: String
+        package var launch: Result<ServerLaunch, ProbeFailure>
 
-        public init(name: String, transport: String, launch: Result<ServerLaunch, ProbeFailure>) {
+        package init(name: String, transport: String, launch: Result<ServerLaunch, ProbeFailure>) {
             self.name = name
             self.transport = transport
             self.launch = launch
@@ -16,8 +16,9 @@ public enum Prober {
     }
 
     /// Probes every target, at most `options.concurrency` at a time. `onResult` sees each result
-    /// as it finishes; the array comes back in the targets' order.
-    public static func check(_ targets: [Target], options: ProbeOptions, secrets: [String] = [], onResult: @Sendable (ProbeResult) async -> Void = { _ in }) async -> [ProbeResult] {
+    /// as it finishes; the array comes back in the targets' order. `redactor` masks the logs and
+    /// the results (each server's own env and header values are added to it).
+    package static func check(_ targets: [Target], options: ProbeOptions, redactor: Redactor, onResult: @Sendable (ProbeResult) async -> Void = { _ in }) async -> [ProbeResult] {
         let deadline = ContinuousClock.now + options.deadline
         var results = [ProbeResult?](repeating: nil, count: targets.count)
         await withTaskGroup(of: (Int, ProbeResult).self) { group in
@@ -26,7 +27,7 @@ public enum Prober {
                 guard next < targets.count else { return }
                 let index = next
                 next += 1
-                group.addTask { (index, await probe(targets[index], options: options, secrets: secrets, deadline: deadline)) }
+                group.addTask { (index, await probe(targets[index], options: options, redactor: redactor, deadline: deadline)) }
             }
             for _ in 0..<max(1, options.concurrency) { startNext() }
             while let (index, result) = await group.next() {
@@ -39,7 +40,7 @@ public enum Prober {
     }
 
     /// One server, retried with backoff until it passes, fails for good, or the deadline comes.
-    public static func probe(_ target: Target, options: ProbeOptions, secrets: [String] = [], deadline: ContinuousClock.Instant) async -> ProbeResult {
+    package static func probe(_ target: Target, options: ProbeOptions, redactor: Redactor, deadline: ContinuousClock.Instant) async -> ProbeResult {
         var result = ProbeResult(server: target.name, transport: target.transport)
         let launch: ServerLaunch
         switch target.launch {
@@ -49,7 +50,7 @@ public enum Prober {
         case .success(let value):
             launch = value
         }
-        let redactor = Redactor(values: secrets + launch.sensitiveValues)
+        let redactor = redactor.adding(launch.sensitiveValues)
         // Only a child has a stderr to keep.
         let isProcess = if case .process = launch.target { true } else { false }
         let log = ServerLog(server: target.name, folder: isProcess ? options.logFolder : nil, redactor: redactor)

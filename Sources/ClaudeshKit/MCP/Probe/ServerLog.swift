@@ -7,8 +7,8 @@ import Synchronization
 
 /// A server's stderr, redacted line by line, written to `HOME/logs/mcp-NAME.log` and its last
 /// lines kept for the failure message.
-public final class ServerLog: Sendable {
-    public let path: String?
+package final class ServerLog: Sendable {
+    package let path: String?
     private let state = Mutex(State())
     private let redactor: Redactor
     static let keptLines = 20
@@ -21,7 +21,7 @@ public final class ServerLog: Sendable {
 
     /// `folder` nil keeps the lines in memory only. A log that cannot be opened is not a reason
     /// to fail the probe: the tail is still shown.
-    public init(server: String, folder: String?, redactor: Redactor) {
+    package init(server: String, folder: String?, redactor: Redactor) {
         self.redactor = redactor
         guard let folder else { path = nil; return }
         let path = Path.join(folder, "mcp-\(Self.fileName(server)).log")
@@ -45,7 +45,7 @@ public final class ServerLog: Sendable {
     }
 
     /// Reads `stream` to its end.
-    public func record(_ stream: AsyncStream<[UInt8]>) async {
+    package func record(_ stream: AsyncStream<[UInt8]>) async {
         for await chunk in stream { append(chunk) }
         append([], final: true)
     }
@@ -63,9 +63,9 @@ public final class ServerLog: Sendable {
                 state.pending = []
             }
             for raw in lines {
-                let line = redactor.redact(String(decoding: raw, as: UTF8.self))
-                if state.fd >= 0 { try? FileIO.writeAll(state.fd, Array((line + "\n").utf8), path: path ?? "") }
-                let trimmed = line.trimmingWhitespace
+                let line = redactor.seal(String(decoding: raw, as: UTF8.self))
+                Self.write(line, to: state.fd, path: path)
+                let trimmed = line.value.trimmingWhitespace
                 guard !trimmed.isEmpty else { continue }
                 state.tail.append(trimmed)
                 if state.tail.count > Self.keptLines { state.tail.removeFirst() }
@@ -74,14 +74,19 @@ public final class ServerLog: Sendable {
     }
 
     /// Marks the start of attempt `number` in the log; the kept lines start over.
-    public func beginAttempt(_ number: Int) {
+    package func beginAttempt(_ number: Int) {
         state.withLock { state in
             state.tail = []
             state.pending = []
-            if state.fd >= 0 { try? FileIO.writeAll(state.fd, Array("--- attempt \(number)\n".utf8), path: path ?? "") }
+            Self.write(redactor.seal("--- attempt \(number)"), to: state.fd, path: path)
         }
     }
 
+    /// The log's one way to its file: a line that has passed the redactor.
+    private static func write(_ line: Redacted<String>, to fd: Int32, path: String?) {
+        if fd >= 0 { try? FileIO.writeAll(fd, Array((line.value + "\n").utf8), path: path ?? "") }
+    }
+
     /// The last `count` non-empty lines.
-    public func lastLines(_ count: Int) -> [String] { state.withLock { Array($0.tail.suffix(count)) } }
+    package func lastLines(_ count: Int) -> [String] { state.withLock { Array($0.tail.suffix(count)) } }
 }

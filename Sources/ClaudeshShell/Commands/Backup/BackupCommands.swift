@@ -8,7 +8,7 @@ import ClaudeshKit
 /// backup create, list, verify, prune (restore has its own file): encrypted archives of the claudesh home, the pass store and the
 /// client config, each with a manifest that verify checks every byte against.
 enum BackupCommands {
-    static let group = "Backups"
+    static let group = CommandGroup.backups
 
     @MainActor
     static var command: Command {
@@ -24,72 +24,32 @@ enum BackupCommands {
         )
     }
 
-    /// Backup files of the backup folder, for completion.
-    static let backupFiles = Completion.custom { input in
-        let folder = input.context.settings.backupDir
-        return ["latest"] + BackupArchive.names(in: folder)
-    }
-
-    /// The keys a backup is encrypted to: the gpg-id setting, else the pass store's.
-    @MainActor
-    static func recipients(_ context: SessionContext) throws -> [String] {
-        if let id = context.settings.gpgID { return [id] }
-        let store = SecretsAccess.store(context)
-        guard !store.recipients.isEmpty else {
-            throw ShellError.failed("no key to encrypt the backup to: set gpg-id KEY (gpg status lists your keys), or secrets init KEY")
-        }
-        return store.recipients
-    }
-
-    /// The backup FILE names: `latest` (the default) is the newest in `folder`; a bare name is
-    /// looked up there; a path is taken as it is. Only files named as backups are accepted.
-    static func chosenBackup(_ chosen: String?, in folder: String, names: [String], context: SessionContext) throws -> String {
-        let chosen = chosen ?? "latest"
-        if chosen == "latest" {
-            guard let newest = names.last else { throw ShellError.failed("no backups in \(folder): make one with backup create") }
-            return Path.join(folder, newest)
-        }
-        let path = chosen.contains("/") ? context.environment.absolutePath(chosen) : Path.join(folder, chosen)
-        guard BackupArchive.isBackupName(Path.lastComponent(of: path)) else {
-            throw ShellError.usage("'\(Path.lastComponent(of: path).clipped())' is not a backup's name (claude-backup-YYYYMMDD-HHMMSS.tar.gz.gpg)")
-        }
-        guard Path.kind(of: path) == .file else { throw ShellError.failed("no backup \(path)") }
-        return path
-    }
-
     static let create = Command(
         "create", group: group, summary: "Archive the backup set, encrypted, with its manifest; a failed stage leaves no file",
         discussion: "The set: the claudesh home without its backups/ and logs/, the pass store, Claude Desktop's config. Paths are stored relative to $HOME.",
         flags: [Flag("to", value: "DIR", "write into DIR instead of the backup-dir setting", completion: .directory), .json],
         examples: ["backup create", "backup create --to /media/usb/claude"]
     ) { invocation in
-        let context = invocation.session.context
-        let folder = invocation.arguments.value("to").map(context.environment.absolutePath) ?? context.settings.backupDir
-        let recipients = try recipients(context)
-        let standard = BackupSet.standard(context: context)
-        if context.dryRun {
-            invocation.output.line("would back up \(standard.roots.filter { Path.kind(of: $0) != .missing }.joined(separator: ", ")) into \(folder), encrypted to \(recipients.joined(separator: ", ")) (dry run)")
+        let workspace = invocation.workspace
+        let folder = workspace.backupFolder(invocation.arguments.value("to"))
+        let recipients = try workspace.backupRecipients()
+        if workspace.dryRun {
+            invocation.output.line("would back up \(workspace.backupSet.roots.filter { Path.kind(of: $0) != .missing }.joined(separator: ", ")) into \(folder), encrypted to \(recipients.joined(separator: ", ")) (dry run)")
             return .success
         }
-        try FileIO.makeDirectory(folder)
-        let set = standard.excluding(folder: folder)
         let clock = ContinuousClock()
         let started = clock.now
         let live = !invocation.wantsJSON && isatty(2) == 1
-        if live { Output.send("hashing the backup set…", to: 2) }
-        let (manifest, stamps) = try set.manifest(now: Int(time(nil)))
-        var report: (@Sendable (Int64) -> Void)?
-        if live {
-            let line = ProgressLine(label: "writing \(BackupArchive.name(at: manifest.created))")
-            report = { bytes in line.show(bytes) }
-        }
-        let created = try await BackupArchive.create(manifest, set: set, stamps: stamps, folder: folder, recipients: recipients,
-                                                     environment: SecretsAccess.environment(context).variables, progress: report)
-        if live { ProgressLine.clear() }
+        let output = invocation.output
+        let created = try await workspace.createBackup(into: folder, recipients: recipients, hashing: { @MainActor in
+            if live { output.ask("hashing the backup set…") }
+        }, writing: { @MainActor name in
+            guard live else { return nil }
+            let line = ProgressLine(label: "writing \(name)", output: output)
+            return { bytes in line.show(bytes) }
+        })
+        if live { ProgressLine.clear(invocation.output) }
         let seconds = max((clock.now - started).seconds, 0.001)
-        var index = BackupIndex(folder: folder)
-        index[Path.lastComponent(of: created.path)] = BackupIndex.Record(members: created.members, verifiedAt: nil, verifiedWhole: nil)
-        try? index.save()
         if invocation.wantsJSON {
             invocation.output.json(.object([("path", .string(created.path)), ("members", .int(created.members)), ("bytes", .int(Int(created.bytes)))]))
         } else {
@@ -103,22 +63,18 @@ enum BackupCommands {
         flags: [Flag("to", value: "DIR", "list DIR instead of the backup-dir setting", completion: .directory), .json],
         examples: ["backup list"]
     ) { invocation in
-        let context = invocation.session.context
-        let folder = invocation.arguments.value("to").map(context.environment.absolutePath) ?? context.settings.backupDir
-        let index = BackupIndex(folder: folder)
-        let names = BackupArchive.names(in: folder)
+        let workspace = invocation.workspace
+        let folder = workspace.backupFolder(invocation.arguments.value("to"))
         var rows: [[String]] = []
         var items: [JSONValue] = []
-        for name in names {
-            var info = stat()
-            let size = stat(Path.join(folder, name), &info) == 0 ? Int64(info.st_size) : 0
-            let record = index[name]
+        for backup in workspace.backups(in: folder) {
+            let (name, size, record) = (backup.name, backup.bytes, backup.record)
             let verified = record?.verifiedAt.map { "\(Units.date($0)) " + (record?.verifiedWhole == true ? "whole" : "DAMAGED") } ?? "never"
             let stamp = name.dropFirst(BackupArchive.prefix.count).prefix(15)
             let date = "\(stamp.prefix(4))-\(stamp.dropFirst(4).prefix(2))-\(stamp.dropFirst(6).prefix(2)) \(stamp.dropFirst(9).prefix(2)):\(stamp.dropFirst(11).prefix(2)):\(stamp.dropFirst(13).prefix(2))"
             rows.append([name, date, Units.size(size), record.map { String($0.members) } ?? "?", verified])
             items.append(.object([
-                ("name", .string(name)), ("path", .string(Path.join(folder, name))), ("bytes", .int(Int(size))),
+                ("name", .string(name)), ("path", .string(backup.path)), ("bytes", .int(Int(size))),
                 ("members", record.map { .int($0.members) } ?? .null), ("verified_at", record?.verifiedAt.map { .int($0) } ?? .null),
                 ("verified_whole", record?.verifiedWhole.map(JSONValue.bool) ?? .null),
             ]))
@@ -135,18 +91,17 @@ enum BackupCommands {
 
     static let verify = Command(
         "verify", group: group, summary: "Decrypt as a stream and check every member against the manifest (exit 1 on any difference)",
-        arguments: [Argument("FILE", "a backup, or latest (default)", completion: backupFiles, optional: true)],
+        arguments: [Argument("FILE", "a backup, or latest (default)", completion: .backupFiles, optional: true)],
         flags: [Flag("all", "every backup in the folder"), Flag("to", value: "DIR", "the backups in DIR instead of the backup-dir setting", completion: .directory), .json],
         examples: ["backup verify", "backup verify claude-backup-20261125-020000.tar.gz.gpg", "backup verify --all"]
     ) { invocation in
-        let context = invocation.session.context
-        let folder = invocation.arguments.value("to").map(context.environment.absolutePath) ?? context.settings.backupDir
-        let names = BackupArchive.names(in: folder)
+        let workspace = invocation.workspace
+        let folder = workspace.backupFolder(invocation.arguments.value("to"))
         var paths: [String]
         if invocation.arguments.has("all") {
-            paths = names.map { Path.join(folder, $0) }
+            paths = BackupArchive.names(in: folder).map { Path.join(folder, $0) }
         } else {
-            paths = [try chosenBackup(invocation.arguments.positional(0), in: folder, names: names, context: context)]
+            paths = [try workspace.backup(invocation.arguments.positional(0), in: folder)]
         }
         guard !paths.isEmpty else { throw ShellError.failed("no backups in \(folder): make one with backup create") }
         var results: [BackupArchive.Verification] = []
@@ -154,22 +109,12 @@ enum BackupCommands {
             let live = !invocation.wantsJSON && isatty(2) == 1
             var report: (@Sendable (Int64) -> Void)?
             if live {
-                let line = ProgressLine(label: "verifying \(Path.lastComponent(of: path))")
+                let line = ProgressLine(label: "verifying \(Path.lastComponent(of: path))", output: invocation.output)
                 report = { bytes in line.show(bytes) }
             }
-            let result = try await BackupArchive.verify(path, environment: SecretsAccess.environment(context).variables, progress: report)
-            if live { ProgressLine.clear() }
+            let result = try await workspace.verifyBackup(path, in: folder, progress: report)
+            if live { ProgressLine.clear(invocation.output) }
             results.append(result)
-            // The verdict is kept for backups in the backup folder only, and only when the backup
-            // could be read: a missing key says nothing of it.
-            if Path.directory(of: path) == folder, result.checked {
-                var index = BackupIndex(folder: folder)
-                let name = Path.lastComponent(of: path)
-                // A damaged backup may stop before its members: keep the count its creation recorded.
-                let members = result.isWhole ? result.members : index[name]?.members ?? result.members
-                index[name] = BackupIndex.Record(members: members, verifiedAt: Int(time(nil)), verifiedWhole: result.isWhole)
-                try? index.save()
-            }
             if !invocation.wantsJSON {
                 if !result.checked {
                     invocation.output.line(invocation.output.styled("\(path): could not be read", .red))
@@ -204,31 +149,19 @@ enum BackupCommands {
         ],
         examples: ["backup prune --dry-run", "backup prune --keep-daily 7 --keep-weekly 4"]
     ) { invocation in
-        let context = invocation.session.context
+        let workspace = invocation.workspace
         let arguments = invocation.arguments
-        let folder = arguments.value("to").map(context.environment.absolutePath) ?? context.settings.backupDir
+        let folder = workspace.backupFolder(arguments.value("to"))
         func count(_ flag: String) throws -> Int? {
             guard let text = arguments.value(flag) else { return nil }
             guard let value = Int(text), value >= 0, value <= 100_000 else { throw ShellError.usage("--\(flag) takes a number of backups, not '\(text.clipped())'") }
             return value
         }
         let retention = BackupRetention(keepLast: try count("keep-last"), keepDaily: try count("keep-daily"), keepWeekly: try count("keep-weekly"))
-        var index = BackupIndex(folder: folder)
-        let names = BackupArchive.names(in: folder)
-        let newestWhole = names.filter { index[$0]?.verifiedWhole == true }.max()
-        let plan = retention.plan(names, verifiedWhole: newestWhole)
-        let dryRun = context.dryRun || arguments.has("dry-run")
-        var deleted: [String] = []
-        if !dryRun {
-            for name in plan.delete {
-                // By name in the folder, never through a pattern or a shell: spaces and odd
-                // characters in the folder's path are just bytes.
-                if unlink(Path.join(folder, name)) == 0 { deleted.append(name) } else {
-                    invocation.session.report("cannot delete \(Path.join(folder, name)): \(FileError("delete", name).reason)")
-                }
-            }
-            try? index.save()
-        }
+        let dryRun = workspace.dryRun || arguments.has("dry-run")
+        let pruned = workspace.pruneBackups(in: folder, retention: retention, dryRun: dryRun)
+        let (plan, deleted) = (pruned.plan, pruned.deleted)
+        for failure in pruned.failures { invocation.session.report("cannot delete \(failure.path): \(failure.reason)") }
         if invocation.wantsJSON {
             invocation.output.json(.object([
                 ("folder", .string(folder)), ("dry_run", .bool(dryRun)),

@@ -7,10 +7,6 @@ import ClaudeshKit
 
 /// backup restore: verify, stage, show the plan, confirm, save what it replaces, apply.
 extension BackupCommands {
-    /// Where the files a restore replaces are saved, under the backup folder: in the same format,
-    /// but never taken for `latest` nor pruned with the backups.
-    static let beforeRestoreFolder = "before-restore"
-
     static let restore = Command(
         "restore", group: group, summary: "Verify a backup, show what it would change, confirm, restore; what it replaces is backed up first",
         discussion: """
@@ -21,7 +17,7 @@ extension BackupCommands {
         BACKUP_DIR/before-restore/, which restores like any backup. Members with unsafe names,
         links that point outside the target, and anything under a link are refused.
         """,
-        arguments: [Argument("FILE", "a backup, or latest (default)", completion: backupFiles, optional: true)],
+        arguments: [Argument("FILE", "a backup, or latest (default)", completion: .backupFiles, optional: true)],
         flags: [
             Flag("only", value: "PATH", "restore only PATH and what is under it (as stored: .password-store/claude, or ~/.password-store/claude); repeatable", repeatable: true),
             Flag("to", value: "DIR", "restore into DIR instead of the home", completion: .directory),
@@ -35,37 +31,29 @@ extension BackupCommands {
         ]
     ) { invocation in
         let session = invocation.session
-        let context = session.context
+        let workspace = invocation.workspace
         let arguments = invocation.arguments
-        let environment = context.environment
-        let folder = context.settings.backupDir
-        let path = try chosenBackup(arguments.positional(0), in: folder, names: BackupArchive.names(in: folder), context: context)
-        let home = environment.userHome
-        let target = arguments.value("to").map(environment.absolutePath) ?? home
-        // Stored paths are relative to the home: ~/x and /home/me/x name x.
-        let only = try arguments.values("only").map { given -> String in
-            guard given.hasPrefix("/") || given.hasPrefix("~") else { return given }
-            let absolute = environment.absolutePath(given)
-            guard absolute.hasPrefix(home + "/") else { throw ShellError.usage("--only \(given.clipped()) is not under the home (\(home)): a backup's paths are relative to it") }
-            return String(absolute.dropFirst(home.count + 1))
-        }
-        let dryRun = context.dryRun || arguments.has("dry-run")
-        let gpgEnvironment = SecretsAccess.environment(context).variables
+        let folder = workspace.settings.backupDir
+        let path = try workspace.backup(arguments.positional(0), in: folder)
+        let home = workspace.environment.userHome
+        let target = arguments.value("to").map(workspace.environment.absolutePath) ?? home
+        let only = try workspace.pathsInBackup(arguments.values("only"))
+        let dryRun = workspace.dryRun || arguments.has("dry-run")
 
         let live = !invocation.wantsJSON && isatty(2) == 1
         var report: (@Sendable (Int64) -> Void)?
         if live {
-            let line = ProgressLine(label: "verifying \(Path.lastComponent(of: path))")
+            let line = ProgressLine(label: "verifying \(Path.lastComponent(of: path))", output: invocation.output)
             report = { bytes in line.show(bytes) }
         }
         // Anything written into a folder that has something in it is asked about first.
         let targetWasEmpty = Path.kind(of: target) != .directory || Directory.entries(of: target).isEmpty
         let restore: BackupRestore
         do {
-            restore = try await BackupRestore.prepare(path, target: target, only: only, dryRun: dryRun, environment: gpgEnvironment, progress: report)
-            if live { ProgressLine.clear() }
+            restore = try await workspace.prepareRestore(path, into: target, only: only, dryRun: dryRun, progress: report)
+            if live { ProgressLine.clear(invocation.output) }
         } catch {
-            if live { ProgressLine.clear() }
+            if live { ProgressLine.clear(invocation.output) }
             throw error
         }
         let plan = restore.plan
@@ -80,25 +68,15 @@ extension BackupCommands {
         var saved: BackupArchive.Created?
         var applied = BackupRestore.Applied()
         if !dryRun && toWrite > 0 {
-            let savedFolder = Path.join(folder, beforeRestoreFolder)
+            let savedFolder = Path.join(folder, Workspace.beforeRestoreFolder)
             let replaced = missingOnly ? 0 : plan.replaced.count
             // The key is settled before the question, so that a yes is not followed by "no key".
-            // On a new machine neither the setting nor the store exists yet (the restore brings
-            // them): the key that decrypted the backup is the one to use.
-            var recipients: [String] = []
-            if replaced > 0 {
-                do {
-                    recipients = try BackupCommands.recipients(context)
-                } catch {
-                    guard let key = restore.verification.decryptedWith else { throw error }
-                    recipients = [key]
-                }
-            }
+            let recipients = replaced > 0 ? try workspace.recipients(savingFor: restore) : []
             if !targetWasEmpty {
                 try session.confirm("Restore \(toWrite) item\(toWrite == 1 ? "" : "s") into \(target)"
                     + (replaced > 0 ? ", replacing \(replaced) (saved first in \(savedFolder))?" : "?"), onStandardError: invocation.wantsJSON)
             }
-            if !missingOnly { saved = try await restore.saveReplaced(into: savedFolder, recipients: recipients, environment: gpgEnvironment) }
+            if !missingOnly { saved = try await workspace.saveReplaced(by: restore, recipients: recipients) }
             applied = try restore.apply(missingOnly: missingOnly)
         }
 
@@ -121,7 +99,7 @@ extension BackupCommands {
             for skipped in applied.skipped { invocation.output.line("  skipped  \(skipped.path) (\(skipped.reason))") }
             invocation.output.line("Restored \(applied.written.count) item\(applied.written.count == 1 ? "" : "s") into \(target).")
             if let saved {
-                let undo = "backup restore \(Tokenizer.quoted(saved.path))" + (target == home ? "" : " --to \(Tokenizer.quoted(target))")
+                let undo = "backup restore \(ScriptWord.quoted(saved.path))" + (target == home ? "" : " --to \(ScriptWord.quoted(target))")
                 let count = plan.replaced.count
                 invocation.output.line("Saved the \(count == 1 ? "item" : "\(count) items") it replaced in \(saved.path); to put \(count == 1 ? "it" : "them") back: \(undo)")
             }

@@ -7,7 +7,7 @@ import ClaudeshKit
 
 /// compose: the compose file of containerised servers, and their lifecycle on a Docker engine.
 enum ComposeCommands {
-    static let group = "Docker"
+    static let group = CommandGroup.docker
 
     @MainActor
     static var command: Command {
@@ -23,10 +23,29 @@ enum ComposeCommands {
         )
     }
 
-    static let secretFlag = Flag(
-        "secret", short: "s", value: "ENV=NAME", "put the store's secret NAME in compose's environment as ENV (repeatable)",
-        completion: SecretsAccess.secretReferences, repeatable: true
-    )
+    static let secretFlag = Flag.secret("put the store's secret NAME in compose's environment as ENV (repeatable)")
+
+    /// The session's compose file with the secrets the line names.
+    @MainActor
+    static func compose(_ invocation: Invocation) async throws -> ComposeSession {
+        try await invocation.workspace.compose(secrets: try invocation.arguments.secretReferences())
+    }
+
+    /// Runs compose with `arguments`, shows what it printed, and fails when it failed; under
+    /// --dry-run, says what it would run.
+    @MainActor
+    static func run(_ arguments: [String], _ invocation: Invocation) async throws -> ExitStatus {
+        let compose = try await compose(invocation)
+        if invocation.session.context.dryRun {
+            let words = try compose.words(arguments)
+            invocation.output.line("would run: \(words.joined(separator: " "))" + (compose.secrets.isEmpty ? "" : " with \(compose.secrets.keys.sorted().joined(separator: ", ")) in its environment") + " (dry run)")
+            return .success
+        }
+        let run = try await compose.run(arguments)
+        invocation.output.write(run.shown)
+        if let failure = run.failure { throw ShellError.failed(failure) }
+        return .success
+    }
 
     static let load = Command(
         "load", group: group, summary: "Use FILE as the session's compose file (shown in the prompt and context)",
@@ -48,21 +67,15 @@ enum ComposeCommands {
         flags: [Flag("force", "replace an existing file (without it, one that is there is left as it is)")],
         examples: ["compose init", "compose init --force"]
     ) { invocation in
-        let context = invocation.session.context
-        let path = context.settings.composeFile
-        // Safe to run again: a file that is there is left as it is (an installer's second run).
-        if Path.kind(of: path) != .missing && !invocation.arguments.has("force") {
-            let same = (try? FileIO.read(path)) == Array(ComposeTemplate.text.utf8)
-            invocation.output.line("Already done: \(path) exists\(same ? " (the classic file)" : ""); left as it is (--force replaces it with the classic file)")
-            return .success
-        }
-        if context.dryRun {
+        let path = invocation.session.context.settings.composeFile
+        switch try invocation.workspace.writeClassicComposeFile(force: invocation.arguments.has("force")) {
+        case .alreadyThere(let classic):
+            invocation.output.line("Already done: \(path) exists\(classic ? " (the classic file)" : ""); left as it is (--force replaces it with the classic file)")
+        case .wouldWrite:
             invocation.output.line("would write the compose file \(path) (dry run)")
-            return .success
+        case .written:
+            invocation.output.line("Wrote \(path): filesystem, memory, github, context7. Start them: compose up")
         }
-        try FileIO.makeDirectory(Path.directory(of: path))
-        try AtomicFile.write(Array(ComposeTemplate.text.utf8), to: path, mode: 0o600)
-        invocation.output.line("Wrote \(path): filesystem, memory, github, context7. Start them: compose up")
         return .success
     }
 
@@ -71,24 +84,11 @@ enum ComposeCommands {
         flags: [secretFlag, .json],
         examples: ["compose config", "compose config --secret GITHUB_TOKEN=claude/github-token"]
     ) { invocation in
-        let access = try await ComposeAccess.prepare(invocation)
-        let file = access.file
-        let dotEnv = file.dotEnv
-        var problems = file.problems { name in access.engine.environment[name] ?? dotEnv[name] }.map { "\(file.path):\($0)" }
-        // The engine's check too, when there is an engine: compose's own reading of the file.
-        var engineNote = ""
-        let engine = access.engine
-        if problems.isEmpty, let compose = try? access.compose, (try? await engine.serverVersion()) != nil {
-            let result = try await engine.run(try access.words(["config", "--quiet"]), timeout: .seconds(60))
-            if !result.termination.isSuccess {
-                let said = access.clean(result.errorText).split(separator: "\n").map(String.init).filter { !$0.trimmingWhitespace.isEmpty }
-                problems.append("\(compose.name) config: " + (said.isEmpty ? result.termination.description : said.joined(separator: "\n  ")))
-            } else {
-                engineNote = "; \(compose.name) config agrees"
-            }
-        } else if problems.isEmpty {
-            engineNote = " (no engine reachable: the engine's own check was skipped)"
-        }
+        let compose = try await compose(invocation)
+        let file = compose.file
+        let check = try await compose.check()
+        let problems = check.problems
+        let engineNote = check.composeAgreed.map { "; \($0) config agrees" } ?? (problems.isEmpty ? " (no engine reachable: the engine's own check was skipped)" : "")
         if invocation.wantsJSON {
             invocation.output.json(.object([("file", .string(file.path)), ("services", .array(file.serviceNames.map(JSONValue.string))), ("problems", .array(problems.map(JSONValue.string)))]))
         } else if problems.isEmpty {
@@ -101,11 +101,11 @@ enum ComposeCommands {
 
     static let up = Command(
         "up", group: group, summary: "Start the services (all, or those named) in the background",
-        arguments: [Argument("SERVICE", "services to start (default: all)", completion: ComposeAccess.serviceNames, optional: true, variadic: true)],
+        arguments: [Argument("SERVICE", "services to start (default: all)", completion: .serviceNames, optional: true, variadic: true)],
         flags: [secretFlag],
         examples: ["compose up", "compose up github --secret GITHUB_PERSONAL_ACCESS_TOKEN=claude/github-token"]
     ) { invocation in
-        try await ComposeAccess.prepare(invocation).run(["up", "--detach"] + invocation.arguments.positionals, invocation)
+        try await run(["up", "--detach"] + invocation.arguments.positionals, invocation)
     }
 
     static let down = Command(
@@ -114,22 +114,21 @@ enum ComposeCommands {
         examples: ["compose down"]
     ) { invocation in
         // Secrets too: a file with ${VAR:?...} cannot even be read by compose without them.
-        try await ComposeAccess.prepare(invocation).run(["down"], invocation)
+        try await run(["down"], invocation)
     }
 
     static let restart = Command(
         "restart", group: group, summary: "Restart the services (all, or those named); a stopped one is started",
-        arguments: [Argument("SERVICE", "services to restart (default: all)", completion: ComposeAccess.serviceNames, optional: true, variadic: true)],
+        arguments: [Argument("SERVICE", "services to restart (default: all)", completion: .serviceNames, optional: true, variadic: true)],
         flags: [secretFlag],
         examples: ["compose restart", "compose restart github"]
     ) { invocation in
         // `up` starts what is gone or stopped and recreates what the file or the secrets now
         // set differently (a container keeps the environment it was created with); `restart`
         // then restarts the rest.
-        let access = try await ComposeAccess.prepare(invocation)
         let services = invocation.arguments.positionals
-        _ = try await access.run(["up", "--detach"] + services, invocation)
-        return try await access.run(["restart"] + services, invocation)
+        _ = try await run(["up", "--detach"] + services, invocation)
+        return try await run(["restart"] + services, invocation)
     }
 
     static let ps = Command(
@@ -137,13 +136,12 @@ enum ComposeCommands {
         flags: [.json],
         examples: ["compose ps", "compose ps --json"]
     ) { invocation in
-        let access = try await ComposeAccess.prepare(invocation)
-        let file = access.file
-        let containers = try await access.engine.containers(project: access.project)
+        let compose = try await compose(invocation)
+        let containers = try await compose.containers()
         if invocation.wantsJSON {
             invocation.output.json(.array(containers.map(ComposeHealthCommand.json)))
         } else if containers.isEmpty {
-            invocation.output.line("No containers for \(file.path) (project \(access.project)). Start them: compose up")
+            invocation.output.line("No containers for \(compose.file.path) (project \(compose.project)). Start them: compose up")
         } else {
             let now = Int(time(nil))
             let rows = containers.sorted { $0.service < $1.service }.map { container in
@@ -157,7 +155,7 @@ enum ComposeCommands {
 
     static let logs = Command(
         "logs", group: group, summary: "A service's log; --follow keeps printing until Ctrl-C",
-        arguments: [Argument("SERVICE", "the service", completion: ComposeAccess.serviceNames)],
+        arguments: [Argument("SERVICE", "the service", completion: .serviceNames)],
         flags: [
             Flag("tail", value: "N", "only the last N lines"),
             Flag("follow", short: "f", "keep printing new lines (Ctrl-C stops)"),
@@ -165,28 +163,16 @@ enum ComposeCommands {
         ],
         examples: ["compose logs github --tail 50", "compose logs github --follow"]
     ) { invocation in
-        let access = try await ComposeAccess.prepare(invocation)
-        let file = access.file
-        let service = invocation.arguments.positionals[0]
-        guard file.serviceNames.contains(service) else {
-            throw ShellError.usage("no service '\(service.clipped())' in \(file.path)" + (Suggestions.closest(to: service, among: file.serviceNames).map { " (did you mean '\($0)'?)" } ?? ""))
+        let compose = try await compose(invocation)
+        var tail: Int?
+        if let text = invocation.arguments.value("tail") {
+            guard let count = Int(text), count >= 0 else { throw ShellError.usage("--tail takes a number of lines, not '\(text.clipped())'") }
+            tail = count
         }
-        var arguments = ["logs", "--no-color"]
-        if let tail = invocation.arguments.value("tail") {
-            guard let count = Int(tail), count >= 0 else { throw ShellError.usage("--tail takes a number of lines, not '\(tail.clipped())'") }
-            arguments += ["--tail", String(count)]
-        }
-        if invocation.arguments.has("follow") { arguments.append("--follow") }
-        let engine = access.engine
-        let words = try access.words(arguments + [service])
-        _ = try await engine.serverVersion()
         let output = invocation.output
-        // A container may print the secrets it was given: they are masked like loaded ones.
-        let redactor = Redactor(values: access.secrets.values)
-        let result = try await ProcessRunner.stream(ProcessSpec(words[0], Array(words.dropFirst()), environment: engine.environment)) { line in
-            await MainActor.run { output.line(redactor.redact(line)) }
+        try await compose.logs(invocation.arguments.positionals[0], tail: tail, follow: invocation.arguments.has("follow")) { line in
+            await MainActor.run { output.line(line.value) }
         }
-        guard result.termination.isSuccess else { throw ShellError.failed(access.clean("logs of \(service): \(engine.problem(result, engineAnswered: true))")) }
         return .success
     }
 }

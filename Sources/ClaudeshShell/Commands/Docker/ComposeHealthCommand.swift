@@ -8,21 +8,16 @@ import ClaudeshKit
 /// compose health: every service of the file, whether it runs and is healthy, and its memory.
 enum ComposeHealthCommand {
     static let command = Command(
-        "health", group: ComposeCommands.group, summary: "Each service's state, health, restarts, uptime and memory against its limit (exit 1 if any is down or unhealthy)",
+        "health", group: CommandGroup.docker, summary: "Each service's state, health, restarts, uptime and memory against its limit (exit 1 if any is down or unhealthy)",
         flags: [.json],
         examples: ["compose health", "compose health --json"]
     ) { invocation in
-        let access = try await ComposeAccess.prepare(invocation)
-        let file = access.file
-        let engine = access.engine
-        var containers = try await engine.containers(project: access.project)
-        let usage = await engine.memoryUsage(of: containers.filter { $0.state == "running" }.map(\.id))
-        for index in containers.indices { containers[index].memoryUsage = usage[containers[index].id] }
-        let report = access.serviceHealth(containers)
+        let compose = try await invocation.workspace.compose(secrets: try invocation.arguments.secretReferences())
+        let report = try await compose.health()
         let now = Int(time(nil))
         if invocation.wantsJSON {
             invocation.output.json(.object([
-                ("file", .string(file.path)), ("project", .string(access.project)), ("healthy", .bool(report.allSatisfy(\.isHealthy))),
+                ("file", .string(compose.file.path)), ("project", .string(compose.project)), ("healthy", .bool(report.allSatisfy(\.isHealthy))),
                 ("services", .array(report.map { entry in
                     .object([("service", .string(entry.service)), ("healthy", .bool(entry.isHealthy)), ("problem", entry.problem.map(JSONValue.string) ?? .null),
                              ("containers", .array(entry.containers.map(json)))])

@@ -22,15 +22,12 @@ extension HealthCommands {
         flags: [Flag("since", value: "SPAN", "how far back: 30m, 24h (default), 7d, 2w"), .json],
         examples: ["health history", "health history time --since 7d", "health history --json"]
     ) { invocation in
-        let context = invocation.session.context
         let sinceText = invocation.arguments.value("since") ?? "24h"
         guard let span = Units.span(parsing: sinceText) else { throw ShellError.usage("--since takes a span such as 30m, 24h, 7d or 2w, not '\(sinceText.clipped())'") }
-        let now = Int(time(nil))
-        let summaries = HealthHistory.exists(home: context.home)
-            ? try HealthHistory(home: context.home, readOnly: true).summaries(name: invocation.arguments.positional(0), since: now - span, until: now) : []
+        let (since, until, summaries) = try invocation.workspace.healthHistory(name: invocation.arguments.positional(0), span: span)
         if invocation.wantsJSON {
             invocation.output.json(.object([
-                ("since", .int(now - span)), ("until", .int(now)),
+                ("since", .int(since)), ("until", .int(until)),
                 ("checks", .array(summaries.map { summary in
                     .object([
                         ("section", .string(summary.section)), ("name", .string(summary.name)), ("checks", .int(summary.checks)),

@@ -2,7 +2,7 @@ import ClaudeshKit
 
 /// mcp: the servers in the client config files, and their probe.
 enum MCPCommands {
-    static let group = "MCP servers"
+    static let group = CommandGroup.mcp
 
     @MainActor
     static var command: Command {
@@ -19,15 +19,16 @@ enum MCPCommands {
 
     static let list = Command(
         "list", group: group, summary: "List the configured servers (env and header names, never values)",
-        flags: [MCPConfigAccess.configFlag, .json],
+        flags: [.config, .json],
         examples: ["mcp list", "mcp list --config desktop", "mcp list --json"]
     ) { invocation in
-        let config = try MCPConfigAccess.load(invocation)
+        let config = try invocation.workspace.config(invocation.arguments.value("config"))
         var rows: [[String]] = []
         var items: [JSONValue] = []
-        for (name, entry) in config.entries {
-            do throws(ServerDefinition.Error) {
-                let server = try ServerDefinition(name: name, entry: entry)
+        for configured in config.servers {
+            let name = configured.name
+            switch configured.definition {
+            case .success(let server):
                 let settings = server.settingNames + server.secrets.map { "\($0.variable)←\($0.name)" }
                 rows.append([name, server.transport.name, server.summary.clipped(70), settings.joined(separator: ", ")])
                 items.append(.object([
@@ -36,7 +37,7 @@ enum MCPCommands {
                     ("secrets", .array(server.secrets.map { .object([("env", .string($0.variable)), ("secret", .string($0.name))]) })),
                     ("problem", .null),
                 ]))
-            } catch {
+            case .failure(let error):
                 rows.append([name, "?", "invalid: \(error.description)", ""])
                 items.append(.object([
                     ("name", .string(name)), ("transport", .null), ("target", .null), ("settings", .array([])),
@@ -47,7 +48,7 @@ enum MCPCommands {
         if invocation.wantsJSON {
             invocation.output.json(.object([("config", .string(config.path)), ("servers", .array(items))]))
         } else if rows.isEmpty {
-            invocation.output.line(MCPConfigAccess.noServers(in: config))
+            invocation.output.line(noServers(in: config.path))
         } else {
             invocation.output.line(invocation.output.styled(config.path, .dim))
             invocation.output.line(Table(headers: ["NAME", "TRANSPORT", "COMMAND OR URL", "ENV, HEADERS, SECRETS"], rows: rows).render())
@@ -57,11 +58,11 @@ enum MCPCommands {
 
     static let get = Command(
         "get", group: group, summary: "Show one server's entry (env and header values masked)",
-        arguments: [Argument("NAME", "the server", completion: MCPConfigAccess.serverNames)],
-        flags: [MCPConfigAccess.configFlag, .json],
+        arguments: [Argument("NAME", "the server", completion: .serverNames)],
+        flags: [.config, .json],
         examples: ["mcp get time", "mcp get github --json"]
     ) { invocation in
-        let config = try MCPConfigAccess.load(invocation)
+        let config = try invocation.workspace.config(invocation.arguments.value("config"))
         let name = invocation.arguments.positionals[0]
         let entry = try config.requireEntry(named: name)
         let server = try ServerDefinition(name: name, entry: entry)
@@ -75,12 +76,12 @@ enum MCPCommands {
         case .stdio(let command, let arguments, let environment):
             if let wrapped = SecretWrapper.unwrap(command: command, arguments: arguments) {
                 rows.append(["command", wrapped.command])
-                if !wrapped.arguments.isEmpty { rows.append(["args", wrapped.arguments.map(Tokenizer.quoted).joined(separator: " ")]) }
+                if !wrapped.arguments.isEmpty { rows.append(["args", wrapped.arguments.map(ScriptWord.quoted).joined(separator: " ")]) }
                 for secret in wrapped.secrets { rows.append(["secret", "\(secret.variable) ← pass \(secret.name)"]) }
                 rows.append(["started by", command + " exec"])
             } else {
                 rows.append(["command", command])
-                if !arguments.isEmpty { rows.append(["args", arguments.map(Tokenizer.quoted).joined(separator: " ")]) }
+                if !arguments.isEmpty { rows.append(["args", arguments.map(ScriptWord.quoted).joined(separator: " ")]) }
             }
             for (key, value) in environment { rows.append(["env", "\(key)=\(ServerEntry.masked(value))"]) }
         case .http(let url, let headers), .sse(let url, let headers):
@@ -119,8 +120,8 @@ enum MCPCommands {
             Flag("transport", short: "t", value: "stdio|http|sse", "how to reach the server (default stdio)", completion: .choices(["stdio", "http", "sse"])),
             Flag("env", short: "e", value: "KEY=VALUE", "an environment variable for the server", repeatable: true),
             Flag("header", short: "H", value: "NAME:VALUE", "an HTTP header for a remote server", repeatable: true),
-            SecretsAccess.secretFlag,
-            MCPConfigAccess.configFlag,
+            .secret("put the store's secret NAME in the variable ENV (repeatable)"),
+            .config,
         ],
         examples: [
             "mcp add time -- uvx mcp-server-time",
@@ -139,7 +140,7 @@ enum MCPCommands {
             guard arguments.values("header").isEmpty else { throw ShellError.usage("--header is for http and sse servers; a stdio server takes --env") }
             let environment = try arguments.values("env").map { text throws in try ServerEntry.environmentPair(text) }
             let plain = ServerEntry.stdio(command: rest[0], arguments: Array(rest.dropFirst()), environment: environment)
-            entry = try withSecrets(plain, arguments.values("secret"), invocation.session.context)
+            entry = try invocation.workspace.entry(plain, withSecrets: try arguments.secretReferences())
         case "http", "sse":
             guard rest.count == 1 else { throw ShellError.usage("a \(transport) server takes one URL, not a command line") }
             guard arguments.values("env").isEmpty, arguments.values("secret").isEmpty else {
@@ -156,36 +157,32 @@ enum MCPCommands {
         return try addEntry(name, entry, invocation, done: "Added \(transport) server '\(name)'")
     }
 
-    /// Adds `entry` as `name`; the very same entry already there is not an error (an
-    /// installer's second run), another one under that name is.
+    /// Adds `entry` as `name`, and says what was done.
     @MainActor
     static func addEntry(_ name: String, _ entry: JSONValue, _ invocation: Invocation, done: String) throws -> ExitStatus {
-        var config = try MCPConfigAccess.load(invocation)
-        if config.entry(named: name)?.sortingKeys == entry.sortingKeys {
-            invocation.output.line("Already done: '\(name)' is in \(config.path) as given; nothing written")
-            return .success
+        switch try invocation.workspace.addServer(name, entry, to: invocation.arguments.value("config")) {
+        case .alreadyThere(let path):
+            invocation.output.line("Already done: '\(name)' is in \(path) as given; nothing written")
+        case .added(let path, let written):
+            invocation.output.line(saved(done, "in", path, written: written))
         }
-        try config.add(name, entry)
-        try MCPConfigAccess.save(config, invocation, done: done)
         return .success
     }
 
-    /// `entry` wrapped to get `secrets` through `claudesh exec`; each must be in the store.
-    @MainActor
-    static func withSecrets(_ entry: JSONValue, _ texts: [String], _ context: SessionContext) throws -> JSONValue {
-        guard !texts.isEmpty else { return entry }
-        let references = try texts.map { text throws in try SecretReference(parsing: text) }
-        let store = SecretsAccess.store(context)
-        for reference in references where !store.contains(reference.name) {
-            throw StoreError.missing(reference.name, suggestion: Suggestions.closest(to: reference.name, among: store.names()))
-        }
-        return try SecretWrapper.wrap(entry, secrets: references, executable: Claudesh.executablePath, pinned: PasswordStore.pinnedVariables(context.environment))
+    /// "DONE in FILE", or what would have been written under --dry-run.
+    static func saved(_ done: String, _ preposition: String, _ path: String, written: Bool) -> String {
+        "\(done) \(preposition) \(path)" + (written ? "" : ": not written (dry run)")
+    }
+
+    /// What `list` and `check` say of a config without servers.
+    static func noServers(in path: String) -> String {
+        "No MCP servers in \(path). Add one: mcp add NAME -- COMMAND ARGS..."
     }
 
     static let addJSON = Command(
         "add-json", group: group, summary: "Add a server from its JSON entry, as the client's file has it",
         arguments: [Argument("NAME", "the server's name"), Argument("JSON", "the entry, e.g. '{\"command\":\"uvx\",\"args\":[\"mcp-server-time\"]}'")],
-        flags: [MCPConfigAccess.configFlag],
+        flags: [.config],
         examples: [#"mcp add-json time '{"command":"uvx","args":["mcp-server-time"]}'"#]
     ) { invocation in
         let name = try checkedName(invocation.arguments.positionals[0])
@@ -201,39 +198,35 @@ enum MCPCommands {
 
     static let remove = Command(
         "remove", aliases: ["rm"], group: group, summary: "Remove a server from the config",
-        arguments: [Argument("NAME", "the server", completion: MCPConfigAccess.serverNames)],
-        flags: [MCPConfigAccess.configFlag],
+        arguments: [Argument("NAME", "the server", completion: .serverNames)],
+        flags: [.config],
         examples: ["mcp remove filesystem"]
     ) { invocation in
         let name = invocation.arguments.positionals[0]
-        var config = try MCPConfigAccess.load(invocation)
-        try config.remove(name)
-        try MCPConfigAccess.save(config, invocation, done: "Removed server '\(name)'", preposition: "from")
+        let removed = try invocation.workspace.removeServer(name, from: invocation.arguments.value("config"))
+        invocation.output.line(saved("Removed server '\(name)'", "from", removed.path, written: removed.written))
         return .success
     }
 
     static let importServers = Command(
         "import", group: group, summary: "Copy servers from another config; a name already there with a different entry is reported, not overwritten",
         flags: [
-            Flag("from", value: "desktop|user|project|FILE", "the config to copy from", completion: MCPConfigAccess.targetCompletion),
-            Flag("to", value: "desktop|user|project|FILE", "the config to copy into (default: the mcp-config setting)", completion: MCPConfigAccess.targetCompletion),
+            Flag("from", value: "desktop|user|project|FILE", "the config to copy from", completion: .configTargets),
+            Flag("to", value: "desktop|user|project|FILE", "the config to copy into (default: the mcp-config setting)", completion: .configTargets),
         ],
         examples: ["mcp import --from desktop --to user", "mcp import --from ~/old/claude_desktop_config.json"]
     ) { invocation in
-        guard invocation.arguments.has("from") else { throw ShellError.usage("say where from: mcp import --from desktop|user|project|FILE") }
-        let source = try MCPConfigAccess.load(invocation, flag: "from")
-        var config = try MCPConfigAccess.load(invocation, flag: "to")
-        guard source.path != config.path else { throw ShellError.usage("--from and --to are the same file: \(config.path)") }
-        guard !source.entries.isEmpty else { throw ShellError.failed("no servers in \(source.path)") }
-        let report = config.importServers(from: source)
+        guard let from = invocation.arguments.value("from") else { throw ShellError.usage("say where from: mcp import --from desktop|user|project|FILE") }
+        let imported = try invocation.workspace.importServers(from: from, to: invocation.arguments.value("to"))
+        let report = imported.report
         if !report.added.isEmpty {
-            try MCPConfigAccess.save(config, invocation, done: "Imported \(report.added.count) server\(report.added.count == 1 ? "" : "s") (\(report.added.joined(separator: ", ")))", preposition: "into")
+            invocation.output.line(saved("Imported \(report.added.count) server\(report.added.count == 1 ? "" : "s") (\(report.added.joined(separator: ", ")))", "into", imported.path, written: imported.written))
         }
         if !report.identical.isEmpty {
             invocation.output.line("Already there, unchanged: \(report.identical.joined(separator: ", "))")
         }
         for name in report.clashes {
-            invocation.session.report("'\(name)' is already in \(config.path) with a different entry: left as it is (mcp remove \(name) --config \(config.path) first to take the imported one)")
+            invocation.session.report("'\(name)' is already in \(imported.path) with a different entry: left as it is (mcp remove \(name) --config \(imported.path) first to take the imported one)")
         }
         return report.clashes.isEmpty ? .success : .failure
     }

@@ -3,7 +3,7 @@ import ClaudeshKit
 /// exec: a program with secrets in its environment only, claudesh replaced by it.
 enum ExecCommand {
     static let command = Command(
-        "exec", group: SecretsCommands.group, summary: "Run a program with secrets in its environment, in place of claudesh",
+        "exec", group: CommandGroup.secrets, summary: "Run a program with secrets in its environment, in place of claudesh",
         discussion: """
         Decrypts each --secret (a loaded one is used as it is), puts it in the program's
         environment only, and replaces claudesh with the program (execve): its pid, pipes and
@@ -15,20 +15,18 @@ enum ExecCommand {
             Argument("COMMAND", "the program", completion: .commandLine),
             Argument("ARGS", "its arguments", optional: true, variadic: true),
         ],
-        flags: [SecretsAccess.secretFlag],
+        flags: [.secret("put the store's secret NAME in the variable ENV (repeatable)")],
         examples: ["exec --secret GITHUB_TOKEN=claude/github-token -- npx -y @modelcontextprotocol/server-github"]
     ) { invocation in
         let session = invocation.session
-        let references = try invocation.arguments.values("secret").map { text throws in try SecretReference(parsing: text) }
-        var environment = session.context.environment.variables
-        let store = SecretsAccess.store(session.context)
-        for reference in references {
-            environment[reference.variable] = try await SecretsCommands.loadedOrDecrypted(reference.name, session.context)
-        }
+        let workspace = invocation.workspace
+        let references = try invocation.arguments.secretReferences()
+        var environment = workspace.environment.variables
+        for (variable, value) in try await workspace.secrets(references) { environment[variable] = value }
         let words = invocation.arguments.positionals
         let spec = ProcessSpec(words[0], Array(words.dropFirst()), environment: environment)
         if session.context.dryRun {
-            invocation.output.line("would run \(spec.commandLine) with \(references.map(\.variable).joined(separator: ", ")) from \(store.directory) (dry run)")
+            invocation.output.line("would run \(spec.commandLine) with \(references.map(\.variable).joined(separator: ", ")) from \(workspace.store.directory) (dry run)")
             return .success
         }
         try ProcessReplacement.exec(spec) { session.beforeReplacingProcess?() }

@@ -7,7 +7,7 @@ import ClaudeshKit
 
 /// gpg status, gpg keygen, gpg export-backup: the keys that the store and backups encrypt to.
 enum GPGCommands {
-    static let group = "Secrets"
+    static let group = CommandGroup.secrets
 
     @MainActor
     static var command: Command {
@@ -22,8 +22,8 @@ enum GPGCommands {
         "status", group: group, summary: "The secret keys, their expiry, and whether gpg-agent answers (exit 1 without a usable key)",
         flags: [.json], examples: ["gpg status", "gpg status --json"]
     ) { invocation in
-        let context = invocation.session.context
-        let gnupg = SecretsAccess.gnupg(context)
+        let workspace = invocation.workspace
+        let gnupg = workspace.gnupg
         let agent = await gnupg.agentIsRunning()
         let keys: [GPGKey]
         do {
@@ -33,7 +33,7 @@ enum GPGCommands {
             if !invocation.wantsJSON { invocation.output.line("gpg-agent: " + (agent ? "running" : "not running")) }
             throw error
         }
-        let home = context.environment.variables["GNUPGHOME"].map(context.environment.absolutePath) ?? Path.join(context.environment.userHome, ".gnupg")
+        let home = workspace.keyringFolder
         let usable = keys.filter { $0.canEncrypt && $0.hasSecret }
         if invocation.wantsJSON {
             invocation.output.json(.object([
@@ -80,7 +80,7 @@ enum GPGCommands {
     ) { invocation in
         let arguments = invocation.arguments
         if arguments.has("if-none") {
-            let usable = try await SecretsAccess.gnupg(invocation.session.context).secretKeys().filter { $0.canEncrypt && $0.hasSecret }
+            let usable = try await invocation.workspace.usableKeys()
             if let key = usable.first {
                 invocation.output.line("Already done: a usable secret key exists (\(key.fingerprint) \(key.primaryUserID)); no key made")
                 return .success
@@ -98,9 +98,9 @@ enum GPGCommands {
             guard isatty(0) == 1 else {
                 throw ShellError.failed("no terminal to ask the passphrase: run gpg keygen on a terminal, or add --no-passphrase for an unprotected key")
             }
-            let first = try hidden("Passphrase for the new key: ")
+            let first = try hidden("Passphrase for the new key: ", invocation.output)
             guard !first.isEmpty else { throw ShellError.failed("the passphrase is empty: type one, or use --no-passphrase") }
-            guard first == (try hidden("Again: ")) else { throw ShellError.failed("the two passphrases differ; no key was made") }
+            guard first == (try hidden("Again: ", invocation.output)) else { throw ShellError.failed("the two passphrases differ; no key was made") }
             passphrase = first
         }
         if invocation.session.context.dryRun {
@@ -108,14 +108,15 @@ enum GPGCommands {
             return .success
         }
         if algorithm == .rsa4096, isatty(2) == 1 { invocation.output.error(invocation.output.styled("making an RSA 4096 key takes a few seconds…", .dim)) }
-        let fingerprint = try await SecretsAccess.gnupg(invocation.session.context).generateKey(name: name, email: email, algorithm: algorithm, passphrase: passphrase)
+        let fingerprint = try await invocation.workspace.gnupg.generateKey(name: name, email: email, algorithm: algorithm, passphrase: passphrase)
         invocation.output.line("Made key \(fingerprint) for \(name) <\(email)>")
         invocation.output.line("Next: secrets init \(email)   (and keep a copy: gpg export-backup FILE)")
         return .success
     }
 
-    static func hidden(_ prompt: String) throws -> String {
-        switch Terminal.readHidden(prompt) {
+    @MainActor
+    static func hidden(_ prompt: String, _ output: Output) throws -> String {
+        switch Terminal.readHidden(prompt, output: output) {
         case .line(let bytes):
             guard let text = String(validating: bytes, as: UTF8.self) else { throw ShellError.failed("the passphrase is not UTF-8 text; no key was made") }
             return text
@@ -139,7 +140,7 @@ enum GPGCommands {
             invocation.output.line("would write the secret keys to \(path) (dry run)")
             return .success
         }
-        let armored = try await SecretsAccess.gnupg(context).exportSecretKeys(invocation.arguments.value("key"))
+        let armored = try await invocation.workspace.gnupg.exportSecretKeys(invocation.arguments.value("key"))
         try AtomicFile.create(armored, at: path, mode: 0o600)
         invocation.output.line("Wrote the secret keys to \(path) (mode 0600). Keep it offline; restore with: gpg --import \(path)")
         return .success

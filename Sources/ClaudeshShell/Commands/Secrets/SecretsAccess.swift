@@ -5,41 +5,8 @@ import Darwin
 #endif
 import ClaudeshKit
 
-/// The store and keyring of a session, secret-name completion, and reading a secret from the
-/// person at the terminal or from standard input.
+/// Reading a secret from the person at the terminal or from standard input.
 enum SecretsAccess {
-    /// The environment for gpg and pass: the session's, with GPG_TTY so a pinentry can ask on
-    /// this terminal.
-    static func environment(_ context: SessionContext) -> Environment {
-        var environment = context.environment
-        if environment.variables["GPG_TTY"] == nil, isatty(0) == 1, let name = ttyname(0) {
-            environment.variables["GPG_TTY"] = String(cString: name)
-        }
-        return environment
-    }
-
-    static func store(_ context: SessionContext) -> PasswordStore { PasswordStore(environment: environment(context)) }
-
-    static func gnupg(_ context: SessionContext) -> GnuPG { GnuPG(environment: environment(context).variables) }
-
-    /// Secret names, one folder level at a time, from the file tree: no gpg call.
-    static let secretNames = Completion.custom { input in
-        PasswordStore(environment: input.context.environment).completions(for: input.partial)
-    }
-
-    /// `ENV=NAME`: the name part completes once `=` is typed.
-    static let secretReferences = Completion.custom { input in
-        guard let equals = input.partial.firstIndex(of: "=") else { return [] }
-        let prefix = String(input.partial[...equals])
-        let store = PasswordStore(environment: input.context.environment)
-        return store.completions(for: String(input.partial[input.partial.index(after: equals)...])).map { prefix + $0 }
-    }
-
-    static let secretFlag = Flag(
-        "secret", short: "s", value: "ENV=NAME", "put the store's secret NAME in the variable ENV (repeatable)",
-        completion: secretReferences, repeatable: true
-    )
-
     /// The value for `name`: typed twice with echo off on a terminal; else one line (or, with
     /// `multiline`, everything) from standard input. Bytes that are not UTF-8 are refused.
     @MainActor
@@ -50,16 +17,16 @@ enum SecretsAccess {
         let value: [UInt8]
         if isatty(0) == 1 {
             if multiline {
-                Output.send("Enter the contents of \(name); end with Ctrl-D on an empty line.\n", to: 2)
-                value = try readLines(hidden: true)
+                session.output.ask("Enter the contents of \(name); end with Ctrl-D on an empty line.\n")
+                value = try readLines(hidden: true, output: session.output)
             } else {
-                let first = try line(Terminal.readHidden("Value for \(name): "))
-                let second = try line(Terminal.readHidden("Again: "))
+                let first = try line(Terminal.readHidden("Value for \(name): ", output: session.output))
+                let second = try line(Terminal.readHidden("Again: ", output: session.output))
                 guard first == second else { throw ShellError.failed("the two entries differ; nothing was stored") }
                 value = first
             }
         } else if multiline {
-            value = try readLines(hidden: false)
+            value = try readLines(hidden: false, output: session.output)
         } else {
             value = try line(Terminal.readRawAnswer())
             // A PEM file piped in without --multiline must not be cut to its first line unnoticed.
@@ -75,10 +42,10 @@ enum SecretsAccess {
 
     /// Lines up to the end of input, joined by newlines (the store adds the last one back).
     @MainActor
-    private static func readLines(hidden: Bool) throws -> [UInt8] {
+    private static func readLines(hidden: Bool, output: Output) throws -> [UInt8] {
         var lines: [[UInt8]] = []
         while true {
-            switch hidden ? Terminal.readHidden("") : Terminal.readRawAnswer() {
+            switch hidden ? Terminal.readHidden("", output: output) : Terminal.readRawAnswer() {
             case .line(let line): lines.append(line)
             case .end: return Array(lines.joined(separator: [UInt8(ascii: "\n")]))
             case .interrupted: throw CancellationError()

@@ -4,7 +4,7 @@ import ClaudeshKit
 /// shell rc files; --fix moves the ones in server env into the store.
 enum SecretsAuditCommand {
     static let command = Command(
-        "audit", group: SecretsCommands.group, summary: "Find clear-text secrets in configs, compose, .env and rc files (exit 1 if any)",
+        "audit", group: CommandGroup.secrets, summary: "Find clear-text secrets in configs, compose, .env and rc files (exit 1 if any)",
         discussion: """
         Looks for known token shapes (ghp_, github_pat_, sk-, sk-ant-, xoxb-, AKIA, glpat-, ...) and
         long random-looking values in env, header and token-like fields. --fix moves each value
@@ -15,9 +15,7 @@ enum SecretsAuditCommand {
         flags: [Flag("fix", "move server env values into the store and rewrite the entries"), .json],
         examples: ["secrets audit", "secrets audit --fix"]
     ) { invocation in
-        let session = invocation.session
-        let context = session.context
-        let targets = SecretAudit.targets(context: context)
+        let targets = invocation.workspace.auditTargets
         let findings = targets.flatMap(SecretAudit.scan)
         if invocation.wantsJSON {
             invocation.output.json(.object([
@@ -50,7 +48,8 @@ enum SecretsAuditCommand {
         let output = invocation.output
         let configs = Set(targets.filter { $0.format == .json }.map(\.path))
         let plan = AuditFix(findings: findings, clientConfigs: configs)
-        let store = SecretsAccess.store(session.context)
+        let workspace = invocation.workspace
+        let store = workspace.store
         for finding in plan.manual {
             output.line("fix by hand: \(finding.file):\(finding.line):\(finding.column) \(finding.key) (\(finding.kind))")
         }
@@ -59,12 +58,12 @@ enum SecretsAuditCommand {
         for move in plan.moves {
             output.line("\(move.file): \(move.server).env.\(move.variable) → pass \(move.secret), via claudesh exec --secret")
         }
-        if session.context.dryRun {
+        if workspace.dryRun {
             output.line("nothing changed (dry run)")
             return .failure
         }
         try session.confirm("Move \(plan.moves.count) value\(plan.moves.count == 1 ? "" : "s") into \(store.directory) and rewrite the entries?")
-        let written = try await plan.apply(store: store, executable: Claudesh.executablePath, pinned: PasswordStore.pinnedVariables(session.context.environment))
+        let written = try await workspace.applyAuditFix(plan)
         for file in written { output.line("Rewrote \(file)") }
         output.line("Check the servers still start: mcp check")
         return plan.manual.isEmpty ? .success : .failure

@@ -3,7 +3,7 @@ import ClaudeshKit
 /// secrets: the pass store (init, list, insert, show, rm, migrate, git) and the session vault
 /// (load, unload). The audit is in SecretsAuditCommand.
 enum SecretsCommands {
-    static let group = GPGCommands.group
+    static let group = CommandGroup.secrets
 
     @MainActor
     static var command: Command {
@@ -18,32 +18,17 @@ enum SecretsCommands {
         )
     }
 
-    /// The keys `secrets init` uses when none is named: the gpg-id setting, else the store's
-    /// current keys (empty: keep them), else the only usable secret key.
-    @MainActor
-    static func defaultRecipients(_ context: SessionContext, _ store: PasswordStore) async throws -> [String] {
-        if let id = context.settings.gpgID { return [id] }
-        guard store.recipients.isEmpty else { return [] }
-        let usable = try await store.gnupg.secretKeys().filter { $0.canEncrypt && $0.hasSecret }
-        guard usable.count == 1 else {
-            throw ShellError.usage(usable.isEmpty
-                ? "no gpg key to encrypt to: make one with 'gpg keygen NAME EMAIL', then secrets init"
-                : "you have \(usable.count) keys: say which, e.g. secrets init \(usable[0].fingerprint)")
-        }
-        return [usable[0].fingerprint]
-    }
-
     static let initialize = Command(
         "init", group: group, summary: "Create the store encrypted to GPG-IDs, with its git repository (safe to run again)",
         discussion: "Without GPG-ID: the gpg-id setting, else the store's current keys, else your only secret key.",
         arguments: [Argument("GPG-ID", "the keys to encrypt to (email or fingerprint)", optional: true, variadic: true)],
         examples: ["secrets init", "secrets init ops@example.com"]
     ) { invocation in
-        let context = invocation.session.context
-        let store = SecretsAccess.store(context)
+        let workspace = invocation.workspace
+        let store = workspace.store
         var ids = invocation.arguments.positionals
-        if ids.isEmpty { ids = try await defaultRecipients(context, store) }
-        if context.dryRun {
+        if ids.isEmpty { ids = try await workspace.defaultStoreRecipients() }
+        if workspace.dryRun {
             invocation.output.line("would initialise \(store.directory) for \(ids.isEmpty ? store.recipients.joined(separator: ", ") : ids.joined(separator: ", ")) (dry run)")
             return .success
         }
@@ -59,10 +44,10 @@ enum SecretsCommands {
 
     static let list = Command(
         "list", aliases: ["ls"], group: group, summary: "List the secret names (never values)",
-        arguments: [Argument("PREFIX", "only names under this folder or prefix", completion: SecretsAccess.secretNames, optional: true)],
+        arguments: [Argument("PREFIX", "only names under this folder or prefix", completion: .secretNames, optional: true)],
         flags: [.json], examples: ["secrets list", "secrets list claude/"]
     ) { invocation in
-        let store = SecretsAccess.store(invocation.session.context)
+        let store = invocation.workspace.store
         guard store.exists else { throw StoreError.noStore(store.directory) }
         let names = store.names(under: try insidePrefix(invocation))
         if invocation.wantsJSON {
@@ -77,7 +62,7 @@ enum SecretsCommands {
 
     static let insert = Command(
         "insert", aliases: ["add"], group: group, summary: "Store a secret: typed twice, hidden, on a terminal; else one line from stdin",
-        arguments: [Argument("NAME", "e.g. claude/github-token", completion: SecretsAccess.secretNames)],
+        arguments: [Argument("NAME", "e.g. claude/github-token", completion: .secretNames)],
         flags: [
             Flag("multiline", short: "m", "take every line until the end of input (Ctrl-D)"),
             Flag("force", short: "f", "replace a secret of that name"),
@@ -85,7 +70,7 @@ enum SecretsCommands {
         examples: ["secrets insert claude/github-token", "gh auth token | claudesh secrets insert claude/github-token --force"]
     ) { invocation in
         let name = invocation.arguments.positionals[0]
-        let store = SecretsAccess.store(invocation.session.context)
+        let store = invocation.workspace.store
         try PasswordStore.validate(name)
         try store.requireInitialized()
         if store.contains(name) && !invocation.arguments.has("force") { throw StoreError.exists(name) }
@@ -101,12 +86,12 @@ enum SecretsCommands {
 
     static let show = Command(
         "show", group: group, summary: "Show a secret masked (ghp_…Q3f); --reveal prints it",
-        arguments: [Argument("NAME", "the secret", completion: SecretsAccess.secretNames)],
+        arguments: [Argument("NAME", "the secret", completion: .secretNames)],
         flags: [Flag("reveal", "print the value itself")],
         examples: ["secrets show claude/github-token", "secrets show claude/github-token --reveal"]
     ) { invocation in
         let name = invocation.arguments.positionals[0]
-        let value = try await loadedOrDecrypted(name, invocation.session.context)
+        let value = try await invocation.workspace.secret(named: name)
         if invocation.arguments.has("reveal") {
             invocation.output.reveal(value)
         } else {
@@ -117,21 +102,14 @@ enum SecretsCommands {
         return .success
     }
 
-    /// A loaded secret's value, else decrypted from the store.
-    @MainActor
-    static func loadedOrDecrypted(_ name: String, _ context: SessionContext) async throws -> String {
-        if let value = context.vault.value(of: name) { return value }
-        return try await SecretsAccess.store(context).value(of: name)
-    }
-
     static let remove = Command(
         "rm", aliases: ["remove"], group: group, summary: "Delete a secret from the store (asks first)",
-        arguments: [Argument("NAME", "the secret", completion: SecretsAccess.secretNames)],
+        arguments: [Argument("NAME", "the secret", completion: .secretNames)],
         examples: ["secrets rm claude/old-token"]
     ) { invocation in
         let name = invocation.arguments.positionals[0]
         let session = invocation.session
-        let store = SecretsAccess.store(session.context)
+        let store = invocation.workspace.store
         try PasswordStore.validate(name)
         guard store.contains(name) else { throw StoreError.missing(name, suggestion: Suggestions.closest(to: name, among: store.names())) }
         if session.context.dryRun {
@@ -149,7 +127,7 @@ enum SecretsCommands {
         "migrate", group: group, summary: "Move a token into the store: github-token from 'gh auth token', else from stdin",
         arguments: [Argument("WHAT", "what to migrate", completion: .choices(["github-token"]))],
         flags: [
-            Flag("name", value: "NAME", "the secret's name (default claude/github-token)", completion: SecretsAccess.secretNames),
+            Flag("name", value: "NAME", "the secret's name (default claude/github-token)", completion: .secretNames),
             Flag("force", short: "f", "replace a secret of that name"),
         ],
         examples: ["secrets migrate github-token", "secrets migrate github-token --name work/github-token"]
@@ -159,13 +137,13 @@ enum SecretsCommands {
         }
         let session = invocation.session
         let name = invocation.arguments.value("name") ?? "claude/github-token"
-        let store = SecretsAccess.store(session.context)
+        let store = invocation.workspace.store
         try PasswordStore.validate(name)
         try store.requireInitialized()
         if store.contains(name) && !invocation.arguments.has("force") { throw StoreError.exists(name) }
         let token: [UInt8]
         let source: String
-        if let fromGH = try await githubCLIToken(session.context) {
+        if let fromGH = await invocation.workspace.githubCLIToken() {
             (token, source) = (fromGH, "gh auth token")
         } else {
             invocation.output.error("gh is not installed or not logged in: give the token instead")
@@ -179,14 +157,6 @@ enum SecretsCommands {
         invocation.output.line("Stored the token from \(source) as \(name)")
         invocation.output.line("Use it: mcp add github --secret GITHUB_PERSONAL_ACCESS_TOKEN=\(name) -- npx -y @modelcontextprotocol/server-github")
         return .success
-    }
-
-    /// `gh auth token`'s output, or nil when gh is missing or has no login.
-    static func githubCLIToken(_ context: SessionContext) async throws -> [UInt8]? {
-        let spec = ProcessSpec("gh", ["auth", "token"], environment: context.environment.variables)
-        guard let result = try? await ProcessRunner.run(spec, timeout: .seconds(20)), result.termination.isSuccess else { return nil }
-        let token = result.outputText.trimmingWhitespace
-        return token.isEmpty ? nil : Array(token.utf8)
     }
 
     static let git = Command(
@@ -218,7 +188,7 @@ enum SecretsCommands {
 
     @MainActor
     static func runGit(_ arguments: [String], _ invocation: Invocation) async throws -> ExitStatus {
-        let store = SecretsAccess.store(invocation.session.context)
+        let store = invocation.workspace.store
         if invocation.session.context.dryRun {
             invocation.output.line("would run git \(arguments.joined(separator: " ")) in \(store.directory) (dry run)")
             return .success
@@ -238,18 +208,11 @@ enum SecretsCommands {
     static let load = Command(
         "load", group: group, summary: "Decrypt secrets into this session's memory (the prompt shows how many)",
         discussion: "Loaded values are masked in all output and keep lines that contain them out of the history.",
-        arguments: [Argument("PREFIX", "only names under this folder or prefix (default: all)", completion: SecretsAccess.secretNames, optional: true)],
+        arguments: [Argument("PREFIX", "only names under this folder or prefix (default: all)", completion: .secretNames, optional: true)],
         examples: ["secrets load", "secrets load claude/"]
     ) { invocation in
-        let session = invocation.session
-        let store = SecretsAccess.store(session.context)
-        try store.requireInitialized()
-        let prefix = try insidePrefix(invocation)
-        let names = store.names(under: prefix)
-        guard !names.isEmpty else { throw ShellError.failed("no secrets in \(store.directory)" + (prefix.isEmpty ? "" : " under '\(prefix)'")) }
-        let values = try await store.values(of: names)
-        for (name, value) in values { session.context.vault.store(value, as: name) }
-        invocation.output.line("Loaded \(values.count) secret\(values.count == 1 ? "" : "s") (\(session.context.vault.count) in this session)")
+        let loaded = try await invocation.workspace.loadSecrets(under: try insidePrefix(invocation))
+        invocation.output.line("Loaded \(loaded) secret\(loaded == 1 ? "" : "s") (\(invocation.session.context.vault.count) in this session)")
         return .success
     }
 

@@ -5,9 +5,9 @@ import Darwin
 #endif
 
 /// Sizes, rates, durations and dates as tables and messages show them.
-enum Units {
+package enum Units {
     /// "14.6 KiB", "2.0 GiB", "512 B".
-    static func size(_ bytes: Int64) -> String {
+    package static func size(_ bytes: Int64) -> String {
         let units = ["B", "KiB", "MiB", "GiB", "TiB"]
         var value = Double(bytes)
         var unit = 0
@@ -17,18 +17,18 @@ enum Units {
     }
 
     /// "45.6 MiB/s".
-    static func rate(_ bytes: Int64, seconds: Double) -> String {
+    package static func rate(_ bytes: Int64, seconds: Double) -> String {
         size(Int64(Double(bytes) / max(seconds, 0.001))) + "/s"
     }
 
     /// "2.1 s".
-    static func seconds(_ value: Double) -> String {
+    package static func seconds(_ value: Double) -> String {
         let tenths = Int((value * 10).rounded())
         return "\(tenths / 10).\(tenths % 10) s"
     }
 
     /// A date as YYYY-MM-DD in UTC; empty for none.
-    static func date(_ seconds: Int?) -> String {
+    package static func date(_ seconds: Int?) -> String {
         guard let seconds else { return "" }
         var time = time_t(seconds)
         var parts = tm()
@@ -38,7 +38,7 @@ enum Units {
     }
 
     /// "90s", "30m", "24h", "7d", "2w" (or a bare number of seconds) as seconds.
-    static func span(parsing text: String) -> Int? {
+    package static func span(parsing text: String) -> Int? {
         let units: [Character: Int] = ["s": 1, "m": 60, "h": 3600, "d": 86_400, "w": 604_800]
         let trimmed = text.trimmingWhitespace
         guard let last = trimmed.last else { return nil }
@@ -48,7 +48,7 @@ enum Units {
     }
 
     /// "HH:MM" of local time, for the dashboard's title.
-    static func clock(_ seconds: Int) -> String {
+    package static func clock(_ seconds: Int) -> String {
         var time = time_t(seconds)
         var parts = tm()
         localtime_r(&time, &parts)

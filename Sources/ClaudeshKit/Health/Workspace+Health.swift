@@ -1,0 +1,46 @@
+/// The health report of everything the session operates, and its history.
+extension Workspace {
+    /// Runs every check of the report, the slow ones (probes, docker, gpg) at the same time,
+    /// and masks it: the report is laid out, shown and kept as it will be read.
+    package func healthReport(timeout: Duration? = nil) async -> Redacted<HealthReport> {
+        var options = probeOptions(ProbeOptions(deadline: .seconds(60)))
+        if let timeout { options.timeout = timeout }
+        let now = self.now
+        let configPath = configPath()
+        var serverChecks: [HealthReport.Check] = []
+        var plan = ProbePlan(targets: [], redactor: redactor)
+        do {
+            let config = try ClientConfig(path: configPath)
+            if config.entries.isEmpty {
+                serverChecks = [.init(.servers, "config", .off, "no servers in \(configPath): mcp add NAME -- COMMAND")]
+            } else {
+                plan = await probePlan(config.servers)
+            }
+        } catch {
+            serverChecks = [.init(.servers, "config", .failed, "\(error)")]
+        }
+        async let probed = probe(plan, options: options)
+        async let containers = containerChecks()
+        async let storeChecks = HealthChecks.store(store)
+        async let keyChecks = HealthChecks.gnupg(gnupg, now: now)
+        let backups = HealthChecks.backups(folder: settings.backupDir, now: now)
+        let servers = serverChecks + HealthChecks.servers(await probed)
+        let report = HealthReport(time: now, checks: servers + (await containers) + (await storeChecks) + (await keyChecks) + backups)
+        return plan.redactor.seal(report)
+    }
+
+    /// Keeps the report in `HOME/health.sqlite`, pruned to the history-days setting; not under a
+    /// dry run, nor when the check was cut short (Ctrl-C is not a failure of what it checked).
+    package func record(_ report: Redacted<HealthReport>) throws(HealthHistory.Error) {
+        guard !dryRun, !Task.isCancelled else { return }
+        try HealthHistory(home: home).record(report, keepDays: settings.historyDays)
+    }
+
+    /// What the history says of each checked thing (`name` alone) over the last `span` seconds;
+    /// none without a history.
+    package func healthHistory(name: String?, span: Int) throws(HealthHistory.Error) -> (since: Int, until: Int, summaries: [HealthHistory.Summary]) {
+        let until = now
+        guard HealthHistory.exists(home: home) else { return (until - span, until, []) }
+        return (until - span, until, try HealthHistory(home: home, readOnly: true).summaries(name: name, since: until - span, until: until))
+    }
+}

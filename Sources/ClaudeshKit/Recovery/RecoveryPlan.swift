@@ -1,0 +1,172 @@
+/// The guided emergency recovery as a value: its steps in order, each able to say what it
+/// would do now and to do it. The shell asks before each step and renders what comes back; a
+/// test can walk a plan without a terminal.
+package struct RecoveryPlan: Sendable {
+    package var steps: [RecoveryStep]
+}
+
+package struct RecoveryStep: Sendable {
+    /// What a step would do now.
+    package enum Plan: Sendable, Equatable {
+        case act(String)
+        /// Nothing to do, and why.
+        case nothing(String)
+        /// It cannot be done, and why: a failed step, not a skipped one.
+        case cannot(String)
+    }
+
+    /// What running a step did.
+    package struct Result: Sendable {
+        /// What happened, or why the step failed.
+        package var summary: String
+        package var succeeded: Bool
+        /// What compose printed, to show before the summary.
+        package var composeText: String?
+        /// The health report the last step made, to show before the summary.
+        package var report: Redacted<HealthReport>?
+        /// Why the report could not be kept in the history.
+        package var historyProblem: String?
+
+        static func done(_ summary: String) -> Result { Result(summary: summary, succeeded: true) }
+        static func failed(_ error: any Error) -> Result { Result(summary: "\(error)", succeeded: false) }
+    }
+
+    package var title: String
+    /// The final health check: the recovery is healthy when it succeeds.
+    package var isFinalCheck = false
+    /// Asked again at each step: an earlier step may have changed the answer.
+    package var plan: @Sendable () async -> Plan
+    package var run: @Sendable () async -> Result
+}
+
+extension Workspace {
+    /// The seed's emergency steps, in order: stop the containers, put the last known good
+    /// config back when the current one is broken, retry every server, restore what is missing
+    /// from the newest backup that verifies, repair the store, start the containers, check.
+    ///
+    /// The backup comes before the store's check, so that a store's lost git history comes
+    /// back from it rather than being started anew.
+    package func recoveryPlan() -> RecoveryPlan {
+        RecoveryPlan(steps: [
+            composeStep("Stop the containers", ["down"], done: "containers stopped"),
+            restoreGoodConfigStep(),
+            retryServersStep(),
+            restoreMissingStep(),
+            storeStep(),
+            composeStep("Start the containers", ["up", "--detach"], done: "containers started"),
+            healthStep(),
+        ])
+    }
+
+    /// A step that runs `compose WORDS`; whether there is a compose file is asked each time, as
+    /// the backup step may bring it back.
+    func composeStep(_ title: String, _ words: [String], done: String) -> RecoveryStep {
+        let path = settings.composeFile
+        return RecoveryStep(title: title, plan: {
+            Path.kind(of: path) == .file ? .act("compose \(words.joined(separator: " ")) (\(path))") : .nothing("no compose file at \(path)")
+        }, run: {
+            do {
+                let run = try await compose().run(words)
+                guard let failure = run.failure else { return RecoveryStep.Result(summary: done, succeeded: true, composeText: run.shown) }
+                return RecoveryStep.Result(summary: failure, succeeded: false, composeText: run.shown)
+            } catch {
+                return .failed(error)
+            }
+        })
+    }
+
+    func restoreGoodConfigStep() -> RecoveryStep {
+        let configPath = configPath()
+        let good = lastKnownGood
+        return RecoveryStep(title: "Restore the last known good MCP config", plan: {
+            guard good.exists else { return .nothing("no last known good config saved yet (mcp check saves one when every server passes)") }
+            if (try? FileIO.read(good.path)) == (try? FileIO.read(configPath)) { return .nothing("\(configPath) is the last known good already") }
+            return .act("put \(good.path) back as \(configPath); the current file is kept beside it as .before-restore")
+        }, run: {
+            do {
+                let restored = try good.restore(to: configPath)
+                return .done("restored \(restored.path)" + (restored.keptAs.map { "; the previous file is \($0)" } ?? ""))
+            } catch {
+                return .failed(error)
+            }
+        })
+    }
+
+    func retryServersStep() -> RecoveryStep {
+        let configPath = configPath()
+        return RecoveryStep(title: "Retry every server", plan: {
+            let count: Int
+            do { count = try ClientConfig(path: configPath).entries.count } catch {
+                return .act("probe every server of \(configPath) once it reads (now: \(error))")
+            }
+            return count == 0 ? .nothing("no servers in \(configPath)") : .act("probe the \(count) server\(count == 1 ? "" : "s") with up to 5 attempts, backoff 1 to 16 s, 120 s in all")
+        }, run: {
+            do {
+                let options = ProbeOptions(retries: 4, deadline: .seconds(120), backoff: Backoff(base: .seconds(1), cap: .seconds(16)))
+                let results = await probeAll(of: try ClientConfig(path: configPath), options: options) ?? []
+                let failed = results.filter { !$0.passed }
+                guard failed.isEmpty else { return RecoveryStep.Result(summary: failed.map { "\($0.server): \($0.reason ?? "failed")" }.joined(separator: "; "), succeeded: false) }
+                return .done("all \(results.count) passed")
+            } catch {
+                return .failed(error)
+            }
+        })
+    }
+
+    func restoreMissingStep() -> RecoveryStep {
+        let folder = settings.backupDir
+        return RecoveryStep(title: "Restore what is missing from the newest backup that verifies", plan: {
+            let (found, problem) = await newestRestorable(dryRun: true)
+            guard let (name, restore) = found else {
+                return problem.map { .cannot("no backup in \(folder) could be restored: \($0)") } ?? .nothing("no backups in \(folder)")
+            }
+            let missing = restore.plan.new.count
+            guard missing > 0 else { return .nothing("nothing of \(name) is missing") }
+            return .act("bring back \(missing) missing item\(missing == 1 ? "" : "s") from \(name) (\(restore.plan.changed.count) changed since are left as they are)")
+        }, run: {
+            let (found, problem) = await newestRestorable(dryRun: false)
+            guard let (name, restore) = found else { return RecoveryStep.Result(summary: "no backup could be restored: \(problem ?? "none is there")", succeeded: false) }
+            do {
+                let applied = try restore.apply(missingOnly: true)
+                guard applied.skipped.isEmpty else { return RecoveryStep.Result(summary: applied.skipped.map { "\($0.path): \($0.reason)" }.joined(separator: "; "), succeeded: false) }
+                return .done("\(applied.written.count) item\(applied.written.count == 1 ? "" : "s") back from \(name)")
+            } catch {
+                return .failed(error)
+            }
+        })
+    }
+
+    func storeStep() -> RecoveryStep {
+        let store = self.store
+        let gpgID = settings.gpgID
+        return RecoveryStep(title: "Check the pass store", plan: {
+            if store.isInitialized && store.hasGit { return .nothing("\(store.directory) is initialised, with git") }
+            let key = gpgID.map { " for \($0)" } ?? " for your secret key"
+            return store.isInitialized ? .act("add git to \(store.directory) (pass git init); its keys stay as they are") : .act("secrets init\(key): make \(store.directory) with git")
+        }, run: {
+            do {
+                // An initialised store keeps its keys: only what is missing is added.
+                let recipients = store.isInitialized ? [] : try await defaultStoreRecipients()
+                let report = try await store.initialize(recipients: recipients)
+                return .done([report.recipientsChanged ? "initialised" : nil, report.gitCreated ? "git added" : nil].compactMap { $0 }.joined(separator: ", "))
+            } catch {
+                return .failed(error)
+            }
+        })
+    }
+
+    func healthStep() -> RecoveryStep {
+        RecoveryStep(title: "Check health", isFinalCheck: true, plan: {
+            .act("the health dashboard")
+        }, run: {
+            let report = await healthReport()
+            var result = RecoveryStep.Result(summary: "healthy", succeeded: true, report: report)
+            do { try record(report) } catch { result.historyProblem = "the health history was not written: \(error)" }
+            if !report.value.isHealthy {
+                result.succeeded = false
+                result.summary = "still unhealthy: \(report.value.checks.filter { $0.state == .failed }.map(\.name).joined(separator: ", "))"
+            }
+            return result
+        })
+    }
+}

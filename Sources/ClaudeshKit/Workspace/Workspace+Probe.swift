@@ -1,0 +1,98 @@
+/// Probing servers: the plan (how to start each, what to mask), the probe, and `mcp check`'s
+/// whole operation with the last known good saved when every server passed.
+extension Workspace {
+    /// The targets of `servers`, each started as the client would start it (or why it cannot
+    /// be), and the session's redactor masking as well the secrets that the `claudesh exec`
+    /// entries among them will decrypt: a server may echo its token.
+    package func probePlan(_ servers: [ConfiguredServer]) async -> ProbePlan {
+        var referenced: Set<String> = []
+        let targets = servers.map { server -> Prober.Target in
+            let launch: Result<ServerLaunch, ProbeFailure>
+            var transport = "?"
+            do throws(ProbeFailure) {
+                let definition: ServerDefinition
+                switch server.definition {
+                case .success(let value): definition = value
+                case .failure(let error): throw .invalidConfig(error.description)
+                }
+                transport = definition.transport.name
+                referenced.formUnion(definition.secrets.map(\.name))
+                launch = .success(try ServerLaunch(definition, environment: environment.variables, directory: environment.currentDirectory, lookup: context.lookup))
+            } catch {
+                launch = .failure(error)
+            }
+            return Prober.Target(name: server.name, transport: transport, launch: launch)
+        }
+        var decrypted: [String] = []
+        for name in referenced.sorted() where context.vault.value(of: name) == nil {
+            // One that cannot be decrypted fails its server's probe, which says why.
+            if let value = try? await store.value(of: name) { decrypted.append(value) }
+        }
+        return ProbePlan(targets: targets, redactor: redactor.adding(decrypted))
+    }
+
+    /// `base` with the servers' logs in `HOME/logs`.
+    package func probeOptions(_ base: ProbeOptions = ProbeOptions()) -> ProbeOptions {
+        var options = base
+        options.logFolder = logFolder
+        return options
+    }
+
+    /// Probes every target of `plan`, all at once within `options`' concurrency.
+    package func probe(_ plan: ProbePlan, options: ProbeOptions, onResult: @Sendable (ProbeResult) async -> Void = { _ in }) async -> [ProbeResult] {
+        await Prober.check(plan.targets, options: options, redactor: plan.redactor, onResult: onResult)
+    }
+
+    /// Probes every server of `config`, with `options`; nil when it has none.
+    package func probeAll(of config: ClientConfig, options: ProbeOptions) async -> [ProbeResult]? {
+        let servers = config.servers
+        guard !servers.isEmpty else { return nil }
+        return await probe(await probePlan(servers), options: probeOptions(options))
+    }
+
+    /// `mcp check`: probes `names` (every server, when empty) of the config `word` names; when
+    /// every server of the config passed, saves the config as the last known good.
+    package func checkServers(_ names: [String], in word: String?, options: ProbeOptions,
+                              onProbing: @Sendable (Int, String) async -> Void = { _, _ in },
+                              onResult: @Sendable (ProbeResult) async -> Void = { _ in }) async throws -> ServerCheck {
+        let config = try config(word)
+        let servers = try config.servers(named: names)
+        var check = ServerCheck(config: config.path, results: [], lastKnownGood: .notSaved)
+        guard !servers.isEmpty else { return check }
+        await onProbing(servers.count, config.path)
+        let plan = await probePlan(servers)
+        check.results = await probe(plan, options: probeOptions(options), onResult: onResult)
+        try Task.checkCancellation()
+        if check.failed.isEmpty && names.isEmpty && !dryRun {
+            do {
+                try lastKnownGood.save(config)
+                check.lastKnownGood = .saved
+            } catch {
+                check.lastKnownGood = .notWritten(error.description)
+            }
+        }
+        return check
+    }
+}
+
+/// A probe's plan: how to start each server, and the redactor its logs and results pass.
+package struct ProbePlan: Sendable {
+    package var targets: [Prober.Target]
+    package var redactor: Redactor
+}
+
+/// What `mcp check` found.
+package struct ServerCheck: Sendable {
+    package enum Saving: Sendable, Equatable {
+        case notSaved
+        case saved
+        /// Every server passed, but the copy could not be written: why.
+        case notWritten(String)
+    }
+
+    package var config: String
+    package var results: [ProbeResult]
+    package var lastKnownGood: Saving
+
+    package var failed: [ProbeResult] { results.filter { !$0.passed } }
+}

@@ -1,0 +1,96 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import ClaudeshKit
+
+/// schedule install, list, remove: the classic jobs in the user's crontab (Linux) or as launchd
+/// agents (macOS).
+enum ScheduleCommands {
+    static let group = CommandGroup.health
+
+    @MainActor
+    static var command: Command {
+        Command(
+            "schedule", group: group, summary: "Scheduled jobs: health every 5 min, retry at boot, a daily backup, a weekly verify",
+            discussion: """
+            On Linux a block in your crontab (crontab -l shows it; your other lines are kept); on
+            macOS launchd agents in ~/Library/LaunchAgents. Each run appends to
+            HOME/logs/schedule-JOB.log, and carries CLAUDESH_HOME, GNUPGHOME, PASSWORD_STORE_DIR,
+            DOCKER_HOST, DOCKER_CONTEXT, XDG_CONFIG_HOME and PATH as this session has them.
+            """,
+            subcommands: [install, list, remove]
+        )
+    }
+
+    /// What the jobs run with; a variable that holds a credential is said and left out.
+    @MainActor
+    static func target(_ invocation: Invocation) -> ScheduleTarget {
+        let (target, refused) = invocation.workspace.scheduleTarget()
+        for name in refused {
+            invocation.session.report("\(name) holds a credential: it is not written into the jobs; give the jobs that value another way")
+        }
+        return target
+    }
+
+    /// "Already done: …", "… (dry run)", or nil when the change was made.
+    static func said(_ change: Workspace.ScheduleChange) -> String? {
+        switch change {
+        case .alreadyDone(let what): return "Already done: \(what)"
+        case .wouldDo(let what): return "\(what) (dry run)"
+        case .done: return nil
+        }
+    }
+
+    static let install = Command(
+        "install", group: group, summary: "Install the jobs (again: they replace the ones installed before)",
+        flags: [Flag("print", "print the crontab block (and the launchd plists) instead of installing")],
+        examples: ["schedule install", "schedule install --print"]
+    ) { invocation in
+        let target = target(invocation)
+        let jobs = ScheduledJob.standard
+        if invocation.arguments.has("print") {
+            invocation.output.write(CronTable.block(jobs, target: target))
+            for job in jobs { invocation.output.write("\n<!-- \(LaunchdPlist.fileName(of: job)) -->\n" + LaunchdPlist.render(job, target: target)) }
+            return .success
+        }
+        if let said = said(try await invocation.workspace.installSchedule(target)) {
+            invocation.output.line(said)
+            return .success
+        }
+        for job in jobs { invocation.output.line("Installed \(job.name): \(job.summary) (log: \(target.logPath(of: job)))") }
+        return .success
+    }
+
+    static let list = Command(
+        "list", aliases: ["ls"], group: group, summary: "The jobs and whether they are installed",
+        flags: [.json],
+        examples: ["schedule list"]
+    ) { invocation in
+        let installed = try await invocation.workspace.installedJobs()
+        if invocation.wantsJSON {
+            invocation.output.json(.array(ScheduledJob.standard.map { job in
+                .object([("name", .string(job.name)), ("when", .string(job.cronSchedule)), ("command", .string("claudesh " + job.arguments.joined(separator: " "))), ("installed", .bool(installed[job.name] == true))])
+            }))
+        } else {
+            let rows = ScheduledJob.standard.map { job in
+                [job.name, job.cronSchedule, "claudesh " + job.arguments.joined(separator: " "), installed[job.name] == true ? "installed" : "not installed"]
+            }
+            invocation.output.line(Table(headers: ["JOB", "WHEN", "RUNS", "STATE"], rows: rows).render())
+        }
+        return .success
+    }
+
+    static let remove = Command(
+        "remove", aliases: ["rm"], group: group, summary: "Take the jobs out (your other crontab lines stay)",
+        examples: ["schedule remove"]
+    ) { invocation in
+        if let said = said(try await invocation.workspace.removeSchedule()) {
+            invocation.output.line(said)
+            return .success
+        }
+        invocation.output.line("Removed the claudesh jobs")
+        return .success
+    }
+}

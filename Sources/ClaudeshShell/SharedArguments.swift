@@ -1,0 +1,89 @@
+import ClaudeshKit
+
+/// What several command groups declare alike: the help groups, the flags and completions that
+/// name the session's things (servers, secrets, services, backups), and the conversions of
+/// flag values. Command files use these, never each other.
+package enum CommandGroup {
+    package static let shell = "Shell"
+    package static let session = "Session"
+    package static let scripts = "Scripts"
+    package static let mcp = "MCP servers"
+    package static let secrets = "Secrets"
+    package static let docker = "Docker"
+    package static let backups = "Backups"
+    package static let health = "Health"
+}
+
+extension Completion {
+    /// Secret names, one folder level at a time, from the file tree: no gpg call.
+    static let secretNames = Completion.custom { input in
+        PasswordStore(environment: input.context.environment).completions(for: input.partial)
+    }
+
+    /// `ENV=NAME`: the name part completes once `=` is typed.
+    static let secretReferences = Completion.custom { input in
+        guard let equals = input.partial.firstIndex(of: "=") else { return [] }
+        let prefix = String(input.partial[...equals])
+        let store = PasswordStore(environment: input.context.environment)
+        return store.completions(for: String(input.partial[input.partial.index(after: equals)...])).map { prefix + $0 }
+    }
+
+    /// `desktop`, `user`, `project`, or a file.
+    static let configTargets = Completion.custom { input in
+        MCPConfigTarget.names + PathCompletion.candidates(for: input.partial, environment: input.context.environment, directoriesOnly: false)
+    }
+
+    /// Server names of the config the line names with `--config`, else the session's.
+    static let serverNames = Completion.custom { input in
+        let config = try? Workspace(input.context).config(input.flags["config"])
+        return (config?.serverNames ?? []).filter { !input.positionals.contains($0) }
+    }
+
+    /// Service names of the session's compose file, not yet on the line.
+    static let serviceNames = Completion.custom { input in
+        ((try? ComposeFile(path: input.context.settings.composeFile))?.serviceNames ?? []).filter { !input.positionals.contains($0) }
+    }
+
+    /// `latest` and the backups of the backup folder.
+    static let backupFiles = Completion.custom { input in
+        ["latest"] + BackupArchive.names(in: input.context.settings.backupDir)
+    }
+}
+
+extension Flag {
+    /// `--secret ENV=NAME`, repeatable: `summary` says where the value goes.
+    static func secret(_ summary: String) -> Flag {
+        Flag("secret", short: "s", value: "ENV=NAME", summary, completion: .secretReferences, repeatable: true)
+    }
+
+    /// `--config`: which client config an `mcp` command reads and writes.
+    static let config = Flag(
+        "config", value: "FILE|desktop|user|project",
+        "the client config to use (default: the mcp-config setting)", completion: .configTargets
+    )
+}
+
+extension ParsedArguments {
+    /// Every `--secret ENV=NAME`, parsed.
+    func secretReferences() throws -> [SecretReference] {
+        try values("secret").map { text throws in try SecretReference(parsing: text) }
+    }
+
+    /// A flag's value in seconds: a number above 0 (fractions allowed).
+    func seconds(_ flag: String) throws(ShellError) -> Duration? {
+        guard let text = value(flag) else { return nil }
+        guard let value = Double(text), value > 0, value <= 86_400 else {
+            throw .usage("--\(flag) takes seconds, a number above 0 (e.g. 2.5), not '\(text.clipped())'")
+        }
+        return .milliseconds(Int((value * 1000).rounded()))
+    }
+
+    /// A flag's value as a whole number from `minimum` to 1000.
+    func count(_ flag: String, minimum: Int) throws(ShellError) -> Int? {
+        guard let text = value(flag) else { return nil }
+        guard let value = Int(text), value >= minimum, value <= 1000 else {
+            throw .usage("--\(flag) takes a whole number from \(minimum) to 1000, not '\(text.clipped())'")
+        }
+        return value
+    }
+}
