@@ -12,7 +12,7 @@ package enum Claudesh {
     /// it was started by (argv[0], on PATH if bare) when that is this binary, so that a link
     /// such as Homebrew's `/opt/homebrew/bin/claudesh` is kept rather than the versioned file
     /// behind it, which an upgrade removes; else the kernel's name for the file.
-    package static var executablePath: String {
+    static var executablePath: String {
         let actual = resolvedExecutable()
         if let invoked = invokedPath(), let same = FileIdentity(of: invoked), same == FileIdentity(of: actual) {
             return invoked

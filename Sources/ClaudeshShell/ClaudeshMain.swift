@@ -8,7 +8,7 @@ import ClaudeshKit
 /// The program: the command line decides between the REPL, scripts, one-shot commands and
 /// `__complete`; all of them run commands through one `Session`.
 package enum ClaudeshMain {
-    package static var version: String { Claudesh.version }
+    static var version: String { Claudesh.version }
 
     @MainActor
     package static func run(_ argv: [String]) async -> Int32 {

@@ -2,25 +2,25 @@ import ClaudeshKit
 
 /// The one table of commands. Dispatch, `help`, completion and `__complete` all read it.
 package final class CommandRegistry: Sendable {
-    package let commands: [Command]
+    let commands: [Command]
 
     package init(_ commands: [Command]) {
         self.commands = commands
     }
 
     /// A command found for the first words of a line.
-    package struct Match: Sendable {
-        package var command: Command
+    struct Match: Sendable {
+        var command: Command
         /// The full names, e.g. ["mcp", "list"], however they were abbreviated.
-        package var path: [String]
+        var path: [String]
         /// The words after the command's name.
-        package var rest: [String]
-        package var pathText: String { path.joined(separator: " ") }
+        var rest: [String]
+        var pathText: String { path.joined(separator: " ") }
     }
 
     /// Finds the command `words` name, allowing unique prefixes ("he" for "help").
     /// `group`: a command that only holds subcommands is an answer too (`help mcp`).
-    package func resolve(_ words: [String], group: Bool = false) throws(ShellError) -> Match {
+    func resolve(_ words: [String], group: Bool = false) throws(ShellError) -> Match {
         guard let first = words.first else { throw .usage("no command given") }
         var command = try Self.lookup(first, in: commands, within: nil)
         var path = [command.name]

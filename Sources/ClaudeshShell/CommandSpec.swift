@@ -6,22 +6,22 @@ package typealias CommandHandler = @MainActor @Sendable (Invocation) async throw
 /// One command, declared once: the declaration drives dispatch, help, REPL completion and the
 /// shell completion scripts alike.
 package struct Command: Sendable {
-    package var name: String
-    package var aliases: [String]
+    var name: String
+    var aliases: [String]
     /// The section of `help` it is listed under.
-    package var group: String
-    package var summary: String
+    var group: String
+    var summary: String
     /// More text for `help NAME`.
-    package var discussion: String?
-    package var arguments: [Argument]
-    package var flags: [Flag]
-    package var examples: [String]
-    package var subcommands: [Command]
+    var discussion: String?
+    var arguments: [Argument]
+    var flags: [Flag]
+    var examples: [String]
+    var subcommands: [Command]
     /// Words after the command are passed on as they are, flags included (`try`, `echo`).
-    package var takesRawArguments: Bool
+    var takesRawArguments: Bool
     /// Left out of `help` and completion (`__complete`).
-    package var isHidden: Bool
-    package var handler: CommandHandler?
+    var isHidden: Bool
+    var handler: CommandHandler?
 
     package init(
         _ name: String, aliases: [String] = [], group: String, summary: String, discussion: String? = nil,
@@ -42,17 +42,17 @@ package struct Command: Sendable {
         self.handler = handler
     }
 
-    package func flag(named name: String) -> Flag? { flags.first { $0.name == name } }
-    package func flag(short: Character) -> Flag? { flags.first { $0.short == short } }
+    func flag(named name: String) -> Flag? { flags.first { $0.name == name } }
+    func flag(short: Character) -> Flag? { flags.first { $0.short == short } }
 }
 
 package struct Argument: Sendable {
-    package var name: String
-    package var summary: String
-    package var completion: Completion
-    package var isOptional: Bool
+    var name: String
+    var summary: String
+    var completion: Completion
+    var isOptional: Bool
     /// Takes every remaining word; only the last argument may.
-    package var isVariadic: Bool
+    var isVariadic: Bool
 
     package init(_ name: String, _ summary: String, completion: Completion = .none, optional: Bool = false, variadic: Bool = false) {
         self.name = name
@@ -65,15 +65,15 @@ package struct Argument: Sendable {
 
 package struct Flag: Sendable {
     /// The long name, without `--`.
-    package var name: String
-    package var short: Character?
-    package var summary: String
+    var name: String
+    var short: Character?
+    var summary: String
     /// The value's name in help (`--timeout S`); nil for a flag that takes no value.
-    package var valueName: String?
-    package var completion: Completion
-    package var isRepeatable: Bool
+    var valueName: String?
+    var completion: Completion
+    var isRepeatable: Bool
 
-    package init(_ name: String, short: Character? = nil, value valueName: String? = nil, _ summary: String, completion: Completion = .none, repeatable: Bool = false) {
+    init(_ name: String, short: Character? = nil, value valueName: String? = nil, _ summary: String, completion: Completion = .none, repeatable: Bool = false) {
         self.name = name
         self.short = short
         self.summary = summary
@@ -83,7 +83,7 @@ package struct Flag: Sendable {
     }
 
     /// `--json`, on every command that reports data.
-    package static let json = Flag("json", "print the result as JSON")
+    static let json = Flag("json", "print the result as JSON")
 }
 
 /// What completes an argument's or a flag's value.
@@ -103,10 +103,10 @@ package enum Completion: Sendable {
 /// What a custom completion gets.
 package struct CompletionInput: Sendable {
     /// The word being completed.
-    package var partial: String
+    var partial: String
     /// The command's positional arguments already given.
-    package var positionals: [String]
+    var positionals: [String]
     /// The values of flags already given, by long name (`--config FILE` → "config": "FILE").
-    package var flags: [String: String] = [:]
-    package var context: SessionContext
+    var flags: [String: String] = [:]
+    var context: SessionContext
 }

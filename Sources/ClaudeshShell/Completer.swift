@@ -4,8 +4,8 @@ import ClaudeshKit
 /// values, for the REPL and for `claudesh __complete` alike.
 @MainActor
 package struct Completer {
-    package let registry: CommandRegistry
-    package let context: SessionContext
+    let registry: CommandRegistry
+    let context: SessionContext
 
     package init(registry: CommandRegistry, context: SessionContext) {
         self.registry = registry
@@ -13,7 +13,7 @@ package struct Completer {
     }
 
     /// The candidates for `partial` after the whole words `words`, sorted, each starting with `partial`.
-    package func candidates(words: [String], partial: String) -> [String] {
+    func candidates(words: [String], partial: String) -> [String] {
         Self.sortedUnique(Self.keeping(rawCandidates(words: words[...], partial: partial), startingWith: partial))
     }
 
@@ -140,7 +140,7 @@ package struct Completer {
 
 /// How a TAB changes the line: text to insert at the cursor, or candidates to list.
 package struct CompletionEdit: Equatable, Sendable {
-    package var insertion: String
+    var insertion: String
     package var listing: [String]
 }
 

@@ -1,8 +1,8 @@
 /// How many terminal columns text takes: wide East Asian characters and emoji take two,
 /// combining marks none. Tables and boxes align on this, not on `count`.
-package enum DisplayWidth {
+enum DisplayWidth {
     /// Colour escapes (`ESC [ ... m` and other CSI sequences) take no columns.
-    package static func of(_ text: String) -> Int {
+    static func of(_ text: String) -> Int {
         var width = 0
         var inEscape = false
         var sawBracket = false
@@ -26,7 +26,7 @@ package enum DisplayWidth {
         return width
     }
 
-    package static func of(_ character: Character) -> Int {
+    static func of(_ character: Character) -> Int {
         var width = 0
         for scalar in character.unicodeScalars {
             let properties = scalar.properties
@@ -54,12 +54,12 @@ package enum DisplayWidth {
     }
 
     /// `text` padded with spaces to `width` columns.
-    package static func pad(_ text: String, to width: Int) -> String {
+    static func pad(_ text: String, to width: Int) -> String {
         text + String(repeating: " ", count: max(0, width - of(text)))
     }
 
     /// `text` cut to at most `width` columns, with an ellipsis where it was cut (plain text).
-    package static func clip(_ text: String, to width: Int) -> String {
+    static func clip(_ text: String, to width: Int) -> String {
         guard of(text) > width else { return text }
         var result = ""
         var used = 0

@@ -3,16 +3,16 @@ package struct ExitStatus: RawRepresentable, Hashable, Sendable, CustomStringCon
     package let rawValue: Int32
     package init(rawValue: Int32) { self.rawValue = rawValue }
 
-    package static let success = ExitStatus(rawValue: 0)
+    static let success = ExitStatus(rawValue: 0)
     /// A command failed, or something it checked is unhealthy.
-    package static let failure = ExitStatus(rawValue: 1)
+    static let failure = ExitStatus(rawValue: 1)
     /// The command line was wrong: unknown command, bad flag, missing argument.
-    package static let usage = ExitStatus(rawValue: 2)
+    static let usage = ExitStatus(rawValue: 2)
     /// A script stopped at a failed command.
-    package static let scriptStopped = ExitStatus(rawValue: 3)
+    static let scriptStopped = ExitStatus(rawValue: 3)
     /// Ctrl-C, as shells report SIGINT.
-    package static let interrupted = ExitStatus(rawValue: 130)
+    static let interrupted = ExitStatus(rawValue: 130)
 
-    package var isSuccess: Bool { rawValue == 0 }
+    var isSuccess: Bool { rawValue == 0 }
     package var description: String { String(rawValue) }
 }

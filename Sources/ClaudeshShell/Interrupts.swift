@@ -5,14 +5,14 @@ import Synchronization
 /// Ctrl-C and termination signals. At the prompt, SIGINT makes libedit return so the line is
 /// cleared; while a command runs, it cancels the command's task, which ends its work (and, through
 /// the process layer, its children) and brings the prompt back.
-package enum Interrupts {
+enum Interrupts {
     private static let running = Mutex<Task<ExitStatus, Never>?>(nil)
     nonisolated(unsafe) private static var source: DispatchSourceRead?
 
     /// Installs the handlers; call once at start. Without a prompt to return to
     /// (`exitWhenIdle`), a signal that arrives between commands ends the process as it would
     /// any program, with 128 + the signal's number.
-    package static func install(exitWhenIdle: Bool) {
+    static func install(exitWhenIdle: Bool) {
         let fd = csignal_install()
         guard fd >= 0 else { return }
         let source = DispatchSource.makeReadSource(fileDescriptor: fd, queue: .global())
@@ -38,7 +38,7 @@ package enum Interrupts {
 
     /// Runs `body` as a task that Ctrl-C cancels.
     @MainActor
-    package static func run(_ body: @escaping @MainActor () async -> ExitStatus) async -> ExitStatus {
+    static func run(_ body: @escaping @MainActor () async -> ExitStatus) async -> ExitStatus {
         let task = Task { @MainActor in await body() }
         // A script line inside `source` runs within the outer command: restore that one after.
         let outer = running.withLock { current in
@@ -54,10 +54,10 @@ package enum Interrupts {
     }
 
     /// Whether Ctrl-C was pressed since the last call (and forget it).
-    package static func takePending() -> Bool { csignal_take_interrupt() == 1 }
+    static func takePending() -> Bool { csignal_take_interrupt() == 1 }
 
     /// The SIGHUP or SIGTERM that asked claudesh to end, if any.
-    package static var termination: Int32? {
+    static var termination: Int32? {
         let signal = csignal_termination()
         return signal == 0 ? nil : signal
     }

@@ -11,56 +11,56 @@ import ClaudeshKit
 /// or error: every byte passes the redactor on its way, including a secret loaded after the
 /// output was made.
 @MainActor
-package final class Output {
-    package enum Destination: Sendable {
+final class Output {
+    enum Destination: Sendable {
         case standardStreams
         case memory
     }
 
-    nonisolated package let destination: Destination
+    nonisolated let destination: Destination
     /// Masks secret values before anything is written.
-    nonisolated package let redactor: Redactor
+    nonisolated let redactor: Redactor
     /// Whether to colour: a terminal, NO_COLOR unset, or `color always`.
-    package var usesColor: Bool
-    package private(set) var captured = ""
-    package private(set) var capturedErrors = ""
+    var usesColor: Bool
+    private(set) var captured = ""
+    private(set) var capturedErrors = ""
 
-    package init(destination: Destination = .standardStreams, redactor: Redactor, usesColor: Bool = false) {
+    init(destination: Destination = .standardStreams, redactor: Redactor, usesColor: Bool = false) {
         self.destination = destination
         self.redactor = redactor
         self.usesColor = usesColor
     }
 
     /// Writes `text` and a line break to standard output.
-    package func line(_ text: String = "") { write(text + "\n") }
+    func line(_ text: String = "") { write(text + "\n") }
 
-    package func write(_ text: String) { emit(redactor.seal(text), to: 1) }
+    func write(_ text: String) { emit(redactor.seal(text), to: 1) }
 
     /// Writes `text` and a line break unredacted: only for a value the user asked to see
     /// (`secrets show --reveal`).
-    package func reveal(_ text: String) { emit(redactor.revealing(text + "\n"), to: 1) }
+    func reveal(_ text: String) { emit(redactor.revealing(text + "\n"), to: 1) }
 
     /// Writes an error or warning line to standard error.
-    package func error(_ text: String) { emit(redactor.seal(text + "\n"), to: 2) }
+    func error(_ text: String) { emit(redactor.seal(text + "\n"), to: 2) }
 
     /// Writes `text` to standard error as it is, without a line break: a question, a prompt.
-    package func ask(_ text: String) { emit(redactor.seal(text), to: 2) }
+    func ask(_ text: String) { emit(redactor.seal(text), to: 2) }
 
-    package func json(_ value: JSONValue) { line(value.serialized(pretty: true)) }
+    func json(_ value: JSONValue) { line(value.serialized(pretty: true)) }
 
     /// A progress line on standard error, from any thread (a pipeline's reader); a terminal
     /// thing, so memory output drops it.
-    nonisolated package func progress(_ text: String) {
+    nonisolated func progress(_ text: String) {
         guard destination == .standardStreams else { return }
         Self.send(redactor.seal(text), to: 2)
     }
 
     /// `text` in an SGR colour when colour is on.
-    package func styled(_ text: String, _ style: Style) -> String {
+    func styled(_ text: String, _ style: Style) -> String {
         usesColor ? "\u{1B}[\(style.rawValue)m\(text)\u{1B}[0m" : text
     }
 
-    package enum Style: String, Sendable {
+    enum Style: String, Sendable {
         case bold = "1", dim = "2", red = "31", green = "32", yellow = "33", cyan = "36"
     }
 
@@ -78,7 +78,7 @@ package final class Output {
     }
 
     /// Whether colour belongs on `fd` under `mode` and the environment.
-    package static func colorWanted(_ mode: ColorMode, fd: Int32, environment: Environment) -> Bool {
+    static func colorWanted(_ mode: ColorMode, fd: Int32, environment: Environment) -> Bool {
         switch mode {
         case .always: return true
         case .never: return false

@@ -1,25 +1,25 @@
 import ClaudeshKit
 
 /// A command's words sorted into flags and positional arguments, checked against its declaration.
-package struct ParsedArguments: Sendable, Equatable {
-    package var positionals: [String] = []
+struct ParsedArguments: Sendable, Equatable {
+    var positionals: [String] = []
     /// Every value given for each flag, in order; a flag without value records "".
-    package var flags: [String: [String]] = [:]
+    var flags: [String: [String]] = [:]
     /// `--help` was given.
-    package var wantsHelp = false
+    var wantsHelp = false
 
-    package init(positionals: [String] = [], flags: [String: [String]] = [:]) {
+    init(positionals: [String] = [], flags: [String: [String]] = [:]) {
         self.positionals = positionals
         self.flags = flags
     }
 
-    package func has(_ flag: String) -> Bool { flags[flag] != nil }
-    package func value(_ flag: String) -> String? { flags[flag]?.last }
-    package func values(_ flag: String) -> [String] { flags[flag] ?? [] }
-    package func positional(_ index: Int) -> String? { index < positionals.count ? positionals[index] : nil }
+    func has(_ flag: String) -> Bool { flags[flag] != nil }
+    func value(_ flag: String) -> String? { flags[flag]?.last }
+    func values(_ flag: String) -> [String] { flags[flag] ?? [] }
+    func positional(_ index: Int) -> String? { index < positionals.count ? positionals[index] : nil }
 
     /// Parses `words` (what follows the command's name) for `command`.
-    package static func parse(_ words: [String], for command: Command, path: String) throws(ShellError) -> ParsedArguments {
+    static func parse(_ words: [String], for command: Command, path: String) throws(ShellError) -> ParsedArguments {
         var parsed = ParsedArguments()
         if command.takesRawArguments {
             if words.first == "--help" { parsed.wantsHelp = true } else { parsed.positionals = words }

@@ -6,25 +6,25 @@ import Darwin
 import ClaudeshKit
 
 /// A script being run: its name for messages, its folder for `source`, its arguments for `$1`.
-package struct ScriptFrame: Sendable {
-    package var name: String
-    package var directory: String
-    package var arguments: [String]
-    package var line = 0
+struct ScriptFrame: Sendable {
+    var name: String
+    var directory: String
+    var arguments: [String]
+    var line = 0
 }
 
 /// What a command's handler gets.
 @MainActor
 package struct Invocation {
-    package let session: Session
-    package let match: CommandRegistry.Match
-    package let arguments: ParsedArguments
+    let session: Session
+    let match: CommandRegistry.Match
+    let arguments: ParsedArguments
 
-    package var output: Output { session.output }
+    var output: Output { session.output }
     /// The session's operations, over its context as it is now.
-    package var workspace: Workspace { Workspace(session.context) }
+    var workspace: Workspace { Workspace(session.context) }
     /// `--json` was given, or the session's `output` setting is json.
-    package var wantsJSON: Bool {
+    var wantsJSON: Bool {
         arguments.has("json") || (match.command.flag(named: "json") != nil && session.context.settings.output == .json)
     }
 }
@@ -32,31 +32,31 @@ package struct Invocation {
 /// The shell's state and its interpreter: the one place a line of input becomes a command run,
 /// whether it was typed, read from a script or given on the command line.
 @MainActor
-package final class Session {
-    package var context: SessionContext
-    package let registry: CommandRegistry
-    package let output: Output
+final class Session {
+    var context: SessionContext
+    let registry: CommandRegistry
+    let output: Output
     /// Scripts being run, innermost last.
-    package private(set) var frames: [ScriptFrame] = []
+    private(set) var frames: [ScriptFrame] = []
     /// Set by `exit`: the REPL and scripts stop with this status.
-    package var exitRequest: ExitStatus?
+    var exitRequest: ExitStatus?
     /// Every history entry, the file's then this session's; nil until the REPL or `history` loads it.
-    package var history: [String]?
+    var history: [String]?
     /// Reads an answer from the person at the terminal (for `confirm`); nil when there is none.
     var askUser: (@MainActor () -> Terminal.Answer)?
-    package private(set) var errorsReported = 0
+    private(set) var errorsReported = 0
     /// Run just before `exec` replaces claudesh: what the REPL must save first (its history).
     var beforeReplacingProcess: (@MainActor () -> Void)?
 
     /// The output is made here, with the context's redactor: there is no other kind.
-    package init(context: SessionContext, registry: CommandRegistry, destination: Output.Destination = .standardStreams, usesColor: Bool = false) {
+    init(context: SessionContext, registry: CommandRegistry, destination: Output.Destination = .standardStreams, usesColor: Bool = false) {
         self.context = context
         self.registry = registry
         output = Output(destination: destination, redactor: context.redactor, usesColor: usesColor)
     }
 
     /// `$NAME` from variables and the environment, `$1`... from the innermost script.
-    package var expansion: Tokenizer.Expansion {
+    var expansion: Tokenizer.Expansion {
         let context = self.context
         let frame = frames.last
         return Tokenizer.Expansion(
@@ -67,7 +67,7 @@ package final class Session {
 
     /// Runs one logical line. Errors are reported here; the status is returned.
     @discardableResult
-    package func execute(line: String) async -> ExitStatus {
+    func execute(line: String) async -> ExitStatus {
         let words: [String]
         do {
             words = try Tokenizer.words(line, expansion: expansion)
@@ -82,7 +82,7 @@ package final class Session {
 
     /// Runs a command given as words.
     @discardableResult
-    package func execute(words: [String]) async -> ExitStatus {
+    func execute(words: [String]) async -> ExitStatus {
         let status: ExitStatus
         do {
             let match = try registry.resolve(words)
@@ -114,7 +114,7 @@ package final class Session {
     }
 
     /// Writes an error to standard error, with `FILE:LINE:` inside a script.
-    package func report(_ message: String) {
+    func report(_ message: String) {
         errorsReported += 1
         if let frame = frames.last {
             output.error("\(frame.name):\(frame.line): \(message)")
@@ -127,7 +127,7 @@ package final class Session {
     /// without a terminal and without `--yes` it fails with a message that names `--yes`.
     /// `onStandardError`: the question and its answer stay out of standard output (a command
     /// that prints JSON there).
-    package func confirm(_ question: String, onStandardError: Bool = false) throws {
+    func confirm(_ question: String, onStandardError: Bool = false) throws {
         if context.assumeYes {
             if onStandardError { output.error("\(question) [y/N] yes (--yes)") } else { output.line("\(question) [y/N] yes (--yes)") }
             return

@@ -3,15 +3,15 @@ import ClaudeshKit
 /// What several command groups declare alike: the help groups, the flags and completions that
 /// name the session's things (servers, secrets, services, backups), and the conversions of
 /// flag values. Command files use these, never each other.
-package enum CommandGroup {
-    package static let shell = "Shell"
-    package static let session = "Session"
-    package static let scripts = "Scripts"
-    package static let mcp = "MCP servers"
-    package static let secrets = "Secrets"
-    package static let docker = "Docker"
-    package static let backups = "Backups"
-    package static let health = "Health"
+enum CommandGroup {
+    static let shell = "Shell"
+    static let session = "Session"
+    static let scripts = "Scripts"
+    static let mcp = "MCP servers"
+    static let secrets = "Secrets"
+    static let docker = "Docker"
+    static let backups = "Backups"
+    static let health = "Health"
 }
 
 extension Completion {

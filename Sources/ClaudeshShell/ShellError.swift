@@ -2,10 +2,10 @@ import ClaudeshKit
 
 /// An error a command throws for the shell to report: the kit's, so that an operation's usage
 /// error and a command line's are one kind.
-package typealias ShellError = OperationError
+typealias ShellError = OperationError
 
 extension OperationError {
-    package var status: ExitStatus {
+    var status: ExitStatus {
         switch self {
         case .usage: return .usage
         case .failed: return .failure

@@ -1,26 +1,26 @@
 import ClaudeshKit
 
 /// The command line of the `claudesh` program (psql's startup.c).
-package struct StartupOptions: Equatable, Sendable {
+struct StartupOptions: Equatable, Sendable {
     /// What to run, in order; empty means the REPL (or commands from a non-terminal stdin).
-    package enum Step: Equatable, Sendable {
+    enum Step: Equatable, Sendable {
         case command(String)
         case script(path: String, arguments: [String])
         case oneShot([String])
     }
 
-    package var home: String?
-    package var runRC = true
-    package var assumeYes = false
-    package var dryRun = false
-    package var json = false
-    package var steps: [Step] = []
+    var home: String?
+    var runRC = true
+    var assumeYes = false
+    var dryRun = false
+    var json = false
+    var steps: [Step] = []
     /// `claudesh __complete WORDS...`: the words after the program's name.
-    package var completeWords: [String]?
-    package var showHelp = false
-    package var showVersion = false
+    var completeWords: [String]?
+    var showHelp = false
+    var showVersion = false
 
-    package static let usage = """
+    static let usage = """
     usage: claudesh [OPTIONS]                      the interactive shell
            claudesh [OPTIONS] COMMAND [ARGS...]    run one command (for cron)
            claudesh [OPTIONS] FILE.claudesh [ARGS...]
@@ -43,7 +43,7 @@ package struct StartupOptions: Equatable, Sendable {
                  3 a script stopped at an error.
     """
 
-    package static func parse(_ arguments: [String]) throws(ShellError) -> StartupOptions {
+    static func parse(_ arguments: [String]) throws(ShellError) -> StartupOptions {
         var options = StartupOptions()
         var index = 0
         func value(_ flag: String) throws(ShellError) -> String {

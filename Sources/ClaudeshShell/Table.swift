@@ -1,14 +1,14 @@
 /// A plain table for terminal output: a header row and columns aligned by display width.
-package struct Table: Sendable {
-    package var headers: [String]
-    package var rows: [[String]]
+struct Table: Sendable {
+    var headers: [String]
+    var rows: [[String]]
 
-    package init(headers: [String], rows: [[String]]) {
+    init(headers: [String], rows: [[String]]) {
         self.headers = headers
         self.rows = rows
     }
 
-    package func render() -> String {
+    func render() -> String {
         let all = headers.isEmpty ? rows : [headers] + rows
         let columns = all.map(\.count).max() ?? 0
         var widths = [Int](repeating: 0, count: columns)

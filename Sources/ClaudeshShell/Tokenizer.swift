@@ -6,20 +6,20 @@ import ClaudeshKit
 /// Unlike sh, an expanded value is never split again: a variable holding spaces stays one word,
 /// so a path or a token cannot turn into several arguments by surprise.
 package struct Tokenizer {
-    package struct Error: Swift.Error, CustomStringConvertible, Sendable, Equatable {
-        package let message: String
+    struct Error: Swift.Error, CustomStringConvertible, Sendable, Equatable {
+        let message: String
         /// 1-based, in Unicode scalars of the logical line.
-        package let column: Int
-        package var description: String { "column \(column): \(message)" }
+        let column: Int
+        var description: String { "column \(column): \(message)" }
     }
 
     /// Where `$` references get their values.
     package struct Expansion: Sendable {
-        package var variable: @Sendable (String) -> String?
+        var variable: @Sendable (String) -> String?
         /// `$0` is the script's name, `$1`... its arguments.
-        package var positional: [String]
+        var positional: [String]
 
-        package init(variable: @escaping @Sendable (String) -> String?, positional: [String] = []) {
+        init(variable: @escaping @Sendable (String) -> String?, positional: [String] = []) {
             self.variable = variable
             self.positional = positional
         }
@@ -28,17 +28,17 @@ package struct Tokenizer {
     }
 
     /// A line cut at the cursor, for completion.
-    package struct Partial: Equatable, Sendable {
+    struct Partial: Equatable, Sendable {
         /// The whole words before the one being typed.
-        package var words: [String]
+        var words: [String]
         /// The word being typed, unquoted.
-        package var current: String
+        var current: String
         /// The quote the current word is open in, if any.
-        package var openQuote: Character?
+        var openQuote: Character?
     }
 
     /// The words of a complete line.
-    package static func words(_ text: String, expansion: Expansion) throws(Error) -> [String] {
+    static func words(_ text: String, expansion: Expansion) throws(Error) -> [String] {
         var scanner = Scanner(text, expansion: expansion, lenient: false)
         try scanner.run()
         scanner.finishWord()
@@ -47,7 +47,7 @@ package struct Tokenizer {
 
     /// The words of a line typed up to the cursor; never fails (an open quote or an unset
     /// variable are left as typed).
-    package static func partial(_ text: String, expansion: Expansion) -> Partial {
+    static func partial(_ text: String, expansion: Expansion) -> Partial {
         var scanner = Scanner(text, expansion: expansion, lenient: true)
         try? scanner.run()
         if scanner.inWord {
@@ -57,7 +57,7 @@ package struct Tokenizer {
     }
 
     /// Whether the line ends in a backslash that continues it on the next line.
-    package static func needsContinuation(_ text: String) -> Bool {
+    static func needsContinuation(_ text: String) -> Bool {
         var scanner = Scanner(text, expansion: .none, lenient: true)
         try? scanner.run()
         return scanner.endsInContinuation

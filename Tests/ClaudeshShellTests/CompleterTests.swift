@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-import ClaudeshKit
+@testable import ClaudeshKit
 @testable import ClaudeshShell
 
 @MainActor

@@ -1,4 +1,4 @@
-import ClaudeshKit
+@testable import ClaudeshKit
 
 /// Swift Testing has an ExitStatus of its own.
 typealias ExitStatus = ClaudeshShell.ExitStatus

@@ -1,5 +1,5 @@
 import Testing
-import ClaudeshKit
+@testable import ClaudeshKit
 @testable import ClaudeshShell
 
 /// Thousands of generated lines through the tokenizer and the dispatcher: nothing crashes, and

@@ -1,4 +1,4 @@
-import ClaudeshKit
+@testable import ClaudeshKit
 import Testing
 @testable import ClaudeshShell
 

@@ -27,6 +27,15 @@ struct LayeringTests {
 
     // MARK: Commands reach into no other group
 
+    /// The sources under `folder`, with `code` added to the file whose path ends in `file`: a
+    /// change the checks must catch.
+    static func sources(under folder: String, planting code: String, in file: String) throws -> [(path: String, text: String)] {
+        var files = try sources(under: folder)
+        let index = try #require(files.firstIndex { $0.path.hasSuffix(file) })
+        files[index].text += "\n" + code + "\n"
+        return files
+    }
+
     /// A command group: a folder under Commands/, or a file directly in it.
     static func group(of path: String) -> String {
         let inside = path.dropFirst("Sources/ClaudeshShell/Commands/".count)
@@ -66,10 +75,9 @@ struct LayeringTests {
     }
 
     @Test func theCheckFindsAReintroducedCrossReference() throws {
-        var files = try Self.sources(under: "Sources/ClaudeshShell/Commands")
-        let recover = try #require(files.firstIndex { $0.path.hasSuffix("Recovery/RecoverCommand.swift") })
         // What RecoverCommand once did: call the health command's check and the MCP probe's targets.
-        files[recover].text += "\nlet probe = MCPCheckCommands.self\nlet health = HealthCommands.self\n"
+        let files = try Self.sources(under: "Sources/ClaudeshShell/Commands", planting: "let probe = MCPCheckCommands.self\nlet health = HealthCommands.self",
+                                     in: "Recovery/RecoverCommand.swift")
         let found = Self.crossReferences(in: files)
         #expect(found.count == 2, "\(found)")
         #expect(found.contains { $0.contains("RecoverCommand.swift names MCPCheckCommands, which belongs to the MCP commands") })
@@ -122,8 +130,8 @@ struct LayeringTests {
             ("Sources/ClaudeshShell/Output.swift", "private func emit(_ text: Redacted<String>"),
             ("Sources/ClaudeshShell/Output.swift", "nonisolated private static func send(_ text: Redacted<String>"),
             ("Sources/ClaudeshKit/MCP/Probe/ServerLog.swift", "private static func write(_ line: Redacted<String>"),
-            ("Sources/ClaudeshKit/History/HistoryFile.swift", "package func append(_ entries: [Redacted<String>])"),
-            ("Sources/ClaudeshKit/Health/HealthHistory.swift", "package func record(_ redacted: Redacted<HealthReport>"),
+            ("Sources/ClaudeshKit/History/HistoryFile.swift", "func append(_ entries: [Redacted<String>])"),
+            ("Sources/ClaudeshKit/Health/HealthHistory.swift", "func record(_ redacted: Redacted<HealthReport>"),
             // Only the redactor's file can make one.
             ("Sources/ClaudeshKit/Context/Redactor.swift", "fileprivate init(_ value: Value)"),
         ]
@@ -134,9 +142,10 @@ struct LayeringTests {
     }
 
     @Test func aNewWriteToStandardErrorIsFound() throws {
-        var files = try Self.sources(under: "Sources/ClaudeshShell")
-        let index = try #require(files.firstIndex { $0.path.hasSuffix("Commands/ScriptCommands.swift") })
-        files[index].text += "\nfunc leak(_ text: String) { fputs(text, stderr) }\nfunc log(_ fd: Int32, _ text: String) { try? FileIO.writeAll(fd, text.utf8, path: \"x\") }\n"
+        let files = try Self.sources(under: "Sources/ClaudeshShell", planting: """
+            func leak(_ text: String) { fputs(text, stderr) }
+            func log(_ fd: Int32, _ text: String) { try? FileIO.writeAll(fd, text.utf8, path: "x") }
+            """, in: "Commands/ScriptCommands.swift")
         let found = Self.bypasses(in: files)
         #expect(found.count == 2, "\(found)")
         #expect(found.allSatisfy { $0.hasPrefix("Sources/ClaudeshShell/Commands/ScriptCommands.swift:") })

@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-import ClaudeshKit
+@testable import ClaudeshKit
 @testable import ClaudeshShell
 
 /// The README's command table is the user's list of what exists: it must name every command.

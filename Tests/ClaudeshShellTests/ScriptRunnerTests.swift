@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-import ClaudeshKit
+@testable import ClaudeshKit
 @testable import ClaudeshShell
 
 /// Scripts run in-process against a session whose output is kept in memory.

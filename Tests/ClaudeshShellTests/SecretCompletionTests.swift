@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-import ClaudeshKit
+@testable import ClaudeshKit
 @testable import ClaudeshShell
 
 /// Secret names complete from the store's file tree, a folder at a time, without gpg: the store

@@ -1,5 +1,5 @@
 import Testing
-import ClaudeshKit
+@testable import ClaudeshKit
 @testable import ClaudeshShell
 
 @MainActor

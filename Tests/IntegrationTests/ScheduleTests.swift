@@ -1,4 +1,4 @@
-import ClaudeshKit
+@testable import ClaudeshKit
 import Foundation
 import Testing
 

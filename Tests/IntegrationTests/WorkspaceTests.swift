@@ -1,4 +1,4 @@
-import ClaudeshKit
+@testable import ClaudeshKit
 import Foundation
 import Testing
 
@@ -14,6 +14,22 @@ struct WorkspaceTests {
         return Workspace(context)
     }
 
+    /// A keyring and store holding `claude/api-key` = `secret`, a config of `servers`, and a
+    /// workspace over them; the caller stops the fixture.
+    static func prepared(secret: String, servers: [(String, String)]) throws -> (fixture: SecretsFixture, config: String, workspace: Workspace) {
+        let fixture = SecretsFixture()
+        do {
+            try fixture.makeKeyAndStore()
+            try fixture.insert("claude/api-key", secret)
+        } catch {
+            fixture.stop()
+            throw error
+        }
+        let config = fixture.home + "/config.json"
+        MCPFixtures.writeConfig(config, servers)
+        return (fixture, config, workspace(fixture, config: config))
+    }
+
     /// `claudesh exec` starting the sh fixture in `mode` with the store's `secret` as API_KEY.
     static func execEntry(_ mode: String, secret: String) -> String {
         "{\"command\": \"\(Claudesh.binary)\", \"args\": [\"exec\", \"--secret\", \"API_KEY=\(secret)\", \"--\", \"\(MCPFixtures.stdioScript)\", \"\(mode)\"]}"
@@ -22,19 +38,14 @@ struct WorkspaceTests {
     // MARK: Probe planning
 
     @Test func aProbePlanStartsEachServerAsItsClientWouldAndMasksTheSecretsItsEntriesDecrypt() async throws {
-        let fixture = SecretsFixture()
-        defer { fixture.stop() }
-        try fixture.makeKeyAndStore()
         let secret = "plan-secret-3f9a1c77e2"
-        try fixture.insert("claude/api-key", secret)
-        let config = fixture.home + "/config.json"
-        MCPFixtures.writeConfig(config, [
+        let (fixture, _, workspace) = try Self.prepared(secret: secret, servers: [
             ("plain", MCPFixtures.stdio("instant", env: ["API_KEY": "env-value-5521"])),
             ("wrapped", Self.execEntry("needs-env", secret: "claude/api-key")),
             ("broken", "{\"args\": [\"x\"]}"),
             ("remote", MCPFixtures.remote("http://127.0.0.1:9/mcp", headers: ["Authorization": "Bearer header-token-7781"])),
         ])
-        let workspace = Self.workspace(fixture, config: config)
+        defer { fixture.stop() }
         let plan = await workspace.probePlan(try workspace.config().servers)
 
         #expect(plan.targets.map(\.name) == ["plain", "wrapped", "broken", "remote"])
@@ -58,13 +69,8 @@ struct WorkspaceTests {
     }
 
     @Test func aCheckOfEveryServerThatPassesSavesTheLastKnownGoodAndOneNamedServerDoesNot() async throws {
-        let fixture = SecretsFixture()
+        let (fixture, config, workspace) = try Self.prepared(secret: "check-secret-0d1e2f3a4b", servers: [("instant", MCPFixtures.stdio("instant")), ("wrapped", Self.execEntry("needs-env", secret: "claude/api-key"))])
         defer { fixture.stop() }
-        try fixture.makeKeyAndStore()
-        try fixture.insert("claude/api-key", "check-secret-0d1e2f3a4b")
-        let config = fixture.home + "/config.json"
-        MCPFixtures.writeConfig(config, [("instant", MCPFixtures.stdio("instant")), ("wrapped", Self.execEntry("needs-env", secret: "claude/api-key"))])
-        let workspace = Self.workspace(fixture, config: config)
 
         let one = try await workspace.checkServers(["wrapped"], in: nil, options: ProbeOptions())
         #expect(one.results.map(\.server) == ["wrapped"] && one.failed.isEmpty, "\(one.results.map { $0.reason ?? "ok" })")
@@ -81,16 +87,11 @@ struct WorkspaceTests {
     // MARK: Health
 
     @Test func healthGatheringChecksEverySectionAndMasksWhatAServerEchoes() async throws {
-        let fixture = SecretsFixture()
-        defer { fixture.stop() }
-        try fixture.makeKeyAndStore()
-        try fixture.insert("claude/api-key", "health-secret-6c5d4e3f2a1b")
-        let config = fixture.home + "/config.json"
-        MCPFixtures.writeConfig(config, [
+        let (fixture, _, workspace) = try Self.prepared(secret: "health-secret-6c5d4e3f2a1b", servers: [
             ("time", "{\"command\": \"\(MCPFixtures.timeServer)\"}"),
             ("echo", Self.execEntry("echo-env", secret: "claude/api-key")),
         ])
-        let workspace = Self.workspace(fixture, config: config)
+        defer { fixture.stop() }
         let report = await workspace.healthReport(timeout: .seconds(3)).value
 
         let byName = Dictionary(report.checks.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
@@ -116,13 +117,8 @@ struct WorkspaceTests {
     // MARK: Self-test
 
     @Test func theSelftestPassesAWorkingSetupAndNamesWhatABrokenOneFails() async throws {
-        let fixture = SecretsFixture()
+        let (fixture, _, workspace) = try Self.prepared(secret: "selftest-secret-9a8b7c", servers: [("wrapped", Self.execEntry("needs-env", secret: "claude/api-key"))])
         defer { fixture.stop() }
-        try fixture.makeKeyAndStore()
-        try fixture.insert("claude/api-key", "selftest-secret-9a8b7c")
-        let config = fixture.home + "/config.json"
-        MCPFixtures.writeConfig(config, [("wrapped", Self.execEntry("needs-env", secret: "claude/api-key"))])
-        let workspace = Self.workspace(fixture, config: config)
 
         let working = await workspace.selftest()
         #expect(working.map(\.name) == ["MCP servers connect", "pass store readable", "containers running", "backup made and verified"])
@@ -148,13 +144,8 @@ struct WorkspaceTests {
     }
 
     @Test func theRecoveryPlanHasNothingToDoForAHealthySetupAndPlansEachRepairOfABrokenOne() async throws {
-        let fixture = SecretsFixture()
+        let (fixture, config, workspace) = try Self.prepared(secret: "recover-secret-1a2b3c4d", servers: [("instant", MCPFixtures.stdio("instant"))])
         defer { fixture.stop() }
-        try fixture.makeKeyAndStore()
-        try fixture.insert("claude/api-key", "recover-secret-1a2b3c4d")
-        let config = fixture.home + "/config.json"
-        MCPFixtures.writeConfig(config, [("instant", MCPFixtures.stdio("instant"))])
-        let workspace = Self.workspace(fixture, config: config)
         #expect(try await workspace.checkServers([], in: nil, options: ProbeOptions()).lastKnownGood == .saved)
         let store = fixture.storeDirectory
         let backups = workspace.settings.backupDir

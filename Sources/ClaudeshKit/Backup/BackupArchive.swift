@@ -8,10 +8,10 @@ import Darwin
 /// member is the manifest, encrypted with gpg. Plain `gpg -d FILE | tar xzf -` reads it.
 package enum BackupArchive {
     package static let prefix = "claude-backup-"
-    package static let suffix = ".tar.gz.gpg"
+    static let suffix = ".tar.gz.gpg"
 
     /// The file name for a backup made at `time` (local time, as `date +%Y%m%d-%H%M%S`).
-    package static func name(at time: Int) -> String {
+    static func name(at time: Int) -> String {
         var seconds = time_t(time)
         var parts = tm()
         localtime_r(&seconds, &parts)
@@ -24,7 +24,7 @@ package enum BackupArchive {
     }
 
     /// When the backup named `name` was made (its name is local time), seconds since 1970.
-    package static func time(of name: String) -> Int? {
+    static func time(of name: String) -> Int? {
         guard isBackupName(name) else { return nil }
         let digits = Array(name.dropFirst(prefix.count).prefix(15))
         func number(_ start: Int, _ count: Int) -> Int32 { Int32(String(digits[start..<(start + count)]))! }
@@ -41,7 +41,7 @@ package enum BackupArchive {
     }
 
     /// Whether `name` is a backup's file name: only such files are ever listed, verified or pruned.
-    package static func isBackupName(_ name: String) -> Bool {
+    static func isBackupName(_ name: String) -> Bool {
         guard name.hasPrefix(prefix), name.hasSuffix(suffix) else { return false }
         let stamp = Array(name.dropFirst(prefix.count).dropLast(suffix.count).utf8)
         return stamp.count == 15 && stamp[8] == UInt8(ascii: "-")
@@ -53,8 +53,8 @@ package enum BackupArchive {
         Directory.entries(of: folder).map(\.name).filter(isBackupName).sorted()
     }
 
-    package struct Failure: Error, CustomStringConvertible, Sendable, Equatable {
-        package var description: String
+    struct Failure: Error, CustomStringConvertible, Sendable, Equatable {
+        var description: String
         init(_ description: String) { self.description = description }
     }
 
@@ -70,7 +70,7 @@ package enum BackupArchive {
     /// temp file in the same folder, fsynced and renamed. Any stage that fails (tar with its
     /// gzip, gpg) leaves no file, and the error names the stage.
     /// `progress` hears the bytes written so far, about four times a second, from another task.
-    package static func create(_ manifest: BackupManifest, set: BackupSet, stamps: [String: BackupSet.Stamp], folder: String, recipients: [String], environment: [String: String],
+    static func create(_ manifest: BackupManifest, set: BackupSet, stamps: [String: BackupSet.Stamp], folder: String, recipients: [String], environment: [String: String],
                               progress: (@Sendable (Int64) -> Void)? = nil) async throws -> Created {
         let home = set.home
         let gnupg = GnuPG(environment: environment)
@@ -177,16 +177,16 @@ package enum BackupArchive {
         /// False when the backup could not be read at all (no key, no agent): not a verdict on it.
         package var checked = true
         /// The manifest at the head of the backup, when it could be read.
-        package var manifest: BackupManifest?
+        var manifest: BackupManifest?
         /// The fingerprint of the key that decrypted it.
-        package var decryptedWith: String?
+        var decryptedWith: String?
         package var isWhole: Bool { problems.isEmpty }
     }
 
     /// Decrypts and reads the backup as a stream, checking every member against the manifest
     /// (missing, extra, kind, size, mode, SHA-256). Nothing is written to disk.
     /// `progress` hears the bytes of archive read so far, as they come.
-    package static func verify(_ path: String, environment: [String: String], progress: (@Sendable (Int64) -> Void)? = nil) async throws -> Verification {
+    static func verify(_ path: String, environment: [String: String], progress: (@Sendable (Int64) -> Void)? = nil) async throws -> Verification {
         try await read(path, environment: environment, progress: progress, staging: nil)
     }
 
@@ -346,23 +346,23 @@ extension BackupArchive.StreamCheck {
 }
 
 /// A folder only this user can enter, removed with everything in it.
-package struct PrivateFolder: Sendable {
-    package let path: String
+struct PrivateFolder: Sendable {
+    let path: String
 
     /// In `base` (TMPDIR by default), named `prefix` and six random characters.
-    package init(in base: String = ProcessEnvironment.temporaryDirectory, prefix: String = "claudesh.") throws(FileError) {
+    init(in base: String = ProcessEnvironment.temporaryDirectory, prefix: String = "claudesh.") throws(FileError) {
         var template = Array(Path.join(base, prefix + "XXXXXX").utf8CString)
         guard mkdtemp(&template) != nil else { throw FileError("create a private folder in", base) }
         path = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
         chmod(path, 0o700)
     }
 
-    package func remove() { Directory.removeTree(path) }
+    func remove() { Directory.removeTree(path) }
 }
 
-package enum ProcessEnvironment {
+enum ProcessEnvironment {
     /// TMPDIR, else /tmp.
-    package static var temporaryDirectory: String {
+    static var temporaryDirectory: String {
         getenv("TMPDIR").map { String(cString: $0) }.flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
     }
 }

@@ -1,7 +1,7 @@
 /// What claudesh knows of the backups in a folder without decrypting them: members and the
 /// last verify, in `.claudesh-backups.json` next to them (names and numbers only).
 package struct BackupIndex: Sendable {
-    package static let fileName = ".claudesh-backups.json"
+    static let fileName = ".claudesh-backups.json"
 
     package struct Record: Sendable, Equatable {
         package var members: Int
@@ -9,18 +9,18 @@ package struct BackupIndex: Sendable {
         package var verifiedAt: Int?
         package var verifiedWhole: Bool?
 
-        package init(members: Int, verifiedAt: Int?, verifiedWhole: Bool?) {
+        init(members: Int, verifiedAt: Int?, verifiedWhole: Bool?) {
             self.members = members
             self.verifiedAt = verifiedAt
             self.verifiedWhole = verifiedWhole
         }
     }
 
-    package let folder: String
-    package private(set) var records: [String: Record] = [:]
+    let folder: String
+    private(set) var records: [String: Record] = [:]
 
     /// Reads the index of `folder`; a missing or unreadable one is empty (it is only a cache).
-    package init(folder: String) {
+    init(folder: String) {
         self.folder = folder
         guard let bytes = try? FileIO.read(Path.join(folder, Self.fileName)), case .object(let members)? = try? JSONParser.parse(bytes) else { return }
         for (name, value) in members {
@@ -31,13 +31,13 @@ package struct BackupIndex: Sendable {
         }
     }
 
-    package subscript(name: String) -> Record? {
+    subscript(name: String) -> Record? {
         get { records[name] }
         set { records[name] = newValue }
     }
 
     /// Writes the index, keeping only backups that still exist.
-    package mutating func save() throws(FileError) {
+    mutating func save() throws(FileError) {
         records = records.filter { Path.kind(of: Path.join(folder, $0.key)) == .file }
         let value = JSONValue.object(records.keys.sorted().map { name in
             let record = records[name]!

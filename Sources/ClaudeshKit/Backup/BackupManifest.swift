@@ -2,23 +2,23 @@
 /// mode and SHA-256, so that verify can tell a backup that restores byte for byte from one
 /// that does not.
 package struct BackupManifest: Sendable, Equatable {
-    package static let memberName = ".claudesh-backup-manifest.json"
-    package static let format = 1
+    static let memberName = ".claudesh-backup-manifest.json"
+    static let format = 1
 
     package struct Item: Sendable, Equatable {
-        package enum Kind: String, Sendable { case file, directory, symlink }
+        enum Kind: String, Sendable { case file, directory, symlink }
 
         package var path: String
-        package var kind: Kind
-        package var size: Int64
+        var kind: Kind
+        var size: Int64
         /// Permission bits, e.g. 0o600.
-        package var mode: UInt32
+        var mode: UInt32
         /// Files only.
-        package var sha256: String?
+        var sha256: String?
         /// Links only.
-        package var target: String?
+        var target: String?
 
-        package init(path: String, kind: Kind, size: Int64, mode: UInt32, sha256: String? = nil, target: String? = nil) {
+        init(path: String, kind: Kind, size: Int64, mode: UInt32, sha256: String? = nil, target: String? = nil) {
             self.path = path
             self.kind = kind
             self.size = size
@@ -29,15 +29,15 @@ package struct BackupManifest: Sendable, Equatable {
     }
 
     /// When it was made, seconds since 1970.
-    package var created: Int
-    package var items: [Item]
+    var created: Int
+    var items: [Item]
 
-    package init(created: Int, items: [Item]) {
+    init(created: Int, items: [Item]) {
         self.created = created
         self.items = items
     }
 
-    package var json: JSONValue {
+    var json: JSONValue {
         .object([
             ("format", .int(Self.format)),
             ("created", .int(created)),
@@ -53,12 +53,12 @@ package struct BackupManifest: Sendable, Equatable {
         ])
     }
 
-    package struct Error: Swift.Error, CustomStringConvertible, Sendable, Equatable {
-        package var description: String
+    struct Error: Swift.Error, CustomStringConvertible, Sendable, Equatable {
+        var description: String
     }
 
     /// Reads a manifest; anything it does not expect is an error (a damaged backup).
-    package init(parsing bytes: [UInt8]) throws(Error) {
+    init(parsing bytes: [UInt8]) throws(Error) {
         let document: JSONValue
         do { document = try JSONParser.parse(bytes) } catch { throw Error(description: "the manifest is not JSON (\(error))") }
         guard document["format"]?.integerValue == Int64(Self.format) else {

@@ -15,8 +15,8 @@ package final class BackupRestore {
     /// left alone rather than lost.
     private var savedStamps: [String: BackupSet.Stamp] = [:]
 
-    package struct Failure: Swift.Error, CustomStringConvertible, Sendable, Equatable {
-        package var description: String
+    struct Failure: Swift.Error, CustomStringConvertible, Sendable, Equatable {
+        var description: String
     }
 
     private init(verification: BackupArchive.Verification, plan: RestorePlan, staging: RestoreStaging?) {
@@ -29,7 +29,7 @@ package final class BackupRestore {
 
     /// Reads and verifies `path`, staging the files of `only` (all when empty) in `target` unless
     /// `dryRun`. A backup that does not verify whole is refused before anything is planned.
-    package static func prepare(_ path: String, target: String, only: [String], dryRun: Bool, environment: [String: String],
+    static func prepare(_ path: String, target: String, only: [String], dryRun: Bool, environment: [String: String],
                                progress: (@Sendable (Int64) -> Void)? = nil) async throws -> BackupRestore {
         guard Path.nearestReal(target) != "/" else { throw Failure(description: "a restore never writes into /: give a folder with --to DIR") }
         var staging: RestoreStaging?
@@ -63,7 +63,7 @@ package final class BackupRestore {
 
     /// Backs up every live file and link the plan replaces into `folder`, paths relative to the
     /// target, so that the restore can be undone; nil when it replaces nothing.
-    package func saveReplaced(into folder: String, recipients: [String], environment: [String: String]) async throws -> BackupArchive.Created? {
+    func saveReplaced(into folder: String, recipients: [String], environment: [String: String]) async throws -> BackupArchive.Created? {
         let replaced = plan.replaced
         guard !replaced.isEmpty else { return nil }
         var set = BackupSet(roots: replaced, excluded: [], home: plan.target)

@@ -8,9 +8,9 @@ import Darwin
 /// weeks, and always the newest one that verified whole. Works on names only: a file whose name
 /// is not a backup's is never considered, let alone deleted.
 package struct BackupRetention: Sendable, Equatable {
-    package var keepLast: Int?
-    package var keepDaily: Int?
-    package var keepWeekly: Int?
+    var keepLast: Int?
+    var keepDaily: Int?
+    var keepWeekly: Int?
 
     package init(keepLast: Int? = nil, keepDaily: Int? = nil, keepWeekly: Int? = nil) {
         // With no rule given, the classic one: the last 30.
@@ -26,7 +26,7 @@ package struct BackupRetention: Sendable, Equatable {
 
     /// The plan for `names` (others are ignored); `verifiedWhole` is the newest backup known to
     /// have verified, kept whatever the rules say.
-    package func plan(_ names: [String], verifiedWhole: String?) -> Plan {
+    func plan(_ names: [String], verifiedWhole: String?) -> Plan {
         let backups = names.filter(BackupArchive.isBackupName).sorted(by: >) // newest first: the stamp sorts as text
         var keep = Set<String>()
         if let keepLast { keep.formUnion(backups.prefix(keepLast)) }

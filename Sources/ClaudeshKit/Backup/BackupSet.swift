@@ -10,17 +10,17 @@ package struct BackupSet: Sendable {
     /// The folders and files to archive, absolute, all under `home`.
     package var roots: [String]
     /// Folders left out, absolute (the claudesh home's backups/ and logs/).
-    package var excluded: Set<String>
-    package var home: String
+    var excluded: Set<String>
+    var home: String
     /// Folders left out by identity: the folder the backup is written to, wherever it is.
-    package var excludedFolders: Set<FileIdentity> = []
+    var excludedFolders: Set<FileIdentity> = []
     /// Whether a root that is a link is backed up as what it points to (the standard set) or as
     /// the link itself (the files a restore is about to replace).
-    package var followsRootLinks = true
+    var followsRootLinks = true
 
     /// The default set: the claudesh home without its backups/ and logs/, the pass store and
     /// Claude Desktop's config.
-    package static func standard(context: SessionContext) -> BackupSet {
+    static func standard(context: SessionContext) -> BackupSet {
         let environment = context.environment
         return BackupSet(
             roots: [context.home, PasswordStore(environment: environment).directory, environment.desktopConfigPath],
@@ -31,20 +31,20 @@ package struct BackupSet: Sendable {
 
     /// The set without `folder` (where the backup is written), wherever it is: never the
     /// backups themselves. `folder` must exist.
-    package func excluding(folder: String) -> BackupSet {
+    func excluding(folder: String) -> BackupSet {
         var set = self
         if let identity = FileIdentity(of: folder) { set.excludedFolders.insert(identity) }
         return set
     }
 
-    package enum Error: Swift.Error, CustomStringConvertible, Sendable, Equatable {
+    enum Error: Swift.Error, CustomStringConvertible, Sendable, Equatable {
         case outsideHome(String, home: String)
         case nothing([String])
         case unreadable(String, FileError)
         case unreadableName(String)
         case outsideLink(String, target: String)
 
-        package var description: String {
+        var description: String {
             switch self {
             case .outsideHome(let path, let home): return "\(path) is not under the home (\(home)): a backup stores paths relative to it"
             case .nothing(let roots): return "nothing to back up: none of \(roots.joined(separator: ", ")) exists"
@@ -63,7 +63,7 @@ package struct BackupSet: Sendable {
     }
 
     /// What a file was when it was hashed: a backup fails if tar then reads something else.
-    package struct Stamp: Sendable, Equatable {
+    struct Stamp: Sendable, Equatable {
         var size: Int64
         var seconds: Int
         var nanoseconds: Int
@@ -78,7 +78,7 @@ package struct BackupSet: Sendable {
     }
 
     /// The files whose size or modification time moved since `stamps` were taken.
-    package func changed(since stamps: [String: Stamp]) -> [String] {
+    func changed(since stamps: [String: Stamp]) -> [String] {
         stamps.keys.sorted().filter { relativePath in
             var info = stat()
             return lstat(Path.join(home, relativePath), &info) != 0 || Self.stamp(info) != stamps[relativePath]
@@ -87,7 +87,7 @@ package struct BackupSet: Sendable {
 
     /// Every item under the roots, parents before children, each file hashed; and each file's
     /// stamp at the time. A root that is a link inside the home is followed.
-    package func manifest(now: Int) throws(Error) -> (BackupManifest, [String: Stamp]) {
+    func manifest(now: Int) throws(Error) -> (BackupManifest, [String: Stamp]) {
         var items: [BackupManifest.Item] = []
         var stamps: [String: Stamp] = [:]
         var seen = Set<String>()

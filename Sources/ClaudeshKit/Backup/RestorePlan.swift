@@ -29,8 +29,8 @@ package struct RestorePlan: Sendable, Equatable {
     /// The folder restored into, absolute.
     package var target: String
     /// The target with its links resolved: what "inside the target" is measured against.
-    package var realTarget: String
-    package var steps: [Step]
+    var realTarget: String
+    var steps: [Step]
     /// The links of the whole backup, chosen or not: nothing is written under one.
     var links: Set<String>
 
@@ -43,13 +43,13 @@ package struct RestorePlan: Sendable, Equatable {
         changed.filter { $0.item.kind != .directory }.map { Path.join(target, $0.item.path) }
     }
 
-    package struct Error: Swift.Error, CustomStringConvertible, Sendable, Equatable {
-        package var description: String
+    struct Error: Swift.Error, CustomStringConvertible, Sendable, Equatable {
+        var description: String
     }
 
     /// The items of `manifest` that `only` names (each a path as stored, relative to the home),
     /// with the folders above them; all items when `only` is empty.
-    package static func selection(_ manifest: BackupManifest, only: [String]) throws(Error) -> [BackupManifest.Item] {
+    static func selection(_ manifest: BackupManifest, only: [String]) throws(Error) -> [BackupManifest.Item] {
         guard !only.isEmpty else { return manifest.items }
         let wanted = only.map { path in
             var trimmed = Substring(path)
@@ -67,7 +67,7 @@ package struct RestorePlan: Sendable, Equatable {
 
     /// The plan for the items of `manifest` that `only` names, restored into `target`. Files
     /// that look the same by size are hashed to tell changed from unchanged.
-    package init(_ manifest: BackupManifest, only: [String] = [], target: String) throws(Error) {
+    init(_ manifest: BackupManifest, only: [String] = [], target: String) throws(Error) {
         let items = try Self.selection(manifest, only: only)
         self.target = target
         realTarget = Path.nearestReal(target) ?? target

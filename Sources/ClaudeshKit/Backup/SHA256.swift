@@ -3,7 +3,7 @@ import CTLS
 /// SHA-256 (FIPS 180-4), fed in pieces: what a backup manifest records for every file and what
 /// verify compares while the archive streams past. The system's libcrypto does the work when it
 /// is there (the CPU's SHA instructions); the portable code below when it is not.
-package struct SHA256: @unchecked Sendable {
+struct SHA256: @unchecked Sendable {
     /// libcrypto's context; the struct is used by one task at a time, as a hasher is.
     private final class Context {
         let pointer: UnsafeMutableRawPointer
@@ -28,9 +28,9 @@ package struct SHA256: @unchecked Sendable {
     private var context = Context()
     private var software = SoftwareSHA256()
 
-    package init() {}
+    init() {}
 
-    package mutating func update(_ bytes: some Collection<UInt8>) {
+    mutating func update(_ bytes: some Collection<UInt8>) {
         guard let context = ownContext() else { return software.update(bytes) }
         let done: Void? = bytes.withContiguousStorageIfAvailable { buffer in
             ctls_sha256_update(context.pointer, buffer.baseAddress, buffer.count)
@@ -41,7 +41,7 @@ package struct SHA256: @unchecked Sendable {
     }
 
     /// The digest as 64 lowercase hex digits.
-    package mutating func finalize() -> String {
+    mutating func finalize() -> String {
         guard let context = ownContext() else { return software.finalize() }
         var digest = [UInt8](repeating: 0, count: 32)
         ctls_sha256_final(context.pointer, &digest)
@@ -51,7 +51,7 @@ package struct SHA256: @unchecked Sendable {
     }
 
     /// The digest of `bytes` at once.
-    package static func hex(_ bytes: some Collection<UInt8>) -> String {
+    static func hex(_ bytes: some Collection<UInt8>) -> String {
         var hasher = SHA256()
         hasher.update(bytes)
         return hasher.finalize()
@@ -65,7 +65,7 @@ struct SoftwareSHA256: Sendable {
     private var pending: [UInt8] = []
     private var length: UInt64 = 0
 
-    package init() {
+    init() {
         pending.reserveCapacity(64)
     }
 
@@ -80,7 +80,7 @@ struct SoftwareSHA256: Sendable {
         0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
     ]
 
-    package mutating func update(_ bytes: some Collection<UInt8>) {
+    mutating func update(_ bytes: some Collection<UInt8>) {
         length &+= UInt64(bytes.count)
         var input = bytes[...]
         // Fill a partial block first, then whole blocks straight from the input.
@@ -109,7 +109,7 @@ struct SoftwareSHA256: Sendable {
     }
 
     /// The digest as 64 lowercase hex digits.
-    package mutating func finalize() -> String {
+    mutating func finalize() -> String {
         let bits = length &* 8
         var tail = pending
         tail.append(0x80)

@@ -1,30 +1,30 @@
 /// Reads a tar stream as it arrives (ustar, GNU long names, pax headers), so that a backup can
 /// be checked member by member without writing anything to disk.
-package struct TarReader {
-    package struct Entry: Sendable, Equatable {
-        package enum Kind: Sendable, Equatable {
+struct TarReader {
+    struct Entry: Sendable, Equatable {
+        enum Kind: Sendable, Equatable {
             case file, directory, symlink, hardlink
             case other(UInt8)
         }
 
-        package var path: String
-        package var kind: Kind
-        package var size: Int64
-        package var mode: UInt32
+        var path: String
+        var kind: Kind
+        var size: Int64
+        var mode: UInt32
         /// Modification time, seconds since 1970.
-        package var modified: Int64 = 0
-        package var linkTarget: String?
+        var modified: Int64 = 0
+        var linkTarget: String?
     }
 
-    package enum Event {
+    enum Event {
         /// A member starts; its content follows in `.content` pieces, then `.end`.
         case entry(Entry)
         case content(ArraySlice<UInt8>)
         case end
     }
 
-    package struct Error: Swift.Error, CustomStringConvertible, Sendable, Equatable {
-        package var description: String
+    struct Error: Swift.Error, CustomStringConvertible, Sendable, Equatable {
+        var description: String
         init(_ description: String) { self.description = description }
     }
 
@@ -47,17 +47,17 @@ package struct TarReader {
     private var nextModified: Int64?
     private var inEntry = false
 
-    package init() {}
+    init() {}
 
     /// Whether the stream ended where a tar stream may end (after its last member).
-    package var isComplete: Bool {
+    var isComplete: Bool {
         if case .finished = state { return true }
         if case .header = state { return buffer.isEmpty && !inEntry }
         return false
     }
 
     /// Feeds the next bytes; `handle` sees each member, its content and its end, in order.
-    package mutating func feed(_ bytes: some Collection<UInt8>, _ handle: (Event) throws -> Void) throws {
+    mutating func feed(_ bytes: some Collection<UInt8>, _ handle: (Event) throws -> Void) throws {
         var input = Array(bytes)[...]
         while !input.isEmpty {
             switch state {

@@ -11,15 +11,15 @@ import Darwin
 package struct Environment: Sendable, Equatable {
     package var variables: [String: String]
     package var currentDirectory: String
-    package var isMacOS: Bool
+    var isMacOS: Bool
 
-    package init(variables: [String: String], currentDirectory: String, isMacOS: Bool = Environment.hostIsMacOS) {
+    init(variables: [String: String], currentDirectory: String, isMacOS: Bool = Environment.hostIsMacOS) {
         self.variables = variables
         self.currentDirectory = currentDirectory
         self.isMacOS = isMacOS
     }
 
-    package static var hostIsMacOS: Bool {
+    static var hostIsMacOS: Bool {
         #if os(macOS)
         return true
         #else
@@ -57,13 +57,13 @@ package struct Environment: Sendable, Equatable {
     }
 
     /// The claudesh home: `CLAUDESH_HOME`, else `~/.claude`.
-    package var defaultClaudeshHome: String {
+    var defaultClaudeshHome: String {
         if let home = variables["CLAUDESH_HOME"], !home.isEmpty { return absolutePath(home) }
         return Path.join(userHome, ".claude")
     }
 
     /// Claude Desktop's config file for this platform.
-    package var desktopConfigPath: String {
+    var desktopConfigPath: String {
         if isMacOS {
             return Path.join(userHome, "Library/Application Support/Claude/claude_desktop_config.json")
         }
@@ -73,10 +73,10 @@ package struct Environment: Sendable, Equatable {
     }
 
     /// Claude Code's user-scope config file.
-    package var userConfigPath: String { Path.join(userHome, ".claude.json") }
+    var userConfigPath: String { Path.join(userHome, ".claude.json") }
 
     /// Claude Code's project-scope config file, in the current folder.
-    package var projectConfigPath: String { Path.join(currentDirectory, ".mcp.json") }
+    var projectConfigPath: String { Path.join(currentDirectory, ".mcp.json") }
 
     /// `~` expanded, made absolute against the current folder, `.` and `..` folded.
     package func absolutePath(_ path: String) -> String {

@@ -5,7 +5,7 @@
 /// the process (standard output and error, the history file, server logs, `health.sqlite`)
 /// takes only `Redacted` values, which only a redactor makes.
 package struct Redactor: Sendable {
-    package static let mask = "‹redacted›"
+    static let mask = "‹redacted›"
     /// Values given when the redactor was made: an entry's env values, decrypted secrets.
     private let fixed: [[UInt8]]
     /// The session's loaded secrets, read at each use.
@@ -21,14 +21,14 @@ package struct Redactor: Sendable {
     }
 
     /// The session's redactor: masks whatever `vault` holds at the time of each use.
-    package init(vault: SecretVault) {
+    init(vault: SecretVault) {
         fixed = []
         self.vault = vault
         shapes = true
     }
 
     /// This redactor, masking `values` as well (what one operation decrypted or was given).
-    package func adding(_ values: some Sequence<String>) -> Redactor {
+    func adding(_ values: some Sequence<String>) -> Redactor {
         Redactor(fixed: fixed + Self.patterns(values), vault: vault, shapes: shapes)
     }
 
@@ -44,7 +44,7 @@ package struct Redactor: Sendable {
 
     /// Every byte of every occurrence is covered, then each covered run becomes one mask: two
     /// secrets that overlap leave no part of either behind.
-    package func redact(_ text: String) -> String {
+    func redact(_ text: String) -> String {
         let values = vault.map { fixed + $0.patterns } ?? fixed
         let tokens = shapes ? TokenShapes.find(in: text) : []
         guard !tokens.isEmpty || values.contains(where: { text.utf8.count >= min($0.count, 12) }) else { return text }

@@ -13,20 +13,20 @@ package final class SecretVault: Sendable {
 
     private let state = Mutex(State())
 
-    package init() {}
+    init() {}
 
     package var count: Int { state.withLock { $0.secrets.count } }
-    package var names: [String] { state.withLock { $0.secrets.keys.sorted() } }
+    var names: [String] { state.withLock { $0.secrets.keys.sorted() } }
 
-    package func store(_ value: String, as name: String) { change { $0[name] = value } }
+    func store(_ value: String, as name: String) { change { $0[name] = value } }
     package func remove(_ name: String) { change { $0[name] = nil } }
     package func removeAll() { change { $0.removeAll() } }
-    package func value(of name: String) -> String? { state.withLock { $0.secrets[name] } }
+    func value(of name: String) -> String? { state.withLock { $0.secrets[name] } }
     /// Every loaded value.
-    package var values: [String] { state.withLock { Array($0.secrets.values) } }
+    var values: [String] { state.withLock { Array($0.secrets.values) } }
 
     /// Whether `text` contains any loaded value.
-    package func appears(in text: String) -> Bool {
+    func appears(in text: String) -> Bool {
         values.contains { !$0.isEmpty && text.contains($0) }
     }
 

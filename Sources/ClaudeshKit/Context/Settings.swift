@@ -10,7 +10,7 @@ package struct Settings: Sendable, Equatable {
         case color
         case historyDays = "history-days"
 
-        package var summary: String {
+        var summary: String {
             switch self {
             case .home: return "the claudesh home (history, rc file, logs); fixed at start"
             case .composeFile: return "the compose file of containerised servers"
@@ -61,17 +61,17 @@ package struct Settings: Sendable, Equatable {
         }
     }
 
-    package private(set) var home: String
+    private(set) var home: String
     package var composeFile: String
     package var backupDir: String
     package var gpgID: String?
     package var mcpConfig: MCPConfigTarget
     package var output: OutputFormat
     package var color: ColorMode
-    package var historyDays: Int
+    var historyDays: Int
 
     /// The defaults for a home folder and environment.
-    package init(home: String, environment: Environment) {
+    init(home: String, environment: Environment) {
         self.home = home
         composeFile = Path.join(home, "docker/docker-compose.yml")
         backupDir = Path.join(environment.userHome, "backups/claude")
@@ -162,7 +162,7 @@ package enum MCPConfigTarget: Sendable, Equatable, CustomStringConvertible {
 
     package static let names = ["desktop", "user", "project"]
 
-    package init?(name: String) {
+    init?(name: String) {
         switch name {
         case "desktop": self = .desktop
         case "user": self = .user

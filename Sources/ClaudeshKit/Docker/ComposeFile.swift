@@ -2,21 +2,21 @@
 /// service without image or build, `${VAR}` with no value and no default, clear-text secrets.
 package struct ComposeFile: Sendable {
     package let path: String
-    package let root: YAMLNode
+    let root: YAMLNode
 
-    package struct Service: Sendable, Equatable {
-        package var name: String
-        package var line: Int
-        package var column: Int
-        package var node: YAMLNode
+    struct Service: Sendable, Equatable {
+        var name: String
+        var line: Int
+        var column: Int
+        var node: YAMLNode
     }
 
     /// A problem found in the file, at its place.
-    package struct Problem: Sendable, Equatable, CustomStringConvertible {
-        package var line: Int
-        package var column: Int
-        package var message: String
-        package var description: String { "\(line):\(column): \(message)" }
+    struct Problem: Sendable, Equatable, CustomStringConvertible {
+        var line: Int
+        var column: Int
+        var message: String
+        var description: String { "\(line):\(column): \(message)" }
     }
 
     package enum Error: Swift.Error, CustomStringConvertible, Sendable, Equatable {
@@ -42,13 +42,13 @@ package struct ComposeFile: Sendable {
         try self.init(text: String(decoding: bytes, as: UTF8.self), path: path)
     }
 
-    package init(text: String, path: String) throws(Error) {
+    init(text: String, path: String) throws(Error) {
         self.path = path
         do { root = try YAMLParser.parse(text) } catch { throw .malformed(path, error) }
         guard root.pairs != nil || root.isNull else { throw .notAMapping(path) }
     }
 
-    package var services: [Service] {
+    var services: [Service] {
         (root["services"]?.pairs ?? []).compactMap { pair in
             pair.key.text.map { Service(name: $0, line: pair.key.line, column: pair.key.column, node: pair.value) }
         }
@@ -59,7 +59,7 @@ package struct ComposeFile: Sendable {
     /// The project name compose gives this file: COMPOSE_PROJECT_NAME (from `environment`, then
     /// the `.env` next to the file), else its `name:` with `${VAR}`s filled in, else its folder's
     /// name; lower case, in the characters compose keeps, without leading `-` or `_`.
-    package func projectName(environment: [String: String]) -> String {
+    func projectName(environment: [String: String]) -> String {
         let dotEnv = self.dotEnv
         let raw = environment["COMPOSE_PROJECT_NAME"].flatMap { $0.isEmpty ? nil : $0 }
             ?? dotEnv["COMPOSE_PROJECT_NAME"].flatMap { $0.isEmpty ? nil : $0 }
@@ -73,7 +73,7 @@ package struct ComposeFile: Sendable {
 
     /// The services compose starts: those without `profiles:`, and those with a profile that
     /// COMPOSE_PROFILES names.
-    package func activeServiceNames(environment: [String: String]) -> [String] {
+    func activeServiceNames(environment: [String: String]) -> [String] {
         let active = Set((environment["COMPOSE_PROFILES"] ?? dotEnv["COMPOSE_PROFILES"] ?? "").split(separator: ",").map { String($0).trimmingWhitespace })
         return services.filter { service in
             guard let profiles = service.node["profiles"]?.items?.compactMap(\.text), !profiles.isEmpty else { return true }
@@ -83,7 +83,7 @@ package struct ComposeFile: Sendable {
 
     /// Every variable the file takes from compose's environment: names listed alone under
     /// `environment:`, and every `${VAR}` or `$VAR`, defaults or not.
-    package var referencedVariables: Set<String> {
+    var referencedVariables: Set<String> {
         var names = Set<String>()
         for service in services {
             for entry in environment(of: service) where entry.value == nil { names.insert(entry.name) }
@@ -120,7 +120,7 @@ package struct ComposeFile: Sendable {
 
     /// Every problem, in file order. `lookup` gives a variable's value as compose will see it
     /// (the environment, the session's secrets, the `.env` next to the file).
-    package func problems(lookup: (String) -> String?) -> [Problem] {
+    func problems(lookup: (String) -> String?) -> [Problem] {
         var problems: [Problem] = []
         guard let pairs = root.pairs else {
             return [Problem(line: root.line, column: root.column, message: "the file is empty: it needs services:")]
@@ -178,15 +178,15 @@ package struct ComposeFile: Sendable {
     }
 
     /// A service's environment, list form (`- KEY=VALUE`, `- KEY`) or mapping form (`KEY: VALUE`).
-    package struct EnvironmentEntry: Sendable, Equatable {
-        package var name: String
+    struct EnvironmentEntry: Sendable, Equatable {
+        var name: String
         /// nil: the name alone, passed from compose's own environment.
-        package var value: String?
-        package var line: Int
-        package var column: Int
+        var value: String?
+        var line: Int
+        var column: Int
     }
 
-    package func environment(of service: Service) -> [EnvironmentEntry] {
+    func environment(of service: Service) -> [EnvironmentEntry] {
         guard let environment = service.node["environment"] else { return [] }
         if let items = environment.items {
             return items.compactMap { item in
@@ -254,7 +254,7 @@ package struct ComposeFile: Sendable {
     }
 
     /// The `.env` file compose reads next to the compose file: `KEY=VALUE` lines.
-    package var dotEnv: [String: String] {
+    var dotEnv: [String: String] {
         guard let bytes = try? FileIO.read(Path.join(Path.directory(of: path), ".env")) else { return [:] }
         var values: [String: String] = [:]
         for line in String(decoding: bytes, as: UTF8.self).unicodeScalars.split(separator: "\n") {

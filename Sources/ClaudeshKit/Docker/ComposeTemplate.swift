@@ -1,7 +1,7 @@
 /// The compose file `compose init` writes: the four containerised MCP servers of a Claude
 /// workstation, as the classic setup runs them.
-package enum ComposeTemplate {
-    package static let text = """
+enum ComposeTemplate {
+    static let text = """
     # The MCP servers that run in containers; `compose up` starts them, `compose health` checks them.
     # Secrets are variable names only (GITHUB_PERSONAL_ACCESS_TOKEN below): their values come from
     # the claudesh session (`secrets load`, or `compose up --secret ENV=NAME`) through compose's

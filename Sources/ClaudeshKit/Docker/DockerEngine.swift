@@ -2,29 +2,29 @@
 /// and docker contexts (`DOCKER_CONTEXT`, `docker context use`) are the CLI's own, so the same
 /// commands drive a local or a remote engine.
 package struct DockerEngine: Sendable {
-    package var environment: [String: String]
+    var environment: [String: String]
 
-    package init(environment: [String: String]) {
+    init(environment: [String: String]) {
         self.environment = environment
     }
 
-    package enum Compose: String, Sendable, Equatable {
+    enum Compose: String, Sendable, Equatable {
         case v2, v1
 
         /// The program and the words before compose's own arguments.
-        package var command: [String] { self == .v2 ? ["docker", "compose"] : ["docker-compose"] }
-        package var name: String { self == .v2 ? "docker compose" : "docker-compose" }
+        var command: [String] { self == .v2 ? ["docker", "compose"] : ["docker-compose"] }
+        var name: String { self == .v2 ? "docker compose" : "docker-compose" }
     }
 
     /// Where the engine is, for messages.
-    package var host: String {
+    var host: String {
         if let host = environment["DOCKER_HOST"], !host.isEmpty { return host }
         if let context = environment["DOCKER_CONTEXT"], !context.isEmpty { return "context \(context)" }
         return "the default socket"
     }
 
     /// Runs a docker or compose command line; a missing program is a DockerError.
-    package func run(_ words: [String], input: [UInt8]? = nil, extra: [String: String] = [:], timeout: Duration? = .seconds(120)) async throws -> ProcessRunner.Result {
+    func run(_ words: [String], input: [UInt8]? = nil, extra: [String: String] = [:], timeout: Duration? = .seconds(120)) async throws -> ProcessRunner.Result {
         var variables = environment
         variables.merge(extra) { $1 }
         let spec = ProcessSpec(words[0], Array(words.dropFirst()), environment: variables)
@@ -36,7 +36,7 @@ package struct DockerEngine: Sendable {
     }
 
     /// Compose v2 when the docker CLI has it, else v1.
-    package func compose() async throws -> Compose {
+    func compose() async throws -> Compose {
         var dockerMissing = false
         do {
             if try await run(["docker", "compose", "version"], timeout: .seconds(20)).termination.isSuccess { return .v2 }
@@ -48,7 +48,7 @@ package struct DockerEngine: Sendable {
     }
 
     /// The engine's version; throws the one-line reason when there is no engine to talk to.
-    package func serverVersion() async throws -> String {
+    func serverVersion() async throws -> String {
         let result = try await run(["docker", "version", "--format", "{{.Server.Version}}"], timeout: .seconds(20))
         let version = result.outputText.trimmingWhitespace
         guard result.termination.isSuccess, !version.isEmpty else { throw problem(result) }
@@ -58,7 +58,7 @@ package struct DockerEngine: Sendable {
     /// The one-line reason a docker command failed, from its standard error. `engineAnswered`:
     /// the engine was reached just before, so a "connection refused" is about something else (a
     /// registry), never the engine.
-    package func problem(_ result: ProcessRunner.Result, engineAnswered: Bool = false) -> DockerError {
+    func problem(_ result: ProcessRunner.Result, engineAnswered: Bool = false) -> DockerError {
         let text = result.errorText
         if !engineAnswered {
             if text.contains("permission denied") && text.contains("socket") { return .permissionDenied(host) }
@@ -76,7 +76,7 @@ package struct DockerEngine: Sendable {
 
     /// Compose v1's output without its Python tracebacks: the frames and source lines go, the
     /// exception line that ends each stays.
-    package static func withoutTraceback(_ text: String) -> String {
+    static func withoutTraceback(_ text: String) -> String {
         guard text.contains("Traceback (most recent call last):") else { return text }
         var kept: [Substring] = []
         var inTraceback = false
@@ -104,7 +104,7 @@ package struct DockerEngine: Sendable {
 
     /// The environment for `compose`: v1 does not follow docker contexts, so the current one's
     /// endpoint (`DOCKER_CONTEXT` or `docker context use`) is handed to it as DOCKER_HOST.
-    package func environment(for compose: Compose) async -> [String: String] {
+    func environment(for compose: Compose) async -> [String: String] {
         guard compose == .v1, (environment["DOCKER_HOST"] ?? "").isEmpty,
               let result = try? await run(["docker", "context", "inspect", "--format", "{{.Endpoints.docker.Host}}"], timeout: .seconds(20)),
               result.termination.isSuccess else { return environment }
@@ -134,7 +134,7 @@ package struct DockerEngine: Sendable {
     }
 
     /// The project's containers, by the compose labels both versions set.
-    package func containers(project: String) async throws -> [Container] {
+    func containers(project: String) async throws -> [Container] {
         // One-off containers (`compose run`) carry the project's label too; they are not services.
         let listed = try await run(["docker", "ps", "--all", "--quiet", "--no-trunc", "--filter", "label=com.docker.compose.project=\(project)",
                                     "--filter", "label=com.docker.compose.oneoff=False"])
@@ -147,7 +147,7 @@ package struct DockerEngine: Sendable {
     }
 
     /// The containers in `docker inspect`'s JSON.
-    package static func parseInspect(_ bytes: [UInt8]) throws -> [Container] {
+    static func parseInspect(_ bytes: [UInt8]) throws -> [Container] {
         let document: JSONValue
         do { document = try JSONParser.parse(bytes) } catch { throw DockerError.failed("docker inspect printed what is not JSON: \(error)") }
         guard case .array(let items) = document else { return [] }
@@ -171,7 +171,7 @@ package struct DockerEngine: Sendable {
     }
 
     /// Memory in use per container id (12 characters), from one `docker stats` sample.
-    package func memoryUsage(of ids: [String]) async -> [String: Int64] {
+    func memoryUsage(of ids: [String]) async -> [String: Int64] {
         guard !ids.isEmpty, let result = try? await run(["docker", "stats", "--no-stream", "--format", "{{.ID}}\t{{.MemUsage}}"] + ids, timeout: .seconds(30)),
               result.termination.isSuccess else { return [:] }
         var usage: [String: Int64] = [:]
@@ -184,7 +184,7 @@ package struct DockerEngine: Sendable {
     }
 
     /// "504KiB", "1.5GiB", "12MB" in bytes.
-    package static func bytes(_ text: String) -> Int64? {
+    static func bytes(_ text: String) -> Int64? {
         let trimmed = text.trimmingWhitespace
         let number = trimmed.prefix { $0.isNumber || $0 == "." }
         guard let value = Double(number) else { return nil }
@@ -198,14 +198,14 @@ package struct DockerEngine: Sendable {
 }
 
 /// Why docker could not do what was asked, in one line with the fix.
-package enum DockerError: Error, CustomStringConvertible, Sendable, Equatable {
+enum DockerError: Error, CustomStringConvertible, Sendable, Equatable {
     case notInstalled(String)
     case noCompose
     case notRunning(String)
     case permissionDenied(String)
     case failed(String)
 
-    package var description: String {
+    var description: String {
         switch self {
         case .notInstalled(let name):
             return "\(name) is not installed: install Docker (Debian: apt-get install docker.io docker-compose; macOS: Docker Desktop)"
@@ -223,7 +223,7 @@ package enum DockerError: Error, CustomStringConvertible, Sendable, Equatable {
 
 extension JSONValue {
     /// An integer member, whether the JSON wrote it as an int or a float.
-    package var integerValue: Int64? {
+    var integerValue: Int64? {
         switch self {
         case .int(let value): return Int64(value)
         case .double(let value): return Int64(value)

@@ -17,7 +17,7 @@ package struct ServiceHealth: Sendable {
     package var isHealthy: Bool { problem == nil }
 
     /// One entry per service of the file, in the file's order, with its containers.
-    package static func report(services: [String], containers: [DockerEngine.Container]) -> [ServiceHealth] {
+    static func report(services: [String], containers: [DockerEngine.Container]) -> [ServiceHealth] {
         services.map { service in ServiceHealth(service: service, containers: containers.filter { $0.service == service }) }
     }
 }

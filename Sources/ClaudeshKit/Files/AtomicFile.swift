@@ -10,7 +10,7 @@ import Darwin
 /// fsynced too so the rename itself survives a power cut.
 package enum AtomicFile {
     /// Replaces `path` with `bytes`. The mode is `mode` if given, else the old file's, else 0600.
-    package static func write(_ bytes: some Collection<UInt8>, to path: String, mode: mode_t? = nil) throws(FileError) {
+    static func write(_ bytes: some Collection<UInt8>, to path: String, mode: mode_t? = nil) throws(FileError) {
         try write(bytes, to: path, mode: mode, replacing: true)
     }
 

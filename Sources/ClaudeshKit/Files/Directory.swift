@@ -38,11 +38,11 @@ package enum Directory {
 }
 
 /// A file's device and inode: the same folder reached by two paths is one.
-package struct FileIdentity: Hashable, Sendable {
-    package var device: UInt64
-    package var inode: UInt64
+struct FileIdentity: Hashable, Sendable {
+    var device: UInt64
+    var inode: UInt64
 
-    package init?(of path: String) {
+    init?(of path: String) {
         var info = stat()
         guard stat(path, &info) == 0 else { return nil }
         device = UInt64(info.st_dev)
@@ -76,7 +76,7 @@ extension Directory {
 
     /// The entries of `path` sorted by name (so that sorting candidates again is one linear pass), from memory while the folder has not changed: for
     /// completion, which asks on every TAB and would otherwise read a 10,000-name folder each time.
-    package static func cachedEntries(of path: String) -> [Entry] {
+    static func cachedEntries(of path: String) -> [Entry] {
         var info = stat()
         guard stat(path, &info) == 0 else { return [] }
         #if canImport(Darwin)

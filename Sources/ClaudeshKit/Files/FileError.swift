@@ -6,9 +6,9 @@ import Darwin
 
 /// A failed file operation, with the path, the system's reason and what to try.
 package struct FileError: Error, CustomStringConvertible, Sendable, Equatable {
-    package let operation: String
-    package let path: String
-    package let code: Int32
+    let operation: String
+    let path: String
+    let code: Int32
 
     package init(_ operation: String, _ path: String, code: Int32 = errno) {
         self.operation = operation
@@ -16,7 +16,7 @@ package struct FileError: Error, CustomStringConvertible, Sendable, Equatable {
         self.code = code
     }
 
-    package var reason: String { String(cString: strerror(code)) }
+    var reason: String { String(cString: strerror(code)) }
 
     package var description: String {
         let hint: String

@@ -7,7 +7,7 @@ import Darwin
 /// Whole-file reads and folder creation.
 package enum FileIO {
     /// The bytes of a file.
-    package static func read(_ path: String) throws(FileError) -> [UInt8] {
+    static func read(_ path: String) throws(FileError) -> [UInt8] {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw FileError("read", path) }
         defer { close(fd) }
@@ -56,7 +56,7 @@ package enum FileIO {
 extension FileIO {
     /// A new file of this user's only (0600) in `folder`, named `name` and six random
     /// characters: the temp file that is renamed or linked into place when it is whole.
-    package static func temporaryFile(in folder: String, named name: String) throws(FileError) -> (fd: Int32, path: String) {
+    static func temporaryFile(in folder: String, named name: String) throws(FileError) -> (fd: Int32, path: String) {
         var template = Array(Path.join(folder, name + "XXXXXX").utf8CString)
         let fd = mkstemp(&template)
         guard fd >= 0 else { throw FileError("create a temporary file in", folder) }
@@ -64,7 +64,7 @@ extension FileIO {
     }
 
     /// Flushes a folder's entries (a rename or link into it) to disk; best effort.
-    package static func syncFolder(_ path: String) {
+    static func syncFolder(_ path: String) {
         let fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         guard fd >= 0 else { return }
         _ = fsync(fd)
@@ -72,7 +72,7 @@ extension FileIO {
     }
 
     /// Copies what is left of `source` to `destination`, 1 MiB at a time.
-    package static func copy(from source: Int32, to destination: Int32, path: String) throws(FileError) {
+    static func copy(from source: Int32, to destination: Int32, path: String) throws(FileError) {
         var buffer = [UInt8](repeating: 0, count: 1 << 20)
         while true {
             let count = buffer.withUnsafeMutableBytes { systemRead(source, $0.baseAddress, $0.count) }

@@ -48,19 +48,19 @@ package enum Path {
     }
 
     /// The path with every link resolved (realpath), or nil when it does not exist.
-    package static func real(_ path: String) -> String? {
+    static func real(_ path: String) -> String? {
         guard let resolved = realpath(path, nil) else { return nil }
         defer { free(resolved) }
         return String(cString: resolved)
     }
 
     /// Whether `path` is `folder` or under it (as text: resolve both first where links matter).
-    package static func isInside(_ path: String, _ folder: String) -> Bool {
+    static func isInside(_ path: String, _ folder: String) -> Bool {
         path == folder || path.hasPrefix(folder.hasSuffix("/") ? folder : folder + "/")
     }
 
     /// What the link at `path` points to, as written; nil when it is not a link.
-    package static func linkTarget(of path: String) -> String? {
+    static func linkTarget(of path: String) -> String? {
         var buffer = [CChar](repeating: 0, count: 4096)
         let count = readlink(path, &buffer, buffer.count - 1)
         guard count >= 0 else { return nil }
@@ -72,7 +72,7 @@ package enum Path {
     /// leads, not from its name. Components that do not exist are taken as written, but a `..`
     /// after one is not answered: what is made there later (a link) would decide it. Nil then,
     /// and when a link on the way leads nowhere (dangling, or a loop).
-    package static func resolving(_ target: String, from folder: String) -> String? {
+    static func resolving(_ target: String, from folder: String) -> String? {
         var current = target.hasPrefix("/") ? "/" : folder
         var missing = false
         for part in target.split(separator: "/") where part != "." {
@@ -96,7 +96,7 @@ package enum Path {
 
     /// The real path of `path`, or of its nearest folder that exists with the rest appended:
     /// where something still to be made there would land.
-    package static func nearestReal(_ path: String) -> String? {
+    static func nearestReal(_ path: String) -> String? {
         var current = path
         var rest: [String] = []
         while true {

@@ -21,7 +21,7 @@ package struct JSONParser {
         try parse(Array(text.utf8))
     }
 
-    package static func parse(_ bytes: [UInt8]) throws(Error) -> JSONValue {
+    static func parse(_ bytes: [UInt8]) throws(Error) -> JSONValue {
         var parser = JSONParser(bytes)
         if parser.bytes.starts(with: [0xEF, 0xBB, 0xBF]) { parser.index = 3 } // a UTF-8 byte order mark
         parser.skipWhitespace()

@@ -14,7 +14,7 @@ package enum JSONValue: Sendable, Equatable {
 
     /// The same value with every object's keys sorted: two documents that differ only in the
     /// order of their keys (an editor rewrote the file) compare equal this way.
-    package var sortingKeys: JSONValue {
+    var sortingKeys: JSONValue {
         switch self {
         case .array(let items): return .array(items.map(\.sortingKeys))
         case .object(let members): return .object(members.sorted { $0.0 < $1.0 }.map { ($0.0, $0.1.sortingKeys) })

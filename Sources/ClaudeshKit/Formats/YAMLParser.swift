@@ -1,6 +1,6 @@
 /// A YAML node with the place it starts, for messages that point at the line and column.
-package struct YAMLNode: Sendable, Equatable {
-    package enum Kind: Sendable, Equatable {
+struct YAMLNode: Sendable, Equatable {
+    enum Kind: Sendable, Equatable {
         case null
         /// The text, and whether it was quoted (a quoted `"8080"` is a string, a plain one may be a number).
         case scalar(String, quoted: Bool)
@@ -8,43 +8,43 @@ package struct YAMLNode: Sendable, Equatable {
         case mapping([YAMLPair])
     }
 
-    package var kind: Kind
-    package var line: Int
-    package var column: Int
+    var kind: Kind
+    var line: Int
+    var column: Int
 
-    package init(_ kind: Kind, line: Int, column: Int) {
+    init(_ kind: Kind, line: Int, column: Int) {
         self.kind = kind
         self.line = line
         self.column = column
     }
 
     /// A scalar's text; nil for anything else.
-    package var text: String? {
+    var text: String? {
         if case .scalar(let text, _) = kind { return text }
         return nil
     }
 
-    package var pairs: [YAMLPair]? {
+    var pairs: [YAMLPair]? {
         if case .mapping(let pairs) = kind { return pairs }
         return nil
     }
 
-    package var items: [YAMLNode]? {
+    var items: [YAMLNode]? {
         if case .sequence(let items) = kind { return items }
         return nil
     }
 
-    package var isNull: Bool { kind == .null }
+    var isNull: Bool { kind == .null }
 
     /// The value of `key` in a mapping.
-    package subscript(key: String) -> YAMLNode? {
+    subscript(key: String) -> YAMLNode? {
         pairs?.last { $0.key.text == key }?.value
     }
 }
 
-package struct YAMLPair: Sendable, Equatable {
-    package var key: YAMLNode
-    package var value: YAMLNode
+struct YAMLPair: Sendable, Equatable {
+    var key: YAMLNode
+    var value: YAMLNode
 }
 
 /// The YAML that compose files are written in: block mappings and sequences, flow `[...]` and
@@ -55,9 +55,9 @@ package struct YAMLPair: Sendable, Equatable {
 /// says so rather than reading something else.
 package struct YAMLParser {
     package struct Error: Swift.Error, CustomStringConvertible, Sendable, Equatable {
-        package let message: String
-        package let line: Int
-        package let column: Int
+        let message: String
+        let line: Int
+        let column: Int
         package var description: String { "\(line):\(column): \(message)" }
     }
 
@@ -83,7 +83,7 @@ package struct YAMLParser {
     var aliasUses = 0
     static let maxAliasUses = 10_000
 
-    package static func parse(_ text: String) throws(Error) -> YAMLNode {
+    static func parse(_ text: String) throws(Error) -> YAMLNode {
         var parser = YAMLParser()
         // Windows line ends and a byte-order mark are how editors save files, not content.
         var normalized = text

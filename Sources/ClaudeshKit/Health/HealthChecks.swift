@@ -1,9 +1,9 @@
 /// The checks of each section of the health report, from what the other parts of the kit find.
 package enum HealthChecks {
-    package typealias Check = HealthReport.Check
+    typealias Check = HealthReport.Check
 
     /// One check per probed server: its latency and tools, or why it failed.
-    package static func servers(_ results: [ProbeResult]) -> [Check] {
+    static func servers(_ results: [ProbeResult]) -> [Check] {
         results.map { result in
             guard result.passed else { return Check(.servers, result.server, .failed, result.reason ?? "failed", latency: result.latencyMilliseconds) }
             let tools = result.toolCount.map { "\($0) tool\($0 == 1 ? "" : "s")" }
@@ -13,7 +13,7 @@ package enum HealthChecks {
     }
 
     /// One check per service of the compose file.
-    package static func containers(_ services: [ServiceHealth]) -> [Check] {
+    static func containers(_ services: [ServiceHealth]) -> [Check] {
         services.map { entry in
             if let problem = entry.problem { return Check(.containers, entry.service, .failed, problem) }
             let states = entry.containers.map { container in container.health.map { "running, \($0)" } ?? "running" }
@@ -22,7 +22,7 @@ package enum HealthChecks {
     }
 
     /// The store: initialised, how many secrets, and its git state.
-    package static func store(_ store: PasswordStore) async -> [Check] {
+    static func store(_ store: PasswordStore) async -> [Check] {
         let name = "store"
         guard store.exists else { return [Check(.store, name, .failed, "no store at \(store.directory): secrets init KEY makes one")] }
         guard store.isInitialized else { return [Check(.store, name, .failed, "no .gpg-id in \(store.directory): secrets init KEY")] }
@@ -37,7 +37,7 @@ package enum HealthChecks {
     }
 
     /// A usable secret key (and how long it lasts), and whether the agent answers.
-    package static func gnupg(_ gnupg: GnuPG, now: Int) async -> [Check] {
+    static func gnupg(_ gnupg: GnuPG, now: Int) async -> [Check] {
         async let agent = gnupg.agentIsRunning()
         var checks: [Check] = []
         do {
@@ -61,7 +61,7 @@ package enum HealthChecks {
 
     /// The newest backup: its age and its last verify. None, or one older than two days, is a
     /// warning; one whose last verify found it damaged is a failure.
-    package static func backups(folder: String, now: Int) -> [Check] {
+    static func backups(folder: String, now: Int) -> [Check] {
         guard let newest = BackupArchive.names(in: folder).last else {
             return [Check(.backups, "newest", .warning, "no backups in \(folder): backup create")]
         }
@@ -89,13 +89,13 @@ package enum HealthChecks {
 
 /// What `git status --porcelain --branch` says of the store: changes not committed, commits not
 /// pushed or not pulled.
-package struct StoreGitState: Sendable, Equatable {
-    package var changes = 0
-    package var ahead = 0
-    package var behind = 0
-    package var hasUpstream = false
+struct StoreGitState: Sendable, Equatable {
+    var changes = 0
+    var ahead = 0
+    var behind = 0
+    var hasUpstream = false
 
-    package init(porcelain text: String) {
+    init(porcelain text: String) {
         for line in text.split(separator: "\n") {
             guard line.hasPrefix("## ") else {
                 changes += 1
@@ -112,9 +112,9 @@ package struct StoreGitState: Sendable, Equatable {
         }
     }
 
-    package var isClean: Bool { changes == 0 && ahead == 0 && behind == 0 }
+    var isClean: Bool { changes == 0 && ahead == 0 && behind == 0 }
 
-    package var summary: String {
+    var summary: String {
         var parts: [String] = []
         if changes > 0 { parts.append("\(changes) change\(changes == 1 ? "" : "s") not committed") }
         if ahead > 0 { parts.append("\(ahead) commit\(ahead == 1 ? "" : "s") not pushed: secrets git push") }

@@ -7,7 +7,7 @@ import Darwin
 /// Every health check's result and latency, in an SQLite database in the home
 /// (`health.sqlite`): what "stable for 24 hours" and a latency baseline are computed from.
 package final class HealthHistory {
-    package static let fileName = "health.sqlite"
+    static let fileName = "health.sqlite"
     private let database: SQLiteDatabase
 
     package struct Error: Swift.Error, CustomStringConvertible, Sendable, Equatable {
@@ -45,7 +45,7 @@ package final class HealthHistory {
 
     /// Records every check of `report` (not those with nothing to check) and deletes what is
     /// older than `keepDays`, in one transaction. The report has passed the session's redactor.
-    package func record(_ redacted: Redacted<HealthReport>, keepDays: Int) throws(Error) {
+    func record(_ redacted: Redacted<HealthReport>, keepDays: Int) throws(Error) {
         let report = redacted.value
         let rows: [[SQLiteDatabase.Value]] = report.checks.filter { $0.state != .off }.map { check in
             [.int(Int64(report.time)), .text(check.section.key), .text(check.name), .text(check.state.rawValue),
@@ -67,7 +67,7 @@ package final class HealthHistory {
         package var name: String
         package var checks: Int
         package var failures: Int
-        package var warnings: Int
+        var warnings: Int
         /// Percent of checks that did not fail.
         package var uptime: Double { checks == 0 ? 0 : Double(checks - failures) * 100 / Double(checks) }
         /// Latency percentiles in milliseconds, of the checks that passed (probes only).
@@ -87,7 +87,7 @@ package final class HealthHistory {
     }
 
     /// A summary per checked thing (`name` alone, when given) over `since`...`until`.
-    package func summaries(name: String? = nil, since: Int, until: Int, buckets count: Int = 24) throws(Error) -> [Summary] {
+    func summaries(name: String? = nil, since: Int, until: Int, buckets count: Int = 24) throws(Error) -> [Summary] {
         var sql = "SELECT section, name, time, state, latency_ms, detail FROM checks WHERE time >= ? AND time <= ?"
         var values: [SQLiteDatabase.Value] = [.int(Int64(since)), .int(Int64(until))]
         if let name {

@@ -9,7 +9,7 @@ package struct HealthReport: Sendable, Equatable {
         case backups = "Backups"
 
         /// The key of the section in JSON and in the history.
-        package var key: String {
+        var key: String {
             switch self {
             case .servers: return "mcp"
             case .containers: return "containers"
@@ -30,15 +30,15 @@ package struct HealthReport: Sendable, Equatable {
     }
 
     package struct Check: Sendable, Equatable {
-        package var section: Section
+        var section: Section
         package var name: String
         package var state: State
         /// What was found, or why it failed and what to do.
         package var detail: String
         /// Milliseconds, for probes.
-        package var latency: Double?
+        var latency: Double?
 
-        package init(_ section: Section, _ name: String, _ state: State, _ detail: String, latency: Double? = nil) {
+        init(_ section: Section, _ name: String, _ state: State, _ detail: String, latency: Double? = nil) {
             self.section = section
             self.name = name
             self.state = state
@@ -51,7 +51,7 @@ package struct HealthReport: Sendable, Equatable {
     package var time: Int
     package var checks: [Check]
 
-    package init(time: Int, checks: [Check]) {
+    init(time: Int, checks: [Check]) {
         self.time = time
         self.checks = checks
     }

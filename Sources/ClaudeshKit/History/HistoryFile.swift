@@ -9,8 +9,8 @@ import Darwin
 /// Like psql, a session appends only the lines it added, under a lock, and rewrites the file
 /// atomically; two shells open at once therefore both keep their lines.
 package struct HistoryFile: Sendable {
-    package let path: String
-    package let limit: Int
+    let path: String
+    let limit: Int
 
     package init(path: String, limit: Int = 1000) {
         self.path = path
@@ -52,7 +52,7 @@ package struct HistoryFile: Sendable {
     /// Whether a line typed at the prompt goes into history: not blank, not starting with a
     /// space (the user's way to keep a line out), and holding neither a loaded secret nor
     /// anything shaped like an API token.
-    package static func shouldRecord(_ line: String, vault: SecretVault) -> Bool {
+    static func shouldRecord(_ line: String, vault: SecretVault) -> Bool {
         guard let first = line.unicodeScalars.first, first != " ", first != "\t" else { return false }
         guard !line.trimmingWhitespace.isEmpty else { return false }
         // A token typed or pasted on the line is a secret whether or not it was loaded.

@@ -18,14 +18,14 @@ extension ClientConfig {
 
     package var serverNames: [String] { entries.map(\.name) }
 
-    package mutating func add(_ name: String, _ entry: JSONValue) throws(EditError) {
+    mutating func add(_ name: String, _ entry: JSONValue) throws(EditError) {
         guard self.entry(named: name) == nil else { throw .exists(name, path: path) }
         setEntry(name, entry)
     }
 
     /// Removes `name`, returning its entry.
     @discardableResult
-    package mutating func remove(_ name: String) throws(EditError) -> JSONValue {
+    mutating func remove(_ name: String) throws(EditError) -> JSONValue {
         let entry = try requireEntry(named: name)
         setEntry(name, nil)
         return entry
@@ -47,7 +47,7 @@ extension ClientConfig {
         package var clashes: [String] = []
     }
 
-    package mutating func importServers(from source: ClientConfig) -> ImportReport {
+    mutating func importServers(from source: ClientConfig) -> ImportReport {
         var report = ImportReport()
         for (name, entry) in source.entries {
             if let existing = self.entry(named: name) {

@@ -3,10 +3,10 @@
 package struct ClientConfig: Sendable {
     package let path: String
     /// The whole document, in file order.
-    package private(set) var document: JSONValue
+    private(set) var document: JSONValue
     /// The file's bytes as read, when it existed: what was probed is what gets saved as good,
     /// even if the client rewrote the file meanwhile.
-    package private(set) var original: [UInt8]?
+    private(set) var original: [UInt8]?
 
     package enum Error: Swift.Error, CustomStringConvertible, Sendable, Equatable {
         case malformed(path: String, JSONParser.Error)
@@ -26,7 +26,7 @@ package struct ClientConfig: Sendable {
     }
 
     /// Reads `path`; a missing file is an empty config. A malformed one throws and is never written.
-    package init(path: String) throws(Error) {
+    init(path: String) throws(Error) {
         self.path = path
         guard Path.kind(of: path) != .missing else {
             document = .object([])
@@ -44,24 +44,24 @@ package struct ClientConfig: Sendable {
     }
 
     /// The `mcpServers` entries, in file order.
-    package var entries: [(name: String, entry: JSONValue)] {
+    var entries: [(name: String, entry: JSONValue)] {
         guard case .object(let members)? = document["mcpServers"] else { return [] }
         return members.map { (name: $0.0, entry: $0.1) }
     }
 
-    package func entry(named name: String) -> JSONValue? { document["mcpServers"]?[name] }
+    func entry(named name: String) -> JSONValue? { document["mcpServers"]?[name] }
 
     /// Adds or replaces the entry `name`, keeping its place when it exists.
-    package mutating func setEntry(_ name: String, _ entry: JSONValue?) {
+    mutating func setEntry(_ name: String, _ entry: JSONValue?) {
         let servers = document["mcpServers"] ?? .object([])
         document = document.setting("mcpServers", to: servers.setting(name, to: entry))
     }
 
     /// The file's text: two-space indentation, as the clients write it, and a final newline.
-    package var text: String { document.serialized(pretty: true) + "\n" }
+    var text: String { document.serialized(pretty: true) + "\n" }
 
     /// Writes the file atomically, creating its folder (mode 0700) when needed.
-    package func write() throws(Error) {
+    func write() throws(Error) {
         do {
             try FileIO.makeDirectory(Path.directory(of: path))
             try AtomicFile.write(Array(text.utf8), to: path)

@@ -1,13 +1,13 @@
 /// `${VAR}` and `${VAR:-default}` in a server entry's command, args, env, url and headers, as
 /// Claude Code expands them. An unset variable without default is an error naming it, never
 /// passed on as literal text.
-package enum ConfigExpansion {
-    package struct UnsetVariable: Error, CustomStringConvertible, Sendable, Equatable {
-        package let name: String
-        package var description: String { "${\(name)} is not set and has no default (write ${\(name):-default}, or set it)" }
+enum ConfigExpansion {
+    struct UnsetVariable: Error, CustomStringConvertible, Sendable, Equatable {
+        let name: String
+        var description: String { "${\(name)} is not set and has no default (write ${\(name):-default}, or set it)" }
     }
 
-    package static func expand(_ text: String, lookup: (String) -> String?) throws(UnsetVariable) -> String {
+    static func expand(_ text: String, lookup: (String) -> String?) throws(UnsetVariable) -> String {
         guard text.contains("${") else { return text }
         var result = ""
         var rest = Substring(text)

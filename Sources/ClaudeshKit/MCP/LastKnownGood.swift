@@ -8,14 +8,14 @@ import Darwin
 package struct LastKnownGood: Sendable {
     package let path: String
 
-    package init(home: String) {
+    init(home: String) {
         path = Path.join(Path.join(home, "backups"), "mcp-config-good.json")
     }
 
-    package var exists: Bool { Path.kind(of: path) == .file }
+    var exists: Bool { Path.kind(of: path) == .file }
 
     /// Copies `config`'s file as it was read (every key kept, byte for byte), atomically, mode 0600.
-    package func save(_ config: ClientConfig) throws(FileError) {
+    func save(_ config: ClientConfig) throws(FileError) {
         let bytes = config.original ?? Array(config.text.utf8)
         try FileIO.makeDirectory(Path.directory(of: path))
         try AtomicFile.write(bytes, to: path, mode: 0o600)
@@ -29,7 +29,7 @@ package struct LastKnownGood: Sendable {
 
     /// Puts the saved copy at `target`, keeping the current file beside it first as
     /// `TARGET.before-restore`. The saved copy must parse, or nothing is touched.
-    package func restore(to target: String) throws(ClientConfig.Error) -> Restored {
+    func restore(to target: String) throws(ClientConfig.Error) -> Restored {
         guard exists else {
             throw .file(FileError("read", path, code: ENOENT))
         }

@@ -25,9 +25,9 @@ package struct ServerDefinition: Sendable, Equatable {
         }
     }
 
-    package var name: String
+    var name: String
     package var transport: Transport
-    package var entry: JSONValue
+    var entry: JSONValue
 
     package enum Error: Swift.Error, CustomStringConvertible, Sendable, Equatable {
         case invalid(server: String, String)

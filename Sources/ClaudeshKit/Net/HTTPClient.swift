@@ -1,13 +1,13 @@
 /// HTTP/1.1, one request per connection (`Connection: close`), the body read as it arrives:
 /// what a probe needs to speak MCP's HTTP transports, without a networking framework's start-up cost.
-package enum HTTPClient {
-    package struct Request: Sendable {
-        package var method: String
-        package var url: HTTPURL
-        package var headers: [(String, String)]
-        package var body: [UInt8]
+enum HTTPClient {
+    struct Request: Sendable {
+        var method: String
+        var url: HTTPURL
+        var headers: [(String, String)]
+        var body: [UInt8]
 
-        package init(_ method: String, _ url: HTTPURL, headers: [(String, String)] = [], body: [UInt8] = []) {
+        init(_ method: String, _ url: HTTPURL, headers: [(String, String)] = [], body: [UInt8] = []) {
             self.method = method
             self.url = url
             self.headers = headers

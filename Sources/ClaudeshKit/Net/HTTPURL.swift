@@ -1,12 +1,12 @@
 /// An `http://` or `https://` URL, split the way a request needs it.
-package struct HTTPURL: Sendable, Equatable, CustomStringConvertible {
-    package var isSecure: Bool
-    package var host: String
-    package var port: Int
+struct HTTPURL: Sendable, Equatable, CustomStringConvertible {
+    var isSecure: Bool
+    var host: String
+    var port: Int
     /// Path and query, at least "/".
-    package var target: String
+    var target: String
 
-    package init(_ text: String) throws(NetError) {
+    init(_ text: String) throws(NetError) {
         let rest: Substring
         if text.hasPrefix("http://") {
             isSecure = false
@@ -50,11 +50,11 @@ package struct HTTPURL: Sendable, Equatable, CustomStringConvertible {
         return port == (isSecure ? 443 : 80) ? name : "\(name):\(port)"
     }
 
-    package var origin: String { (isSecure ? "https://" : "http://") + hostHeader }
-    package var description: String { origin + target }
+    var origin: String { (isSecure ? "https://" : "http://") + hostHeader }
+    var description: String { origin + target }
 
     /// `reference` (absolute, absolute-path or relative) resolved against this URL.
-    package func resolving(_ reference: String) throws(NetError) -> HTTPURL {
+    func resolving(_ reference: String) throws(NetError) -> HTTPURL {
         if reference.hasPrefix("http://") || reference.hasPrefix("https://") { return try HTTPURL(reference) }
         if reference.hasPrefix("/") { return try HTTPURL(origin + reference) }
         let path = target.split(separator: "?", maxSplits: 1).first.map(String.init) ?? "/"

@@ -1,5 +1,5 @@
 /// A network operation failed; the message names the host and the cause.
-package enum NetError: Error, Sendable, Equatable, CustomStringConvertible {
+enum NetError: Error, Sendable, Equatable, CustomStringConvertible {
     case invalidURL(String)
     case resolve(host: String, reason: String)
     case connect(host: String, port: Int, reason: String)
@@ -11,7 +11,7 @@ package enum NetError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The TLS handshake failed: an untrusted certificate, a wrong name, no libssl.
     case tls(String)
 
-    package var description: String {
+    var description: String {
         switch self {
         case .invalidURL(let reason): return reason
         case .resolve(let host, let reason): return "cannot resolve \(host): \(reason)"

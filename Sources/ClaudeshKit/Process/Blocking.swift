@@ -12,7 +12,7 @@ import CProcess
 /// so with two cores two blocked waitpids stall every other probe until one frees up (seen as a
 /// 1 s step in every latency). Not a new serial queue per job either: libdispatch on Linux
 /// crashed in its event loop with queues made and dropped at this rate (seen 4 runs in 12).
-package enum Blocking {
+enum Blocking {
     private final class Work {
         let name: String
         let body: @Sendable () -> Void
@@ -23,7 +23,7 @@ package enum Blocking {
     }
 
     /// Runs `work` on a new thread named `label` (as backtraces and `top -H` show it).
-    package static func run(_ label: String, _ work: @escaping @Sendable () -> Void) {
+    static func run(_ label: String, _ work: @escaping @Sendable () -> Void) {
         let box = Unmanaged.passRetained(Work(label, work)).toOpaque()
         var attributes = pthread_attr_t()
         pthread_attr_init(&attributes)

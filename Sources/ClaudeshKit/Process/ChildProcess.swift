@@ -11,11 +11,11 @@ import Synchronization
 ///
 /// The one place claudesh starts anything. Ending it ends the whole group, so a server's own
 /// children (an `npx` wrapper's node, a `uvx` venv's python) go with it: nothing is orphaned.
-package final class ChildProcess: Sendable {
-    package let pid: pid_t
+final class ChildProcess: Sendable {
+    let pid: pid_t
     /// Standard output and error, in chunks as they arrive; each ends when the child closes it.
-    package let output: AsyncStream<[UInt8]>
-    package let errors: AsyncStream<[UInt8]>
+    let output: AsyncStream<[UInt8]>
+    let errors: AsyncStream<[UInt8]>
     private let input: Mutex<Input>
     /// Set to end both pipe readers: at abort, or a while after the child exited.
     private let readersStopped: Latch
@@ -54,7 +54,7 @@ package final class ChildProcess: Sendable {
     }
 
     /// Starts `spec`. Throws at once, without retrying, when the program cannot be found or run.
-    package static func start(_ spec: ProcessSpec) throws(ProcessError) -> ChildProcess {
+    static func start(_ spec: ProcessSpec) throws(ProcessError) -> ChildProcess {
         let path = try resolve(spec.executable, in: spec.environment["PATH"] ?? "")
         var stdinPipe: [Int32] = [-1, -1]
         var stdoutPipe: [Int32] = [-1, -1]
@@ -136,7 +136,7 @@ package final class ChildProcess: Sendable {
     /// closed (by `closeInput`, `terminate` or a deadline) before all of it went. A full pipe is
     /// waited on a tenth of a second at a time, without holding anything `closeInput` needs.
     @discardableResult
-    package func write(_ bytes: [UInt8]) -> Bool {
+    func write(_ bytes: [UInt8]) -> Bool {
         let claimed = input.withLock { state -> Int32 in
             guard state.fd >= 0, !state.closeRequested, !state.writing else { return -1 }
             state.writing = true
@@ -165,7 +165,7 @@ package final class ChildProcess: Sendable {
 
     /// Closes standard input: the polite first step of ending an MCP stdio server. A write under
     /// way stops within a tenth of a second and closes it.
-    package func closeInput() {
+    func closeInput() {
         input.withLock { state in
             state.closeRequested = true
             if !state.writing && state.fd >= 0 {
@@ -179,14 +179,14 @@ package final class ChildProcess: Sendable {
     private func stopReading() { readersStopped.stop() }
 
     /// Waits for the child to end, whatever happens to the calling task.
-    package func waitForExit() async -> Termination {
+    func waitForExit() async -> Termination {
         await wait(timeout: nil, cancellable: false)!
     }
 
     /// Waits for the child to end, at most `timeout`; nil when the time passed or the task was
     /// cancelled first. Unlike a task group racing a sleep, this returns on time even though the
     /// exit itself cannot be cancelled.
-    package func waitForExit(timeout: Duration?) async -> Termination? {
+    func waitForExit(timeout: Duration?) async -> Termination? {
         await withTaskCancellationHandler {
             await wait(timeout: timeout, cancellable: true)
         } onCancel: {
@@ -228,13 +228,13 @@ package final class ChildProcess: Sendable {
         }?.resume(returning: nil)
     }
 
-    package var termination: Termination? { exit.withLock { $0.termination } }
+    var termination: Termination? { exit.withLock { $0.termination } }
 
     /// Ends the child's whole process group: SIGTERM, then SIGKILL after `grace`; then its
     /// output streams, once what is in the pipes is read (a process outside the group may
     /// still hold them).
     @discardableResult
-    package func terminate(grace: Duration = .seconds(2)) async -> Termination {
+    func terminate(grace: Duration = .seconds(2)) async -> Termination {
         closeInput()
         defer { stopReading() }
         if let done = termination {

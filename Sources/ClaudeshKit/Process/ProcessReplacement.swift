@@ -15,7 +15,7 @@ package enum ProcessReplacement {
     static let managed = (1..<32).filter { $0 != SIGKILL && $0 != SIGSTOP }.map { Int32($0) }
 
     /// The program `spec` names, found on its PATH, or why it cannot be run.
-    package static func resolve(_ spec: ProcessSpec) throws(ProcessError) -> String {
+    static func resolve(_ spec: ProcessSpec) throws(ProcessError) -> String {
         try ChildProcess.resolve(spec.executable, in: spec.environment["PATH"] ?? "/usr/bin:/bin")
     }
 

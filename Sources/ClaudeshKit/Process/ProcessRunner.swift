@@ -5,12 +5,12 @@ import Dispatch
 package enum ProcessRunner {
     package struct Result: Sendable, Equatable {
         package var termination: Termination
-        package var output: [UInt8]
-        package var errors: [UInt8]
+        var output: [UInt8]
+        var errors: [UInt8]
         /// Output beyond the limit was dropped (the newest bytes are kept).
-        package var truncated: Bool
+        var truncated: Bool
         /// The deadline passed and the group was ended.
-        package var timedOut: Bool
+        var timedOut: Bool
 
         package var outputText: String { String(decoding: output, as: UTF8.self) }
         package var errorText: String { String(decoding: errors, as: UTF8.self) }
@@ -18,13 +18,13 @@ package enum ProcessRunner {
 
     /// Runs `spec`. A program that cannot be started throws at once; one that runs returns a
     /// result whatever its status. Cancelling the task ends the group and rethrows.
-    package static func run(_ spec: ProcessSpec, input: [UInt8]? = nil, timeout: Duration? = nil, outputLimit: Int = 8 << 20, grace: Duration = .seconds(2)) async throws -> Result {
+    static func run(_ spec: ProcessSpec, input: [UInt8]? = nil, timeout: Duration? = nil, outputLimit: Int = 8 << 20, grace: Duration = .seconds(2)) async throws -> Result {
         try await finish(try ChildProcess.start(spec), input: input, timeout: timeout, outputLimit: outputLimit, grace: grace)
     }
 
     /// What `run` does once the child is started: for the stages of a pipeline, which must all
     /// be started (and the parent's ends of their pipes closed) before any is waited for.
-    package static func finish(_ child: ChildProcess, input: [UInt8]? = nil, timeout: Duration? = nil, outputLimit: Int = 8 << 20, grace: Duration = .seconds(2)) async throws -> Result {
+    static func finish(_ child: ChildProcess, input: [UInt8]? = nil, timeout: Duration? = nil, outputLimit: Int = 8 << 20, grace: Duration = .seconds(2)) async throws -> Result {
         try await withTaskCancellationHandler {
             if let input {
                 // A child that does not read its input must not stall us: write from elsewhere.
@@ -56,7 +56,7 @@ package enum ProcessRunner {
 
     /// Runs `spec` and hands each line of its standard output to `line` as it comes (`docker
     /// compose logs --follow`); standard error is collected. Cancelling the task ends the group.
-    package static func stream(_ spec: ProcessSpec, line: @escaping @Sendable (String) async -> Void) async throws -> Result {
+    static func stream(_ spec: ProcessSpec, line: @escaping @Sendable (String) async -> Void) async throws -> Result {
         let child = try ChildProcess.start(spec)
         return try await withTaskCancellationHandler {
             child.closeInput()

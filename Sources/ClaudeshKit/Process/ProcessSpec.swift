@@ -4,15 +4,15 @@
 /// `/proc/PID/cmdline` is readable by every user of the machine.
 package struct ProcessSpec: Sendable, Equatable {
     /// A path, or a name looked up on the child's `PATH`.
-    package var executable: String
-    package var arguments: [String]
-    package var environment: [String: String]
-    package var directory: String?
+    var executable: String
+    var arguments: [String]
+    var environment: [String: String]
+    var directory: String?
     /// A descriptor the child reads as its standard input instead of a pipe from claudesh: the
     /// read end of a pipe from another child, so that a pipeline's data never passes through us.
-    package var standardInput: Int32?
+    var standardInput: Int32?
     /// A descriptor the child writes as its standard output instead of a pipe to claudesh.
-    package var standardOutput: Int32?
+    var standardOutput: Int32?
 
     package init(_ executable: String, _ arguments: [String] = [], environment: [String: String], directory: String? = nil) {
         self.executable = executable

@@ -1,8 +1,8 @@
 /// claudesh's jobs in a user's crontab: one marked block, written and taken out as a whole, every
 /// other line of the user's kept as it was.
 package enum CronTable {
-    package static let begin = "# BEGIN claudesh jobs (claudesh schedule install; schedule remove takes them out)"
-    package static let end = "# END claudesh jobs"
+    static let begin = "# BEGIN claudesh jobs (claudesh schedule install; schedule remove takes them out)"
+    static let end = "# END claudesh jobs"
 
     /// The block for `jobs`: each line runs claudesh with the target's environment and appends
     /// to its log.
@@ -19,8 +19,8 @@ package enum CronTable {
         return lines.joined(separator: "\n") + "\n"
     }
 
-    package struct Unbalanced: Error, CustomStringConvertible, Sendable, Equatable {
-        package var description: String {
+    struct Unbalanced: Error, CustomStringConvertible, Sendable, Equatable {
+        var description: String {
             "your crontab has the first line of claudesh's block but not its last (\(CronTable.end)): mend it with crontab -e; nothing was changed"
         }
     }
@@ -38,7 +38,7 @@ package enum CronTable {
     /// `table` without claudesh's block (and without a trailing blank line it leaves), ending
     /// in a newline as crontab wants; a block without its end is refused rather than taking the
     /// user's lines after it.
-    package static func removing(from table: String) throws(Unbalanced) -> String {
+    static func removing(from table: String) throws(Unbalanced) -> String {
         guard isBalanced(table) else { throw Unbalanced() }
         var kept: [Substring] = []
         var inside = false
@@ -54,12 +54,12 @@ package enum CronTable {
     }
 
     /// `table` with claudesh's block in place of any earlier one, at the end.
-    package static func installing(_ block: String, into table: String) throws(Unbalanced) -> String {
+    static func installing(_ block: String, into table: String) throws(Unbalanced) -> String {
         try removing(from: table) + block
     }
 
     /// The block's job lines in `table`, if it has one.
-    package static func installedLines(in table: String) -> [String]? {
+    static func installedLines(in table: String) -> [String]? {
         guard table.contains(begin) else { return nil }
         var inside = false
         var lines: [String] = []

@@ -1,6 +1,6 @@
 /// A launchd agent for one job (macOS): `~/Library/LaunchAgents/com.claudesh.NAME.plist`.
 package enum LaunchdPlist {
-    package static func label(of job: ScheduledJob) -> String { "com.claudesh.\(job.name)" }
+    static func label(of job: ScheduledJob) -> String { "com.claudesh.\(job.name)" }
 
     package static func fileName(of job: ScheduledJob) -> String { label(of: job) + ".plist" }
 

@@ -1,7 +1,7 @@
 /// The jobs of the classic setup, run by cron (Linux) or launchd (macOS): health every five
 /// minutes, the servers' retry at boot, a backup daily at 02:00, a verify of it weekly.
 package struct ScheduledJob: Sendable, Equatable {
-    package enum When: Sendable, Equatable {
+    enum When: Sendable, Equatable {
         case everyMinutes(Int)
         case atBoot
         case daily(hour: Int, minute: Int)
@@ -11,7 +11,7 @@ package struct ScheduledJob: Sendable, Equatable {
 
     package var name: String
     package var summary: String
-    package var when: When
+    var when: When
     /// claudesh's arguments.
     package var arguments: [String]
 
@@ -36,15 +36,15 @@ package struct ScheduledJob: Sendable, Equatable {
 /// Where a scheduled run finds claudesh and writes its log, and the environment it needs (cron
 /// starts jobs with almost none).
 package struct ScheduleTarget: Sendable, Equatable {
-    package var program: String
-    package var logFolder: String
+    var program: String
+    var logFolder: String
     /// Variables the job sets, e.g. CLAUDESH_HOME, GNUPGHOME, PASSWORD_STORE_DIR, DOCKER_HOST.
-    package var environment: [(String, String)]
+    var environment: [(String, String)]
     /// Lines run before the job (`set backup-dir …`): the session's settings, which a run started
     /// by cron would not otherwise have.
-    package var prelude: [String]
+    var prelude: [String]
 
-    package init(program: String, logFolder: String, environment: [(String, String)], prelude: [String] = []) {
+    init(program: String, logFolder: String, environment: [(String, String)], prelude: [String] = []) {
         self.program = program
         self.logFolder = logFolder
         self.environment = environment
@@ -57,7 +57,7 @@ package struct ScheduleTarget: Sendable, Equatable {
     }
 
     /// claudesh's arguments for `job`: the job's own, or, after a prelude, each line as `-c`.
-    package func arguments(for job: ScheduledJob) -> [String] {
+    func arguments(for job: ScheduledJob) -> [String] {
         guard !prelude.isEmpty else { return job.arguments }
         return prelude.flatMap { ["-c", $0] } + ["-c", job.arguments.joined(separator: " ")]
     }
@@ -65,5 +65,5 @@ package struct ScheduleTarget: Sendable, Equatable {
     package func logPath(of job: ScheduledJob) -> String { Path.join(logFolder, "schedule-\(job.name).log") }
 
     /// The variables a scheduled run needs from `environment`, when set.
-    package static let carried = ["CLAUDESH_HOME", "GNUPGHOME", "PASSWORD_STORE_DIR", "DOCKER_HOST", "DOCKER_CONTEXT", "PATH", "XDG_CONFIG_HOME"]
+    static let carried = ["CLAUDESH_HOME", "GNUPGHOME", "PASSWORD_STORE_DIR", "DOCKER_HOST", "DOCKER_CONTEXT", "PATH", "XDG_CONFIG_HOME"]
 }

@@ -6,7 +6,7 @@ import Darwin
 
 /// The classic jobs in the user's crontab (Linux) or as launchd agents (macOS).
 extension Workspace {
-    package static var usesLaunchd: Bool {
+    static var usesLaunchd: Bool {
         #if os(macOS)
         return true
         #else

@@ -5,7 +5,7 @@ package struct AuditFix: Sendable {
         package var file: String
         package var server: String
         package var variable: String
-        package var value: String
+        var value: String
         /// The store name it goes to: `claude/SERVER/VARIABLE`.
         package var secret: String
     }
@@ -40,7 +40,7 @@ package struct AuditFix: Sendable {
     /// Inserts the values, then rewrites each file once, atomically. A value already in the
     /// store under its name is reused; a different one there gets a new name (`-2`...).
     /// Returns the files written.
-    package func apply(store: PasswordStore, executable: String, pinned: [(String, String)]) async throws -> [String] {
+    func apply(store: PasswordStore, executable: String, pinned: [(String, String)]) async throws -> [String] {
         var named: [Move] = []
         for var move in moves {
             var suffix = 1

@@ -1,16 +1,16 @@
 /// A key from gpg's colon listing (`--with-colons`, doc/DETAILS).
 package struct GPGKey: Sendable, Equatable {
     package var fingerprint: String
-    package var keyID: String
-    package var userIDs: [String]
+    var keyID: String
+    var userIDs: [String]
     package var algorithm: String
     package var created: Int?
     /// Seconds since 1970; nil when the key never expires.
     package var expires: Int?
     /// The primary key's validity letter: `e` expired, `r` revoked, `u` ultimate, ...
-    package var validity: String
+    var validity: String
     /// Capital letters are what the key with its subkeys can do: E encrypt, S sign, C certify.
-    package var capabilities: String
+    var capabilities: String
     /// A secret part that decrypts is here: the primary's, or an encryption subkey's.
     package var hasSecret: Bool
 
@@ -20,7 +20,7 @@ package struct GPGKey: Sendable, Equatable {
     package var primaryUserID: String { userIDs.first ?? "" }
 
     /// The keys in a `--with-colons --list-keys` or `--list-secret-keys` listing.
-    package static func parse(colons text: String) -> [GPGKey] {
+    static func parse(colons text: String) -> [GPGKey] {
         var keys: [GPGKey] = []
         var expectingPrimaryFingerprint = false
         for line in text.split(separator: "\n", omittingEmptySubsequences: true) {

@@ -2,11 +2,11 @@
 ///
 /// gpg's exit code says little (2 for almost everything) and its human messages change between
 /// versions and locales; the status keywords are its documented interface (doc/DETAILS).
-package struct GPGStatus: Sendable, Equatable {
-    package var keyword: String
-    package var arguments: [String]
+struct GPGStatus: Sendable, Equatable {
+    var keyword: String
+    var arguments: [String]
 
-    package init(_ keyword: String, _ arguments: [String] = []) {
+    init(_ keyword: String, _ arguments: [String] = []) {
         self.keyword = keyword
         self.arguments = arguments
     }
@@ -14,7 +14,7 @@ package struct GPGStatus: Sendable, Equatable {
     static let prefix = "[GNUPG:] "
 
     /// The status lines in `text`; other lines (gpg's human messages) are skipped.
-    package static func parse(_ text: String) -> [GPGStatus] {
+    static func parse(_ text: String) -> [GPGStatus] {
         text.split(separator: "\n").compactMap { line in
             guard line.hasPrefix(prefix) else { return nil }
             let words = line.dropFirst(prefix.count).split(separator: " ").map(String.init)
@@ -24,26 +24,26 @@ package struct GPGStatus: Sendable, Equatable {
     }
 
     /// gpg's human lines, without the status lines: the last of them explains an unknown failure.
-    package static func messages(_ text: String) -> [String] {
+    static func messages(_ text: String) -> [String] {
         text.split(separator: "\n").filter { !$0.hasPrefix(prefix) }.map { String($0) }
     }
 }
 
 extension [GPGStatus] {
-    package func first(_ keyword: String) -> GPGStatus? { first { $0.keyword == keyword } }
-    package func contains(_ keyword: String) -> Bool { contains { $0.keyword == keyword } }
+    func first(_ keyword: String) -> GPGStatus? { first { $0.keyword == keyword } }
+    func contains(_ keyword: String) -> Bool { contains { $0.keyword == keyword } }
 }
 
 /// A gpg operation that did not do its job, with the reason in words and what to do.
 package struct GPGError: Error, CustomStringConvertible, Sendable, Equatable {
     package var description: String
 
-    package init(_ description: String) { self.description = description }
+    init(_ description: String) { self.description = description }
 
     /// The most telling problem among `statuses`, or nil when none of them is one.
     /// `operation` names the job for the message ("decrypt claude/github-token").
     /// `messages` are gpg's human lines: only they tell that the agent could not be reached.
-    package static func diagnose(_ statuses: [GPGStatus], messages: [String] = [], operation: String) -> GPGError? {
+    static func diagnose(_ statuses: [GPGStatus], messages: [String] = [], operation: String) -> GPGError? {
         if let agent = messages.first(where: { $0.contains("can't connect to the agent") || $0.contains("failed to start agent") || $0.contains("no gpg-agent running") }) {
             return GPGError("cannot \(operation): gpg-agent cannot be reached (\(agent.hasPrefix("gpg: ") ? String(agent.dropFirst(5)) : agent)); check that gpg-agent is installed and 'gpgconf --launch gpg-agent' works")
         }

@@ -3,10 +3,10 @@
 ///
 /// `GNUPGHOME` in `environment` picks the keyring, as it does for gpg itself.
 package struct GnuPG: Sendable {
-    package var environment: [String: String]
-    package var program: String
+    var environment: [String: String]
+    var program: String
 
-    package init(environment: [String: String], program: String = "gpg") {
+    init(environment: [String: String], program: String = "gpg") {
         self.environment = Self.withEnglishMessages(environment)
         self.program = program
     }
@@ -22,13 +22,13 @@ package struct GnuPG: Sendable {
     }
 
     /// What gpg says, split into its status lines and its human messages.
-    package struct Reply: Sendable {
-        package var result: ProcessRunner.Result
-        package var statuses: [GPGStatus]
-        package var output: [UInt8] { result.output }
+    struct Reply: Sendable {
+        var result: ProcessRunner.Result
+        var statuses: [GPGStatus]
+        var output: [UInt8] { result.output }
 
         /// gpg's last human message, for a failure no status line explains.
-        package var lastMessage: String {
+        var lastMessage: String {
             GPGStatus.messages(result.errorText).last.map { $0.hasPrefix("gpg: ") ? String($0.dropFirst(5)) : $0 } ?? result.termination.description
         }
     }
@@ -37,7 +37,7 @@ package struct GnuPG: Sendable {
     static let common = ["--batch", "--status-fd", "2"]
 
     /// Runs gpg with `arguments` after the common ones; `input` goes to its standard input.
-    package func run(_ arguments: [String], input: [UInt8]? = nil, timeout: Duration? = .seconds(60)) async throws -> Reply {
+    func run(_ arguments: [String], input: [UInt8]? = nil, timeout: Duration? = .seconds(60)) async throws -> Reply {
         let spec = ProcessSpec(program, Self.common + arguments, environment: environment)
         let result = try await ProcessRunner.run(spec, input: input, timeout: timeout, outputLimit: Self.outputLimit)
         return Reply(result: result, statuses: GPGStatus.parse(result.errorText))
@@ -67,14 +67,14 @@ package struct GnuPG: Sendable {
     }
 
     /// The public keys `id` names; empty when there is none.
-    package func publicKeys(matching id: String) async throws -> [GPGKey] {
+    func publicKeys(matching id: String) async throws -> [GPGKey] {
         let reply = try await run(["--with-colons", "--fixed-list-mode", "--list-keys", "--", id])
         return GPGKey.parse(colons: reply.result.outputText)
     }
 
     /// Checks that every id names exactly one key that can encrypt: what `pass init` and
     /// backups need before they write anything.
-    package func checkRecipients(_ ids: [String]) async throws {
+    func checkRecipients(_ ids: [String]) async throws {
         for id in ids {
             let keys = try await publicKeys(matching: id)
             guard !keys.isEmpty else {
@@ -139,7 +139,7 @@ package struct GnuPG: Sendable {
     // MARK: Data
 
     /// The clear text of an encrypted file, in memory. The file's path is the only argument.
-    package func decrypt(file path: String, name: String) async throws -> [UInt8] {
+    func decrypt(file path: String, name: String) async throws -> [UInt8] {
         // No timeout: a pinentry may be waiting for the person at the terminal; Ctrl-C ends it.
         // Not --quiet: it drops the NO_SECKEY status line along with the chatter.
         let reply = try await run(["--decrypt", "--", path], timeout: nil)

@@ -6,7 +6,7 @@
 package struct PasswordStore: Sendable {
     package var directory: String
     /// The children's environment: the caller's, with the store named explicitly.
-    package var environment: [String: String]
+    var environment: [String: String]
 
     package init(environment: Environment) {
         let configured = environment.variables["PASSWORD_STORE_DIR"].flatMap { $0.isEmpty ? nil : $0 }
@@ -22,11 +22,11 @@ package struct PasswordStore: Sendable {
         self.environment = GnuPG.withEnglishMessages(variables)
     }
 
-    package var gnupg: GnuPG { GnuPG(environment: environment) }
+    var gnupg: GnuPG { GnuPG(environment: environment) }
 
     package var exists: Bool { Path.kind(of: directory) == .directory }
-    package var isInitialized: Bool { Path.kind(of: Path.join(directory, ".gpg-id")) == .file }
-    package var hasGit: Bool { Path.kind(of: Path.join(directory, ".git")) == .directory }
+    var isInitialized: Bool { Path.kind(of: Path.join(directory, ".gpg-id")) == .file }
+    var hasGit: Bool { Path.kind(of: Path.join(directory, ".git")) == .directory }
 
     /// The key ids of the store's root `.gpg-id`.
     package var recipients: [String] {
@@ -48,7 +48,7 @@ package struct PasswordStore: Sendable {
         }
     }
 
-    package func file(of name: String) -> String { Path.join(directory, name + ".gpg") }
+    func file(of name: String) -> String { Path.join(directory, name + ".gpg") }
 
     package func contains(_ name: String) -> Bool { Path.kind(of: file(of: name)) == .file }
 
@@ -179,7 +179,7 @@ package struct PasswordStore: Sendable {
     // MARK: Reading
 
     /// One secret's value: the whole entry less its last newline.
-    package func value(of name: String) async throws -> String {
+    func value(of name: String) async throws -> String {
         try Self.validate(name)
         guard contains(name) else {
             if !exists { throw StoreError.noStore(directory) }
@@ -192,7 +192,7 @@ package struct PasswordStore: Sendable {
     }
 
     /// The values of `names`, decrypted `concurrency` at a time, in the order given.
-    package func values(of names: [String], concurrency: Int = 4) async throws -> [(name: String, value: String)] {
+    func values(of names: [String], concurrency: Int = 4) async throws -> [(name: String, value: String)] {
         var values = [String?](repeating: nil, count: names.count)
         try await withThrowingTaskGroup(of: (Int, String).self) { group in
             var next = 0

@@ -1,7 +1,7 @@
 /// A secret found in clear text in a file.
 package struct AuditFinding: Sendable, Equatable {
     /// Where in the document it is, when that is somewhere `--fix` can rewrite.
-    package enum Place: Sendable, Equatable {
+    enum Place: Sendable, Equatable {
         /// `mcpServers.SERVER.env.KEY` of a client config.
         case serverEnvironment(server: String, key: String)
         case elsewhere
@@ -14,8 +14,8 @@ package struct AuditFinding: Sendable, Equatable {
     package var key: String
     /// "GitHub token", "high-entropy value", ...
     package var kind: String
-    package var value: String
-    package var place: Place
+    var value: String
+    var place: Place
 
     /// The value as it may be shown: a few characters of each end of the token in it.
     package var masked: String {
@@ -43,7 +43,7 @@ package enum SecretAudit {
     }
 
     /// The files to scan that exist.
-    package static func targets(context: SessionContext) -> [Target] {
+    static func targets(context: SessionContext) -> [Target] {
         let environment = context.environment
         let home = environment.userHome
         var targets: [Target] = []
@@ -99,7 +99,7 @@ package enum SecretAudit {
 
     // MARK: JSON
 
-    package static func scanJSON(_ document: JSONValue, file: String, bytes: [UInt8]) -> [AuditFinding] {
+    static func scanJSON(_ document: JSONValue, file: String, bytes: [UInt8]) -> [AuditFinding] {
         var findings: [AuditFinding] = []
         func report(_ text: String, _ kind: String, _ path: [String]) {
             let (line, column) = position(of: text, key: path.last, in: bytes)
@@ -190,7 +190,7 @@ package enum SecretAudit {
 
     /// Shell rc files, `.env` files and YAML: token shapes anywhere, and random-looking values
     /// assigned to token-like names (`export API_KEY=...`, `API_KEY: ...`, `- API_KEY=...`).
-    package static func scanText(_ text: String, file: String) -> [AuditFinding] {
+    static func scanText(_ text: String, file: String) -> [AuditFinding] {
         var findings: [AuditFinding] = []
         for (index, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
             let line = String(rawLine)

@@ -6,16 +6,16 @@ import Darwin
 
 /// Decides whether a value looks like a secret: a known token shape anywhere, or, in a place
 /// where secrets live (env, headers, a key named like a token), a long random-looking string.
-package enum SecretDetector {
+enum SecretDetector {
     /// Key names that hold secrets: `GITHUB_TOKEN`, `apiKey`, `Authorization`, `DB_PASSWORD`...
-    package static func isTokenLikeKey(_ key: String) -> Bool {
+    static func isTokenLikeKey(_ key: String) -> Bool {
         let lower = key.lowercased()
         return ["token", "secret", "password", "passwd", "apikey", "api_key", "api-key", "auth", "credential", "private_key", "access_key", "bearer"]
             .contains { lower.contains($0) } || lower.hasSuffix("_key") || lower.hasSuffix("-key") || lower == "key"
     }
 
     /// How strongly a place suggests a secret.
-    package enum Place: Sendable {
+    enum Place: Sendable {
         /// Under a token-like name (`GITHUB_TOKEN`, `Authorization`): a random-looking value is one.
         case tokenName
         /// An env or header value under another name: IDs, paths, images and versions live here
@@ -27,7 +27,7 @@ package enum SecretDetector {
 
     /// What `value` is, if it looks like a secret: a token kind ("GitHub token"), "password in
     /// a URL", "JSON Web Token" or "high-entropy value".
-    package static func classify(_ value: String, place: Place) -> String? {
+    static func classify(_ value: String, place: Place) -> String? {
         if let match = TokenShapes.find(in: value).first { return match.kind }
         if hasURLPassword(value) { return "password in a URL" }
         guard place != .other else { return nil }
@@ -75,7 +75,7 @@ package enum SecretDetector {
     }
 
     /// Long, varied and random-looking; not a reference, path, URL, or words.
-    package static func isHighEntropy(_ value: String) -> Bool {
+    static func isHighEntropy(_ value: String) -> Bool {
         let bytes = Array(value.utf8)
         guard bytes.count >= 20, bytes.count <= 4096 else { return false }
         if value.contains("${") || value.hasPrefix("$") { return false }
@@ -91,7 +91,7 @@ package enum SecretDetector {
     }
 
     /// Shannon entropy in bits per byte.
-    package static func entropy(_ bytes: [UInt8]) -> Double {
+    static func entropy(_ bytes: [UInt8]) -> Double {
         guard !bytes.isEmpty else { return 0 }
         var counts = [Int](repeating: 0, count: 256)
         for byte in bytes { counts[Int(byte)] += 1 }

@@ -3,7 +3,7 @@ package struct SecretReference: Sendable, Equatable, CustomStringConvertible {
     package var variable: String
     package var name: String
 
-    package init(variable: String, name: String) {
+    init(variable: String, name: String) {
         self.variable = variable
         self.name = name
     }
@@ -29,7 +29,7 @@ package struct SecretReference: Sendable, Equatable, CustomStringConvertible {
 /// secret names and never their values.
 package enum SecretWrapper {
     /// The wrapped command line: `exec --secret ENV=NAME... -- COMMAND ARGS...`.
-    package static func arguments(secrets: [SecretReference], command: String, arguments: [String]) -> [String] {
+    static func arguments(secrets: [SecretReference], command: String, arguments: [String]) -> [String] {
         ["exec"] + secrets.flatMap { ["--secret", $0.description] } + ["--", command] + arguments
     }
 
@@ -68,7 +68,7 @@ extension SecretWrapper {
     /// `entry` (a stdio entry) made to start through `claudesh exec` with `secrets` added (a
     /// secret replaces one of the same variable) and those variables gone from its env.
     /// `pinned` are variables the client must see to find the same store and keyring.
-    package static func wrap(_ entry: JSONValue, secrets added: [SecretReference], executable: String, pinned: [(String, String)]) throws(StoreError) -> JSONValue {
+    static func wrap(_ entry: JSONValue, secrets added: [SecretReference], executable: String, pinned: [(String, String)]) throws(StoreError) -> JSONValue {
         guard let command = entry["command"]?.stringValue else { throw .failed("only a stdio server (one with a command) can be given secrets") }
         let arguments = (entry["args"].flatMap { value -> [String]? in
             if case .array(let items) = value { return items.compactMap(\.stringValue) }
@@ -91,7 +91,7 @@ extension SecretWrapper {
 extension PasswordStore {
     /// What a client must have in a server's env to find this store and keyring when they are
     /// not in their default places (the client does not share the shell's environment).
-    package static func pinnedVariables(_ environment: Environment) -> [(String, String)] {
+    static func pinnedVariables(_ environment: Environment) -> [(String, String)] {
         ["PASSWORD_STORE_DIR", "GNUPGHOME"].compactMap { name in
             environment.variables[name].flatMap { $0.isEmpty ? nil : (name, environment.absolutePath($0)) }
         }

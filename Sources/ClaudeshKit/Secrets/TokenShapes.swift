@@ -1,11 +1,11 @@
 /// The shapes API tokens come in: how a clear-text secret is recognised when nobody said it was
 /// one (a token pasted on the command line, into a config, into a server's log).
-package enum TokenShapes {
-    package struct Match: Sendable, Equatable {
+enum TokenShapes {
+    struct Match: Sendable, Equatable {
         /// What kind of token, e.g. "GitHub token".
-        package let kind: String
+        let kind: String
         /// Byte offsets into the text's UTF-8.
-        package let range: Range<Int>
+        let range: Range<Int>
     }
 
     struct Shape {
@@ -51,7 +51,7 @@ package enum TokenShapes {
     }
 
     /// Every token in `text`, left to right, not overlapping.
-    package static func find(in text: String) -> [Match] {
+    static func find(in text: String) -> [Match] {
         let bytes = Array(text.utf8)
         var matches: [Match] = []
         var index = 0
@@ -86,5 +86,5 @@ package enum TokenShapes {
         return nil
     }
 
-    package static func contains(in text: String) -> Bool { !find(in: text).isEmpty }
+    static func contains(in text: String) -> Bool { !find(in: text).isEmpty }
 }

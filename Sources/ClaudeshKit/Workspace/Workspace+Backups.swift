@@ -161,7 +161,7 @@ extension Workspace {
 
     /// The newest backup of the backup folder that verifies, read (and staged unless `dryRun`)
     /// for the home; else why the newest could not be used (nil: there are none).
-    package func newestRestorable(dryRun: Bool) async -> (found: (name: String, restore: BackupRestore)?, problem: String?) {
+    func newestRestorable(dryRun: Bool) async -> (found: (name: String, restore: BackupRestore)?, problem: String?) {
         let folder = settings.backupDir
         var problem: String?
         for name in BackupArchive.names(in: folder).reversed() {

@@ -24,7 +24,7 @@ extension Workspace {
     }
 
     /// The variable a loaded secret is offered to compose as.
-    package static func variableName(forSecret name: String) -> String? {
+    static func variableName(forSecret name: String) -> String? {
         let last = Path.lastComponent(of: name).uppercased().replacing("-", with: "_").replacing(".", with: "_")
         return SessionContext.isValidVariableName(last) ? last : nil
     }
@@ -52,7 +52,7 @@ extension Workspace {
 
     /// The compose services as health checks: a missing file is nothing to check, an engine
     /// that does not answer is a failure.
-    package func containerChecks() async -> [HealthReport.Check] {
+    func containerChecks() async -> [HealthReport.Check] {
         let path = settings.composeFile
         guard Path.kind(of: path) == .file else { return [.init(.containers, "compose", .off, "no compose file at \(path): compose init")] }
         do {
@@ -69,15 +69,15 @@ extension Workspace {
 /// environment compose runs in (secrets included), and the redactor that masks them.
 package struct ComposeSession: Sendable {
     package let file: ComposeFile
-    package let engine: DockerEngine
+    let engine: DockerEngine
     /// Compose v2 or v1, found once; or why there is none (`config` checks the file without it).
-    package let found: Result<DockerEngine.Compose, DockerError>
-    package var compose: DockerEngine.Compose { get throws { try found.get() } }
+    let found: Result<DockerEngine.Compose, DockerError>
+    var compose: DockerEngine.Compose { get throws { try found.get() } }
     package let project: String
     /// The secret values compose got.
     package let secrets: [String: String]
     /// The session's redactor, masking as well the secrets compose got.
-    package let redactor: Redactor
+    let redactor: Redactor
 
     /// The containers of the project.
     package func containers() async throws -> [DockerEngine.Container] {
@@ -86,7 +86,7 @@ package struct ComposeSession: Sendable {
 
     /// Each service of the file with its containers; a service behind a profile that is not
     /// active is not expected to run.
-    package func serviceHealth(_ containers: [DockerEngine.Container]) -> [ServiceHealth] {
+    func serviceHealth(_ containers: [DockerEngine.Container]) -> [ServiceHealth] {
         ServiceHealth.report(services: file.activeServiceNames(environment: engine.environment), containers: containers)
     }
 
@@ -100,7 +100,7 @@ package struct ComposeSession: Sendable {
 
     /// Text from compose or a container made safe to show: secrets masked, compose v1's
     /// tracebacks cut to their last line.
-    package func clean(_ text: String) -> String {
+    func clean(_ text: String) -> String {
         redactor.redact(DockerEngine.withoutTraceback(text))
     }
 
@@ -111,7 +111,7 @@ package struct ComposeSession: Sendable {
 
     /// What a compose run printed, cleaned, and why it failed (nil when it did not).
     package struct Run: Sendable {
-        package var text: String
+        var text: String
         package var failure: String?
 
         /// What of it to show, ending in a line break: all of it, or after a failure its last

@@ -4,7 +4,7 @@ extension Workspace {
     /// The targets of `servers`, each started as the client would start it (or why it cannot
     /// be), and the session's redactor masking as well the secrets that the `claudesh exec`
     /// entries among them will decrypt: a server may echo its token.
-    package func probePlan(_ servers: [ConfiguredServer]) async -> ProbePlan {
+    func probePlan(_ servers: [ConfiguredServer]) async -> ProbePlan {
         var referenced: Set<String> = []
         let targets = servers.map { server -> Prober.Target in
             let launch: Result<ServerLaunch, ProbeFailure>
@@ -32,19 +32,19 @@ extension Workspace {
     }
 
     /// `base` with the servers' logs in `HOME/logs`.
-    package func probeOptions(_ base: ProbeOptions = ProbeOptions()) -> ProbeOptions {
+    func probeOptions(_ base: ProbeOptions = ProbeOptions()) -> ProbeOptions {
         var options = base
         options.logFolder = logFolder
         return options
     }
 
     /// Probes every target of `plan`, all at once within `options`' concurrency.
-    package func probe(_ plan: ProbePlan, options: ProbeOptions, onResult: @Sendable (ProbeResult) async -> Void = { _ in }) async -> [ProbeResult] {
+    func probe(_ plan: ProbePlan, options: ProbeOptions, onResult: @Sendable (ProbeResult) async -> Void = { _ in }) async -> [ProbeResult] {
         await Prober.check(plan.targets, options: options, redactor: plan.redactor, onResult: onResult)
     }
 
     /// Probes every server of `config`, with `options`; nil when it has none.
-    package func probeAll(of config: ClientConfig, options: ProbeOptions) async -> [ProbeResult]? {
+    func probeAll(of config: ClientConfig, options: ProbeOptions) async -> [ProbeResult]? {
         let servers = config.servers
         guard !servers.isEmpty else { return nil }
         return await probe(await probePlan(servers), options: probeOptions(options))
@@ -76,9 +76,9 @@ extension Workspace {
 }
 
 /// A probe's plan: how to start each server, and the redactor its logs and results pass.
-package struct ProbePlan: Sendable {
-    package var targets: [Prober.Target]
-    package var redactor: Redactor
+struct ProbePlan: Sendable {
+    var targets: [Prober.Target]
+    var redactor: Redactor
 }
 
 /// What `mcp check` found.

@@ -9,7 +9,7 @@ import Darwin
 extension Workspace {
     /// The environment gpg and pass run in: the session's, with GPG_TTY, so a pinentry can ask
     /// on this terminal.
-    package var toolEnvironment: Environment {
+    var toolEnvironment: Environment {
         var environment = self.environment
         if environment.variables["GPG_TTY"] == nil, isatty(0) == 1, let name = ttyname(0) {
             environment.variables["GPG_TTY"] = String(cString: name)

@@ -3,7 +3,7 @@
 extension Workspace {
     /// The config `word` names (`desktop`, `user`, `project` or a file); nil: the mcp-config
     /// setting.
-    package func configTarget(_ word: String?) -> MCPConfigTarget {
+    func configTarget(_ word: String?) -> MCPConfigTarget {
         guard let word else { return settings.mcpConfig }
         return MCPConfigTarget(name: word) ?? .file(environment.absolutePath(word))
     }
@@ -19,7 +19,7 @@ extension Workspace {
     package var lastKnownGood: LastKnownGood { LastKnownGood(home: home) }
 
     /// Writes `config` unless this is a dry run; whether it was written.
-    package func write(_ config: ClientConfig) throws(ClientConfig.Error) -> Bool {
+    func write(_ config: ClientConfig) throws(ClientConfig.Error) -> Bool {
         guard !dryRun else { return false }
         try config.write()
         return true
@@ -87,11 +87,11 @@ extension Workspace {
 /// One server of a config: its entry as the file has it, read as a definition once.
 package struct ConfiguredServer: Sendable {
     package var name: String
-    package var entry: JSONValue
+    var entry: JSONValue
     /// How the client starts or reaches it, or why the entry cannot be read.
     package var definition: Result<ServerDefinition, ServerDefinition.Error>
 
-    package init(name: String, entry: JSONValue) {
+    init(name: String, entry: JSONValue) {
         self.name = name
         self.entry = entry
         do throws(ServerDefinition.Error) { definition = .success(try ServerDefinition(name: name, entry: entry)) } catch { definition = .failure(error) }
@@ -104,7 +104,7 @@ extension ClientConfig {
 
     /// The servers `names` names, in file order (every one, when `names` is empty); a name that
     /// is not there throws, with a near name.
-    package func servers(named names: [String]) throws(EditError) -> [ConfiguredServer] {
+    func servers(named names: [String]) throws(EditError) -> [ConfiguredServer] {
         for name in names { _ = try requireEntry(named: name) }
         return servers.filter { names.isEmpty || names.contains($0.name) }
     }

@@ -8,22 +8,22 @@
 /// in the context, and the vault is shared by reference, so the redactor a workspace carries
 /// masks a secret loaded after the workspace was made.
 package struct Workspace: Sendable {
-    package let context: SessionContext
+    let context: SessionContext
 
     package init(_ context: SessionContext) {
         self.context = context
     }
 
     /// The session's one redactor.
-    package var redactor: Redactor { context.redactor }
+    var redactor: Redactor { context.redactor }
     package var environment: Environment { context.environment }
     package var settings: Settings { context.settings }
-    package var home: String { context.home }
+    var home: String { context.home }
     package var dryRun: Bool { context.dryRun }
     /// `HOME/logs`: the servers' stderr, the scheduled jobs' output.
-    package var logFolder: String { Path.join(home, "logs") }
+    var logFolder: String { Path.join(home, "logs") }
     /// The time now, in seconds since 1970.
-    package var now: Int { Timestamp.now }
+    var now: Int { Timestamp.now }
 }
 
 /// An operation's error for the person who asked: what went wrong and what to do.

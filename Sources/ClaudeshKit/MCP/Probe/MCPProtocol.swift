@@ -1,11 +1,11 @@
 /// The parts of the Model Context Protocol a client needs to prove a server works: the protocol
 /// versions claudesh speaks and the JSON-RPC 2.0 messages of the handshake.
-package enum MCPProtocol {
+enum MCPProtocol {
     /// Newest first; `initialize` offers the first and accepts any of them back.
-    package static let supportedVersions = ["2025-11-25", "2025-06-18", "2025-03-26", "2024-11-05"]
-    package static var latestVersion: String { supportedVersions[0] }
-    package static let clientName = "claudesh"
-    package static var clientVersion: String { Claudesh.version }
+    static let supportedVersions = ["2025-11-25", "2025-06-18", "2025-03-26", "2024-11-05"]
+    static var latestVersion: String { supportedVersions[0] }
+    static let clientName = "claudesh"
+    static var clientVersion: String { Claudesh.version }
 
     static func request(id: Int, method: String, params: JSONValue? = nil) -> JSONValue {
         var members: [(String, JSONValue)] = [("jsonrpc", .string("2.0")), ("id", .int(id)), ("method", .string(method))]

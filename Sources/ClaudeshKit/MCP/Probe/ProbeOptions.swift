@@ -9,9 +9,9 @@ package struct ProbeOptions: Sendable {
     package var deadline: Duration
     /// Servers probed at the same time.
     package var concurrency: Int
-    package var backoff: Backoff
+    var backoff: Backoff
     /// Where each server's stderr goes (`mcp-NAME.log`); nil keeps it in memory.
-    package var logFolder: String?
+    var logFolder: String?
 
     package init(timeout: Duration = .seconds(10), retries: Int = 0, deadline: Duration = .seconds(60), concurrency: Int = 16, backoff: Backoff = Backoff(), logFolder: String? = nil) {
         self.timeout = timeout

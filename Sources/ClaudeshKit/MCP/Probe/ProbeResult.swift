@@ -8,7 +8,7 @@ package struct ProbeResult: Sendable {
     /// The failure in words, with every secret the probe knew of masked: what is shown.
     package private(set) var reason: String?
     /// The handshake's time, initialize to the ping's answer, of the last attempt.
-    package var latency: Duration
+    var latency: Duration
     package var attempts: Int
     package var serverName: String?
     package var serverVersion: String?
@@ -25,7 +25,7 @@ package struct ProbeResult: Sendable {
         reason = reason.map(redactor.redact)
     }
 
-    package init(server: String, transport: String) {
+    init(server: String, transport: String) {
         self.server = server
         self.transport = transport
         latency = .zero

@@ -1,14 +1,14 @@
 import Synchronization
 
 /// Probes servers: each with retries and a deadline, many at once with bounded concurrency.
-package enum Prober {
+enum Prober {
     /// One server to probe: its launch, or the reason it cannot be launched.
-    package struct Target: Sendable {
-        package var name: String
-        package var transport: String
-        package var launch: Result<ServerLaunch, ProbeFailure>
+    struct Target: Sendable {
+        var name: String
+        var transport: String
+        var launch: Result<ServerLaunch, ProbeFailure>
 
-        package init(name: String, transport: String, launch: Result<ServerLaunch, ProbeFailure>) {
+        init(name: String, transport: String, launch: Result<ServerLaunch, ProbeFailure>) {
             self.name = name
             self.transport = transport
             self.launch = launch
@@ -18,7 +18,7 @@ package enum Prober {
     /// Probes every target, at most `options.concurrency` at a time. `onResult` sees each result
     /// as it finishes; the array comes back in the targets' order. `redactor` masks the logs and
     /// the results (each server's own env and header values are added to it).
-    package static func check(_ targets: [Target], options: ProbeOptions, redactor: Redactor, onResult: @Sendable (ProbeResult) async -> Void = { _ in }) async -> [ProbeResult] {
+    static func check(_ targets: [Target], options: ProbeOptions, redactor: Redactor, onResult: @Sendable (ProbeResult) async -> Void = { _ in }) async -> [ProbeResult] {
         let deadline = ContinuousClock.now + options.deadline
         var results = [ProbeResult?](repeating: nil, count: targets.count)
         await withTaskGroup(of: (Int, ProbeResult).self) { group in
@@ -40,7 +40,7 @@ package enum Prober {
     }
 
     /// One server, retried with backoff until it passes, fails for good, or the deadline comes.
-    package static func probe(_ target: Target, options: ProbeOptions, redactor: Redactor, deadline: ContinuousClock.Instant) async -> ProbeResult {
+    static func probe(_ target: Target, options: ProbeOptions, redactor: Redactor, deadline: ContinuousClock.Instant) async -> ProbeResult {
         var result = ProbeResult(server: target.name, transport: target.transport)
         let launch: ServerLaunch
         switch target.launch {

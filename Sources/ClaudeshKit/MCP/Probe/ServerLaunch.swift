@@ -1,18 +1,18 @@
 /// A config entry made concrete, as the client would use it: `${VAR}` expanded in command, args,
 /// env, url and headers, and the values that must never show in logs or output collected.
-package struct ServerLaunch: Sendable {
-    package enum Target: Sendable {
+struct ServerLaunch: Sendable {
+    enum Target: Sendable {
         case process(ProcessSpec)
         case http(url: String, headers: [(String, String)])
         case sse(url: String, headers: [(String, String)])
     }
 
-    package var target: Target
+    var target: Target
     /// The entry's env and header values: often tokens, so the server's log masks them.
-    package var sensitiveValues: [String]
+    var sensitiveValues: [String]
 
     /// `environment` is what the server inherits (the client's own); the entry's env goes on top.
-    package init(_ definition: ServerDefinition, environment: [String: String], directory: String, lookup: (String) -> String?) throws(ProbeFailure) {
+    init(_ definition: ServerDefinition, environment: [String: String], directory: String, lookup: (String) -> String?) throws(ProbeFailure) {
         // Values that came from variables are masked too (`--api-key ${KEY}` in args, a token in
         // a URL), unless they are paths: masking every ${HOME} would hide where things are.
         var substituted: [String] = []

@@ -7,8 +7,8 @@ import Synchronization
 
 /// A server's stderr, redacted line by line, written to `HOME/logs/mcp-NAME.log` and its last
 /// lines kept for the failure message.
-package final class ServerLog: Sendable {
-    package let path: String?
+final class ServerLog: Sendable {
+    let path: String?
     private let state = Mutex(State())
     private let redactor: Redactor
     static let keptLines = 20
@@ -21,7 +21,7 @@ package final class ServerLog: Sendable {
 
     /// `folder` nil keeps the lines in memory only. A log that cannot be opened is not a reason
     /// to fail the probe: the tail is still shown.
-    package init(server: String, folder: String?, redactor: Redactor) {
+    init(server: String, folder: String?, redactor: Redactor) {
         self.redactor = redactor
         guard let folder else { path = nil; return }
         let path = Path.join(folder, "mcp-\(Self.fileName(server)).log")
@@ -45,7 +45,7 @@ package final class ServerLog: Sendable {
     }
 
     /// Reads `stream` to its end.
-    package func record(_ stream: AsyncStream<[UInt8]>) async {
+    func record(_ stream: AsyncStream<[UInt8]>) async {
         for await chunk in stream { append(chunk) }
         append([], final: true)
     }
@@ -74,7 +74,7 @@ package final class ServerLog: Sendable {
     }
 
     /// Marks the start of attempt `number` in the log; the kept lines start over.
-    package func beginAttempt(_ number: Int) {
+    func beginAttempt(_ number: Int) {
         state.withLock { state in
             state.tail = []
             state.pending = []
@@ -88,5 +88,5 @@ package final class ServerLog: Sendable {
     }
 
     /// The last `count` non-empty lines.
-    package func lastLines(_ count: Int) -> [String] { state.withLock { Array($0.tail.suffix(count)) } }
+    func lastLines(_ count: Int) -> [String] { state.withLock { Array($0.tail.suffix(count)) } }
 }
