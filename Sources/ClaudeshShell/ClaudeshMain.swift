@@ -16,8 +16,7 @@ package enum ClaudeshMain {
         // EPIPE instead of death by SIGPIPE. Children get the default back (ChildProcess).
         signal(SIGPIPE, SIG_IGN)
         useUTF8()
-        // Before there is a session, only token shapes can be known secrets.
-        let early = Output(redactor: Redactor(values: []))
+        let early = Output(redactor: .beforeSession)
         let options: StartupOptions
         do {
             options = try StartupOptions.parse(Array(argv.dropFirst()))
@@ -40,7 +39,7 @@ package enum ClaudeshMain {
         let registry = CommandRegistry(CommandCatalog.all)
 
         if let words = options.completeWords {
-            early.write(complete(words, registry: registry, context: context).map { $0 + "\n" }.joined())
+            Output(redactor: context.redactor).write(complete(words, registry: registry, context: context).map { $0 + "\n" }.joined())
             return 0
         }
 

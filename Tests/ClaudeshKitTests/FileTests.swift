@@ -48,7 +48,7 @@ struct FileTests {
     }
 
     @Test func historyPolicy() {
-        var vault = SecretVault()
+        let vault = SecretVault()
         vault.store("ghp_secretvalue123", as: "claude/github-token")
         #expect(HistoryFile.shouldRecord("mcp list", vault: vault))
         #expect(!HistoryFile.shouldRecord(" mcp list", vault: vault))

@@ -14,11 +14,15 @@ package struct Redactor: Sendable {
 
     /// Values shorter than four characters are left alone: masking every "1" or "on" would
     /// destroy the text and protect nothing. `shapes` also masks known token shapes.
-    package init(values: some Sequence<String>, shapes: Bool = true) {
+    init(values: some Sequence<String>, shapes: Bool = true) {
         fixed = Self.patterns(values)
         vault = nil
         self.shapes = shapes
     }
+
+    /// What masks output before there is a session (an unknown option, `--help`): token shapes,
+    /// as no secret can be loaded yet.
+    package static let beforeSession = Redactor(values: [])
 
     /// The session's redactor: masks whatever `vault` holds at the time of each use.
     init(vault: SecretVault) {
@@ -92,7 +96,7 @@ package struct Redactor: Sendable {
     /// A line for the history file, or nil when it must not be kept at all (it starts with a
     /// space, is blank, or holds a loaded secret or a token: `HistoryFile.shouldRecord`).
     package func historyEntry(_ line: String) -> Redacted<String>? {
-        guard HistoryFile.shouldRecord(line, vault: vault ?? SecretVault()), redact(line) == line else { return nil }
+        guard HistoryFile.shouldRecord(line, vault: vault ?? SecretVault()), fixed.isEmpty || redact(line) == line else { return nil }
         return Redacted(line)
     }
 

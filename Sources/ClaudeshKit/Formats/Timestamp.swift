@@ -7,7 +7,7 @@ import Darwin
 /// Times as docker and the rest of the world write them.
 package enum Timestamp {
     /// The time now, in seconds since 1970.
-    static var now: Int { Int(time(nil)) }
+    package static var now: Int { Int(time(nil)) }
 
     /// Seconds since 1970 of `2026-11-25T13:58:18.29895378Z` (or `+01:00`); nil for docker's
     /// "never" (`0001-01-01T00:00:00Z`) and for what is not such a time.

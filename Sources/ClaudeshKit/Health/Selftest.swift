@@ -63,7 +63,7 @@ extension Workspace {
         do {
             let scratch = try PrivateFolder(prefix: "claudesh-selftest.")
             defer { scratch.remove() }
-            let created = try await createBackup(into: scratch.path, recipients: try backupRecipients())
+            let created = try await createBackup(into: scratch.path, recipients: { try backupRecipients() })
             let verified = try await BackupArchive.verify(created.path, environment: toolEnvironment.variables)
             guard verified.isWhole else { return SelftestCheck(name: name, passed: false, detail: verified.problems.prefix(3).joined(separator: "; ")) }
             return SelftestCheck(name: name, passed: true, detail: "\(created.members) members, \(Units.size(created.bytes)), whole")

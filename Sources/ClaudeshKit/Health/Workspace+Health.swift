@@ -31,9 +31,15 @@ extension Workspace {
 
     /// Keeps the report in `HOME/health.sqlite`, pruned to the history-days setting; not under a
     /// dry run, nor when the check was cut short (Ctrl-C is not a failure of what it checked).
-    package func record(_ report: Redacted<HealthReport>) throws(HealthHistory.Error) {
-        guard !dryRun, !Task.isCancelled else { return }
-        try HealthHistory(home: home).record(report, keepDays: settings.historyDays)
+    /// A history that cannot be written is not fatal: what to say of it, or nil.
+    package func record(_ report: Redacted<HealthReport>) -> String? {
+        guard !dryRun, !Task.isCancelled else { return nil }
+        do {
+            try HealthHistory(home: home).record(report, keepDays: settings.historyDays)
+            return nil
+        } catch {
+            return "the health history was not written: \(error)"
+        }
     }
 
     /// What the history says of each checked thing (`name` alone) over the last `span` seconds;

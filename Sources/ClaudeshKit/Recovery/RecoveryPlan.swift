@@ -46,8 +46,9 @@ extension Workspace {
     ///
     /// The backup comes before the store's check, so that a store's lost git history comes
     /// back from it rather than being started anew.
+    /// Under a dry run the steps plan as usual and running one changes nothing.
     package func recoveryPlan() -> RecoveryPlan {
-        RecoveryPlan(steps: [
+        var plan = RecoveryPlan(steps: [
             composeStep("Stop the containers", ["down"], done: "containers stopped"),
             restoreGoodConfigStep(),
             retryServersStep(),
@@ -56,6 +57,10 @@ extension Workspace {
             composeStep("Start the containers", ["up", "--detach"], done: "containers started"),
             healthStep(),
         ])
+        if dryRun {
+            for index in plan.steps.indices { plan.steps[index].run = { .done("not run: dry run") } }
+        }
+        return plan
     }
 
     /// A step that runs `compose WORDS`; whether there is a compose file is asked each time, as
@@ -160,8 +165,7 @@ extension Workspace {
             .act("the health dashboard")
         }, run: {
             let report = await healthReport()
-            var result = RecoveryStep.Result(summary: "healthy", succeeded: true, report: report)
-            do { try record(report) } catch { result.historyProblem = "the health history was not written: \(error)" }
+            var result = RecoveryStep.Result(summary: "healthy", succeeded: true, report: report, historyProblem: record(report))
             if !report.value.isHealthy {
                 result.succeeded = false
                 result.summary = "still unhealthy: \(report.value.checks.filter { $0.state == .failed }.map(\.name).joined(separator: ", "))"

@@ -17,6 +17,8 @@ package struct GPGKey: Sendable, Equatable {
     package var isExpired: Bool { validity == "e" }
     package var isRevoked: Bool { validity == "r" }
     package var canEncrypt: Bool { capabilities.contains("E") && !isExpired && !isRevoked }
+    /// A key secrets and backups can be encrypted to and read with.
+    package var isUsable: Bool { canEncrypt && hasSecret }
     package var primaryUserID: String { userIDs.first ?? "" }
 
     /// The keys in a `--with-colons --list-keys` or `--list-secret-keys` listing.

@@ -45,17 +45,17 @@ extension Workspace {
         return path
     }
 
-    /// Archives the backup set into `folder`, encrypted to `recipients`, and records it in the
-    /// folder's index. `hashing` is told when the set is being read; `writing`, given the
-    /// backup's name, may return what to tell of the bytes written as they go.
-    package func createBackup(into folder: String, recipients: [String], hashing: @Sendable () async -> Void = {},
+    /// Archives the backup set into `folder`, encrypted to `recipients` (asked for once the set
+    /// is read), and records it in the folder's index. `hashing` is told when the set is being
+    /// read; `writing`, given the backup's name, may return what to tell of the bytes written.
+    package func createBackup(into folder: String, recipients: @Sendable () throws -> [String], hashing: @Sendable () async -> Void = {},
                               writing: @Sendable (String) async -> (@Sendable (Int64) -> Void)? = { _ in nil }) async throws -> BackupArchive.Created {
         try FileIO.makeDirectory(folder)
         let set = backupSet.excluding(folder: folder)
         await hashing()
         let (manifest, stamps) = try set.manifest(now: now)
         let progress = await writing(BackupArchive.name(at: manifest.created))
-        let created = try await BackupArchive.create(manifest, set: set, stamps: stamps, folder: folder, recipients: recipients,
+        let created = try await BackupArchive.create(manifest, set: set, stamps: stamps, folder: folder, recipients: try recipients(),
                                                      environment: toolEnvironment.variables, progress: progress)
         var index = BackupIndex(folder: folder)
         index[Path.lastComponent(of: created.path)] = BackupIndex.Record(members: created.members, verifiedAt: nil, verifiedWhole: nil)

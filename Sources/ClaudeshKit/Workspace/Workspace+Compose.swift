@@ -1,17 +1,20 @@
 /// The session's compose file on the engine the docker CLI talks to, with secrets.
 extension Workspace {
-    /// The compose file and the secrets compose gets: each of `references` (decrypted unless
-    /// loaded), and each loaded secret under its last name part in capitals
+    /// The compose file and the secrets compose gets: each `ENV=NAME` of `references` (decrypted
+    /// unless loaded), and each loaded secret under its last name part in capitals
     /// (`claude/github-token` as `GITHUB_TOKEN`) when the file uses that variable. Secrets reach
     /// containers through compose's environment, never through the file.
-    package func compose(secrets references: [SecretReference] = []) async throws -> ComposeSession {
+    package func compose(secrets references: [String] = []) async throws -> ComposeSession {
         let file = try ComposeFile(path: settings.composeFile)
         var secrets: [String: String] = [:]
         let wanted = file.referencedVariables
         for name in context.vault.names {
             if let variable = Self.variableName(forSecret: name), wanted.contains(variable), let value = context.vault.value(of: name) { secrets[variable] = value }
         }
-        for (variable, value) in try await self.secrets(references) { secrets[variable] = value }
+        for text in references {
+            let reference = try SecretReference(parsing: text)
+            secrets[reference.variable] = try await secret(named: reference.name)
+        }
         var environment = self.environment.variables
         environment.merge(secrets) { $1 }
         let plain = DockerEngine(environment: environment)
@@ -162,12 +165,15 @@ package struct ComposeSession: Sendable {
 
     /// `compose logs SERVICE`, each line masked as it arrives; ends with `--follow` only when
     /// cancelled.
-    package func logs(_ service: String, tail: Int?, follow: Bool, onLine: @escaping @Sendable (Redacted<String>) async -> Void) async throws {
+    package func logs(_ service: String, tail: String?, follow: Bool, onLine: @escaping @Sendable (Redacted<String>) async -> Void) async throws {
         guard file.serviceNames.contains(service) else {
-            throw OperationError.usage("no service '\(service.clipped(60))' in \(file.path)" + (Suggestions.closest(to: service, among: file.serviceNames).map { " (did you mean '\($0)'?)" } ?? ""))
+            throw OperationError.usage("no service '\(service.clipped())' in \(file.path)" + (Suggestions.closest(to: service, among: file.serviceNames).map { " (did you mean '\($0)'?)" } ?? ""))
         }
         var arguments = ["logs", "--no-color"]
-        if let tail { arguments += ["--tail", String(tail)] }
+        if let tail {
+            guard let count = Int(tail), count >= 0 else { throw OperationError.usage("--tail takes a number of lines, not '\(tail.clipped())'") }
+            arguments += ["--tail", String(count)]
+        }
         if follow { arguments.append("--follow") }
         let words = try words(arguments + [service])
         _ = try await engine.serverVersion()

@@ -56,14 +56,47 @@ extension Workspace {
 
     /// The secret keys that can encrypt.
     package func usableKeys() async throws -> [GPGKey] {
-        try await gnupg.secretKeys().filter { $0.canEncrypt && $0.hasSecret }
+        try await gnupg.secretKeys().filter(\.isUsable)
+    }
+
+    /// Writes the secret keys (`id`'s alone, when given), armored, to the new file `path`, mode
+    /// 0600; never over a file. Whether it was written (not under a dry run).
+    package func exportSecretKeys(_ id: String?, to path: String) async throws -> Bool {
+        guard Path.kind(of: path) == .missing else { throw OperationError.failed("\(path) exists: give a new file name (export-backup never overwrites)") }
+        guard Path.kind(of: Path.directory(of: path)) == .directory else { throw OperationError.failed("no folder \(Path.directory(of: path))") }
+        guard !dryRun else { return false }
+        try AtomicFile.create(try await gnupg.exportSecretKeys(id), at: path, mode: 0o600)
+        return true
+    }
+
+    /// The program `words` names with each `ENV=NAME` of `references` in its environment (a
+    /// loaded secret as it is, else decrypted): what `claudesh exec` becomes.
+    package func execSpec(_ words: [String], secrets references: [SecretReference]) async throws -> ProcessSpec {
+        var variables = environment.variables
+        for (variable, value) in try await secrets(references) { variables[variable] = value }
+        return ProcessSpec(words[0], Array(words.dropFirst()), environment: variables)
+    }
+
+    /// `prefix`, refused when it leads out of the store.
+    static func inside(_ prefix: String) throws(OperationError) -> String {
+        guard PasswordStore.isInside(prefix) else {
+            throw .usage("'\(prefix.clipped())' leads out of the store: give a folder or name inside it, e.g. claude/")
+        }
+        return prefix
+    }
+
+    /// The names of the store's secrets under `prefix` (a folder, or the start of a name).
+    package func secretNames(under prefix: String) throws -> [String] {
+        let store = self.store
+        guard store.exists else { throw StoreError.noStore(store.directory) }
+        return store.names(under: try Self.inside(prefix))
     }
 
     /// The secrets under `prefix`, decrypted into the session's vault: how many.
     package func loadSecrets(under prefix: String) async throws -> Int {
         let store = self.store
         try store.requireInitialized()
-        let names = store.names(under: prefix)
+        let names = store.names(under: try Self.inside(prefix))
         guard !names.isEmpty else { throw OperationError.failed("no secrets in \(store.directory)" + (prefix.isEmpty ? "" : " under '\(prefix)'")) }
         let values = try await store.values(of: names)
         for (name, value) in values { context.vault.store(value, as: name) }

@@ -84,16 +84,14 @@ extension Workspace {
     }
 }
 
-/// One server of a config: its entry as the file has it, read as a definition once.
+/// One server of a config, its entry read as a definition once.
 package struct ConfiguredServer: Sendable {
     package var name: String
-    var entry: JSONValue
     /// How the client starts or reaches it, or why the entry cannot be read.
     package var definition: Result<ServerDefinition, ServerDefinition.Error>
 
-    init(name: String, entry: JSONValue) {
+    package init(name: String, entry: JSONValue) {
         self.name = name
-        self.entry = entry
         do throws(ServerDefinition.Error) { definition = .success(try ServerDefinition(name: name, entry: entry)) } catch { definition = .failure(error) }
     }
 }

@@ -2,7 +2,7 @@ import ClaudeshKit
 
 /// source, try, confirm, echo, sleep, mkdir: what recorded scripts are made of.
 enum ScriptCommands {
-    static let group = "Scripts"
+    static let group = CommandGroup.scripts
 
     static var all: [Command] { [source, `try`, confirm, echo, sleep, mkdir] }
 

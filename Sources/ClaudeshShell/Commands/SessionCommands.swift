@@ -2,7 +2,7 @@ import ClaudeshKit
 
 /// set, unset, context: the session context.
 enum SessionCommands {
-    static let group = "Session"
+    static let group = CommandGroup.session
 
     static var all: [Command] { [context, set, unset] }
 

@@ -2,7 +2,7 @@ import ClaudeshKit
 
 /// help, history, version, exit.
 enum ShellCommands {
-    static let group = "Shell"
+    static let group = CommandGroup.shell
 
     static var all: [Command] { [help, history, version, exit] }
 

@@ -41,7 +41,7 @@ enum BackupCommands {
         let started = clock.now
         let live = !invocation.wantsJSON && isatty(2) == 1
         let output = invocation.output
-        let created = try await workspace.createBackup(into: folder, recipients: recipients, hashing: { @MainActor in
+        let created = try await workspace.createBackup(into: folder, recipients: { recipients }, hashing: { @MainActor in
             if live { output.ask("hashing the backup set…") }
         }, writing: { @MainActor name in
             guard live else { return nil }

@@ -28,14 +28,13 @@ enum ComposeCommands {
     /// The session's compose file with the secrets the line names.
     @MainActor
     static func compose(_ invocation: Invocation) async throws -> ComposeSession {
-        try await invocation.workspace.compose(secrets: try invocation.arguments.secretReferences())
+        try await invocation.workspace.compose(secrets: invocation.arguments.values("secret"))
     }
 
     /// Runs compose with `arguments`, shows what it printed, and fails when it failed; under
     /// --dry-run, says what it would run.
     @MainActor
-    static func run(_ arguments: [String], _ invocation: Invocation) async throws -> ExitStatus {
-        let compose = try await compose(invocation)
+    static func run(_ arguments: [String], _ compose: ComposeSession, _ invocation: Invocation) async throws -> ExitStatus {
         if invocation.session.context.dryRun {
             let words = try compose.words(arguments)
             invocation.output.line("would run: \(words.joined(separator: " "))" + (compose.secrets.isEmpty ? "" : " with \(compose.secrets.keys.sorted().joined(separator: ", ")) in its environment") + " (dry run)")
@@ -105,7 +104,7 @@ enum ComposeCommands {
         flags: [secretFlag],
         examples: ["compose up", "compose up github --secret GITHUB_PERSONAL_ACCESS_TOKEN=claude/github-token"]
     ) { invocation in
-        try await run(["up", "--detach"] + invocation.arguments.positionals, invocation)
+        try await run(["up", "--detach"] + invocation.arguments.positionals, try await compose(invocation), invocation)
     }
 
     static let down = Command(
@@ -114,7 +113,7 @@ enum ComposeCommands {
         examples: ["compose down"]
     ) { invocation in
         // Secrets too: a file with ${VAR:?...} cannot even be read by compose without them.
-        try await run(["down"], invocation)
+        try await run(["down"], try await compose(invocation), invocation)
     }
 
     static let restart = Command(
@@ -126,9 +125,10 @@ enum ComposeCommands {
         // `up` starts what is gone or stopped and recreates what the file or the secrets now
         // set differently (a container keeps the environment it was created with); `restart`
         // then restarts the rest.
+        let compose = try await compose(invocation)
         let services = invocation.arguments.positionals
-        _ = try await run(["up", "--detach"] + services, invocation)
-        return try await run(["restart"] + services, invocation)
+        _ = try await run(["up", "--detach"] + services, compose, invocation)
+        return try await run(["restart"] + services, compose, invocation)
     }
 
     static let ps = Command(
@@ -143,7 +143,7 @@ enum ComposeCommands {
         } else if containers.isEmpty {
             invocation.output.line("No containers for \(compose.file.path) (project \(compose.project)). Start them: compose up")
         } else {
-            let now = Int(time(nil))
+            let now = Timestamp.now
             let rows = containers.sorted { $0.service < $1.service }.map { container in
                 [container.service, container.name, container.state, container.health ?? "-", String(container.restartCount),
                  container.state == "running" ? container.startedAt.map { Timestamp.age(seconds: now - $0) } ?? "-" : "-"]
@@ -164,13 +164,8 @@ enum ComposeCommands {
         examples: ["compose logs github --tail 50", "compose logs github --follow"]
     ) { invocation in
         let compose = try await compose(invocation)
-        var tail: Int?
-        if let text = invocation.arguments.value("tail") {
-            guard let count = Int(text), count >= 0 else { throw ShellError.usage("--tail takes a number of lines, not '\(text.clipped())'") }
-            tail = count
-        }
         let output = invocation.output
-        try await compose.logs(invocation.arguments.positionals[0], tail: tail, follow: invocation.arguments.has("follow")) { line in
+        try await compose.logs(invocation.arguments.positionals[0], tail: invocation.arguments.value("tail"), follow: invocation.arguments.has("follow")) { line in
             await MainActor.run { output.line(line.value) }
         }
         return .success

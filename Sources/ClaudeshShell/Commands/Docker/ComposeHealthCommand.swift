@@ -12,9 +12,9 @@ enum ComposeHealthCommand {
         flags: [.json],
         examples: ["compose health", "compose health --json"]
     ) { invocation in
-        let compose = try await invocation.workspace.compose(secrets: try invocation.arguments.secretReferences())
+        let compose = try await invocation.workspace.compose()
         let report = try await compose.health()
-        let now = Int(time(nil))
+        let now = Timestamp.now
         if invocation.wantsJSON {
             invocation.output.json(.object([
                 ("file", .string(compose.file.path)), ("project", .string(compose.project)), ("healthy", .bool(report.allSatisfy(\.isHealthy))),

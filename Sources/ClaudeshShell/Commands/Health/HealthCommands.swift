@@ -46,7 +46,7 @@ enum HealthCommands {
     static func check(_ invocation: Invocation) async throws -> HealthReport {
         let workspace = invocation.workspace
         let report = await workspace.healthReport(timeout: try invocation.arguments.seconds("timeout"))
-        do { try workspace.record(report) } catch { invocation.session.report("the health history was not written: \(error)") }
+        if let problem = workspace.record(report) { invocation.session.report(problem) }
         return report.value
     }
 

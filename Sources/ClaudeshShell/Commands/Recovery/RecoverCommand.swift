@@ -78,8 +78,8 @@ enum RecoverCommand {
                 }
             }
             let result = await step.run()
-            if Task.isCancelled { throw CancellationError() }
             render(result, invocation)
+            if Task.isCancelled { throw CancellationError() }
             if result.succeeded {
                 output.line("   " + output.styled("✔", .green) + " " + result.summary)
                 outcomes.append(.done(result.summary))

@@ -21,10 +21,7 @@ enum ExecCommand {
         let session = invocation.session
         let workspace = invocation.workspace
         let references = try invocation.arguments.secretReferences()
-        var environment = workspace.environment.variables
-        for (variable, value) in try await workspace.secrets(references) { environment[variable] = value }
-        let words = invocation.arguments.positionals
-        let spec = ProcessSpec(words[0], Array(words.dropFirst()), environment: environment)
+        let spec = try await workspace.execSpec(invocation.arguments.positionals, secrets: references)
         if session.context.dryRun {
             invocation.output.line("would run \(spec.commandLine) with \(references.map(\.variable).joined(separator: ", ")) from \(workspace.store.directory) (dry run)")
             return .success

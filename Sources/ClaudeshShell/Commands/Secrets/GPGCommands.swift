@@ -34,7 +34,7 @@ enum GPGCommands {
             throw error
         }
         let home = workspace.keyringFolder
-        let usable = keys.filter { $0.canEncrypt && $0.hasSecret }
+        let usable = keys.filter(\.isUsable)
         if invocation.wantsJSON {
             invocation.output.json(.object([
                 ("gnupg_home", .string(home)), ("agent_running", .bool(agent)),
@@ -132,16 +132,12 @@ enum GPGCommands {
         flags: [Flag("key", value: "ID", "only this key (default: every secret key)")],
         examples: ["gpg export-backup /media/usb/claude-keys.asc", "gpg export-backup keys.asc --key ops@example.com"]
     ) { invocation in
-        let context = invocation.session.context
-        let path = context.environment.absolutePath(invocation.arguments.positionals[0])
-        guard Path.kind(of: path) == .missing else { throw ShellError.failed("\(path) exists: give a new file name (export-backup never overwrites)") }
-        guard Path.kind(of: Path.directory(of: path)) == .directory else { throw ShellError.failed("no folder \(Path.directory(of: path))") }
-        if context.dryRun {
+        let workspace = invocation.workspace
+        let path = workspace.environment.absolutePath(invocation.arguments.positionals[0])
+        guard try await workspace.exportSecretKeys(invocation.arguments.value("key"), to: path) else {
             invocation.output.line("would write the secret keys to \(path) (dry run)")
             return .success
         }
-        let armored = try await invocation.workspace.gnupg.exportSecretKeys(invocation.arguments.value("key"))
-        try AtomicFile.create(armored, at: path, mode: 0o600)
         invocation.output.line("Wrote the secret keys to \(path) (mode 0600). Keep it offline; restore with: gpg --import \(path)")
         return .success
     }

@@ -48,8 +48,7 @@ enum SecretsCommands {
         flags: [.json], examples: ["secrets list", "secrets list claude/"]
     ) { invocation in
         let store = invocation.workspace.store
-        guard store.exists else { throw StoreError.noStore(store.directory) }
-        let names = store.names(under: try insidePrefix(invocation))
+        let names = try invocation.workspace.secretNames(under: invocation.arguments.positional(0) ?? "")
         if invocation.wantsJSON {
             invocation.output.json(.object([("store", .string(store.directory)), ("secrets", .array(names.map(JSONValue.string)))]))
         } else if names.isEmpty {
@@ -211,19 +210,9 @@ enum SecretsCommands {
         arguments: [Argument("PREFIX", "only names under this folder or prefix (default: all)", completion: .secretNames, optional: true)],
         examples: ["secrets load", "secrets load claude/"]
     ) { invocation in
-        let loaded = try await invocation.workspace.loadSecrets(under: try insidePrefix(invocation))
+        let loaded = try await invocation.workspace.loadSecrets(under: invocation.arguments.positional(0) ?? "")
         invocation.output.line("Loaded \(loaded) secret\(loaded == 1 ? "" : "s") (\(invocation.session.context.vault.count) in this session)")
         return .success
-    }
-
-    /// The PREFIX argument, refused when it leads out of the store.
-    @MainActor
-    static func insidePrefix(_ invocation: Invocation) throws -> String {
-        let prefix = invocation.arguments.positional(0) ?? ""
-        guard PasswordStore.isInside(prefix) else {
-            throw ShellError.usage("'\(prefix.clipped())' leads out of the store: give a folder or name inside it, e.g. claude/")
-        }
-        return prefix
     }
 
     static let unload = Command(
