@@ -21,6 +21,13 @@ let package = Package(
             pkgConfig: "sqlite3",
             providers: [.apt(["libsqlite3-dev"]), .brew(["sqlite"])]
         ),
+        // libyaml from the system (Debian libyaml-dev, Homebrew libyaml): the C parser PyYAML
+        // and Ruby use, for compose files.
+        .systemLibrary(
+            name: "CYAML",
+            pkgConfig: "yaml-0.1",
+            providers: [.apt(["libyaml-dev"]), .brew(["libyaml"])]
+        ),
         // el_set, el_get and history() are variadic, which Swift cannot call: this shim wraps them,
         // and holds the async-signal-safe signal handlers.
         .target(name: "CEditLine", dependencies: ["CLibEdit"]),
@@ -29,7 +36,7 @@ let package = Package(
         .target(name: "CProcess"),
         // TLS for https:// probes through the system's OpenSSL 3, loaded with dlopen on first use.
         .target(name: "CTLS", linkerSettings: [.linkedLibrary("dl", .when(platforms: [.linux]))]),
-        .target(name: "ClaudeshKit", dependencies: ["CProcess", "CTLS", "CSQLite"]),
+        .target(name: "ClaudeshKit", dependencies: ["CProcess", "CTLS", "CSQLite", "CYAML"]),
         // The REPL, the command registry, completion, scripts, rendering.
         .target(name: "ClaudeshShell", dependencies: ["ClaudeshKit", "CEditLine"]),
         .executableTarget(name: "claudesh", dependencies: ["ClaudeshShell"]),

@@ -95,7 +95,9 @@ struct YAMLParserTests {
             ("a:\n  b: 1\n c: 2\n", 3, 2, "unexpected indentation"),
             ("a:\n  - x\n  y: 1\n", 3, 3, "unexpected indentation"),
             ("- x\ny: 1\n", 2, 1, "unexpected indentation"),
-            ("a: 1\n  b: 2\n", 2, 3, "unexpected indentation"),
+            // A more indented line goes on the plain value; its ': ' is where PyYAML stops too.
+            ("a: 1\n  b: 2\n", 2, 4, "': ' inside a plain value"),
+            ("command: echo \"a: b\"\n", 1, 17, "': ' inside a plain value"),
             ("a: 1\n---\nb: 2\n", 2, 1, "second document"),
             ("a: \"bad \\q\"\n", 1, 9, "unknown escape"),
         ]
@@ -120,6 +122,29 @@ struct YAMLParserTests {
         #expect(root["a"]?.text == "value")
         #expect(root["b"]?.text == "not # a comment")
         #expect(root["c"]?.text == "url#fragment")
+    }
+}
+
+/// What compose files use and a parser of its own got wrong: Compose's tags, YAML's, every
+/// escape, and a kept block at the end of the file.
+struct YAMLParserComposeTests {
+    @Test func composeTagsAndYAMLTagsAreRead() throws {
+        let root = try YAMLParser.parse("ports: !reset []\nenvironment: !override\n  A: b\nversion: !!str 3.8\nuser: !!str 1000\n")
+        #expect(root["ports"]?.tag == "!reset" && root["ports"]?.items == [])
+        #expect(root["environment"]?.tag == "!override" && root["environment"]?["A"]?.text == "b")
+        #expect(root["version"]?.text == "3.8" && root["version"]?.isString == true)
+        #expect(root["user"]?.isString == true && YAMLNode(.scalar("1000", quoted: false), line: 1, column: 1).isString == false)
+    }
+
+    @Test func everyEscapeOfADoubleQuotedValue() throws {
+        let root = try YAMLParser.parse(#"a: "\e[0m \t \u00e9 \x41 \N \_ \/ \\ \" \0 \a \b \v \f \r""# + "\n")
+        #expect(root["a"]?.text == "\u{1B}[0m \t é A \u{85} \u{A0} / \\ \" \u{0} \u{7} \u{8} \u{B} \u{C} \r")
+    }
+
+    @Test func aKeptBlockAtTheEndOfTheFileKeepsItsOwnBreaksOnly() throws {
+        #expect(try YAMLParser.parse("a: |+\n  x\n\n")["a"]?.text == "x\n\n")
+        #expect(try YAMLParser.parse("a: |+\n  x\n")["a"]?.text == "x\n")
+        #expect(try YAMLParser.parse("a: |+\n  x")["a"]?.text == "x")
     }
 }
 

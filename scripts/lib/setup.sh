@@ -14,7 +14,7 @@ need() {
   if [[ $(uname) == Darwin ]]; then
     local brew_names=()
     for package in "${missing[@]}"; do
-      case $package in libedit-dev) brew_names+=(libedit) ;; libsqlite3-dev) brew_names+=(sqlite) ;; bash-completion) brew_names+=(bash-completion@2) ;; *) brew_names+=("$package") ;; esac
+      case $package in libedit-dev) brew_names+=(libedit) ;; libsqlite3-dev) brew_names+=(sqlite) ;; libyaml-dev) brew_names+=(libyaml) ;; bash-completion) brew_names+=(bash-completion@2) ;; *) brew_names+=("$package") ;; esac
     done
     echo "claudesh: installing with Homebrew: ${brew_names[*]}" >&2
     brew install "${brew_names[@]}"
@@ -40,7 +40,7 @@ need_swift() {
 
 need_build() {
   need_swift
-  need libedit-dev:/usr/include/histedit.h libsqlite3-dev:/usr/include/sqlite3.h pkg-config:pkg-config
+  need libedit-dev:/usr/include/histedit.h libsqlite3-dev:/usr/include/sqlite3.h libyaml-dev:/usr/include/yaml.h pkg-config:pkg-config
   if [[ $(uname) == Darwin ]]; then
     export PKG_CONFIG_PATH="$(brew --prefix libedit)/lib/pkgconfig:${PKG_CONFIG_PATH:-}"
   fi
@@ -60,14 +60,15 @@ need_test() {
 }
 
 # The MCP servers the tests probe, from PyPI, in a venv under .build: mcp-server-time (stdio) and
-# the Python `mcp` SDK (the streamable-HTTP and legacy-SSE fixtures). Exports CLAUDESH_TEST_VENV.
+# the Python `mcp` SDK (the streamable-HTTP and legacy-SSE fixtures); and PyYAML with libyaml, what
+# claudesh's YAML is compared with. Exports CLAUDESH_TEST_VENV.
 need_test_servers() {
   local venv="$root/.build/test-venv"
-  if [[ ! -x $venv/bin/mcp-server-time ]] || ! "$venv/bin/python" -c 'import mcp, uvicorn' 2>/dev/null; then
+  if [[ ! -x $venv/bin/mcp-server-time ]] || ! "$venv/bin/python" -c 'import mcp, uvicorn, yaml; assert yaml.__with_libyaml__' 2>/dev/null; then
     need python3:python3
     python3 -m venv "$venv" 2>/dev/null || { need python3-venv:/usr/lib/python3/dist-packages/venv; python3 -m venv "$venv"; }
     echo "claudesh: installing test servers from PyPI into $venv" >&2
-    "$venv/bin/pip" install -q --disable-pip-version-check 'mcp>=1.9' mcp-server-time uvicorn
+    "$venv/bin/pip" install -q --disable-pip-version-check 'mcp>=1.9' mcp-server-time uvicorn pyyaml
   fi
   export CLAUDESH_TEST_VENV="$venv"
 }
