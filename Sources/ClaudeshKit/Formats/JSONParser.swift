@@ -95,33 +95,32 @@ package struct JSONParser {
     private mutating func string() throws(Error) -> String {
         let start = index
         index += 1
-        var scalars = String.UnicodeScalarView()
+        // Bytes, decoded once at the end: a string without escapes is one slice of the input.
+        var decoded: [UInt8] = []
         var runStart = index
-        func flush(_ parser: JSONParser, _ scalars: inout String.UnicodeScalarView, upTo end: Int) {
-            if runStart < end { scalars.append(contentsOf: String(decoding: parser.bytes[runStart..<end], as: UTF8.self).unicodeScalars) }
-        }
         while index < bytes.count {
             let byte = bytes[index]
             if byte == UInt8(ascii: "\"") {
-                flush(self, &scalars, upTo: index)
-                index += 1
-                return String(scalars)
+                defer { index += 1 }
+                if decoded.isEmpty { return String(decoding: bytes[runStart..<index], as: UTF8.self) }
+                decoded += bytes[runStart..<index]
+                return String(decoding: decoded, as: UTF8.self)
             }
             if byte < 0x20 { throw error("a control character inside a string (write it as \\u00\(String(byte, radix: 16)))") }
             if byte == UInt8(ascii: "\\") {
-                flush(self, &scalars, upTo: index)
+                decoded += bytes[runStart..<index]
                 index += 1
                 guard index < bytes.count else { break }
                 switch bytes[index] {
-                case UInt8(ascii: "\""): scalars.append("\"")
-                case UInt8(ascii: "\\"): scalars.append("\\")
-                case UInt8(ascii: "/"): scalars.append("/")
-                case UInt8(ascii: "b"): scalars.append("\u{8}")
-                case UInt8(ascii: "f"): scalars.append("\u{C}")
-                case UInt8(ascii: "n"): scalars.append("\n")
-                case UInt8(ascii: "r"): scalars.append("\r")
-                case UInt8(ascii: "t"): scalars.append("\t")
-                case UInt8(ascii: "u"): scalars.append(try unicodeEscape())
+                case UInt8(ascii: "\""): decoded.append(UInt8(ascii: "\""))
+                case UInt8(ascii: "\\"): decoded.append(UInt8(ascii: "\\"))
+                case UInt8(ascii: "/"): decoded.append(UInt8(ascii: "/"))
+                case UInt8(ascii: "b"): decoded.append(0x08)
+                case UInt8(ascii: "f"): decoded.append(0x0C)
+                case UInt8(ascii: "n"): decoded.append(0x0A)
+                case UInt8(ascii: "r"): decoded.append(0x0D)
+                case UInt8(ascii: "t"): decoded.append(0x09)
+                case UInt8(ascii: "u"): decoded += Array(String(Character(try unicodeEscape())).utf8)
                 default: throw error("unknown escape \\\(describe(bytes[index]))")
                 }
                 index += 1
