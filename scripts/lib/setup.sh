@@ -57,6 +57,7 @@ need_test() {
   need_runtime
   need zsh:zsh fish:fish bash-completion:/usr/share/bash-completion/bash_completion openssl:openssl libssl3:/usr/lib/x86_64-linux-gnu/libssl.so.3
   need_test_servers
+  need_tars
 }
 
 # The MCP servers the tests probe, from PyPI, in a venv under .build: mcp-server-time (stdio) and
@@ -70,6 +71,22 @@ need_test_servers() {
     "$venv/bin/pip" install -q --disable-pip-version-check 'mcp>=1.9' mcp-server-time uvicorn
   fi
   export CLAUDESH_TEST_VENV="$venv"
+}
+
+# The two tars a backup is tested with, each as `tar` in a folder of its own under .build, for a
+# test to put first on PATH: GNU tar (Linux's) in .build/tars/gnu and bsdtar (macOS's, Debian's
+# libarchive-tools) in .build/tars/bsd. Exports CLAUDESH_TEST_TARS.
+need_tars() {
+  need libarchive-tools:bsdtar
+  local gnu=tar
+  if [[ $(uname) == Darwin ]]; then need gnu-tar:gtar; gnu=gtar; fi
+  local tars="$root/.build/tars"
+  mkdir -p "$tars/gnu" "$tars/bsd"
+  ln -sfn "$(command -v "$gnu")" "$tars/gnu/tar"
+  ln -sfn "$(command -v bsdtar)" "$tars/bsd/tar"
+  "$tars/gnu/tar" --version | grep -q 'GNU tar' || { echo "claudesh: $tars/gnu/tar is not GNU tar" >&2; exit 1; }
+  "$tars/bsd/tar" --version | grep -q 'bsdtar' || { echo "claudesh: $tars/bsd/tar is not bsdtar" >&2; exit 1; }
+  export CLAUDESH_TEST_TARS="$tars"
 }
 
 # Compose v2 for the tests, next to Debian 12's v1 (docker-compose). Debian 13's docker-compose
