@@ -74,6 +74,14 @@ struct DockerParsingTests {
         #expect(DockerEngine.withoutTraceback(text) == "Creating x ...\ndocker.errors.DockerException: Error while fetching server API version\nERROR: done\n")
     }
 
+    @Test func composeV2sEraseLineSequenceIsTakenFromTheStartOfEachLine() {
+        // What `docker compose logs --no-color` 2.26 writes into a pipe.
+        let text = "\u{1B}[2Kweb-1  | first line\n\u{1B}[2Kweb-1  | second \u{1B}[2K line\n"
+        #expect(DockerEngine.withoutLineErase(text) == "web-1  | first line\nweb-1  | second \u{1B}[2K line\n")
+        #expect(DockerEngine.withoutLineErase("\u{1B}[2K\u{1B}[2Kweb-1  | x"[...]) == "web-1  | x")
+        #expect(DockerEngine.withoutLineErase("web_1  | v1 writes none") == "web_1  | v1 writes none")
+    }
+
     @Test func variableReferencesWithoutDefaults() {
         #expect(ComposeFile.references(in: "${A} $B ${C:-x} ${D-y} ${E:+z} ${F:?required} $$G $1 ${H}") == ["A", "B", "F", "H"])
     }

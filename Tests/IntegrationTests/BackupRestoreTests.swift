@@ -3,7 +3,8 @@ import Foundation
 import Testing
 
 /// backup restore on real gpg and gzip: the plan, the confirm, the safety backup, --only, --to,
-/// and archives made by hand to escape the target.
+/// and archives made by hand to escape the target. Each test whose backups claudesh writes runs
+/// with GNU tar and with bsdtar first on PATH.
 extension BackupTests {
     /// The staging folders a restore leaves behind in `folder` (there should be none).
     func stagingLeft(in folder: String) -> [String] {
@@ -14,10 +15,11 @@ extension BackupTests {
         try #require(try FileManager.default.attributesOfItem(atPath: path)[.modificationDate] as? Date)
     }
 
-    @Test func aRestoreShowsItsPlanKeepsWhatItReplacesAndPutsTheTreeBackByteForByte() throws {
-        let fixture = try makeHome(bigFile: true)
+    @Test(arguments: TestTar.allCases) func aRestoreShowsItsPlanKeepsWhatItReplacesAndPutsTheTreeBackByteForByte(_ tar: TestTar) throws {
+        let fixture = try makeHome(tar, bigFile: true)
         defer { fixture.stop() }
         #expect(try fixture.run(["backup", "create"]).status == 0)
+        try expectWritten(by: tar, try #require(backups(fixture).first), fixture)
         let data = fixture.home + "/.claude/data"
         let original = try tree(data)
         let originalStore = try tree(fixture.storeDirectory)
@@ -64,6 +66,7 @@ extension BackupTests {
         // What it replaced is in before-restore/, and restores like any backup.
         let saved = fixture.home + "/backups/claude/before-restore"
         let safety = try #require(try FileManager.default.contentsOfDirectory(atPath: saved).first { BackupArchive.isBackupName($0) })
+        try expectWritten(by: tar, saved + "/" + safety, fixture)
         #expect(restored.stdout.contains("Saved the 4 items it replaced in \(saved)/\(safety); to put them back: backup restore \(saved)/\(safety)"), "\(restored.stdout)")
         #expect(!(try fixture.run(["backup", "list"]).stdout.contains(safety)), "never listed, pruned or taken for latest with the backups")
         let undo = fixture.home + "/undo"
@@ -85,10 +88,11 @@ extension BackupTests {
         #expect(again.status == 0 && again.stdout.contains("Nothing to restore"), "\(again.stdout)\(again.stderr)")
     }
 
-    @Test func onlyAndToRestoreThePathsNamedIntoAnotherFolder() throws {
-        let fixture = try makeHome()
+    @Test(arguments: TestTar.allCases) func onlyAndToRestoreThePathsNamedIntoAnotherFolder(_ tar: TestTar) throws {
+        let fixture = try makeHome(tar)
         defer { fixture.stop() }
         #expect(try fixture.run(["backup", "create"]).status == 0)
+        try expectWritten(by: tar, try #require(backups(fixture).first), fixture)
         let target = fixture.home + "/elsewhere"
         let result = try fixture.run(["backup", "restore", "--only", ".claude/data/plain.txt", "--only", "~/.config/Claude", "--to", target, "--json"])
         #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
@@ -108,10 +112,11 @@ extension BackupTests {
         #expect(stagingLeft(in: target).isEmpty)
     }
 
-    @Test func aDamagedOrUnreadableBackupRestoresNothing() throws {
-        let fixture = try makeHome()
+    @Test(arguments: TestTar.allCases) func aDamagedOrUnreadableBackupRestoresNothing(_ tar: TestTar) throws {
+        let fixture = try makeHome(tar)
         defer { fixture.stop() }
         #expect(try fixture.run(["backup", "create"]).status == 0)
+        try expectWritten(by: tar, try #require(backups(fixture).first), fixture)
         let archive = try #require(backups(fixture).first)
         let plain = fixture.home + "/.claude/data/plain.txt"
         try "changed\n".write(toFile: plain, atomically: false, encoding: .utf8)
@@ -292,11 +297,12 @@ extension BackupTests {
         #expect(try String(contentsOfFile: target + "/precious/file", encoding: .utf8) == "keep me\n")
     }
 
-    @Test func aFullDiskDuringARestoreLeavesNoStagingAndNothingApplied() throws {
-        let fixture = try makeHome()
+    @Test(arguments: TestTar.allCases) func aFullDiskDuringARestoreLeavesNoStagingAndNothingApplied(_ tar: TestTar) throws {
+        let fixture = try makeHome(tar)
         defer { fixture.stop() }
         _ = try Claudesh.runProgram("/bin/sh", ["-c", "head -c 3000000 /dev/urandom > \"$0\"", fixture.home + "/.claude/data/three-mb.bin"], environment: ["PATH": "/usr/bin:/bin"])
         #expect(try fixture.run(["backup", "create"]).status == 0)
+        try expectWritten(by: tar, try #require(backups(fixture).first), fixture)
         let full = fixture.home + "/full"
         try FileManager.default.createDirectory(atPath: full, withIntermediateDirectories: true)
         let mounted = try Claudesh.runProgram("/bin/mount", ["-t", "tmpfs", "-o", "size=1m", "tmpfs", full], environment: ["PATH": "/usr/bin:/bin:/usr/sbin:/sbin"])
@@ -307,10 +313,11 @@ extension BackupTests {
         #expect(try FileManager.default.contentsOfDirectory(atPath: full).isEmpty, "no staging folder, no partial file, nothing applied")
     }
 
-    @Test func filesOnAnotherFileSystemInsideTheTargetAreCopiedIntoPlace() throws {
-        let fixture = try makeHome()
+    @Test(arguments: TestTar.allCases) func filesOnAnotherFileSystemInsideTheTargetAreCopiedIntoPlace(_ tar: TestTar) throws {
+        let fixture = try makeHome(tar)
         defer { fixture.stop() }
         #expect(try fixture.run(["backup", "create"]).status == 0)
+        try expectWritten(by: tar, try #require(backups(fixture).first), fixture)
         // .claude/data is its own tmpfs: the staged files cannot be renamed or linked into it.
         let target = fixture.home + "/target"
         let mountPoint = target + "/.claude/data"
@@ -328,23 +335,26 @@ extension BackupTests {
         #expect(try FileManager.default.contentsOfDirectory(atPath: mountPoint).allSatisfy { !$0.contains(".restore-") }, "no temporary left")
     }
 
-    @Test func jsonStaysJSONWhenTheRestoreAsks() throws {
-        let fixture = try makeHome()
+    @Test(arguments: TestTar.allCases) func jsonStaysJSONWhenTheRestoreAsks(_ tar: TestTar) throws {
+        let fixture = try makeHome(tar)
         defer { fixture.stop() }
         #expect(try fixture.run(["backup", "create"]).status == 0)
+        try expectWritten(by: tar, try #require(backups(fixture).first), fixture)
         try "changed\n".write(toFile: fixture.home + "/.claude/data/plain.txt", atomically: false, encoding: .utf8)
         let result = try fixture.run(["--yes", "backup", "restore", "--json"])
         #expect(result.status == 0, "\(result.stderr)")
         let json = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any], "\(result.stdout)")
         #expect((json["written"] as? [String])?.contains(".claude/data/plain.txt") == true, "\(json)")
         #expect(json["saved"] is String)
+        if let saved = json["saved"] as? String { try expectWritten(by: tar, saved, fixture) }
         #expect(result.stderr.contains("[y/N] yes (--yes)"), "the question goes to standard error")
     }
 
-    @Test func answeringNoAtTheTerminalChangesNothingAndLeavesNoStaging() throws {
-        let fixture = try makeHome()
+    @Test(arguments: TestTar.allCases) func answeringNoAtTheTerminalChangesNothingAndLeavesNoStaging(_ tar: TestTar) throws {
+        let fixture = try makeHome(tar)
         defer { fixture.stop() }
         #expect(try fixture.run(["backup", "create"]).status == 0)
+        try expectWritten(by: tar, try #require(backups(fixture).first), fixture)
         let plain = fixture.home + "/.claude/data/plain.txt"
         try "changed\n".write(toFile: plain, atomically: false, encoding: .utf8)
         let terminal = try PseudoTerminal([Claudesh.binary], environment: Claudesh.environment(home: fixture.home, extra: fixture.environment))
@@ -361,7 +371,7 @@ extension BackupTests {
         #expect(terminal.waitForExit() == 0)
     }
 
-    @Test func aFolderWithoutWritePermissionIsOpenedForTheRestoreAndClosedAgain() throws {
+    @Test(arguments: TestTar.allCases) func aFolderWithoutWritePermissionIsOpenedForTheRestoreAndClosedAgain(_ tar: TestTar) throws {
         // As nobody: root ignores permissions, so only another user sees a 0500 folder as one.
         let base = Claudesh.temporaryFolder("claudesh-nobody")
         var template = Array("/tmp/cgn.XXXXXX".utf8CString)
@@ -379,16 +389,19 @@ extension BackupTests {
             #expect(chown(path, 65534, 65534) == 0, "chown \(path) to nobody")
         }
         chmod(gnupg, 0o700)
-        let environment = ["PATH": "/usr/bin:/bin", "HOME": home, "CLAUDESH_HOME": home + "/.claude", "GNUPGHOME": gnupg,
+        let environment = ["PATH": try tar.folder + ":/usr/bin:/bin", "HOME": home, "CLAUDESH_HOME": home + "/.claude", "GNUPGHOME": gnupg,
                            "PASSWORD_STORE_DIR": home + "/store", "LANG": "C.UTF-8", "NO_COLOR": "1"]
+        let nobody = ["/usr/bin/setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups"]
         func asNobody(_ arguments: [String]) throws -> Claudesh.Result {
-            try Claudesh.runProgram("/usr/bin/setpriv", ["--reuid=nobody", "--regid=nogroup", "--clear-groups", Claudesh.binary] + arguments, environment: environment)
+            try Claudesh.runProgram(nobody[0], Array(nobody.dropFirst()) + [Claudesh.binary] + arguments, environment: environment)
         }
         #expect(try asNobody(["gpg", "keygen", "Nobody", "nobody@claudesh.local", "--algo", "ed25519", "--no-passphrase"]).status == 0)
         #expect(try asNobody(["secrets", "init", "nobody@claudesh.local"]).status == 0)
         chmod(home + "/.claude/ro", 0o500)
         let created = try asNobody(["backup", "create"])
         #expect(created.status == 0, "\(created.stdout)\(created.stderr)")
+        let archive = try #require(BackupArchive.names(in: home + "/backups/claude").last.map { home + "/backups/claude/" + $0 })
+        #expect(try TestTar.writer(of: archive, environment: environment, user: nobody) == tar, "written by \(tar.testDescription)")
         // Changed in place (a file's own mode allows it) and one deleted (by root: the folder is 0500).
         try "changed\n".write(toFile: home + "/.claude/ro/kept.txt", atomically: false, encoding: .utf8)
         try FileManager.default.removeItem(atPath: home + "/.claude/ro/gone.txt")
@@ -399,10 +412,11 @@ extension BackupTests {
         #expect((try FileManager.default.attributesOfItem(atPath: home + "/.claude/ro")[.posixPermissions] as? Int) == 0o500, "closed again")
     }
 
-    @Test func restoreNeverWritesIntoTheRoot() throws {
-        let fixture = try makeHome()
+    @Test(arguments: TestTar.allCases) func restoreNeverWritesIntoTheRoot(_ tar: TestTar) throws {
+        let fixture = try makeHome(tar)
         defer { fixture.stop() }
         #expect(try fixture.run(["backup", "create"]).status == 0)
+        try expectWritten(by: tar, try #require(backups(fixture).first), fixture)
         let result = try fixture.run(["--yes", "backup", "restore", "--to", "/"])
         #expect(result.status == 1 && result.stderr.contains("never writes into /"), "\(result.stderr)")
         let dots = try fixture.run(["--yes", "backup", "restore", "--to", "/tmp/../"])

@@ -2,12 +2,15 @@
 import Foundation
 import Testing
 
-/// backup create, list and verify on real tar, gzip and gpg.
+/// backup create, list and verify on real tar, gzip and gpg; each test that writes a backup runs
+/// with GNU tar and with bsdtar first on PATH.
 @Suite
 struct BackupTests {
-    /// A home with a key and store, and a tree of odd names, modes and an empty folder.
-    func makeHome(bigFile: Bool = false) throws -> SecretsFixture {
+    /// A home with a key and store, and a tree of odd names, modes and an empty folder; with
+    /// `tar` first on PATH for every run.
+    func makeHome(_ tar: TestTar? = nil, bigFile: Bool = false) throws -> SecretsFixture {
         let fixture = SecretsFixture()
+        if let tar { fixture.extra = try tar.environment }
         try fixture.makeKeyAndStore()
         try fixture.insert("claude/token", "abc123")
         let data = fixture.home + "/.claude/data"
@@ -28,6 +31,12 @@ struct BackupTests {
             _ = try Claudesh.runProgram("/bin/sh", ["-c", "head -c 50000000 /dev/urandom > \"$0\"", data + "/big.bin"], environment: ["PATH": "/usr/bin:/bin"])
         }
         return fixture
+    }
+
+    /// The backup `archive` was written by `tar`.
+    func expectWritten(by tar: TestTar, _ archive: String, _ fixture: SecretsFixture, sourceLocation: SourceLocation = #_sourceLocation) throws {
+        let environment = Claudesh.environment(home: fixture.home, extra: fixture.environment)
+        #expect(try TestTar.writer(of: archive, environment: environment) == tar, "\(archive) was not written by \(tar.testDescription)", sourceLocation: sourceLocation)
     }
 
     func backups(_ fixture: SecretsFixture) -> [String] {
@@ -58,12 +67,13 @@ struct BackupTests {
         return result
     }
 
-    @Test func aBackupRestoresByteForByteWithPlainGpgAndTar() throws {
-        let fixture = try makeHome(bigFile: true)
+    @Test(arguments: TestTar.allCases) func aBackupRestoresByteForByteWithPlainGpgAndTar(_ tar: TestTar) throws {
+        let fixture = try makeHome(tar, bigFile: true)
         defer { fixture.stop() }
         let created = try fixture.run(["backup", "create"])
         #expect(created.status == 0, "\(created.stdout)\(created.stderr)")
         let archive = try #require(backups(fixture).first)
+        try expectWritten(by: tar, archive, fixture)
         let attributes = try FileManager.default.attributesOfItem(atPath: archive)
         #expect((attributes[.posixPermissions] as? Int) == 0o600)
         let verified = try fixture.run(["backup", "verify"])
@@ -84,8 +94,39 @@ struct BackupTests {
         #expect(listed.stdout.contains("whole"), "\(listed.stdout)")
     }
 
-    @Test func onATerminalLongWorkShowsItsProgressAndRate() throws {
-        let fixture = try makeHome(bigFile: true)
+    /// A backup written by one tar, with the other first on PATH: claudesh reads it with its own
+    /// reader, and plain `gpg -d | tar xzf -` with that other tar extracts it.
+    @Test(arguments: TestTar.allCases) func aBackupWrittenByOneTarVerifiesAndRestoresWithTheOther(_ tar: TestTar) throws {
+        let fixture = try makeHome(tar)
+        defer { fixture.stop() }
+        let created = try fixture.run(["backup", "create"])
+        #expect(created.status == 0, "\(created.stdout)\(created.stderr)")
+        let archive = try #require(backups(fixture).first)
+        try expectWritten(by: tar, archive, fixture)
+        let original = try tree(fixture.home + "/.claude/data")
+        fixture.extra = try tar.other.environment
+        let version = try Claudesh.runProgram("/bin/sh", ["-c", "tar --version"], environment: Claudesh.environment(home: fixture.home, extra: fixture.environment))
+        #expect(version.stdout.contains(tar.other == .gnu ? "GNU tar" : "bsdtar"), "\(version.stdout)")
+        let verified = try fixture.run(["backup", "verify", archive])
+        #expect(verified.status == 0 && verified.stdout.contains("whole"), "\(verified.stdout)\(verified.stderr)")
+        let copy = fixture.home + "/copy"
+        let restored = try fixture.run(["backup", "restore", archive, "--to", copy])
+        #expect(restored.status == 0, "\(restored.stdout)\(restored.stderr)")
+        #expect(try tree(copy + "/.claude/data") == original)
+        #expect(try FileManager.default.attributesOfItem(atPath: copy + "/.claude/data/old.txt")[.modificationDate] as? Date == Date(timeIntervalSince1970: -315_619_200))
+        // And by hand, with nothing but gpg and the other tar.
+        let target = fixture.home + "/by-hand"
+        try FileManager.default.createDirectory(atPath: target, withIntermediateDirectories: true)
+        let extracted = try Claudesh.runProgram("/bin/sh", ["-c", "gpg --batch -d \"$0\" | tar xzf - -C \"$1\"", archive, target],
+                                                environment: Claudesh.environment(home: fixture.home, extra: fixture.environment))
+        #expect(extracted.status == 0, "\(extracted.stderr)")
+        #expect(try tree(target + "/.claude/data") == original)
+        #expect(FileManager.default.fileExists(atPath: target + "/store/claude/token.gpg"))
+        #expect(try FileManager.default.attributesOfItem(atPath: target + "/.claude/data/old.txt")[.modificationDate] as? Date == Date(timeIntervalSince1970: -315_619_200))
+    }
+
+    @Test(arguments: TestTar.allCases) func onATerminalLongWorkShowsItsProgressAndRate(_ tar: TestTar) throws {
+        let fixture = try makeHome(tar, bigFile: true)
         defer { fixture.stop() }
         let terminal = try PseudoTerminal([Claudesh.binary], environment: Claudesh.environment(home: fixture.home, extra: fixture.environment))
         try terminal.expect("claudesh> ")
@@ -100,13 +141,15 @@ struct BackupTests {
         #expect(verified.contains("whole"), "\(verified)")
         terminal.send("exit\r")
         #expect(terminal.waitForExit() == 0)
+        try expectWritten(by: tar, try #require(backups(fixture).first), fixture)
     }
 
-    @Test func everyFlippedByteAndACutArchiveFailVerify() throws {
-        let fixture = try makeHome()
+    @Test(arguments: TestTar.allCases) func everyFlippedByteAndACutArchiveFailVerify(_ tar: TestTar) throws {
+        let fixture = try makeHome(tar)
         defer { fixture.stop() }
         #expect(try fixture.run(["backup", "create"]).status == 0)
         let archive = try #require(backups(fixture).first)
+        try expectWritten(by: tar, archive, fixture)
         let original = try Data(contentsOf: URL(fileURLWithPath: archive))
         var generator = SplitMix64(seed: 0xC1A0DE) // the same trials on every run
         // Copies under a backup's name in another folder: verify takes only backup names.
@@ -133,11 +176,12 @@ struct BackupTests {
         #expect(try fixture.run(["backup", "verify", fixture.home + "/.claude/claudeshrc"]).status == 2)
     }
 
-    @Test func aMemberThatDiffersFromItsManifestIsNamed() throws {
-        let fixture = try makeHome()
+    @Test(arguments: TestTar.allCases) func aMemberThatDiffersFromItsManifestIsNamed(_ tar: TestTar) throws {
+        let fixture = try makeHome(tar)
         defer { fixture.stop() }
         #expect(try fixture.run(["backup", "create"]).status == 0)
         let archive = try #require(backups(fixture).first)
+        try expectWritten(by: tar, archive, fixture)
         // Rebuilt by hand with one file changed and the manifest kept: a well-formed archive that lies.
         let work = fixture.home + "/work"
         try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
@@ -156,21 +200,24 @@ struct BackupTests {
         #expect(result.stdout.contains("missing: store"), "\(result.stdout)")
     }
 
-    @Test func aLinkedStoreIsFollowedTheBackupFolderLeftOutAndTarOptionsIgnored() throws {
-        let fixture = try makeHome()
+    @Test(arguments: TestTar.allCases) func aLinkedStoreIsFollowedTheBackupFolderLeftOutAndTarOptionsIgnored(_ tar: TestTar) throws {
+        let fixture = try makeHome(tar)
         defer { fixture.stop() }
         // The store kept elsewhere in the home, reached through a link.
         try FileManager.default.moveItem(atPath: fixture.storeDirectory, toPath: fixture.home + "/real-store")
         try FileManager.default.createSymbolicLink(atPath: fixture.storeDirectory, withDestinationPath: fixture.home + "/real-store")
-        // Backups written inside the set itself, twice; TAR_OPTIONS that would leave things out.
+        // Backups written inside the set itself, twice; TAR_OPTIONS that would leave things out,
+        // and options bsdtar refuses (a tar given them would fail).
         let inside = fixture.home + "/.claude/my-backups"
+        let options = ["TAR_OPTIONS": "--exclude=*.gpg", "TAR_READER_OPTIONS": "mtree:nonsense", "TAR_WRITER_OPTIONS": "gzip:nonsense"]
         for _ in 0..<2 {
-            let made = try fixture.run(["backup", "create", "--to", inside, "--json"], extra: ["TAR_OPTIONS": "--exclude=*.gpg"])
+            let made = try fixture.run(["backup", "create", "--to", inside, "--json"], extra: options)
             #expect(made.status == 0, "\(made.stderr)")
             Thread.sleep(forTimeInterval: 1.1) // a new second, a new name
         }
         let archives = ((try? FileManager.default.contentsOfDirectory(atPath: inside)) ?? []).filter { $0.hasSuffix(".gpg") }.sorted()
         #expect(archives.count == 2)
+        for archive in archives { try expectWritten(by: tar, inside + "/" + archive, fixture) }
         let listing = try Claudesh.runProgram("/bin/sh", ["-c", "gpg --batch -d \"$0\" | tar tzf -", inside + "/" + archives[1]],
                                               environment: Claudesh.environment(home: fixture.home, extra: fixture.environment))
         #expect(listing.stdout.contains("real-store/claude/token.gpg"), "\(listing.stdout)")
@@ -206,8 +253,8 @@ struct BackupTests {
         #expect(kept == Array(names.sorted().suffix(30)))
     }
 
-    @Test func aFullDiskDuringCreateLeavesNoFileAndSaysWhy() throws {
-        let fixture = try makeHome()
+    @Test(arguments: TestTar.allCases) func aFullDiskDuringCreateLeavesNoFileAndSaysWhy(_ tar: TestTar) throws {
+        let fixture = try makeHome(tar)
         defer { fixture.stop() }
         _ = try Claudesh.runProgram("/bin/sh", ["-c", "head -c 5000000 /dev/urandom > \"$0\"", fixture.home + "/.claude/data/five-mb.bin"], environment: ["PATH": "/usr/bin:/bin"])
         // A 1 MB tmpfs as the backup folder (the suite runs as root, as scripts/test does).
@@ -222,11 +269,12 @@ struct BackupTests {
         #expect(try FileManager.default.contentsOfDirectory(atPath: full).isEmpty, "no file, not even a partial one")
     }
 
-    @Test func aWrongKeyAndAMissingRecipientSaySoAndLeaveNoFile() throws {
-        let fixture = try makeHome()
+    @Test(arguments: TestTar.allCases) func aWrongKeyAndAMissingRecipientSaySoAndLeaveNoFile(_ tar: TestTar) throws {
+        let fixture = try makeHome(tar)
         defer { fixture.stop() }
         #expect(try fixture.run(["backup", "create"]).status == 0)
         let archive = try #require(backups(fixture).first)
+        try expectWritten(by: tar, archive, fixture)
         // Another keyring cannot read it.
         let stranger = SecretsFixture()
         defer { stranger.stop() }

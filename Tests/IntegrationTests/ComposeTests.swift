@@ -1,8 +1,8 @@
 import Foundation
 import Testing
 
-/// The compose commands on a real Docker engine (the private one `scripts/test` starts) with
-/// the Compose there is: services from an offline image, no network.
+/// The compose commands on a real Docker engine (the private one `scripts/test` starts), each
+/// with Compose v1 and with v2: services from an offline image, no network.
 @Suite
 struct ComposeTests {
     static let healthy = ComposeFixture.service("web", "echo web is up; sleep 600", extra: """
@@ -14,8 +14,8 @@ struct ComposeTests {
     """)
     static let plain = ComposeFixture.service("worker", "echo worker is up; sleep 600")
 
-    @Test func upPsHealthAndDownOfATwoServiceFile() throws {
-        let fixture = try ComposeFixture(Self.healthy + Self.plain)
+    @Test(arguments: ComposeVersion.allCases) func upPsHealthAndDownOfATwoServiceFile(_ compose: ComposeVersion) throws {
+        let fixture = try ComposeFixture(Self.healthy + Self.plain, compose: compose)
         defer { fixture.stop() }
         let up = try fixture.run(["compose up"])
         #expect(up.status == 0, "\(up.stdout)\(up.stderr)")
@@ -25,6 +25,8 @@ struct ComposeTests {
         #expect(health.stdout.contains("web") && health.stdout.contains("healthy") && health.stdout.contains("worker"))
         let ps = try fixture.run(["compose ps"])
         #expect(ps.stdout.contains("\(fixture.project)_web_1") || ps.stdout.contains("\(fixture.project)-web-1"))
+        // The containers are the ones this Compose made: v1 names them with `_`, v2 with `-`.
+        #expect(ps.stdout.contains(fixture.containerName("web")) && ps.stdout.contains(fixture.containerName("worker")), "\(ps.stdout)")
         #expect(ps.stdout.contains("running"))
         // Down: nothing left, and health says so with exit 1.
         #expect(try fixture.run(["compose down"]).status == 0)
@@ -34,8 +36,8 @@ struct ComposeTests {
         #expect(try fixture.docker(["ps", "-aq", "--filter", "label=com.docker.compose.project=\(fixture.project)"]).stdout.isEmpty)
     }
 
-    @Test func aContainerKilledFromOutsideIsSeenDownAndRestartBringsItBack() throws {
-        let fixture = try ComposeFixture(Self.plain)
+    @Test(arguments: ComposeVersion.allCases) func aContainerKilledFromOutsideIsSeenDownAndRestartBringsItBack(_ compose: ComposeVersion) throws {
+        let fixture = try ComposeFixture(Self.plain, compose: compose)
         defer { fixture.stop() }
         #expect(try fixture.run(["compose up"]).status == 0)
         _ = try fixture.waitFor { ComposeFixture.state($0, "worker").0 == "running" }
@@ -58,14 +60,14 @@ struct ComposeTests {
         #expect(again.stdout.contains("\"detail\": \"running\"") || again.stdout.contains("\"detail\" : \"running\""), "\(again.stdout)")
     }
 
-    @Test func aFailingHealthcheckIsReportedUnhealthy() throws {
+    @Test(arguments: ComposeVersion.allCases) func aFailingHealthcheckIsReportedUnhealthy(_ compose: ComposeVersion) throws {
         let fixture = try ComposeFixture(ComposeFixture.service("sick", "sleep 600", extra: """
             healthcheck:
               test: ["CMD", "false"]
               interval: 1s
               retries: 1
 
-        """))
+        """), compose: compose)
         defer { fixture.stop() }
         #expect(try fixture.run(["compose up"]).status == 0)
         _ = try fixture.waitFor { ComposeFixture.state($0, "sick").1 == "unhealthy" }
@@ -74,8 +76,8 @@ struct ComposeTests {
         #expect(health.stdout.contains("unhealthy") && health.stdout.contains("fails its HEALTHCHECK"), "\(health.stdout)")
     }
 
-    @Test func logsShowTheServicesOutputAndFollowStopsOnCtrlC() throws {
-        let fixture = try ComposeFixture(ComposeFixture.service("talker", "echo first line; echo second line; sleep 600"))
+    @Test(arguments: ComposeVersion.allCases) func logsShowTheServicesOutputAndFollowStopsOnCtrlC(_ compose: ComposeVersion) throws {
+        let fixture = try ComposeFixture(ComposeFixture.service("talker", "echo first line; echo second line; sleep 600"), compose: compose)
         defer { fixture.stop() }
         #expect(try fixture.run(["compose up"]).status == 0)
         var logs = try fixture.run(["compose logs talker"])
@@ -86,6 +88,8 @@ struct ComposeTests {
         }
         #expect(logs.status == 0)
         #expect(logs.stdout.contains("first line") && logs.stdout.contains("second line"), "\(logs.stdout)")
+        // Only what the container printed: no terminal control sequence (v2 writes ESC [2K).
+        #expect(!logs.stdout.contains("\u{1B}"), "\(logs.stdout.debugDescription)")
         let tail = try fixture.run(["compose logs talker --tail 1"])
         #expect(tail.stdout.contains("second line") && !tail.stdout.contains("first line"), "\(tail.stdout)")
         #expect(try fixture.run(["compose logs nobody"]).status == 2)
@@ -102,13 +106,13 @@ struct ComposeTests {
         #expect(terminal.waitForExit() == 0)
     }
 
-    @Test func aSecretFromARealStoreReachesTheContainerAndNoFile() throws {
+    @Test(arguments: ComposeVersion.allCases) func aSecretFromARealStoreReachesTheContainerAndNoFile(_ compose: ComposeVersion) throws {
         let secrets = SecretsFixture()
         defer { secrets.stop() }
         let value = "value" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
         try secrets.makeKeyAndStore()
         try secrets.insert("claude/api-token", value)
-        let fixture = try ComposeFixture(ComposeFixture.service("holder", "sleep 600", extra: "    environment:\n      - API_TOKEN\n      - OTHER=plain\n"), home: secrets.home)
+        let fixture = try ComposeFixture(ComposeFixture.service("holder", "sleep 600", extra: "    environment:\n      - API_TOKEN\n      - OTHER=plain\n"), compose: compose, home: secrets.home)
         defer { fixture.stop() }
         func containerEnvironment() throws -> String {
             let id = try fixture.docker(["ps", "-q", "--filter", "label=com.docker.compose.project=\(fixture.project)"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
@@ -138,7 +142,7 @@ struct ComposeTests {
         #expect(!restarted.stdout.contains(value) && !loaded.stdout.contains(value))
     }
 
-    @Test func aSecretInComposesOwnErrorIsMaskedAndAWindowsFileIsRead() throws {
+    @Test(arguments: ComposeVersion.allCases) func aSecretInComposesOwnErrorIsMaskedAndAWindowsFileIsRead(_ compose: ComposeVersion) throws {
         let secrets = SecretsFixture()
         defer { secrets.stop() }
         try secrets.makeKeyAndStore()
@@ -147,7 +151,7 @@ struct ComposeTests {
         let value = "plainpassword-zebra-" + UUID().uuidString.prefix(6).lowercased() + "b"
         try secrets.insert("claude/db-pass", value)
         // CRLF line ends, as an editor on Windows saves them; compose then fails on the value.
-        let fixture = try ComposeFixture("", home: secrets.home)
+        let fixture = try ComposeFixture("", compose: compose, home: secrets.home)
         defer { fixture.stop() }
         let text = "services:\r\n  db:\r\n    image: \(ComposeFixture.image)\r\n    network_mode: none\r\n    mem_limit: ${DB_PASS}\r\n"
         try text.write(toFile: fixture.file, atomically: true, encoding: .utf8)
@@ -160,9 +164,10 @@ struct ComposeTests {
         #expect((up.stdout + up.stderr).contains("‹redacted›"), "\(up.stdout)\(up.stderr)")
     }
 
-    @Test func configReportsEachProblemAtItsLineAndColumnAndChangesNothing() throws {
+    @Test(arguments: ComposeVersion.allCases) func configReportsEachProblemAtItsLineAndColumnAndChangesNothing(_ compose: ComposeVersion) throws {
         let home = Claudesh.temporaryFolder("claudesh-config")
         defer { Claudesh.cleanUp(home) }
+        let engine = try compose.environment(home: home)
         let cases: [(String, String)] = [
             ("services:\n  web:\n    image: [unclosed\n", "docker-compose.yml:3:12: '[' is not closed"),
             ("services:\n  web:\n    command: [\"true\"]\n", "docker-compose.yml:2:3: service 'web' has neither image: nor build:"),
@@ -173,7 +178,7 @@ struct ComposeTests {
         for (text, expected) in cases {
             let path = home + "/docker-compose.yml"
             try text.write(toFile: path, atomically: true, encoding: .utf8)
-            let result = try Claudesh.run(["-c", "set compose-file \(path)", "-c", "compose config"], home: home, extra: ["DOCKER_HOST": try ComposeFixture.engine()])
+            let result = try Claudesh.run(["-c", "set compose-file \(path)", "-c", "compose config"], home: home, extra: engine)
             #expect(result.status == 1, "\(text)")
             #expect((result.stdout + result.stderr).contains(expected), "\(text): \(result.stdout)\(result.stderr)")
             #expect(!(result.stdout + result.stderr).contains("ghp_a1B2"), "the secret is not shown")
@@ -182,15 +187,16 @@ struct ComposeTests {
         // A default, a value from the environment and a name-only entry are all fine, and the engine agrees.
         let path = home + "/docker-compose.yml"
         try "services:\n  web:\n    image: \(ComposeFixture.image)\n    network_mode: none\n    environment:\n      - A=${WITH_DEFAULT:-x}\n      - B=${FROM_ENV}\n      - TOKEN\n".write(toFile: path, atomically: true, encoding: .utf8)
-        let good = try Claudesh.run(["-c", "set compose-file \(path)", "-c", "compose config"], home: home, extra: ["DOCKER_HOST": try ComposeFixture.engine(), "FROM_ENV": "1"])
+        let good = try Claudesh.run(["-c", "set compose-file \(path)", "-c", "compose config"], home: home, extra: engine.merging(["FROM_ENV": "1"]) { $1 })
         #expect(good.status == 0, "\(good.stdout)\(good.stderr)")
         #expect(good.stdout.contains("no problems; docker") && good.stdout.contains("config agrees"))
+        #expect(good.stdout.contains("no problems; \(compose.name) config agrees"), "\(good.stdout)")
     }
 
-    @Test func initWritesTheClassicFileOnceLeavesOneThatIsThereAndItPassesTheChecks() throws {
+    @Test(arguments: ComposeVersion.allCases) func initWritesTheClassicFileOnceLeavesOneThatIsThereAndItPassesTheChecks(_ compose: ComposeVersion) throws {
         let home = Claudesh.temporaryFolder("claudesh-init")
         defer { Claudesh.cleanUp(home) }
-        let engine = ["DOCKER_HOST": try ComposeFixture.engine()]
+        let engine = try compose.environment(home: home)
         let made = try Claudesh.run(["compose", "init"], home: home, extra: engine)
         #expect(made.status == 0)
         let path = home + "/.claude/docker/docker-compose.yml"
@@ -205,24 +211,27 @@ struct ComposeTests {
         #expect(try Claudesh.run(["compose", "init", "--force"], home: home, extra: engine).status == 0)
         let checked = try Claudesh.run(["compose", "config"], home: home, extra: engine)
         #expect(checked.status == 0, "\(checked.stdout)\(checked.stderr)")
+        #expect(checked.stdout.contains("\(compose.name) config agrees"), "\(checked.stdout)")
         let listed = try Claudesh.run(["__complete", "compose", "logs", ""], home: home)
         #expect(listed.stdout == "context7\nfilesystem\ngithub\nmemory\n")
     }
 
-    @Test func aDockerContextChoosesTheEngineForComposeToo() throws {
-        let fixture = try ComposeFixture(Self.plain)
+    @Test(arguments: ComposeVersion.allCases) func aDockerContextChoosesTheEngineForComposeToo(_ compose: ComposeVersion) throws {
+        let fixture = try ComposeFixture(Self.plain, compose: compose)
         defer { fixture.stop() }
         let context = "claudesh-\(fixture.project)"
         let made = try fixture.docker(["context", "create", context, "--docker", "host=\(try ComposeFixture.engine())"])
         #expect(made.status == 0, "\(made.stderr)")
         // No DOCKER_HOST: the context alone says where the engine is, for docker and for compose.
-        let result = try Claudesh.run(["-c", "set compose-file \(fixture.file)", "-c", "compose up", "-c", "compose ps"], home: fixture.home, extra: ["DOCKER_CONTEXT": context])
+        let config = try fixture.environment["DOCKER_CONFIG"] ?? ""
+        let result = try Claudesh.run(["-c", "set compose-file \(fixture.file)", "-c", "compose up", "-c", "compose ps"], home: fixture.home, extra: ["DOCKER_CONTEXT": context, "DOCKER_CONFIG": config])
         #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
         #expect(result.stdout.contains("worker") && result.stdout.contains("running"), "\(result.stdout)")
+        #expect(result.stdout.contains(fixture.containerName("worker")), "made by \(compose.name): \(result.stdout)")
     }
 
-    @Test func noEngineAndPermissionDeniedEachGetOneLineWithTheFix() throws {
-        let fixture = try ComposeFixture(Self.plain)
+    @Test(arguments: ComposeVersion.allCases) func noEngineAndPermissionDeniedEachGetOneLineWithTheFix(_ compose: ComposeVersion) throws {
+        let fixture = try ComposeFixture(Self.plain, compose: compose)
         defer { fixture.stop() }
         let missing = try fixture.run(["compose up"], extra: ["DOCKER_HOST": "unix:///nonexistent/docker.sock"])
         #expect(missing.status == 1)
@@ -231,8 +240,9 @@ struct ComposeTests {
         #expect(noDocker.stderr.contains("docker is not installed"))
         // A user outside the socket's group: setpriv drops to nobody.
         let engine = try ComposeFixture.engine()
+        let config = try fixture.environment["DOCKER_CONFIG"] ?? ""
         let denied = try Claudesh.runProgram("/usr/bin/setpriv", ["--reuid=nobody", "--regid=nogroup", "--clear-groups", Claudesh.binary, "-c", "set compose-file \(fixture.file)", "-c", "compose ps"],
-                                             environment: ["PATH": "/usr/bin:/bin", "HOME": "/tmp", "CLAUDESH_HOME": "/tmp/claudesh-nobody-\(fixture.project)", "DOCKER_HOST": engine])
+                                             environment: ["PATH": "/usr/bin:/bin", "HOME": "/tmp", "CLAUDESH_HOME": "/tmp/claudesh-nobody-\(fixture.project)", "DOCKER_HOST": engine, "DOCKER_CONFIG": config])
         #expect(denied.stderr.contains("permission denied on the Docker socket"), "\(denied.stderr)")
         #expect(denied.stderr.split(separator: "\n").count == 1)
     }

@@ -14,7 +14,7 @@ struct RecoverTests {
         let secrets = SecretsFixture()
         try secrets.makeKeyAndStore()
         try secrets.insert("claude/token", "abc123")
-        let compose = try ComposeFixture(ComposeFixture.service("worker", "sleep 600"), home: secrets.home)
+        let compose = try ComposeFixture(ComposeFixture.service("worker", "sleep 600"), compose: .v2, home: secrets.home)
         #expect(try run(secrets, compose, ["mcp add time -- \(MCPFixtures.timeServer)", "mcp check", "compose up"]).status == 0)
         _ = try compose.waitFor { ComposeFixture.state($0, "worker").0 == "running" }
         #expect(try run(secrets, compose, ["backup create"]).status == 0)

@@ -57,6 +57,7 @@ need_test() {
   need_runtime
   need zsh:zsh fish:fish bash-completion:/usr/share/bash-completion/bash_completion openssl:openssl libssl3:/usr/lib/x86_64-linux-gnu/libssl.so.3
   need_test_servers
+  need_tars
 }
 
 # The MCP servers the tests probe, from PyPI, in a venv under .build: mcp-server-time (stdio) and
@@ -73,13 +74,60 @@ need_test_servers() {
   export CLAUDESH_TEST_VENV="$venv"
 }
 
+# The two tars a backup is tested with, each as `tar` in a folder of its own under .build, for a
+# test to put first on PATH: GNU tar (Linux's) in .build/tars/gnu and bsdtar (macOS's, Debian's
+# libarchive-tools) in .build/tars/bsd. Exports CLAUDESH_TEST_TARS.
+need_tars() {
+  need libarchive-tools:bsdtar
+  local gnu=tar
+  if [[ $(uname) == Darwin ]]; then need gnu-tar:gtar; gnu=gtar; fi
+  local tars="$root/.build/tars"
+  mkdir -p "$tars/gnu" "$tars/bsd"
+  ln -sfn "$(command -v "$gnu")" "$tars/gnu/tar"
+  ln -sfn "$(command -v bsdtar)" "$tars/bsd/tar"
+  "$tars/gnu/tar" --version | grep -q 'GNU tar' || { echo "claudesh: $tars/gnu/tar is not GNU tar" >&2; exit 1; }
+  "$tars/bsd/tar" --version | grep -q 'bsdtar' || { echo "claudesh: $tars/bsd/tar is not bsdtar" >&2; exit 1; }
+  export CLAUDESH_TEST_TARS="$tars"
+}
+
+# Compose v2 for the tests, next to Debian 12's v1 (docker-compose). Debian 13's docker-compose
+# package is v2, a static Go binary that needs only libc6 >= 2.34: its one .deb is fetched with a
+# sources list of its own (the system's sources, lists and caches are left alone), unpacked, and
+# its CLI plugin put in the cli-plugins/ of a DOCKER_CONFIG folder under .build, so that
+# `docker compose` works when DOCKER_CONFIG points there. Done once; exports
+# CLAUDESH_TEST_COMPOSE_V2_CONFIG.
+need_compose_v2() {
+  local base="$root/.build/compose-v2"
+  local config="$base/docker-config"
+  if [[ ! -x $config/cli-plugins/docker-compose ]]; then
+    echo "claudesh: fetching Compose v2 (Debian 13's docker-compose package) into $base" >&2
+    rm -rf "$base"
+    local apt="$base/apt"
+    mkdir -p "$apt/lists/partial" "$apt/cache/archives/partial" "$apt/deb"
+    echo "deb http://deb.debian.org/debian trixie main" >"$apt/sources.list"
+    local options=(-o "Dir::Etc::sourcelist=$apt/sources.list" -o Dir::Etc::sourceparts=- -o "Dir::State::lists=$apt/lists"
+      -o "Dir::Cache=$apt/cache" -o APT::Sandbox::User=root -qq)
+    apt-get "${options[@]}" update
+    (cd "$apt/deb" && apt-get "${options[@]}" download docker-compose/trixie)
+    dpkg -x "$apt"/deb/docker-compose_*.deb "$apt/root"
+    mkdir -p "$config/cli-plugins"
+    mv "$apt/root/usr/libexec/docker/cli-plugins/docker-compose" "$config/cli-plugins/docker-compose"
+    rm -rf "$apt"
+  fi
+  local version
+  version=$(DOCKER_CONFIG=$config docker compose version 2>&1) || { echo "claudesh: Compose v2 does not run: $version" >&2; exit 1; }
+  export CLAUDESH_TEST_COMPOSE_V2_CONFIG="$config"
+}
+
 # A private Docker engine for the tests, so a developer's own Docker is never touched: its own
 # socket, data and exec roots, no bridge and no iptables (test services use network_mode: none).
-# Builds the test image offline from busybox-static (no registry is reachable). Exports
-# CLAUDESH_TEST_DOCKER_HOST; `stop_test_engine` stops it by its pid. If it cannot start, its log
-# is shown and the run fails: the Docker tests never skip.
+# Builds the test image offline from busybox-static (no registry is reachable). Compose v1 is
+# Debian's docker-compose, v2 comes from need_compose_v2. Exports CLAUDESH_TEST_DOCKER_HOST;
+# `stop_test_engine` stops it by its pid. If it cannot start, its log is shown and the run fails:
+# the Docker tests never skip.
 start_test_engine() {
   need docker.io:dockerd docker-compose:docker-compose busybox-static:/bin/busybox
+  need_compose_v2
   engine_dir=$(mktemp -d /tmp/claudesh-dockerd.XXXXXX)
   local socket="unix://$engine_dir/docker.sock"
   dockerd --host "$socket" --data-root "$engine_dir/data" --exec-root "$engine_dir/exec" \

@@ -81,24 +81,26 @@ package enum BackupArchive {
         let final = Path.join(folder, name(at: manifest.created))
         guard Path.kind(of: final) == .missing else { throw Failure("\(final) exists: a backup was made this second; try again") }
 
+        // GNU tar or bsdtar, each with its own flags for the same archive.
+        let toolEnvironment = Self.withoutToolOptions(environment)
+        let tar = try await BackupTar.find(environment: toolEnvironment)
+
         // The manifest and the member list, in a private folder that is always removed.
         let scratch = try PrivateFolder()
         defer { scratch.remove() }
-        try AtomicFile.write(manifestText, to: Path.join(scratch.path, BackupManifest.memberName), mode: 0o600)
-        try AtomicFile.write(Array(manifest.items.map(\.path).joined(separator: "\0").utf8), to: Path.join(scratch.path, "members"), mode: 0o600)
+        let manifestFile = Path.join(scratch.path, BackupManifest.memberName)
+        try AtomicFile.write(manifestText, to: manifestFile, mode: 0o600)
+        let command = tar.command(manifestFile: manifestFile, items: manifest.items, home: home, scratch: scratch.path)
+        try AtomicFile.write(command.listBytes, to: command.list, mode: 0o600)
 
         let (partialFD, partial) = try FileIO.temporaryFile(in: folder, named: ".\(prefix)partial-")
         close(partialFD) // gpg writes it by name
         var finished = false
         defer { if !finished { unlink(partial) } }
 
-        let tar = ProcessSpec("tar", [
-            "--create", "--gzip", "--file=-", "--format=gnu", "--hard-dereference",
-            "--directory=\(scratch.path)", BackupManifest.memberName,
-            "--directory=\(home)", "--no-recursion", "--null", "--files-from=\(Path.join(scratch.path, "members"))",
-        ], environment: Self.withoutToolOptions(environment))
+        let archive = ProcessSpec("tar", command.arguments, environment: toolEnvironment)
         let encrypt = ProcessSpec(gnupg.program, GnuPG.common + ["--yes", "--compress-algo", "none", "--encrypt"] + recipients.flatMap { ["--recipient", $0] } + ["--output", partial], environment: gnupg.environment)
-        let (tarChild, gpgChild) = try ChildProcess.startPipeline(tar, encrypt)
+        let (tarChild, gpgChild) = try ChildProcess.startPipeline(archive, encrypt)
         async let tarDone = ProcessRunner.finish(tarChild)
         async let gpgDone = ProcessRunner.finish(gpgChild)
         // The encrypted file's size, read while it grows.
@@ -120,9 +122,7 @@ package enum BackupArchive {
         } catch {
             throw Failure("gpg failed: \(error)")
         }
-        if !tarResult.termination.isSuccess {
-            throw Failure("tar failed (\(tarResult.termination)): \(Self.meaningful(tarResult.errorText))" + (tarResult.termination == .exited(1) ? "; a file changed while it was read: run backup create again" : ""))
-        }
+        if !tarResult.termination.isSuccess { throw Failure(tar.failure(tarResult)) }
         let changed = set.changed(since: stamps)
         guard changed.isEmpty else {
             throw Failure("\(changed.prefix(3).joined(separator: ", "))\(changed.count > 3 ? " and \(changed.count - 3) more" : "") changed while the backup was made: run backup create again")
@@ -155,14 +155,15 @@ package enum BackupArchive {
     static let maxManifest = 64 << 20
 
     /// The environment for tar and gzip without the variables that change what they do
-    /// (TAR_OPTIONS=--remove-files would delete the user's files).
+    /// (GNU tar's TAR_OPTIONS=--remove-files would delete the user's files; bsdtar reads its
+    /// reader's and writer's options from TAR_READER_OPTIONS and TAR_WRITER_OPTIONS).
     static func withoutToolOptions(_ environment: [String: String]) -> [String: String] {
-        environment.filter { !["TAR_OPTIONS", "GZIP", "TAPE"].contains($0.key) }
+        environment.filter { !["TAR_OPTIONS", "TAR_READER_OPTIONS", "TAR_WRITER_OPTIONS", "GZIP", "TAPE"].contains($0.key) }
     }
 
     /// What a tool said that explains its failure: its lines without the generic last words.
     static func meaningful(_ text: String) -> String {
-        let generic = ["Exiting with failure status due to previous errors", "Error is not recoverable: exiting now", "Child returned status"]
+        let generic = ["Exiting with failure status due to previous errors", "Error is not recoverable: exiting now", "Child returned status", "Error exit delayed from previous errors"]
         let lines = text.split(separator: "\n").map(String.init).filter { line in !line.isEmpty && !generic.contains { line.contains($0) } }
         return lines.isEmpty ? (text.split(separator: "\n").last.map(String.init) ?? "no message") : lines.prefix(3).joined(separator: "; ")
     }

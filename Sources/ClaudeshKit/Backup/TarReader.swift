@@ -1,5 +1,7 @@
 /// Reads a tar stream as it arrives (ustar, GNU long names, pax headers), so that a backup can
-/// be checked member by member without writing anything to disk.
+/// be checked member by member without writing anything to disk. It reads what GNU tar writes
+/// (`--format=gnu`) and what bsdtar writes (restricted or full pax: pax headers with paths,
+/// fractional times and libarchive's own keywords, which it passes over).
 struct TarReader {
     struct Entry: Sendable, Equatable {
         enum Kind: Sendable, Equatable {
@@ -185,10 +187,20 @@ struct TarReader {
             case "path": nextPath = value
             case "linkpath": nextLink = value
             case "size": nextSize = Int64(value)
-            case "mtime": nextModified = Int64(value.prefix { $0 != "." }) // whole seconds of "1700000000.5"
+            case "mtime": nextModified = Self.paxSeconds(value)
             default: break
             }
         }
+    }
+
+    /// The whole seconds of a pax time, with its fraction ("1700000000.785845007", as bsdtar
+    /// writes every time it puts in a pax header) or not: rounded down, as stat gives a time
+    /// (-1.5 is second -2 and half a second); nil when it is not a number.
+    static func paxSeconds(_ value: String) -> Int64? {
+        let parts = value.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false)
+        guard let whole = Int64(parts[0]), parts.count == 1 || parts[1].allSatisfy(\.isASCII) && parts[1].allSatisfy(\.isNumber) else { return nil }
+        let hasFraction = parts.count > 1 && parts[1].contains { $0 != "0" }
+        return parts[0].hasPrefix("-") && hasFraction ? whole - 1 : whole
     }
 
     static func string(_ bytes: ArraySlice<UInt8>) -> String {

@@ -102,6 +102,21 @@ package struct DockerEngine: Sendable {
         return kept.joined(separator: "\n")
     }
 
+    /// A line of compose's output without the erase-line sequence (ESC [2K) Compose v2 puts
+    /// before every line of `logs`, even with --no-color and when its output is not a terminal:
+    /// it is no part of what the container printed, and a file or a pipe would keep it.
+    static func withoutLineErase(_ line: Substring) -> Substring {
+        var rest = line
+        while rest.hasPrefix("\u{1B}[2K") { rest = rest.dropFirst(4) }
+        return rest
+    }
+
+    /// `text` with the erase-line sequence taken from the start of each line.
+    static func withoutLineErase(_ text: String) -> String {
+        guard text.contains("\u{1B}[2K") else { return text }
+        return text.split(separator: "\n", omittingEmptySubsequences: false).map(withoutLineErase).joined(separator: "\n")
+    }
+
     /// The environment for `compose`: v1 does not follow docker contexts, so the current one's
     /// endpoint (`DOCKER_CONTEXT` or `docker context use`) is handed to it as DOCKER_HOST.
     func environment(for compose: Compose) async -> [String: String] {

@@ -102,9 +102,9 @@ package struct ComposeSession: Sendable {
     }
 
     /// Text from compose or a container made safe to show: secrets masked, compose v1's
-    /// tracebacks cut to their last line.
+    /// tracebacks cut to their last line, v2's erase-line sequences taken out.
     func clean(_ text: String) -> String {
-        redactor.redact(DockerEngine.withoutTraceback(text))
+        redactor.redact(DockerEngine.withoutLineErase(DockerEngine.withoutTraceback(text)))
     }
 
     /// `docker compose --file FILE --project-name PROJECT ARGS` (or docker-compose).
@@ -180,7 +180,7 @@ package struct ComposeSession: Sendable {
         // A container may print the secrets it was given: they are masked like loaded ones.
         let redactor = self.redactor
         let result = try await ProcessRunner.stream(ProcessSpec(words[0], Array(words.dropFirst()), environment: engine.environment)) { line in
-            await onLine(redactor.seal(line))
+            await onLine(redactor.seal(String(DockerEngine.withoutLineErase(line[...]))))
         }
         guard result.termination.isSuccess else { throw OperationError.failed(clean("logs of \(service): \(engine.problem(result, engineAnswered: true))")) }
     }

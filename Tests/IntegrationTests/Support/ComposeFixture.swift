@@ -1,13 +1,54 @@
 import Foundation
+import Testing
+
+/// The Compose a test runs against. claudesh takes v2 when `docker compose version` succeeds,
+/// else v1 (`docker-compose`, Debian's package): the docker CLI finds the v2 plugin in
+/// DOCKER_CONFIG's cli-plugins/, so a DOCKER_CONFIG with it means v2 and one without it v1.
+/// The plugin is Debian 13's, which `scripts/test` puts in CLAUDESH_TEST_COMPOSE_V2_CONFIG.
+enum ComposeVersion: String, CaseIterable, Sendable, CustomTestStringConvertible {
+    case v1, v2
+
+    var testDescription: String { "Compose \(rawValue)" }
+
+    /// How claudesh names it, and the words it runs it with: "docker compose" or "docker-compose".
+    var name: String { self == .v2 ? "docker compose" : "docker-compose" }
+
+    /// The DOCKER_CONFIG folder that holds the v2 plugin; a run without it fails, it never skips.
+    static func v2Config() throws -> String {
+        let folder = ProcessInfo.processInfo.environment["CLAUDESH_TEST_COMPOSE_V2_CONFIG"] ?? MCPFixtures.repository + "/.build/compose-v2/docker-config"
+        guard FileManager.default.isExecutableFile(atPath: folder + "/cli-plugins/docker-compose") else {
+            throw FixtureError(message: "no Compose v2 plugin in \(folder)/cli-plugins: run the suite with scripts/test, which fetches it")
+        }
+        return folder
+    }
+
+    /// A DOCKER_CONFIG folder of its own in `home` (docker contexts a test makes stay there):
+    /// with cli-plugins/ linked to the v2 plugin's folder for v2, with no plugins for v1.
+    func dockerConfig(in home: String) throws -> String {
+        let folder = home + "/.docker"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let plugins = folder + "/cli-plugins"
+        if self == .v2, (try? FileManager.default.destinationOfSymbolicLink(atPath: plugins)) == nil {
+            try FileManager.default.createSymbolicLink(atPath: plugins, withDestinationPath: try Self.v2Config() + "/cli-plugins")
+        }
+        return folder
+    }
+
+    /// The private engine and this Compose, for claudesh and the docker CLI in `home`.
+    func environment(home: String) throws -> [String: String] {
+        ["DOCKER_HOST": try ComposeFixture.engine(), "DOCKER_CONFIG": try dockerConfig(in: home)]
+    }
+}
 
 /// A compose project for one test on the private engine `scripts/test` starts
-/// (CLAUDESH_TEST_DOCKER_HOST): its own folder, so its own project name, and services from the
-/// offline test image with no network. `stop` takes its containers down.
+/// (CLAUDESH_TEST_DOCKER_HOST), with Compose v1 or v2: its own folder, so its own project name,
+/// and services from the offline test image with no network. `stop` takes its containers down.
 final class ComposeFixture {
     static let image = "claudesh-test/busybox:1"
 
     let home: String
     let project: String
+    let compose: ComposeVersion
     var file: String { home + "/\(project)/docker-compose.yml" }
 
     /// The private engine; a run without one fails here, it never skips.
@@ -18,11 +59,30 @@ final class ComposeFixture {
         return host
     }
 
-    init(_ services: String, home: String? = nil) throws {
+    /// Fails unless claudesh, in this environment, would run the Compose asked for.
+    init(_ services: String, compose: ComposeVersion, home: String? = nil) throws {
         self.home = home ?? Claudesh.temporaryFolder("claudesh-compose")
+        self.compose = compose
         project = "cs" + UUID().uuidString.prefix(8).lowercased()
         try FileManager.default.createDirectory(atPath: self.home + "/" + project, withIntermediateDirectories: true)
         try ("services:\n" + services).write(toFile: file, atomically: true, encoding: .utf8)
+        let chosen = try composeInUse()
+        guard chosen == compose.name else {
+            throw FixtureError(message: "claudesh would run \(chosen), not \(compose.name), in \(try environment)")
+        }
+    }
+
+    /// The Compose claudesh runs here, from what a dry run of `compose up` says it would run.
+    func composeInUse() throws -> String {
+        let said = try Claudesh.run(["--dry-run", "-c", "set compose-file \(file)", "-c", "compose up"], home: home, extra: try environment).stdout
+        guard let words = said.split(separator: "\n").first(where: { $0.hasPrefix("would run: ") })?.dropFirst("would run: ".count),
+              let end = words.range(of: " --file ") else { throw FixtureError(message: "compose up under --dry-run said: \(said)") }
+        return String(words[..<end.lowerBound])
+    }
+
+    /// The name compose gives the first container of `service`: v1 joins with `_`, v2 with `-`.
+    func containerName(_ service: String) -> String {
+        compose == .v2 ? "\(project)-\(service)-1" : "\(project)_\(service)_1"
     }
 
     /// One service from the test image: `command` a shell line, with no network.
@@ -31,7 +91,7 @@ final class ComposeFixture {
     }
 
     var environment: [String: String] {
-        get throws { ["DOCKER_HOST": try Self.engine()] }
+        get throws { try compose.environment(home: home) }
     }
 
     /// claudesh with the session's compose file set to this project's.

@@ -8,6 +8,8 @@ final class SecretsFixture {
     let gnupgHome: String
     var storeDirectory: String { home + "/store" }
     var configPath: String { home + "/claude_desktop_config.json" }
+    /// More for the environment of every run (a PATH with another tar first).
+    var extra: [String: String] = [:]
 
     init() {
         home = Claudesh.temporaryFolder("claudesh-secrets")
@@ -17,7 +19,7 @@ final class SecretsFixture {
     }
 
     var environment: [String: String] {
-        ["GNUPGHOME": gnupgHome, "PASSWORD_STORE_DIR": storeDirectory]
+        ["GNUPGHOME": gnupgHome, "PASSWORD_STORE_DIR": storeDirectory].merging(extra) { $1 }
     }
 
     /// Runs claudesh in this home with this keyring and store.
