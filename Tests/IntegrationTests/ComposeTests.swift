@@ -36,6 +36,32 @@ struct ComposeTests {
         #expect(try fixture.docker(["ps", "-aq", "--filter", "label=com.docker.compose.project=\(fixture.project)"]).stdout.isEmpty)
     }
 
+    /// The services claudesh expects are compose's own reading of the file: an `include:`d
+    /// file's (v2; v1 has no include), and a profile's only when COMPOSE_PROFILES names it.
+    @Test func servicesAreTheOnesComposeReadsIncludesAndActiveProfiles() throws {
+        let debug = ComposeFixture.service("debug", "sleep 600", extra: "    profiles: [debug]\n")
+        let fixture = try ComposeFixture(Self.plain + debug + "include:\n  - extra.yml\n", compose: .v2)
+        defer { fixture.stop() }
+        let folder = (fixture.file as NSString).deletingLastPathComponent
+        try ("services:\n" + ComposeFixture.service("extra", "sleep 600")).write(toFile: folder + "/extra.yml", atomically: true, encoding: .utf8)
+        #expect(try fixture.run(["compose up"]).status == 0)
+        _ = try fixture.waitFor { ComposeFixture.state($0, "worker").0 == "running" && ComposeFixture.state($0, "extra").0 == "running" }
+        let health = try fixture.run(["compose health --json"])
+        #expect(health.status == 0, "\(health.stdout)")
+        let services = try #require(try JSONSerialization.jsonObject(with: Data(health.stdout.utf8)) as? [String: Any])["services"] as? [[String: Any]]
+        #expect(services?.map { $0["service"] as? String } == ["worker", "extra"], "the included service is expected, the inactive profile's is not: \(health.stdout)")
+        // With the profile named in the .env next to the file, compose starts it and claudesh expects it.
+        try "COMPOSE_PROFILES=debug\n".write(toFile: folder + "/.env", atomically: true, encoding: .utf8)
+        let before = try fixture.run(["compose health"])
+        #expect(before.status == 1 && before.stdout.contains("debug"), "debug is expected and not created yet: \(before.stdout)")
+        #expect(try fixture.run(["compose up"]).status == 0)
+        _ = try fixture.waitFor { ComposeFixture.state($0, "debug").0 == "running" }
+        let after = try fixture.run(["compose health"])
+        #expect(after.status == 0 && after.stdout.contains("debug") && after.stdout.contains("extra"), "\(after.stdout)")
+        // compose logs knows the included service too.
+        #expect(try fixture.run(["compose logs extra --tail 1"]).status == 0)
+    }
+
     @Test(arguments: ComposeVersion.allCases) func aContainerKilledFromOutsideIsSeenDownAndRestartBringsItBack(_ compose: ComposeVersion) throws {
         let fixture = try ComposeFixture(Self.plain, compose: compose)
         defer { fixture.stop() }

@@ -60,7 +60,7 @@ extension Workspace {
         guard Path.kind(of: path) == .file else { return [.init(.containers, "compose", .off, "no compose file at \(path): compose init")] }
         do {
             let compose = try await compose()
-            let services = compose.serviceHealth(try await compose.containers())
+            let services = try await compose.serviceHealth(try await compose.containers())
             return services.isEmpty ? [.init(.containers, "compose", .off, "no services in \(path)")] : HealthChecks.containers(services)
         } catch {
             return [.init(.containers, "compose", .failed, "\(error)")]
@@ -87,10 +87,10 @@ package struct ComposeSession: Sendable {
         try await engine.containers(project: project)
     }
 
-    /// Each service of the file with its containers; a service behind a profile that is not
+    /// Each service compose runs with its containers; a service behind a profile that is not
     /// active is not expected to run.
-    func serviceHealth(_ containers: [DockerEngine.Container]) -> [ServiceHealth] {
-        ServiceHealth.report(services: file.activeServiceNames(environment: engine.environment), containers: containers)
+    func serviceHealth(_ containers: [DockerEngine.Container]) async throws -> [ServiceHealth] {
+        ServiceHealth.report(services: try await services(), containers: containers)
     }
 
     /// Each service's health, its running containers' memory read from the engine.
@@ -98,7 +98,33 @@ package struct ComposeSession: Sendable {
         var containers = try await containers()
         let usage = await engine.memoryUsage(of: containers.filter { $0.state == "running" }.map(\.id))
         for index in containers.indices { containers[index].memoryUsage = usage[containers[index].id] }
-        return serviceHealth(containers)
+        return try await serviceHealth(containers)
+    }
+
+    /// The services compose runs, as compose itself reads the file (`include:`, `extends:`,
+    /// profiles), so that claudesh and compose never disagree on what the file means: v2's
+    /// `config --format json` lists the services of the active profiles; v1's normalised
+    /// `config` lists them all, and the profiles COMPOSE_PROFILES names are applied to it.
+    /// Without compose, claudesh's own reading of the file.
+    package func services() async throws -> [String] {
+        guard let compose = try? self.compose else { return file.activeServiceNames(environment: engine.environment) }
+        let result = try await engine.run(try words(compose == .v2 ? ["config", "--format", "json"] : ["config"]), timeout: .seconds(60))
+        guard result.termination.isSuccess else {
+            throw OperationError.failed(clean("\(compose.name) config: \(engine.problem(result, engineAnswered: true))"))
+        }
+        let names: [String]
+        switch compose {
+        case .v2:
+            guard case .object(let services)? = try JSONParser.parse(result.output)["services"] else {
+                throw OperationError.failed("\(compose.name) config printed no services for \(file.path)")
+            }
+            names = services.map(\.0)
+        case .v1:
+            names = try ComposeFile(text: result.outputText, path: file.path).activeServiceNames(environment: engine.environment)
+        }
+        // In the file's order (compose sorts them); those the file does not hold (an include's) after.
+        let order = file.serviceNames
+        return names.enumerated().sorted { ((order.firstIndex(of: $0.element) ?? order.count), $0.offset) < ((order.firstIndex(of: $1.element) ?? order.count), $1.offset) }.map(\.element)
     }
 
     /// Text from compose or a container made safe to show: secrets masked, compose v1's
@@ -166,8 +192,9 @@ package struct ComposeSession: Sendable {
     /// `compose logs SERVICE`, each line masked as it arrives; ends with `--follow` only when
     /// cancelled.
     package func logs(_ service: String, tail: String?, follow: Bool, onLine: @escaping @Sendable (Redacted<String>) async -> Void) async throws {
-        guard file.serviceNames.contains(service) else {
-            throw OperationError.usage("no service '\(service.clipped())' in \(file.path)" + (Suggestions.closest(to: service, among: file.serviceNames).map { " (did you mean '\($0)'?)" } ?? ""))
+        let services = try await self.services()
+        guard services.contains(service) else {
+            throw OperationError.usage("no service '\(service.clipped())' in \(file.path)" + (Suggestions.closest(to: service, among: services).map { " (did you mean '\($0)'?)" } ?? ""))
         }
         var arguments = ["logs", "--no-color"]
         if let tail {
