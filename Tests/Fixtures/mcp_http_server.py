@@ -101,7 +101,10 @@ if log is not None:
                 file.write(json.dumps(entry) + "\n")
         await logged(scope, receive, send)
 
-sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+# IPPROTO_TCP named, as getaddrinfo names it for a server given a host and port: asyncio sets
+# TCP_NODELAY only on such sockets, and without it the server holds each small write until the
+# last one is acknowledged (40 ms on a kept-alive connection).
+sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
 sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
 sock.bind(("127.0.0.1", 0))
 sock.listen(64)  # before saying the port: a probe may connect at once
