@@ -193,4 +193,22 @@ struct MCPHTTPTests {
         let latency = servers["silent"]?["latency_ms"] as? Double ?? 0
         #expect(latency >= 1500 && latency < 1900, "\(latency) ms")
     }
+
+    @Test func ctrlCEndsAProbeWaitingOnASilentServerAtOnce() throws {
+        defer { Claudesh.cleanUp(home) }
+        let silent = try HTTPFixture("silent", script: MCPFixtures.misbehavingScript)
+        defer { silent.stop() }
+        MCPFixtures.writeConfig(config, [("silent", MCPFixtures.remote("\(silent.url)/mcp"))])
+        let terminal = try PseudoTerminal([Claudesh.binary], environment: Claudesh.environment(home: home))
+        try terminal.expect("claudesh> ")
+        terminal.send("mcp check --config \(config) --timeout 60\r")
+        try terminal.expect("probing 1 server")
+        usleep(500_000) // the request is at the server, which never answers
+        let start = Date()
+        terminal.send("\u{3}")
+        try terminal.expect("[130]> ", timeout: 10)
+        #expect(Date().timeIntervalSince(start) < 1.5)
+        terminal.send("exit\r")
+        #expect(terminal.waitForExit() == 0)
+    }
 }
