@@ -172,13 +172,16 @@ struct MCPHTTPTests {
         #expect(!clear.requests().isEmpty && clear.requests().allSatisfy { $0.httpVersion == "1.1" })
     }
 
-    @Test func unreachableAndSilentServersSayWhy() throws {
+    @Test func unreachableSilentAndForeignServersSayWhy() throws {
         defer { Claudesh.cleanUp(home) }
         let silent = try HTTPFixture("silent", script: MCPFixtures.misbehavingScript)
         defer { silent.stop() }
+        let other = try HTTPFixture("not-http", script: MCPFixtures.misbehavingScript)
+        defer { other.stop() }
         let closed = try freePort()
         MCPFixtures.writeConfig(config, [
             ("refused", MCPFixtures.remote("http://127.0.0.1:\(closed)/mcp")),
+            ("not-http", MCPFixtures.remote("\(other.url)/mcp")),
             ("unknown", MCPFixtures.remote("http://no-such-host.invalid/mcp")),
             ("silent", MCPFixtures.remote("\(silent.url)/mcp")),
         ])
@@ -186,6 +189,7 @@ struct MCPHTTPTests {
         #expect(result.status == 1)
         #expect(reason(servers, "refused") == "cannot connect to 127.0.0.1:\(closed): Connection refused (is the server running?)")
         #expect(reason(servers, "unknown").hasPrefix("cannot resolve no-such-host.invalid: "))
+        #expect(reason(servers, "not-http") == "not an HTTP response: no status line")
         #expect(reason(servers, "silent") == "timed out after 1.5 s during initialize (raise --timeout if the server is slow to start)")
         // The watchdog wakes the transfer out of its poll at once: the probe takes its timeout,
         // not the poll's next turn (a second after the previous one) nor the request's own

@@ -298,6 +298,8 @@ final class CurlTransfer {
             return .malformedResponse("the body ended early")
         case CCURLE_GOT_NOTHING:
             return .closed
+        case CCURLE_UNSUPPORTED_PROTOCOL where message.contains("HTTP/0.9"):
+            return .malformedResponse("no status line") // bytes that are not HTTP
         case CCURLE_URL_MALFORMAT, CCURLE_UNSUPPORTED_PROTOCOL:
             return .invalidURL("'\(url)' cannot be used: \(message)")
         default:
