@@ -34,9 +34,15 @@ let package = Package(
         // Every operation, no terminal: returns values, throws errors that say what to do.
         // posix_spawn's chdir action, hidden from Swift on Linux behind _GNU_SOURCE.
         .target(name: "CProcess"),
-        // TLS for https:// probes through the system's OpenSSL 3, loaded with dlopen on first use.
+        // SHA-256 for backups from the system's libcrypto (OpenSSL 3), loaded with dlopen on first use.
         .target(name: "CTLS", linkerSettings: [.linkedLibrary("dl", .when(platforms: [.linux]))]),
-        .target(name: "ClaudeshKit", dependencies: ["CProcess", "CTLS", "CSQLite", "CYAML"]),
+        // HTTP and TLS for the MCP probes from the system's libcurl, loaded with dlopen on the first
+        // request; the variadic curl_easy_setopt and curl_easy_getinfo wrapped in typed functions.
+        .target(name: "CCurl", linkerSettings: [
+            .linkedLibrary("dl", .when(platforms: [.linux])),
+            .linkedLibrary("pthread", .when(platforms: [.linux])),
+        ]),
+        .target(name: "ClaudeshKit", dependencies: ["CProcess", "CTLS", "CCurl", "CSQLite", "CYAML"]),
         // The REPL, the command registry, completion, scripts, rendering.
         .target(name: "ClaudeshShell", dependencies: ["ClaudeshKit", "CEditLine"]),
         .executableTarget(name: "claudesh", dependencies: ["ClaudeshShell"]),

@@ -3,7 +3,7 @@
 #include <pthread.h>
 #include <stddef.h>
 
-// SHA-256 from the system's libcrypto (OpenSSL 3), loaded on first use like libssl: it uses the
+// SHA-256 from the system's libcrypto (OpenSSL 3), loaded on first use: it uses the
 // CPU's SHA instructions, several times faster than portable code, which backups notice.
 typedef struct evp_md_ctx EVP_MD_CTX;
 typedef struct evp_md EVP_MD;

@@ -1,11 +1,13 @@
 """An HTTP server that breaks the rules, for claudesh's tests.
 
-usage: http_misbehaving.py negative-length|foreign-endpoint
+usage: http_misbehaving.py negative-length|foreign-endpoint|silent|not-http
 
 Binds 127.0.0.1 on a free port and prints "PORT <n>" on stdout.
   negative-length   answers every request with "Content-Length: -1"
   foreign-endpoint  refuses POSTs (404, so a client falls back to HTTP+SSE) and names an
                     endpoint on another origin in its event stream
+  silent            reads each request and never answers (for 30 s)
+  not-http          answers with a line that is not HTTP
 """
 import socket
 import sys
@@ -29,7 +31,11 @@ def serve(connection):
                 return
             request += chunk
         method = request.split(b" ", 1)[0]
-        if mode == "negative-length":
+        if mode == "silent":
+            threading.Event().wait(30)
+        elif mode == "not-http":
+            connection.sendall(b"SSH-2.0-OpenSSH_9.2\r\n\r\n")
+        elif mode == "negative-length":
             connection.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: -1\r\n\r\n{}")
         elif method == b"GET":
             connection.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\n\r\n"

@@ -169,7 +169,8 @@ struct MCPCheckTests {
         ])
         let (result, servers) = try check(["check", "--timeout", "5"])
         #expect(result.status == 1)
-        #expect(reason(servers, "negative").contains("a bad Content-Length '-1'"))
+        // libcurl refuses the header without quoting it.
+        #expect(reason(servers, "negative").contains("a bad Content-Length"))
         #expect(reason(servers, "foreign").contains("names another origin"))
     }
 

@@ -47,29 +47,35 @@ need_build() {
 }
 
 # The programs claudesh drives: gpg and pass for secrets, git for the store's history, crontab
-# for the scheduled jobs.
+# for the scheduled jobs; and the libraries it loads when it needs them: libcurl (with OpenSSL)
+# for remote MCP servers, libcrypto for SHA-256. macOS has its own libcurl in /usr/lib.
 need_runtime() {
   need gnupg:gpg gpg-agent:gpg-agent pass:pass git:git cron:crontab
+  if [[ $(uname) != Darwin ]]; then
+    local libs="/usr/lib/$(uname -m)-linux-gnu"
+    need libcurl4:$libs/libcurl.so.4 libssl3:$libs/libcrypto.so.3
+  fi
 }
 
 need_test() {
   need_build
   need_runtime
-  need zsh:zsh fish:fish bash-completion:/usr/share/bash-completion/bash_completion openssl:openssl libssl3:/usr/lib/x86_64-linux-gnu/libssl.so.3
+  need zsh:zsh fish:fish bash-completion:/usr/share/bash-completion/bash_completion openssl:openssl tinyproxy:tinyproxy
   need_test_servers
   need_tars
 }
 
 # The MCP servers the tests probe, from PyPI, in a venv under .build: mcp-server-time (stdio) and
-# the Python `mcp` SDK (the streamable-HTTP and legacy-SSE fixtures); and PyYAML with libyaml, what
-# claudesh's YAML is compared with. Exports CLAUDESH_TEST_VENV.
+# the Python `mcp` SDK (the streamable-HTTP and legacy-SSE fixtures) under uvicorn and under
+# Hypercorn (HTTP/2); and PyYAML with libyaml, what claudesh's YAML is compared with. Exports
+# CLAUDESH_TEST_VENV.
 need_test_servers() {
   local venv="$root/.build/test-venv"
-  if [[ ! -x $venv/bin/mcp-server-time ]] || ! "$venv/bin/python" -c 'import mcp, uvicorn, yaml; assert yaml.__with_libyaml__' 2>/dev/null; then
+  if [[ ! -x $venv/bin/mcp-server-time ]] || ! "$venv/bin/python" -c 'import mcp, uvicorn, hypercorn, h2, yaml; assert yaml.__with_libyaml__' 2>/dev/null; then
     need python3:python3
     python3 -m venv "$venv" 2>/dev/null || { need python3-venv:/usr/lib/python3/dist-packages/venv; python3 -m venv "$venv"; }
     echo "claudesh: installing test servers from PyPI into $venv" >&2
-    "$venv/bin/pip" install -q --disable-pip-version-check 'mcp>=1.9' mcp-server-time uvicorn pyyaml
+    "$venv/bin/pip" install -q --disable-pip-version-check 'mcp>=1.9' mcp-server-time uvicorn hypercorn pyyaml
   fi
   export CLAUDESH_TEST_VENV="$venv"
 }

@@ -53,9 +53,16 @@ struct HTTPURL: Sendable, Equatable, CustomStringConvertible {
     var origin: String { (isSecure ? "https://" : "http://") + hostHeader }
     var description: String { origin + target }
 
-    /// `reference` (absolute, absolute-path or relative) resolved against this URL.
+    /// `reference` (absolute, scheme-relative, absolute-path or relative) resolved against this URL.
     func resolving(_ reference: String) throws(NetError) -> HTTPURL {
-        if reference.hasPrefix("http://") || reference.hasPrefix("https://") { return try HTTPURL(reference) }
+        // A scheme (RFC 3986: a letter, then letters, digits, "+", "-", "."; then ":") makes it
+        // absolute; one that is not http or https is refused.
+        let scheme = reference.prefix { $0 != ":" && $0 != "/" && $0 != "?" && $0 != "#" }
+        if scheme.count < reference.count, reference[scheme.endIndex] == ":", let first = scheme.first, first.isLetter,
+           scheme.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "+-.".contains($0)) }) {
+            return try HTTPURL(reference)
+        }
+        if reference.hasPrefix("//") { return try HTTPURL((isSecure ? "https:" : "http:") + reference) }
         if reference.hasPrefix("/") { return try HTTPURL(origin + reference) }
         let path = target.split(separator: "?", maxSplits: 1).first.map(String.init) ?? "/"
         let folder = path.hasSuffix("/") ? path : String(path[...(path.lastIndex(of: "/") ?? path.startIndex)])

@@ -4,12 +4,20 @@ enum NetError: Error, Sendable, Equatable, CustomStringConvertible {
     case resolve(host: String, reason: String)
     case connect(host: String, port: Int, reason: String)
     case timedOut
-    /// The peer closed the connection, or `shutdown` was called.
+    /// The peer closed the connection before it answered.
     case closed
     case io(String)
     case malformedResponse(String)
-    /// The TLS handshake failed: an untrusted certificate, a wrong name, no libssl.
+    /// The certificate was refused (untrusted, another name) or the trusted ones cannot be read:
+    /// trying again meets the same certificate.
     case tls(String)
+    /// A redirect the client will not follow: to another origin (with the entry's headers), or
+    /// one too many.
+    case redirect(String)
+    /// The request was stopped from another thread (a deadline, Ctrl-C, the channel's end).
+    case cancelled
+    /// libcurl cannot be loaded.
+    case unavailable(String)
 
     var description: String {
         switch self {
@@ -21,6 +29,9 @@ enum NetError: Error, Sendable, Equatable, CustomStringConvertible {
         case .io(let reason): return reason
         case .malformedResponse(let reason): return "not an HTTP response: \(reason)"
         case .tls(let reason): return reason
+        case .redirect(let reason): return reason
+        case .cancelled: return "the request was cancelled"
+        case .unavailable(let reason): return "cannot make HTTP requests: \(reason)"
         }
     }
 }

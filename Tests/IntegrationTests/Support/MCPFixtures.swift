@@ -60,12 +60,24 @@ enum MCPFixtures {
 final class HTTPFixture {
     let process = Process()
     let port: Int
+    /// Where the server logs every request it gets (`--log`), when asked to.
+    let log: String?
 
     /// `mode`: streamable-http, json or sse; `tls`: the certificate and key files for https.
+    /// `redirects`: (status, path, Location) answered instead of the app; `log`: a file for the
+    /// requests; `server`: uvicorn or hypercorn (HTTP/2 with TLS).
     /// `script` is another fixture speaking the same PORT line (`http_misbehaving.py`).
-    init(_ mode: String, token: String? = nil, tls: (certificate: String, key: String)? = nil, script: String = MCPFixtures.httpScript) throws {
+    init(_ mode: String, token: String? = nil, tls: (certificate: String, key: String)? = nil, redirects: [(Int, String, String)] = [],
+         log: String? = nil, server: String = "uvicorn", script: String = MCPFixtures.httpScript) throws {
+        self.log = log
         process.executableURL = URL(fileURLWithPath: MCPFixtures.venv + "/bin/python")
-        process.arguments = [script, mode] + (token.map { ["--token", $0] } ?? []) + (tls.map { ["--tls", $0.certificate, $0.key] } ?? [])
+        var arguments = [script, mode]
+        if let token { arguments += ["--token", token] }
+        if let tls { arguments += ["--tls", tls.certificate, tls.key] }
+        for (status, path, location) in redirects { arguments += ["--redirect", String(status), path, location] }
+        if let log { arguments += ["--log", log] }
+        if server != "uvicorn" { arguments += ["--server", server] }
+        process.arguments = arguments
         let output = Pipe()
         process.standardOutput = output
         process.standardError = FileHandle.nullDevice
@@ -84,6 +96,29 @@ final class HTTPFixture {
     }
 
     var url: String { "http://127.0.0.1:\(port)" }
+
+    /// One request the server logged.
+    struct Request {
+        var method: String
+        var path: String
+        var httpVersion: String
+        /// The client's port: one per TCP connection.
+        var clientPort: Int
+        /// Names in lower case.
+        var headers: [String: String]
+    }
+
+    /// The requests the server got so far, in order (none without a log file).
+    func requests() -> [Request] {
+        guard let log, let text = try? String(contentsOfFile: log, encoding: .utf8) else { return [] }
+        return text.split(separator: "\n").compactMap { line in
+            guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] else { return nil }
+            let client = object["client"] as? [Any] ?? []
+            return Request(method: object["method"] as? String ?? "", path: object["path"] as? String ?? "",
+                           httpVersion: object["http_version"] as? String ?? "", clientPort: client.last as? Int ?? 0,
+                           headers: object["headers"] as? [String: String] ?? [:])
+        }
+    }
 
     /// A self-signed certificate for `names` (DNS names and IP addresses), made by the openssl CLI.
     static func certificate(in folder: String, names: [String]) throws -> (certificate: String, key: String) {
@@ -107,4 +142,83 @@ final class HTTPFixture {
 struct FixtureError: Error, CustomStringConvertible {
     var message: String
     var description: String { message }
+}
+
+/// Debian's tinyproxy on 127.0.0.1, on a free port, with its own config and log in `folder`;
+/// stopped by `stop`.
+final class ProxyFixture {
+    let process = Process()
+    let port: Int
+    let logFile: String
+
+    init(in folder: String) throws {
+        port = try freePort()
+        logFile = folder + "/tinyproxy.log"
+        let config = folder + "/tinyproxy.conf"
+        // No ConnectPort line: CONNECT to any port (the test servers' are not 443).
+        let text = "Port \(port)\nListen 127.0.0.1\nTimeout 30\nLogFile \"\(logFile)\"\nLogLevel Info\nMaxClients 20\n"
+        try text.write(toFile: config, atomically: true, encoding: .utf8)
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["tinyproxy", "-d", "-c", config]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        // Ready when it accepts a connection.
+        for _ in 0..<200 {
+            if canConnect(port) { return }
+            guard process.isRunning else { break }
+            usleep(25_000)
+        }
+        stop()
+        throw FixtureError(message: "tinyproxy did not start on port \(port): \((try? String(contentsOfFile: logFile, encoding: .utf8)) ?? "no log")")
+    }
+
+    var url: String { "http://127.0.0.1:\(port)" }
+
+    /// The requests tinyproxy logged: "GET http://host:port/path HTTP/1.1", "CONNECT host:port HTTP/1.1".
+    func requests() -> [String] {
+        let text = (try? String(contentsOfFile: logFile, encoding: .utf8)) ?? ""
+        return text.split(separator: "\n").compactMap { line in
+            guard let start = line.range(of: "]: Request (") else { return nil }
+            let rest = line[start.upperBound...]
+            guard let colon = rest.range(of: "): ") else { return nil }
+            return String(rest[colon.upperBound...])
+        }
+    }
+
+    func stop() {
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+    }
+}
+
+/// A TCP port on 127.0.0.1 that nothing listens on (free a moment ago).
+func freePort() throws -> Int {
+    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    guard fd >= 0 else { throw FixtureError(message: "no socket") }
+    defer { close(fd) }
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    address.sin_port = 0
+    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+    let bound = withUnsafeMutablePointer(to: &address) { pointer in
+        pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
+    }
+    guard bound else { throw FixtureError(message: "cannot bind 127.0.0.1") }
+    return Int(UInt16(bigEndian: address.sin_port))
+}
+
+/// Whether something accepts connections on 127.0.0.1:`port`.
+func canConnect(_ port: Int) -> Bool {
+    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    guard fd >= 0 else { return false }
+    defer { close(fd) }
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    address.sin_port = UInt16(port).bigEndian
+    return withUnsafePointer(to: &address) { pointer in
+        pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
+    }
 }

@@ -8,17 +8,15 @@ struct HTTPExchange: Sendable {
 
     /// Posts `message`. With `answerID`, reads the answer from the body (JSON, or an event stream
     /// until the answer to that id); without, only the status matters (202 for notifications).
-    static func post(_ message: JSONValue, to url: HTTPURL, headers: [(String, String)], answerID: JSONValue?, deadline: ContinuousClock.Instant, sockets: SocketSet) async throws(ProbeFailure) -> HTTPExchange {
+    static func post(_ message: JSONValue, to url: HTTPURL, headers: [(String, String)], answerID: JSONValue?, deadline: ContinuousClock.Instant, session: HTTPSession) async throws(ProbeFailure) -> HTTPExchange {
         let request = HTTPClient.Request("POST", url, headers: headers, body: Array(message.serialized().utf8))
         let outcome: Result<HTTPExchange, ProbeFailure>
         do {
-            outcome = try await sockets.run { () throws(NetError) -> Result<HTTPExchange, ProbeFailure> in
-                var opened: Socket?
-                defer { opened.map(sockets.release) }
-                let response = try HTTPClient.send(request, deadline: deadline) { socket in
-                    sockets.add(socket)
-                    opened = socket
-                }
+            outcome = try await session.run { () throws(NetError) -> Result<HTTPExchange, ProbeFailure> in
+                let response = try HTTPClient.send(request, deadline: deadline, session: session)
+                // What is left of the body (often nothing, or the end of a stream whose answer
+                // came) is read, so that the next request can reuse the connection.
+                defer { response.finish(within: .milliseconds(100), deadline: deadline) }
                 var exchange = HTTPExchange(status: response.status, sessionID: response.header("mcp-session-id"), messages: [], snippet: "")
                 guard (200..<300).contains(response.status) else {
                     exchange.snippet = snippet(try response.readAll(limit: 400, deadline: deadline))

@@ -6,20 +6,20 @@ final class LegacySSEChannel: MCPChannel {
     private let url: HTTPURL
     private let headers: [(String, String)]
     private let deadline: ContinuousClock.Instant
-    private let sockets: SocketSet
+    private let session: HTTPSession
     private var events: AsyncStream<SSEParser.Event>.Iterator?
     private var endpoint: HTTPURL?
 
-    init(url: HTTPURL, headers: [(String, String)], deadline: ContinuousClock.Instant, sockets: SocketSet = SocketSet()) {
+    init(url: HTTPURL, headers: [(String, String)], deadline: ContinuousClock.Instant, session: HTTPSession = HTTPSession()) {
         self.url = url
         self.headers = headers
         self.deadline = deadline
-        self.sockets = sockets
+        self.session = session
     }
 
     var abort: @Sendable () -> Void {
-        let sockets = self.sockets
-        return { sockets.shutdownAll() }
+        let session = self.session
+        return { session.stopAll() }
     }
 
     /// Opens the stream and waits for the endpoint.
@@ -27,11 +27,12 @@ final class LegacySSEChannel: MCPChannel {
         let (stream, continuation) = AsyncStream<SSEParser.Event>.makeStream()
         let request = HTTPClient.Request("GET", url, headers: [("Accept", "text/event-stream")] + headers)
         let deadline = self.deadline
-        let sockets = self.sockets
-        let opened: Result<Void, ProbeFailure>
+        let session = self.session
+        let opened: Result<HTTPURL, ProbeFailure>
         do {
-            opened = try await sockets.run { () throws(NetError) -> Result<Void, ProbeFailure> in
-                let response = try HTTPClient.send(request, deadline: deadline, connected: sockets.add)
+            opened = try await session.run { () throws(NetError) -> Result<HTTPURL, ProbeFailure> in
+                // The stream stays open while the POSTs go: a connection of its own.
+                let response = try HTTPClient.send(request, deadline: deadline, session: session, sharing: false)
                 guard response.status == 200 else {
                     let body = HTTPExchange.snippet((try? response.readAll(limit: 400, deadline: deadline)) ?? [])
                     return .failure(.http(status: response.status, method: "GET (event stream)", body: body))
@@ -40,7 +41,9 @@ final class LegacySSEChannel: MCPChannel {
                     let body = (try? response.readAll(limit: 400, deadline: deadline)) ?? []
                     return .failure(.notMCP(firstBytes: ProbeFailure.printable(body)))
                 }
-                // The stream is read for the channel's life by its own thread.
+                // The stream is read for the channel's life by its own thread, events passed on
+                // as they arrive.
+                let streamURL = response.url
                 let reader = UnsafeTransfer(response)
                 Blocking.run("sse-reader") {
                     var parser = SSEParser()
@@ -49,20 +52,21 @@ final class LegacySSEChannel: MCPChannel {
                     }
                     continuation.finish()
                 }
-                return .success(())
+                return .success(streamURL)
             }
         } catch {
             throw ProbeFailure(error)
         }
-        try opened.get()
+        // Where the stream came from, after any redirect: the endpoint is resolved against it.
+        let streamURL = try opened.get()
         events = stream.makeAsyncIterator()
         while let event = await events?.next() {
             if event.type == "endpoint" {
                 let endpoint: HTTPURL
-                do { endpoint = try url.resolving(event.data.trimmingWhitespace) } catch { throw .protocolError("a bad endpoint event: \(error)") }
+                do { endpoint = try streamURL.resolving(event.data.trimmingWhitespace) } catch { throw .protocolError("a bad endpoint event: \(error)") }
                 // The entry's headers (tokens) go to the stream's own origin only.
-                guard endpoint.origin == url.origin else {
-                    throw .protocolError("the endpoint event names another origin (\(endpoint.origin), not \(url.origin)); refusing to send it the entry's headers")
+                guard endpoint.origin.lowercased() == streamURL.origin.lowercased() else {
+                    throw .protocolError("the endpoint event names another origin (\(endpoint.origin), not \(streamURL.origin)); refusing to send it the entry's headers")
                 }
                 return endpoint
             }
@@ -73,7 +77,7 @@ final class LegacySSEChannel: MCPChannel {
     func send(_ message: JSONValue, expectsAnswer: Bool) async throws(ProbeFailure) {
         if endpoint == nil { endpoint = try await open() }
         let method = message["method"]?.stringValue ?? "an answer"
-        let exchange = try await HTTPExchange.post(message, to: endpoint!, headers: [("Content-Type", "application/json")] + headers, answerID: nil, deadline: deadline, sockets: sockets)
+        let exchange = try await HTTPExchange.post(message, to: endpoint!, headers: [("Content-Type", "application/json")] + headers, answerID: nil, deadline: deadline, session: session)
         guard (200..<300).contains(exchange.status) else { throw .http(status: exchange.status, method: method, body: exchange.snippet) }
     }
 
@@ -86,7 +90,7 @@ final class LegacySSEChannel: MCPChannel {
         throw .connection("the server closed its event stream")
     }
 
-    func close() async { sockets.shutdownAll() }
+    func close() async { session.stopAll() }
 }
 
 /// Hands a value that is used by one thread at a time to another thread.

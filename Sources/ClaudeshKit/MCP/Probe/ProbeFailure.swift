@@ -16,6 +16,10 @@ package enum ProbeFailure: Error, Sendable, Equatable, CustomStringConvertible {
     case unsupportedURL(String)
     /// The TLS handshake failed: trying again meets the same certificate.
     case tls(String)
+    /// A redirect that is not followed: to another origin, or one too many.
+    case redirect(String)
+    /// What this transport needs is not installed (libcurl).
+    case unavailable(String)
     /// The server broke the protocol in some other way.
     case protocolError(String)
     /// The overall deadline passed before this server could be tried (again).
@@ -24,7 +28,7 @@ package enum ProbeFailure: Error, Sendable, Equatable, CustomStringConvertible {
     /// Trying again cannot help: the seed's retry loop spends half a minute on these, claudesh none.
     package var isPermanent: Bool {
         switch self {
-        case .invalidConfig, .cannotStart, .unsupportedVersion, .unsupportedURL, .tls: return true
+        case .invalidConfig, .cannotStart, .unsupportedVersion, .unsupportedURL, .tls, .redirect, .unavailable: return true
         case .http(let status, _, _): return status == 401 || status == 403
         default: return false
         }
@@ -56,7 +60,7 @@ package enum ProbeFailure: Error, Sendable, Equatable, CustomStringConvertible {
             }
             return body.isEmpty ? text : text + ": " + body
         case .connection(let reason): return reason
-        case .unsupportedURL(let reason), .tls(let reason): return reason
+        case .unsupportedURL(let reason), .tls(let reason), .redirect(let reason), .unavailable(let reason): return reason
         case .protocolError(let reason): return "protocol error: \(reason)"
         case .deadline: return "the overall deadline passed before the server answered"
         }

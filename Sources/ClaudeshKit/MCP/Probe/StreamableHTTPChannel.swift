@@ -5,7 +5,7 @@ final class StreamableHTTPChannel: MCPChannel {
     private let url: HTTPURL
     private let headers: [(String, String)]
     private let deadline: ContinuousClock.Instant
-    private let sockets = SocketSet()
+    private let session = HTTPSession()
     private var sessionID: String?
     private var protocolVersion: String?
     private var inbox: [JSONValue] = []
@@ -17,10 +17,10 @@ final class StreamableHTTPChannel: MCPChannel {
         self.deadline = deadline
     }
 
-    /// The fallback channel shares these sockets, so this reaches it too.
+    /// The fallback channel shares the session, so this reaches it too.
     var abort: @Sendable () -> Void {
-        let sockets = self.sockets
-        return { sockets.shutdownAll() }
+        let session = self.session
+        return { session.stopAll() }
     }
 
     func send(_ message: JSONValue, expectsAnswer: Bool) async throws(ProbeFailure) {
@@ -30,10 +30,10 @@ final class StreamableHTTPChannel: MCPChannel {
         if let sessionID { requestHeaders.append(("Mcp-Session-Id", sessionID)) }
         if let protocolVersion { requestHeaders.append(("MCP-Protocol-Version", protocolVersion)) }
         requestHeaders += headers
-        let exchange = try await HTTPExchange.post(message, to: url, headers: requestHeaders, answerID: expectsAnswer ? message["id"] : nil, deadline: deadline, sockets: sockets)
+        let exchange = try await HTTPExchange.post(message, to: url, headers: requestHeaders, answerID: expectsAnswer ? message["id"] : nil, deadline: deadline, session: session)
         guard (200..<300).contains(exchange.status) else {
             if method == "initialize" && [400, 404, 405].contains(exchange.status) {
-                let fallback = LegacySSEChannel(url: url, headers: headers, deadline: deadline, sockets: sockets)
+                let fallback = LegacySSEChannel(url: url, headers: headers, deadline: deadline, session: session)
                 legacy = fallback
                 return try await fallback.send(message, expectsAnswer: expectsAnswer)
             }
@@ -62,10 +62,11 @@ final class StreamableHTTPChannel: MCPChannel {
         var requestHeaders = [("Mcp-Session-Id", sessionID)] + headers
         if let protocolVersion { requestHeaders.append(("MCP-Protocol-Version", protocolVersion)) }
         let request = HTTPClient.Request("DELETE", url, headers: requestHeaders)
-        let sockets = SocketSet()
+        // On the probe's connection, unless a deadline stopped the session.
+        let session = self.session.isStopped ? HTTPSession() : self.session
         let until = ContinuousClock.now + .seconds(2)
-        _ = try? await sockets.run { () throws(NetError) in
-            _ = try HTTPClient.send(request, deadline: until, connected: sockets.add).readAll(limit: 400, deadline: until)
+        _ = try? await session.run { () throws(NetError) in
+            _ = try HTTPClient.send(request, deadline: until, session: session).readAll(limit: 400, deadline: until)
         }
     }
 }
