@@ -8,29 +8,22 @@ let package = Package(
         .executable(name: "claudesh", targets: ["claudesh"]),
     ],
     targets: [
-        // libedit from the system: Debian's libedit-dev, Homebrew's libedit.
-        .systemLibrary(
-            name: "CLibEdit",
-            pkgConfig: "libedit",
-            providers: [.apt(["libedit-dev"]), .brew(["libedit"])]
-        ),
-        // SQLite from the system, for the health history: its C API, not GRDB, which imports
-        // Foundation (README, design).
-        .systemLibrary(
-            name: "CSQLite",
-            pkgConfig: "sqlite3",
-            providers: [.apt(["libsqlite3-dev"]), .brew(["sqlite"])]
-        ),
         // libyaml from the system (Debian libyaml-dev, Homebrew libyaml): the C parser PyYAML
-        // and Ruby use, for compose files.
+        // and Ruby use, for compose files. Linked: it costs start-up no measurable time (README,
+        // design), and its parser's struct is declared by its header alone.
         .systemLibrary(
             name: "CYAML",
             pkgConfig: "yaml-0.1",
             providers: [.apt(["libyaml-dev"]), .brew(["libyaml"])]
         ),
-        // el_set, el_get and history() are variadic, which Swift cannot call: this shim wraps them,
-        // and holds the async-signal-safe signal handlers.
-        .target(name: "CEditLine", dependencies: ["CLibEdit"]),
+        // libedit from the system (Debian libedit2, macOS's own), loaded with dlopen when the prompt
+        // opens; histedit.h (libedit-dev) is needed to build. el_set, el_get and history() are
+        // variadic, which Swift cannot call: this shim wraps them, holds the async-signal-safe
+        // signal handlers, and declares libdispatch's main-queue hooks (MainThreadLoop).
+        .target(name: "CEditLine", linkerSettings: [
+            .linkedLibrary("dl", .when(platforms: [.linux])),
+            .linkedLibrary("pthread", .when(platforms: [.linux])),
+        ]),
         // Every operation, no terminal: returns values, throws errors that say what to do.
         // posix_spawn's chdir action, hidden from Swift on Linux behind _GNU_SOURCE.
         .target(name: "CProcess"),
@@ -42,6 +35,10 @@ let package = Package(
             .linkedLibrary("dl", .when(platforms: [.linux])),
             .linkedLibrary("pthread", .when(platforms: [.linux])),
         ]),
+        // SQLite from the system for the health history, through its C API, not GRDB, which imports
+        // Foundation (README, design); loaded with dlopen when the history is first opened, so the
+        // commands that do not read it never pay for it. sqlite3.h (libsqlite3-dev) is needed to build.
+        .target(name: "CSQLite", linkerSettings: [.linkedLibrary("dl", .when(platforms: [.linux]))]),
         .target(name: "ClaudeshKit", dependencies: ["CProcess", "CTLS", "CCurl", "CSQLite", "CYAML"]),
         // The REPL, the command registry, completion, scripts, rendering.
         .target(name: "ClaudeshShell", dependencies: ["ClaudeshKit", "CEditLine"]),

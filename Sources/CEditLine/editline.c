@@ -1,5 +1,7 @@
 #include "CEditLine.h"
 #include <histedit.h>
+#include <dlfcn.h>
+#include <pthread.h>
 #include <signal.h>
 #include <errno.h>
 #include <limits.h>
@@ -17,23 +19,78 @@ struct cedit {
     cedit_complete_fn complete;
 };
 
+// libedit is loaded with dlopen when the prompt first opens: linked, it cost every claudesh run
+// (a one-shot command, a TAB in bash, a cron job) about a third of a millisecond of start-up
+// for a library only the prompt uses (README, design). Each pointer has the type histedit.h
+// declares for the function.
+static struct {
+    __typeof__(el_init) *el_init;
+    __typeof__(el_end) *el_end;
+    __typeof__(el_set) *el_set;
+    __typeof__(el_get) *el_get;
+    __typeof__(el_gets) *el_gets;
+    __typeof__(el_insertstr) *el_insertstr;
+    __typeof__(el_line) *el_line;
+    __typeof__(el_resize) *el_resize;
+    __typeof__(history_init) *history_init;
+    __typeof__(history_end) *history_end;
+    __typeof__(history) *history;
+    char failure[256];
+    int loaded;
+} edit;
+
+static pthread_once_t edit_once = PTHREAD_ONCE_INIT;
+
+static void *edit_symbol(void *handle, const char *name) {
+    void *found = dlsym(handle, name);
+    if (!found && !edit.failure[0]) snprintf(edit.failure, sizeof edit.failure, "the system's libedit lacks %s", name);
+    return found;
+}
+
+static void edit_load(void) {
+    const char *names[] = {"libedit.so.2", "libedit.so.0", "/usr/lib/libedit.3.dylib", "libedit.dylib"};
+    void *handle = NULL;
+    for (size_t i = 0; i < sizeof names / sizeof names[0] && !handle; i++) handle = dlopen(names[i], RTLD_NOW | RTLD_LOCAL);
+    if (!handle) {
+        snprintf(edit.failure, sizeof edit.failure, "libedit (libedit.so.2) is not installed: apt-get install libedit2");
+        return;
+    }
+    edit.el_init = edit_symbol(handle, "el_init");
+    edit.el_end = edit_symbol(handle, "el_end");
+    edit.el_set = edit_symbol(handle, "el_set");
+    edit.el_get = edit_symbol(handle, "el_get");
+    edit.el_gets = edit_symbol(handle, "el_gets");
+    edit.el_insertstr = edit_symbol(handle, "el_insertstr");
+    edit.el_line = edit_symbol(handle, "el_line");
+    edit.el_resize = edit_symbol(handle, "el_resize");
+    edit.history_init = edit_symbol(handle, "history_init");
+    edit.history_end = edit_symbol(handle, "history_end");
+    edit.history = edit_symbol(handle, "history");
+    edit.loaded = !edit.failure[0];
+}
+
+const char *cedit_load_failure(void) {
+    pthread_once(&edit_once, edit_load);
+    return edit.loaded ? NULL : edit.failure;
+}
+
 static char *prompt_of(EditLine *el) {
     cedit *editor = NULL;
-    el_get(el, EL_CLIENTDATA, &editor);
+    edit.el_get(el, EL_CLIENTDATA, &editor);
     return (editor && editor->prompt) ? editor->prompt : "> ";
 }
 
 static void on_wake(int signo, void *data) {
     EditLine *el = data;
-    if (signo == SIGWINCH) el_resize(el);
-    el_set(el, EL_REFRESH);
+    if (signo == SIGWINCH) edit.el_resize(el);
+    edit.el_set(el, EL_REFRESH);
 }
 
 /// libedit's own reader waits for EINTR, which a signal delivered to another thread never
 /// causes; this one waits on the terminal and on the signal pipe together.
 static int read_char(EditLine *el, wchar_t *wide) {
     cedit *editor = NULL;
-    el_get(el, EL_CLIENTDATA, &editor);
+    edit.el_get(el, EL_CLIENTDATA, &editor);
     unsigned char bytes[MB_LEN_MAX];
     size_t count = 0;
     for (;;) {
@@ -53,38 +110,39 @@ static int read_char(EditLine *el, wchar_t *wide) {
 static unsigned char complete_key(EditLine *el, int ch) {
     (void)ch;
     cedit *editor = NULL;
-    el_get(el, EL_CLIENTDATA, &editor);
+    edit.el_get(el, EL_CLIENTDATA, &editor);
     if (!editor || !editor->complete) return CC_ERROR;
     return editor->complete(editor->context, editor);
 }
 
 cedit *cedit_open(const char *program, int history_size, void *context, cedit_complete_fn complete) {
+    if (cedit_load_failure()) return NULL;
     cedit *editor = calloc(1, sizeof *editor);
     if (!editor) return NULL;
-    editor->el = el_init(program, stdin, stdout, stderr);
+    editor->el = edit.el_init(program, stdin, stdout, stderr);
     if (!editor->el) { free(editor); return NULL; }
     editor->context = context;
     editor->complete = complete;
     editor->reader = csignal_open_reader(fileno(stdin));
-    editor->history = history_init();
+    editor->history = edit.history_init();
     HistEvent event;
-    history(editor->history, &event, H_SETSIZE, history_size);
-    el_set(editor->el, EL_CLIENTDATA, editor);
-    el_set(editor->el, EL_EDITOR, "emacs");
-    el_set(editor->el, EL_GETCFN, read_char);
-    el_set(editor->el, EL_HIST, history, editor->history);
-    el_set(editor->el, EL_PROMPT_ESC, prompt_of, '\1');
-    el_set(editor->el, EL_ADDFN, "claudesh-complete", "complete the word at the cursor", complete_key);
-    el_set(editor->el, EL_BIND, "^I", "claudesh-complete", NULL);
+    edit.history(editor->history, &event, H_SETSIZE, history_size);
+    edit.el_set(editor->el, EL_CLIENTDATA, editor);
+    edit.el_set(editor->el, EL_EDITOR, "emacs");
+    edit.el_set(editor->el, EL_GETCFN, read_char);
+    edit.el_set(editor->el, EL_HIST, edit.history, editor->history);
+    edit.el_set(editor->el, EL_PROMPT_ESC, prompt_of, '\1');
+    edit.el_set(editor->el, EL_ADDFN, "claudesh-complete", "complete the word at the cursor", complete_key);
+    edit.el_set(editor->el, EL_BIND, "^I", "claudesh-complete", NULL);
     // Ctrl-R searches history backwards as in readline.
-    el_set(editor->el, EL_BIND, "^R", "em-inc-search-prev", NULL);
+    edit.el_set(editor->el, EL_BIND, "^R", "em-inc-search-prev", NULL);
     return editor;
 }
 
 void cedit_close(cedit *editor) {
     if (!editor) return;
-    el_end(editor->el);
-    history_end(editor->history);
+    edit.el_end(editor->el);
+    edit.history_end(editor->history);
     csignal_close_reader(editor->reader, fileno(stdin));
     free(editor->prompt);
     free(editor);
@@ -103,36 +161,36 @@ const char *cedit_gets(cedit *editor, int *count, int *interrupted) {
     // el_gets draws the prompt before it leaves cooked mode, so a key pressed as the prompt
     // appears would go to the kernel's line discipline: Ctrl-D there becomes a NUL byte and the
     // line is echoed twice. Raw mode first, as readline does; el_gets restores cooked mode.
-    el_set(editor->el, EL_PREP_TERM, 1);
-    const char *line = el_gets(editor->el, count);
+    edit.el_set(editor->el, EL_PREP_TERM, 1);
+    const char *line = edit.el_gets(editor->el, count);
     *interrupted = editor->interrupted;
     return line;
 }
 
 void cedit_history_add(cedit *editor, const char *line) {
     HistEvent event;
-    history(editor->history, &event, H_ENTER, line);
+    edit.history(editor->history, &event, H_ENTER, line);
 }
 
 const char *cedit_line(cedit *editor, int *cursor, int *length) {
-    const LineInfo *info = el_line(editor->el);
+    const LineInfo *info = edit.el_line(editor->el);
     *cursor = (int)(info->cursor - info->buffer);
     *length = (int)(info->lastchar - info->buffer);
     return info->buffer;
 }
 
 int cedit_insert(cedit *editor, const char *text) {
-    return el_insertstr(editor->el, text);
+    return edit.el_insertstr(editor->el, text);
 }
 
 int cedit_columns(cedit *editor) {
     int columns = 0;
-    if (el_get(editor->el, EL_GETTC, "co", &columns) != 0 || columns <= 0) return 80;
+    if (edit.el_get(editor->el, EL_GETTC, "co", &columns) != 0 || columns <= 0) return 80;
     return columns;
 }
 
 FILE *cedit_output(cedit *editor) {
     FILE *out = NULL;
-    el_get(editor->el, EL_GETFP, 1, &out);
+    edit.el_get(editor->el, EL_GETFP, 1, &out);
     return out ? out : stdout;
 }

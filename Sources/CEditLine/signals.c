@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <pthread.h>
 #include <stdatomic.h>
 #include <string.h>
 #include <unistd.h>
@@ -44,7 +45,17 @@ int csignal_install(void) {
     sigemptyset(&action.sa_mask);
     action.sa_flags = SA_RESTART;
     int signals[] = {SIGINT, SIGHUP, SIGTERM, SIGWINCH, SIGCONT};
-    for (unsigned i = 0; i < sizeof signals / sizeof signals[0]; i++) sigaction(signals[i], &action, NULL);
+    sigset_t handled;
+    sigemptyset(&handled);
+    for (unsigned i = 0; i < sizeof signals / sizeof signals[0]; i++) {
+        sigaction(signals[i], &action, NULL);
+        sigaddset(&handled, signals[i]);
+    }
+    // A parent may start claudesh with these blocked (a thread of a runtime that blocks signals
+    // spawned it): unblocked on the calling thread, the main one, which every thread made after
+    // inherits, so they reach the handlers. dispatch_main() used to hide this by waiting in
+    // sigsuspend with nothing blocked.
+    pthread_sigmask(SIG_UNBLOCK, &handled, NULL);
     return command_pipe[0];
 }
 

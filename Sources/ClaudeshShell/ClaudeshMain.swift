@@ -62,9 +62,9 @@ package enum ClaudeshMain {
             let status: ExitStatus
             switch step {
             case .command(let text):
-                status = await Interrupts.run { await session.execute(line: text) }
+                status = await Interrupts.runInCurrentTask { await session.execute(line: text) }
             case .oneShot(let words):
-                status = await Interrupts.run { await session.execute(words: words) }
+                status = await Interrupts.runInCurrentTask { await session.execute(words: words) }
             case .script(let path, let arguments):
                 status = await ScriptRunner.run(path: path, arguments: arguments, relativeTo: context.environment.currentDirectory, in: session)
             }

@@ -3,6 +3,7 @@
 enum DisplayWidth {
     /// Colour escapes (`ESC [ ... m` and other CSI sequences) take no columns.
     static func of(_ text: String) -> Int {
+        if let width = asciiWidth(text) { return width }
         var width = 0
         var inEscape = false
         var sawBracket = false
@@ -24,6 +25,34 @@ enum DisplayWidth {
             width += of(character)
         }
         return width
+    }
+
+    /// The width of text that is all ASCII, read as bytes: most of what claudesh lays out
+    /// (help, tables of names) is, and Unicode's property tables cost a lookup per character.
+    /// Nil when any byte is not ASCII.
+    private static func asciiWidth(_ text: String) -> Int? {
+        var text = text
+        return text.withUTF8 { bytes -> Int? in
+            var width = 0
+            var index = 0
+            while index < bytes.count {
+                let byte = bytes[index]
+                index += 1
+                if byte >= 0x80 { return nil }
+                if byte == 0x1B {
+                    // ESC [ parameters final-byte, or ESC and one byte.
+                    guard index < bytes.count else { break }
+                    if bytes[index] == UInt8(ascii: "[") {
+                        index += 1
+                        while index < bytes.count, !(0x40...0x7E).contains(bytes[index]) { index += 1 }
+                    }
+                    index += 1
+                    continue
+                }
+                if byte >= 0x20 && byte != 0x7F { width += 1 }
+            }
+            return width
+        }
     }
 
     static func of(_ character: Character) -> Int {

@@ -29,11 +29,11 @@ enum HelpFormatter {
         let visible = command.subcommands.filter { !$0.isHidden }
         if !visible.isEmpty {
             lines += ["", "subcommands:"]
-            lines += indented(Table(headers: [], rows: visible.map { [$0.name, $0.summary] }).render())
+            lines += indented(Table(headers: [], rows: visible.map { [$0.name, $0.summary] }))
         }
         if !command.arguments.isEmpty {
             lines += ["", "arguments:"]
-            lines += indented(Table(headers: [], rows: command.arguments.map { [$0.name, $0.summary] }).render())
+            lines += indented(Table(headers: [], rows: command.arguments.map { [$0.name, $0.summary] }))
         }
         let flagRows = command.flags.map { flag -> [String] in
             var name = flag.short.map { "-\($0), " } ?? ""
@@ -41,7 +41,7 @@ enum HelpFormatter {
             return [name, flag.summary + (flag.isRepeatable ? " (repeatable)" : "")]
         }
         lines += ["", "flags:"]
-        lines += indented(Table(headers: [], rows: flagRows + [["--help", "show this help"]]).render())
+        lines += indented(Table(headers: [], rows: flagRows + [["--help", "show this help"]]))
         if !command.examples.isEmpty {
             lines += ["", "examples:"] + command.examples.map { "  " + $0 }
         }
@@ -57,7 +57,7 @@ enum HelpFormatter {
         for group in groups {
             lines.append(group + ":")
             let rows = registry.commands.filter { $0.group == group && !$0.isHidden }.map { [$0.name, $0.summary] }
-            lines += indented(Table(headers: [], rows: rows).render())
+            lines += indented(Table(headers: [], rows: rows))
             lines.append("")
         }
         lines.append("'help COMMAND' or 'COMMAND --help' for details; TAB completes; unique prefixes work ('he' is 'help').")
@@ -84,7 +84,7 @@ enum HelpFormatter {
         ])
     }
 
-    private static func indented(_ text: String) -> [String] {
-        text.split(separator: "\n", omittingEmptySubsequences: false).map { "  " + $0 }
+    private static func indented(_ table: Table) -> [String] {
+        table.lines().map { "  " + $0 }
     }
 }

@@ -6,17 +6,23 @@ import Synchronization
 /// cleared; while a command runs, it cancels the command's task, which ends its work (and, through
 /// the process layer, its children) and brings the prompt back.
 enum Interrupts {
-    private static let running = Mutex<Task<ExitStatus, Never>?>(nil)
+    /// How to cancel the command running now, if one is.
+    private static let running = Mutex<Canceller?>(nil)
+
+    /// Cancels a task; holds an `UnsafeCurrentTask` only while that task runs a command.
+    private struct Canceller: @unchecked Sendable {
+        let cancel: () -> Void
+    }
     nonisolated(unsafe) private static var source: DispatchSourceRead?
 
     /// Installs the handlers; call once at start. Without a prompt to return to
     /// (`exitWhenIdle`), a signal that arrives between commands ends the process as it would
     /// any program, with 128 + the signal's number.
+    @MainActor
     static func install(exitWhenIdle: Bool) {
         let fd = csignal_install()
         guard fd >= 0 else { return }
-        let source = DispatchSource.makeReadSource(fileDescriptor: fd, queue: .global())
-        source.setEventHandler {
+        let handle: @Sendable () -> Void = {
             var signals = [UInt8](repeating: 0, count: 64)
             var last: Int32 = 0
             while true {
@@ -24,32 +30,61 @@ enum Interrupts {
                 if count <= 0 { break }
                 last = Int32(signals[count - 1])
             }
-            running.withLock { task in
-                if let task {
-                    task.cancel()
+            running.withLock { command in
+                if let command {
+                    command.cancel()
                 } else if exitWhenIdle && last != 0 {
                     _exit(128 + last)
                 }
             }
         }
+        #if os(Linux)
+        // The main thread waits in MainThreadLoop whenever a command awaits: it watches the
+        // signal pipe there, and no dispatch source starts libdispatch's event thread.
+        MainThreadLoop.watch(fd, handle)
+        #else
+        let source = DispatchSource.makeReadSource(fileDescriptor: fd, queue: .global())
+        source.setEventHandler(handler: handle)
         source.resume()
         self.source = source
+        #endif
     }
 
     /// Runs `body` as a task that Ctrl-C cancels.
     @MainActor
     static func run(_ body: @escaping @MainActor () async -> ExitStatus) async -> ExitStatus {
-        let task = Task { @MainActor in await body() }
-        // A script line inside `source` runs within the outer command: restore that one after.
-        let outer = running.withLock { current in
-            defer { current = task }
-            return current
+        // The task hands its status back through a continuation, which resumes this caller on
+        // the main actor directly; awaiting `task.value` would resume it through the global
+        // executor first, starting a thread for nothing.
+        await withCheckedContinuation { (finished: CheckedContinuation<ExitStatus, Never>) in
+            // A script line inside `source` runs within the outer command: restore that one after.
+            let outer = running.withLock { $0 }
+            let task = Task { @MainActor in
+                let status = await body()
+                running.withLock { $0 = outer }
+                finished.resume(returning: status)
+            }
+            running.withLock { $0 = Canceller(cancel: task.cancel) }
+            // Ctrl-C pressed after the line was read but before the task was registered found
+            // nothing to cancel: honour it now.
+            if takePending() { task.cancel() }
         }
-        // Ctrl-C pressed after the line was read but before the task was registered found
-        // nothing to cancel: honour it now.
-        if takePending() { task.cancel() }
-        let status = await task.value
-        running.withLock { $0 = outer }
+    }
+
+    /// Runs `body` in the current task, which Ctrl-C cancels: for the program's last commands
+    /// (`-c`, one-shot), after which nothing runs that a cancelled task would stop. It spares the
+    /// new task and the wait for it, whose wake-up starts libdispatch's threads.
+    @MainActor
+    static func runInCurrentTask(_ body: @MainActor () async -> ExitStatus) async -> ExitStatus {
+        let registered = withUnsafeCurrentTask { current -> Bool in
+            guard let current else { return false }
+            running.withLock { $0 = Canceller(cancel: current.cancel) }
+            return true
+        }
+        guard registered else { return await body() }
+        if takePending() { withUnsafeCurrentTask { $0?.cancel() } }
+        let status = await body()
+        running.withLock { $0 = nil }
         return status
     }
 

@@ -23,7 +23,9 @@ final class LineEditor {
     /// Given the line up to the cursor, what TAB does.
     var complete: ((String) -> CompletionEdit)?
 
-    init(historySize: Int, output: Output) {
+    /// Loads libedit (on first use) and opens the editor; throws what to install when it cannot.
+    init(historySize: Int, output: Output) throws(OperationError) {
+        if let failure = cedit_load_failure() { throw .failed(String(cString: failure)) }
         self.output = output
         let context = Unmanaged.passUnretained(self).toOpaque()
         editor = cedit_open("claudesh", Int32(historySize), context) { context, _ in
@@ -31,6 +33,7 @@ final class LineEditor {
                 Unmanaged<LineEditor>.fromOpaque(context!).takeUnretainedValue().tab()
             }
         }
+        if editor == nil { throw .failed("the line editor could not start (out of memory)") }
     }
 
     deinit {

@@ -13,7 +13,14 @@ enum Repl {
 
     static func run(session: Session, runRC: Bool) async -> ExitStatus {
         let historyFile = HistoryFile(path: session.context.historyPath, limit: historySize)
-        let editor = LineEditor(historySize: historySize, output: session.output)
+        let editor: LineEditor
+        do {
+            editor = try LineEditor(historySize: historySize, output: session.output)
+        } catch {
+            // Commands still run with -c, from scripts and from a pipe; only the prompt needs libedit.
+            session.output.error("claudesh: no interactive prompt: \(error)")
+            return .failure
+        }
         editor.complete = { [unowned session] text in
             Completer(registry: session.registry, context: session.context)
                 .edit(forLineBeforeCursor: text, expansion: session.expansion)

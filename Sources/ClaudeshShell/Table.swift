@@ -9,6 +9,11 @@ struct Table: Sendable {
     }
 
     func render() -> String {
+        lines().joined(separator: "\n")
+    }
+
+    /// The rendered lines, each without its newline.
+    func lines() -> [String] {
         let all = headers.isEmpty ? rows : [headers] + rows
         let columns = all.map(\.count).max() ?? 0
         var widths = [Int](repeating: 0, count: columns)
@@ -24,6 +29,6 @@ struct Table: Sendable {
             }
             lines.append(line)
         }
-        return lines.joined(separator: "\n")
+        return lines
     }
 }

@@ -25,4 +25,16 @@ struct TableTests {
         #expect(DisplayWidth.of("日本") == 4)
         #expect(DisplayWidth.of("\u{1B}[2m…\u{1B}[0m") == 1)
     }
+
+    /// ASCII text is measured on its bytes; the same text with one two-column character added
+    /// takes the per-character path, and the two must agree on everything ASCII holds:
+    /// escapes with and without parameters, controls, DEL, an escape cut off at the end.
+    @Test func asciiBytesMeasureAsCharactersDo() {
+        var generator = SystemRandomNumberGenerator()
+        let pieces = ["a", "Z", " ", "-", "\t", "\u{7F}", "\u{1B}[0m", "\u{1B}[1;31m", "\u{1B}(", "\u{1B}", "\r\n", "~"]
+        for _ in 0..<2000 {
+            let text = (0..<Int.random(in: 0...12, using: &generator)).map { _ in pieces.randomElement(using: &generator)! }.joined()
+            #expect(DisplayWidth.of(text) == DisplayWidth.of("日" + text) - 2, "\(text.debugDescription)")
+        }
+    }
 }

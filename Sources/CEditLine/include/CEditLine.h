@@ -15,7 +15,10 @@ typedef struct cedit cedit;
 /// Called on TAB with the editor and the context given to cedit_open; returns a CEDIT_* code.
 typedef unsigned char (*cedit_complete_fn)(void *context, cedit *editor);
 
-/// Opens an emacs-style editor on stdin/stdout/stderr with `history_size` entries of history.
+/// Loads libedit once (later calls are free): NULL when it can be used, else why not.
+const char *cedit_load_failure(void);
+/// Opens an emacs-style editor on stdin/stdout/stderr with `history_size` entries of history;
+/// NULL when libedit cannot be loaded (cedit_load_failure says why) or memory ran out.
 cedit *cedit_open(const char *program, int history_size, void *context, cedit_complete_fn complete);
 void cedit_close(cedit *editor);
 
@@ -53,5 +56,13 @@ void csignal_close_reader(int reader, int fd);
 int csignal_take_interrupt(void);
 /// The SIGHUP or SIGTERM that asks the process to end, or 0.
 int csignal_termination(void);
+
+#ifdef __linux__
+/// libdispatch's hooks for a loop on the main thread that drains the main queue (what
+/// Foundation's RunLoop uses on Linux): an eventfd that becomes readable when work is queued,
+/// and the call that runs that work. Exported by libdispatch, declared in its private header.
+int _dispatch_get_main_queue_handle_4CF(void);
+void _dispatch_main_queue_callback_4CF(void *message);
+#endif
 
 #endif

@@ -36,9 +36,10 @@ package struct Environment: Sendable, Equatable {
         var pointer: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? = environ
         #endif
         while let entry = pointer?.pointee {
-            let pair = String(cString: entry)
-            if let equals = pair.firstIndex(of: "=") {
-                variables[String(pair[..<equals])] = String(pair[pair.index(after: equals)...])
+            // Split at the first '=' on the bytes: every run reads the whole environment.
+            if let equals = strchr(entry, Int32(UInt8(ascii: "="))) {
+                let name = UnsafeRawBufferPointer(start: entry, count: entry.distance(to: equals))
+                variables[String(decoding: name, as: UTF8.self)] = String(cString: equals + 1)
             }
             pointer = pointer?.advanced(by: 1)
         }

@@ -1,7 +1,8 @@
 import CSQLite
 
 /// The few calls of SQLite's C API the health history needs: open, run statements with bound
-/// values, read rows. SQLite's own journal makes each transaction atomic on disk.
+/// values, read rows. SQLite's own journal makes each transaction atomic on disk. The library is
+/// loaded on the first open (`CSQLite`).
 final class SQLiteDatabase {
     private var handle: OpaquePointer?
     let path: String
@@ -22,51 +23,55 @@ final class SQLiteDatabase {
     /// `readOnly`: never creates nor writes (completion, reports).
     init(path: String, readOnly: Bool = false) throws(Error) {
         self.path = path
+        var error = [CChar](repeating: 0, count: 256)
+        guard csqlite_load(&error, error.count) == 1 else {
+            throw Error(description: "cannot open the history database \(path): " + String(decoding: error.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self))
+        }
         var opened: OpaquePointer?
         let flags = readOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE
-        let code = sqlite3_open_v2(path, &opened, flags | SQLITE_OPEN_FULLMUTEX, nil)
+        let code = csqlite_open_v2(path, &opened, flags | SQLITE_OPEN_FULLMUTEX, nil)
         handle = opened
         guard code == SQLITE_OK else {
-            let message = opened.map { String(cString: sqlite3_errmsg($0)) } ?? "out of memory"
-            sqlite3_close(opened)
+            let message = opened.map { String(cString: csqlite_errmsg($0)) } ?? "out of memory"
+            csqlite_close(opened)
             handle = nil
             throw Error(description: "cannot open the history database \(path): \(message)")
         }
-        sqlite3_busy_timeout(handle, 5000)
+        csqlite_busy_timeout(handle, 5000)
     }
 
-    deinit { sqlite3_close(handle) }
+    deinit { if let handle { csqlite_close(handle) } }
 
     /// Runs `sql` once for each row of `rows` (once when empty), binding `?` in order.
     func execute(_ sql: String, _ rows: [[Value]] = [[]]) throws(Error) {
         let statement = try prepare(sql)
-        defer { sqlite3_finalize(statement) }
+        defer { csqlite_finalize(statement) }
         for row in rows {
             try bind(row, to: statement)
-            var code = sqlite3_step(statement)
-            while code == SQLITE_ROW { code = sqlite3_step(statement) }
+            var code = csqlite_step(statement)
+            while code == SQLITE_ROW { code = csqlite_step(statement) }
             guard code == SQLITE_DONE else { throw failure(sql) }
-            sqlite3_reset(statement)
-            sqlite3_clear_bindings(statement)
+            csqlite_reset(statement)
+            csqlite_clear_bindings(statement)
         }
     }
 
     /// The rows `sql` returns, each column as a value.
     func query(_ sql: String, _ values: [Value] = []) throws(Error) -> [[Value]] {
         let statement = try prepare(sql)
-        defer { sqlite3_finalize(statement) }
+        defer { csqlite_finalize(statement) }
         try bind(values, to: statement)
         var rows: [[Value]] = []
         while true {
-            let code = sqlite3_step(statement)
+            let code = csqlite_step(statement)
             if code == SQLITE_DONE { return rows }
             guard code == SQLITE_ROW else { throw failure(sql) }
-            rows.append((0..<sqlite3_column_count(statement)).map { column in
-                switch sqlite3_column_type(statement, column) {
-                case SQLITE_INTEGER: return .int(sqlite3_column_int64(statement, column))
-                case SQLITE_FLOAT: return .real(sqlite3_column_double(statement, column))
+            rows.append((0..<csqlite_column_count(statement)).map { column in
+                switch csqlite_column_type(statement, column) {
+                case SQLITE_INTEGER: return .int(csqlite_column_int64(statement, column))
+                case SQLITE_FLOAT: return .real(csqlite_column_double(statement, column))
                 case SQLITE_NULL: return .null
-                default: return .text(sqlite3_column_text(statement, column).map { String(cString: $0) } ?? "")
+                default: return .text(csqlite_column_text(statement, column).map { String(cString: $0) } ?? "")
                 }
             })
         }
@@ -87,7 +92,7 @@ final class SQLiteDatabase {
 
     private func prepare(_ sql: String) throws(Error) -> OpaquePointer? {
         var statement: OpaquePointer?
-        guard sqlite3_prepare_v2(handle, sql, -1, &statement, nil) == SQLITE_OK else { throw failure(sql) }
+        guard csqlite_prepare_v2(handle, sql, -1, &statement, nil) == SQLITE_OK else { throw failure(sql) }
         return statement
     }
 
@@ -96,19 +101,19 @@ final class SQLiteDatabase {
             let index = Int32(offset + 1)
             let code: Int32
             switch value {
-            case .int(let number): code = sqlite3_bind_int64(statement, index, number)
-            case .real(let number): code = sqlite3_bind_double(statement, index, number)
+            case .int(let number): code = csqlite_bind_int64(statement, index, number)
+            case .real(let number): code = csqlite_bind_double(statement, index, number)
             case .text(let text):
                 // With its length: a NUL inside does not end it.
-                code = text.withCString { sqlite3_bind_text(statement, index, $0, Int32(text.utf8.count), csqlite_transient()) }
-            case .null: code = sqlite3_bind_null(statement, index)
+                code = text.withCString { csqlite_bind_text(statement, index, $0, Int32(text.utf8.count)) }
+            case .null: code = csqlite_bind_null(statement, index)
             }
             guard code == SQLITE_OK else { throw failure("bind") }
         }
     }
 
     private func failure(_ sql: String) -> Error {
-        let message = String(cString: sqlite3_errmsg(handle))
+        let message = String(cString: csqlite_errmsg(handle))
         return Error(description: "the history database \(path): \(message)" + (message.contains("locked") || message.contains("busy") ? " (another claudesh is writing it; try again)" : ""))
     }
 }
