@@ -28,7 +28,7 @@ package final class CommandRegistry: Sendable {
         while !command.subcommands.isEmpty {
             guard index < words.count, !words[index].hasPrefix("-") else {
                 if command.handler != nil || group { break }
-                let names = command.subcommands.filter { !$0.isHidden }.map(\.name).joined(separator: ", ")
+                let names = command.subcommands.filter { !$0.isHidden }.map { $0.name }.joined(separator: ", ")
                 if index < words.count, words[index] == "--help" { break }
                 throw .usage("'\(path.joined(separator: " "))' needs a subcommand: \(names)")
             }
@@ -49,10 +49,10 @@ package final class CommandRegistry: Sendable {
         let what = parent.map { "subcommand of '\($0)'" } ?? "command"
         if matches.count == 1 { return matches[0] }
         if matches.count > 1 {
-            throw .usage("ambiguous \(what) '\(word)': \(matches.map(\.name).joined(separator: ", "))")
+            throw .usage("ambiguous \(what) '\(word)': \(matches.map { $0.name }.joined(separator: ", "))")
         }
         var message = "unknown \(what) '\(word.clipped())'"
-        if let guess = Suggestions.closest(to: word, among: visible.map(\.name)) {
+        if let guess = Suggestions.closest(to: word, among: visible.map({ $0.name })) {
             message += "; did you mean '\(parent.map { $0 + " " } ?? "")\(guess)'?"
         } else {
             message += parent.map { "; see 'help \($0)'" } ?? "; type 'help' for the list"

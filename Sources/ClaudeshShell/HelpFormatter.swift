@@ -6,7 +6,7 @@ enum HelpFormatter {
     static func usage(of command: Command, path: String) -> String {
         var parts = [path]
         if !command.subcommands.isEmpty {
-            parts.append("<\(command.subcommands.filter { !$0.isHidden }.map(\.name).joined(separator: "|"))>")
+            parts.append("<\(command.subcommands.filter { !$0.isHidden }.map { $0.name }.joined(separator: "|"))>")
         }
         for flag in command.flags {
             var text = "--" + flag.name

@@ -15,7 +15,7 @@ struct Table: Sendable {
     /// The rendered lines, each without its newline.
     func lines() -> [String] {
         let all = headers.isEmpty ? rows : [headers] + rows
-        let columns = all.map(\.count).max() ?? 0
+        let columns = all.map { $0.count }.max() ?? 0
         var widths = [Int](repeating: 0, count: columns)
         for row in all {
             for (index, cell) in row.enumerated() { widths[index] = max(widths[index], DisplayWidth.of(cell)) }

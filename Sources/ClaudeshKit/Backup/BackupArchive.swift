@@ -50,7 +50,7 @@ package enum BackupArchive {
 
     /// The backups in `folder`, oldest first (the names sort by time).
     package static func names(in folder: String) -> [String] {
-        Directory.entries(of: folder).map(\.name).filter(isBackupName).sorted()
+        Directory.entries(of: folder).map { $0.name }.filter(isBackupName).sorted()
     }
 
     struct Failure: Error, CustomStringConvertible, Sendable, Equatable {

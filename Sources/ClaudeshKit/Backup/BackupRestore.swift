@@ -39,7 +39,7 @@ package final class BackupRestore {
             // Only the files the plan can apply are staged: chosen, and not refused by name.
             staging = try RestoreStaging(in: target) { manifest in
                 guard let plan = try? RestorePlan(manifest, only: only, target: target) else { return [] }
-                return Set(plan.steps.filter { $0.item.kind == .file && $0.change != .unchanged && !$0.isRefused }.map(\.item.path))
+                return Set(plan.steps.filter { $0.item.kind == .file && $0.change != .unchanged && !$0.isRefused }.map { $0.item.path })
             }
         }
         do {
@@ -83,7 +83,7 @@ package final class BackupRestore {
         package init() {}
 
         package static func == (a: Applied, b: Applied) -> Bool {
-            a.written == b.written && a.skipped.map(\.path) == b.skipped.map(\.path)
+            a.written == b.written && a.skipped.map { $0.path } == b.skipped.map { $0.path }
         }
     }
 

@@ -49,7 +49,7 @@ enum BackupTar: Sendable, Equatable {
                 "--create", "--gzip", "--file=-", "--format=gnu", "--hard-dereference",
                 "--directory=\(Path.directory(of: manifestFile))", Path.lastComponent(of: manifestFile),
                 "--directory=\(home)", "--no-recursion", "--null", "--files-from=\(list)",
-            ], list: list, listBytes: Array(items.map(\.path).joined(separator: "\0").utf8))
+            ], list: list, listBytes: Array(items.map { $0.path }.joined(separator: "\0").utf8))
         case .bsd:
             // bsdtar cannot store a hard link as a file, nor take a NUL-separated list without
             // walking folders, nor name a member other than by the path it reads. An mtree spec

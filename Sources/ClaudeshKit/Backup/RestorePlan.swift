@@ -37,7 +37,7 @@ package struct RestorePlan: Sendable, Equatable {
     package var new: [Step] { steps.filter { $0.change == .new } }
     package var changed: [Step] { steps.filter { if case .changed = $0.change { return true } else { return false } } }
     package var unchanged: [Step] { steps.filter { $0.change == .unchanged } }
-    package var refused: [Step] { steps.filter(\.isRefused) }
+    package var refused: [Step] { steps.filter { $0.isRefused } }
     /// The live files and links a restore replaces: what the safety backup holds.
     package var replaced: [String] {
         changed.filter { $0.item.kind != .directory }.map { Path.join(target, $0.item.path) }
@@ -71,7 +71,7 @@ package struct RestorePlan: Sendable, Equatable {
         let items = try Self.selection(manifest, only: only)
         self.target = target
         realTarget = Path.nearestReal(target) ?? target
-        links = Set(manifest.items.filter { $0.kind == .symlink }.map(\.path))
+        links = Set(manifest.items.filter { $0.kind == .symlink }.map { $0.path })
         steps = []
         var blocked = Set<String>() // folders not restored
         for item in items {

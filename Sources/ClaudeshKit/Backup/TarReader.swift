@@ -198,7 +198,7 @@ struct TarReader {
     /// (-1.5 is second -2 and half a second); nil when it is not a number.
     static func paxSeconds(_ value: String) -> Int64? {
         let parts = value.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false)
-        guard let whole = Int64(parts[0]), parts.count == 1 || parts[1].allSatisfy(\.isASCII) && parts[1].allSatisfy(\.isNumber) else { return nil }
+        guard let whole = Int64(parts[0]), parts.count == 1 || parts[1].allSatisfy({ $0.isASCII }) && parts[1].allSatisfy({ $0.isNumber }) else { return nil }
         let hasFraction = parts.count > 1 && parts[1].contains { $0 != "0" }
         return parts[0].hasPrefix("-") && hasFraction ? whole - 1 : whole
     }

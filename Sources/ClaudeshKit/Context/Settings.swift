@@ -30,8 +30,8 @@ package struct Settings: Sendable, Equatable {
             case .backupDir: return .directory
             case .gpgID: return .text
             case .mcpConfig: return .choiceOrFile(MCPConfigTarget.names)
-            case .output: return .choice(OutputFormat.allCases.map(\.rawValue))
-            case .color: return .choice(ColorMode.allCases.map(\.rawValue))
+            case .output: return .choice(OutputFormat.allCases.map({ $0.rawValue }))
+            case .color: return .choice(ColorMode.allCases.map({ $0.rawValue }))
             case .historyDays: return .text
             }
         }
@@ -51,7 +51,7 @@ package struct Settings: Sendable, Equatable {
         package var description: String {
             switch self {
             case .unknownKey(let key):
-                return "unknown setting '\(key)' (settings: \(Key.allCases.map(\.rawValue).joined(separator: ", ")))"
+                return "unknown setting '\(key)' (settings: \(Key.allCases.map { $0.rawValue }.joined(separator: ", ")))"
             case .fixedAtStart(let key):
                 return "\(key.rawValue) is fixed when claudesh starts: use 'claudesh --home DIR' or CLAUDESH_HOME"
             case .invalid(let key, let value, let reason):

@@ -54,7 +54,7 @@ package struct ComposeFile: Sendable {
         }
     }
 
-    package var serviceNames: [String] { services.map(\.name) }
+    package var serviceNames: [String] { services.map { $0.name } }
 
     /// The project name compose gives this file: COMPOSE_PROJECT_NAME (from `environment`, then
     /// the `.env` next to the file), else its `name:` with `${VAR}`s filled in, else its folder's
@@ -76,9 +76,9 @@ package struct ComposeFile: Sendable {
     func activeServiceNames(environment: [String: String]) -> [String] {
         let active = Set((environment["COMPOSE_PROFILES"] ?? dotEnv["COMPOSE_PROFILES"] ?? "").split(separator: ",").map { String($0).trimmingWhitespace })
         return services.filter { service in
-            guard let profiles = service.node["profiles"]?.items?.compactMap(\.text), !profiles.isEmpty else { return true }
+            guard let profiles = service.node["profiles"]?.items?.compactMap({ $0.text }), !profiles.isEmpty else { return true }
             return !active.isDisjoint(with: profiles)
-        }.map(\.name)
+        }.map { $0.name }
     }
 
     /// Every variable the file takes from compose's environment: names listed alone under

@@ -16,7 +16,7 @@ package enum JSONValue: Sendable, Equatable {
     /// order of their keys (an editor rewrote the file) compare equal this way.
     var sortingKeys: JSONValue {
         switch self {
-        case .array(let items): return .array(items.map(\.sortingKeys))
+        case .array(let items): return .array(items.map({ $0.sortingKeys }))
         case .object(let members): return .object(members.sorted { $0.0 < $1.0 }.map { ($0.0, $0.1.sortingKeys) })
         default: return self
         }

@@ -41,7 +41,7 @@ package enum HealthChecks {
         async let agent = gnupg.agentIsRunning()
         var checks: [Check] = []
         do {
-            let keys = try await gnupg.secretKeys().filter(\.isUsable)
+            let keys = try await gnupg.secretKeys().filter { $0.isUsable }
             if let key = keys.max(by: { ($0.expires ?? Int.max) < ($1.expires ?? Int.max) }) {
                 let described = "\(key.keyID.isEmpty ? key.fingerprint : key.keyID) \(key.primaryUserID)"
                 if let expires = key.expires, expires - now < 30 * 86_400 {

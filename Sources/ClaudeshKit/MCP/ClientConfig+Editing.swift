@@ -16,7 +16,7 @@ extension ClientConfig {
         }
     }
 
-    package var serverNames: [String] { entries.map(\.name) }
+    package var serverNames: [String] { entries.map { $0.name } }
 
     mutating func add(_ name: String, _ entry: JSONValue) throws(EditError) {
         guard self.entry(named: name) == nil else { throw .exists(name, path: path) }

@@ -58,7 +58,7 @@ package struct ServerDefinition: Sendable, Equatable {
         }
         var arguments: [String] = []
         if let args = entry["args"] {
-            guard case .array(let items) = args, let strings = Optional(items.compactMap(\.stringValue)), strings.count == items.count else {
+            guard case .array(let items) = args, let strings = Optional(items.compactMap({ $0.stringValue })), strings.count == items.count else {
                 throw .invalid(server: name, "\"args\" must be an array of strings")
             }
             arguments = strings

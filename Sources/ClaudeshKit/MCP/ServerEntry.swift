@@ -72,8 +72,8 @@ extension ServerDefinition {
     /// The env variable or header names the entry sets, never their values.
     package var settingNames: [String] {
         switch transport {
-        case .stdio(_, _, let environment): return environment.map(\.0)
-        case .http(_, let headers), .sse(_, let headers): return headers.map(\.0)
+        case .stdio(_, _, let environment): return environment.map({ $0.0 })
+        case .http(_, let headers), .sse(_, let headers): return headers.map({ $0.0 })
         }
     }
 }

@@ -168,7 +168,7 @@ extension Workspace {
             var result = RecoveryStep.Result(summary: "healthy", succeeded: true, report: report, historyProblem: record(report))
             if !report.value.isHealthy {
                 result.succeeded = false
-                result.summary = "still unhealthy: \(report.value.checks.filter { $0.state == .failed }.map(\.name).joined(separator: ", "))"
+                result.summary = "still unhealthy: \(report.value.checks.filter { $0.state == .failed }.map { $0.name }.joined(separator: ", "))"
             }
             return result
         })

@@ -70,7 +70,7 @@ enum SecretDetector {
         // Segments that are each a word or a number (`claude-3-5-sonnet-20241022`).
         let segments = value.split { "-_".contains($0) }
         return segments.count > 1 && segments.allSatisfy { segment in
-            segment.allSatisfy(\.isLetter) || segment.allSatisfy(\.isNumber)
+            segment.allSatisfy { $0.isLetter } || segment.allSatisfy { $0.isNumber }
         }
     }
 

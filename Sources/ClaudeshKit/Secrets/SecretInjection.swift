@@ -71,12 +71,12 @@ extension SecretWrapper {
     static func wrap(_ entry: JSONValue, secrets added: [SecretReference], executable: String, pinned: [(String, String)]) throws(StoreError) -> JSONValue {
         guard let command = entry["command"]?.stringValue else { throw .failed("only a stdio server (one with a command) can be given secrets") }
         let arguments = (entry["args"].flatMap { value -> [String]? in
-            if case .array(let items) = value { return items.compactMap(\.stringValue) }
+            if case .array(let items) = value { return items.compactMap({ $0.stringValue }) }
             return nil
         }) ?? []
         var inner = Wrapped(secrets: [], command: command, arguments: arguments)
         if let wrapped = unwrap(command: command, arguments: arguments) { inner = wrapped }
-        let variables = Set(added.map(\.variable))
+        let variables = Set(added.map { $0.variable })
         let secrets = inner.secrets.filter { !variables.contains($0.variable) } + added
         var environment: [(String, JSONValue)] = []
         if case .object(let members)? = entry["env"] { environment = members.filter { !variables.contains($0.0) } }

@@ -96,7 +96,7 @@ package struct ComposeSession: Sendable {
     /// Each service's health, its running containers' memory read from the engine.
     package func health() async throws -> [ServiceHealth] {
         var containers = try await containers()
-        let usage = await engine.memoryUsage(of: containers.filter { $0.state == "running" }.map(\.id))
+        let usage = await engine.memoryUsage(of: containers.filter { $0.state == "running" }.map { $0.id })
         for index in containers.indices { containers[index].memoryUsage = usage[containers[index].id] }
         return try await serviceHealth(containers)
     }
@@ -118,13 +118,13 @@ package struct ComposeSession: Sendable {
             guard case .object(let services)? = try JSONParser.parse(result.output)["services"] else {
                 throw OperationError.failed("\(compose.name) config printed no services for \(file.path)")
             }
-            names = services.map(\.0)
+            names = services.map { $0.0 }
         case .v1:
             names = try ComposeFile(text: result.outputText, path: file.path).activeServiceNames(environment: engine.environment)
         }
         // In the file's order (compose sorts them); those the file does not hold (an include's) after.
         let order = file.serviceNames
-        return names.enumerated().sorted { ((order.firstIndex(of: $0.element) ?? order.count), $0.offset) < ((order.firstIndex(of: $1.element) ?? order.count), $1.offset) }.map(\.element)
+        return names.enumerated().sorted { ((order.firstIndex(of: $0.element) ?? order.count), $0.offset) < ((order.firstIndex(of: $1.element) ?? order.count), $1.offset) }.map { $0.element }
     }
 
     /// Text from compose or a container made safe to show: secrets masked, compose v1's

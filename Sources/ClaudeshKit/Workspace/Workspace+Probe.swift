@@ -16,7 +16,7 @@ extension Workspace {
                 case .failure(let error): throw .invalidConfig(error.description)
                 }
                 transport = definition.transport.name
-                referenced.formUnion(definition.secrets.map(\.name))
+                referenced.formUnion(definition.secrets.map { $0.name })
                 launch = .success(try ServerLaunch(definition, environment: environment.variables, directory: environment.currentDirectory, lookup: context.lookup))
             } catch {
                 launch = .failure(error)

@@ -56,7 +56,7 @@ extension Workspace {
 
     /// The secret keys that can encrypt.
     package func usableKeys() async throws -> [GPGKey] {
-        try await gnupg.secretKeys().filter(\.isUsable)
+        try await gnupg.secretKeys().filter { $0.isUsable }
     }
 
     /// Writes the secret keys (`id`'s alone, when given), armored, to the new file `path`, mode

@@ -8,7 +8,7 @@ enum SessionCommands {
 
     /// Setting names and the session's variable names.
     static let names = Completion.custom { input in
-        Settings.Key.allCases.map(\.rawValue) + input.context.variables.keys
+        Settings.Key.allCases.map { $0.rawValue } + input.context.variables.keys
     }
 
     /// A value fitting the setting named by the first argument.
@@ -27,7 +27,7 @@ enum SessionCommands {
     static let set = Command(
         "set", group: group, summary: "Set a setting or a session variable; without arguments, list the variables",
         discussion: """
-        Settings: \(Settings.Key.allCases.map(\.rawValue).joined(separator: ", ")) ('context' shows them).
+        Settings: \(Settings.Key.allCases.map { $0.rawValue }.joined(separator: ", ")) ('context' shows them).
         Any other NAME (letters, digits, _) is a variable, used as ${NAME} or ${NAME:-default}.
         Several VALUE words are joined with spaces.
         """,
@@ -61,7 +61,7 @@ enum SessionCommands {
         } else {
             guard SessionContext.isValidVariableName(name) else {
                 var message = "'\(name.clipped())' is neither a setting nor a valid variable name (letters, digits, _)"
-                if let guess = Suggestions.closest(to: name, among: Settings.Key.allCases.map(\.rawValue)) {
+                if let guess = Suggestions.closest(to: name, among: Settings.Key.allCases.map({ $0.rawValue })) {
                     message += "; did you mean '\(guess)'?"
                 }
                 throw ShellError.usage(message)

@@ -42,15 +42,15 @@ struct ServerLaunch: Sendable {
             var workingDirectory = directory
             if let cwd = definition.entry["cwd"]?.stringValue { workingDirectory = try expand(cwd, "cwd") }
             target = .process(ProcessSpec(try expand(command, "command"), expandedArguments, environment: childEnvironment, directory: workingDirectory))
-            sensitiveValues = pairs.map(\.1) + substituted
+            sensitiveValues = pairs.map { $0.1 } + substituted
         case .http(let url, let headers):
             let pairs = try expandPairs(headers, "headers")
             target = .http(url: try expand(url, "url"), headers: pairs)
-            sensitiveValues = pairs.map(\.1) + substituted
+            sensitiveValues = pairs.map { $0.1 } + substituted
         case .sse(let url, let headers):
             let pairs = try expandPairs(headers, "headers")
             target = .sse(url: try expand(url, "url"), headers: pairs)
-            sensitiveValues = pairs.map(\.1) + substituted
+            sensitiveValues = pairs.map { $0.1 } + substituted
         }
     }
 }

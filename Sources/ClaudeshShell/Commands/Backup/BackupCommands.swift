@@ -133,7 +133,7 @@ enum BackupCommands {
                 .object([("path", .string(result.path)), ("checked", .bool(result.checked)), ("whole", .bool(result.isWhole)), ("members", .int(result.members)), ("problems", .array(result.problems.map(JSONValue.string)))])
             }))
         }
-        return results.allSatisfy(\.isWhole) ? .success : .failure
+        return results.allSatisfy { $0.isWhole } ? .success : .failure
     }
 
     static let prune = Command(

@@ -17,7 +17,7 @@ enum ComposeHealthCommand {
         let now = Timestamp.now
         if invocation.wantsJSON {
             invocation.output.json(.object([
-                ("file", .string(compose.file.path)), ("project", .string(compose.project)), ("healthy", .bool(report.allSatisfy(\.isHealthy))),
+                ("file", .string(compose.file.path)), ("project", .string(compose.project)), ("healthy", .bool(report.allSatisfy { $0.isHealthy })),
                 ("services", .array(report.map { entry in
                     .object([("service", .string(entry.service)), ("healthy", .bool(entry.isHealthy)), ("problem", entry.problem.map(JSONValue.string) ?? .null),
                              ("containers", .array(entry.containers.map(json)))])
@@ -37,7 +37,7 @@ enum ComposeHealthCommand {
                 invocation.output.line(invocation.output.styled("\(entry.service): \(entry.problem ?? "unhealthy")", .red))
             }
         }
-        return report.allSatisfy(\.isHealthy) ? .success : .failure
+        return report.allSatisfy { $0.isHealthy } ? .success : .failure
     }
 
     /// "12.4 MiB / 2.0 GiB (1%)", or the use alone without a limit.

@@ -65,7 +65,7 @@ extension HealthCommands {
     @MainActor
     static func sparkline(_ buckets: [HealthHistory.Bucket], _ output: Output) -> String {
         let levels = Array("▁▂▃▄▅▆▇█")
-        let latencies = buckets.compactMap(\.latency)
+        let latencies = buckets.compactMap { $0.latency }
         let low = latencies.min() ?? 0
         let high = latencies.max() ?? 0
         return buckets.map { bucket -> String in

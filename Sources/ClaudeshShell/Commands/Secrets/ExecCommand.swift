@@ -23,7 +23,7 @@ enum ExecCommand {
         let references = try invocation.arguments.secretReferences()
         let spec = try await workspace.execSpec(invocation.arguments.positionals, secrets: references)
         if session.context.dryRun {
-            invocation.output.line("would run \(spec.commandLine) with \(references.map(\.variable).joined(separator: ", ")) from \(workspace.store.directory) (dry run)")
+            invocation.output.line("would run \(spec.commandLine) with \(references.map { $0.variable }.joined(separator: ", ")) from \(workspace.store.directory) (dry run)")
             return .success
         }
         try ProcessReplacement.exec(spec) { session.beforeReplacingProcess?() }

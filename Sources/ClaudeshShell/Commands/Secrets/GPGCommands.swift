@@ -34,7 +34,7 @@ enum GPGCommands {
             throw error
         }
         let home = workspace.keyringFolder
-        let usable = keys.filter(\.isUsable)
+        let usable = keys.filter { $0.isUsable }
         if invocation.wantsJSON {
             invocation.output.json(.object([
                 ("gnupg_home", .string(home)), ("agent_running", .bool(agent)),
@@ -72,7 +72,7 @@ enum GPGCommands {
         "keygen", group: group, summary: "Make a key pair (RSA 4096 by default); the passphrase is asked twice on the terminal",
         arguments: [Argument("NAME", "the key owner's name"), Argument("EMAIL", "the key owner's email")],
         flags: [
-            Flag("algo", value: "rsa4096|ed25519|cv25519", "the algorithm (default rsa4096; ed25519 and cv25519 make the same Curve25519 pair)", completion: .choices(KeyAlgorithm.allCases.map(\.rawValue))),
+            Flag("algo", value: "rsa4096|ed25519|cv25519", "the algorithm (default rsa4096; ed25519 and cv25519 make the same Curve25519 pair)", completion: .choices(KeyAlgorithm.allCases.map { $0.rawValue })),
             Flag("no-passphrase", "leave the secret key unprotected (for a machine account)"),
             Flag("if-none", "make a key only when there is no usable secret key (for installers: safe to run again)"),
         ],
@@ -88,7 +88,7 @@ enum GPGCommands {
         }
         let algorithmName = arguments.value("algo") ?? KeyAlgorithm.rsa4096.rawValue
         guard let algorithm = KeyAlgorithm(rawValue: algorithmName) else {
-            throw ShellError.usage("unknown --algo '\(algorithmName.clipped())': use \(KeyAlgorithm.allCases.map(\.rawValue).joined(separator: ", "))")
+            throw ShellError.usage("unknown --algo '\(algorithmName.clipped())': use \(KeyAlgorithm.allCases.map { $0.rawValue }.joined(separator: ", "))")
         }
         let (name, email) = (arguments.positionals[0], arguments.positionals[1])
         // The parameters are checked before the passphrase is asked for.

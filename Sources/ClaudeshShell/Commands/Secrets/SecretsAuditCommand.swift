@@ -32,7 +32,7 @@ enum SecretsAuditCommand {
         } else {
             let rows = findings.map { ["\($0.file):\($0.line):\($0.column)", $0.key, $0.kind, $0.masked] }
             invocation.output.line(Table(headers: ["FILE", "KEY", "KIND", "VALUE"], rows: rows).render())
-            invocation.output.line("\(findings.count) clear-text secret\(findings.count == 1 ? "" : "s") in \(Set(findings.map(\.file)).count) file(s).")
+            invocation.output.line("\(findings.count) clear-text secret\(findings.count == 1 ? "" : "s") in \(Set(findings.map { $0.file }).count) file(s).")
         }
         guard !findings.isEmpty else { return .success }
         guard invocation.arguments.has("fix") else {
@@ -46,7 +46,7 @@ enum SecretsAuditCommand {
     static func fix(_ findings: [AuditFinding], targets: [SecretAudit.Target], _ invocation: Invocation) async throws -> ExitStatus {
         let session = invocation.session
         let output = invocation.output
-        let configs = Set(targets.filter { $0.format == .json }.map(\.path))
+        let configs = Set(targets.filter { $0.format == .json }.map { $0.path })
         let plan = AuditFix(findings: findings, clientConfigs: configs)
         let workspace = invocation.workspace
         let store = workspace.store
