@@ -10,6 +10,14 @@ int cprocess_addchdir(posix_spawn_file_actions_t *actions, const char *directory
     return posix_spawn_file_actions_addchdir_np(actions, directory);
 }
 
+short cprocess_spawn_setsid_flag(void) {
+#ifdef POSIX_SPAWN_SETSID
+    return POSIX_SPAWN_SETSID;
+#else
+    return 0;
+#endif
+}
+
 int cprocess_syncfs(int fd) {
 #ifdef __APPLE__
     (void)fd;

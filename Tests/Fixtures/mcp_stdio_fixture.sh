@@ -12,6 +12,8 @@
 #   flood           never reads its input and sends ping requests without end
 #   detached        leaves a child outside its process group holding the pipes, then exits 3
 #   echo-env        writes "key=$API_KEY" to stdout and stderr, then hangs
+#   usage-exit      writes a usage line to stdout and exits with status 2 at once
+#   session FILE    writes its process id and session id to FILE, then answers
 mode=${1:-instant}
 case $mode in
   exit) echo "fatal: cannot open database /nonexistent/db.sqlite" >&2; exit 7 ;;
@@ -22,6 +24,8 @@ case $mode in
   flood) while :; do echo '{"jsonrpc":"2.0","id":"p","method":"ping"}'; done ;;
   detached) echo "fatal: detached" >&2; setsid sleep 600 & exit 3 ;;
   echo-env) echo "key=$API_KEY"; echo "key=$API_KEY" >&2; exec sleep 600 ;;
+  usage-exit) echo "usage: mcp-thing --port N"; exit 2 ;;
+  session) set -- $(cat /proc/$$/stat); echo "$1 $6" > "$FIXTURE_FILE" ;;
   flaky)
     count=$(( $(cat "$2" 2>/dev/null || echo 0) + 1 ))
     echo "$count" > "$2"

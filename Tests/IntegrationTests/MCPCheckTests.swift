@@ -225,6 +225,47 @@ struct MCPCheckTests {
         #expect(MCPFixtures.processes(marked: marker).isEmpty, "left behind: \(MCPFixtures.processes(marked: marker))")
     }
 
+    /// Whether the usage line or the exit is seen first is a race between the server's exit and
+    /// the first request; the reason must not depend on it.
+    @Test func aServerThatPrintsUsageAndExitsGetsOneReasonEveryTime() throws {
+        defer { Claudesh.cleanUp(home) }
+        let names = (1...24).map { String(format: "usage-%02d", $0) }
+        MCPFixtures.writeConfig(config, names.map { ($0, MCPFixtures.stdio("usage-exit")) })
+        let (result, servers) = try check(["check"])
+        #expect(result.status == 1)
+        let reasons = Set(names.map { reason(servers, $0) })
+        #expect(reasons.count == 1, "\(reasons)")
+        #expect(reasons.first?.contains("not an MCP server") == true && reasons.first?.contains("usage: mcp-thing --port N") == true, "\(reasons)")
+    }
+
+    /// Without --timeout, MCP_TIMEOUT (milliseconds) is one attempt's limit, as Claude Code reads it.
+    @Test func mcpTimeoutSetsTheLimitUnlessTimeoutIsGiven() throws {
+        defer { Claudesh.cleanUp(home) }
+        MCPFixtures.writeConfig(config, [("hangs", MCPFixtures.stdio("hang"))])
+        let (_, fromEnvironment) = try check(["check"], extra: ["MCP_TIMEOUT": "1500"])
+        #expect(reason(fromEnvironment, "hangs") == "timed out after 1.5 s during initialize (raise --timeout if the server is slow to start)")
+        let (_, fromFlag) = try check(["check", "--timeout", "1"], extra: ["MCP_TIMEOUT": "1500"])
+        #expect(reason(fromFlag, "hangs").hasPrefix("timed out after 1 s during initialize"))
+    }
+
+    /// Each server leads a session of its own, as Claude's clients start them: on Linux that is
+    /// its own CPU share under autogroup scheduling.
+    @Test func eachStdioServerLeadsASessionOfItsOwn() throws {
+        defer { Claudesh.cleanUp(home) }
+        let files = (1...2).map { home + "/session-\($0)" }
+        MCPFixtures.writeConfig(config, files.enumerated().map { ("server-\($0.offset)", MCPFixtures.stdio("session", env: ["FIXTURE_FILE": $0.element])) })
+        let (result, _) = try check(["check"])
+        #expect(result.status == 0)
+        var sessions: Set<String> = []
+        for file in files {
+            let words = try String(contentsOfFile: file, encoding: .utf8).split(separator: " ").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
+            #expect(words.count == 2 && words[0] == words[1], "process and session: \(words)")
+            sessions.insert(words[1])
+        }
+        #expect(sessions.count == 2)
+        #expect(!sessions.contains(String(getsid(0))))
+    }
+
     @Test func manyServersAreProbedTogetherAndReportedInConfigOrder() throws {
         defer { Claudesh.cleanUp(home) }
         let names = (1...32).map { String(format: "server-%02d", $0) }

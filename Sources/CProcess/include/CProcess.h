@@ -12,6 +12,10 @@ int cprocess_addchdir(posix_spawn_file_actions_t *actions, const char *directory
 /// POSIX_SPAWN_CLOEXEC_DEFAULT instead). Returns 0, or an errno.
 int cprocess_addclosefrom(posix_spawn_file_actions_t *actions, int lowest);
 
+/// posix_spawn's flag that makes the child a session leader (glibc 2.26's POSIX_SPAWN_SETSID,
+/// behind _GNU_SOURCE; macOS 13's), or 0 where there is none.
+short cprocess_spawn_setsid_flag(void);
+
 /// Names the calling thread (at most 15 bytes show), for backtraces and `top -H`.
 void cprocess_name_thread(const char *name);
 

@@ -13,6 +13,12 @@ package struct ProcessSpec: Sendable, Equatable {
     var standardInput: Int32?
     /// A descriptor the child writes as its standard output instead of a pipe to claudesh.
     var standardOutput: Int32?
+    /// Whether the child leads a session of its own (and so its own process group). Linux's
+    /// autogroup scheduling gives each session its own share of the CPU: MCP servers started
+    /// together on a busy machine then compete with its other work as separate programs would,
+    /// not as one program that shares a single share. No controlling terminal: only for programs
+    /// that need none.
+    var ownSession = false
 
     package init(_ executable: String, _ arguments: [String] = [], environment: [String: String], directory: String? = nil) {
         self.executable = executable

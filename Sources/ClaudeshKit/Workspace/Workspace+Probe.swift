@@ -31,10 +31,14 @@ extension Workspace {
         return ProbePlan(targets: targets, redactor: redactor.adding(decrypted))
     }
 
-    /// `base` with the servers' logs in `HOME/logs`.
+    /// `base` with the servers' logs in `HOME/logs`, and, when it sets no timeout, MCP_TIMEOUT's
+    /// (milliseconds, as Claude Code reads it) if that is set.
     func probeOptions(_ base: ProbeOptions = ProbeOptions()) -> ProbeOptions {
         var options = base
         options.logFolder = logFolder
+        if options.timeout == nil, let text = context.environment.variables["MCP_TIMEOUT"], let milliseconds = Int(text), milliseconds > 0 {
+            options.timeout = .milliseconds(milliseconds)
+        }
         return options
     }
 

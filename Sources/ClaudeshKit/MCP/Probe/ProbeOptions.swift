@@ -1,7 +1,7 @@
 /// How hard and how long to try.
 package struct ProbeOptions: Sendable {
-    /// One attempt's limit, start to the ping's answer.
-    package var timeout: Duration
+    /// One attempt's limit, start to the ping's answer; nil for the standard one (`attemptTimeout`).
+    package var timeout: Duration?
     /// Attempts after the first, for failures that are not permanent.
     package var retries: Int
     /// All attempts of all servers end by then: a hanging server costs this once, not the sum of
@@ -13,7 +13,15 @@ package struct ProbeOptions: Sendable {
     /// Where each server's stderr goes (`mcp-NAME.log`); nil keeps it in memory.
     var logFolder: String?
 
-    package init(timeout: Duration = .seconds(10), retries: Int = 0, deadline: Duration = .seconds(60), concurrency: Int = 16, backoff: Backoff = Backoff(), logFolder: String? = nil) {
+    /// What Claude gives a server to start and answer (Claude Desktop's handshake limit, Claude
+    /// Code's without MCP_TIMEOUT): a server claudesh fails, Claude would fail too. 10 s failed
+    /// Python servers started together on a busy two-core machine (README, design).
+    static let standardTimeout: Duration = .seconds(30)
+
+    /// The limit of one attempt.
+    var attemptTimeout: Duration { timeout ?? Self.standardTimeout }
+
+    package init(timeout: Duration? = nil, retries: Int = 0, deadline: Duration = .seconds(60), concurrency: Int = 16, backoff: Backoff = Backoff(), logFolder: String? = nil) {
         self.timeout = timeout
         self.retries = retries
         self.deadline = deadline

@@ -62,7 +62,7 @@ enum Prober {
                 break
             }
             log.beginAttempt(attempt + 1)
-            let (outcome, latency) = await once(launch, log: log, timeout: min(options.timeout, remaining))
+            let (outcome, latency) = await once(launch, log: log, timeout: min(options.attemptTimeout, remaining))
             result.attempts += 1
             result.latency = latency
             switch outcome {

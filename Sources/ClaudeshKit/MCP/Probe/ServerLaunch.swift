@@ -41,7 +41,9 @@ struct ServerLaunch: Sendable {
             for (key, value) in pairs { childEnvironment[key] = value }
             var workingDirectory = directory
             if let cwd = definition.entry["cwd"]?.stringValue { workingDirectory = try expand(cwd, "cwd") }
-            target = .process(ProcessSpec(try expand(command, "command"), expandedArguments, environment: childEnvironment, directory: workingDirectory))
+            var spec = ProcessSpec(try expand(command, "command"), expandedArguments, environment: childEnvironment, directory: workingDirectory)
+            spec.ownSession = true // a CPU share of its own, as a client starting it gives it
+            target = .process(spec)
             sensitiveValues = pairs.map { $0.1 } + substituted
         case .http(let url, let headers):
             let pairs = try expandPairs(headers, "headers")

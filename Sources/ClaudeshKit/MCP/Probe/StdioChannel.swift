@@ -22,7 +22,7 @@ final class StdioChannel: MCPChannel {
     }
 
     func send(_ message: JSONValue, expectsAnswer: Bool) async throws(ProbeFailure) {
-        guard child.write(Array((message.serialized() + "\n").utf8)) else { throw await ended() }
+        guard child.write(Array((message.serialized() + "\n").utf8)) else { throw await stoppedReading() }
     }
 
     func receive() async throws(ProbeFailure) -> JSONValue {
@@ -45,6 +45,21 @@ final class StdioChannel: MCPChannel {
             }
             buffer += chunk
         }
+    }
+
+    /// The failure for a server that no longer reads its input. When it has exited, what it
+    /// left on stdout decides first, as when the request had gone in before it exited: text that
+    /// is not JSON-RPC (a banner, a usage line) is the reason, whichever came first.
+    private func stoppedReading() async -> ProbeFailure {
+        if await child.waitForExit(timeout: .seconds(2)) != nil {
+            // The readers end within `ChildProcess.drainAfterExit` of the exit.
+            while buffer.count <= Self.lineLimit, let chunk = await lines.next() { buffer += chunk }
+            let firstLine = buffer.split(separator: 0x0A).first { !$0.allSatisfy { $0 == 0x20 || $0 == 0x09 || $0 == 0x0D } }
+            if let firstLine, (try? JSONParser.parse(Array(firstLine))) == nil {
+                return .notMCP(firstBytes: ProbeFailure.printable(Array(firstLine)))
+            }
+        }
+        return await ended()
     }
 
     /// The failure for a server that closed its end: how it exited and its last word on stderr.

@@ -26,7 +26,7 @@ enum MCPCheckCommands {
         Exit status 1 when any server failed. When every server of the config passed, the config
         is saved as the last known good (mcp good restore puts it back). Each server's stderr goes
         to HOME/logs/mcp-NAME.log, with loaded secrets and the entry's env values masked.
-        Defaults: --timeout 10, --retries 0, --deadline 60.
+        Defaults: --timeout 30 (or MCP_TIMEOUT, in milliseconds, as Claude Code reads it), --retries 0, --deadline 60.
         """,
         arguments: [Argument("NAME", "servers to check (default: all)", completion: .serverNames, optional: true, variadic: true)],
         flags: probeFlags,
