@@ -89,8 +89,48 @@ struct DockerParsingTests {
     @Test func theTemplatePassesItsOwnChecks() throws {
         let file = try ComposeFile(text: ComposeTemplate.text, path: "/h/.claude/docker/docker-compose.yml")
         #expect(file.serviceNames == ["filesystem", "memory", "github", "context7"])
-        #expect(file.problems { $0 == "HOME" ? "/h" : nil }.isEmpty)
+        let lookup = { (name: String) in ["HOME": "/h", "GITHUB_TOKEN": "t"][name] }
+        #expect(file.problems(lookup: lookup).isEmpty)
+        #expect(file.secretFolderMounts(lookup: lookup, secretFolders: ["/h/.gnupg", "/h/.password-store", "/h/.ssh"]).isEmpty)
+        #expect(file.bindMounts(of: file.services[0], lookup: lookup).map { $0.source } == ["/h/.claude/docker/./shared"])
+        // The token comes from the variable `secrets load` gives claude/github-token as.
         let github = try #require(file.services.first { $0.name == "github" })
-        #expect(file.environment(of: github) == [ComposeFile.EnvironmentEntry(name: "GITHUB_PERSONAL_ACCESS_TOKEN", value: nil, line: 26, column: 9)])
+        #expect(file.environment(of: github).map { "\($0.name)=\($0.value ?? "")" } == ["GITHUB_PERSONAL_ACCESS_TOKEN=${GITHUB_TOKEN}"])
+        #expect(file.referencedVariables.contains(Workspace.variableName(forSecret: "claude/github-token")!))
+        // Without it, the check says the variable will be empty.
+        #expect(file.problems { $0 == "HOME" ? "/h" : nil }.map { $0.message } == ["${GITHUB_TOKEN} is not set and has no default: export it, give it with --secret GITHUB_TOKEN=NAME, or write ${GITHUB_TOKEN:-default}"])
+    }
+
+    @Test func mountsOfSecretFoldersAndEmptyPassedVariablesAreWarnedOf() throws {
+        let text = """
+        services:
+          home:
+            image: x
+            volumes: ["${HOME}:/rootfs:ro"]
+          keys:
+            image: x
+            volumes:
+              - ~/.gnupg/private-keys-v1.d:/k
+              - type: bind
+                source: /h/.ssh
+                target: /s
+          fine:
+            image: x
+            volumes: ["data:/data", "./shared:/s", "${NOT_SET:-/srv/files}:/f"]
+            environment:
+              - OPTIONAL_TOKEN
+        """
+        let file = try ComposeFile(text: text, path: "/h/compose/docker-compose.yml")
+        let lookup = { (name: String) in ["HOME": "/h"][name] }
+        let folders = ["/h/.gnupg", "/h/.password-store", "/h/.ssh"]
+        #expect(file.secretFolderMounts(lookup: lookup, secretFolders: folders).map { $0.description } == [
+            "4:15: warning: service 'home' mounts /h, which holds /h/.gnupg: give it a folder of its own",
+            "8:9: warning: service 'keys' mounts /h/.gnupg/private-keys-v1.d, inside /h/.gnupg, which holds keys or secrets: give it a folder of its own",
+            "9:9: warning: service 'keys' mounts /h/.ssh, which holds keys or secrets: give it a folder of its own",
+        ])
+        #expect(file.bindMounts(of: file.services[2], lookup: lookup).map { $0.source } == ["/h/compose/./shared", "/srv/files"])
+        #expect(file.emptyPassedVariables(lookup: lookup).map { $0.description } == [
+            "16:9: warning: service 'fine': OPTIONAL_TOKEN is passed from the environment, which has none: the container will not get it (secrets load, export it, or --secret OPTIONAL_TOKEN=NAME)",
+        ])
     }
 }

@@ -3,15 +3,17 @@
 enum ComposeTemplate {
     static let text = """
     # The MCP servers that run in containers; `compose up` starts them, `compose health` checks them.
-    # Secrets are variable names only (GITHUB_PERSONAL_ACCESS_TOKEN below): their values come from
-    # the claudesh session (`secrets load`, or `compose up --secret ENV=NAME`) through compose's
-    # environment, never from this file.
+    # Secrets are variable names only (${GITHUB_TOKEN} below): their values come from the claudesh
+    # session (`secrets load` offers claude/github-token as GITHUB_TOKEN, or
+    # `compose up --secret GITHUB_TOKEN=NAME`) through compose's environment, never from this file.
+    # The filesystem server sees one folder, ./shared next to this file unless MCP_SHARED_FOLDER
+    # names another: not your home, which holds ~/.gnupg, ~/.password-store and ~/.ssh.
     services:
       filesystem:
         image: mcp/filesystem
         command: ["/rootfs"]
         volumes:
-          - ${HOME}:/rootfs:ro
+          - ${MCP_SHARED_FOLDER:-./shared}:/rootfs:ro
         restart: unless-stopped
         mem_limit: 2g
         networks:
@@ -27,7 +29,7 @@ enum ComposeTemplate {
       github:
         image: mcp/github
         environment:
-          - GITHUB_PERSONAL_ACCESS_TOKEN
+          - GITHUB_PERSONAL_ACCESS_TOKEN=${GITHUB_TOKEN}
         restart: unless-stopped
         mem_limit: 2g
         networks:

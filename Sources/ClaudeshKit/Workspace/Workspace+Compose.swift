@@ -22,8 +22,10 @@ extension Workspace {
         do { found = .success(try await plain.compose()) } catch let error as DockerError { found = .failure(error) }
         var engine = plain
         if case .success(let compose) = found { engine = DockerEngine(environment: await plain.environment(for: compose)) }
+        let home = self.environment.userHome
+        let secretFolders = [keyringFolder, store.directory] + [".gnupg", ".password-store", ".ssh", ".aws", ".docker"].map { Path.join(home, $0) }
         return ComposeSession(file: file, engine: engine, found: found, project: file.projectName(environment: environment),
-                              secrets: secrets, redactor: redactor.adding(secrets.values))
+                              secrets: secrets, redactor: redactor.adding(secrets.values), secretFolders: Array(Set(secretFolders)).sorted())
     }
 
     /// The variable a loaded secret is offered to compose as.
@@ -49,6 +51,9 @@ extension Workspace {
         }
         guard !dryRun else { return .wouldWrite }
         try FileIO.makeDirectory(Path.directory(of: path))
+        // The folder the filesystem server is given (its mount must exist, or Docker makes it
+        // as root).
+        try FileIO.makeDirectory(Path.join(Path.directory(of: path), "shared"))
         try AtomicFile.write(Array(ComposeTemplate.text.utf8), to: path, mode: 0o600)
         return .written
     }
@@ -81,6 +86,9 @@ package struct ComposeSession: Sendable {
     package let secrets: [String: String]
     /// The session's redactor, masking as well the secrets compose got.
     let redactor: Redactor
+    /// Folders that hold keys and secrets (the keyring, the store, ~/.ssh...): no container
+    /// should be given one.
+    let secretFolders: [String]
 
     /// The containers of the project.
     package func containers() async throws -> [DockerEngine.Container] {
@@ -173,11 +181,16 @@ package struct ComposeSession: Sendable {
         package var problems: [String]
         /// Whether compose read the file too: nil when no engine could be reached.
         package var composeAgreed: String?
+        /// What is allowed but unwise: a mount that hands a container a folder of secrets.
+        package var warnings: [String] = []
     }
 
     package func check() async throws -> Check {
         let dotEnv = file.dotEnv
-        var check = Check(problems: file.problems { name in engine.environment[name] ?? dotEnv[name] }.map { "\(file.path):\($0)" })
+        let lookup = { (name: String) in engine.environment[name] ?? dotEnv[name] }
+        var check = Check(problems: file.problems(lookup: lookup).map { "\(file.path):\($0)" })
+        check.warnings = (file.emptyPassedVariables(lookup: lookup) + file.secretFolderMounts(lookup: lookup, secretFolders: secretFolders))
+            .sorted { ($0.line, $0.column) < ($1.line, $1.column) }.map { "\(file.path):\($0)" }
         guard check.problems.isEmpty, let compose = try? self.compose, (try? await engine.serverVersion()) != nil else { return check }
         let result = try await engine.run(try words(["config", "--quiet"]), timeout: .seconds(60))
         if !result.termination.isSuccess {

@@ -62,7 +62,7 @@ enum ComposeCommands {
 
     static let initialize = Command(
         "init", group: group, summary: "Write the classic compose file (filesystem, memory, github, context7) to the compose-file setting",
-        discussion: "Four services with restart: unless-stopped and a 2 GB memory limit, on one network; the GitHub token is a variable name only.",
+        discussion: "Four services with restart: unless-stopped and a 2 GB memory limit, on one network; the GitHub token is a variable only (${GITHUB_TOKEN}, which secrets load gives from claude/github-token); the filesystem server sees ./shared next to the file (MCP_SHARED_FOLDER names another), never your home.",
         flags: [Flag("force", "replace an existing file (without it, one that is there is left as it is)")],
         examples: ["compose init", "compose init --force"]
     ) { invocation in
@@ -89,11 +89,14 @@ enum ComposeCommands {
         let problems = check.problems
         let engineNote = check.composeAgreed.map { "; \($0) config agrees" } ?? (problems.isEmpty ? " (no engine reachable: the engine's own check was skipped)" : "")
         if invocation.wantsJSON {
-            invocation.output.json(.object([("file", .string(file.path)), ("services", .array(file.serviceNames.map(JSONValue.string))), ("problems", .array(problems.map(JSONValue.string)))]))
+            invocation.output.json(.object([("file", .string(file.path)), ("services", .array(file.serviceNames.map(JSONValue.string))),
+                                            ("problems", .array(problems.map(JSONValue.string))), ("warnings", .array(check.warnings.map(JSONValue.string)))]))
         } else if problems.isEmpty {
-            invocation.output.line("\(file.path): \(file.serviceNames.count) service\(file.serviceNames.count == 1 ? "" : "s"), no problems\(engineNote)")
+            // Warnings do not fail the check: the mount may be meant.
+            for warning in check.warnings { invocation.output.error(warning) }
+            invocation.output.line("\(file.path): \(file.serviceNames.count) service\(file.serviceNames.count == 1 ? "" : "s"), no problems\(check.warnings.isEmpty ? "" : " (\(check.warnings.count) warning\(check.warnings.count == 1 ? "" : "s") above)")\(engineNote)")
         } else {
-            for problem in problems { invocation.output.line(problem) }
+            for problem in problems + check.warnings { invocation.output.line(problem) }
         }
         return problems.isEmpty ? .success : .failure
     }
