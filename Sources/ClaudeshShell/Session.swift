@@ -27,6 +27,15 @@ package struct Invocation {
     var wantsJSON: Bool {
         arguments.has("json") || (match.command.flag(named: "json") != nil && session.context.settings.output == .json)
     }
+    /// `--yes` was given, after the command or on claudesh's command line.
+    var assumesYes: Bool {
+        arguments.has("yes") || session.context.assumeYes
+    }
+
+    /// Asks `question` unless `--yes` answers it; see `Session.confirm`.
+    func confirm(_ question: String, onStandardError: Bool = false) throws {
+        try session.confirm(question, assumeYes: assumesYes, onStandardError: onStandardError)
+    }
 }
 
 /// The shell's state and its interpreter: the one place a line of input becomes a command run,
@@ -123,17 +132,17 @@ final class Session {
         }
     }
 
-    /// Asks `question` on the terminal; throws unless the answer is yes. `--yes` answers yes;
-    /// without a terminal and without `--yes` it fails with a message that names `--yes`.
-    /// `onStandardError`: the question and its answer stay out of standard output (a command
-    /// that prints JSON there).
-    func confirm(_ question: String, onStandardError: Bool = false) throws {
-        if context.assumeYes {
+    /// Asks `question` on the terminal; throws unless the answer is yes. `assumeYes` (`--yes`)
+    /// answers yes; without a terminal and without `--yes` it fails with a message that names
+    /// `--yes`. `onStandardError`: the question and its answer stay out of standard output (a
+    /// command that prints JSON there).
+    func confirm(_ question: String, assumeYes: Bool, onStandardError: Bool = false) throws {
+        if assumeYes {
             if onStandardError { output.error("\(question) [y/N] yes (--yes)") } else { output.line("\(question) [y/N] yes (--yes)") }
             return
         }
         guard let ask = askUser else {
-            throw ShellError.failed("no terminal to ask \"\(question.clipped())\": run claudesh with --yes to answer yes")
+            throw ShellError.failed("no terminal to ask \"\(question.clipped())\": add --yes to answer yes")
         }
         if onStandardError { output.ask("\(question) [y/N] ") } else { output.write("\(question) [y/N] ") }
         let answer: String

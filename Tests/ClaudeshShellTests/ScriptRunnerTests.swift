@@ -145,7 +145,7 @@ struct ScriptRunnerTests {
     @Test func confirmWithoutTerminalNamesYes() async {
         let session = makeSession()
         #expect(await session.execute(line: "confirm 'Restore now?'") == .failure)
-        #expect(session.output.capturedErrors.contains("run claudesh with --yes"))
+        #expect(session.output.capturedErrors.contains("add --yes to answer yes"))
         session.context.assumeYes = true
         #expect(await session.execute(line: "confirm 'Restore now?'") == .success)
         session.context.assumeYes = false

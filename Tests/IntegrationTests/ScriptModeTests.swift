@@ -96,7 +96,7 @@ struct ScriptModeTests {
         let path = script("ask.claudesh", "confirm \"Wipe it?\"\necho wiped\n")
         let refused = try Claudesh.run([path], home: home)
         #expect(refused.status == 3)
-        #expect(refused.stderr.contains("no terminal to ask \"Wipe it?\": run claudesh with --yes"))
+        #expect(refused.stderr.contains("no terminal to ask \"Wipe it?\": add --yes to answer yes"))
         let accepted = try Claudesh.run(["--yes", path], home: home)
         #expect(accepted.status == 0)
         #expect(accepted.stdout == "Wipe it? [y/N] yes (--yes)\nwiped\n")

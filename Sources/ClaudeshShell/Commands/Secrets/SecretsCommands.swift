@@ -104,7 +104,8 @@ enum SecretsCommands {
     static let remove = Command(
         "rm", aliases: ["remove"], group: group, summary: "Delete a secret from the store (asks first)",
         arguments: [Argument("NAME", "the secret", completion: .secretNames)],
-        examples: ["secrets rm claude/old-token"]
+        flags: [.yes],
+        examples: ["secrets rm claude/old-token", "secrets rm claude/old-token --yes"]
     ) { invocation in
         let name = invocation.arguments.positionals[0]
         let session = invocation.session
@@ -115,7 +116,7 @@ enum SecretsCommands {
             invocation.output.line("would delete \(name) from \(store.directory) (dry run)")
             return .success
         }
-        try session.confirm("Delete \(name) from \(store.directory)?")
+        try invocation.confirm("Delete \(name) from \(store.directory)?")
         try await store.remove(name)
         session.context.vault.remove(name)
         invocation.output.line("Deleted \(name)")
