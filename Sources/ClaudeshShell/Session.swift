@@ -56,6 +56,15 @@ final class Session {
     private(set) var errorsReported = 0
     /// Run just before `exec` replaces claudesh: what the REPL must save first (its history).
     var beforeReplacingProcess: (@MainActor () -> Void)?
+    /// The REPL reads the lines: messages may say "type 'help'".
+    var isInteractive = false
+    /// A line typed at the prompt, not one of a script (the rc file included).
+    var isAtPrompt: Bool { isInteractive && frames.isEmpty }
+    /// The columns help is laid out in: the terminal's (or COLUMNS); none into a pipe or file,
+    /// where a line is best left whole for grep.
+    var helpWidth: Int? {
+        isatty(1) == 1 || context.environment.variables["COLUMNS"] != nil ? Terminal.columns(environment: context.environment) : nil
+    }
 
     /// The output is made here, with the context's redactor: there is no other kind.
     init(context: SessionContext, registry: CommandRegistry, destination: Output.Destination = .standardStreams, usesColor: Bool = false) {
@@ -94,10 +103,10 @@ final class Session {
     func execute(words: [String]) async -> ExitStatus {
         let status: ExitStatus
         do {
-            let match = try registry.resolve(words)
+            let match = try registry.resolve(words, atPrompt: isAtPrompt)
             let arguments = try ParsedArguments.parse(match.rest, for: match.command, path: match.pathText)
             if arguments.wantsHelp || match.command.handler == nil {
-                output.line(HelpFormatter.detail(of: match.command, path: match.pathText))
+                output.line(HelpFormatter.detail(of: match.command, path: match.pathText, width: helpWidth))
                 status = .success
             } else {
                 status = try await match.command.handler!(Invocation(session: self, match: match, arguments: arguments))

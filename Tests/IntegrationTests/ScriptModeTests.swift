@@ -23,7 +23,7 @@ struct ScriptModeTests {
         #expect(failed.stderr == "claudesh: output: 'yaml' is not table or json\n")
         let usage = try Claudesh.run(["hepl"], home: home)
         #expect(usage.status == 2)
-        #expect(usage.stderr == "claudesh: unknown command 'hepl'; did you mean 'help'?\n")
+        #expect(usage.stderr == "claudesh: unknown command 'hepl': did you mean 'help'?\n")
         let option = try Claudesh.run(["--hom", "x"], home: home)
         #expect(option.status == 2)
         #expect(option.stderr.contains("did you mean --home?"))
@@ -88,7 +88,7 @@ struct ScriptModeTests {
         let result = try Claudesh.run([], home: home, input: "set X piped\necho ${X}\nbogus\necho never\n")
         #expect(result.status == 3)
         #expect(result.stdout == "piped\n")
-        #expect(result.stderr == "<stdin>:3: unknown command 'bogus'; type 'help' for the list\n")
+        #expect(result.stderr == "<stdin>:3: unknown command 'bogus'; run 'claudesh help' for the list\n")
     }
 
     @Test func confirmNeedsATerminalOrYes() throws {

@@ -19,7 +19,7 @@ extension BackupCommands {
         """,
         arguments: [Argument("FILE", "a backup, or latest (default)", completion: .backupFiles, optional: true)],
         flags: [
-            Flag("only", value: "PATH", "restore only PATH and what is under it (as stored: .password-store/claude, or ~/.password-store/claude); repeatable", repeatable: true),
+            Flag("only", value: "PATH", "restore only PATH and what is under it (as stored: .password-store/claude, or ~/.password-store/claude)", repeatable: true),
             Flag("to", value: "DIR", "restore into DIR instead of the home", completion: .directory),
             Flag("missing-only", "restore only what the target lacks; replace nothing (what recover does)"),
             Flag("dry-run", "verify and show the plan; write nothing"),

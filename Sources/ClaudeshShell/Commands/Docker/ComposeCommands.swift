@@ -23,7 +23,7 @@ enum ComposeCommands {
         )
     }
 
-    static let secretFlag = Flag.secret("put the store's secret NAME in compose's environment as ENV (repeatable)")
+    static let secretFlag = Flag.secret("put the store's secret NAME in compose's environment as ENV")
 
     /// The session's compose file with the secrets the line names.
     @MainActor

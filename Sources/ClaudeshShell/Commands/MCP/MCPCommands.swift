@@ -120,7 +120,7 @@ enum MCPCommands {
             Flag("transport", short: "t", value: "stdio|http|sse", "how to reach the server (default stdio)", completion: .choices(["stdio", "http", "sse"])),
             Flag("env", short: "e", value: "KEY=VALUE", "an environment variable for the server", repeatable: true),
             Flag("header", short: "H", value: "NAME:VALUE", "an HTTP header for a remote server", repeatable: true),
-            .secret("put the store's secret NAME in the variable ENV (repeatable)"),
+            .secret("put the store's secret NAME in the variable ENV"),
             .config,
         ],
         examples: [
