@@ -21,10 +21,16 @@ package enum HealthChecks {
         }
     }
 
-    /// The store: initialised, how many secrets, and its git state.
-    static func store(_ store: PasswordStore) async -> [Check] {
+    /// The store: initialised, how many secrets, and its git state. No store is a failure only
+    /// when `serversWithSecrets` start with secrets from it; else it is a part not set up.
+    static func store(_ store: PasswordStore, serversWithSecrets: [String]) async -> [Check] {
         let name = "store"
-        guard store.exists else { return [Check(.store, name, .failed, "no store at \(store.directory): secrets init KEY makes one")] }
+        guard store.exists else {
+            guard serversWithSecrets.isEmpty else {
+                return [Check(.store, name, .failed, "no store at \(store.directory), and \(serversWithSecrets.joined(separator: ", ")) take secrets from it: secrets init KEY makes one")]
+            }
+            return [Check(.store, name, .off, "not set up (no server takes secrets from it): secrets init KEY makes one at \(store.directory)")]
+        }
         guard store.isInitialized else { return [Check(.store, name, .failed, "no .gpg-id in \(store.directory): secrets init KEY")] }
         let count = store.names().count
         let secrets = "\(count) secret\(count == 1 ? "" : "s") in \(store.directory)"
@@ -36,12 +42,19 @@ package enum HealthChecks {
         return [Check(.store, name, git.isClean ? .ok : .warning, "\(secrets); git: \(git.summary)")]
     }
 
-    /// A usable secret key (and how long it lasts), and whether the agent answers.
-    static func gnupg(_ gnupg: GnuPG, now: Int) async -> [Check] {
+    /// A usable secret key (and how long it lasts), and whether the agent answers. No key is a
+    /// failure only when something needs one (`neededBy` says what); else GnuPG is a part not
+    /// set up, and its agent is of no concern.
+    static func gnupg(_ gnupg: GnuPG, now: Int, neededBy: String?) async -> [Check] {
         async let agent = gnupg.agentIsRunning()
         var checks: [Check] = []
         do {
             let keys = try await gnupg.secretKeys().filter(\.isUsable)
+            if keys.isEmpty, neededBy == nil {
+                _ = await agent
+                return [Check(.gnupg, "key", .off, "not set up (nothing here needs a key yet): gpg keygen NAME EMAIL"),
+                        Check(.gnupg, "agent", .off, "not needed without a key")]
+            }
             if let key = keys.max(by: { ($0.expires ?? Int.max) < ($1.expires ?? Int.max) }) {
                 let described = "\(key.keyID.isEmpty ? key.fingerprint : key.keyID) \(key.primaryUserID)"
                 if let expires = key.expires, expires - now < 30 * 86_400 {
@@ -50,10 +63,10 @@ package enum HealthChecks {
                     checks.append(Check(.gnupg, "key", .ok, described + (key.expires == nil ? "; never expires" : "")))
                 }
             } else {
-                checks.append(Check(.gnupg, "key", .failed, "no usable secret key: gpg keygen NAME EMAIL"))
+                checks.append(Check(.gnupg, "key", .failed, "no usable secret key, and \(neededBy ?? "it is needed"): gpg keygen NAME EMAIL"))
             }
         } catch {
-            checks.append(Check(.gnupg, "key", .failed, "\(error)"))
+            checks.append(Check(.gnupg, "key", neededBy == nil ? .off : .failed, "\(error)"))
         }
         checks.append(await agent ? Check(.gnupg, "agent", .ok, "running") : Check(.gnupg, "agent", .warning, "not running: gpg starts it when a key is needed"))
         return checks
