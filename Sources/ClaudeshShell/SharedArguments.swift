@@ -54,7 +54,7 @@ extension Flag {
     /// `--yes`, on every command that asks before it changes something: the same answer as
     /// claudesh's own `--yes`, given where the command is typed (at the prompt, in a script line,
     /// after a one-shot command).
-    static let yes = Flag("yes", short: "y", "answer yes to the question (for scripts and cron)")
+    static let yes = Flag("yes", short: "y", "answer yes to every question (for scripts and cron)")
 
     /// `--secret ENV=NAME`, repeatable: `summary` says where the value goes.
     static func secret(_ summary: String) -> Flag {
