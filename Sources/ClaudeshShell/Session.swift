@@ -27,6 +27,8 @@ package struct Invocation {
     var wantsJSON: Bool {
         arguments.has("json") || (match.command.flag(named: "json") != nil && session.context.settings.output == .json)
     }
+    /// The columns a table may take; see `Session.terminalWidth`.
+    var terminalWidth: Int? { session.terminalWidth }
     /// `--yes` was given, after the command or on claudesh's command line.
     var assumesYes: Bool {
         arguments.has("yes") || session.context.assumeYes
@@ -60,9 +62,9 @@ final class Session {
     var isInteractive = false
     /// A line typed at the prompt, not one of a script (the rc file included).
     var isAtPrompt: Bool { isInteractive && frames.isEmpty }
-    /// The columns help is laid out in: the terminal's (or COLUMNS); none into a pipe or file,
-    /// where a line is best left whole for grep.
-    var helpWidth: Int? {
+    /// The columns tables and help are laid out in: the terminal's (or COLUMNS); none into a
+    /// pipe or file, where a line is best left whole for grep.
+    var terminalWidth: Int? {
         isatty(1) == 1 || context.environment.variables["COLUMNS"] != nil ? Terminal.columns(environment: context.environment) : nil
     }
 
@@ -106,7 +108,7 @@ final class Session {
             let match = try registry.resolve(words, atPrompt: isAtPrompt)
             let arguments = try ParsedArguments.parse(match.rest, for: match.command, path: match.pathText)
             if arguments.wantsHelp || match.command.handler == nil {
-                output.line(HelpFormatter.detail(of: match.command, path: match.pathText, width: helpWidth))
+                output.line(HelpFormatter.detail(of: match.command, path: match.pathText, width: terminalWidth))
                 status = .success
             } else {
                 status = try await match.command.handler!(Invocation(session: self, match: match, arguments: arguments))

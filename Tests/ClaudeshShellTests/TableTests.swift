@@ -76,6 +76,14 @@ struct TableLayoutTests {
     }
 
     @MainActor
+    @Test func commandTablesWrapWithinTheTerminalToo() async {
+        let session = makeSession(variables: ["COLUMNS": "40"])
+        #expect(await session.execute(line: "set GREETING one two three four five six seven eight nine ten") == .success)
+        #expect(await session.execute(line: "set") == .success)
+        #expect(session.output.captured == "GREETING  one two three four five six\n          seven eight nine ten\n")
+    }
+
+    @MainActor
     @Test func liveCheckLinesAlignTheirNames() {
         let output = makeSession().output
         var fast = ProbeResult(server: "time", transport: "stdio")

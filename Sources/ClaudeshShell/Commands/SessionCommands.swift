@@ -46,7 +46,7 @@ enum SessionCommands {
             if invocation.wantsJSON {
                 invocation.output.json(.object(variables.map { ($0.key, .string($0.value)) }))
             } else if !variables.isEmpty {
-                invocation.output.line(Table(headers: [], rows: variables.map { [$0.key, $0.value] }).render())
+                invocation.output.line(Table(headers: [], rows: variables.map { [$0.key, $0.value] }, width: invocation.terminalWidth).render())
             }
             return .success
         }

@@ -18,7 +18,7 @@ enum ShellCommands {
             if invocation.wantsJSON {
                 invocation.output.json(.array(session.registry.commands.filter { !$0.isHidden }.map { HelpFormatter.json($0, path: $0.name) }))
             } else {
-                invocation.output.line(HelpFormatter.overview(session.registry, width: session.helpWidth))
+                invocation.output.line(HelpFormatter.overview(session.registry, width: session.terminalWidth))
             }
             return .success
         }
@@ -29,7 +29,7 @@ enum ShellCommands {
         if invocation.wantsJSON {
             invocation.output.json(HelpFormatter.json(match.command, path: match.pathText))
         } else {
-            invocation.output.line(HelpFormatter.detail(of: match.command, path: match.pathText, width: session.helpWidth))
+            invocation.output.line(HelpFormatter.detail(of: match.command, path: match.pathText, width: session.terminalWidth))
         }
         return .success
     }

@@ -148,7 +148,7 @@ enum ComposeCommands {
                 [container.service, container.name, container.state, container.health ?? "-", String(container.restartCount),
                  container.state == "running" ? container.startedAt.map { Timestamp.age(seconds: now - $0) } ?? "-" : "-"]
             }
-            invocation.output.line(Table(headers: ["SERVICE", "CONTAINER", "STATE", "HEALTH", "RESTARTS", "UPTIME"], rows: rows).render())
+            invocation.output.line(Table(headers: ["SERVICE", "CONTAINER", "STATE", "HEALTH", "RESTARTS", "UPTIME"], rows: rows, width: invocation.terminalWidth).render())
         }
         return .success
     }

@@ -51,7 +51,7 @@ enum MCPCommands {
             invocation.output.line(noServers(in: config.path))
         } else {
             invocation.output.line(invocation.output.styled(config.path, .dim))
-            invocation.output.line(Table(headers: ["NAME", "TRANSPORT", "COMMAND OR URL", "ENV, HEADERS, SECRETS"], rows: rows).render())
+            invocation.output.line(Table(headers: ["NAME", "TRANSPORT", "COMMAND OR URL", "ENV, HEADERS, SECRETS"], rows: rows, width: invocation.terminalWidth).render())
         }
         return .success
     }
@@ -88,7 +88,7 @@ enum MCPCommands {
             rows.append(["url", url])
             for (key, value) in headers { rows.append(["header", "\(key): \(ServerEntry.masked(value))"]) }
         }
-        invocation.output.line(Table(headers: [], rows: rows).render())
+        invocation.output.line(Table(headers: [], rows: rows, width: invocation.terminalWidth).render())
         return .success
     }
 

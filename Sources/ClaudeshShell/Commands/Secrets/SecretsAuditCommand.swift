@@ -31,7 +31,7 @@ enum SecretsAuditCommand {
             invocation.output.line("No clear-text secrets found in \(targets.count) file\(targets.count == 1 ? "" : "s").")
         } else {
             let rows = findings.map { ["\($0.file):\($0.line):\($0.column)", $0.key, $0.kind, $0.masked] }
-            invocation.output.line(Table(headers: ["FILE", "KEY", "KIND", "VALUE"], rows: rows).render())
+            invocation.output.line(Table(headers: ["FILE", "KEY", "KIND", "VALUE"], rows: rows, width: invocation.terminalWidth).render())
             invocation.output.line("\(findings.count) clear-text secret\(findings.count == 1 ? "" : "s") in \(Set(findings.map(\.file)).count) file(s).")
         }
         guard !findings.isEmpty else { return .success }
