@@ -20,7 +20,8 @@ enum HelpFormatter {
         return parts.joined(separator: " ")
     }
 
-    static func detail(of command: Command, path: String) -> String {
+    /// `width`: the terminal's columns, that long summaries wrap within at spaces.
+    static func detail(of command: Command, path: String, width: Int? = nil) -> String {
         var lines = ["usage: " + usage(of: command, path: path), "", "  " + command.summary]
         if let discussion = command.discussion {
             lines += [""] + discussion.split(separator: "\n", omittingEmptySubsequences: false).map { "  " + $0 }
@@ -29,11 +30,11 @@ enum HelpFormatter {
         let visible = command.subcommands.filter { !$0.isHidden }
         if !visible.isEmpty {
             lines += ["", "subcommands:"]
-            lines += indented(Table(headers: [], rows: visible.map { [$0.name, $0.summary] }))
+            lines += indented(Table(headers: [], rows: visible.map { [$0.name, $0.summary] }), width: width)
         }
         if !command.arguments.isEmpty {
             lines += ["", "arguments:"]
-            lines += indented(Table(headers: [], rows: command.arguments.map { [$0.name, $0.summary] }))
+            lines += indented(Table(headers: [], rows: command.arguments.map { [$0.name, $0.summary] }), width: width)
         }
         let flagRows = command.flags.map { flag -> [String] in
             var name = flag.short.map { "-\($0), " } ?? ""
@@ -41,14 +42,14 @@ enum HelpFormatter {
             return [name, flag.summary + (flag.isRepeatable ? " (repeatable)" : "")]
         }
         lines += ["", "flags:"]
-        lines += indented(Table(headers: [], rows: flagRows + [["--help", "show this help"]]))
+        lines += indented(Table(headers: [], rows: flagRows + [["--help", "show this help"]]), width: width)
         if !command.examples.isEmpty {
             lines += ["", "examples:"] + command.examples.map { "  " + $0 }
         }
         return lines.joined(separator: "\n")
     }
 
-    static func overview(_ registry: CommandRegistry) -> String {
+    static func overview(_ registry: CommandRegistry, width: Int? = nil) -> String {
         var lines = ["claudesh: the operator shell for MCP servers, their secrets, containers and backups.", ""]
         var groups: [String] = []
         for command in registry.commands where !command.isHidden && !groups.contains(command.group) {
@@ -57,10 +58,10 @@ enum HelpFormatter {
         for group in groups {
             lines.append(group + ":")
             let rows = registry.commands.filter { $0.group == group && !$0.isHidden }.map { [$0.name, $0.summary] }
-            lines += indented(Table(headers: [], rows: rows))
+            lines += indented(Table(headers: [], rows: rows), width: width)
             lines.append("")
         }
-        lines.append("'help COMMAND' or 'COMMAND --help' for details; TAB completes; unique prefixes work ('he' is 'help').")
+        lines.append("'help COMMAND' or 'COMMAND --help' for details; TAB completes; unique prefixes work ('hist' is 'history').")
         return lines.joined(separator: "\n")
     }
 
@@ -84,7 +85,9 @@ enum HelpFormatter {
         ])
     }
 
-    private static func indented(_ table: Table) -> [String] {
-        table.lines().map { "  " + $0 }
+    private static func indented(_ table: Table, width: Int?) -> [String] {
+        var table = table
+        table.width = width.map { $0 - 2 }
+        return table.lines().map { "  " + $0 }
     }
 }

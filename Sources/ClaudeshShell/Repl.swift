@@ -32,6 +32,7 @@ enum Repl {
             session.history = []
         }
         for entry in session.history ?? [] { editor.addHistory(entry) }
+        session.isInteractive = true
         let added = AddedLines()
 
         if runRC && Path.kind(of: session.context.rcPath) == .file {

@@ -27,6 +27,17 @@ package struct Invocation {
     var wantsJSON: Bool {
         arguments.has("json") || (match.command.flag(named: "json") != nil && session.context.settings.output == .json)
     }
+    /// The columns a table may take; see `Session.terminalWidth`.
+    var terminalWidth: Int? { session.terminalWidth }
+    /// `--yes` was given, after the command or on claudesh's command line.
+    var assumesYes: Bool {
+        arguments.has("yes") || session.context.assumeYes
+    }
+
+    /// Asks `question` unless `--yes` answers it; see `Session.confirm`.
+    func confirm(_ question: String, onStandardError: Bool = false) throws {
+        try session.confirm(question, assumeYes: assumesYes, onStandardError: onStandardError)
+    }
 }
 
 /// The shell's state and its interpreter: the one place a line of input becomes a command run,
@@ -47,6 +58,15 @@ final class Session {
     private(set) var errorsReported = 0
     /// Run just before `exec` replaces claudesh: what the REPL must save first (its history).
     var beforeReplacingProcess: (@MainActor () -> Void)?
+    /// The REPL reads the lines: messages may say "type 'help'".
+    var isInteractive = false
+    /// A line typed at the prompt, not one of a script (the rc file included).
+    var isAtPrompt: Bool { isInteractive && frames.isEmpty }
+    /// The columns tables and help are laid out in: the terminal's (or COLUMNS); none into a
+    /// pipe or file, where a line is best left whole for grep.
+    var terminalWidth: Int? {
+        isatty(1) == 1 || context.environment.variables["COLUMNS"] != nil ? Terminal.columns(environment: context.environment) : nil
+    }
 
     /// The output is made here, with the context's redactor: there is no other kind.
     init(context: SessionContext, registry: CommandRegistry, destination: Output.Destination = .standardStreams, usesColor: Bool = false) {
@@ -85,10 +105,10 @@ final class Session {
     func execute(words: [String]) async -> ExitStatus {
         let status: ExitStatus
         do {
-            let match = try registry.resolve(words)
+            let match = try registry.resolve(words, atPrompt: isAtPrompt)
             let arguments = try ParsedArguments.parse(match.rest, for: match.command, path: match.pathText)
             if arguments.wantsHelp || match.command.handler == nil {
-                output.line(HelpFormatter.detail(of: match.command, path: match.pathText))
+                output.line(HelpFormatter.detail(of: match.command, path: match.pathText, width: terminalWidth))
                 status = .success
             } else {
                 status = try await match.command.handler!(Invocation(session: self, match: match, arguments: arguments))
@@ -123,17 +143,17 @@ final class Session {
         }
     }
 
-    /// Asks `question` on the terminal; throws unless the answer is yes. `--yes` answers yes;
-    /// without a terminal and without `--yes` it fails with a message that names `--yes`.
-    /// `onStandardError`: the question and its answer stay out of standard output (a command
-    /// that prints JSON there).
-    func confirm(_ question: String, onStandardError: Bool = false) throws {
-        if context.assumeYes {
+    /// Asks `question` on the terminal; throws unless the answer is yes. `assumeYes` (`--yes`)
+    /// answers yes; without a terminal and without `--yes` it fails with a message that names
+    /// `--yes`. `onStandardError`: the question and its answer stay out of standard output (a
+    /// command that prints JSON there).
+    func confirm(_ question: String, assumeYes: Bool, onStandardError: Bool = false) throws {
+        if assumeYes {
             if onStandardError { output.error("\(question) [y/N] yes (--yes)") } else { output.line("\(question) [y/N] yes (--yes)") }
             return
         }
         guard let ask = askUser else {
-            throw ShellError.failed("no terminal to ask \"\(question.clipped())\": run claudesh with --yes to answer yes")
+            throw ShellError.failed("no terminal to ask \"\(question.clipped())\": add --yes to answer yes")
         }
         if onStandardError { output.ask("\(question) [y/N] ") } else { output.write("\(question) [y/N] ") }
         let answer: String

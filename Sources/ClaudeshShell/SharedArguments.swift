@@ -51,6 +51,11 @@ extension Completion {
 }
 
 extension Flag {
+    /// `--yes`, on every command that asks before it changes something: the same answer as
+    /// claudesh's own `--yes`, given where the command is typed (at the prompt, in a script line,
+    /// after a one-shot command).
+    static let yes = Flag("yes", short: "y", "answer yes to every question (for scripts and cron)")
+
     /// `--secret ENV=NAME`, repeatable: `summary` says where the value goes.
     static func secret(_ summary: String) -> Flag {
         Flag("secret", short: "s", value: "ENV=NAME", summary, completion: .secretReferences, repeatable: true)

@@ -23,9 +23,48 @@ struct RegistryTests {
     }
 
     @Test func unknownCommandSuggestsTheNearest() {
-        #expect(#expect(throws: ShellError.self) { try registry.resolve(["hepl"]) } == .usage("unknown command 'hepl'; did you mean 'help'?"))
-        #expect(#expect(throws: ShellError.self) { try registry.resolve(["mcp", "chekc"]) } == .usage("unknown subcommand of 'mcp' 'chekc'; did you mean 'mcp check'?"))
-        #expect(#expect(throws: ShellError.self) { try registry.resolve(["zzzzzz"]) } == .usage("unknown command 'zzzzzz'; type 'help' for the list"))
+        #expect(#expect(throws: ShellError.self) { try registry.resolve(["hepl"]) } == .usage("unknown command 'hepl': did you mean 'help'?"))
+        #expect(#expect(throws: ShellError.self) { try registry.resolve(["mcp", "chek"]) } == .usage("unknown subcommand 'chek' of 'mcp': did you mean 'check'?"))
+        #expect(#expect(throws: ShellError.self) { try registry.resolve(["zzzzzz"], atPrompt: true) } == .usage("unknown command 'zzzzzz'; type 'help' for the list"))
+    }
+
+    @Test func awayFromThePromptErrorsNameTheProgramsHelp() async {
+        #expect(#expect(throws: ShellError.self) { try registry.resolve(["zzzzzz"]) } == .usage("unknown command 'zzzzzz'; run 'claudesh help' for the list"))
+        #expect(#expect(throws: ShellError.self) { try registry.resolve(["mcp", "zzzzzz"]) } == .usage("unknown subcommand 'zzzzzz' of 'mcp'; see 'claudesh help mcp'"))
+        let session = makeSession()
+        #expect(await session.execute(line: "zzzzzz") == .usage)
+        #expect(session.output.capturedErrors.contains("run 'claudesh help' for the list"))
+        session.isInteractive = true
+        #expect(await session.execute(line: "zzzzzz") == .usage)
+        #expect(session.output.capturedErrors.hasSuffix("unknown command 'zzzzzz'; type 'help' for the list\n"))
+    }
+
+    @Test func anUnknownFlagOfAGroupIsNamed() async {
+        #expect(#expect(throws: ShellError.self) { try registry.resolve(["mcp", "--bogus"]) } == .usage("unknown flag '--bogus' of 'mcp' (see 'mcp --help')"))
+        let session = makeSession()
+        #expect(await session.execute(line: "mcp --bogus") == .usage)
+    }
+
+    @Test func theOverviewsPrefixExampleIsUnique() throws {
+        let overview = HelpFormatter.overview(CommandRegistry(CommandCatalog.all))
+        let example = try #require(overview.firstMatch(of: /unique prefixes work \('(\w+)' is '(\w+)'\)/))
+        #expect(try CommandRegistry(CommandCatalog.all).resolve([String(example.1)]).path == [String(example.2)])
+    }
+
+    @Test func noHelpScreenSaysRepeatableTwice() {
+        func check(_ command: Command, path: String) {
+            let help = HelpFormatter.detail(of: command, path: path)
+            for line in help.split(separator: "\n") {
+                #expect(line.ranges(of: "repeatable").count <= 1, "\(path): \(line)")
+            }
+            for sub in command.subcommands { check(sub, path: path + " " + sub.name) }
+        }
+        for command in CommandCatalog.all { check(command, path: command.name) }
+    }
+
+    @Test func oneServerPassingIsSaidInTheSingular() {
+        #expect(MCPCheckCommands.allPassed(1) == "1 passed")
+        #expect(MCPCheckCommands.allPassed(3) == "All 3 passed")
     }
 
     @Test func groupWithoutSubcommandNamesThem() {

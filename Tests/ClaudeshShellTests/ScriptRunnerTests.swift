@@ -44,7 +44,7 @@ struct ScriptRunnerTests {
         let status = await ScriptRunner.run(path: path, arguments: [], relativeTo: dir, in: session)
         #expect(status == .scriptStopped)
         #expect(session.output.captured == "one\n")
-        #expect(session.output.capturedErrors == "test.claudesh:3: unknown command 'nosuchcommand'; type 'help' for the list\n")
+        #expect(session.output.capturedErrors == "test.claudesh:3: unknown command 'nosuchcommand'; run 'claudesh help' for the list\n")
     }
 
     @Test func tryLetsOneCommandFail() async {
@@ -75,7 +75,7 @@ struct ScriptRunnerTests {
         let outer = write("source inner.claudesh\necho never\n", name: "outer.claudesh", in: dir)
         let session = makeSession(directory: dir)
         #expect(await ScriptRunner.run(path: outer, arguments: [], relativeTo: dir, in: session) == .scriptStopped)
-        #expect(session.output.capturedErrors == "inner.claudesh:2: unknown command 'exitt'; did you mean 'exit'?\n")
+        #expect(session.output.capturedErrors == "inner.claudesh:2: unknown command 'exitt': did you mean 'exit'?\n")
     }
 
     @Test func selfSourcingStopsAtTheDepthLimit() async {
@@ -145,7 +145,7 @@ struct ScriptRunnerTests {
     @Test func confirmWithoutTerminalNamesYes() async {
         let session = makeSession()
         #expect(await session.execute(line: "confirm 'Restore now?'") == .failure)
-        #expect(session.output.capturedErrors.contains("run claudesh with --yes"))
+        #expect(session.output.capturedErrors.contains("add --yes to answer yes"))
         session.context.assumeYes = true
         #expect(await session.execute(line: "confirm 'Restore now?'") == .success)
         session.context.assumeYes = false

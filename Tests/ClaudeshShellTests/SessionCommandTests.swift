@@ -22,6 +22,17 @@ struct SessionCommandTests {
         #expect(session.context.settings.output == .table)
     }
 
+    @Test func aNameNearASettingIsATypoNotAVariable() async {
+        let session = makeSession()
+        #expect(await session.execute(line: "set colr never") == .usage)
+        #expect(session.output.capturedErrors.contains("unknown setting 'colr': did you mean 'color'?"), "\(session.output.capturedErrors)")
+        #expect(await session.execute(line: "set backupdir /x") == .usage)
+        #expect(session.output.capturedErrors.contains("unknown setting 'backupdir': did you mean 'backup-dir'?"))
+        #expect(session.context.variables.isEmpty, "no variable was made of a typo")
+        #expect(await session.execute(line: "set SERVER time") == .success)
+        #expect(session.context.variables["SERVER"] == "time")
+    }
+
     @Test func backupDirMustNotBeAFile() async {
         let session = makeSession()
         #expect(await session.execute(line: "set backup-dir /etc/hostname") == .failure)

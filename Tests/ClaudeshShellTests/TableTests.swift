@@ -1,4 +1,5 @@
 import Testing
+@testable import ClaudeshKit
 @testable import ClaudeshShell
 
 struct TableTests {
@@ -36,5 +37,61 @@ struct TableTests {
             let text = (0..<Int.random(in: 0...12, using: &generator)).map { _ in pieces.randomElement(using: &generator)! }.joined()
             #expect(DisplayWidth.of(text) == DisplayWidth.of("日" + text) - 2, "\(text.debugDescription)")
         }
+    }
+}
+
+struct TableLayoutTests {
+    @Test func noLineEndsInSpaces() {
+        let table = Table(headers: ["NAME", "NOTE"], rows: [["time", ""], ["a-long-name", "x"], ["short"]])
+        for line in table.lines() { #expect(line.last != " ", "\(line.debugDescription)") }
+        #expect(table.lines() == ["NAME         NOTE", "time", "a-long-name  x", "short"])
+    }
+
+    @Test func theLastColumnWrapsAtSpacesWithinTheWidth() {
+        let summary = "restore only PATH and what is under it (as stored: .password-store/claude, or ~/.password-store/claude)"
+        let table = Table(headers: [], rows: [["--only PATH", summary]], width: 70)
+        let lines = table.lines()
+        #expect(lines.count > 1)
+        for line in lines {
+            #expect(DisplayWidth.of(line) <= 70 || !line.trimmingWhitespace.contains(" "), "\(line)")
+            #expect(line.last != " ")
+        }
+        #expect(lines.dropFirst().allSatisfy { $0.hasPrefix(String(repeating: " ", count: 13)) }, "continuations stay in their column")
+        let words = lines.map { $0.dropFirst(13).split(separator: " ") }.joined().map(String.init)
+        #expect(words == summary.split(separator: " ").map(String.init), "no word is cut")
+    }
+
+    @MainActor
+    @Test func theWidthOfTheTerminalShapesHelpsFlags() async throws {
+        let session = makeSession(variables: ["COLUMNS": "70"])
+        #expect(await session.execute(line: "backup restore --help") == .success)
+        let text = session.output.captured
+        let flags = try #require(text.range(of: "flags:\n")?.upperBound)
+        let end = try #require(text.range(of: "\nexamples:")?.lowerBound)
+        for line in text[flags..<end].split(separator: "\n") {
+            #expect(DisplayWidth.of(String(line)) <= 70, "\(line)")
+            #expect(line.last != " ", "\(line)")
+        }
+        #expect(text.contains("~/.password-store/claude)"), "the summary's words are all there")
+    }
+
+    @MainActor
+    @Test func commandTablesWrapWithinTheTerminalToo() async {
+        let session = makeSession(variables: ["COLUMNS": "40"])
+        #expect(await session.execute(line: "set GREETING one two three four five six seven eight nine ten") == .success)
+        #expect(await session.execute(line: "set") == .success)
+        #expect(session.output.captured == "GREETING  one two three four five six\n          seven eight nine ten\n")
+    }
+
+    @MainActor
+    @Test func liveCheckLinesAlignTheirNames() {
+        let output = makeSession().output
+        var fast = ProbeResult(server: "time", transport: "stdio")
+        fast.latency = .milliseconds(12)
+        var broken = ProbeResult(server: "a-much-longer-name", transport: "stdio")
+        broken.failure = .invalidConfig("no command")
+        let lines = [fast, broken].map { MCPCheckCommands.progressLine($0, output, nameWidth: 18) }
+        let column = { (line: String, word: String) in line.range(of: word).map { line.distance(from: line.startIndex, to: $0.lowerBound) } }
+        #expect(column(lines[0], "12") == column(lines[1], "no command"), "\(lines)")
     }
 }

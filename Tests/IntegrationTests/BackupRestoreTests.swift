@@ -53,7 +53,8 @@ extension BackupTests {
         #expect(try tree(data) == broken)
         #expect(stagingLeft(in: fixture.home).isEmpty, "the staging folder is removed when the restore cannot ask")
 
-        let restored = try fixture.run(["--yes", "backup", "restore"])
+        // --yes after the command answers as well as before it.
+        let restored = try fixture.run(["backup", "restore", "--yes"])
         #expect(restored.status == 0, "\(restored.stdout)\(restored.stderr)")
         var expected = original
         expected["not in the backup.txt"] = .file(mode: 0o644, bytes: Data("kept\n".utf8))

@@ -64,6 +64,31 @@ struct HealthTests {
         #expect((try FileManager.default.attributesOfItem(atPath: database)[.posixPermissions] as? Int) == 0o600)
     }
 
+    @Test func partsNeverSetUpAreShownWithoutFailingUnlessAServerNeedsThem() throws {
+        // No pass store and no GnuPG key: a machine that only runs MCP servers.
+        let fixture = SecretsFixture()
+        defer { fixture.stop() }
+        #expect(try fixture.run(["mcp", "add-json", "instant", MCPFixtures.stdio("instant")]).status == 0)
+        let json = try fixture.run(["health", "--json", "--timeout", "10"])
+        #expect(json.status == 0, "\(json.stdout)\(json.stderr)")
+        let found = try sections(json.stdout)
+        #expect(state(found, "mcp", "instant") == "ok")
+        #expect(state(found, "store", "store") == "off")
+        #expect(state(found, "gnupg", "key") == "off")
+        let box = try fixture.run(["health", "--timeout", "10"])
+        #expect(box.status == 0, "\(box.stdout)\(box.stderr)")
+        #expect(box.stdout.contains("not set up"), "\(box.stdout)")
+
+        // A server started with a secret from the store needs the store and a key.
+        let entry = #"{"command": "/usr/local/bin/claudesh", "args": ["exec", "--secret", "TOKEN=claude/token", "--", "/bin/true"]}"#
+        #expect(try fixture.run(["mcp", "add-json", "needy", entry]).status == 0)
+        let needed = try fixture.run(["health", "--json", "--timeout", "10"])
+        #expect(needed.status == 1)
+        let after = try sections(needed.stdout)
+        #expect(state(after, "store", "store") == "failed")
+        #expect(state(after, "gnupg", "key") == "failed")
+    }
+
     @Test func aHealthySetupExitsZeroAndWatchRedrawsUntilCtrlC() throws {
         let fixture = SecretsFixture()
         defer { fixture.stop() }

@@ -100,7 +100,7 @@ struct MCPConfigCommandTests {
         defer { Claudesh.cleanUp(home) }
         let result = try Claudesh.run(["--dry-run", "mcp", "add", "time", "--config", config, "--", "uvx", "mcp-server-time"], home: home)
         #expect(result.status == 0)
-        #expect(result.stdout.contains("not written (dry run)"))
+        #expect(result.stdout == "would add stdio server 'time' in \(config) (not written)\n", "\(result.stdout)")
         #expect(!FileManager.default.fileExists(atPath: config))
     }
 

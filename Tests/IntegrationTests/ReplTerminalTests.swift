@@ -155,6 +155,19 @@ struct ReplTerminalTests {
         #expect(terminal.waitForExit() == 0)
     }
 
+    @Test func ctrlCEndsHealthWatchOnALineOfItsOwnWithStatus130() throws {
+        let home = Claudesh.temporaryFolder()
+        defer { Claudesh.cleanUp(home) }
+        let terminal = try shell(home: home)
+        terminal.send("health watch --interval 3600 --timeout 2\r")
+        try terminal.expect("Ctrl-C stops", timeout: 30)
+        terminal.send(Self.interrupt)
+        let seen = try terminal.expect("> ", timeout: 10)
+        #expect(Self.lastLine(seen) == "claudesh [130]> ", "\(seen.debugDescription)")
+        terminal.send(Self.endOfInput)
+        #expect(terminal.waitForExit() == 0)
+    }
+
     @Test func serverNamesCompleteAndCtrlCEndsACheckAndItsServer() throws {
         let home = Claudesh.temporaryFolder()
         defer { Claudesh.cleanUp(home) }

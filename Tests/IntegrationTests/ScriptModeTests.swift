@@ -23,7 +23,7 @@ struct ScriptModeTests {
         #expect(failed.stderr == "claudesh: output: 'yaml' is not table or json\n")
         let usage = try Claudesh.run(["hepl"], home: home)
         #expect(usage.status == 2)
-        #expect(usage.stderr == "claudesh: unknown command 'hepl'; did you mean 'help'?\n")
+        #expect(usage.stderr == "claudesh: unknown command 'hepl': did you mean 'help'?\n")
         let option = try Claudesh.run(["--hom", "x"], home: home)
         #expect(option.status == 2)
         #expect(option.stderr.contains("did you mean --home?"))
@@ -88,7 +88,7 @@ struct ScriptModeTests {
         let result = try Claudesh.run([], home: home, input: "set X piped\necho ${X}\nbogus\necho never\n")
         #expect(result.status == 3)
         #expect(result.stdout == "piped\n")
-        #expect(result.stderr == "<stdin>:3: unknown command 'bogus'; type 'help' for the list\n")
+        #expect(result.stderr == "<stdin>:3: unknown command 'bogus'; run 'claudesh help' for the list\n")
     }
 
     @Test func confirmNeedsATerminalOrYes() throws {
@@ -96,7 +96,7 @@ struct ScriptModeTests {
         let path = script("ask.claudesh", "confirm \"Wipe it?\"\necho wiped\n")
         let refused = try Claudesh.run([path], home: home)
         #expect(refused.status == 3)
-        #expect(refused.stderr.contains("no terminal to ask \"Wipe it?\": run claudesh with --yes"))
+        #expect(refused.stderr.contains("no terminal to ask \"Wipe it?\": add --yes to answer yes"))
         let accepted = try Claudesh.run(["--yes", path], home: home)
         #expect(accepted.status == 0)
         #expect(accepted.stdout == "Wipe it? [y/N] yes (--yes)\nwiped\n")

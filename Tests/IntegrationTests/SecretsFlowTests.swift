@@ -235,6 +235,20 @@ struct SecretsFlowTests {
         #expect(throughClaudesh["SigBlk"].map { $0 & standard } == direct["SigBlk"].map { $0 & standard })
     }
 
+    @Test func initDryRunSaysWhatTheRealRunWould() throws {
+        let fixture = SecretsFixture()
+        defer { fixture.stop() }
+        let made = try fixture.run(["gpg", "keygen", "Test", "test@claudesh.local", "--algo", "ed25519", "--no-passphrase"])
+        #expect(made.status == 0, "\(made.stderr)")
+        let fresh = try fixture.run(["--dry-run", "secrets", "init", "test@claudesh.local"])
+        #expect(fresh.stdout == "would initialise the store at \(fixture.storeDirectory) for test@claudesh.local, with git (dry run)\n", "\(fresh.stdout)\(fresh.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: fixture.storeDirectory + "/.gpg-id"), "a dry run writes nothing")
+        #expect(try fixture.run(["secrets", "init", "test@claudesh.local"]).status == 0)
+        let again = try fixture.run(["--dry-run", "secrets", "init"])
+        #expect(again.status == 0)
+        #expect(again.stdout.hasPrefix("Already done: the store at"), "\(again.stdout)")
+    }
+
     @Test func initIsIdempotentAndTheStoreSyncsWithAGitRemote() throws {
         let fixture = SecretsFixture()
         defer { fixture.stop() }

@@ -23,6 +23,13 @@ package struct Settings: Sendable, Equatable {
             }
         }
 
+        /// The setting that `name` is a typo of, if it is near one without being one: such a
+        /// name must not become a variable, or `set colr never` would quietly change nothing.
+        package static func mistyped(_ name: String) -> Key? {
+            guard Key(rawValue: name) == nil else { return nil }
+            return Suggestions.closest(to: name, among: allCases.map { $0.rawValue }).flatMap(Key.init(rawValue:))
+        }
+
         /// What a value of this key is, for validation and completion.
         package var kind: Kind {
             switch self {

@@ -21,10 +21,16 @@ package enum HealthChecks {
         }
     }
 
-    /// The store: initialised, how many secrets, and its git state.
-    static func store(_ store: PasswordStore) async -> [Check] {
+    /// The store: initialised, how many secrets, and its git state. No store is a failure only
+    /// when `serversWithSecrets` start with secrets from it; else it is a part not set up.
+    static func store(_ store: PasswordStore, serversWithSecrets: [String]) async -> [Check] {
         let name = "store"
-        guard store.exists else { return [Check(.store, name, .failed, "no store at \(store.directory): secrets init KEY makes one")] }
+        guard store.exists else {
+            guard serversWithSecrets.isEmpty else {
+                return [Check(.store, name, .failed, "no store at \(store.directory), and \(serversWithSecrets.joined(separator: ", ")) take secrets from it: secrets init KEY makes one")]
+            }
+            return [Check(.store, name, .off, "not set up (no server takes secrets from it): secrets init KEY makes one at \(store.directory)")]
+        }
         guard store.isInitialized else { return [Check(.store, name, .failed, "no .gpg-id in \(store.directory): secrets init KEY")] }
         let count = store.names().count
         let secrets = "\(count) secret\(count == 1 ? "" : "s") in \(store.directory)"
@@ -36,27 +42,36 @@ package enum HealthChecks {
         return [Check(.store, name, git.isClean ? .ok : .warning, "\(secrets); git: \(git.summary)")]
     }
 
-    /// A usable secret key (and how long it lasts), and whether the agent answers.
-    static func gnupg(_ gnupg: GnuPG, now: Int) async -> [Check] {
+    /// A usable secret key (and how long it lasts), and whether the agent answers. No key (or
+    /// no gpg) is a failure only when something needs one (`neededBy` says what); else GnuPG is
+    /// a part not set up, and its agent is of no concern.
+    static func gnupg(_ gnupg: GnuPG, now: Int, neededBy: String?) async -> [Check] {
         async let agent = gnupg.agentIsRunning()
-        var checks: [Check] = []
+        let key: Check
         do {
             let keys = try await gnupg.secretKeys().filter { $0.isUsable }
-            if let key = keys.max(by: { ($0.expires ?? Int.max) < ($1.expires ?? Int.max) }) {
-                let described = "\(key.keyID.isEmpty ? key.fingerprint : key.keyID) \(key.primaryUserID)"
-                if let expires = key.expires, expires - now < 30 * 86_400 {
-                    checks.append(Check(.gnupg, "key", .warning, "\(described); expires in \(Timestamp.age(seconds: max(expires - now, 0))): gpg --quick-set-expire"))
+            if let newest = keys.max(by: { ($0.expires ?? Int.max) < ($1.expires ?? Int.max) }) {
+                let described = "\(newest.keyID.isEmpty ? newest.fingerprint : newest.keyID) \(newest.primaryUserID)"
+                if let expires = newest.expires, expires - now < 30 * 86_400 {
+                    key = Check(.gnupg, "key", .warning, "\(described); expires in \(Timestamp.age(seconds: max(expires - now, 0))): gpg --quick-set-expire")
                 } else {
-                    checks.append(Check(.gnupg, "key", .ok, described + (key.expires == nil ? "; never expires" : "")))
+                    key = Check(.gnupg, "key", .ok, described + (newest.expires == nil ? "; never expires" : ""))
                 }
+            } else if let neededBy {
+                key = Check(.gnupg, "key", .failed, "no usable secret key, and \(neededBy): gpg keygen NAME EMAIL")
             } else {
-                checks.append(Check(.gnupg, "key", .failed, "no usable secret key: gpg keygen NAME EMAIL"))
+                return await notSetUp("no secret key, and nothing here needs one yet: gpg keygen NAME EMAIL", agent: agent)
             }
         } catch {
-            checks.append(Check(.gnupg, "key", .failed, "\(error)"))
+            guard neededBy != nil else { return await notSetUp("\(error)", agent: agent) }
+            key = Check(.gnupg, "key", .failed, "\(error)")
         }
-        checks.append(await agent ? Check(.gnupg, "agent", .ok, "running") : Check(.gnupg, "agent", .warning, "not running: gpg starts it when a key is needed"))
-        return checks
+        return [key, await agent ? Check(.gnupg, "agent", .ok, "running") : Check(.gnupg, "agent", .warning, "not running: gpg starts it when a key is needed")]
+    }
+
+    /// GnuPG as a part not set up: shown, failing nothing; `agent` is awaited, not reported.
+    private static func notSetUp(_ why: String, agent: Bool) -> [Check] {
+        [Check(.gnupg, "key", .off, "not set up: " + why), Check(.gnupg, "agent", .off, "not needed without a key")]
     }
 
     /// The newest backup: its age and its last verify. None, or one older than two days, is a

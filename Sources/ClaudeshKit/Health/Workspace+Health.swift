@@ -9,11 +9,13 @@ extension Workspace {
         let configPath = configPath()
         var serverChecks: [HealthReport.Check] = []
         var plan = ProbePlan(targets: [], redactor: redactor)
+        var serversWithSecrets: [String] = []
         do {
             let config = try ClientConfig(path: configPath)
             if config.entries.isEmpty {
                 serverChecks = [.init(.servers, "config", .off, "no servers in \(configPath): mcp add NAME -- COMMAND")]
             } else {
+                serversWithSecrets = config.servers.filter { (try? $0.definition.get())?.secrets.isEmpty == false }.map { $0.name }
                 plan = await probePlan(config.servers)
             }
         } catch {
@@ -21,12 +23,22 @@ extension Workspace {
         }
         async let probed = probe(plan, options: options)
         async let containers = containerChecks()
-        async let storeChecks = HealthChecks.store(store)
-        async let keyChecks = HealthChecks.gnupg(gnupg, now: now)
+        async let storeChecks = HealthChecks.store(store, serversWithSecrets: serversWithSecrets)
+        async let keyChecks = HealthChecks.gnupg(gnupg, now: now, neededBy: whatNeedsAKey(serversWithSecrets: serversWithSecrets))
         let backups = HealthChecks.backups(folder: settings.backupDir, now: now)
         let servers = serverChecks + HealthChecks.servers(await probed)
         let report = HealthReport(time: now, checks: servers + (await containers) + (await storeChecks) + (await keyChecks) + backups)
         return plan.redactor.seal(report)
+    }
+
+    /// Why this setup needs a GnuPG key, or nil when nothing does yet (a machine that only runs
+    /// MCP servers): then a missing key is a part not set up, not a failure.
+    func whatNeedsAKey(serversWithSecrets: [String]) -> String? {
+        if store.exists { return "the store at \(store.directory) is encrypted to one" }
+        if !serversWithSecrets.isEmpty { return "\(serversWithSecrets.joined(separator: ", ")) take secrets from the store" }
+        if !BackupArchive.names(in: settings.backupDir).isEmpty { return "the backups in \(settings.backupDir) are encrypted to one" }
+        if let id = settings.gpgID { return "the gpg-id setting names \(id)" }
+        return nil
     }
 
     /// Keeps the report in `HOME/health.sqlite`, pruned to the history-days setting; not under a

@@ -105,21 +105,24 @@ package struct PasswordStore: Sendable {
     package struct InitReport: Sendable, Equatable {
         package var recipientsChanged: Bool
         package var gitCreated: Bool
+        /// The keys the store is (or, after a dry run, would be) encrypted to.
+        package var recipients: [String] = []
     }
 
     /// `pass init IDS` and `pass git init`, each only when needed. The ids are checked first,
-    /// because pass writes `.gpg-id` before it finds out that a key is missing.
-    package func initialize(recipients ids: [String]) async throws -> InitReport {
-        var report = InitReport(recipientsChanged: false, gitCreated: false)
+    /// because pass writes `.gpg-id` before it finds out that a key is missing. With `dryRun`,
+    /// the same checks and the same report, and nothing run that changes the store.
+    package func initialize(recipients ids: [String], dryRun: Bool = false) async throws -> InitReport {
         let wanted = ids.isEmpty ? recipients : ids
         guard !wanted.isEmpty else { throw StoreError.noRecipients(directory) }
+        var report = InitReport(recipientsChanged: false, gitCreated: false, recipients: wanted)
         if wanted != recipients || !isInitialized {
             try await gnupg.checkRecipients(wanted)
-            try await pass(["init", "--"] + wanted, operation: "initialise the store")
+            if !dryRun { try await pass(["init", "--"] + wanted, operation: "initialise the store") }
             report.recipientsChanged = true
         }
         if !hasGit {
-            try await pass(["git", "init"], operation: "start the store's git repository")
+            if !dryRun { try await pass(["git", "init"], operation: "start the store's git repository") }
             report.gitCreated = true
         }
         return report

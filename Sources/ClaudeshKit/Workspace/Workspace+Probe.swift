@@ -56,14 +56,15 @@ extension Workspace {
 
     /// `mcp check`: probes `names` (every server, when empty) of the config `word` names; when
     /// every server of the config passed, saves the config as the last known good.
+    /// `onProbing` gets the names of the servers about to be probed and the config's path.
     package func checkServers(_ names: [String], in word: String?, options: ProbeOptions,
-                              onProbing: @Sendable (Int, String) async -> Void = { _, _ in },
+                              onProbing: @Sendable ([String], String) async -> Void = { _, _ in },
                               onResult: @Sendable (ProbeResult) async -> Void = { _ in }) async throws -> ServerCheck {
         let config = try config(word)
         let servers = try config.servers(named: names)
         var check = ServerCheck(config: config.path, results: [], lastKnownGood: .notSaved)
         guard !servers.isEmpty else { return check }
-        await onProbing(servers.count, config.path)
+        await onProbing(servers.map { $0.name }, config.path)
         let plan = await probePlan(servers)
         check.results = await probe(plan, options: probeOptions(options), onResult: onResult)
         try Task.checkCancellation()

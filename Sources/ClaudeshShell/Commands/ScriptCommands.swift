@@ -34,11 +34,12 @@ enum ScriptCommands {
 
     static let confirm = Command(
         "confirm", group: group, summary: "Ask a yes/no question; 'no' fails (and stops a script)",
-        discussion: "--yes on the claudesh command line answers yes. Without a terminal and without --yes it fails.",
+        discussion: "--yes, here or on the claudesh command line, answers yes. Without a terminal and without --yes it fails.",
         arguments: [Argument("QUESTION", "what to ask", variadic: true)],
+        flags: [.yes],
         examples: ["confirm \"Restore the newest backup?\""]
     ) { invocation in
-        try invocation.session.confirm(invocation.arguments.positionals.joined(separator: " "))
+        try invocation.confirm(invocation.arguments.positionals.joined(separator: " "))
         return .success
     }
 

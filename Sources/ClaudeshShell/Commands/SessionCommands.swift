@@ -28,7 +28,8 @@ enum SessionCommands {
         "set", group: group, summary: "Set a setting or a session variable; without arguments, list the variables",
         discussion: """
         Settings: \(Settings.Key.allCases.map { $0.rawValue }.joined(separator: ", ")) ('context' shows them).
-        Any other NAME (letters, digits, _) is a variable, used as ${NAME} or ${NAME:-default}.
+        Any other NAME (letters, digits, _) is a variable, used as ${NAME} or ${NAME:-default};
+        a NAME a typo away from a setting is refused with the setting's name.
         Several VALUE words are joined with spaces.
         """,
         arguments: [
@@ -45,7 +46,7 @@ enum SessionCommands {
             if invocation.wantsJSON {
                 invocation.output.json(.object(variables.map { ($0.key, .string($0.value)) }))
             } else if !variables.isEmpty {
-                invocation.output.line(Table(headers: [], rows: variables.map { [$0.key, $0.value] }).render())
+                invocation.output.line(Table(headers: [], rows: variables.map { [$0.key, $0.value] }, width: invocation.terminalWidth).render())
             }
             return .success
         }
@@ -58,13 +59,11 @@ enum SessionCommands {
             if key == .color {
                 session.output.usesColor = Output.colorWanted(session.context.settings.color, fd: 1, environment: session.context.environment)
             }
+        } else if let setting = Settings.Key.mistyped(name) {
+            throw ShellError.usage("unknown setting '\(name.clipped())': did you mean '\(setting.rawValue)'?")
         } else {
             guard SessionContext.isValidVariableName(name) else {
-                var message = "'\(name.clipped())' is neither a setting nor a valid variable name (letters, digits, _)"
-                if let guess = Suggestions.closest(to: name, among: Settings.Key.allCases.map({ $0.rawValue })) {
-                    message += "; did you mean '\(guess)'?"
-                }
-                throw ShellError.usage(message)
+                throw ShellError.usage("'\(name.clipped())' is neither a setting nor a valid variable name (letters, digits, _)")
             }
             session.context.variables[name] = value
         }

@@ -18,18 +18,18 @@ enum ShellCommands {
             if invocation.wantsJSON {
                 invocation.output.json(.array(session.registry.commands.filter { !$0.isHidden }.map { HelpFormatter.json($0, path: $0.name) }))
             } else {
-                invocation.output.line(HelpFormatter.overview(session.registry))
+                invocation.output.line(HelpFormatter.overview(session.registry, width: session.terminalWidth))
             }
             return .success
         }
-        let match = try session.registry.resolve(words, group: true)
+        let match = try session.registry.resolve(words, group: true, atPrompt: session.isAtPrompt)
         guard match.rest.isEmpty else {
             throw ShellError.usage("'\(match.pathText)' has no subcommand '\(match.rest[0].clipped())'")
         }
         if invocation.wantsJSON {
             invocation.output.json(HelpFormatter.json(match.command, path: match.pathText))
         } else {
-            invocation.output.line(HelpFormatter.detail(of: match.command, path: match.pathText))
+            invocation.output.line(HelpFormatter.detail(of: match.command, path: match.pathText, width: session.terminalWidth))
         }
         return .success
     }

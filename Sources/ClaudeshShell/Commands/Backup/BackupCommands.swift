@@ -84,7 +84,7 @@ enum BackupCommands {
         } else if rows.isEmpty {
             invocation.output.line("No backups in \(folder). Make one: backup create")
         } else {
-            invocation.output.line(Table(headers: ["BACKUP", "DATE", "SIZE", "MEMBERS", "LAST VERIFIED"], rows: rows).render())
+            invocation.output.line(Table(headers: ["BACKUP", "DATE", "SIZE", "MEMBERS", "LAST VERIFIED"], rows: rows, width: invocation.terminalWidth).render())
         }
         return .success
     }

@@ -19,10 +19,11 @@ extension BackupCommands {
         """,
         arguments: [Argument("FILE", "a backup, or latest (default)", completion: .backupFiles, optional: true)],
         flags: [
-            Flag("only", value: "PATH", "restore only PATH and what is under it (as stored: .password-store/claude, or ~/.password-store/claude); repeatable", repeatable: true),
+            Flag("only", value: "PATH", "restore only PATH and what is under it (as stored: .password-store/claude, or ~/.password-store/claude)", repeatable: true),
             Flag("to", value: "DIR", "restore into DIR instead of the home", completion: .directory),
             Flag("missing-only", "restore only what the target lacks; replace nothing (what recover does)"),
             Flag("dry-run", "verify and show the plan; write nothing"),
+            .yes,
             .json,
         ],
         examples: [
@@ -30,7 +31,6 @@ extension BackupCommands {
             "backup restore claude-backup-20261125-020000.tar.gz.gpg --to /tmp/restored",
         ]
     ) { invocation in
-        let session = invocation.session
         let workspace = invocation.workspace
         let arguments = invocation.arguments
         let folder = workspace.settings.backupDir
@@ -73,7 +73,7 @@ extension BackupCommands {
             // The key is settled before the question, so that a yes is not followed by "no key".
             let recipients = replaced > 0 ? try workspace.recipients(savingFor: restore) : []
             if !targetWasEmpty {
-                try session.confirm("Restore \(toWrite) item\(toWrite == 1 ? "" : "s") into \(target)"
+                try invocation.confirm("Restore \(toWrite) item\(toWrite == 1 ? "" : "s") into \(target)"
                     + (replaced > 0 ? ", replacing \(replaced) (saved first in \(savedFolder))?" : "?"), onStandardError: invocation.wantsJSON)
             }
             if !missingOnly { saved = try await workspace.saveReplaced(by: restore, recipients: recipients) }

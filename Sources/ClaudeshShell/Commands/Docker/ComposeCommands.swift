@@ -23,7 +23,7 @@ enum ComposeCommands {
         )
     }
 
-    static let secretFlag = Flag.secret("put the store's secret NAME in compose's environment as ENV (repeatable)")
+    static let secretFlag = Flag.secret("put the store's secret NAME in compose's environment as ENV")
 
     /// The session's compose file with the secrets the line names.
     @MainActor
@@ -151,7 +151,7 @@ enum ComposeCommands {
                 [container.service, container.name, container.state, container.health ?? "-", String(container.restartCount),
                  container.state == "running" ? container.startedAt.map { Timestamp.age(seconds: now - $0) } ?? "-" : "-"]
             }
-            invocation.output.line(Table(headers: ["SERVICE", "CONTAINER", "STATE", "HEALTH", "RESTARTS", "UPTIME"], rows: rows).render())
+            invocation.output.line(Table(headers: ["SERVICE", "CONTAINER", "STATE", "HEALTH", "RESTARTS", "UPTIME"], rows: rows, width: invocation.terminalWidth).render())
         }
         return .success
     }

@@ -32,7 +32,7 @@ enum ComposeHealthCommand {
                     rows.append([entry.service, container.state, container.health ?? "-", String(container.restartCount), uptime, memory(container)])
                 }
             }
-            invocation.output.line(Table(headers: ["SERVICE", "STATE", "HEALTH", "RESTARTS", "UPTIME", "MEMORY"], rows: rows).render())
+            invocation.output.line(Table(headers: ["SERVICE", "STATE", "HEALTH", "RESTARTS", "UPTIME", "MEMORY"], rows: rows, width: invocation.terminalWidth).render())
             for entry in report where !entry.isHealthy {
                 invocation.output.line(invocation.output.styled("\(entry.service): \(entry.problem ?? "unhealthy")", .red))
             }

@@ -58,16 +58,15 @@ enum HealthCommands {
         let interval = try invocation.arguments.seconds("interval") ?? .seconds(10)
         let output = invocation.output
         let onTerminal = isatty(1) == 1
-        var healthy = true
-        while !Task.isCancelled {
+        // Only Ctrl-C (or a signal) ends the watch: it ends as any interrupted command does,
+        // its line ended and status 130, whatever the last dashboard said.
+        while true {
             let report = try await check(invocation)
-            guard !Task.isCancelled else { break }
-            healthy = report.isHealthy
+            try Task.checkCancellation()
             let box = HealthBox.render(report, output: output, width: Terminal.columns(environment: invocation.session.context.environment))
             // Home and clear to the end: the new box overwrites the old without a flash.
             output.write((onTerminal ? "\u{1B}[H\u{1B}[J" : "") + box + "\n" + output.styled("every \(Units.seconds(interval.seconds)); Ctrl-C stops", .dim) + "\n")
-            do { try await Task.sleep(for: interval) } catch { break }
+            try await Task.sleep(for: interval)
         }
-        return healthy ? .success : .failure
     }
 }

@@ -51,7 +51,7 @@ extension HealthCommands {
                 sparkline(summary.buckets, output), summary.lastState,
             ]
         }
-        output.line(Table(headers: ["NAME", "SECTION", "CHECKS", "UPTIME", "P50", "P95", "LAST \(sinceText.uppercased())", "LAST"], rows: rows).render())
+        output.line(Table(headers: ["NAME", "SECTION", "CHECKS", "UPTIME", "P50", "P95", "LAST \(sinceText.uppercased())", "LAST"], rows: rows, width: invocation.terminalWidth).render())
         return .success
     }
 

@@ -88,11 +88,14 @@ enum MCPCheckCommands {
 
         let output = invocation.output
         let live = !invocation.wantsJSON && isatty(2) == 1
-        let check = try await invocation.workspace.checkServers(arguments.positionals, in: arguments.value("config"), options: options, onProbing: { @MainActor count, path in
-            if live { output.error(output.styled("probing \(count) server\(count == 1 ? "" : "s") in \(path)…", .dim)) }
+        // Results arrive in the order servers finish: the name column is set once, up front.
+        let nameWidth = NameWidth()
+        let check = try await invocation.workspace.checkServers(arguments.positionals, in: arguments.value("config"), options: options, onProbing: { @MainActor names, path in
+            nameWidth.value = names.map(DisplayWidth.of).max() ?? 0
+            if live { output.error(output.styled("probing \(names.count) server\(names.count == 1 ? "" : "s") in \(path)…", .dim)) }
         }, onResult: { @MainActor result in
             guard live, !Task.isCancelled else { return } // after Ctrl-C, results are the cancellation's
-            output.error(progressLine(result, output))
+            output.error(progressLine(result, output, nameWidth: nameWidth.value))
         })
         let results = check.results
         guard !results.isEmpty else {
@@ -116,18 +119,31 @@ enum MCPCheckCommands {
         switch check.lastKnownGood {
         case .notSaved: break
         case .saved:
-            if !invocation.wantsJSON { output.line(output.styled("All \(results.count) passed; saved as the last known good config.", .dim)) }
+            if !invocation.wantsJSON { output.line(output.styled(allPassed(results.count) + "; saved as the last known good config.", .dim)) }
         case .notWritten(let reason):
             invocation.session.report("could not save the last known good config: \(reason)")
         }
         return failed.isEmpty ? .success : .failure
     }
 
+    /// "  ok    NAME  12 ms", the names padded to `nameWidth` so that the lines align.
     @MainActor
-    static func progressLine(_ result: ProbeResult, _ output: Output) -> String {
+    static func progressLine(_ result: ProbeResult, _ output: Output, nameWidth: Int) -> String {
+        let name = DisplayWidth.pad(result.server, to: nameWidth)
         if result.passed {
-            return "  " + output.styled("ok", .green) + "    \(result.server)  \(ProbeReport.milliseconds(result))"
+            return "  " + output.styled("ok", .green) + "    \(name)  \(ProbeReport.milliseconds(result))"
         }
-        return "  " + output.styled("FAIL", .red) + "  \(result.server)  \((result.reason ?? "").clipped(100))"
+        return "  " + output.styled("FAIL", .red) + "  \(name)  \((result.reason ?? "").clipped(100))"
     }
+
+    /// "All 3 passed", and for one server "1 passed".
+    static func allPassed(_ count: Int) -> String {
+        count == 1 ? "1 passed" : "All \(count) passed"
+    }
+}
+
+/// The width of the live lines' name column, known once the servers are.
+@MainActor
+private final class NameWidth {
+    var value = 0
 }

@@ -51,7 +51,7 @@ enum MCPCommands {
             invocation.output.line(noServers(in: config.path))
         } else {
             invocation.output.line(invocation.output.styled(config.path, .dim))
-            invocation.output.line(Table(headers: ["NAME", "TRANSPORT", "COMMAND OR URL", "ENV, HEADERS, SECRETS"], rows: rows).render())
+            invocation.output.line(Table(headers: ["NAME", "TRANSPORT", "COMMAND OR URL", "ENV, HEADERS, SECRETS"], rows: rows, width: invocation.terminalWidth).render())
         }
         return .success
     }
@@ -88,7 +88,7 @@ enum MCPCommands {
             rows.append(["url", url])
             for (key, value) in headers { rows.append(["header", "\(key): \(ServerEntry.masked(value))"]) }
         }
-        invocation.output.line(Table(headers: [], rows: rows).render())
+        invocation.output.line(Table(headers: [], rows: rows, width: invocation.terminalWidth).render())
         return .success
     }
 
@@ -120,7 +120,7 @@ enum MCPCommands {
             Flag("transport", short: "t", value: "stdio|http|sse", "how to reach the server (default stdio)", completion: .choices(["stdio", "http", "sse"])),
             Flag("env", short: "e", value: "KEY=VALUE", "an environment variable for the server", repeatable: true),
             Flag("header", short: "H", value: "NAME:VALUE", "an HTTP header for a remote server", repeatable: true),
-            .secret("put the store's secret NAME in the variable ENV (repeatable)"),
+            .secret("put the store's secret NAME in the variable ENV"),
             .config,
         ],
         examples: [
@@ -154,24 +154,24 @@ enum MCPCommands {
         default:
             throw ShellError.usage("unknown transport '\(transport.clipped())': use stdio, http or sse")
         }
-        return try addEntry(name, entry, invocation, done: "Added \(transport) server '\(name)'")
+        return try addEntry(name, entry, invocation, what: "\(transport) server '\(name)'")
     }
 
     /// Adds `entry` as `name`, and says what was done.
     @MainActor
-    static func addEntry(_ name: String, _ entry: JSONValue, _ invocation: Invocation, done: String) throws -> ExitStatus {
+    static func addEntry(_ name: String, _ entry: JSONValue, _ invocation: Invocation, what: String) throws -> ExitStatus {
         switch try invocation.workspace.addServer(name, entry, to: invocation.arguments.value("config")) {
         case .alreadyThere(let path):
             invocation.output.line("Already done: '\(name)' is in \(path) as given; nothing written")
         case .added(let path, let written):
-            invocation.output.line(saved(done, "in", path, written: written))
+            invocation.output.line(saved(("Added", "would add"), what, "in", path, written: written))
         }
         return .success
     }
 
-    /// "DONE in FILE", or what would have been written under --dry-run.
-    static func saved(_ done: String, _ preposition: String, _ path: String, written: Bool) -> String {
-        "\(done) \(preposition) \(path)" + (written ? "" : ": not written (dry run)")
+    /// "Added WHAT in FILE", or under --dry-run "would add WHAT in FILE (not written)".
+    static func saved(_ verb: (done: String, would: String), _ what: String, _ preposition: String, _ path: String, written: Bool) -> String {
+        written ? "\(verb.done) \(what) \(preposition) \(path)" : "\(verb.would) \(what) \(preposition) \(path) (not written)"
     }
 
     /// What `list` and `check` say of a config without servers.
@@ -193,7 +193,7 @@ enum MCPCommands {
             throw ShellError.usage("JSON:\(error.line):\(error.column): \(error.message)")
         }
         _ = try ServerDefinition(name: name, entry: entry)
-        return try addEntry(name, entry, invocation, done: "Added server '\(name)'")
+        return try addEntry(name, entry, invocation, what: "server '\(name)'")
     }
 
     static let remove = Command(
@@ -204,7 +204,7 @@ enum MCPCommands {
     ) { invocation in
         let name = invocation.arguments.positionals[0]
         let removed = try invocation.workspace.removeServer(name, from: invocation.arguments.value("config"))
-        invocation.output.line(saved("Removed server '\(name)'", "from", removed.path, written: removed.written))
+        invocation.output.line(saved(("Removed", "would remove"), "server '\(name)'", "from", removed.path, written: removed.written))
         return .success
     }
 
@@ -220,7 +220,7 @@ enum MCPCommands {
         let imported = try invocation.workspace.importServers(from: from, to: invocation.arguments.value("to"))
         let report = imported.report
         if !report.added.isEmpty {
-            invocation.output.line(saved("Imported \(report.added.count) server\(report.added.count == 1 ? "" : "s") (\(report.added.joined(separator: ", ")))", "into", imported.path, written: imported.written))
+            invocation.output.line(saved(("Imported", "would import"), "\(report.added.count) server\(report.added.count == 1 ? "" : "s") (\(report.added.joined(separator: ", ")))", "into", imported.path, written: imported.written))
         }
         if !report.identical.isEmpty {
             invocation.output.line("Already there, unchanged: \(report.identical.joined(separator: ", "))")

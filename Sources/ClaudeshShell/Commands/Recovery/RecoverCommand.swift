@@ -21,14 +21,14 @@ enum RecoverCommand {
         The backup comes before the store's check, so that a store's lost git history comes back
         from it rather than being started anew.
         """,
-        flags: [Flag("dry-run", "print the plan of every step, change nothing")],
-        examples: ["recover", "recover --dry-run", "claudesh --yes recover"]
+        flags: [Flag("dry-run", "print the plan of every step, change nothing"), .yes],
+        examples: ["recover", "recover --dry-run", "recover --yes"]
     ) { invocation in
         let session = invocation.session
         let output = invocation.output
         let dryRun = session.context.dryRun || invocation.arguments.has("dry-run")
-        guard dryRun || session.context.assumeYes || session.askUser != nil else {
-            throw ShellError.failed("recover asks before each step and there is no terminal: run claudesh --yes recover, or recover --dry-run for the plan")
+        guard dryRun || invocation.assumesYes || session.askUser != nil else {
+            throw ShellError.failed("recover asks before each step and there is no terminal: run recover --yes, or recover --dry-run for the plan")
         }
         let clock = ContinuousClock()
         let started = clock.now
@@ -57,7 +57,7 @@ enum RecoverCommand {
                 outcomes.append(.skipped("dry run"))
                 continue
             }
-            if !session.context.assumeYes {
+            if !invocation.assumesYes {
                 output.write("   run it? [y/N/skip/quit] ")
                 guard let ask = session.askUser else { break }
                 let answer: String

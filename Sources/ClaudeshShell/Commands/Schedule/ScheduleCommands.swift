@@ -77,7 +77,7 @@ enum ScheduleCommands {
             let rows = ScheduledJob.standard.map { job in
                 [job.name, job.cronSchedule, "claudesh " + job.arguments.joined(separator: " "), installed[job.name] == true ? "installed" : "not installed"]
             }
-            invocation.output.line(Table(headers: ["JOB", "WHEN", "RUNS", "STATE"], rows: rows).render())
+            invocation.output.line(Table(headers: ["JOB", "WHEN", "RUNS", "STATE"], rows: rows, width: invocation.terminalWidth).render())
         }
         return .success
     }

@@ -15,7 +15,7 @@ enum ExecCommand {
             Argument("COMMAND", "the program", completion: .commandLine),
             Argument("ARGS", "its arguments", optional: true, variadic: true),
         ],
-        flags: [.secret("put the store's secret NAME in the variable ENV (repeatable)")],
+        flags: [.secret("put the store's secret NAME in the variable ENV")],
         examples: ["exec --secret GITHUB_TOKEN=claude/github-token -- npx -y @modelcontextprotocol/server-github"]
     ) { invocation in
         let session = invocation.session

@@ -54,7 +54,7 @@ enum GPGCommands {
                 let rows = keys.map { key in
                     [key.fingerprint, key.primaryUserID, key.algorithm, Units.date(key.created), key.expires.map { Units.date($0) } ?? "never", state(key)]
                 }
-                invocation.output.line(Table(headers: ["FINGERPRINT", "USER ID", "ALGORITHM", "CREATED", "EXPIRES", "STATE"], rows: rows).render())
+                invocation.output.line(Table(headers: ["FINGERPRINT", "USER ID", "ALGORITHM", "CREATED", "EXPIRES", "STATE"], rows: rows, width: invocation.terminalWidth).render())
             }
             invocation.output.line("gpg-agent: " + (agent ? "running" : "not running (gpg starts it when a key is needed)"))
         }

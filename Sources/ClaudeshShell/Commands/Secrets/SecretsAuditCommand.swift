@@ -12,8 +12,8 @@ enum SecretsAuditCommand {
         start the server through 'claudesh exec --secret', after a confirm; the rest is listed
         for fixing by hand.
         """,
-        flags: [Flag("fix", "move server env values into the store and rewrite the entries"), .json],
-        examples: ["secrets audit", "secrets audit --fix"]
+        flags: [Flag("fix", "move server env values into the store and rewrite the entries"), .yes, .json],
+        examples: ["secrets audit", "secrets audit --fix", "secrets audit --fix --yes"]
     ) { invocation in
         let targets = invocation.workspace.auditTargets
         let findings = targets.flatMap(SecretAudit.scan)
@@ -31,7 +31,7 @@ enum SecretsAuditCommand {
             invocation.output.line("No clear-text secrets found in \(targets.count) file\(targets.count == 1 ? "" : "s").")
         } else {
             let rows = findings.map { ["\($0.file):\($0.line):\($0.column)", $0.key, $0.kind, $0.masked] }
-            invocation.output.line(Table(headers: ["FILE", "KEY", "KIND", "VALUE"], rows: rows).render())
+            invocation.output.line(Table(headers: ["FILE", "KEY", "KIND", "VALUE"], rows: rows, width: invocation.terminalWidth).render())
             invocation.output.line("\(findings.count) clear-text secret\(findings.count == 1 ? "" : "s") in \(Set(findings.map { $0.file }).count) file(s).")
         }
         guard !findings.isEmpty else { return .success }
@@ -44,7 +44,6 @@ enum SecretsAuditCommand {
 
     @MainActor
     static func fix(_ findings: [AuditFinding], targets: [SecretAudit.Target], _ invocation: Invocation) async throws -> ExitStatus {
-        let session = invocation.session
         let output = invocation.output
         let configs = Set(targets.filter { $0.format == .json }.map { $0.path })
         let plan = AuditFix(findings: findings, clientConfigs: configs)
@@ -62,7 +61,7 @@ enum SecretsAuditCommand {
             output.line("nothing changed (dry run)")
             return .failure
         }
-        try session.confirm("Move \(plan.moves.count) value\(plan.moves.count == 1 ? "" : "s") into \(store.directory) and rewrite the entries?")
+        try invocation.confirm("Move \(plan.moves.count) value\(plan.moves.count == 1 ? "" : "s") into \(store.directory) and rewrite the entries?")
         let written = try await workspace.applyAuditFix(plan)
         for file in written { output.line("Rewrote \(file)") }
         output.line("Check the servers still start: mcp check")

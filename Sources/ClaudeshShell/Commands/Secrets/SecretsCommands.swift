@@ -28,17 +28,18 @@ enum SecretsCommands {
         let store = workspace.store
         var ids = invocation.arguments.positionals
         if ids.isEmpty { ids = try await workspace.defaultStoreRecipients() }
-        if workspace.dryRun {
-            invocation.output.line("would initialise \(store.directory) for \(ids.isEmpty ? store.recipients.joined(separator: ", ") : ids.joined(separator: ", ")) (dry run)")
-            return .success
+        // A dry run asks the kit the same questions, so it says what the real run would.
+        let dryRun = workspace.dryRun
+        let report = try await store.initialize(recipients: ids, dryRun: dryRun)
+        let recipients = report.recipients.joined(separator: ", ")
+        let (done, would) = switch (report.recipientsChanged, report.gitCreated) {
+        case (false, false): ("Already done: the store at \(store.directory) is initialised for \(recipients), with git", "")
+        case (true, let git):
+            ("Initialised the store at \(store.directory) for \(recipients)" + (git ? ", with git" : ""),
+             "would initialise the store at \(store.directory) for \(recipients)" + (git ? ", with git" : ""))
+        case (false, true): ("Started git in the store at \(store.directory)", "would start git in the store at \(store.directory)")
         }
-        let report = try await store.initialize(recipients: ids)
-        let recipients = store.recipients.joined(separator: ", ")
-        switch (report.recipientsChanged, report.gitCreated) {
-        case (false, false): invocation.output.line("Already done: the store at \(store.directory) is initialised for \(recipients), with git")
-        case (true, _): invocation.output.line("Initialised the store at \(store.directory) for \(recipients)" + (report.gitCreated ? ", with git" : ""))
-        case (false, true): invocation.output.line("Started git in the store at \(store.directory)")
-        }
+        invocation.output.line(dryRun && !would.isEmpty ? would + " (dry run)" : done)
         return .success
     }
 
@@ -104,7 +105,8 @@ enum SecretsCommands {
     static let remove = Command(
         "rm", aliases: ["remove"], group: group, summary: "Delete a secret from the store (asks first)",
         arguments: [Argument("NAME", "the secret", completion: .secretNames)],
-        examples: ["secrets rm claude/old-token"]
+        flags: [.yes],
+        examples: ["secrets rm claude/old-token", "secrets rm claude/old-token --yes"]
     ) { invocation in
         let name = invocation.arguments.positionals[0]
         let session = invocation.session
@@ -115,7 +117,7 @@ enum SecretsCommands {
             invocation.output.line("would delete \(name) from \(store.directory) (dry run)")
             return .success
         }
-        try session.confirm("Delete \(name) from \(store.directory)?")
+        try invocation.confirm("Delete \(name) from \(store.directory)?")
         try await store.remove(name)
         session.context.vault.remove(name)
         invocation.output.line("Deleted \(name)")
