@@ -9,12 +9,14 @@ extension Workspace {
         let configPath = configPath()
         var serverChecks: [HealthReport.Check] = []
         var plan = ProbePlan(targets: [], redactor: redactor)
+        var probedConfig: ClientConfig?
         do {
             let config = try ClientConfig(path: configPath)
             if config.entries.isEmpty {
                 serverChecks = [.init(.servers, "config", .off, "no servers in \(configPath): mcp add NAME -- COMMAND")]
             } else {
                 plan = await probePlan(config.servers)
+                probedConfig = config
             }
         } catch {
             serverChecks = [.init(.servers, "config", .failed, "\(error)")]
@@ -24,7 +26,10 @@ extension Workspace {
         async let storeChecks = HealthChecks.store(store)
         async let keyChecks = HealthChecks.gnupg(gnupg, now: now)
         let backups = HealthChecks.backups(folder: settings.backupDir, now: now)
-        let servers = serverChecks + HealthChecks.servers(await probed)
+        let probeResults = await probed
+        // A config whose every server passed is the newest that works.
+        if let probedConfig { refreshLastKnownGood(probedConfig, after: probeResults) }
+        let servers = serverChecks + HealthChecks.servers(probeResults)
         let report = HealthReport(time: now, checks: servers + (await containers) + (await storeChecks) + (await keyChecks) + backups)
         return plan.redactor.seal(report)
     }
