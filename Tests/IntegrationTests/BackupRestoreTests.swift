@@ -88,6 +88,50 @@ extension BackupTests {
         #expect(again.status == 0 && again.stdout.contains("Nothing to restore"), "\(again.stdout)\(again.stderr)")
     }
 
+    /// The store's git after a full restore over a store with a newer secret: kept, or replaced
+    /// whole with --replace-git; either way git's refs, index and objects agree with the files.
+    @Test func theStoresGitIsKeptOrReplacedWholeNeverRewoundUnderNewerSecrets() throws {
+        let fixture = SecretsFixture()
+        defer { fixture.stop() }
+        try fixture.makeKeyAndStore()
+        try fixture.insert("claude/old", "first")
+        #expect(try fixture.run(["backup", "create"]).status == 0)
+        try fixture.insert("claude/new", "second")
+        func git(_ arguments: [String]) throws -> Claudesh.Result {
+            try Claudesh.runProgram("/usr/bin/git", ["-C", fixture.storeDirectory] + arguments, environment: Claudesh.environment(home: fixture.home))
+        }
+        let newest = try git(["rev-parse", "HEAD"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+
+        let planned = try fixture.run(["backup", "restore", "--dry-run"])
+        #expect(planned.stdout.contains("git      store/.git: kept as it is, not rewound"), "\(planned.stdout)")
+        #expect(!planned.stdout.contains("store/.git/"), "one line for the repository: \(planned.stdout)")
+        let kept = try fixture.run(["--yes", "backup", "restore"])
+        #expect(kept.status == 0, "\(kept.stdout)\(kept.stderr)")
+        #expect(try git(["status", "--porcelain"]).stdout == "", "the files agree with the store's history")
+        #expect(try git(["fsck", "--no-progress"]).status == 0)
+        #expect(try git(["rev-parse", "HEAD"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines) == newest)
+
+        let replacing = try fixture.run(["backup", "restore", "--dry-run", "--replace-git"])
+        #expect(replacing.stdout.contains("git      store/.git: replaced whole by the backup's"), "\(replacing.stdout)")
+        let replaced = try fixture.run(["--yes", "backup", "restore", "--replace-git"])
+        #expect(replaced.status == 0, "\(replaced.stdout)\(replaced.stderr)")
+        #expect(try git(["status", "--porcelain"]).stdout == "?? claude/new.gpg\n", "the backup's history, and the newer secret a file it does not know")
+        let fsck = try git(["fsck", "--no-progress", "--full"])
+        #expect(fsck.status == 0, "\(fsck.stdout)\(fsck.stderr)")
+        #expect(try git(["cat-file", "-e", newest]).status != 0, "nothing of the replaced repository is mixed in")
+        #expect(try git(["log", "--oneline"]).stdout.contains("claude/old"))
+        #expect(stagingLeft(in: fixture.home).isEmpty)
+        // The replaced repository is in the safety backup, whole.
+        let saved = fixture.home + "/backups/claude/before-restore"
+        let safety = try #require(try FileManager.default.contentsOfDirectory(atPath: saved).filter { BackupArchive.isBackupName($0) }.sorted().last)
+        let undo = fixture.home + "/undo"
+        #expect(try fixture.run(["backup", "restore", saved + "/" + safety, "--to", undo]).status == 0)
+        #expect(try Claudesh.runProgram("/usr/bin/git", ["-C", undo + "/store", "rev-parse", "HEAD"], environment: Claudesh.environment(home: fixture.home)).stdout.contains(newest))
+
+        let conflicting = try fixture.run(["backup", "restore", "--replace-git", "--missing-only"])
+        #expect(conflicting.status == 2, "\(conflicting.stderr)")
+    }
+
     @Test(arguments: TestTar.allCases) func onlyAndToRestoreThePathsNamedIntoAnotherFolder(_ tar: TestTar) throws {
         let fixture = try makeHome(tar)
         defer { fixture.stop() }

@@ -138,9 +138,9 @@ extension Workspace {
 
     /// Verifies `path` while staging what it would restore into `target` (nothing staged with
     /// `dryRun`), and plans the restore against the live files.
-    package func prepareRestore(_ path: String, into target: String, only: [String], dryRun: Bool,
+    package func prepareRestore(_ path: String, into target: String, only: [String], git: RestorePlan.GitHandling = .keep, dryRun: Bool,
                                 progress: (@Sendable (Int64) -> Void)? = nil) async throws -> BackupRestore {
-        try await BackupRestore.prepare(path, target: target, only: only, dryRun: dryRun, environment: toolEnvironment.variables, progress: progress)
+        try await BackupRestore.prepare(path, target: target, only: only, git: git, dryRun: dryRun, environment: toolEnvironment.variables, progress: progress)
     }
 
     /// The keys to save what a restore replaces to: the backups' own, or on a new machine (no
