@@ -16,8 +16,16 @@ extension Workspace {
         given.map(environment.absolutePath) ?? settings.backupDir
     }
 
-    /// The claudesh home without its backups/ and logs/, the pass store, Claude Desktop's config.
+    /// The client configs, the pass store, claudesh's own files, and the backup-include
+    /// setting's paths, less backup-exclude's and Claude Code's working data.
     package var backupSet: BackupSet { BackupSet.standard(context: context) }
+
+    /// What a backup into `folder` would hold, measured without reading a file: each root that
+    /// exists with its size, and the whole.
+    package func measureBackupSet(into folder: String) throws -> (roots: [BackupSet.Measured], total: BackupSet.Measured) {
+        let set = Path.kind(of: folder) == .directory ? backupSet.excluding(folder: folder) : backupSet
+        return try set.measure()
+    }
 
     /// The keys a backup is encrypted to: the gpg-id setting, else the pass store's.
     package func backupRecipients() throws -> [String] {
