@@ -15,8 +15,10 @@ package struct LastKnownGood: Sendable {
     var exists: Bool { Path.kind(of: path) == .file }
 
     /// Copies `config`'s file as it was read (every key kept, byte for byte), atomically, mode 0600.
+    /// The very same copy is left as it is: health watch saves after every round that passes.
     func save(_ config: ClientConfig) throws(FileError) {
         let bytes = config.original ?? Array(config.text.utf8)
+        if exists, (try? FileIO.read(path)) == bytes { return }
         try FileIO.makeDirectory(Path.directory(of: path))
         try AtomicFile.write(bytes, to: path, mode: 0o600)
     }
