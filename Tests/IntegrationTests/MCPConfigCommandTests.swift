@@ -131,7 +131,8 @@ struct MCPConfigCommandTests {
         #expect(restore.status == 0, "\(restore.stderr)")
         #expect(try String(contentsOfFile: config, encoding: .utf8) == good)
         let kept = try keptCopies()
-        #expect(kept.count == 1 && restore.stdout.contains("the previous file is \(home)/\(kept[0])"), "\(restore.stdout)")
+        try #require(kept.count == 1, "\(kept)")
+        #expect(restore.stdout.contains("the previous file is \(home)/\(kept[0])"), "\(restore.stdout)")
         #expect(try String(contentsOfFile: home + "/" + kept[0], encoding: .utf8) == broken)
         #expect(try mcp(["check"]).status == 0)
 
