@@ -14,6 +14,8 @@ package final class BackupRestore {
     /// What each replaced file was when the safety backup read it: one that moves after that is
     /// left alone rather than lost.
     private var savedStamps: [String: BackupSet.Stamp] = [:]
+    /// Whether the safety backup was made: a repository is replaced whole only after it is in it.
+    private var savedReplaced = false
 
     struct Failure: Swift.Error, CustomStringConvertible, Sendable, Equatable {
         var description: String
@@ -71,6 +73,7 @@ package final class BackupRestore {
         let (manifest, stamps) = try set.manifest(now: Int(time(nil)))
         let created = try await BackupArchive.create(manifest, set: set, stamps: stamps, folder: folder, recipients: recipients, environment: environment)
         savedStamps = stamps
+        savedReplaced = true
         return created
     }
 
@@ -98,6 +101,7 @@ package final class BackupRestore {
         guard let staging else { throw Failure(description: "a dry run has nothing to apply") }
         let replacedWhole = plan.repositories.filter { $0.action == .replacedWhole }
         guard !missingOnly || replacedWhole.isEmpty else { throw Failure(description: "a restore of what is missing replaces no git repository") }
+        guard replacedWhole.isEmpty || savedReplaced else { throw Failure(description: "a git repository is replaced only once the safety backup holds it") }
         // Each repository replaced whole leaves as one piece, into the staging folder (removed
         // with it; the safety backup holds it), so nothing of it mixes with the backup's.
         for (number, repository) in replacedWhole.enumerated() {
