@@ -62,11 +62,27 @@ struct LastKnownGoodTests {
         defer { try? FileManager.default.removeItem(atPath: home) }
         write(laterText, to: configPath)
 
-        let restored = try good.restore(to: configPath)
-        #expect(restored == LastKnownGood.Restored(path: configPath, keptAs: configPath + ".before-restore"))
+        let restored = try good.restore(to: configPath, now: 1_796_444_100)
+        #expect(restored == LastKnownGood.Restored(path: configPath, keptAs: configPath + ".before-restore.20261205T041500Z"))
         #expect(bytes(configPath) == Data(goodText.utf8))
-        #expect(bytes(configPath + ".before-restore") == Data(laterText.utf8))
+        #expect(bytes(configPath + ".before-restore.20261205T041500Z") == Data(laterText.utf8))
         #expect(bytes(good.path) == Data(goodText.utf8)) // the saved copy stays for next time
+    }
+
+    @Test func everyRestoreKeepsTheFileItReplacesUnderANewName() throws {
+        let (home, configPath, good) = try savedHome()
+        defer { try? FileManager.default.removeItem(atPath: home) }
+        write("{\"first\": 1}", to: configPath)
+        _ = FileManager.default.createFile(atPath: configPath + ".before-restore", contents: Data("{\"older\": 0}".utf8))
+        let first = try good.restore(to: configPath, now: 1_796_444_100)
+        write("{\"second\": 2}", to: configPath)
+        let second = try good.restore(to: configPath, now: 1_796_444_100)
+        #expect(first.keptAs == configPath + ".before-restore.20261205T041500Z")
+        #expect(second.keptAs == configPath + ".before-restore.20261205T041500Z-2")
+        #expect(bytes(first.keptAs!) == Data("{\"first\": 1}".utf8))
+        #expect(bytes(second.keptAs!) == Data("{\"second\": 2}".utf8))
+        #expect(bytes(configPath + ".before-restore") == Data("{\"older\": 0}".utf8))
+        #expect(LastKnownGood.keptCopies(of: configPath) == [configPath + ".before-restore", first.keptAs!, second.keptAs!])
     }
 
     @Test func restoreToAMissingFileKeepsNothing() throws {
@@ -77,7 +93,7 @@ struct LastKnownGoodTests {
         let restored = try good.restore(to: target)
         #expect(restored == LastKnownGood.Restored(path: target, keptAs: nil))
         #expect(bytes(target) == Data(goodText.utf8))
-        #expect(!FileManager.default.fileExists(atPath: target + ".before-restore"))
+        #expect(LastKnownGood.keptCopies(of: target).isEmpty)
     }
 
     /// Malformed, not an object, or blank (which would wipe the config): refused, nothing touched.
@@ -98,7 +114,7 @@ struct LastKnownGoodTests {
         }
         #expect(bytes(configPath) == Data(laterText.utf8))
         #expect(try mode(configPath) == 0o644)
-        #expect(!FileManager.default.fileExists(atPath: configPath + ".before-restore"))
+        #expect(LastKnownGood.keptCopies(of: configPath).isEmpty)
     }
 
     @Test func restoreWithoutASavedCopyThrows() throws {
@@ -113,6 +129,6 @@ struct LastKnownGoodTests {
         #expect(fileError.path == good.path)
         #expect(fileError.code == ENOENT)
         #expect(bytes(configPath) == Data(laterText.utf8))
-        #expect(!FileManager.default.fileExists(atPath: configPath + ".before-restore"))
+        #expect(LastKnownGood.keptCopies(of: configPath).isEmpty)
     }
 }

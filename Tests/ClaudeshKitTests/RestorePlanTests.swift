@@ -28,6 +28,39 @@ struct RestorePlanTests {
         return false
     }
 
+    /// A `.git` folder is one unit: one the target lacks comes back whole; one it has is kept,
+    /// or with `.replace` replaced whole (every item new, the live folder among what is saved);
+    /// one chosen only in part is never replaced.
+    @Test func aGitRepositoryIsKeptOrReplacedWhole() throws {
+        let target = temporaryFolder("plan")
+        defer { try? FileManager.default.removeItem(atPath: target) }
+        let items = [
+            folder("store"), file("store/.gpg-id", "key\n"), folder("store/.git"), file("store/.git/HEAD", "ref: refs/heads/main\n"),
+            folder("store/.git/refs"), file("store/.git/refs/main", "abc\n"), file("store/a.gpg", "a"),
+        ]
+        let manifest = BackupManifest(created: 0, items: items)
+        let missing = try RestorePlan(manifest, target: target, git: .keep)
+        #expect(missing.repositories == [RestorePlan.Repository(path: "store/.git", action: .restoredWhole)])
+        #expect(change(missing, "store/.git/HEAD") == .new)
+
+        try FileManager.default.createDirectory(atPath: target + "/store/.git/refs", withIntermediateDirectories: true)
+        _ = FileManager.default.createFile(atPath: target + "/store/.git/HEAD", contents: Data("ref: refs/heads/main\n".utf8))
+        _ = FileManager.default.createFile(atPath: target + "/store/.git/refs/main", contents: Data("def\n".utf8))
+        let kept = try RestorePlan(manifest, target: target, git: .keep)
+        #expect(kept.repositories == [RestorePlan.Repository(path: "store/.git", action: .kept)])
+        #expect(kept.steps.filter { $0.item.path.hasPrefix("store/.git") }.allSatisfy { $0.change == .kept })
+        #expect(change(kept, "store/a.gpg") == .new)
+        #expect(kept.replaced.isEmpty, "nothing of the repository is replaced")
+
+        let replaced = try RestorePlan(manifest, target: target, git: .replace)
+        #expect(replaced.repositories == [RestorePlan.Repository(path: "store/.git", action: .replacedWhole)])
+        #expect(replaced.steps.filter { $0.item.path.hasPrefix("store/.git") }.allSatisfy { $0.change == .new })
+        #expect(replaced.replaced == [target + "/store/.git"], "the live repository goes into the safety backup whole")
+
+        let part = try RestorePlan(manifest, only: ["store/.git/refs"], target: target, git: .replace)
+        #expect(part.repositories == [RestorePlan.Repository(path: "store/.git", action: .kept)])
+    }
+
     @Test func liveFilesAreComparedByContentModeAndKind() throws {
         let target = temporaryFolder("plan")
         defer { try? FileManager.default.removeItem(atPath: target) }

@@ -37,6 +37,19 @@ struct SettingsTests {
         #expect(throws: Settings.Error.fixedAtStart(.home)) { try settings.set(.home, to: "/x", environment: environment) }
     }
 
+    @Test func backupIncludeAndExcludeAreCommaSeparatedAbsolutePaths() throws {
+        var settings = Settings(home: "/h", environment: environment)
+        #expect(settings.backupInclude.isEmpty && settings.value(of: .backupExclude) == "")
+        try settings.set(.backupInclude, to: "~/.claude/CLAUDE.md, notes ,~/.claude/CLAUDE.md", environment: environment)
+        #expect(settings.backupInclude == ["/home/op/.claude/CLAUDE.md", "/work/notes"])
+        #expect(settings.value(of: .backupInclude) == "/home/op/.claude/CLAUDE.md,/work/notes")
+        for bad in ["", "~/a,,~/b", "~", "/", "a\0b"] {
+            #expect(throws: Settings.Error.self, "\(bad)") { try settings.set(.backupExclude, to: bad, environment: environment) }
+        }
+        try settings.reset(.backupInclude, environment: environment)
+        #expect(settings.backupInclude.isEmpty)
+    }
+
     @Test func variableNames() {
         #expect(SessionContext.isValidVariableName("GITHUB_TOKEN"))
         #expect(SessionContext.isValidVariableName("_x1"))

@@ -20,7 +20,7 @@ extension BackupTests {
         defer { fixture.stop() }
         #expect(try fixture.run(["backup", "create"]).status == 0)
         try expectWritten(by: tar, try #require(backups(fixture).first), fixture)
-        let data = fixture.home + "/.claude/data"
+        let data = fixture.home + "/.claude/scripts/data"
         let original = try tree(data)
         let originalStore = try tree(fixture.storeDirectory)
         let originalTime = try modificationTime(data + "/plain.txt")
@@ -37,12 +37,12 @@ extension BackupTests {
         let planned = try fixture.run(["backup", "restore", "--dry-run"])
         #expect(planned.status == 0, "\(planned.stdout)\(planned.stderr)")
         #expect(planned.stdout.contains("whole"), "\(planned.stdout)")
-        #expect(planned.stdout.contains("new      .claude/data/with space.txt"), "\(planned.stdout)")
+        #expect(planned.stdout.contains("new      .claude/scripts/data/with space.txt"), "\(planned.stdout)")
         #expect(planned.stdout.contains("new      store/claude/token.gpg"), "\(planned.stdout)")
-        #expect(planned.stdout.contains("changed  .claude/data/plain.txt (content)"), "\(planned.stdout)")
-        #expect(planned.stdout.contains("changed  .claude/data/ünïcödé.txt (mode 600 → 755)"), "\(planned.stdout)")
-        #expect(planned.stdout.contains("changed  .claude/data/link (points elsewhere)"), "\(planned.stdout)")
-        #expect(planned.stdout.contains("changed  .claude/data/hard link.txt (content)"), "a hard link of plain.txt: the same file changed")
+        #expect(planned.stdout.contains("changed  .claude/scripts/data/plain.txt (content)"), "\(planned.stdout)")
+        #expect(planned.stdout.contains("changed  .claude/scripts/data/ünïcödé.txt (mode 600 → 755)"), "\(planned.stdout)")
+        #expect(planned.stdout.contains("changed  .claude/scripts/data/link (points elsewhere)"), "\(planned.stdout)")
+        #expect(planned.stdout.contains("changed  .claude/scripts/data/hard link.txt (content)"), "a hard link of plain.txt: the same file changed")
         #expect(planned.stdout.contains("2 new, 4 changed, "), "\(planned.stdout)")
         #expect(try tree(data) == broken, "a dry run writes nothing")
         #expect(stagingLeft(in: fixture.home).isEmpty)
@@ -73,20 +73,64 @@ extension BackupTests {
         let undo = fixture.home + "/undo"
         let undone = try fixture.run(["backup", "restore", saved + "/" + safety, "--to", undo])
         #expect(undone.status == 0, "\(undone.stdout)\(undone.stderr)")
-        #expect(try String(contentsOfFile: undo + "/.claude/data/plain.txt", encoding: .utf8) == "changed by hand\n")
-        #expect(try FileManager.default.destinationOfSymbolicLink(atPath: undo + "/.claude/data/link") == "elsewhere")
-        #expect(!FileManager.default.fileExists(atPath: undo + "/.claude/data/big.bin"), "only what was replaced")
+        #expect(try String(contentsOfFile: undo + "/.claude/scripts/data/plain.txt", encoding: .utf8) == "changed by hand\n")
+        #expect(try FileManager.default.destinationOfSymbolicLink(atPath: undo + "/.claude/scripts/data/link") == "elsewhere")
+        #expect(!FileManager.default.fileExists(atPath: undo + "/.claude/scripts/data/big.bin"), "only what was replaced")
 
         // The whole backup into a new folder: the same tree, a time before 1970 included.
         let copy = fixture.home + "/copy"
         let copied = try fixture.run(["backup", "restore", "--to", copy])
         #expect(copied.status == 0, "\(copied.stdout)\(copied.stderr)")
-        #expect(try tree(copy + "/.claude/data") == original)
-        #expect(try modificationTime(copy + "/.claude/data/old.txt").timeIntervalSince1970 == -315_619_200)
+        #expect(try tree(copy + "/.claude/scripts/data") == original)
+        #expect(try modificationTime(copy + "/.claude/scripts/data/old.txt").timeIntervalSince1970 == -315_619_200)
 
         // Restored again, nothing differs.
         let again = try fixture.run(["--yes", "backup", "restore"])
         #expect(again.status == 0 && again.stdout.contains("Nothing to restore"), "\(again.stdout)\(again.stderr)")
+    }
+
+    /// The store's git after a full restore over a store with a newer secret: kept, or replaced
+    /// whole with --replace-git; either way git's refs, index and objects agree with the files.
+    @Test func theStoresGitIsKeptOrReplacedWholeNeverRewoundUnderNewerSecrets() throws {
+        let fixture = SecretsFixture()
+        defer { fixture.stop() }
+        try fixture.makeKeyAndStore()
+        try fixture.insert("claude/old", "first")
+        #expect(try fixture.run(["backup", "create"]).status == 0)
+        try fixture.insert("claude/new", "second")
+        func git(_ arguments: [String]) throws -> Claudesh.Result {
+            try Claudesh.runProgram("/usr/bin/git", ["-C", fixture.storeDirectory] + arguments, environment: Claudesh.environment(home: fixture.home))
+        }
+        let newest = try git(["rev-parse", "HEAD"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+
+        let planned = try fixture.run(["backup", "restore", "--dry-run"])
+        #expect(planned.stdout.contains("git      store/.git: kept as it is, not rewound"), "\(planned.stdout)")
+        #expect(!planned.stdout.contains("store/.git/"), "one line for the repository: \(planned.stdout)")
+        let kept = try fixture.run(["--yes", "backup", "restore"])
+        #expect(kept.status == 0, "\(kept.stdout)\(kept.stderr)")
+        #expect(try git(["status", "--porcelain"]).stdout == "", "the files agree with the store's history")
+        #expect(try git(["fsck", "--no-progress"]).status == 0)
+        #expect(try git(["rev-parse", "HEAD"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines) == newest)
+
+        let replacing = try fixture.run(["backup", "restore", "--dry-run", "--replace-git"])
+        #expect(replacing.stdout.contains("git      store/.git: replaced whole by the backup's"), "\(replacing.stdout)")
+        let replaced = try fixture.run(["--yes", "backup", "restore", "--replace-git"])
+        #expect(replaced.status == 0, "\(replaced.stdout)\(replaced.stderr)")
+        #expect(try git(["status", "--porcelain"]).stdout == "?? claude/new.gpg\n", "the backup's history, and the newer secret a file it does not know")
+        let fsck = try git(["fsck", "--no-progress", "--full"])
+        #expect(fsck.status == 0, "\(fsck.stdout)\(fsck.stderr)")
+        #expect(try git(["cat-file", "-e", newest]).status != 0, "nothing of the replaced repository is mixed in")
+        #expect(try git(["log", "--oneline"]).stdout.contains("claude/old"))
+        #expect(stagingLeft(in: fixture.home).isEmpty)
+        // The replaced repository is in the safety backup, whole.
+        let saved = fixture.home + "/backups/claude/before-restore"
+        let safety = try #require(try FileManager.default.contentsOfDirectory(atPath: saved).filter { BackupArchive.isBackupName($0) }.sorted().last)
+        let undo = fixture.home + "/undo"
+        #expect(try fixture.run(["backup", "restore", saved + "/" + safety, "--to", undo]).status == 0)
+        #expect(try Claudesh.runProgram("/usr/bin/git", ["-C", undo + "/store", "rev-parse", "HEAD"], environment: Claudesh.environment(home: fixture.home)).stdout.contains(newest))
+
+        let conflicting = try fixture.run(["backup", "restore", "--replace-git", "--missing-only"])
+        #expect(conflicting.status == 2, "\(conflicting.stderr)")
     }
 
     @Test(arguments: TestTar.allCases) func onlyAndToRestoreThePathsNamedIntoAnotherFolder(_ tar: TestTar) throws {
@@ -95,14 +139,14 @@ extension BackupTests {
         #expect(try fixture.run(["backup", "create"]).status == 0)
         try expectWritten(by: tar, try #require(backups(fixture).first), fixture)
         let target = fixture.home + "/elsewhere"
-        let result = try fixture.run(["backup", "restore", "--only", ".claude/data/plain.txt", "--only", "~/.config/Claude", "--to", target, "--json"])
+        let result = try fixture.run(["backup", "restore", "--only", ".claude/scripts/data/plain.txt", "--only", "~/.config/Claude", "--to", target, "--json"])
         #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
-        #expect(try String(contentsOfFile: target + "/.claude/data/plain.txt", encoding: .utf8) == "content of plain.txt\n")
+        #expect(try String(contentsOfFile: target + "/.claude/scripts/data/plain.txt", encoding: .utf8) == "content of plain.txt\n")
         #expect(FileManager.default.fileExists(atPath: target + "/.config/Claude/claude_desktop_config.json"))
-        #expect(try tree(target + "/.claude/data").keys.sorted() == ["plain.txt"])
+        #expect(try tree(target + "/.claude/scripts/data").keys.sorted() == ["plain.txt"])
         #expect(!FileManager.default.fileExists(atPath: target + "/store"))
         let json = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
-        #expect((json["written"] as? [String])?.contains(".claude/data/plain.txt") == true, "\(json)")
+        #expect((json["written"] as? [String])?.contains(".claude/scripts/data/plain.txt") == true, "\(json)")
         #expect(json["saved"] is NSNull, "nothing was replaced, so nothing was saved")
         #expect(stagingLeft(in: target).isEmpty)
 
@@ -119,7 +163,7 @@ extension BackupTests {
         #expect(try fixture.run(["backup", "create"]).status == 0)
         try expectWritten(by: tar, try #require(backups(fixture).first), fixture)
         let archive = try #require(backups(fixture).first)
-        let plain = fixture.home + "/.claude/data/plain.txt"
+        let plain = fixture.home + "/.claude/scripts/data/plain.txt"
         try "changed\n".write(toFile: plain, atomically: false, encoding: .utf8)
         var bytes = try Data(contentsOf: URL(fileURLWithPath: archive))
         bytes[bytes.count - 40] ^= 0x55
@@ -301,7 +345,7 @@ extension BackupTests {
     @Test(arguments: TestTar.allCases) func aFullDiskDuringARestoreLeavesNoStagingAndNothingApplied(_ tar: TestTar) throws {
         let fixture = try makeHome(tar)
         defer { fixture.stop() }
-        _ = try Claudesh.runProgram("/bin/sh", ["-c", "head -c 3000000 /dev/urandom > \"$0\"", fixture.home + "/.claude/data/three-mb.bin"], environment: ["PATH": "/usr/bin:/bin"])
+        _ = try Claudesh.runProgram("/bin/sh", ["-c", "head -c 3000000 /dev/urandom > \"$0\"", fixture.home + "/.claude/scripts/data/three-mb.bin"], environment: ["PATH": "/usr/bin:/bin"])
         #expect(try fixture.run(["backup", "create"]).status == 0)
         try expectWritten(by: tar, try #require(backups(fixture).first), fixture)
         let full = fixture.home + "/full"
@@ -319,16 +363,16 @@ extension BackupTests {
         defer { fixture.stop() }
         #expect(try fixture.run(["backup", "create"]).status == 0)
         try expectWritten(by: tar, try #require(backups(fixture).first), fixture)
-        // .claude/data is its own tmpfs: the staged files cannot be renamed or linked into it.
+        // .claude/scripts/data is its own tmpfs: the staged files cannot be renamed or linked into it.
         let target = fixture.home + "/target"
-        let mountPoint = target + "/.claude/data"
+        let mountPoint = target + "/.claude/scripts/data"
         try FileManager.default.createDirectory(atPath: mountPoint, withIntermediateDirectories: true)
         let mounted = try Claudesh.runProgram("/bin/mount", ["-t", "tmpfs", "-o", "size=8m", "tmpfs", mountPoint], environment: ["PATH": "/usr/bin:/bin:/usr/sbin:/sbin"])
         #expect(mounted.status == 0, "mount a tmpfs: \(mounted.stderr)")
         defer { _ = try? Claudesh.runProgram("/bin/umount", [mountPoint], environment: ["PATH": "/usr/bin:/bin:/usr/sbin:/sbin"]) }
         let first = try fixture.run(["--yes", "backup", "restore", "--to", target])
         #expect(first.status == 0, "\(first.stdout)\(first.stderr)")
-        #expect(try tree(mountPoint) == (try tree(fixture.home + "/.claude/data")), "new files copied across, modes kept")
+        #expect(try tree(mountPoint) == (try tree(fixture.home + "/.claude/scripts/data")), "new files copied across, modes kept")
         try "changed\n".write(toFile: mountPoint + "/plain.txt", atomically: false, encoding: .utf8)
         let second = try fixture.run(["--yes", "backup", "restore", "--to", target])
         #expect(second.status == 0, "\(second.stdout)\(second.stderr)")
@@ -341,11 +385,11 @@ extension BackupTests {
         defer { fixture.stop() }
         #expect(try fixture.run(["backup", "create"]).status == 0)
         try expectWritten(by: tar, try #require(backups(fixture).first), fixture)
-        try "changed\n".write(toFile: fixture.home + "/.claude/data/plain.txt", atomically: false, encoding: .utf8)
+        try "changed\n".write(toFile: fixture.home + "/.claude/scripts/data/plain.txt", atomically: false, encoding: .utf8)
         let result = try fixture.run(["--yes", "backup", "restore", "--json"])
         #expect(result.status == 0, "\(result.stderr)")
         let json = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any], "\(result.stdout)")
-        #expect((json["written"] as? [String])?.contains(".claude/data/plain.txt") == true, "\(json)")
+        #expect((json["written"] as? [String])?.contains(".claude/scripts/data/plain.txt") == true, "\(json)")
         #expect(json["saved"] is String)
         if let saved = json["saved"] as? String { try expectWritten(by: tar, saved, fixture) }
         #expect(result.stderr.contains("[y/N] yes (--yes)"), "the question goes to standard error")
@@ -356,7 +400,7 @@ extension BackupTests {
         defer { fixture.stop() }
         #expect(try fixture.run(["backup", "create"]).status == 0)
         try expectWritten(by: tar, try #require(backups(fixture).first), fixture)
-        let plain = fixture.home + "/.claude/data/plain.txt"
+        let plain = fixture.home + "/.claude/scripts/data/plain.txt"
         try "changed\n".write(toFile: plain, atomically: false, encoding: .utf8)
         let terminal = try PseudoTerminal([Claudesh.binary], environment: Claudesh.environment(home: fixture.home, extra: fixture.environment))
         try terminal.expect("claudesh> ")
@@ -383,10 +427,10 @@ extension BackupTests {
             Claudesh.cleanUp(gnupg)
         }
         let home = base + "/home"
-        try FileManager.default.createDirectory(atPath: home + "/.claude/ro", withIntermediateDirectories: true)
-        try "original\n".write(toFile: home + "/.claude/ro/kept.txt", atomically: false, encoding: .utf8)
-        try "original\n".write(toFile: home + "/.claude/ro/gone.txt", atomically: false, encoding: .utf8)
-        for path in [base, home, home + "/.claude", home + "/.claude/ro", home + "/.claude/ro/kept.txt", home + "/.claude/ro/gone.txt", gnupg] {
+        try FileManager.default.createDirectory(atPath: home + "/.claude/scripts/ro", withIntermediateDirectories: true)
+        try "original\n".write(toFile: home + "/.claude/scripts/ro/kept.txt", atomically: false, encoding: .utf8)
+        try "original\n".write(toFile: home + "/.claude/scripts/ro/gone.txt", atomically: false, encoding: .utf8)
+        for path in [base, home, home + "/.claude", home + "/.claude/scripts", home + "/.claude/scripts/ro", home + "/.claude/scripts/ro/kept.txt", home + "/.claude/scripts/ro/gone.txt", gnupg] {
             #expect(chown(path, 65534, 65534) == 0, "chown \(path) to nobody")
         }
         chmod(gnupg, 0o700)
@@ -398,19 +442,19 @@ extension BackupTests {
         }
         #expect(try asNobody(["gpg", "keygen", "Nobody", "nobody@claudesh.local", "--algo", "ed25519", "--no-passphrase"]).status == 0)
         #expect(try asNobody(["secrets", "init", "nobody@claudesh.local"]).status == 0)
-        chmod(home + "/.claude/ro", 0o500)
+        chmod(home + "/.claude/scripts/ro", 0o500)
         let created = try asNobody(["backup", "create"])
         #expect(created.status == 0, "\(created.stdout)\(created.stderr)")
         let archive = try #require(BackupArchive.names(in: home + "/backups/claude").last.map { home + "/backups/claude/" + $0 })
         #expect(try TestTar.writer(of: archive, environment: environment, user: nobody) == tar, "written by \(tar.testDescription)")
         // Changed in place (a file's own mode allows it) and one deleted (by root: the folder is 0500).
-        try "changed\n".write(toFile: home + "/.claude/ro/kept.txt", atomically: false, encoding: .utf8)
-        try FileManager.default.removeItem(atPath: home + "/.claude/ro/gone.txt")
+        try "changed\n".write(toFile: home + "/.claude/scripts/ro/kept.txt", atomically: false, encoding: .utf8)
+        try FileManager.default.removeItem(atPath: home + "/.claude/scripts/ro/gone.txt")
         let restored = try asNobody(["--yes", "backup", "restore"])
         #expect(restored.status == 0, "\(restored.stdout)\(restored.stderr)")
-        #expect(try String(contentsOfFile: home + "/.claude/ro/kept.txt", encoding: .utf8) == "original\n")
-        #expect(try String(contentsOfFile: home + "/.claude/ro/gone.txt", encoding: .utf8) == "original\n")
-        #expect((try FileManager.default.attributesOfItem(atPath: home + "/.claude/ro")[.posixPermissions] as? Int) == 0o500, "closed again")
+        #expect(try String(contentsOfFile: home + "/.claude/scripts/ro/kept.txt", encoding: .utf8) == "original\n")
+        #expect(try String(contentsOfFile: home + "/.claude/scripts/ro/gone.txt", encoding: .utf8) == "original\n")
+        #expect((try FileManager.default.attributesOfItem(atPath: home + "/.claude/scripts/ro")[.posixPermissions] as? Int) == 0o500, "closed again")
     }
 
     @Test(arguments: TestTar.allCases) func restoreNeverWritesIntoTheRoot(_ tar: TestTar) throws {

@@ -13,7 +13,7 @@ struct BackupTests {
         if let tar { fixture.extra = try tar.environment }
         try fixture.makeKeyAndStore()
         try fixture.insert("claude/token", "abc123")
-        let data = fixture.home + "/.claude/data"
+        let data = fixture.home + "/.claude/scripts/data"
         try FileManager.default.createDirectory(atPath: data + "/empty folder", withIntermediateDirectories: true)
         try FileManager.default.createDirectory(atPath: fixture.home + "/.config/Claude", withIntermediateDirectories: true)
         try "{\"mcpServers\": {}}\n".write(toFile: fixture.home + "/.config/Claude/claude_desktop_config.json", atomically: true, encoding: .utf8)
@@ -86,7 +86,7 @@ struct BackupTests {
                                                environment: Claudesh.environment(home: fixture.home, extra: fixture.environment))
         #expect(restored.status == 0, "\(restored.stderr)")
         #expect(FileManager.default.fileExists(atPath: target + "/.claudesh-backup-manifest.json"))
-        #expect(try tree(target + "/.claude/data") == (try tree(fixture.home + "/.claude/data")))
+        #expect(try tree(target + "/.claude/scripts/data") == (try tree(fixture.home + "/.claude/scripts/data")))
         #expect(FileManager.default.fileExists(atPath: target + "/store/claude/token.gpg"), "the pass store (PASSWORD_STORE_DIR)")
         #expect(FileManager.default.fileExists(atPath: target + "/.config/Claude/claude_desktop_config.json"))
         #expect(!FileManager.default.fileExists(atPath: target + "/.claude/logs"), "logs/ is not in the backup")
@@ -103,7 +103,7 @@ struct BackupTests {
         #expect(created.status == 0, "\(created.stdout)\(created.stderr)")
         let archive = try #require(backups(fixture).first)
         try expectWritten(by: tar, archive, fixture)
-        let original = try tree(fixture.home + "/.claude/data")
+        let original = try tree(fixture.home + "/.claude/scripts/data")
         fixture.extra = try tar.other.environment
         let version = try Claudesh.runProgram("/bin/sh", ["-c", "tar --version"], environment: Claudesh.environment(home: fixture.home, extra: fixture.environment))
         #expect(version.stdout.contains(tar.other == .gnu ? "GNU tar" : "bsdtar"), "\(version.stdout)")
@@ -112,17 +112,17 @@ struct BackupTests {
         let copy = fixture.home + "/copy"
         let restored = try fixture.run(["backup", "restore", archive, "--to", copy])
         #expect(restored.status == 0, "\(restored.stdout)\(restored.stderr)")
-        #expect(try tree(copy + "/.claude/data") == original)
-        #expect(try FileManager.default.attributesOfItem(atPath: copy + "/.claude/data/old.txt")[.modificationDate] as? Date == Date(timeIntervalSince1970: -315_619_200))
+        #expect(try tree(copy + "/.claude/scripts/data") == original)
+        #expect(try FileManager.default.attributesOfItem(atPath: copy + "/.claude/scripts/data/old.txt")[.modificationDate] as? Date == Date(timeIntervalSince1970: -315_619_200))
         // And by hand, with nothing but gpg and the other tar.
         let target = fixture.home + "/by-hand"
         try FileManager.default.createDirectory(atPath: target, withIntermediateDirectories: true)
         let extracted = try Claudesh.runProgram("/bin/sh", ["-c", "gpg --batch -d \"$0\" | tar xzf - -C \"$1\"", archive, target],
                                                 environment: Claudesh.environment(home: fixture.home, extra: fixture.environment))
         #expect(extracted.status == 0, "\(extracted.stderr)")
-        #expect(try tree(target + "/.claude/data") == original)
+        #expect(try tree(target + "/.claude/scripts/data") == original)
         #expect(FileManager.default.fileExists(atPath: target + "/store/claude/token.gpg"))
-        #expect(try FileManager.default.attributesOfItem(atPath: target + "/.claude/data/old.txt")[.modificationDate] as? Date == Date(timeIntervalSince1970: -315_619_200))
+        #expect(try FileManager.default.attributesOfItem(atPath: target + "/.claude/scripts/data/old.txt")[.modificationDate] as? Date == Date(timeIntervalSince1970: -315_619_200))
     }
 
     @Test(arguments: TestTar.allCases) func onATerminalLongWorkShowsItsProgressAndRate(_ tar: TestTar) throws {
@@ -188,7 +188,7 @@ struct BackupTests {
         let script = """
         set -e
         gpg --batch -d "$0" | tar xzf - -C "$1"
-        echo tampered > "$1/.claude/data/plain.txt"
+        echo tampered > "$1/.claude/scripts/data/plain.txt"
         tar czf - -C "$1" .claudesh-backup-manifest.json .claude | gpg --batch --yes -e -r test@claudesh.local -o "$2"
         """
         let tampered = fixture.home + "/claude-backup-20200101-000000.tar.gz.gpg"
@@ -196,7 +196,7 @@ struct BackupTests {
         #expect(rebuilt.status == 0, "\(rebuilt.stderr)")
         let result = try fixture.run(["backup", "verify", tampered])
         #expect(result.status == 1)
-        #expect(result.stdout.contains("content: .claude/data/plain.txt differs") || result.stdout.contains("size: .claude/data/plain.txt"), "\(result.stdout)")
+        #expect(result.stdout.contains("content: .claude/scripts/data/plain.txt differs") || result.stdout.contains("size: .claude/scripts/data/plain.txt"), "\(result.stdout)")
         #expect(result.stdout.contains("missing: store"), "\(result.stdout)")
     }
 
@@ -208,7 +208,7 @@ struct BackupTests {
         try FileManager.default.createSymbolicLink(atPath: fixture.storeDirectory, withDestinationPath: fixture.home + "/real-store")
         // Backups written inside the set itself, twice; TAR_OPTIONS that would leave things out,
         // and options bsdtar refuses (a tar given them would fail).
-        let inside = fixture.home + "/.claude/my-backups"
+        let inside = fixture.home + "/.claude/scripts/my-backups"
         let options = ["TAR_OPTIONS": "--exclude=*.gpg", "TAR_READER_OPTIONS": "mtree:nonsense", "TAR_WRITER_OPTIONS": "gzip:nonsense"]
         for _ in 0..<2 {
             let made = try fixture.run(["backup", "create", "--to", inside, "--json"], extra: options)
@@ -256,7 +256,7 @@ struct BackupTests {
     @Test(arguments: TestTar.allCases) func aFullDiskDuringCreateLeavesNoFileAndSaysWhy(_ tar: TestTar) throws {
         let fixture = try makeHome(tar)
         defer { fixture.stop() }
-        _ = try Claudesh.runProgram("/bin/sh", ["-c", "head -c 5000000 /dev/urandom > \"$0\"", fixture.home + "/.claude/data/five-mb.bin"], environment: ["PATH": "/usr/bin:/bin"])
+        _ = try Claudesh.runProgram("/bin/sh", ["-c", "head -c 5000000 /dev/urandom > \"$0\"", fixture.home + "/.claude/scripts/data/five-mb.bin"], environment: ["PATH": "/usr/bin:/bin"])
         // A 1 MB tmpfs as the backup folder (the suite runs as root, as scripts/test does).
         let full = fixture.home + "/full"
         try FileManager.default.createDirectory(atPath: full, withIntermediateDirectories: true)

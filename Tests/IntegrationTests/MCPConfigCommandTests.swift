@@ -130,8 +130,24 @@ struct MCPConfigCommandTests {
         let restore = try mcp(["good", "restore"])
         #expect(restore.status == 0, "\(restore.stderr)")
         #expect(try String(contentsOfFile: config, encoding: .utf8) == good)
-        #expect(try String(contentsOfFile: config + ".before-restore", encoding: .utf8) == broken)
+        let kept = try keptCopies()
+        try #require(kept.count == 1, "\(kept)")
+        #expect(restore.stdout.contains("the previous file is \(home)/\(kept[0])"), "\(restore.stdout)")
+        #expect(try String(contentsOfFile: home + "/" + kept[0], encoding: .utf8) == broken)
         #expect(try mcp(["check"]).status == 0)
+
+        // A second restore keeps the file it replaces under a name of its own: the first stays.
+        let second = "{ \"mcpServers\": {} "
+        _ = FileManager.default.createFile(atPath: config, contents: Data(second.utf8))
+        #expect(try mcp(["good", "restore"]).status == 0)
+        let both = try keptCopies()
+        #expect(both.count == 2, "\(both)")
+        #expect(Set(try both.map { try String(contentsOfFile: home + "/" + $0, encoding: .utf8) }) == [broken, second])
+    }
+
+    /// The files `mcp good restore` kept beside the config, by name.
+    func keptCopies() throws -> [String] {
+        try FileManager.default.contentsOfDirectory(atPath: home).filter { $0.hasPrefix(".claude.json.before-restore.") }.sorted()
     }
 
     @Test func serverNamesCompleteForTheShellCompletionScripts() throws {

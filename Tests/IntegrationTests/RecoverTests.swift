@@ -151,6 +151,39 @@ struct RecoverEdgeTests {
         #expect(unreadable.stdout.contains("✘ cannot: no backup in") && unreadable.stdout.contains("could not be read"), "\(unreadable.stdout)")
     }
 
+    @Test func aNewerConfigThatWorksIsNotRolledBackAndBecomesTheLastKnownGood() throws {
+        let fixture = SecretsFixture()
+        defer { fixture.stop() }
+        let desktop = fixture.home + "/.config/Claude/claude_desktop_config.json"
+        let good = fixture.home + "/.claude/backups/mcp-config-good.json"
+        try FileManager.default.createDirectory(atPath: fixture.home + "/.config/Claude", withIntermediateDirectories: true)
+        MCPFixtures.writeConfig(desktop, [("time", MCPFixtures.stdio("instant"))])
+        #expect(try fixture.run(["mcp", "good", "save"]).status == 0)
+        #expect(try fixture.run(["mcp", "add", "fetch", "--", MCPFixtures.stdioScript, "instant"]).status == 0)
+        #expect(try !String(contentsOfFile: good, encoding: .utf8).contains("fetch"))
+        let health = try fixture.run(["health"])
+        #expect(health.stdout.contains("fetch"), "\(health.stdout)")
+        #expect(try String(contentsOfFile: good, encoding: .utf8) == String(contentsOfFile: desktop, encoding: .utf8), "a health check that passes every server refreshes the copy")
+
+        let newer = try String(contentsOfFile: desktop, encoding: .utf8)
+        let plan = try fixture.run(["recover", "--dry-run"])
+        #expect(plan.stdout.contains("nothing to do: the current config is healthy") && !plan.stdout.contains("will: put"), "\(plan.stdout)")
+        #expect(try String(contentsOfFile: desktop, encoding: .utf8) == newer)
+
+        // A server that now fails, while the copy's all pass: that is what the copy is for.
+        MCPFixtures.writeConfig(desktop, [("time", MCPFixtures.stdio("instant")), ("fetch", MCPFixtures.stdio("exit"))])
+        let broken = try fixture.run(["recover", "--dry-run"])
+        #expect(broken.stdout.contains("will: put \(good) back as \(desktop) (fetch fails"), "\(broken.stdout)")
+    }
+
+    @Test func theDryRunSaysTheStoreCannotBeMadeWithoutAKey() throws {
+        let fixture = SecretsFixture()
+        defer { fixture.stop() }
+        let plan = try fixture.run(["recover", "--dry-run"])
+        #expect(plan.stdout.contains("✘ cannot: secrets init would fail: no gpg key to encrypt to: make one with 'gpg keygen NAME EMAIL'"), "\(plan.stdout)")
+        #expect(!plan.stdout.contains("will: secrets init"), "\(plan.stdout)")
+    }
+
     @Test func ctrlCStopsTheWalkAndNoLaterStepRuns() throws {
         let fixture = SecretsFixture()
         defer { fixture.stop() }

@@ -160,7 +160,7 @@ struct WorkspaceTests {
         var plans = await Self.plans(plan)
         let composeFile = workspace.settings.composeFile
         #expect(plans["Stop the containers"] == .nothing("no compose file at \(composeFile)"))
-        #expect(plans["Restore the last known good MCP config"] == .nothing("\(config) is the last known good already"))
+        #expect(plans["Restore the last known good MCP config"] == .nothing("the current config is healthy"))
         #expect(plans["Retry every server"] == .act("probe the 1 server with up to 5 attempts, backoff 1 to 16 s, 120 s in all"))
         #expect(plans["Restore what is missing from the newest backup that verifies"] == .nothing("no backups in \(backups)"))
         #expect(plans["Check the pass store"] == .nothing("\(store) is initialised, with git"))
@@ -172,7 +172,9 @@ struct WorkspaceTests {
         try FileManager.default.removeItem(atPath: store + "/claude/api-key.gpg")
         try FileManager.default.removeItem(atPath: store + "/.git")
         plans = await Self.plans(plan)
-        #expect(plans["Restore the last known good MCP config"] == .act("put \(workspace.lastKnownGood.path) back as \(config); the current file is kept beside it as .before-restore"))
+        guard case .act(let putBack)? = plans["Restore the last known good MCP config"] else { Issue.record("the broken config is mended"); return }
+        #expect(putBack.hasPrefix("put \(workspace.lastKnownGood.path) back as \(config) (\(config):1:"), "\(putBack)")
+        #expect(putBack.hasSuffix("the current file is kept beside it as \((config as NSString).lastPathComponent).before-restore.TIME"), "\(putBack)")
         guard case .act(let retry)? = plans["Retry every server"] else { Issue.record("the retry waits for the config"); return }
         #expect(retry.hasPrefix("probe every server of \(config) once it reads (now: \(config):1:"), "\(retry)")
         guard case .act(let restore)? = plans["Restore what is missing from the newest backup that verifies"] else { Issue.record("the secret comes back"); return }
@@ -186,15 +188,16 @@ struct WorkspaceTests {
             #expect(result.succeeded, "\(step.title): \(result.summary)")
         }
         #expect(FileManager.default.fileExists(atPath: store + "/claude/api-key.gpg"))
-        #expect(FileManager.default.fileExists(atPath: config + ".before-restore"))
+        #expect(LastKnownGood.keptCopies(of: config).count == 1)
         plans = await Self.plans(plan)
-        #expect(plans["Restore the last known good MCP config"] == .nothing("\(config) is the last known good already"))
+        #expect(plans["Restore the last known good MCP config"] == .nothing("the current config is healthy"))
         #expect(plans["Restore what is missing from the newest backup that verifies"] == .nothing("nothing of \(name) is missing"))
         #expect(plans["Check the pass store"] == .nothing("\(store) is initialised, with git"))
         #expect(try await workspace.secret(named: "claude/api-key") == "recover-secret-1a2b3c4d")
 
         // Without a store at all, the step plans to make one.
         try FileManager.default.removeItem(atPath: store)
-        #expect(await plan.steps[4].plan() == .act("secrets init for your secret key: make \(store) with git"))
+        let fingerprint = try await workspace.usableKeys()[0].fingerprint
+        #expect(await plan.steps[4].plan() == .act("secrets init for \(fingerprint): make \(store) with git"))
     }
 }

@@ -14,6 +14,8 @@ package final class BackupRestore {
     /// What each replaced file was when the safety backup read it: one that moves after that is
     /// left alone rather than lost.
     private var savedStamps: [String: BackupSet.Stamp] = [:]
+    /// Whether the safety backup was made: a repository is replaced whole only after it is in it.
+    private var savedReplaced = false
 
     struct Failure: Swift.Error, CustomStringConvertible, Sendable, Equatable {
         var description: String
@@ -29,7 +31,7 @@ package final class BackupRestore {
 
     /// Reads and verifies `path`, staging the files of `only` (all when empty) in `target` unless
     /// `dryRun`. A backup that does not verify whole is refused before anything is planned.
-    static func prepare(_ path: String, target: String, only: [String], dryRun: Bool, environment: [String: String],
+    static func prepare(_ path: String, target: String, only: [String], git: RestorePlan.GitHandling = .keep, dryRun: Bool, environment: [String: String],
                                progress: (@Sendable (Int64) -> Void)? = nil) async throws -> BackupRestore {
         guard Path.nearestReal(target) != "/" else { throw Failure(description: "a restore never writes into /: give a folder with --to DIR") }
         var staging: RestoreStaging?
@@ -38,8 +40,8 @@ package final class BackupRestore {
             RestoreStaging.removeAbandoned(in: target)
             // Only the files the plan can apply are staged: chosen, and not refused by name.
             staging = try RestoreStaging(in: target) { manifest in
-                guard let plan = try? RestorePlan(manifest, only: only, target: target) else { return [] }
-                return Set(plan.steps.filter { $0.item.kind == .file && $0.change != .unchanged && !$0.isRefused }.map { $0.item.path })
+                guard let plan = try? RestorePlan(manifest, only: only, target: target, git: git) else { return [] }
+                return Set(plan.steps.filter { $0.item.kind == .file && $0.isWritten }.map { $0.item.path })
             }
         }
         do {
@@ -52,7 +54,7 @@ package final class BackupRestore {
                 let problems = verification.problems.prefix(5).map { "  \($0)" }.joined(separator: "\n")
                 throw Failure(description: "\(name) does not verify, so nothing was restored:\n\(problems)\(verification.problems.count > 5 ? "\n  … and \(verification.problems.count - 5) more" : "")\nbackup list shows the others; restore one that verifies")
             }
-            let plan = try RestorePlan(manifest, only: only, target: target)
+            let plan = try RestorePlan(manifest, only: only, target: target, git: git)
             try staging?.flush()
             return BackupRestore(verification: verification, plan: plan, staging: staging)
         } catch {
@@ -71,6 +73,7 @@ package final class BackupRestore {
         let (manifest, stamps) = try set.manifest(now: Int(time(nil)))
         let created = try await BackupArchive.create(manifest, set: set, stamps: stamps, folder: folder, recipients: recipients, environment: environment)
         savedStamps = stamps
+        savedReplaced = true
         return created
     }
 
@@ -96,6 +99,15 @@ package final class BackupRestore {
     /// brings back what was lost without undoing what was changed since the backup).
     package func apply(missingOnly: Bool = false) throws -> Applied {
         guard let staging else { throw Failure(description: "a dry run has nothing to apply") }
+        let replacedWhole = plan.repositories.filter { $0.action == .replacedWhole }
+        guard !missingOnly || replacedWhole.isEmpty else { throw Failure(description: "a restore of what is missing replaces no git repository") }
+        guard replacedWhole.isEmpty || savedReplaced else { throw Failure(description: "a git repository is replaced only once the safety backup holds it") }
+        // Each repository replaced whole leaves as one piece, into the staging folder (removed
+        // with it; the safety backup holds it), so nothing of it mixes with the backup's.
+        for (number, repository) in replacedWhole.enumerated() {
+            let live = Path.join(plan.target, repository.path)
+            guard rename(live, Path.join(staging.folder.path, "replaced-git-\(number)")) == 0 else { throw FileError("move aside", live) }
+        }
         var applied = Applied()
         var modes: [(path: String, mode: UInt32)] = []
         var opened: [(path: String, mode: mode_t)] = []
@@ -105,7 +117,7 @@ package final class BackupRestore {
             switch step.change {
             case .new: return true
             case .changed: return !missingOnly
-            case .unchanged, .refused: return false
+            case .unchanged, .refused, .kept: return false
             }
         }
         for step in toApply.filter({ $0.item.kind != .symlink }) + toApply.filter({ $0.item.kind == .symlink }) {
@@ -273,6 +285,17 @@ package final class BackupRestore {
     }
 }
 
+extension RestorePlan.Change {
+    package var isRefused: Bool { if case .refused = self { return true } else { return false } }
+}
+
 extension RestorePlan.Step {
-    var isRefused: Bool { if case .refused = change { return true } else { return false } }
+    var isRefused: Bool { change.isRefused }
+    /// New or changed: what a full restore writes.
+    var isWritten: Bool {
+        switch change {
+        case .new, .changed: return true
+        case .unchanged, .refused, .kept: return false
+        }
+    }
 }

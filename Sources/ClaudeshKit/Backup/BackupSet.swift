@@ -4,12 +4,12 @@ import Glibc
 import Darwin
 #endif
 
-/// What a backup holds: files and folders under the home, walked without following links, each
-/// recorded with its size, mode and SHA-256.
+/// What a backup holds: the files and folders named as its roots, walked without following
+/// links (less what is excluded), each recorded with its size, mode and SHA-256.
 package struct BackupSet: Sendable {
     /// The folders and files to archive, absolute, all under `home`.
     package var roots: [String]
-    /// Folders left out, absolute (the claudesh home's backups/ and logs/).
+    /// Left out wherever a walk meets them, absolute; a root named itself is never left out.
     var excluded: Set<String>
     var home: String
     /// Folders left out by identity: the folder the backup is written to, wherever it is.
@@ -18,15 +18,41 @@ package struct BackupSet: Sendable {
     /// the link itself (the files a restore is about to replace).
     var followsRootLinks = true
 
-    /// The default set: the claudesh home without its backups/ and logs/, the pass store and
-    /// Claude Desktop's config.
+    /// What Claude Code writes into `~/.claude` as it works, which a backup leaves out:
+    /// transcripts, prompt history, file snapshots, plans, task lists, caches, logs, plugin
+    /// clones, its own config backups, and the login's credentials. All of it is made again,
+    /// or cleaned by Claude Code itself; the credentials come back with a login.
+    static let claudeCodeData = [
+        "projects", "history.jsonl", "file-history", "plans", "todos", "tasks", "statsig", "shell-snapshots",
+        "session-env", "debug", "logs", "cache", "paste-cache", "image-cache", "ide", "plugins", "backups",
+        "stats-cache.json", ".credentials.json",
+    ]
+
+    /// The set, explicit: the client configs (Claude Desktop's, `~/.claude.json` with Claude
+    /// Code's servers, Claude Code's settings files), the pass store and claudesh's own files
+    /// (rc file, scripts, the compose file when it is under the home, the last known good),
+    /// plus the backup-include setting's paths, less backup-exclude's. Claude Code's working
+    /// data is left out, even under an included folder, unless a path names it.
     static func standard(context: SessionContext) -> BackupSet {
         let environment = context.environment
-        return BackupSet(
-            roots: [context.home, PasswordStore(environment: environment).directory, environment.desktopConfigPath],
-            excluded: [Path.join(context.home, "backups"), Path.join(context.home, "logs")],
-            home: environment.userHome
-        )
+        let settings = context.settings
+        let claudeCode = Path.join(environment.userHome, ".claude")
+        let home = context.home
+        var roots = [
+            environment.desktopConfigPath, environment.userConfigPath,
+            Path.join(claudeCode, "settings.json"), Path.join(claudeCode, "settings.local.json"),
+            PasswordStore(environment: environment).directory,
+            context.rcPath, Path.join(home, "scripts"), LastKnownGood(home: home).path,
+        ]
+        // A compose file kept elsewhere (/srv/...) is not the home's to back up.
+        if Path.isInside(settings.composeFile, environment.userHome) { roots.append(settings.composeFile) }
+        roots += settings.backupInclude
+        var unique: [String] = []
+        for root in roots where !unique.contains(root) && !settings.backupExclude.contains(where: { Path.isInside(root, $0) }) {
+            unique.append(root)
+        }
+        let transient = claudeCodeData.map { Path.join(claudeCode, $0) } + [Path.join(home, "backups"), Path.join(home, "logs")]
+        return BackupSet(roots: unique, excluded: Set(transient + settings.backupExclude), home: environment.userHome)
     }
 
     /// The set without `folder` (where the backup is written), wherever it is: never the
@@ -85,34 +111,9 @@ package struct BackupSet: Sendable {
         }
     }
 
-    /// Every item under the roots, parents before children, each file hashed; and each file's
-    /// stamp at the time. A root that is a link inside the home is followed.
-    func manifest(now: Int) throws(Error) -> (BackupManifest, [String: Stamp]) {
-        var items: [BackupManifest.Item] = []
-        var stamps: [String: Stamp] = [:]
-        var seen = Set<String>()
-        func add(_ path: String) throws(Error) {
-            guard !excluded.contains(path), seen.insert(path).inserted else { return }
-            var info = stat()
-            guard lstat(path, &info) == 0 else { throw .unreadableName(Path.directory(of: path)) }
-            let mode = UInt32(info.st_mode & 0o7777)
-            switch info.st_mode & S_IFMT {
-            case S_IFDIR:
-                if let identity = FileIdentity(of: path), excludedFolders.contains(identity) { return }
-                items.append(.init(path: try relative(path), kind: .directory, size: 0, mode: mode))
-                for entry in Directory.entries(of: path).sorted(by: { $0.name < $1.name }) { try add(Path.join(path, entry.name)) }
-            case S_IFLNK:
-                let target = Path.linkTarget(of: path) ?? ""
-                items.append(.init(path: try relative(path), kind: .symlink, size: 0, mode: mode, target: target))
-            case S_IFREG:
-                let (size, digest) = try Self.hash(path)
-                let relativePath = try relative(path)
-                items.append(.init(path: relativePath, kind: .file, size: size, mode: mode, sha256: digest))
-                stamps[relativePath] = Self.stamp(info)
-            default:
-                return // sockets, fifos, devices: nothing a backup restores
-            }
-        }
+    /// The roots that exist, each as the path it is backed up under. A root that is a link
+    /// inside the home is followed; one that leads outside is refused.
+    func presentRoots() throws(Error) -> [String] {
         var present: [String] = []
         let realHome = Path.real(home) ?? home
         for root in roots {
@@ -135,7 +136,43 @@ package struct BackupSet: Sendable {
             }
         }
         guard !present.isEmpty else { throw .nothing(roots) }
-        for root in present {
+        return present
+    }
+
+    /// Every item under the roots, parents before children, each file hashed (unless not
+    /// `hashing`: a dry run only measures); and each file's stamp at the time.
+    func manifest(now: Int, hashing: Bool = true) throws(Error) -> (BackupManifest, [String: Stamp]) {
+        var items: [BackupManifest.Item] = []
+        var stamps: [String: Stamp] = [:]
+        var seen = Set<String>()
+        // Folders listed only as the parents of a root: a later root may be one of them, and is
+        // walked then.
+        var parentsOnly = Set<String>()
+        func add(_ path: String, isRoot: Bool = false) throws(Error) {
+            guard isRoot || !excluded.contains(path) else { return }
+            let listed = parentsOnly.remove(path) != nil
+            guard seen.insert(path).inserted || listed else { return }
+            var info = stat()
+            guard lstat(path, &info) == 0 else { throw .unreadableName(Path.directory(of: path)) }
+            let mode = UInt32(info.st_mode & 0o7777)
+            switch info.st_mode & S_IFMT {
+            case S_IFDIR:
+                if let identity = FileIdentity(of: path), excludedFolders.contains(identity) { return }
+                if !listed { items.append(.init(path: try relative(path), kind: .directory, size: 0, mode: mode)) }
+                for entry in Directory.entries(of: path).sorted(by: { $0.name < $1.name }) { try add(Path.join(path, entry.name)) }
+            case S_IFLNK:
+                let target = Path.linkTarget(of: path) ?? ""
+                items.append(.init(path: try relative(path), kind: .symlink, size: 0, mode: mode, target: target))
+            case S_IFREG:
+                let (size, digest) = hashing ? try Self.hash(path) : (Int64(info.st_size), "")
+                let relativePath = try relative(path)
+                items.append(.init(path: relativePath, kind: .file, size: size, mode: mode, sha256: digest))
+                stamps[relativePath] = Self.stamp(info)
+            default:
+                return // sockets, fifos, devices: nothing a backup restores
+            }
+        }
+        for root in try presentRoots() {
             // The folders above a root, so that a restore recreates them with their modes.
             var parents: [String] = []
             var parent = Path.directory(of: root)
@@ -145,12 +182,33 @@ package struct BackupSet: Sendable {
             }
             for folder in parents where !seen.contains(folder) {
                 seen.insert(folder)
+                parentsOnly.insert(folder)
                 var info = stat()
                 if stat(folder, &info) == 0 { items.append(.init(path: try relative(folder), kind: .directory, size: 0, mode: UInt32(info.st_mode & 0o7777))) }
             }
-            try add(root)
+            try add(root, isRoot: true)
         }
         return (BackupManifest(created: now, items: items), stamps)
+    }
+
+    /// What `backup create --dry-run` shows: each root that exists, the bytes and files under
+    /// it, without reading a file.
+    package struct Measured: Sendable, Equatable {
+        package var path: String
+        package var bytes: Int64
+        package var files: Int
+    }
+
+    /// Each present root with the size of what would be backed up under it, and the whole set
+    /// (a root inside another is counted once).
+    func measure() throws(Error) -> (roots: [Measured], total: Measured) {
+        let items = try manifest(now: 0, hashing: false).0.items.filter { $0.kind == .file }
+        let roots = try presentRoots().map { root throws(Error) in
+            let relativeRoot = try relative(root)
+            let under = items.filter { $0.path == relativeRoot || $0.path.hasPrefix(relativeRoot + "/") }
+            return Measured(path: root, bytes: under.reduce(0) { $0 + $1.size }, files: under.count)
+        }
+        return (roots, Measured(path: home, bytes: items.reduce(0) { $0 + $1.size }, files: items.count))
     }
 
     /// A file's size and SHA-256, read in 1 MiB pieces.

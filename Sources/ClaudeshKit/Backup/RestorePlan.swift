@@ -19,6 +19,37 @@ package struct RestorePlan: Sendable, Equatable {
         case unchanged
         /// Why it is not restored.
         case refused(String)
+        /// Left as it is by choice: part of a git repository the target keeps.
+        case kept
+    }
+
+    /// What a restore does with a git repository of the backup (the pass store's `.git`). Its
+    /// refs, index and objects only make sense together, so it comes back whole or not at all:
+    /// never a rewound branch over objects and secrets that are newer.
+    package enum GitHandling: Sendable, Equatable {
+        /// A repository that is in the target stays as it is; only the files beside it come back,
+        /// and show in `git status` as what they are: changes against the live history.
+        case keep
+        /// A repository that is in the target is replaced by the backup's, whole.
+        case replace
+    }
+
+    /// One git repository of the backup and what the restore does with it.
+    package struct Repository: Sendable, Equatable {
+        package enum Action: Sendable, Equatable {
+            /// None is in the target: the backup's comes back whole.
+            case restoredWhole
+            /// The target's stays as it is.
+            case kept
+            /// The target's is moved out (into the safety backup) and the backup's put in its place.
+            case replacedWhole
+        }
+
+        /// The `.git` folder, relative to the target.
+        package var path: String
+        package var action: Action
+
+        package func holds(_ path: String) -> Bool { path == self.path || path.hasPrefix(self.path + "/") }
     }
 
     package struct Step: Sendable, Equatable {
@@ -33,14 +64,19 @@ package struct RestorePlan: Sendable, Equatable {
     var steps: [Step]
     /// The links of the whole backup, chosen or not: nothing is written under one.
     var links: Set<String>
+    /// The git repositories of the chosen items, each handled as one unit.
+    package var repositories: [Repository]
 
     package var new: [Step] { steps.filter { $0.change == .new } }
     package var changed: [Step] { steps.filter { if case .changed = $0.change { return true } else { return false } } }
     package var unchanged: [Step] { steps.filter { $0.change == .unchanged } }
     package var refused: [Step] { steps.filter { $0.isRefused } }
-    /// The live files and links a restore replaces: what the safety backup holds.
+    package var kept: [Step] { steps.filter { $0.change == .kept } }
+    /// The live files and links a restore replaces, and the live repositories it replaces
+    /// whole: what the safety backup holds.
     package var replaced: [String] {
         changed.filter { $0.item.kind != .directory }.map { Path.join(target, $0.item.path) }
+            + repositories.filter { $0.action == .replacedWhole }.map { Path.join(target, $0.path) }
     }
 
     struct Error: Swift.Error, CustomStringConvertible, Sendable, Equatable {
@@ -66,19 +102,49 @@ package struct RestorePlan: Sendable, Equatable {
     }
 
     /// The plan for the items of `manifest` that `only` names, restored into `target`. Files
-    /// that look the same by size are hashed to tell changed from unchanged.
-    init(_ manifest: BackupManifest, only: [String] = [], target: String) throws(Error) {
+    /// that look the same by size are hashed to tell changed from unchanged. A git repository
+    /// is handled whole, as `git` says; one chosen only in part is never replaced.
+    init(_ manifest: BackupManifest, only: [String] = [], target: String, git: GitHandling = .keep) throws(Error) {
         let items = try Self.selection(manifest, only: only)
         self.target = target
         realTarget = Path.nearestReal(target) ?? target
         links = Set(manifest.items.filter { $0.kind == .symlink }.map { $0.path })
+        repositories = Self.repositories(in: items, manifest: manifest, target: target, git: git)
         steps = []
         var blocked = Set<String>() // folders not restored
         for item in items {
-            let change = change(of: item, blocked: blocked)
+            var change = change(of: item, blocked: blocked)
+            if let repository = repositories.first(where: { $0.holds(item.path) }), !change.isRefused {
+                switch repository.action {
+                case .restoredWhole: break
+                case .kept: change = .kept
+                // The live repository is moved out first: every item of the backup's is new then.
+                case .replacedWhole: change = .new
+                }
+            }
             if item.kind == .directory, case .refused = change { blocked.insert(item.path) }
             steps.append(Step(item: item, change: change))
         }
+    }
+
+    /// The `.git` folders among `items` (not those inside another), each with what the restore
+    /// does with it: one the target lacks comes back whole; one it has is kept, or replaced
+    /// whole when `git` says so and every item of it was chosen.
+    static func repositories(in items: [BackupManifest.Item], manifest: BackupManifest, target: String, git: GitHandling) -> [Repository] {
+        var found: [Repository] = []
+        for item in items where item.kind == .directory && Path.lastComponent(of: item.path) == ".git" && !found.contains(where: { $0.holds(item.path) }) {
+            var info = stat()
+            let action: Repository.Action
+            if lstat(Path.join(target, item.path), &info) != 0 {
+                action = .restoredWhole
+            } else {
+                let whole = Repository(path: item.path, action: .kept)
+                let chosenWhole = items.count(where: { whole.holds($0.path) }) == manifest.items.count(where: { whole.holds($0.path) })
+                action = git == .replace && chosenWhole ? .replacedWhole : .kept
+            }
+            found.append(Repository(path: item.path, action: action))
+        }
+        return found
     }
 
     private func change(of item: BackupManifest.Item, blocked: Set<String>) -> Change {

@@ -9,6 +9,8 @@ package struct Settings: Sendable, Equatable {
         case output
         case color
         case historyDays = "history-days"
+        case backupInclude = "backup-include"
+        case backupExclude = "backup-exclude"
 
         var summary: String {
             switch self {
@@ -20,6 +22,8 @@ package struct Settings: Sendable, Equatable {
             case .output: return "how commands report data: table or json"
             case .color: return "colour in output: auto (on a terminal, unless NO_COLOR), always or never"
             case .historyDays: return "days of health history kept (older probes are deleted as new ones are recorded)"
+            case .backupInclude: return "more files and folders for backups, comma-separated (backup create --dry-run lists the set)"
+            case .backupExclude: return "files and folders left out of backups, comma-separated"
             }
         }
 
@@ -40,6 +44,7 @@ package struct Settings: Sendable, Equatable {
             case .output: return .choice(OutputFormat.allCases.map({ $0.rawValue }))
             case .color: return .choice(ColorMode.allCases.map({ $0.rawValue }))
             case .historyDays: return .text
+            case .backupInclude, .backupExclude: return .file
             }
         }
     }
@@ -76,6 +81,10 @@ package struct Settings: Sendable, Equatable {
     package var output: OutputFormat
     package var color: ColorMode
     var historyDays: Int
+    /// Paths added to the backup set, absolute.
+    package var backupInclude: [String]
+    /// Paths left out of the backup set, absolute.
+    package var backupExclude: [String]
 
     /// The defaults for a home folder and environment.
     init(home: String, environment: Environment) {
@@ -87,6 +96,8 @@ package struct Settings: Sendable, Equatable {
         output = .table
         color = .auto
         historyDays = 30
+        backupInclude = []
+        backupExclude = []
     }
 
     /// The value as `context` shows it and `set` accepts it back.
@@ -100,6 +111,8 @@ package struct Settings: Sendable, Equatable {
         case .output: return output.rawValue
         case .color: return color.rawValue
         case .historyDays: return String(historyDays)
+        case .backupInclude: return backupInclude.joined(separator: ",")
+        case .backupExclude: return backupExclude.joined(separator: ",")
         }
     }
 
@@ -134,6 +147,10 @@ package struct Settings: Sendable, Equatable {
         case .historyDays:
             guard let days = Int(raw.trimmingWhitespace), (1...3650).contains(days) else { throw .invalid(key, raw, reason: "is not a number of days from 1 to 3650") }
             historyDays = days
+        case .backupInclude:
+            backupInclude = try Self.paths(key, raw, environment: environment)
+        case .backupExclude:
+            backupExclude = try Self.paths(key, raw, environment: environment)
         }
     }
 
@@ -150,7 +167,23 @@ package struct Settings: Sendable, Equatable {
         case .output: output = defaults.output
         case .color: color = defaults.color
         case .historyDays: historyDays = defaults.historyDays
+        case .backupInclude: backupInclude = defaults.backupInclude
+        case .backupExclude: backupExclude = defaults.backupExclude
         }
+    }
+
+    /// Comma-separated paths, each expanded and made absolute; `/` and the home itself refused
+    /// (all of it is never a backup's business).
+    private static func paths(_ key: Key, _ raw: String, environment: Environment) throws(Error) -> [String] {
+        var result: [String] = []
+        for part in raw.split(separator: ",", omittingEmptySubsequences: false).map({ String($0).trimmingWhitespace }) {
+            guard !part.isEmpty else { throw .invalid(key, raw, reason: "has an empty path: give paths separated by commas (or 'unset \(key.rawValue)')") }
+            guard !part.contains("\0") else { throw .invalid(key, raw, reason: "contains a NUL byte") }
+            let path = environment.absolutePath(part)
+            guard path != "/", path != environment.userHome else { throw .invalid(key, raw, reason: "names \(path): give the files or folders themselves") }
+            if !result.contains(path) { result.append(path) }
+        }
+        return result
     }
 
     private static func path(_ key: Key, _ raw: String, environment: Environment, mustNotBe wrong: Path.Kind, _ reason: String) throws(Error) -> String {

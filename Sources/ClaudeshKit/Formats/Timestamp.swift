@@ -46,6 +46,15 @@ package enum Timestamp {
         return seconds
     }
 
+    /// `20261205T041500Z`: the UTC time `seconds`, for names of files that sort by time.
+    static func compact(_ seconds: Int) -> String {
+        var time = time_t(seconds)
+        var parts = tm()
+        gmtime_r(&time, &parts)
+        func two(_ value: Int32) -> String { value < 10 ? "0\(value)" : "\(value)" }
+        return "\(parts.tm_year + 1900)\(two(parts.tm_mon + 1))\(two(parts.tm_mday))T\(two(parts.tm_hour))\(two(parts.tm_min))\(two(parts.tm_sec))Z"
+    }
+
     /// "3d 4h", "5h 12m", "42s": how long ago, for tables.
     package static func age(seconds: Int) -> String {
         let value = max(seconds, 0)

@@ -10,6 +10,7 @@ extension Workspace {
         var serverChecks: [HealthReport.Check] = []
         var plan = ProbePlan(targets: [], redactor: redactor)
         var serversWithSecrets: [String] = []
+        var probedConfig: ClientConfig?
         do {
             let config = try ClientConfig(path: configPath)
             if config.entries.isEmpty {
@@ -17,6 +18,7 @@ extension Workspace {
             } else {
                 serversWithSecrets = config.servers.filter { (try? $0.definition.get())?.secrets.isEmpty == false }.map { $0.name }
                 plan = await probePlan(config.servers)
+                probedConfig = config
             }
         } catch {
             serverChecks = [.init(.servers, "config", .failed, "\(error)")]
@@ -26,7 +28,10 @@ extension Workspace {
         async let storeChecks = HealthChecks.store(store, serversWithSecrets: serversWithSecrets)
         async let keyChecks = HealthChecks.gnupg(gnupg, now: now, neededBy: whatNeedsAKey(serversWithSecrets: serversWithSecrets))
         let backups = HealthChecks.backups(folder: settings.backupDir, now: now)
-        let servers = serverChecks + HealthChecks.servers(await probed)
+        let probeResults = await probed
+        // A config whose every server passed is the newest that works.
+        if let probedConfig { refreshLastKnownGood(probedConfig, after: probeResults) }
+        let servers = serverChecks + HealthChecks.servers(probeResults)
         let report = HealthReport(time: now, checks: servers + (await containers) + (await storeChecks) + (await keyChecks) + backups)
         return plan.redactor.seal(report)
     }

@@ -15,8 +15,10 @@ package struct LastKnownGood: Sendable {
     var exists: Bool { Path.kind(of: path) == .file }
 
     /// Copies `config`'s file as it was read (every key kept, byte for byte), atomically, mode 0600.
+    /// The very same copy is left as it is: health watch saves after every round that passes.
     func save(_ config: ClientConfig) throws(FileError) {
         let bytes = config.original ?? Array(config.text.utf8)
+        if exists, (try? FileIO.read(path)) == bytes { return }
         try FileIO.makeDirectory(Path.directory(of: path))
         try AtomicFile.write(bytes, to: path, mode: 0o600)
     }
@@ -28,8 +30,9 @@ package struct LastKnownGood: Sendable {
     }
 
     /// Puts the saved copy at `target`, keeping the current file beside it first as
-    /// `TARGET.before-restore`. The saved copy must parse, or nothing is touched.
-    func restore(to target: String) throws(ClientConfig.Error) -> Restored {
+    /// `TARGET.before-restore.YYYYMMDDTHHMMSSZ` (the time `now`, UTC): every replaced file is
+    /// kept, never one over another. The saved copy must parse, or nothing is touched.
+    func restore(to target: String, now: Int = Timestamp.now) throws(ClientConfig.Error) -> Restored {
         guard exists else {
             throw .file(FileError("read", path, code: ENOENT))
         }
@@ -42,9 +45,7 @@ package struct LastKnownGood: Sendable {
         var kept: String?
         do {
             if Path.kind(of: target) == .file {
-                let keep = target + ".before-restore"
-                try AtomicFile.write(try FileIO.read(target), to: keep)
-                kept = keep
+                kept = try Self.keep(try FileIO.read(target), of: target, now: now)
             }
             try FileIO.makeDirectory(Path.directory(of: target))
             try AtomicFile.write(bytes, to: target)
@@ -52,5 +53,33 @@ package struct LastKnownGood: Sendable {
             throw .file(error)
         }
         return Restored(path: target, keptAs: kept)
+    }
+
+    /// Writes `bytes` as a new `TARGET.before-restore.STAMP` (`-2`, `-3`… after the stamp when
+    /// two restores fall in one second), never over an earlier one: where it went.
+    static func keep(_ bytes: [UInt8], of target: String, now: Int) throws(FileError) -> String {
+        let base = target + keptSuffix + Timestamp.compact(now)
+        var candidate = base
+        var number = 1
+        while true {
+            do {
+                try AtomicFile.create(bytes, at: candidate, mode: 0o600)
+                return candidate
+            } catch where error.code == EEXIST {
+                number += 1
+                candidate = base + "-\(number)"
+            }
+        }
+    }
+
+    static let keptSuffix = ".before-restore."
+
+    /// The files `restore` kept of `target`, oldest first (the old unnumbered name included).
+    static func keptCopies(of target: String) -> [String] {
+        let folder = Path.directory(of: target)
+        let name = Path.lastComponent(of: target)
+        return Directory.entries(of: folder).map { $0.name }
+            .filter { $0 == name + ".before-restore" || $0.hasPrefix(name + keptSuffix) }
+            .sorted().map { Path.join(folder, $0) }
     }
 }

@@ -80,13 +80,20 @@ extension Workspace {
         })
     }
 
+    /// Puts the last known good back only when it mends something: the current config is
+    /// missing, malformed or has a server that fails, and every server of the copy passes. A
+    /// newer config that works is never rolled back; it becomes the last known good instead.
     func restoreGoodConfigStep() -> RecoveryStep {
         let configPath = configPath()
         let good = lastKnownGood
         return RecoveryStep(title: "Restore the last known good MCP config", plan: {
             guard good.exists else { return .nothing("no last known good config saved yet (mcp check saves one when every server passes)") }
-            if (try? FileIO.read(good.path)) == (try? FileIO.read(configPath)) { return .nothing("\(configPath) is the last known good already") }
-            return .act("put \(good.path) back as \(configPath); the current file is kept beside it as .before-restore")
+            guard let problem = await configProblem(configPath) else { return .nothing("the current config is healthy") }
+            if (try? FileIO.read(good.path)) == (try? FileIO.read(configPath)) { return .nothing("\(configPath) is the last known good already (\(problem))") }
+            if let goodProblem = await configProblem(good.path) {
+                return .nothing("\(problem), but the last known good fails as well (\(goodProblem)): putting it back would not help")
+            }
+            return .act("put \(good.path) back as \(configPath) (\(problem)); the current file is kept beside it as \(Path.lastComponent(of: configPath))\(LastKnownGood.keptSuffix)TIME")
         }, run: {
             do {
                 let restored = try good.restore(to: configPath)
@@ -95,6 +102,19 @@ extension Workspace {
                 return .failed(error)
             }
         })
+    }
+
+    /// Why the config at `path` does not work (missing, malformed, a server that fails); nil
+    /// when every server passes, in which case it is saved as the last known good.
+    func configProblem(_ path: String) async -> String? {
+        guard Path.kind(of: path) == .file else { return "\(path) is missing" }
+        let config: ClientConfig
+        do { config = try ClientConfig(path: path) } catch { return "\(error)" }
+        let results = await probeAll(of: config, options: ProbeOptions()) ?? []
+        let failed = results.filter { !$0.passed }
+        guard failed.isEmpty else { return failed.map { "\($0.server) fails: \($0.reason ?? "failed")" }.joined(separator: "; ") }
+        if path != lastKnownGood.path { refreshLastKnownGood(config, after: results) }
+        return nil
     }
 
     func retryServersStep() -> RecoveryStep {
@@ -108,9 +128,11 @@ extension Workspace {
         }, run: {
             do {
                 let options = ProbeOptions(retries: 4, deadline: .seconds(120), backoff: Backoff(base: .seconds(1), cap: .seconds(16)))
-                let results = await probeAll(of: try ClientConfig(path: configPath), options: options) ?? []
+                let config = try ClientConfig(path: configPath)
+                let results = await probeAll(of: config, options: options) ?? []
                 let failed = results.filter { !$0.passed }
                 guard failed.isEmpty else { return RecoveryStep.Result(summary: failed.map { "\($0.server): \($0.reason ?? "failed")" }.joined(separator: "; "), succeeded: false) }
+                refreshLastKnownGood(config, after: results)
                 return .done("all \(results.count) passed")
             } catch {
                 return .failed(error)
@@ -143,11 +165,19 @@ extension Workspace {
 
     func storeStep() -> RecoveryStep {
         let store = self.store
-        let gpgID = settings.gpgID
+        let gnupg = self.gnupg
         return RecoveryStep(title: "Check the pass store", plan: {
             if store.isInitialized && store.hasGit { return .nothing("\(store.directory) is initialised, with git") }
-            let key = gpgID.map { " for \($0)" } ?? " for your secret key"
-            return store.isInitialized ? .act("add git to \(store.directory) (pass git init); its keys stay as they are") : .act("secrets init\(key): make \(store.directory) with git")
+            if store.isInitialized { return .act("add git to \(store.directory) (pass git init); its keys stay as they are") }
+            // The keys the run would encrypt to, checked as the run checks them: a dry run must
+            // not promise an init that fails for want of a key.
+            do {
+                let recipients = try await defaultStoreRecipients()
+                try await gnupg.checkRecipients(recipients)
+                return .act("secrets init for \(recipients.joined(separator: ", ")): make \(store.directory) with git")
+            } catch {
+                return .cannot("secrets init would fail: \(error)")
+            }
         }, run: {
             do {
                 // An initialised store keeps its keys: only what is missing is added.

@@ -31,7 +31,7 @@ extension Workspace {
             carried.append((name, value))
         }
         let defaults = Settings(home: home, environment: environment)
-        let keys: [Settings.Key] = [.composeFile, .backupDir, .gpgID, .mcpConfig, .historyDays]
+        let keys: [Settings.Key] = [.composeFile, .backupDir, .gpgID, .mcpConfig, .historyDays, .backupInclude, .backupExclude]
         let prelude = keys.filter { settings.value(of: $0) != defaults.value(of: $0) && !settings.value(of: $0).isEmpty }
             .map { "set \($0.rawValue) \(ScriptWord.quoted(settings.value(of: $0)))" }
         return (ScheduleTarget(program: Claudesh.executablePath, logFolder: logFolder, environment: carried, prelude: prelude), refused)

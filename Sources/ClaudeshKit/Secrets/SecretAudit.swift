@@ -54,7 +54,7 @@ package enum SecretAudit {
         }
         let configs = [environment.desktopConfigPath, environment.userConfigPath, environment.projectConfigPath, context.settings.mcpConfig.path(in: environment)]
         // The copies claudesh keeps of a config hold what the config held.
-        for path in configs + configs.map({ $0 + ".before-restore" }) + [LastKnownGood(home: context.home).path] {
+        for path in configs + configs.flatMap(LastKnownGood.keptCopies(of:)) + [LastKnownGood(home: context.home).path] {
             add(path, .json)
         }
         add(context.settings.composeFile, .text)

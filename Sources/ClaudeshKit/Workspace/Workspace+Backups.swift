@@ -16,8 +16,16 @@ extension Workspace {
         given.map(environment.absolutePath) ?? settings.backupDir
     }
 
-    /// The claudesh home without its backups/ and logs/, the pass store, Claude Desktop's config.
+    /// The client configs, the pass store, claudesh's own files, and the backup-include
+    /// setting's paths, less backup-exclude's and Claude Code's working data.
     package var backupSet: BackupSet { BackupSet.standard(context: context) }
+
+    /// What a backup into `folder` would hold, measured without reading a file: each root that
+    /// exists with its size, and the whole.
+    package func measureBackupSet(into folder: String) throws -> (roots: [BackupSet.Measured], total: BackupSet.Measured) {
+        let set = Path.kind(of: folder) == .directory ? backupSet.excluding(folder: folder) : backupSet
+        return try set.measure()
+    }
 
     /// The keys a backup is encrypted to: the gpg-id setting, else the pass store's.
     package func backupRecipients() throws -> [String] {
@@ -138,9 +146,9 @@ extension Workspace {
 
     /// Verifies `path` while staging what it would restore into `target` (nothing staged with
     /// `dryRun`), and plans the restore against the live files.
-    package func prepareRestore(_ path: String, into target: String, only: [String], dryRun: Bool,
+    package func prepareRestore(_ path: String, into target: String, only: [String], git: RestorePlan.GitHandling = .keep, dryRun: Bool,
                                 progress: (@Sendable (Int64) -> Void)? = nil) async throws -> BackupRestore {
-        try await BackupRestore.prepare(path, target: target, only: only, dryRun: dryRun, environment: toolEnvironment.variables, progress: progress)
+        try await BackupRestore.prepare(path, target: target, only: only, git: git, dryRun: dryRun, environment: toolEnvironment.variables, progress: progress)
     }
 
     /// The keys to save what a restore replaces to: the backups' own, or on a new machine (no

@@ -68,15 +68,22 @@ extension Workspace {
         let plan = await probePlan(servers)
         check.results = await probe(plan, options: probeOptions(options), onResult: onResult)
         try Task.checkCancellation()
-        if check.failed.isEmpty && names.isEmpty && !dryRun {
-            do {
-                try lastKnownGood.save(config)
-                check.lastKnownGood = .saved
-            } catch {
-                check.lastKnownGood = .notWritten(error.description)
-            }
-        }
+        if names.isEmpty { check.lastKnownGood = refreshLastKnownGood(config, after: check.results) }
         return check
+    }
+
+    /// Saves `config` as the last known good when `results` are every server of it and each
+    /// passed: what mcp check, health and recover do after a probe, so that the copy follows
+    /// the newest config that works. Not under a dry run.
+    @discardableResult
+    func refreshLastKnownGood(_ config: ClientConfig, after results: [ProbeResult]) -> ServerCheck.Saving {
+        guard !dryRun, !results.isEmpty, results.count == config.entries.count, results.allSatisfy({ $0.passed }) else { return .notSaved }
+        do {
+            try lastKnownGood.save(config)
+            return .saved
+        } catch {
+            return .notWritten(error.description)
+        }
     }
 }
 

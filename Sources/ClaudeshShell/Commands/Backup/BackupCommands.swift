@@ -26,15 +26,37 @@ enum BackupCommands {
 
     static let create = Command(
         "create", group: group, summary: "Archive the backup set, encrypted, with its manifest; a failed stage leaves no file",
-        discussion: "The set: the claudesh home without its backups/ and logs/, the pass store, Claude Desktop's config. Paths are stored relative to $HOME.",
-        flags: [Flag("to", value: "DIR", "write into DIR instead of the backup-dir setting", completion: .directory), .json],
-        examples: ["backup create", "backup create --to /media/usb/claude"]
+        discussion: """
+        The set: Claude Desktop's config, ~/.claude.json, Claude Code's settings.json and
+        settings.local.json, the pass store, and claudesh's own files (claudeshrc, scripts/, the
+        compose file, the last known good config); plus the backup-include setting's paths, less
+        backup-exclude's. Claude Code's working data (transcripts, caches, logs, credentials) is
+        left out. --dry-run lists the set with sizes. Paths are stored relative to $HOME.
+        """,
+        flags: [
+            Flag("to", value: "DIR", "write into DIR instead of the backup-dir setting", completion: .directory),
+            Flag("dry-run", "list what the backup would hold, each path with its size, and the total; write nothing"), .json,
+        ],
+        examples: ["backup create", "backup create --dry-run", "backup create --to /media/usb/claude"]
     ) { invocation in
         let workspace = invocation.workspace
         let folder = workspace.backupFolder(invocation.arguments.value("to"))
         let recipients = try workspace.backupRecipients()
-        if workspace.dryRun {
-            invocation.output.line("would back up \(workspace.backupSet.roots.filter { Path.kind(of: $0) != .missing }.joined(separator: ", ")) into \(folder), encrypted to \(recipients.joined(separator: ", ")) (dry run)")
+        if workspace.dryRun || invocation.arguments.has("dry-run") {
+            let (roots, total) = try workspace.measureBackupSet(into: folder)
+            if invocation.wantsJSON {
+                invocation.output.json(.object([
+                    ("folder", .string(folder)), ("recipients", .array(recipients.map(JSONValue.string))),
+                    ("paths", .array(roots.map { .object([("path", .string($0.path)), ("bytes", .int(Int($0.bytes))), ("files", .int($0.files))]) })),
+                    ("bytes", .int(Int(total.bytes))), ("files", .int(total.files)),
+                ]))
+                return .success
+            }
+            let width = roots.map { $0.path.count }.max() ?? 0
+            for root in roots {
+                invocation.output.line("  \(root.path)\(String(repeating: " ", count: width - root.path.count))  \(Units.size(root.bytes))  \(root.files) file\(root.files == 1 ? "" : "s")")
+            }
+            invocation.output.line("would back up \(Units.size(total.bytes)) in \(total.files) file\(total.files == 1 ? "" : "s") into \(folder), encrypted to \(recipients.joined(separator: ", ")) (dry run)")
             return .success
         }
         let clock = ContinuousClock()

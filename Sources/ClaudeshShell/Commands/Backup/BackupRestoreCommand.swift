@@ -16,12 +16,17 @@ extension BackupCommands {
         files; files not in the backup are left alone. Every file it replaces is first saved to
         BACKUP_DIR/before-restore/, which restores like any backup. Members with unsafe names,
         links that point outside the target, and anything under a link are refused.
+        A git repository (the pass store's .git) comes back whole or not at all: one the target
+        has is kept as it is by default, and the secrets beside it come back as changes against
+        its history; --replace-git puts the backup's in its place, whole (the current one is
+        saved first like every file it replaces). The plan says which.
         """,
         arguments: [Argument("FILE", "a backup, or latest (default)", completion: .backupFiles, optional: true)],
         flags: [
             Flag("only", value: "PATH", "restore only PATH and what is under it (as stored: .password-store/claude, or ~/.password-store/claude)", repeatable: true),
             Flag("to", value: "DIR", "restore into DIR instead of the home", completion: .directory),
             Flag("missing-only", "restore only what the target lacks; replace nothing (what recover does)"),
+            Flag("replace-git", "replace a git repository the target has (the store's .git) whole with the backup's, rather than keep it"),
             Flag("dry-run", "verify and show the plan; write nothing"),
             .yes,
             .json,
@@ -39,6 +44,10 @@ extension BackupCommands {
         let target = arguments.value("to").map(workspace.environment.absolutePath) ?? home
         let only = try workspace.pathsInBackup(arguments.values("only"))
         let dryRun = workspace.dryRun || arguments.has("dry-run")
+        let git: RestorePlan.GitHandling = arguments.has("replace-git") ? .replace : .keep
+        guard git == .keep || !arguments.has("missing-only") else {
+            throw ShellError.usage("--replace-git replaces and --missing-only replaces nothing: choose one")
+        }
 
         let live = !invocation.wantsJSON && isatty(2) == 1
         var report: (@Sendable (Int64) -> Void)?
@@ -50,7 +59,7 @@ extension BackupCommands {
         let targetWasEmpty = Path.kind(of: target) != .directory || Directory.entries(of: target).isEmpty
         let restore: BackupRestore
         do {
-            restore = try await workspace.prepareRestore(path, into: target, only: only, dryRun: dryRun, progress: report)
+            restore = try await workspace.prepareRestore(path, into: target, only: only, git: git, dryRun: dryRun, progress: report)
             if live { ProgressLine.clear(invocation.output) }
         } catch {
             if live { ProgressLine.clear(invocation.output) }
@@ -87,6 +96,7 @@ extension BackupCommands {
                 ("changed", .array(plan.changed.map { step in .object([("path", .string(step.item.path)), ("what", .string(reason(step.change)))]) })),
                 ("unchanged", .int(plan.unchanged.count)),
                 ("refused", .array(plan.refused.map { step in .object([("path", .string(step.item.path)), ("why", .string(reason(step.change)))]) })),
+                ("git", .array(plan.repositories.map { .object([("path", .string($0.path)), ("action", .string(action($0.action)))]) })),
                 ("written", .array(applied.written.map(JSONValue.string))),
                 ("skipped", .array(applied.skipped.map { .object([("path", .string($0.path)), ("why", .string($0.reason))]) })),
                 ("saved", saved.map { .string($0.path) } ?? .null),
@@ -107,18 +117,41 @@ extension BackupCommands {
         return plan.refused.isEmpty && applied.skipped.isEmpty ? .success : .failure
     }
 
-    /// The plan as lines: new, changed and refused items (the first few of each), then counts.
+    /// The plan as lines: each git repository and what happens to it, new, changed and refused
+    /// items (the first few of each, a repository's own shown as that one line), then counts.
     @MainActor
     static func render(_ plan: RestorePlan, output: Output) {
         let shown = 20
+        for repository in plan.repositories {
+            output.line("  git      \(repository.path): \(describe(repository.action))")
+        }
+        let inRepository = { (step: RestorePlan.Step) in plan.repositories.contains { $0.action != .restoredWhole && $0.holds(step.item.path) } }
         for (label, steps) in [("new", plan.new), ("changed", plan.changed), ("refused", plan.refused)] {
+            let steps = steps.filter { !inRepository($0) || $0.change.isRefused }
             for step in steps.prefix(shown) {
                 let detail = step.change == .new ? "" : " (\(reason(step.change)))"
                 output.line("  \(label + String(repeating: " ", count: 9 - label.count))\(step.item.path)\(detail)")
             }
             if steps.count > shown { output.line("  … and \(steps.count - shown) more \(label) (--json lists them all)") }
         }
-        output.line("\(plan.new.count) new, \(plan.changed.count) changed, \(plan.unchanged.count) unchanged, \(plan.refused.count) refused, into \(plan.target)")
+        let kept = plan.kept.count
+        output.line("\(plan.new.count) new, \(plan.changed.count) changed, \(plan.unchanged.count) unchanged, \(kept > 0 ? "\(kept) kept, " : "")\(plan.refused.count) refused, into \(plan.target)")
+    }
+
+    static func describe(_ action: RestorePlan.Repository.Action) -> String {
+        switch action {
+        case .restoredWhole: return "restored whole (the target has none)"
+        case .kept: return "kept as it is, not rewound (--replace-git puts the backup's in its place, whole)"
+        case .replacedWhole: return "replaced whole by the backup's: refs, index and objects together (the current one is saved first)"
+        }
+    }
+
+    static func action(_ action: RestorePlan.Repository.Action) -> String {
+        switch action {
+        case .restoredWhole: return "restored"
+        case .kept: return "kept"
+        case .replacedWhole: return "replaced"
+        }
     }
 
     static func reason(_ change: RestorePlan.Change) -> String {
@@ -127,6 +160,7 @@ extension BackupCommands {
         case .refused(let why): return why
         case .new: return "new"
         case .unchanged: return "unchanged"
+        case .kept: return "kept"
         }
     }
 }
