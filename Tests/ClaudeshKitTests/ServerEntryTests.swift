@@ -40,15 +40,15 @@ struct ServerEntryTests {
 
     @Test(arguments: ["NOEQUALS", "=value", ""])
     func environmentPairWithoutKeyOrEqualsIsRejected(_ text: String) {
-        let error = #expect(throws: ServerDefinition.Error.self) { try ServerEntry.environmentPair(text) }
-        #expect(error == .invalid(server: "--env", "'\(text)' is not KEY=VALUE"))
+        let error = #expect(throws: OperationError.self) { try ServerEntry.environmentPair(text) }
+        #expect(error == .usage("--env needs KEY=VALUE, got '\(text)'"))
     }
 
     @Test(arguments: ["1KEY=x", "MY-KEY=x", "A B=x", "KÉY=x"])
     func environmentPairWithABadNameIsRejected(_ text: String) {
         let key = String(text.prefix { $0 != "=" })
-        let error = #expect(throws: ServerDefinition.Error.self) { try ServerEntry.environmentPair(text) }
-        #expect(error == .invalid(server: "--env", "'\(key)' is not a variable name (letters, digits, _)"))
+        let error = #expect(throws: OperationError.self) { try ServerEntry.environmentPair(text) }
+        #expect(error == .usage("--env needs KEY=VALUE with KEY a variable name (letters, digits, _), got '\(key)'"))
     }
 
     @Test func headerSplitsAtTheFirstColonAndTrims() throws {
@@ -69,14 +69,14 @@ struct ServerEntryTests {
 
     @Test(arguments: ["NoColon", ": value", ""])
     func headerWithoutNameOrColonIsRejected(_ text: String) {
-        let error = #expect(throws: ServerDefinition.Error.self) { try ServerEntry.header(text) }
-        #expect(error == .invalid(server: "--header", "'\(text)' is not 'Name: value'"))
+        let error = #expect(throws: OperationError.self) { try ServerEntry.header(text) }
+        #expect(error == .usage("--header needs 'Name: value', got '\(text)'"))
     }
 
     @Test(arguments: [("Bad Name: v", "Bad Name"), ("X(y): v", "X(y)"), ("   : v", ""), ("Ünï: v", "Ünï"), ("X/Y: v", "X/Y")])
     func headerWithABadNameIsRejected(_ text: String, _ name: String) {
-        let error = #expect(throws: ServerDefinition.Error.self) { try ServerEntry.header(text) }
-        #expect(error == .invalid(server: "--header", "'\(name)' is not a header name"))
+        let error = #expect(throws: OperationError.self) { try ServerEntry.header(text) }
+        #expect(error == .usage("--header needs 'Name: value' with a header name (ASCII, no spaces or separators), got '\(name)'"))
     }
 
     // MARK: masking

@@ -57,6 +57,38 @@ struct MCPConfigCommandTests {
         #expect((try document()["mcpServers"] as! [String: Any]).keys.sorted() == ["docs"])
     }
 
+    @Test func aFlagValueOfTheWrongShapeIsAUsageErrorNamingTheFlag() throws {
+        defer { Claudesh.cleanUp(home) }
+        let env = try mcp(["add", "x", "--env", "FOO", "--", "cmd"])
+        #expect(env.status == 2, "\(env.stderr)")
+        #expect(env.stderr.contains("--env needs KEY=VALUE, got 'FOO'"), "\(env.stderr)")
+        #expect(!env.stderr.contains("server '--env'"))
+        let header = try mcp(["add", "x", "--transport", "http", "https://mcp.example.com/mcp", "--header", "NoColon"])
+        #expect(header.status == 2, "\(header.stderr)")
+        #expect(header.stderr.contains("--header needs 'Name: value', got 'NoColon'"), "\(header.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: config))
+    }
+
+    @Test func aTokenGivenWithEnvIsWrittenWithAWarningThatShowsTheSecretForm() throws {
+        defer { Claudesh.cleanUp(home) }
+        let token = "ghp_0123456789abcdefghijABCDEFGHIJ012345"
+        let random = "Zq8vN2kLp4Xw9RtY7mBc3HsD6fGj1QaE"
+        let result = try mcp(["add", "github", "--env", "GITHUB_TOKEN=\(token)", "--env", "SIGNING=\(random)", "--env", "LOG=${LOG_LEVEL:-info}", "--env", "OTHER_TOKEN=${OTHER_TOKEN}", "--", "npx", "-y", "server-github"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stderr.contains("warning: --env GITHUB_TOKEN looks like a GitHub"), "\(result.stderr)")
+        #expect(result.stderr.contains("secrets insert claude/github/GITHUB_TOKEN"))
+        #expect(result.stderr.contains("mcp add github --secret GITHUB_TOKEN=claude/github/GITHUB_TOKEN -- npx -y server-github"))
+        #expect(result.stderr.contains("warning: --env SIGNING looks like a high-entropy value"), "\(result.stderr)")
+        #expect(!result.stderr.contains("--env LOG") && !result.stderr.contains("--env OTHER_TOKEN"), "\(result.stderr)")
+        for secret in [token, random, String(token.dropFirst(4).prefix(12)), String(random.prefix(12))] {
+            #expect(!result.stderr.contains(secret) && !result.stdout.contains(secret))
+        }
+        // Still written, as asked.
+        let environment = (try document()["mcpServers"] as! [String: [String: Any]])["github"]?["env"] as? [String: String]
+        #expect(environment?["GITHUB_TOKEN"] == token)
+        #expect(environment?["SIGNING"] == random)
+    }
+
     @Test func addingANameTwiceWithAnotherEntryFailsAndChangesNothing() throws {
         defer { Claudesh.cleanUp(home) }
         #expect(try mcp(["add", "time", "--", "uvx", "mcp-server-time"]).status == 0)
