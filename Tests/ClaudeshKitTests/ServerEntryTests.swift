@@ -203,12 +203,13 @@ struct ServerEntryTests {
     @Test func writingAfterEditsKeepsUnknownTopLevelKeys() throws {
         let dir = temporaryFolder("entry")
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        var config = try makeConfig(dir)
+        let config = try makeConfig(dir)
         let source = try makeConfig(dir, "other.json", text: #"{"mcpServers": {"imported": {"command": "imp"}}}"#)
-        try config.add("added", ServerEntry.remote(type: "sse", url: "http://127.0.0.1:9/sse", headers: []))
-        try config.remove("docs")
-        _ = config.importServers(from: source)
-        try config.write()
+        _ = try ClientConfig.edit(config.path, writing: true) { config in
+            try config.add("added", ServerEntry.remote(type: "sse", url: "http://127.0.0.1:9/sse", headers: []))
+            try config.remove("docs")
+            _ = config.importServers(from: source)
+        }
 
         let written = try JSONParser.parse(Array(FileManager.default.contents(atPath: config.path)!))
         let original = try JSONParser.parse(configText)

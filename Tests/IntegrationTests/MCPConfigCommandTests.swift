@@ -181,6 +181,106 @@ struct MCPConfigCommandTests {
         #expect(other.stdout == "grafana\n")
     }
 
+    /// A dotfiles manager's link: the write lands in the file it leads to, and the link stays.
+    @Test func aConfigBehindALinkIsWrittenThroughTheLinkAndALinkToNothingWritesNothing() throws {
+        defer { Claudesh.cleanUp(home) }
+        let real = home + "/dotfiles/claude/claude.json"
+        try FileManager.default.createDirectory(atPath: home + "/dotfiles/claude", withIntermediateDirectories: true)
+        _ = FileManager.default.createFile(atPath: real, contents: Data(#"{"numStartups": 3}"#.utf8))
+        chmod(real, 0o640)
+        #expect(symlink("dotfiles/claude/claude.json", config) == 0)
+        let added = try mcp(["add", "time", "--", "uvx", "mcp-server-time"])
+        #expect(added.status == 0, "\(added.stderr)")
+        #expect(try FileManager.default.destinationOfSymbolicLink(atPath: config) == "dotfiles/claude/claude.json")
+        let object = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: real))) as! [String: Any]
+        #expect(object["numStartups"] as? Int == 3)
+        #expect((object["mcpServers"] as? [String: Any])?.keys.sorted() == ["time"])
+        var info = stat()
+        stat(real, &info)
+        #expect(info.st_mode & 0o777 == 0o640)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: home + "/dotfiles/claude") == ["claude.json"])
+        #expect(try mcp(["remove", "time"]).status == 0)
+        #expect(try FileManager.default.destinationOfSymbolicLink(atPath: config) == "dotfiles/claude/claude.json")
+
+        // A link to a file that is gone: a clear error, the link left as it is, nothing made.
+        try FileManager.default.removeItem(atPath: real)
+        let dangling = try mcp(["add", "time", "--", "uvx", "mcp-server-time"])
+        #expect(dangling.status == 1)
+        #expect(dangling.stderr.contains("cannot write through the link \(config) (it leads to dotfiles/claude/claude.json, which is not there)"), "\(dangling.stderr)")
+        #expect(try FileManager.default.destinationOfSymbolicLink(atPath: config) == "dotfiles/claude/claude.json")
+        #expect(!FileManager.default.fileExists(atPath: real))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: home + "/dotfiles/claude") == [])
+    }
+
+    /// A client rewriting the file while claudesh edits it, taking the lock Claude Code takes
+    /// (`FILE.lock`, a folder made with mkdir) and adding its own key each time: neither side's
+    /// write is lost, and the file parses at every read.
+    @Test func editsWhileAClientRewritesTheFileLoseNoWriteOfEitherSide() throws {
+        defer { Claudesh.cleanUp(home) }
+        MCPFixtures.writeConfig(config, [])
+        let stop = home + "/stop"
+        let writer = home + "/writer.py"
+        try """
+        import json, os, sys, time
+        path, stop = sys.argv[1], sys.argv[2]
+        counter, broken = 0, 0
+        while not os.path.exists(stop):
+            try:
+                json.load(open(path))
+            except ValueError:
+                broken += 1
+            try:
+                os.mkdir(path + ".lock")
+            except FileExistsError:
+                time.sleep(0.001)
+                continue
+            try:
+                with open(path) as f:
+                    document = json.load(f)
+                counter += 1
+                document["counter"] = counter
+                document.setdefault("projects", {})["/p/%d" % counter] = {"allowedTools": []}
+                temporary = "%s.tmp.%d.%d" % (path, os.getpid(), counter)
+                with open(temporary, "w") as f:
+                    json.dump(document, f, indent=2)
+                os.rename(temporary, path)
+            finally:
+                os.rmdir(path + ".lock")
+            time.sleep(0.002)
+        print(counter, broken)
+        """.write(toFile: writer, atomically: true, encoding: .utf8)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
+        process.arguments = [writer, config, stop]
+        let output = Pipe()
+        process.standardOutput = output
+        try process.run()
+
+        var expected: [String] = []
+        for round in 0..<30 {
+            let added = try mcp(["add", "server-\(round)", "--", "cmd", "\(round)"])
+            #expect(added.status == 0, "\(added.stderr)")
+            expected.append("server-\(round)")
+            if round % 3 == 2 {
+                let removed = try mcp(["remove", "server-\(round - 1)"])
+                #expect(removed.status == 0, "\(removed.stderr)")
+                expected.removeAll { $0 == "server-\(round - 1)" }
+            }
+        }
+        _ = FileManager.default.createFile(atPath: stop, contents: nil)
+        process.waitUntilExit()
+        let said = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).split(separator: " ").compactMap { Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+        #expect(said.count == 2)
+        let (counter, broken) = (said.first ?? -1, said.last ?? -1)
+        #expect(counter > 0, "the writer wrote")
+        #expect(broken == 0, "the file parsed at every read")
+        let document = try document()
+        #expect(document["counter"] as? Int == counter, "the writer's last write is there")
+        #expect((document["projects"] as? [String: Any])?.count == counter, "every write of the writer is there")
+        #expect((document["mcpServers"] as? [String: Any])?.keys.sorted() == expected.sorted(), "every add is there unless removed")
+        #expect(!FileManager.default.fileExists(atPath: config + ".lock"))
+    }
+
     /// A writer killed at any instant leaves the old file or the new one, never a broken or missing one.
     @Test func aWriterKilledAtRandomMomentsNeverLeavesABrokenFile() throws {
         defer { Claudesh.cleanUp(home) }
