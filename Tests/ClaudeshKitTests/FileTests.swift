@@ -70,6 +70,29 @@ struct FileTests {
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir) == ["config.json"])
     }
 
+    @Test func anUpdateWaitsForClaudeCodesLockAndTakesOverAStaleOne() throws {
+        let dir = folder()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let path = dir + "/.claude.json"
+        try AtomicFile.write(Array("{}".utf8), to: path)
+        // Held by a live writer: the update waits until it is let go.
+        #expect(mkdir(path + ".lock", 0o700) == 0)
+        let release = Thread { usleep(300_000); rmdir(path + ".lock") }
+        release.start()
+        let clock = ContinuousClock()
+        let start = clock.now
+        _ = try AtomicFile.update(path) { _ in (Array("one".utf8), ()) }
+        #expect(clock.now - start >= .milliseconds(250))
+        #expect(!FileManager.default.fileExists(atPath: path + ".lock"))
+        // Left by a writer that died 20 s ago: taken over at once, and removed after.
+        #expect(mkdir(path + ".lock", 0o700) == 0)
+        var old = [timeval(tv_sec: time(nil) - 20, tv_usec: 0), timeval(tv_sec: time(nil) - 20, tv_usec: 0)]
+        #expect(utimes(path + ".lock", &old) == 0)
+        _ = try AtomicFile.update(path) { _ in (Array("two".utf8), ()) }
+        #expect(try String(contentsOfFile: path, encoding: .utf8) == "two")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir) == [".claude.json"])
+    }
+
     @Test func writesGoThroughAChainOfLinksAndKeepThem() throws {
         let dir = folder()
         defer { try? FileManager.default.removeItem(atPath: dir) }

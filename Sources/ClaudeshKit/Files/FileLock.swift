@@ -34,8 +34,7 @@ struct FileLock {
         while true {
             if mkdir(path, 0o700) == 0 { return FileLock(path: path, held: true) }
             guard errno == EEXIST else { return FileLock(path: path, held: false) }
-            var info = stat()
-            if lstat(path, &info) == 0, time(nil) - info.st_mtim.tv_sec > stale {
+            if let stamp = FileStamp(of: path), Int(time(nil)) - stamp.seconds > stale {
                 // Left by a process that died: take it over, as proper-lockfile does.
                 if rmdir(path) != 0 { unlink(path) }
                 continue
