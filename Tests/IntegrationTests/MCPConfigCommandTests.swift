@@ -202,8 +202,16 @@ struct MCPConfigCommandTests {
         stat(real, &info)
         #expect(info.st_mode & 0o777 == 0o640)
         #expect(try FileManager.default.contentsOfDirectory(atPath: home + "/dotfiles/claude") == ["claude.json"])
+        #expect(try mcp(["good", "save"]).status == 0)
         #expect(try mcp(["remove", "time"]).status == 0)
         #expect(try FileManager.default.destinationOfSymbolicLink(atPath: config) == "dotfiles/claude/claude.json")
+        // Putting the last known good back (as recover does) lands in the file the link leads to too.
+        let restored = try mcp(["good", "restore"])
+        #expect(restored.status == 0, "\(restored.stderr)")
+        #expect(try FileManager.default.destinationOfSymbolicLink(atPath: config) == "dotfiles/claude/claude.json")
+        #expect((try document()["mcpServers"] as? [String: Any])?.keys.sorted() == ["time"])
+        #expect(try mcp(["remove", "time"]).status == 0)
+        try FileManager.default.removeItem(atPath: config + ".before-restore")
 
         // A link to a file that is gone: a clear error, the link left as it is, nothing made.
         try FileManager.default.removeItem(atPath: real)
