@@ -112,7 +112,8 @@ struct SecretsParsingTests {
         #expect(reference.variable == "GITHUB_TOKEN" && reference.name == "claude/github-token")
         #expect(try SecretReference(parsing: "x-api-key=claude/x").variable == "x-api-key")
         for text in ["GITHUB_TOKEN", "=x", "A B=x", "OK=../x", "OK="] {
-            #expect(throws: StoreError.self, "\(text)") { try SecretReference(parsing: text) }
+            let error = #expect(throws: OperationError.self, "\(text)") { try SecretReference(parsing: text) }
+            #expect(error?.description.hasPrefix("--secret ") == true, "\(String(describing: error))")
         }
     }
 

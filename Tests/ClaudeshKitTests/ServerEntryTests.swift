@@ -40,15 +40,15 @@ struct ServerEntryTests {
 
     @Test(arguments: ["NOEQUALS", "=value", ""])
     func environmentPairWithoutKeyOrEqualsIsRejected(_ text: String) {
-        let error = #expect(throws: ServerDefinition.Error.self) { try ServerEntry.environmentPair(text) }
-        #expect(error == .invalid(server: "--env", "'\(text)' is not KEY=VALUE"))
+        let error = #expect(throws: OperationError.self) { try ServerEntry.environmentPair(text) }
+        #expect(error == .usage("--env needs KEY=VALUE, got '\(text)'"))
     }
 
     @Test(arguments: ["1KEY=x", "MY-KEY=x", "A B=x", "KÉY=x"])
     func environmentPairWithABadNameIsRejected(_ text: String) {
         let key = String(text.prefix { $0 != "=" })
-        let error = #expect(throws: ServerDefinition.Error.self) { try ServerEntry.environmentPair(text) }
-        #expect(error == .invalid(server: "--env", "'\(key)' is not a variable name (letters, digits, _)"))
+        let error = #expect(throws: OperationError.self) { try ServerEntry.environmentPair(text) }
+        #expect(error == .usage("--env needs KEY=VALUE with KEY a variable name (letters, digits, _), got '\(key)'"))
     }
 
     @Test func headerSplitsAtTheFirstColonAndTrims() throws {
@@ -69,14 +69,14 @@ struct ServerEntryTests {
 
     @Test(arguments: ["NoColon", ": value", ""])
     func headerWithoutNameOrColonIsRejected(_ text: String) {
-        let error = #expect(throws: ServerDefinition.Error.self) { try ServerEntry.header(text) }
-        #expect(error == .invalid(server: "--header", "'\(text)' is not 'Name: value'"))
+        let error = #expect(throws: OperationError.self) { try ServerEntry.header(text) }
+        #expect(error == .usage("--header needs 'Name: value', got '\(text)'"))
     }
 
     @Test(arguments: [("Bad Name: v", "Bad Name"), ("X(y): v", "X(y)"), ("   : v", ""), ("Ünï: v", "Ünï"), ("X/Y: v", "X/Y")])
     func headerWithABadNameIsRejected(_ text: String, _ name: String) {
-        let error = #expect(throws: ServerDefinition.Error.self) { try ServerEntry.header(text) }
-        #expect(error == .invalid(server: "--header", "'\(name)' is not a header name"))
+        let error = #expect(throws: OperationError.self) { try ServerEntry.header(text) }
+        #expect(error == .usage("--header needs 'Name: value' with a header name (ASCII, no spaces or separators), got '\(name)'"))
     }
 
     // MARK: masking
@@ -203,12 +203,13 @@ struct ServerEntryTests {
     @Test func writingAfterEditsKeepsUnknownTopLevelKeys() throws {
         let dir = temporaryFolder("entry")
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        var config = try makeConfig(dir)
+        let config = try makeConfig(dir)
         let source = try makeConfig(dir, "other.json", text: #"{"mcpServers": {"imported": {"command": "imp"}}}"#)
-        try config.add("added", ServerEntry.remote(type: "sse", url: "http://127.0.0.1:9/sse", headers: []))
-        try config.remove("docs")
-        _ = config.importServers(from: source)
-        try config.write()
+        _ = try ClientConfig.edit(config.path, writing: true) { config in
+            try config.add("added", ServerEntry.remote(type: "sse", url: "http://127.0.0.1:9/sse", headers: []))
+            try config.remove("docs")
+            _ = config.importServers(from: source)
+        }
 
         let written = try JSONParser.parse(Array(FileManager.default.contents(atPath: config.path)!))
         let original = try JSONParser.parse(configText)

@@ -57,6 +57,41 @@ struct MCPConfigCommandTests {
         #expect((try document()["mcpServers"] as! [String: Any]).keys.sorted() == ["docs"])
     }
 
+    @Test func aFlagValueOfTheWrongShapeIsAUsageErrorNamingTheFlag() throws {
+        defer { Claudesh.cleanUp(home) }
+        let env = try mcp(["add", "x", "--env", "FOO", "--", "cmd"])
+        #expect(env.status == 2, "\(env.stderr)")
+        #expect(env.stderr.contains("--env needs KEY=VALUE, got 'FOO'"), "\(env.stderr)")
+        #expect(!env.stderr.contains("server '--env'"))
+        let secret = try mcp(["add", "x", "--secret", "FOO", "--", "cmd"])
+        #expect(secret.status == 2, "\(secret.stderr)")
+        #expect(secret.stderr.contains("--secret needs ENV=SECRET (e.g. GITHUB_TOKEN=claude/github-token), got 'FOO'"), "\(secret.stderr)")
+        let header = try mcp(["add", "x", "--transport", "http", "https://mcp.example.com/mcp", "--header", "NoColon"])
+        #expect(header.status == 2, "\(header.stderr)")
+        #expect(header.stderr.contains("--header needs 'Name: value', got 'NoColon'"), "\(header.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: config))
+    }
+
+    @Test func aTokenGivenWithEnvIsWrittenWithAWarningThatShowsTheSecretForm() throws {
+        defer { Claudesh.cleanUp(home) }
+        let token = "ghp_0123456789abcdefghijABCDEFGHIJ012345"
+        let random = "Zq8vN2kLp4Xw9RtY7mBc3HsD6fGj1QaE"
+        let result = try mcp(["add", "github", "--env", "GITHUB_TOKEN=\(token)", "--env", "SIGNING=\(random)", "--env", "LOG=${LOG_LEVEL:-info}", "--env", "OTHER_TOKEN=${OTHER_TOKEN}", "--", "npx", "-y", "server-github"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stderr.contains("warning: --env GITHUB_TOKEN looks like a GitHub"), "\(result.stderr)")
+        #expect(result.stderr.contains("secrets insert claude/github/GITHUB_TOKEN"))
+        #expect(result.stderr.contains("mcp add github --secret GITHUB_TOKEN=claude/github/GITHUB_TOKEN -- npx -y server-github"))
+        #expect(result.stderr.contains("warning: --env SIGNING looks like a high-entropy value"), "\(result.stderr)")
+        #expect(!result.stderr.contains("--env LOG") && !result.stderr.contains("--env OTHER_TOKEN"), "\(result.stderr)")
+        for secret in [token, random, String(token.dropFirst(4).prefix(12)), String(random.prefix(12))] {
+            #expect(!result.stderr.contains(secret) && !result.stdout.contains(secret))
+        }
+        // Still written, as asked.
+        let environment = (try document()["mcpServers"] as! [String: [String: Any]])["github"]?["env"] as? [String: String]
+        #expect(environment?["GITHUB_TOKEN"] == token)
+        #expect(environment?["SIGNING"] == random)
+    }
+
     @Test func addingANameTwiceWithAnotherEntryFailsAndChangesNothing() throws {
         defer { Claudesh.cleanUp(home) }
         #expect(try mcp(["add", "time", "--", "uvx", "mcp-server-time"]).status == 0)
@@ -163,6 +198,114 @@ struct MCPConfigCommandTests {
         MCPFixtures.writeConfig(config, [("grafana", #"{"command": "g"}"#)])
         let other = try Claudesh.run(["__complete", "mcp", "get", "--config", config, "g"], home: home)
         #expect(other.stdout == "grafana\n")
+    }
+
+    /// A dotfiles manager's link: the write lands in the file it leads to, and the link stays.
+    @Test func aConfigBehindALinkIsWrittenThroughTheLinkAndALinkToNothingWritesNothing() throws {
+        defer { Claudesh.cleanUp(home) }
+        let real = home + "/dotfiles/claude/claude.json"
+        try FileManager.default.createDirectory(atPath: home + "/dotfiles/claude", withIntermediateDirectories: true)
+        _ = FileManager.default.createFile(atPath: real, contents: Data(#"{"numStartups": 3}"#.utf8))
+        chmod(real, 0o640)
+        #expect(symlink("dotfiles/claude/claude.json", config) == 0)
+        let added = try mcp(["add", "time", "--", "uvx", "mcp-server-time"])
+        #expect(added.status == 0, "\(added.stderr)")
+        #expect(try FileManager.default.destinationOfSymbolicLink(atPath: config) == "dotfiles/claude/claude.json")
+        let object = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: real))) as! [String: Any]
+        #expect(object["numStartups"] as? Int == 3)
+        #expect((object["mcpServers"] as? [String: Any])?.keys.sorted() == ["time"])
+        var info = stat()
+        stat(real, &info)
+        #expect(info.st_mode & 0o777 == 0o640)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: home + "/dotfiles/claude") == ["claude.json"])
+        #expect(try mcp(["good", "save"]).status == 0)
+        #expect(try mcp(["remove", "time"]).status == 0)
+        #expect(try FileManager.default.destinationOfSymbolicLink(atPath: config) == "dotfiles/claude/claude.json")
+        // Putting the last known good back (as recover does) lands in the file the link leads to too.
+        let restored = try mcp(["good", "restore"])
+        #expect(restored.status == 0, "\(restored.stderr)")
+        #expect(try FileManager.default.destinationOfSymbolicLink(atPath: config) == "dotfiles/claude/claude.json")
+        #expect((try document()["mcpServers"] as? [String: Any])?.keys.sorted() == ["time"])
+        #expect(try mcp(["remove", "time"]).status == 0)
+        try FileManager.default.removeItem(atPath: config + ".before-restore")
+
+        // A link to a file that is gone: a clear error, the link left as it is, nothing made.
+        try FileManager.default.removeItem(atPath: real)
+        let dangling = try mcp(["add", "time", "--", "uvx", "mcp-server-time"])
+        #expect(dangling.status == 1)
+        #expect(dangling.stderr.contains("cannot write through the link \(config) (it leads to dotfiles/claude/claude.json, which is not there)"), "\(dangling.stderr)")
+        #expect(try FileManager.default.destinationOfSymbolicLink(atPath: config) == "dotfiles/claude/claude.json")
+        #expect(!FileManager.default.fileExists(atPath: real))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: home + "/dotfiles/claude") == [])
+    }
+
+    /// A client rewriting the file while claudesh edits it, taking the lock Claude Code takes
+    /// (`FILE.lock`, a folder made with mkdir) and adding its own key each time: neither side's
+    /// write is lost, and the file parses at every read.
+    @Test func editsWhileAClientRewritesTheFileLoseNoWriteOfEitherSide() throws {
+        defer { Claudesh.cleanUp(home) }
+        MCPFixtures.writeConfig(config, [])
+        let stop = home + "/stop"
+        let writer = home + "/writer.py"
+        try """
+        import json, os, sys, time
+        path, stop = sys.argv[1], sys.argv[2]
+        counter, broken = 0, 0
+        while not os.path.exists(stop):
+            try:
+                json.load(open(path))
+            except ValueError:
+                broken += 1
+            try:
+                os.mkdir(path + ".lock")
+            except FileExistsError:
+                time.sleep(0.001)
+                continue
+            try:
+                with open(path) as f:
+                    document = json.load(f)
+                counter += 1
+                document["counter"] = counter
+                document.setdefault("projects", {})["/p/%d" % counter] = {"allowedTools": []}
+                temporary = "%s.tmp.%d.%d" % (path, os.getpid(), counter)
+                with open(temporary, "w") as f:
+                    json.dump(document, f, indent=2)
+                os.rename(temporary, path)
+            finally:
+                os.rmdir(path + ".lock")
+            time.sleep(0.002)
+        print(counter, broken)
+        """.write(toFile: writer, atomically: true, encoding: .utf8)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
+        process.arguments = [writer, config, stop]
+        let output = Pipe()
+        process.standardOutput = output
+        try process.run()
+
+        var expected: [String] = []
+        for round in 0..<30 {
+            let added = try mcp(["add", "server-\(round)", "--", "cmd", "\(round)"])
+            #expect(added.status == 0, "\(added.stderr)")
+            expected.append("server-\(round)")
+            if round % 3 == 2 {
+                let removed = try mcp(["remove", "server-\(round - 1)"])
+                #expect(removed.status == 0, "\(removed.stderr)")
+                expected.removeAll { $0 == "server-\(round - 1)" }
+            }
+        }
+        _ = FileManager.default.createFile(atPath: stop, contents: nil)
+        process.waitUntilExit()
+        let said = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).split(separator: " ").compactMap { Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+        #expect(said.count == 2)
+        let (counter, broken) = (said.first ?? -1, said.last ?? -1)
+        #expect(counter > 0, "the writer wrote")
+        #expect(broken == 0, "the file parsed at every read")
+        let document = try document()
+        #expect(document["counter"] as? Int == counter, "the writer's last write is there")
+        #expect((document["projects"] as? [String: Any])?.count == counter, "every write of the writer is there")
+        #expect((document["mcpServers"] as? [String: Any])?.keys.sorted() == expected.sorted(), "every add is there unless removed")
+        #expect(!FileManager.default.fileExists(atPath: config + ".lock"))
     }
 
     /// A writer killed at any instant leaves the old file or the new one, never a broken or missing one.

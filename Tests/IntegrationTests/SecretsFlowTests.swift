@@ -269,6 +269,34 @@ struct SecretsFlowTests {
         #expect(status.status == 0 && status.stdout.contains("origin/"))
     }
 
+    @Test func aPushOrPullGitRefusesFailsWithGitsMessageAndTheHint() throws {
+        let fixture = SecretsFixture()
+        defer { fixture.stop() }
+        try fixture.makeKeyAndStore()
+        try fixture.insert("claude/token", "abc123")
+        let environment = Claudesh.environment(home: fixture.home)
+        // A remote that is not there: git says so and ends with 128, which pass 1.7.4 hides.
+        #expect(try fixture.run(["secrets", "git", "remote", "add", fixture.home + "/no-such-remote.git"]).status == 0)
+        for command in ["push", "pull"] {
+            let failed = try fixture.run(["secrets", "git", command])
+            #expect(failed.status == 1, "\(command): \(failed.stdout)\(failed.stderr)")
+            #expect((failed.stdout + failed.stderr).contains("does not appear to be a git repository"))
+            #expect(failed.stderr.contains("git \(command) in \(fixture.storeDirectory)"))
+            #expect(failed.stderr.contains("ssh-add"))
+        }
+        // A remote that refuses the push in its pre-receive hook.
+        let remote = fixture.home + "/refusing.git"
+        _ = try Claudesh.runProgram("/usr/bin/git", ["init", "--bare", "-q", remote], environment: environment)
+        let hook = remote + "/hooks/pre-receive"
+        try "#!/bin/sh\necho 'pushes are closed here' >&2\nexit 1\n".write(toFile: hook, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: hook)
+        _ = try Claudesh.runProgram("/usr/bin/git", ["-C", fixture.storeDirectory, "remote", "set-url", "origin", remote], environment: environment)
+        let refused = try fixture.run(["secrets", "git", "push"])
+        #expect(refused.status == 1, "\(refused.stdout)\(refused.stderr)")
+        #expect((refused.stdout + refused.stderr).contains("pushes are closed here"))
+        #expect(refused.stderr.contains("ssh-add"))
+    }
+
     @Test func exportBackupWritesAPrivateFileThatImportsAndNeverOverwrites() throws {
         let fixture = SecretsFixture()
         defer { fixture.stop() }

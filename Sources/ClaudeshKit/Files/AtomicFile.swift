@@ -7,11 +7,13 @@ import Darwin
 /// The one way to write a file that matters: a temp file in the same folder, fsync, rename.
 ///
 /// A crash at any instant leaves the old file or the new one, never half of one; the folder is
-/// fsynced too so the rename itself survives a power cut.
+/// fsynced too so the rename itself survives a power cut. A link is written through: the file
+/// at the end of its chain is replaced, in its own folder, and the link stays.
 package enum AtomicFile {
-    /// Replaces `path` with `bytes`. The mode is `mode` if given, else the old file's, else 0600.
+    /// Replaces `path` (through links) with `bytes`. The mode is `mode` if given, else the old
+    /// file's, else 0600.
     static func write(_ bytes: some Collection<UInt8>, to path: String, mode: mode_t? = nil) throws(FileError) {
-        try write(bytes, to: path, mode: mode, replacing: true)
+        try write(bytes, to: try Path.writeTarget(of: path), mode: mode, replacing: true)
     }
 
     /// Creates `path` with `bytes`, complete or not at all, and never over an existing file:
@@ -20,20 +22,30 @@ package enum AtomicFile {
         try write(bytes, to: path, mode: mode, replacing: false)
     }
 
-    private static func write(_ bytes: some Collection<UInt8>, to path: String, mode: mode_t?, replacing: Bool) throws(FileError) {
-        let folder = Path.directory(of: path)
-        let (fd, temporary) = try FileIO.temporaryFile(in: folder, named: ".\(Path.lastComponent(of: path)).tmp-")
-        var renamed = false
-        defer {
-            if !renamed { unlink(temporary) }
-        }
-        do {
+    /// A finished temp file beside `path` holding `bytes`, flushed: what a rename puts in place.
+    /// The mode is `mode` if given, else `path`'s, else 0600. The caller renames or unlinks it.
+    static func temporaryCopy(of bytes: some Collection<UInt8>, beside path: String, mode: mode_t?) throws(FileError) -> String {
+        let (fd, temporary) = try FileIO.temporaryFile(in: Path.directory(of: path), named: ".\(Path.lastComponent(of: path)).tmp-")
+        do throws(FileError) {
             defer { close(fd) }
             var existing = stat()
             let finalMode = mode ?? (stat(path, &existing) == 0 ? existing.st_mode & 0o7777 : 0o600)
             guard fchmod(fd, finalMode) == 0 else { throw FileError("set the mode of", temporary) }
             try FileIO.writeAll(fd, bytes, path: temporary)
             guard fsync(fd) == 0 else { throw FileError("flush", temporary) }
+        } catch {
+            unlink(temporary)
+            throw error
+        }
+        return temporary
+    }
+
+    private static func write(_ bytes: some Collection<UInt8>, to path: String, mode: mode_t?, replacing: Bool) throws(FileError) {
+        let folder = Path.directory(of: path)
+        let temporary = try temporaryCopy(of: bytes, beside: path, mode: mode)
+        var renamed = false
+        defer {
+            if !renamed { unlink(temporary) }
         }
         if replacing {
             guard rename(temporary, path) == 0 else { throw FileError("replace", path) }

@@ -63,27 +63,13 @@ extension Directory {
 }
 
 extension Directory {
-    /// What identifies a folder's contents: adding, removing or renaming a name moves its mtime.
-    struct Stamp: Equatable {
-        var device: UInt64
-        var inode: UInt64
-        var seconds: Int
-        var nanoseconds: Int
-        var size: Int64
-    }
-
-    private static let cache = Mutex<[String: (stamp: Stamp, entries: [Entry])]>([:])
+    /// Adding, removing or renaming a name moves a folder's mtime, and so its stamp.
+    private static let cache = Mutex<[String: (stamp: FileStamp, entries: [Entry])]>([:])
 
     /// The entries of `path` sorted by name (so that sorting candidates again is one linear pass), from memory while the folder has not changed: for
     /// completion, which asks on every TAB and would otherwise read a 10,000-name folder each time.
     static func cachedEntries(of path: String) -> [Entry] {
-        var info = stat()
-        guard stat(path, &info) == 0 else { return [] }
-        #if canImport(Darwin)
-        let stamp = Stamp(device: UInt64(info.st_dev), inode: UInt64(info.st_ino), seconds: info.st_mtimespec.tv_sec, nanoseconds: info.st_mtimespec.tv_nsec, size: Int64(info.st_size))
-        #else
-        let stamp = Stamp(device: UInt64(info.st_dev), inode: UInt64(info.st_ino), seconds: info.st_mtim.tv_sec, nanoseconds: info.st_mtim.tv_nsec, size: Int64(info.st_size))
-        #endif
+        guard let stamp = FileStamp(of: path) else { return [] }
         if let cached = cache.withLock({ $0[path] }), cached.stamp == stamp { return cached.entries }
         let entries = Self.entries(of: path).sorted { $0.name < $1.name }
         // A change in the same clock tick as this read would leave the mtime as it is: a folder

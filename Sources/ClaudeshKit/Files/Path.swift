@@ -54,6 +54,20 @@ package enum Path {
         return String(cString: resolved)
     }
 
+    /// The file a write to `path` must replace: `path` itself, or, when it is a link (a dotfiles
+    /// manager's), the file at the end of its chain, so that the rename lands there and the link
+    /// stays. A link that leads nowhere (dangling, or a loop) throws: writing would replace the link.
+    static func writeTarget(of path: String) throws(FileError) -> String {
+        var info = stat()
+        guard lstat(path, &info) == 0, info.st_mode & S_IFMT == S_IFLNK else { return path }
+        guard let resolved = real(path) else {
+            let code = errno
+            let leadsTo = linkTarget(of: path).map { " (it leads to \($0), which is not there)" } ?? ""
+            throw FileError("write through the link", path + leadsTo, code: code)
+        }
+        return resolved
+    }
+
     /// Whether `path` is `folder` or under it (as text: resolve both first where links matter).
     static func isInside(_ path: String, _ folder: String) -> Bool {
         path == folder || path.hasPrefix(folder.hasSuffix("/") ? folder : folder + "/")

@@ -1,5 +1,6 @@
 /// A client's config file (Claude Desktop's, Claude Code's `~/.claude.json` or `.mcp.json`):
-/// read whole, changed in `mcpServers` only, written back atomically in the file's own mode.
+/// read whole, changed in `mcpServers` only, written back atomically in the file's own mode,
+/// through a link to its target, and never over what the client wrote meanwhile (`edit`).
 package struct ClientConfig: Sendable {
     package let path: String
     /// The whole document, in file order.
@@ -27,13 +28,22 @@ package struct ClientConfig: Sendable {
 
     /// Reads `path`; a missing file is an empty config. A malformed one throws and is never written.
     init(path: String) throws(Error) {
-        self.path = path
         guard Path.kind(of: path) != .missing else {
-            document = .object([])
+            try self.init(path: path, bytes: nil)
             return
         }
         let bytes: [UInt8]
         do { bytes = try FileIO.read(path) } catch { throw .file(error) }
+        try self.init(path: path, bytes: bytes)
+    }
+
+    /// The config `path` holds when its bytes are `bytes` (nil: there is no file).
+    init(path: String, bytes: [UInt8]?) throws(Error) {
+        self.path = path
+        guard let bytes else {
+            document = .object([])
+            return
+        }
         original = bytes
         if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) {
             document = .object([]) // an empty file, as an editor may leave one
@@ -60,13 +70,23 @@ package struct ClientConfig: Sendable {
     /// The file's text: two-space indentation, as the clients write it, and a final newline.
     var text: String { document.serialized(pretty: true) + "\n" }
 
-    /// Writes the file atomically, creating its folder (mode 0700) when needed.
-    func write() throws(Error) {
-        do {
-            try FileIO.makeDirectory(Path.directory(of: path))
-            try AtomicFile.write(Array(text.utf8), to: path)
-        } catch {
-            throw .file(error)
+    /// Reads the config at `path`, lets `change` edit it and writes it back when the document
+    /// changed and `writing` holds, creating its folder (mode 0700) when needed. A client that
+    /// rewrote the file between the read and the write gets `change` made again on its version
+    /// (`AtomicFile.update`), so neither side's write is lost. Returns `change`'s result and
+    /// whether the file was written.
+    static func edit<Result>(_ path: String, writing: Bool, _ change: (inout ClientConfig) throws -> Result) throws -> (result: Result, written: Bool) {
+        guard writing else {
+            var config = try ClientConfig(path: path)
+            return (try change(&config), false)
+        }
+        do throws(FileError) { try FileIO.makeDirectory(Path.directory(of: path)) } catch { throw Error.file(error) }
+        return try AtomicFile.update(path) { bytes in
+            var config = try ClientConfig(path: path, bytes: bytes)
+            let before = config.document
+            let result = try change(&config)
+            let changed = config.document != before
+            return (changed ? Array(config.text.utf8) : nil, (result, changed))
         }
     }
 }

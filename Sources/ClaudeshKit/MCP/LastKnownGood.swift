@@ -32,25 +32,21 @@ package struct LastKnownGood: Sendable {
     /// Puts the saved copy at `target`, keeping the current file beside it first as
     /// `TARGET.before-restore.YYYYMMDDTHHMMSSZ` (the time `now`, UTC): every replaced file is
     /// kept, never one over another. The saved copy must parse, or nothing is touched.
-    func restore(to target: String, now: Int = Timestamp.now) throws(ClientConfig.Error) -> Restored {
+    func restore(to target: String, now: Int = Timestamp.now) throws -> Restored {
         guard exists else {
-            throw .file(FileError("read", path, code: ENOENT))
+            throw ClientConfig.Error.file(FileError("read", path, code: ENOENT))
         }
         // The copy must be a config, not merely readable: a blank file would wipe the target.
         let bytes: [UInt8]
-        do { bytes = try FileIO.read(path) } catch { throw .file(error) }
+        do { bytes = try FileIO.read(path) } catch { throw ClientConfig.Error.file(error) }
         let parsed: JSONValue
-        do throws(JSONParser.Error) { parsed = try JSONParser.parse(bytes) } catch { throw .malformed(path: path, error) }
-        guard case .object = parsed else { throw .notAnObject(path: path) }
-        var kept: String?
-        do {
-            if Path.kind(of: target) == .file {
-                kept = try Self.keep(try FileIO.read(target), of: target, now: now)
-            }
-            try FileIO.makeDirectory(Path.directory(of: target))
-            try AtomicFile.write(bytes, to: target)
-        } catch {
-            throw .file(error)
+        do throws(JSONParser.Error) { parsed = try JSONParser.parse(bytes) } catch { throw ClientConfig.Error.malformed(path: path, error) }
+        guard case .object = parsed else { throw ClientConfig.Error.notAnObject(path: path) }
+        do throws(FileError) { try FileIO.makeDirectory(Path.directory(of: target)) } catch { throw ClientConfig.Error.file(error) }
+        // What is kept is what was replaced: a client's write in between is kept instead.
+        let kept = try AtomicFile.update(target) { current in
+            guard let current else { return (bytes, nil as String?) }
+            return (bytes, try Self.keep(current, of: target, now: now))
         }
         return Restored(path: target, keptAs: kept)
     }

@@ -12,24 +12,26 @@ package enum ServerEntry {
         return .object(members)
     }
 
-    /// `KEY=VALUE` from `--env`.
-    package static func environmentPair(_ text: String) throws(ServerDefinition.Error) -> (String, String) {
+    /// `KEY=VALUE` from `--env`; anything else is a usage error that names the flag.
+    package static func environmentPair(_ text: String) throws(OperationError) -> (String, String) {
         guard let equals = text.firstIndex(of: "="), equals != text.startIndex else {
-            throw .invalid(server: "--env", "'\(text.clipped(40))' is not KEY=VALUE")
+            throw .usage("--env needs KEY=VALUE, got '\(text.clipped(40))'")
         }
         let key = String(text[..<equals])
-        guard SessionContext.isValidVariableName(key) else { throw .invalid(server: "--env", "'\(key.clipped(40))' is not a variable name (letters, digits, _)") }
+        guard SessionContext.isValidVariableName(key) else {
+            throw .usage("--env needs KEY=VALUE with KEY a variable name (letters, digits, _), got '\(key.clipped(40))'")
+        }
         return (key, String(text[text.index(after: equals)...]))
     }
 
-    /// `Name: value` from `--header`.
-    package static func header(_ text: String) throws(ServerDefinition.Error) -> (String, String) {
+    /// `Name: value` from `--header`; anything else is a usage error that names the flag.
+    package static func header(_ text: String) throws(OperationError) -> (String, String) {
         guard let colon = text.firstIndex(of: ":"), colon != text.startIndex else {
-            throw .invalid(server: "--header", "'\(text.clipped(40))' is not 'Name: value'")
+            throw .usage("--header needs 'Name: value', got '\(text.clipped(40))'")
         }
         let name = String(text[..<colon]).trimmingWhitespace
         guard !name.isEmpty, name.unicodeScalars.allSatisfy({ $0.value > 0x20 && $0.value < 0x7F && !"()<>@,;:\\\"/[]?={}".unicodeScalars.contains($0) }) else {
-            throw .invalid(server: "--header", "'\(name.clipped(40))' is not a header name")
+            throw .usage("--header needs 'Name: value' with a header name (ASCII, no spaces or separators), got '\(name.clipped(40))'")
         }
         return (name, String(text[text.index(after: colon)...]).trimmingWhitespace)
     }

@@ -56,15 +56,15 @@ package struct AuditFix: Sendable {
         }
         var written: [String] = []
         for file in Set(named.map { $0.file }).sorted() {
-            var config = try ClientConfig(path: file)
             let movesHere = named.filter { $0.file == file }
-            for server in Set(movesHere.map { $0.server }).sorted() {
-                guard let entry = config.entry(named: server) else { continue }
-                let references = movesHere.filter { $0.server == server }.map { SecretReference(variable: $0.variable, name: $0.secret) }
-                config.setEntry(server, try SecretWrapper.wrap(entry, secrets: references, executable: executable, pinned: pinned))
+            let edit = try ClientConfig.edit(file, writing: true) { config in
+                for server in Set(movesHere.map { $0.server }).sorted() {
+                    guard let entry = config.entry(named: server) else { continue }
+                    let references = movesHere.filter { $0.server == server }.map { SecretReference(variable: $0.variable, name: $0.secret) }
+                    config.setEntry(server, try SecretWrapper.wrap(entry, secrets: references, executable: executable, pinned: pinned))
+                }
             }
-            try config.write()
-            written.append(file)
+            if edit.written { written.append(file) }
         }
         return written
     }

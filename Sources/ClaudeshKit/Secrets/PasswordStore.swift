@@ -148,17 +148,31 @@ package struct PasswordStore: Sendable {
         try await pass(["rm", "--force", "--", name], operation: "remove \(name)")
     }
 
-    /// `pass git ARGS`: the store's own git, its output returned for the shell to show.
+    /// `git ARGS` in the store's repository, its output and status returned for the shell to show.
+    ///
+    /// git is run directly, as `pass git` would run it, not through `pass git`: pass 1.7.4
+    /// (Debian 12's) ends every command with status 0, so a push git refused would pass for done.
     package func git(_ arguments: [String]) async throws -> ProcessRunner.Result {
         try requireInitialized()
         guard hasGit else { throw StoreError.noGit(directory) }
+        let spec = ProcessSpec("git", ["-C", directory] + arguments, environment: gitEnvironment)
+        return try await ProcessRunner.run(spec, timeout: nil)
+    }
+
+    /// The environment pass gives git: the store's repository alone, and no prompts.
+    var gitEnvironment: [String: String] {
+        var variables = environment
+        // As pass does: a GIT_DIR or work tree set by the caller must not redirect git, and git
+        // must not climb above the store to a repository around it.
+        for name in ["GIT_DIR", "GIT_WORK_TREE", "GIT_NAMESPACE", "GIT_INDEX_FILE", "GIT_INDEX_VERSION", "GIT_OBJECT_DIRECTORY", "GIT_COMMON_DIR"] {
+            variables[name] = nil
+        }
+        variables["GIT_CEILING_DIRECTORIES"] = Path.directory(of: directory)
         // git runs without the terminal (its own process group): a prompt for a password or an
         // unknown host key would stop it for good. It fails instead, and the shell says why.
-        var variables = environment
         variables["GIT_TERMINAL_PROMPT"] = "0"
         if variables["GIT_SSH_COMMAND"] == nil { variables["GIT_SSH_COMMAND"] = "ssh -o BatchMode=yes" }
-        let spec = ProcessSpec("pass", ["git"] + arguments, environment: variables)
-        return try await ProcessRunner.run(spec, timeout: nil)
+        return variables
     }
 
     package func requireInitialized() throws(StoreError) {

@@ -8,18 +8,19 @@ package struct SecretReference: Sendable, Equatable, CustomStringConvertible {
         self.name = name
     }
 
-    package init(parsing text: String) throws(StoreError) {
+    /// `--secret ENV=NAME`; anything else is a usage error that names the flag.
+    package init(parsing text: String) throws(OperationError) {
         guard let equals = text.firstIndex(of: "="), equals != text.startIndex else {
-            throw .failed("'\(text)' is not ENV=SECRET, e.g. GITHUB_TOKEN=claude/github-token")
+            throw .usage("--secret needs ENV=SECRET (e.g. GITHUB_TOKEN=claude/github-token), got '\(text.clipped(40))'")
         }
         variable = String(text[..<equals])
         name = String(text[text.index(after: equals)...])
         // Any name a program's environment can hold (`x-api-key` too, as client configs have),
         // not only a shell variable's.
         guard !variable.unicodeScalars.contains(where: { $0.value <= 0x20 || $0.value == 0x7F }) else {
-            throw .failed("'\(variable)' is not an environment variable name (no spaces or control characters)")
+            throw .usage("--secret needs ENV=SECRET with ENV an environment variable name (no spaces or control characters), got '\(variable.clipped(40))'")
         }
-        try PasswordStore.validate(name)
+        do throws(StoreError) { try PasswordStore.validate(name) } catch { throw .usage("--secret \(variable)=SECRET: \(error)") }
     }
 
     package var description: String { "\(variable)=\(name)" }

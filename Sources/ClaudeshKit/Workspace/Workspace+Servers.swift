@@ -18,11 +18,12 @@ extension Workspace {
 
     package var lastKnownGood: LastKnownGood { LastKnownGood(home: home) }
 
-    /// Writes `config` unless this is a dry run; whether it was written.
-    func write(_ config: ClientConfig) throws(ClientConfig.Error) -> Bool {
-        guard !dryRun else { return false }
-        try config.write()
-        return true
+    /// Edits the config `word` names and writes it back unless nothing changed or this is a
+    /// dry run: `change`'s result, the file, and whether it was written.
+    func editConfig<Result>(_ word: String?, _ change: (inout ClientConfig) throws -> Result) throws -> (result: Result, path: String, written: Bool) {
+        let path = configPath(word)
+        let (result, written) = try ClientConfig.edit(path, writing: !dryRun, change)
+        return (result, path, written)
     }
 
     /// What adding a server did.
@@ -35,17 +36,18 @@ extension Workspace {
     /// Adds `entry` as `name` to the config `word` names; the very same entry already there is
     /// not an error, another one under that name is.
     package func addServer(_ name: String, _ entry: JSONValue, to word: String?) throws -> Added {
-        var config = try config(word)
-        if config.entry(named: name)?.sortingKeys == entry.sortingKeys { return .alreadyThere(path: config.path) }
-        try config.add(name, entry)
-        return .added(path: config.path, written: try write(config))
+        let edit = try editConfig(word) { config throws in
+            if config.entry(named: name)?.sortingKeys == entry.sortingKeys { return false }
+            try config.add(name, entry)
+            return true
+        }
+        return edit.result ? .added(path: edit.path, written: edit.written) : .alreadyThere(path: edit.path)
     }
 
     /// Removes `name` from the config `word` names: the file, and whether it was written.
     package func removeServer(_ name: String, from word: String?) throws -> (path: String, written: Bool) {
-        var config = try config(word)
-        try config.remove(name)
-        return (config.path, try write(config))
+        let edit = try editConfig(word) { config throws in try config.remove(name) }
+        return (edit.path, edit.written)
     }
 
     /// What `mcp import` did.
@@ -59,12 +61,10 @@ extension Workspace {
     /// already there with another entry is reported, not overwritten.
     package func importServers(from source: String, to destination: String?) throws -> Imported {
         let from = try config(source)
-        var config = try config(destination)
-        guard from.path != config.path else { throw OperationError.usage("--from and --to are the same file: \(config.path)") }
+        guard from.path != configPath(destination) else { throw OperationError.usage("--from and --to are the same file: \(from.path)") }
         guard !from.entries.isEmpty else { throw OperationError.failed("no servers in \(from.path)") }
-        let report = config.importServers(from: from)
-        let written = report.added.isEmpty ? false : try write(config)
-        return Imported(path: config.path, report: report, written: written)
+        let edit = try editConfig(destination) { config in config.importServers(from: from) }
+        return Imported(path: edit.path, report: edit.result, written: edit.written)
     }
 
     /// Saves the config `word` names as the last known good: the config's file and the copy's.

@@ -139,6 +139,14 @@ enum MCPCommands {
         case "stdio":
             guard arguments.values("header").isEmpty else { throw ShellError.usage("--header is for http and sse servers; a stdio server takes --env") }
             let environment = try arguments.values("env").map { text throws in try ServerEntry.environmentPair(text) }
+            // Written as asked, but said at once: the file is readable by every program of the user's.
+            for found in ClearTextSecret.find(server: name, environment: environment) {
+                invocation.output.error(
+                    "warning: --env \(found.variable) looks like a \(found.kind) and is written in clear to the config; "
+                        + "to keep it out of the file: secrets insert \(found.secretName), then "
+                        + "mcp remove \(name) and mcp add \(name) --secret \(found.variable)=\(found.secretName) -- \(rest.joined(separator: " "))"
+                )
+            }
             let plain = ServerEntry.stdio(command: rest[0], arguments: Array(rest.dropFirst()), environment: environment)
             entry = try invocation.workspace.entry(plain, withSecrets: try arguments.secretReferences())
         case "http", "sse":
