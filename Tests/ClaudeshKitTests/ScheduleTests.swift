@@ -15,6 +15,7 @@ struct ScheduleTests {
         #expect(block.contains("@reboot ") && block.contains(" mcp retry >> "))
         #expect(block.contains("\n0 2 * * * ") && block.contains(" backup create >> "))
         #expect(block.contains("\n0 3 * * 0 ") && block.contains(" backup verify >> "))
+        #expect(block.contains("\n0 4 * * 1 ") && block.contains(" secrets audit >> /home/op/.claude/logs/schedule-audit.log"), "the weekly security scan: \(block)")
     }
 
     @Test func settingsGoFirstAsLinesOfTheirOwn() {
@@ -39,7 +40,7 @@ struct ScheduleTests {
         #expect(twice == once, "installing again changes nothing")
         let without = try CronTable.removing(from: twice)
         #expect(without == mine)
-        #expect(CronTable.installedLines(in: once)?.count == 4)
+        #expect(CronTable.installedLines(in: once)?.count == 5)
         #expect(CronTable.installedLines(in: mine) == nil)
         // A block in the middle, and a table without a final newline (crontab wants one).
         #expect(try CronTable.removing(from: "a\n" + block + "b") == "a\nb\n")
