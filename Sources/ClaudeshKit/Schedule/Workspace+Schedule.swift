@@ -49,6 +49,14 @@ extension Workspace {
         case done
     }
 
+    /// What `installSchedule` would write on this platform: the crontab block on Linux, the
+    /// launchd plists on macOS.
+    package func schedulePreview(_ target: ScheduleTarget) -> String {
+        let jobs = ScheduledJob.standard
+        guard Self.usesLaunchd else { return CronTable.block(jobs, target: target) }
+        return jobs.map { "<!-- \(Path.join(launchAgents, LaunchdPlist.fileName(of: $0))) -->\n" + LaunchdPlist.render($0, target: target) }.joined(separator: "\n")
+    }
+
     /// Installs the jobs (again: they replace the ones installed before).
     package func installSchedule(_ target: ScheduleTarget) async throws -> ScheduleChange {
         let jobs = ScheduledJob.standard

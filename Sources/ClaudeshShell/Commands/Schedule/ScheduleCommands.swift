@@ -13,7 +13,7 @@ enum ScheduleCommands {
     @MainActor
     static var command: Command {
         Command(
-            "schedule", group: group, summary: "Scheduled jobs: health every 5 min, retry at boot, a daily backup, a weekly verify",
+            "schedule", group: group, summary: "Scheduled jobs: health every 5 min, retry at boot, a daily backup, a weekly verify and secrets audit",
             discussion: """
             On Linux a block in your crontab (crontab -l shows it; your other lines are kept); on
             macOS launchd agents in ~/Library/LaunchAgents. Each run appends to
@@ -45,14 +45,13 @@ enum ScheduleCommands {
 
     static let install = Command(
         "install", group: group, summary: "Install the jobs (again: they replace the ones installed before)",
-        flags: [Flag("print", "print the crontab block (and the launchd plists) instead of installing")],
+        flags: [Flag("print", "print what would be installed instead: the crontab block (Linux) or the launchd plists (macOS)")],
         examples: ["schedule install", "schedule install --print"]
     ) { invocation in
         let target = target(invocation)
         let jobs = ScheduledJob.standard
         if invocation.arguments.has("print") {
-            invocation.output.write(CronTable.block(jobs, target: target))
-            for job in jobs { invocation.output.write("\n<!-- \(LaunchdPlist.fileName(of: job)) -->\n" + LaunchdPlist.render(job, target: target)) }
+            invocation.output.write(invocation.workspace.schedulePreview(target))
             return .success
         }
         if let said = said(try await invocation.workspace.installSchedule(target)) {
