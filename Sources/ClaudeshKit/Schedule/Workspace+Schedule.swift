@@ -14,11 +14,11 @@ extension Workspace {
         #endif
     }
 
-    /// What the jobs run with: this binary, this home, the carried variables, and the settings
+    /// What the jobs run with: the installed claudesh (`recordedProgram`), this home, the carried variables, and the settings
     /// that differ from their defaults, set before each job since cron runs no rc file. A
     /// variable that holds a credential is left out (a crontab line is in every `ps`): its
     /// name is in `refused`.
-    package func scheduleTarget() -> (target: ScheduleTarget, refused: [String]) {
+    package func scheduleTarget() throws -> (target: ScheduleTarget, refused: [String]) {
         var carried = [("CLAUDESH_HOME", home)]
         var refused: [String] = []
         for name in ScheduleTarget.carried where name != "CLAUDESH_HOME" {
@@ -34,7 +34,7 @@ extension Workspace {
         let keys: [Settings.Key] = [.composeFile, .backupDir, .gpgID, .mcpConfig, .historyDays]
         let prelude = keys.filter { settings.value(of: $0) != defaults.value(of: $0) && !settings.value(of: $0).isEmpty }
             .map { "set \($0.rawValue) \(ScriptWord.quoted(settings.value(of: $0)))" }
-        return (ScheduleTarget(program: Claudesh.executablePath, logFolder: logFolder, environment: carried, prelude: prelude), refused)
+        return (ScheduleTarget(program: try recordedProgram(), logFolder: logFolder, environment: carried, prelude: prelude), refused)
     }
 
     /// Where the launchd agents go.

@@ -26,8 +26,8 @@ enum ScheduleCommands {
 
     /// What the jobs run with; a variable that holds a credential is said and left out.
     @MainActor
-    static func target(_ invocation: Invocation) -> ScheduleTarget {
-        let (target, refused) = invocation.workspace.scheduleTarget()
+    static func target(_ invocation: Invocation) throws -> ScheduleTarget {
+        let (target, refused) = try invocation.workspace.scheduleTarget()
         for name in refused {
             invocation.session.report("\(name) holds a credential: it is not written into the jobs; give the jobs that value another way")
         }
@@ -48,7 +48,7 @@ enum ScheduleCommands {
         flags: [Flag("print", "print what would be installed instead: the crontab block (Linux) or the launchd plists (macOS)")],
         examples: ["schedule install", "schedule install --print"]
     ) { invocation in
-        let target = target(invocation)
+        let target = try target(invocation)
         let jobs = ScheduledJob.standard
         if invocation.arguments.has("print") {
             invocation.output.write(invocation.workspace.schedulePreview(target))
