@@ -44,6 +44,6 @@ struct RecordedProgramTests {
         let written = try String(contentsOfFile: fixture.home + "/.config/Claude/claude_desktop_config.json", encoding: .utf8)
         #expect(written.contains("\"/opt/claudesh/bin/claudesh\""), "\(written)")
         let printed = try fixture.run(["schedule", "install", "--print"], extra: ["CLAUDESH_PROGRAM": "/opt/claudesh/bin/claudesh"])
-        #expect(printed.status == 0 && printed.stdout.contains("/opt/claudesh/bin/claudesh health"), "\(printed.stdout)\(printed.stderr)")
+        #expect(printed.status == 0 && printed.stdout.contains("/opt/claudesh/bin/claudesh schedule run health"), "\(printed.stdout)\(printed.stderr)")
     }
 }

@@ -27,9 +27,9 @@ struct ScheduleCrontabTests {
         let table = try crontab(["-l"]).stdout
         #expect(table.hasPrefix(mine), "the user's lines first, as they were: \(table)")
         #expect(table.contains("*/5 * * * * ") && table.contains("@reboot ") && table.contains("0 2 * * * ") && table.contains("0 3 * * 0 ")
-                && table.contains("0 4 * * 1 ") && table.contains("secrets audit"), "\(table)")
+                && table.contains("0 4 * * 1 ") && table.contains("schedule run audit"), "\(table)")
         #expect(table.contains("CLAUDESH_HOME=\(home)/.claude") && table.contains(Claudesh.binary), "\(table)")
-        #expect(table.contains("-c 'set backup-dir '\\''\(home)/usb backups'\\''' -c 'backup create'"), "the setting reaches the job: \(table)")
+        #expect(table.contains("-c 'set backup-dir '\\''\(home)/usb backups'\\''' -c 'schedule run backup'"), "the setting reaches the job: \(table)")
         #expect(!table.contains("s3cret-pass") && installed.stderr.contains("DOCKER_HOST holds a credential"), "\(installed.stderr)")
         let listed = try Claudesh.run(["schedule", "list", "--json"], home: home)
         let jobs = try #require(try JSONSerialization.jsonObject(with: Data(listed.stdout.utf8)) as? [[String: Any]])

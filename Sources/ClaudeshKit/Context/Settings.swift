@@ -9,6 +9,14 @@ package struct Settings: Sendable, Equatable {
         case output
         case color
         case historyDays = "history-days"
+        case alert
+        case alertEmail = "alert-email"
+        case smtpHost = "smtp-host"
+        case smtpPort = "smtp-port"
+        case smtpStartTLS = "smtp-starttls"
+        case smtpFrom = "smtp-from"
+        case smtpUser = "smtp-user"
+        case smtpPassword = "smtp-password"
 
         var summary: String {
             switch self {
@@ -20,6 +28,14 @@ package struct Settings: Sendable, Equatable {
             case .output: return "how commands report data: table or json"
             case .color: return "colour in output: auto (on a terminal, unless NO_COLOR), always or never"
             case .historyDays: return "days of health history kept (older probes are deleted as new ones are recorded)"
+            case .alert: return "a command a failed scheduled job is reported to, the report on stdin (run by /bin/sh)"
+            case .alertEmail: return "the address a failed scheduled job is emailed to (over smtp-host)"
+            case .smtpHost: return "the SMTP server alerts are sent through"
+            case .smtpPort: return "its port (587: submission)"
+            case .smtpStartTLS: return "yes: STARTTLS before anything is sent; no: plain SMTP (a relay on this machine)"
+            case .smtpFrom: return "the sender of alert emails (default: alert-email)"
+            case .smtpUser: return "the SMTP login, if the server wants one"
+            case .smtpPassword: return "the pass entry that holds the SMTP password, decrypted when an alert is sent"
             }
         }
 
@@ -33,6 +49,8 @@ package struct Settings: Sendable, Equatable {
             case .output: return .choice(OutputFormat.allCases.map(\.rawValue))
             case .color: return .choice(ColorMode.allCases.map(\.rawValue))
             case .historyDays: return .text
+            case .smtpStartTLS: return .choice(["yes", "no"])
+            case .alert, .alertEmail, .smtpHost, .smtpPort, .smtpFrom, .smtpUser, .smtpPassword: return .text
             }
         }
     }
@@ -69,6 +87,7 @@ package struct Settings: Sendable, Equatable {
     package var output: OutputFormat
     package var color: ColorMode
     var historyDays: Int
+    var alert = AlertSettings()
 
     /// The defaults for a home folder and environment.
     init(home: String, environment: Environment) {
@@ -93,6 +112,7 @@ package struct Settings: Sendable, Equatable {
         case .output: return output.rawValue
         case .color: return color.rawValue
         case .historyDays: return String(historyDays)
+        case .alert, .alertEmail, .smtpHost, .smtpPort, .smtpStartTLS, .smtpFrom, .smtpUser, .smtpPassword: return alert.value(of: key)
         }
     }
 
@@ -127,6 +147,8 @@ package struct Settings: Sendable, Equatable {
         case .historyDays:
             guard let days = Int(raw.trimmingWhitespace), (1...3650).contains(days) else { throw .invalid(key, raw, reason: "is not a number of days from 1 to 3650") }
             historyDays = days
+        case .alert, .alertEmail, .smtpHost, .smtpPort, .smtpStartTLS, .smtpFrom, .smtpUser, .smtpPassword:
+            try alert.set(key, to: raw)
         }
     }
 
@@ -143,6 +165,7 @@ package struct Settings: Sendable, Equatable {
         case .output: output = defaults.output
         case .color: color = defaults.color
         case .historyDays: historyDays = defaults.historyDays
+        case .alert, .alertEmail, .smtpHost, .smtpPort, .smtpStartTLS, .smtpFrom, .smtpUser, .smtpPassword: alert.reset(key)
         }
     }
 

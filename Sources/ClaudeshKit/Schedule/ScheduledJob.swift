@@ -58,10 +58,16 @@ package struct ScheduleTarget: Sendable, Equatable {
             && a.environment.map { $0.0 + "=" + $0.1 } == b.environment.map { $0.0 + "=" + $0.1 }
     }
 
-    /// claudesh's arguments for `job`: the job's own, or, after a prelude, each line as `-c`.
+    /// claudesh's arguments for `job`: `schedule run JOB` (which runs the job and reports its
+    /// failure), after a prelude each line as `-c`.
     func arguments(for job: ScheduledJob) -> [String] {
-        guard !prelude.isEmpty else { return job.arguments }
-        return prelude.flatMap { ["-c", $0] } + ["-c", job.arguments.joined(separator: " ")]
+        Self.arguments(["schedule", "run", job.name], after: prelude)
+    }
+
+    /// claudesh's arguments for `words`, or, after a prelude, each line as `-c`.
+    static func arguments(_ words: [String], after prelude: [String]) -> [String] {
+        guard !prelude.isEmpty else { return words }
+        return prelude.flatMap { ["-c", $0] } + ["-c", words.joined(separator: " ")]
     }
 
     package func logPath(of job: ScheduledJob) -> String { Path.join(logFolder, "schedule-\(job.name).log") }

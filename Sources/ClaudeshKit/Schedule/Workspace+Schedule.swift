@@ -30,11 +30,15 @@ extension Workspace {
             }
             carried.append((name, value))
         }
+        return (ScheduleTarget(program: try recordedProgram(), logFolder: logFolder, environment: carried, prelude: settingsPrelude), refused)
+    }
+
+    /// `set` lines for the settings that differ from their defaults, the alert's among them.
+    var settingsPrelude: [String] {
         let defaults = Settings(home: home, environment: environment)
-        let keys: [Settings.Key] = [.composeFile, .backupDir, .gpgID, .mcpConfig, .historyDays]
-        let prelude = keys.filter { settings.value(of: $0) != defaults.value(of: $0) && !settings.value(of: $0).isEmpty }
+        let keys: [Settings.Key] = [.composeFile, .backupDir, .gpgID, .mcpConfig, .historyDays] + AlertSettings.keys
+        return keys.filter { settings.value(of: $0) != defaults.value(of: $0) && !settings.value(of: $0).isEmpty }
             .map { "set \($0.rawValue) \(ScriptWord.quoted(settings.value(of: $0)))" }
-        return (ScheduleTarget(program: try recordedProgram(), logFolder: logFolder, environment: carried, prelude: prelude), refused)
     }
 
     /// Where the launchd agents go.

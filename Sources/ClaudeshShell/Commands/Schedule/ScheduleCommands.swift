@@ -5,8 +5,8 @@ import Darwin
 #endif
 import ClaudeshKit
 
-/// schedule install, list, remove: the classic jobs in the user's crontab (Linux) or as launchd
-/// agents (macOS).
+/// schedule install, list, remove, run, test-alert: the classic jobs in the user's crontab
+/// (Linux) or as launchd agents (macOS), and the alert a failed one sends.
 enum ScheduleCommands {
     static let group = CommandGroup.health
 
@@ -18,9 +18,13 @@ enum ScheduleCommands {
             On Linux a block in your crontab (crontab -l shows it; your other lines are kept); on
             macOS launchd agents in ~/Library/LaunchAgents. Each run appends to
             HOME/logs/schedule-JOB.log, and carries CLAUDESH_HOME, GNUPGHOME, PASSWORD_STORE_DIR,
-            DOCKER_HOST, DOCKER_CONTEXT, XDG_CONFIG_HOME and PATH as this session has them.
+            DOCKER_HOST, DOCKER_CONTEXT, XDG_CONFIG_HOME and PATH as this session has them, and
+            the settings that differ from their defaults. A job that fails is reported once per
+            failure streak to the alert command (set alert 'COMMAND', the report on its stdin)
+            and/or by email (set alert-email, smtp-host, smtp-port, smtp-starttls, smtp-from,
+            smtp-user, smtp-password: a pass entry).
             """,
-            subcommands: [install, list, remove]
+            subcommands: [install, list, remove, run, testAlert]
         )
     }
 
@@ -90,6 +94,32 @@ enum ScheduleCommands {
             return .success
         }
         invocation.output.line("Removed the claudesh jobs")
+        return .success
+    }
+
+    static let run = Command(
+        "run", group: group, summary: "Run a job as the schedule does: its output, and an alert when a failure streak starts",
+        arguments: [Argument("JOB", "the job", completion: .choices(ScheduledJob.standard.map(\.name)))],
+        examples: ["schedule run health"]
+    ) { invocation in
+        let run = try await invocation.workspace.runScheduledJob(invocation.arguments.positionals[0])
+        invocation.output.write(run.output)
+        switch run.alert {
+        case .notNeeded, .notConfigured: break
+        case .alreadySent: invocation.output.line("claudesh: \(run.job.name) \(run.termination); this failure streak was reported already")
+        case .sent(let places): invocation.output.line("claudesh: \(run.job.name) \(run.termination); reported to \(places.joined(separator: " and "))")
+        case .failed(let problem): invocation.session.report("\(run.job.name) \(run.termination), and its alert was not sent: \(problem)")
+        }
+        if case .exited(let status) = run.termination { return ExitStatus(rawValue: status) }
+        return .failure
+    }
+
+    static let testAlert = Command(
+        "test-alert", group: group, summary: "Send a test alert now, through the alert command and/or the alert email",
+        examples: ["schedule test-alert"]
+    ) { invocation in
+        let places = try await invocation.workspace.sendTestAlert()
+        invocation.output.line("Sent a test alert to \(places.joined(separator: " and "))")
         return .success
     }
 }

@@ -1,0 +1,40 @@
+import Foundation
+
+/// A real SMTP server on 127.0.0.1 (aiosmtpd from the test venv) that keeps every message it
+/// takes in a maildir.
+final class SMTPFixture {
+    let process = Process()
+    let port: Int
+    let maildir: String
+
+    init(in folder: String) throws {
+        port = try freePort()
+        maildir = folder + "/maildir"
+        process.executableURL = URL(fileURLWithPath: MCPFixtures.venv + "/bin/python")
+        process.arguments = ["-m", "aiosmtpd", "-n", "-l", "127.0.0.1:\(port)", "-c", "aiosmtpd.handlers.Mailbox", maildir]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        for _ in 0..<400 {
+            if canConnect(port) { return }
+            guard process.isRunning else { break }
+            usleep(25_000)
+        }
+        stop()
+        throw FixtureError(message: "aiosmtpd did not start on port \(port) (is it in \(MCPFixtures.venv)? scripts/test installs it)")
+    }
+
+    /// The messages received, oldest first.
+    func messages() -> [String] {
+        let folder = maildir + "/new"
+        let names = ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []).sorted()
+        let paths = names.map { folder + "/" + $0 }
+        let dated = paths.map { path in ((try? FileManager.default.attributesOfItem(atPath: path)[.modificationDate] as? Date) ?? Date.distantPast, path) }
+        return dated.sorted { $0.0 < $1.0 }.compactMap { try? String(contentsOfFile: $0.1, encoding: .utf8) }
+    }
+
+    func stop() {
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+    }
+}
