@@ -86,4 +86,25 @@ struct ScheduleAlertTests {
         #expect(test.status == 0, "\(test.stderr)")
         #expect(server.messages().count == 3 && server.messages().last?.contains("test alert") == true)
     }
+
+    @Test func theSMTPPasswordComesFromThePassEntryAtSendTime() throws {
+        let fixture = SecretsFixture()
+        defer { fixture.stop() }
+        try fixture.makeKeyAndStore()
+        try fixture.insert("claude/smtp", "smtp-s3cret-pass")
+        let server = try SMTPFixture(in: fixture.home, login: ("alerts", "smtp-s3cret-pass"))
+        defer { server.stop() }
+        let settings = ["set alert-email ops@example.org", "set smtp-host 127.0.0.1", "set smtp-port \(server.port)", "set smtp-starttls no",
+                        "set smtp-user alerts", "set smtp-password claude/smtp"].flatMap { ["-c", $0] }
+
+        let sent = try fixture.run(settings + ["-c", "schedule test-alert"])
+        #expect(sent.status == 0 && sent.stdout.contains("Sent a test alert to ops@example.org"), "\(sent.stdout)\(sent.stderr)")
+        #expect(server.messages().count == 1)
+        #expect(!(sent.stdout + sent.stderr).contains("smtp-s3cret-pass"))
+
+        try fixture.insert("claude/smtp-old", "a-wrong-password")
+        let refused = try fixture.run(settings + ["-c", "set smtp-password claude/smtp-old", "-c", "schedule test-alert"])
+        #expect(refused.status == 1 && refused.stderr.contains("did not take the email"), "\(refused.stdout)\(refused.stderr)")
+        #expect(!refused.stderr.contains("a-wrong-password") && server.messages().count == 1, "\(refused.stderr)")
+    }
 }

@@ -1,17 +1,18 @@
 import Foundation
 
-/// A real SMTP server on 127.0.0.1 (aiosmtpd from the test venv) that keeps every message it
-/// takes in a maildir.
+/// A real SMTP server on 127.0.0.1 (aiosmtpd from the test venv, Tests/Fixtures/smtp_server.py)
+/// that keeps every message it takes in a maildir; with a login, AUTH is required.
 final class SMTPFixture {
     let process = Process()
     let port: Int
     let maildir: String
 
-    init(in folder: String) throws {
+    init(in folder: String, login: (user: String, password: String)? = nil) throws {
         port = try freePort()
         maildir = folder + "/maildir"
         process.executableURL = URL(fileURLWithPath: MCPFixtures.venv + "/bin/python")
-        process.arguments = ["-m", "aiosmtpd", "-n", "-l", "127.0.0.1:\(port)", "-c", "aiosmtpd.handlers.Mailbox", maildir]
+        process.arguments = [MCPFixtures.repository + "/Tests/Fixtures/smtp_server.py", String(port), maildir] + (login.map { [$0.user] } ?? [])
+        process.environment = ["SMTP_PASSWORD": login?.password ?? "", "PATH": "/usr/bin:/bin"]
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()
