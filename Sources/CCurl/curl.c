@@ -36,6 +36,7 @@ static struct {
     void (*easy_cleanup)(void *);
     int (*easy_setopt)(void *, int, ...);
     int (*easy_getinfo)(void *, int, ...);
+    int (*easy_perform)(void *);
     const char *(*easy_strerror)(int);
     void *(*slist_append)(void *, const char *);
     void (*slist_free_all)(void *);
@@ -80,6 +81,7 @@ static void load(void) {
     lib.easy_cleanup = symbol(handle, "curl_easy_cleanup");
     lib.easy_setopt = symbol(handle, "curl_easy_setopt");
     lib.easy_getinfo = symbol(handle, "curl_easy_getinfo");
+    lib.easy_perform = symbol(handle, "curl_easy_perform");
     lib.easy_strerror = symbol(handle, "curl_easy_strerror");
     lib.slist_append = symbol(handle, "curl_slist_append");
     lib.slist_free_all = symbol(handle, "curl_slist_free_all");
@@ -125,6 +127,8 @@ int ccurl_easy_getinfo_long(ccurl_easy *easy, int info, long *value) { return li
 int ccurl_easy_getinfo_string(ccurl_easy *easy, int info, const char **value) { return lib.easy_getinfo(easy, info, value); }
 int ccurl_easy_getinfo_offset(ccurl_easy *easy, int info, long long *value) { return lib.easy_getinfo(easy, info, value); }
 const char *ccurl_easy_strerror(int code) { return lib.easy_strerror(code); }
+
+int ccurl_easy_perform(ccurl_easy *easy) { return lib.easy_perform(easy); }
 
 ccurl_slist *ccurl_slist_append(ccurl_slist *list, const char *line) { return lib.slist_append(list, line); }
 void ccurl_slist_free_all(ccurl_slist *list) { if (list) lib.slist_free_all(list); }

@@ -11,17 +11,18 @@ struct ScheduleTests {
     @Test func theBlockQuotesWhatTheShellAndCronWouldReadOtherwise() {
         let block = CronTable.block(ScheduledJob.standard, target: target)
         #expect(block.hasPrefix(CronTable.begin + "\n") && block.hasSuffix(CronTable.end + "\n"))
-        #expect(block.contains("*/5 * * * * mkdir -p /home/op/.claude/logs && CLAUDESH_HOME=/home/op/.claude GNUPGHOME='/home/op/it'\\''s 100\\%' '/opt/claude sh/claudesh' health >> /home/op/.claude/logs/schedule-health.log 2>&1"), "\(block)")
-        #expect(block.contains("@reboot ") && block.contains(" mcp retry >> "))
-        #expect(block.contains("\n0 2 * * * ") && block.contains(" backup create >> "))
-        #expect(block.contains("\n0 3 * * 0 ") && block.contains(" backup verify >> "))
+        #expect(block.contains("*/5 * * * * mkdir -p /home/op/.claude/logs && CLAUDESH_HOME=/home/op/.claude GNUPGHOME='/home/op/it'\\''s 100\\%' '/opt/claude sh/claudesh' schedule run health >> /home/op/.claude/logs/schedule-health.log 2>&1"), "\(block)")
+        #expect(block.contains("@reboot ") && block.contains(" schedule run retry >> "))
+        #expect(block.contains("\n0 2 * * * ") && block.contains(" schedule run backup >> "))
+        #expect(block.contains("\n0 3 * * 0 ") && block.contains(" schedule run verify >> "))
+        #expect(block.contains("\n0 4 * * 1 ") && block.contains(" schedule run audit >> /home/op/.claude/logs/schedule-audit.log"), "the weekly security scan: \(block)")
     }
 
     @Test func settingsGoFirstAsLinesOfTheirOwn() {
         var withSettings = target
         withSettings.prelude = ["set backup-dir '/mnt/usb/claude backups'"]
         let block = CronTable.block(ScheduledJob.standard, target: withSettings)
-        #expect(block.contains("'/opt/claude sh/claudesh' -c 'set backup-dir '\\''/mnt/usb/claude backups'\\''' -c 'backup create' >> "), "\(block)")
+        #expect(block.contains("'/opt/claude sh/claudesh' -c 'set backup-dir '\\''/mnt/usb/claude backups'\\''' -c 'schedule run backup' >> "), "\(block)")
     }
 
     @Test func aBlockWithoutItsEndIsRefusedRatherThanTakingTheUsersLines() {
@@ -39,7 +40,7 @@ struct ScheduleTests {
         #expect(twice == once, "installing again changes nothing")
         let without = try CronTable.removing(from: twice)
         #expect(without == mine)
-        #expect(CronTable.installedLines(in: once)?.count == 4)
+        #expect(CronTable.installedLines(in: once)?.count == 5)
         #expect(CronTable.installedLines(in: mine) == nil)
         // A block in the middle, and a table without a final newline (crontab wants one).
         #expect(try CronTable.removing(from: "a\n" + block + "b") == "a\nb\n")
@@ -51,7 +52,7 @@ struct ScheduleTests {
             let text = LaunchdPlist.render(job, target: target)
             let plist = try #require(try PropertyListSerialization.propertyList(from: Data(text.utf8), format: nil) as? [String: Any], "\(text)")
             #expect(plist["Label"] as? String == "com.claudesh.\(job.name)")
-            #expect(plist["ProgramArguments"] as? [String] == ["/opt/claude sh/claudesh"] + job.arguments)
+            #expect(plist["ProgramArguments"] as? [String] == ["/opt/claude sh/claudesh", "schedule", "run", job.name])
             #expect((plist["EnvironmentVariables"] as? [String: String])?["GNUPGHOME"] == "/home/op/it's 100%")
             #expect(plist["StandardOutPath"] as? String == "/home/op/.claude/logs/schedule-\(job.name).log")
             switch job.when {

@@ -17,6 +17,21 @@ struct SettingsTests {
         #expect(environment.projectConfigPath == "/work/.mcp.json")
     }
 
+    @Test func alertSettingsAreValidatedAndReset() throws {
+        var settings = Settings(home: "/h", environment: environment)
+        #expect(settings.value(of: .smtpPort) == "587" && settings.value(of: .smtpStartTLS) == "yes" && !settings.alert.isConfigured)
+        try settings.set(.alert, to: "mail -s \"$CLAUDESH_ALERT_SUBJECT\" ops@example.org", environment: environment)
+        try settings.set(.alertEmail, to: "ops@example.org", environment: environment)
+        try settings.set(.smtpStartTLS, to: "no", environment: environment)
+        #expect(settings.alert.isConfigured && !settings.alert.startTLS)
+        #expect(throws: Settings.Error.self) { try settings.set(.smtpPort, to: "70000", environment: environment) }
+        #expect(throws: Settings.Error.self) { try settings.set(.smtpStartTLS, to: "maybe", environment: environment) }
+        #expect(throws: Settings.Error.self) { try settings.set(.alertEmail, to: "Ops <ops@example.org>", environment: environment) }
+        #expect(throws: Settings.Error.self) { try settings.set(.alert, to: "mail\nrm -rf ~", environment: environment) }
+        try settings.reset(.smtpStartTLS, environment: environment)
+        #expect(settings.value(of: .smtpStartTLS) == "yes")
+    }
+
     @Test func claudeshHomeOverrides() {
         var env = environment
         env.variables["CLAUDESH_HOME"] = "rel/home"

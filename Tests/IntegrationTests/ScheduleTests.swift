@@ -26,13 +26,14 @@ struct ScheduleCrontabTests {
         #expect(installed.status == 0, "\(installed.stdout)\(installed.stderr)")
         let table = try crontab(["-l"]).stdout
         #expect(table.hasPrefix(mine), "the user's lines first, as they were: \(table)")
-        #expect(table.contains("*/5 * * * * ") && table.contains("@reboot ") && table.contains("0 2 * * * ") && table.contains("0 3 * * 0 "), "\(table)")
+        #expect(table.contains("*/5 * * * * ") && table.contains("@reboot ") && table.contains("0 2 * * * ") && table.contains("0 3 * * 0 ")
+                && table.contains("0 4 * * 1 ") && table.contains("schedule run audit"), "\(table)")
         #expect(table.contains("CLAUDESH_HOME=\(home)/.claude") && table.contains(Claudesh.binary), "\(table)")
-        #expect(table.contains("-c 'set backup-dir '\\''\(home)/usb backups'\\''' -c 'backup create'"), "the setting reaches the job: \(table)")
+        #expect(table.contains("-c 'set backup-dir '\\''\(home)/usb backups'\\''' -c 'schedule run backup'"), "the setting reaches the job: \(table)")
         #expect(!table.contains("s3cret-pass") && installed.stderr.contains("DOCKER_HOST holds a credential"), "\(installed.stderr)")
         let listed = try Claudesh.run(["schedule", "list", "--json"], home: home)
         let jobs = try #require(try JSONSerialization.jsonObject(with: Data(listed.stdout.utf8)) as? [[String: Any]])
-        #expect(jobs.count == 4 && jobs.allSatisfy { $0["installed"] as? Bool == true }, "\(jobs)")
+        #expect(jobs.count == 5 && jobs.allSatisfy { $0["installed"] as? Bool == true }, "\(jobs)")
         let again = try Claudesh.run(["-c", "set backup-dir \(home)/usb backups", "-c", "schedule install"], home: home)
         #expect(again.status == 0 && again.stdout.contains("Already done"), "\(again.stdout)")
 
@@ -49,5 +50,18 @@ struct ScheduleCrontabTests {
         #expect(removed.status == 0, "\(removed.stderr)")
         #expect(try crontab(["-l"]).stdout == mine, "only the user's own lines are left")
         #expect(try Claudesh.run(["schedule", "remove"], home: home).stdout.contains("Already done"))
+    }
+
+    @Test func printShowsWhatThisPlatformWouldInstall() throws {
+        let home = Claudesh.temporaryFolder("claudesh-schedule")
+        defer { Claudesh.cleanUp(home) }
+        let printed = try Claudesh.run(["schedule", "install", "--print"], home: home)
+        #expect(printed.status == 0, "\(printed.stderr)")
+        #if os(macOS)
+        #expect(printed.stdout.contains("<plist") && !printed.stdout.contains("*/5 * * * *"), "\(printed.stdout)")
+        #else
+        #expect(printed.stdout.contains("*/5 * * * * ") && printed.stdout.contains("0 4 * * 1 "), "\(printed.stdout)")
+        #expect(!printed.stdout.contains("<plist") && !printed.stdout.contains(".plist"), "no launchd plists on Linux: \(printed.stdout)")
+        #endif
     }
 }

@@ -67,15 +67,16 @@ need_test() {
 
 # The MCP servers the tests probe, from PyPI, in a venv under .build: mcp-server-time (stdio) and
 # the Python `mcp` SDK (the streamable-HTTP and legacy-SSE fixtures) under uvicorn and under
-# Hypercorn (HTTP/2); and PyYAML with libyaml, what claudesh's YAML is compared with. Exports
+# Hypercorn (HTTP/2); PyYAML with libyaml, what claudesh's YAML is compared with; and aiosmtpd,
+# the SMTP server that alert emails are sent to. Exports
 # CLAUDESH_TEST_VENV.
 need_test_servers() {
   local venv="$root/.build/test-venv"
-  if [[ ! -x $venv/bin/mcp-server-time ]] || ! "$venv/bin/python" -c 'import mcp, uvicorn, hypercorn, h2, yaml; assert yaml.__with_libyaml__' 2>/dev/null; then
+  if [[ ! -x $venv/bin/mcp-server-time ]] || ! "$venv/bin/python" -c 'import mcp, uvicorn, hypercorn, h2, yaml, aiosmtpd; assert yaml.__with_libyaml__' 2>/dev/null; then
     need python3:python3
     python3 -m venv "$venv" 2>/dev/null || { need python3-venv:/usr/lib/python3/dist-packages/venv; python3 -m venv "$venv"; }
     echo "claudesh: installing test servers from PyPI into $venv" >&2
-    "$venv/bin/pip" install -q --disable-pip-version-check 'mcp>=1.9' mcp-server-time uvicorn hypercorn pyyaml
+    "$venv/bin/pip" install -q --disable-pip-version-check 'mcp>=1.9' mcp-server-time uvicorn hypercorn pyyaml aiosmtpd
   fi
   export CLAUDESH_TEST_VENV="$venv"
 }

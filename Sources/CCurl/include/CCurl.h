@@ -44,6 +44,20 @@ const char *ccurl_version(void);
 #define CCURLOPT_POSTFIELDSIZE_LARGE 30120
 #define CCURLOPT_COPYPOSTFIELDS 10165
 #define CCURLOPT_SUPPRESS_CONNECT_HEADERS 265
+// For SMTP (claudesh's alert emails).
+#define CCURLOPT_READDATA 10009
+#define CCURLOPT_READFUNCTION 20012
+#define CCURLOPT_TIMEOUT 13
+#define CCURLOPT_UPLOAD 46
+#define CCURLOPT_CONNECTTIMEOUT 78
+#define CCURLOPT_USE_SSL 119
+#define CCURLOPT_USERNAME 10173
+#define CCURLOPT_PASSWORD 10174
+#define CCURLOPT_MAIL_FROM 10186
+#define CCURLOPT_MAIL_RCPT 10187
+
+// CURLOPT_USE_SSL: TLS (STARTTLS for SMTP) or the transfer fails.
+#define CCURLUSESSL_ALL 3
 
 // CURLOPT_HTTP_VERSION: HTTP/2 over TLS when the server offers it (ALPN), HTTP/1.1 otherwise.
 #define CCURL_HTTP_VERSION_2TLS 4
@@ -99,6 +113,8 @@ int ccurl_easy_getinfo_long(ccurl_easy *easy, int info, long *value);
 int ccurl_easy_getinfo_string(ccurl_easy *easy, int info, const char **value);
 int ccurl_easy_getinfo_offset(ccurl_easy *easy, int info, long long *value);
 const char *ccurl_easy_strerror(int code);
+/// curl_easy_perform: the whole transfer, blocking; its CURLcode.
+int ccurl_easy_perform(ccurl_easy *easy);
 
 ccurl_slist *ccurl_slist_append(ccurl_slist *list, const char *line);
 void ccurl_slist_free_all(ccurl_slist *list);

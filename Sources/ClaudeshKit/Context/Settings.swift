@@ -11,6 +11,14 @@ package struct Settings: Sendable, Equatable {
         case historyDays = "history-days"
         case backupInclude = "backup-include"
         case backupExclude = "backup-exclude"
+        case alert
+        case alertEmail = "alert-email"
+        case smtpHost = "smtp-host"
+        case smtpPort = "smtp-port"
+        case smtpStartTLS = "smtp-starttls"
+        case smtpFrom = "smtp-from"
+        case smtpUser = "smtp-user"
+        case smtpPassword = "smtp-password"
 
         var summary: String {
             switch self {
@@ -24,6 +32,14 @@ package struct Settings: Sendable, Equatable {
             case .historyDays: return "days of health history kept (older probes are deleted as new ones are recorded)"
             case .backupInclude: return "more files and folders for backups, comma-separated (backup create --dry-run lists the set)"
             case .backupExclude: return "files and folders left out of backups, comma-separated"
+            case .alert: return "a command a failed scheduled job is reported to, the report on stdin (run by /bin/sh)"
+            case .alertEmail: return "the address a failed scheduled job is emailed to (over smtp-host)"
+            case .smtpHost: return "the SMTP server alerts are sent through"
+            case .smtpPort: return "its port (587: submission)"
+            case .smtpStartTLS: return "yes: STARTTLS before anything is sent; no: plain SMTP (a relay on this machine)"
+            case .smtpFrom: return "the sender of alert emails (default: alert-email)"
+            case .smtpUser: return "the SMTP login, if the server wants one"
+            case .smtpPassword: return "the pass entry that holds the SMTP password, decrypted when an alert is sent"
             }
         }
 
@@ -45,6 +61,8 @@ package struct Settings: Sendable, Equatable {
             case .color: return .choice(ColorMode.allCases.map({ $0.rawValue }))
             case .historyDays: return .text
             case .backupInclude, .backupExclude: return .file
+            case .smtpStartTLS: return .choice(["yes", "no"])
+            case .alert, .alertEmail, .smtpHost, .smtpPort, .smtpFrom, .smtpUser, .smtpPassword: return .text
             }
         }
     }
@@ -85,6 +103,7 @@ package struct Settings: Sendable, Equatable {
     package var backupInclude: [String]
     /// Paths left out of the backup set, absolute.
     package var backupExclude: [String]
+    var alert = AlertSettings()
 
     /// The defaults for a home folder and environment.
     init(home: String, environment: Environment) {
@@ -113,6 +132,7 @@ package struct Settings: Sendable, Equatable {
         case .historyDays: return String(historyDays)
         case .backupInclude: return backupInclude.joined(separator: ",")
         case .backupExclude: return backupExclude.joined(separator: ",")
+        case .alert, .alertEmail, .smtpHost, .smtpPort, .smtpStartTLS, .smtpFrom, .smtpUser, .smtpPassword: return alert.value(of: key)
         }
     }
 
@@ -151,6 +171,8 @@ package struct Settings: Sendable, Equatable {
             backupInclude = try Self.paths(key, raw, environment: environment)
         case .backupExclude:
             backupExclude = try Self.paths(key, raw, environment: environment)
+        case .alert, .alertEmail, .smtpHost, .smtpPort, .smtpStartTLS, .smtpFrom, .smtpUser, .smtpPassword:
+            try alert.set(key, to: raw)
         }
     }
 
@@ -169,6 +191,7 @@ package struct Settings: Sendable, Equatable {
         case .historyDays: historyDays = defaults.historyDays
         case .backupInclude: backupInclude = defaults.backupInclude
         case .backupExclude: backupExclude = defaults.backupExclude
+        case .alert, .alertEmail, .smtpHost, .smtpPort, .smtpStartTLS, .smtpFrom, .smtpUser, .smtpPassword: alert.reset(key)
         }
     }
 

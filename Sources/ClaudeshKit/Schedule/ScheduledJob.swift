@@ -1,5 +1,6 @@
 /// The jobs of the classic setup, run by cron (Linux) or launchd (macOS): health every five
-/// minutes, the servers' retry at boot, a backup daily at 02:00, a verify of it weekly.
+/// minutes, the servers' retry at boot, a backup daily at 02:00, a verify of it weekly, and a
+/// weekly security scan (`secrets audit`: tokens in clear text, loose permissions).
 package struct ScheduledJob: Sendable, Equatable {
     enum When: Sendable, Equatable {
         case everyMinutes(Int)
@@ -20,6 +21,7 @@ package struct ScheduledJob: Sendable, Equatable {
         ScheduledJob(name: "retry", summary: "servers retried at boot", when: .atBoot, arguments: ["mcp", "retry"]),
         ScheduledJob(name: "backup", summary: "a backup daily at 02:00", when: .daily(hour: 2, minute: 0), arguments: ["backup", "create"]),
         ScheduledJob(name: "verify", summary: "the newest backup verified on Sundays at 03:00", when: .weekly(weekday: 0, hour: 3, minute: 0), arguments: ["backup", "verify"]),
+        ScheduledJob(name: "audit", summary: "the secrets audited (secrets audit) on Mondays at 04:00", when: .weekly(weekday: 1, hour: 4, minute: 0), arguments: ["secrets", "audit"]),
     ]
 
     /// The five cron fields, or `@reboot`.
@@ -56,10 +58,16 @@ package struct ScheduleTarget: Sendable, Equatable {
             && a.environment.map { $0.0 + "=" + $0.1 } == b.environment.map { $0.0 + "=" + $0.1 }
     }
 
-    /// claudesh's arguments for `job`: the job's own, or, after a prelude, each line as `-c`.
+    /// claudesh's arguments for `job`: `schedule run JOB` (which runs the job and reports its
+    /// failure), after a prelude each line as `-c`.
     func arguments(for job: ScheduledJob) -> [String] {
-        guard !prelude.isEmpty else { return job.arguments }
-        return prelude.flatMap { ["-c", $0] } + ["-c", job.arguments.joined(separator: " ")]
+        Self.arguments(["schedule", "run", job.name], after: prelude)
+    }
+
+    /// claudesh's arguments for `words`, or, after a prelude, each line as `-c`.
+    static func arguments(_ words: [String], after prelude: [String]) -> [String] {
+        guard !prelude.isEmpty else { return words }
+        return prelude.flatMap { ["-c", $0] } + ["-c", words.joined(separator: " ")]
     }
 
     package func logPath(of job: ScheduledJob) -> String { Path.join(logFolder, "schedule-\(job.name).log") }

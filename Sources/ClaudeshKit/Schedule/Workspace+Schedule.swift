@@ -14,11 +14,11 @@ extension Workspace {
         #endif
     }
 
-    /// What the jobs run with: this binary, this home, the carried variables, and the settings
+    /// What the jobs run with: the installed claudesh (`recordedProgram`), this home, the carried variables, and the settings
     /// that differ from their defaults, set before each job since cron runs no rc file. A
     /// variable that holds a credential is left out (a crontab line is in every `ps`): its
     /// name is in `refused`.
-    package func scheduleTarget() -> (target: ScheduleTarget, refused: [String]) {
+    package func scheduleTarget() throws -> (target: ScheduleTarget, refused: [String]) {
         var carried = [("CLAUDESH_HOME", home)]
         var refused: [String] = []
         for name in ScheduleTarget.carried where name != "CLAUDESH_HOME" {
@@ -30,11 +30,15 @@ extension Workspace {
             }
             carried.append((name, value))
         }
+        return (ScheduleTarget(program: try recordedProgram(), logFolder: logFolder, environment: carried, prelude: settingsPrelude), refused)
+    }
+
+    /// `set` lines for the settings that differ from their defaults, the alert's among them.
+    var settingsPrelude: [String] {
         let defaults = Settings(home: home, environment: environment)
-        let keys: [Settings.Key] = [.composeFile, .backupDir, .gpgID, .mcpConfig, .historyDays, .backupInclude, .backupExclude]
-        let prelude = keys.filter { settings.value(of: $0) != defaults.value(of: $0) && !settings.value(of: $0).isEmpty }
+        let keys: [Settings.Key] = [.composeFile, .backupDir, .gpgID, .mcpConfig, .historyDays, .backupInclude, .backupExclude] + AlertSettings.keys
+        return keys.filter { settings.value(of: $0) != defaults.value(of: $0) && !settings.value(of: $0).isEmpty }
             .map { "set \($0.rawValue) \(ScriptWord.quoted(settings.value(of: $0)))" }
-        return (ScheduleTarget(program: Claudesh.executablePath, logFolder: logFolder, environment: carried, prelude: prelude), refused)
     }
 
     /// Where the launchd agents go.
@@ -47,6 +51,14 @@ extension Workspace {
         /// A dry run: what would be done.
         case wouldDo(String)
         case done
+    }
+
+    /// What `installSchedule` would write on this platform: the crontab block on Linux, the
+    /// launchd plists on macOS.
+    package func schedulePreview(_ target: ScheduleTarget) -> String {
+        let jobs = ScheduledJob.standard
+        guard Self.usesLaunchd else { return CronTable.block(jobs, target: target) }
+        return jobs.map { "<!-- \(Path.join(launchAgents, LaunchdPlist.fileName(of: $0))) -->\n" + LaunchdPlist.render($0, target: target) }.joined(separator: "\n")
     }
 
     /// Installs the jobs (again: they replace the ones installed before).

@@ -111,7 +111,7 @@ extension Workspace {
         for reference in references where !store.contains(reference.name) {
             throw StoreError.missing(reference.name, suggestion: Suggestions.closest(to: reference.name, among: store.names()))
         }
-        return try SecretWrapper.wrap(entry, secrets: references, executable: Claudesh.executablePath, pinned: PasswordStore.pinnedVariables(environment))
+        return try SecretWrapper.wrap(entry, secrets: references, executable: try recordedProgram(), pinned: PasswordStore.pinnedVariables(environment))
     }
 
     /// `gh auth token`'s output, or nil when gh is missing or has no login.
@@ -128,6 +128,6 @@ extension Workspace {
     /// Moves the server env values of `findings` into the store and rewrites their entries: the
     /// files rewritten.
     package func applyAuditFix(_ plan: AuditFix) async throws -> [String] {
-        try await plan.apply(store: store, executable: Claudesh.executablePath, pinned: PasswordStore.pinnedVariables(environment))
+        try await plan.apply(store: store, executable: try recordedProgram(), pinned: PasswordStore.pinnedVariables(environment))
     }
 }

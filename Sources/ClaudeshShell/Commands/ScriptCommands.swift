@@ -22,11 +22,14 @@ enum ScriptCommands {
 
     static let `try` = Command(
         "try", group: group, summary: "Run a command and go on even if it fails (its error is still shown)",
+        discussion: "The command's own status is kept in the variable TRY_STATUS: a script ends with it by `exit ${TRY_STATUS}`.",
         arguments: [Argument("COMMAND", "the command and its arguments", completion: .commandLine, variadic: true)],
         examples: ["try mcp check github", "try compose down"],
         takesRawArguments: true
     ) { invocation in
         let status = await invocation.session.execute(words: invocation.arguments.positionals)
+        // Kept so that a script can go on and still end with the verdict: `exit ${TRY_STATUS}`.
+        invocation.session.context.variables["TRY_STATUS"] = String(status.rawValue)
         // Ctrl-C, SIGTERM and exit still stop the script: only failure is forgiven.
         if status.rawValue >= 128 || invocation.session.exitRequest != nil { return status }
         return .success

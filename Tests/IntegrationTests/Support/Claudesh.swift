@@ -30,6 +30,9 @@ enum Claudesh {
             "LANG": "C.UTF-8",
             "LC_ALL": "C.UTF-8",
             "SWIFT_BACKTRACE": "enable=no",
+            // The binary under test lives in the build folder, which claudesh refuses to record
+            // into configs and jobs unless named explicitly; "" in `extra` takes this out.
+            "CLAUDESH_PROGRAM": binary,
         ]
         environment.merge(extra) { $1 }
         return environment

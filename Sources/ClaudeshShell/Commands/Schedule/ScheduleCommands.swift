@@ -5,29 +5,33 @@ import Darwin
 #endif
 import ClaudeshKit
 
-/// schedule install, list, remove: the classic jobs in the user's crontab (Linux) or as launchd
-/// agents (macOS).
+/// schedule install, list, remove, run, test-alert: the classic jobs in the user's crontab
+/// (Linux) or as launchd agents (macOS), and the alert a failed one sends.
 enum ScheduleCommands {
     static let group = CommandGroup.health
 
     @MainActor
     static var command: Command {
         Command(
-            "schedule", group: group, summary: "Scheduled jobs: health every 5 min, retry at boot, a daily backup, a weekly verify",
+            "schedule", group: group, summary: "Scheduled jobs: health every 5 min, retry at boot, a daily backup, a weekly verify and secrets audit",
             discussion: """
             On Linux a block in your crontab (crontab -l shows it; your other lines are kept); on
             macOS launchd agents in ~/Library/LaunchAgents. Each run appends to
             HOME/logs/schedule-JOB.log, and carries CLAUDESH_HOME, GNUPGHOME, PASSWORD_STORE_DIR,
-            DOCKER_HOST, DOCKER_CONTEXT, XDG_CONFIG_HOME and PATH as this session has them.
+            DOCKER_HOST, DOCKER_CONTEXT, XDG_CONFIG_HOME and PATH as this session has them, and
+            the settings that differ from their defaults. A job that fails is reported once per
+            failure streak to the alert command (set alert 'COMMAND', the report on its stdin)
+            and/or by email (set alert-email, smtp-host, smtp-port, smtp-starttls, smtp-from,
+            smtp-user, smtp-password: a pass entry).
             """,
-            subcommands: [install, list, remove]
+            subcommands: [install, list, remove, run, testAlert]
         )
     }
 
     /// What the jobs run with; a variable that holds a credential is said and left out.
     @MainActor
-    static func target(_ invocation: Invocation) -> ScheduleTarget {
-        let (target, refused) = invocation.workspace.scheduleTarget()
+    static func target(_ invocation: Invocation) throws -> ScheduleTarget {
+        let (target, refused) = try invocation.workspace.scheduleTarget()
         for name in refused {
             invocation.session.report("\(name) holds a credential: it is not written into the jobs; give the jobs that value another way")
         }
@@ -45,14 +49,13 @@ enum ScheduleCommands {
 
     static let install = Command(
         "install", group: group, summary: "Install the jobs (again: they replace the ones installed before)",
-        flags: [Flag("print", "print the crontab block (and the launchd plists) instead of installing")],
+        flags: [Flag("print", "print what would be installed instead: the crontab block (Linux) or the launchd plists (macOS)")],
         examples: ["schedule install", "schedule install --print"]
     ) { invocation in
-        let target = target(invocation)
+        let target = try target(invocation)
         let jobs = ScheduledJob.standard
         if invocation.arguments.has("print") {
-            invocation.output.write(CronTable.block(jobs, target: target))
-            for job in jobs { invocation.output.write("\n<!-- \(LaunchdPlist.fileName(of: job)) -->\n" + LaunchdPlist.render(job, target: target)) }
+            invocation.output.write(invocation.workspace.schedulePreview(target))
             return .success
         }
         if let said = said(try await invocation.workspace.installSchedule(target)) {
@@ -91,6 +94,32 @@ enum ScheduleCommands {
             return .success
         }
         invocation.output.line("Removed the claudesh jobs")
+        return .success
+    }
+
+    static let run = Command(
+        "run", group: group, summary: "Run a job as the schedule does: its output, and an alert when a failure streak starts",
+        arguments: [Argument("JOB", "the job", completion: .choices(ScheduledJob.standard.map { $0.name }))],
+        examples: ["schedule run health"]
+    ) { invocation in
+        let run = try await invocation.workspace.runScheduledJob(invocation.arguments.positionals[0])
+        invocation.output.write(run.output)
+        switch run.alert {
+        case .notNeeded, .notConfigured: break
+        case .alreadySent: invocation.output.line("claudesh: \(run.job.name) \(run.termination); this failure streak was reported already")
+        case .sent(let places): invocation.output.line("claudesh: \(run.job.name) \(run.termination); reported to \(places.joined(separator: " and "))")
+        case .failed(let problem): invocation.session.report("\(run.job.name) \(run.termination), and its alert was not sent: \(problem)")
+        }
+        if case .exited(let status) = run.termination { return ExitStatus(rawValue: status) }
+        return .failure
+    }
+
+    static let testAlert = Command(
+        "test-alert", group: group, summary: "Send a test alert now, through the alert command and/or the alert email",
+        examples: ["schedule test-alert"]
+    ) { invocation in
+        let places = try await invocation.workspace.sendTestAlert()
+        invocation.output.line("Sent a test alert to \(places.joined(separator: " and "))")
         return .success
     }
 }

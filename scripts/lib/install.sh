@@ -1,0 +1,50 @@
+# Puts the built claudesh where configs and scheduled jobs can keep pointing at it, and keeps
+# an up-to-date build quiet. Sourced by scripts/claudesh; the tests source it too.
+
+# build_quietly COMMAND...: runs the build; its output is shown from the first line that
+# compiles, links or warns (the lines before it with it), and all of it when the build fails, so
+# that a start with nothing to build prints nothing.
+build_quietly() {
+  local log status
+  log=$(mktemp "${TMPDIR:-/tmp}/claudesh-build.XXXXXX")
+  set +e
+  "$@" 2>&1 | tee "$log" | awk '
+    shown { print; fflush(); next }
+    { held = held $0 "\n" }
+    /Compiling|Linking|warning:|error:/ { printf "%s", held; fflush(); shown = 1 }' >&2
+  status=${PIPESTATUS[0]}
+  set -e
+  if [[ $status -ne 0 ]] && ! grep -qE 'Compiling|Linking|warning:|error:' "$log"; then cat "$log" >&2; fi
+  rm -f "$log"
+  return "$status"
+}
+
+# The folder claudesh is installed to: CLAUDESH_INSTALL_DIR, else /usr/local/bin as root, else
+# ~/.local/bin.
+install_folder() {
+  if [[ -n ${CLAUDESH_INSTALL_DIR:-} ]]; then echo "$CLAUDESH_INSTALL_DIR"
+  elif [[ $(id -u) -eq 0 ]]; then echo /usr/local/bin
+  else echo "$HOME/.local/bin"; fi
+}
+
+# install_claudesh BUILT: copies BUILT to the install folder when its bytes differ from the
+# installed one (a temp file in that folder, mode 755, renamed over it: a running claudesh or a
+# job starting at that moment sees the old file or the new one, never half of one), and prints
+# the installed path.
+install_claudesh() {
+  local built=$1 folder installed temporary
+  folder=$(install_folder)
+  installed=$folder/claudesh
+  if ! cmp -s "$built" "$installed"; then
+    mkdir -p "$folder"
+    temporary=$(mktemp "$folder/.claudesh.XXXXXX")
+    if ! { cp "$built" "$temporary" && chmod 755 "$temporary" && mv -f "$temporary" "$installed"; }; then
+      rm -f "$temporary"
+      echo "claudesh: could not install $installed (set CLAUDESH_INSTALL_DIR to a folder you can write)" >&2
+      return 1
+    fi
+    echo "claudesh: installed $installed" >&2
+    case ":$PATH:" in *":$folder:"*) ;; *) echo "claudesh: $folder is not on PATH: add it, so that 'claudesh' starts this one" >&2 ;; esac
+  fi
+  echo "$installed"
+}
