@@ -227,7 +227,10 @@ struct MCPConfigCommandTests {
         #expect(try FileManager.default.destinationOfSymbolicLink(atPath: config) == "dotfiles/claude/claude.json")
         #expect((try document()["mcpServers"] as? [String: Any])?.keys.sorted() == ["time"])
         #expect(try mcp(["remove", "time"]).status == 0)
-        try FileManager.default.removeItem(atPath: config + ".before-restore")
+        // The file the restore replaced is kept beside the link, under a name of its own.
+        let kept = try FileManager.default.contentsOfDirectory(atPath: home).filter { $0.hasPrefix(".claude.json.before-restore.") }
+        #expect(kept.count == 1, "\(kept)")
+        for name in kept { try FileManager.default.removeItem(atPath: home + "/" + name) }
 
         // A link to a file that is gone: a clear error, the link left as it is, nothing made.
         try FileManager.default.removeItem(atPath: real)
