@@ -89,6 +89,8 @@ struct RecoverTests {
         let recovered = try run(secrets, compose, ["recover"], yes: true)
         #expect(recovered.status == 0, "\(recovered.stdout)\(recovered.stderr)")
         #expect(recovered.stdout.contains("Recovery took ") && recovered.stdout.contains("healthy."), "\(recovered.stdout)")
+        // The copy the config step put back had every server pass just before: not probed again.
+        #expect(recovered.stdout.contains("all 1 passed moments ago, in the config step"), "\(recovered.stdout)")
         try isHealthyAgain(secrets, compose)
     }
 

@@ -1,3 +1,4 @@
+import Synchronization
 /// The guided emergency recovery as a value: its steps in order, each able to say what it
 /// would do now and to do it. The shell asks before each step and renders what comes back; a
 /// test can walk a plan without a terminal.
@@ -48,10 +49,11 @@ extension Workspace {
     /// back from it rather than being started anew.
     /// Under a dry run the steps plan as usual and running one changes nothing.
     package func recoveryPlan() -> RecoveryPlan {
+        let passed = PassedConfigs()
         var plan = RecoveryPlan(steps: [
             composeStep("Stop the containers", ["down"], done: "containers stopped"),
-            restoreGoodConfigStep(),
-            retryServersStep(),
+            restoreGoodConfigStep(passed),
+            retryServersStep(passed),
             restoreMissingStep(),
             storeStep(),
             composeStep("Start the containers", ["up", "--detach"], done: "containers started"),
@@ -83,14 +85,14 @@ extension Workspace {
     /// Puts the last known good back only when it mends something: the current config is
     /// missing, malformed or has a server that fails, and every server of the copy passes. A
     /// newer config that works is never rolled back; it becomes the last known good instead.
-    func restoreGoodConfigStep() -> RecoveryStep {
+    func restoreGoodConfigStep(_ passed: PassedConfigs = PassedConfigs()) -> RecoveryStep {
         let configPath = configPath()
         let good = lastKnownGood
         return RecoveryStep(title: "Restore the last known good MCP config", plan: {
             guard good.exists else { return .nothing("no last known good config saved yet (mcp check saves one when every server passes)") }
-            guard let problem = await configProblem(configPath) else { return .nothing("the current config is healthy") }
+            guard let problem = await configProblem(configPath, passed) else { return .nothing("the current config is healthy") }
             if (try? FileIO.read(good.path)) == (try? FileIO.read(configPath)) { return .nothing("\(configPath) is the last known good already (\(problem))") }
-            if let goodProblem = await configProblem(good.path) {
+            if let goodProblem = await configProblem(good.path, passed) {
                 return .nothing("\(problem), but the last known good fails as well (\(goodProblem)): putting it back would not help")
             }
             return .act("put \(good.path) back as \(configPath) (\(problem)); the current file is kept beside it as \(Path.lastComponent(of: configPath))\(LastKnownGood.keptSuffix)TIME")
@@ -106,18 +108,22 @@ extension Workspace {
 
     /// Why the config at `path` does not work (missing, malformed, a server that fails); nil
     /// when every server passes, in which case it is saved as the last known good.
-    func configProblem(_ path: String) async -> String? {
+    /// `passed` remembers the contents whose every server passed.
+    func configProblem(_ path: String, _ passed: PassedConfigs = PassedConfigs()) async -> String? {
         guard Path.kind(of: path) == .file else { return "\(path) is missing" }
         let config: ClientConfig
         do { config = try ClientConfig(path: path) } catch { return "\(error)" }
         let results = await probeAll(of: config, options: ProbeOptions()) ?? []
         let failed = results.filter { !$0.passed }
         guard failed.isEmpty else { return failed.map { "\($0.server) fails: \($0.reason ?? "failed")" }.joined(separator: "; ") }
+        if let bytes = try? FileIO.read(path) { passed.add(bytes, servers: results.count) }
         if path != lastKnownGood.path { refreshLastKnownGood(config, after: results) }
         return nil
     }
 
-    func retryServersStep() -> RecoveryStep {
+    /// Retries every server, unless the config step has just seen every server of this very
+    /// file pass (the copy it put back): probing them again would only repeat that.
+    func retryServersStep(_ passed: PassedConfigs = PassedConfigs()) -> RecoveryStep {
         let configPath = configPath()
         return RecoveryStep(title: "Retry every server", plan: {
             let count: Int
@@ -126,6 +132,9 @@ extension Workspace {
             }
             return count == 0 ? .nothing("no servers in \(configPath)") : .act("probe the \(count) server\(count == 1 ? "" : "s") with up to 5 attempts, backoff 1 to 16 s, 120 s in all")
         }, run: {
+            if let bytes = try? FileIO.read(configPath), let count = passed.servers(of: bytes) {
+                return .done("all \(count) passed moments ago, in the config step")
+            }
             do {
                 let options = ProbeOptions(retries: 4, deadline: .seconds(120), backoff: Backoff(base: .seconds(1), cap: .seconds(16)))
                 let config = try ClientConfig(path: configPath)
@@ -203,4 +212,13 @@ extension Workspace {
             return result
         })
     }
+}
+
+/// Config contents whose every server passed during this recovery, and how many servers that was.
+final class PassedConfigs: Sendable {
+    private let seen = Mutex<[[UInt8]: Int]>([:])
+
+    func add(_ bytes: [UInt8], servers: Int) { seen.withLock { $0[bytes] = servers } }
+
+    func servers(of bytes: [UInt8]) -> Int? { seen.withLock { $0[bytes] } }
 }
