@@ -20,25 +20,28 @@ let package = Package(
         // opens; histedit.h (libedit-dev) is needed to build. el_set, el_get and history() are
         // variadic, which Swift cannot call: this shim wraps them, holds the async-signal-safe
         // signal handlers, and declares libdispatch's main-queue hooks (MainThreadLoop).
-        .target(name: "CEditLine", linkerSettings: [
+        .target(name: "CEditLine", dependencies: ["CLoader"], linkerSettings: [
             .linkedLibrary("dl", .when(platforms: [.linux])),
             .linkedLibrary("pthread", .when(platforms: [.linux])),
         ]),
         // Every operation, no terminal: returns values, throws errors that say what to do.
         // posix_spawn's chdir action, hidden from Swift on Linux behind _GNU_SOURCE.
         .target(name: "CProcess"),
+        // dlopen and dlsym for the shims that load a system library on first use, with the message
+        // that says what to install when it cannot be loaded.
+        .target(name: "CLoader", linkerSettings: [.linkedLibrary("dl", .when(platforms: [.linux]))]),
         // SHA-256 for backups from the system's libcrypto (OpenSSL 3), loaded with dlopen on first use.
-        .target(name: "CTLS", linkerSettings: [.linkedLibrary("dl", .when(platforms: [.linux]))]),
+        .target(name: "CTLS", dependencies: ["CLoader"]),
         // HTTP and TLS for the MCP probes from the system's libcurl, loaded with dlopen on the first
         // request; the variadic curl_easy_setopt and curl_easy_getinfo wrapped in typed functions.
-        .target(name: "CCurl", linkerSettings: [
+        .target(name: "CCurl", dependencies: ["CLoader"], linkerSettings: [
             .linkedLibrary("dl", .when(platforms: [.linux])),
             .linkedLibrary("pthread", .when(platforms: [.linux])),
         ]),
         // SQLite from the system for the health history, through its C API, not GRDB, which imports
         // Foundation (README, design); loaded with dlopen when the history is first opened, so the
         // commands that do not read it never pay for it. sqlite3.h (libsqlite3-dev) is needed to build.
-        .target(name: "CSQLite", linkerSettings: [.linkedLibrary("dl", .when(platforms: [.linux]))]),
+        .target(name: "CSQLite", dependencies: ["CLoader"]),
         .target(name: "ClaudeshKit", dependencies: ["CProcess", "CTLS", "CCurl", "CSQLite", "CYAML"]),
         // The REPL, the command registry, completion, scripts, rendering.
         .target(name: "ClaudeshShell", dependencies: ["ClaudeshKit", "CEditLine"]),

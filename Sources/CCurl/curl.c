@@ -1,5 +1,5 @@
 #include "CCurl.h"
-#include <dlfcn.h>
+#include "CLoader.h"
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -52,56 +52,45 @@ static struct {
     void *(*share_init)(void);
     int (*share_setopt)(void *, int, ...);
     int (*share_cleanup)(void *);
-    char failure[256];
     int loaded;
 } lib;
 
+static cloader_library library;
+// curl_multi_poll came in 7.66 and curl_multi_wakeup in 7.68.
+#define LACKS "the system's libcurl lacks %s: libcurl 7.68 or later is needed"
+
 static pthread_once_t once = PTHREAD_ONCE_INIT;
 
-static void *symbol(void *handle, const char *name) {
-    void *found = dlsym(handle, name);
-    if (!found && !lib.failure[0]) {
-        // curl_multi_poll came in 7.66 and curl_multi_wakeup in 7.68.
-        snprintf(lib.failure, sizeof lib.failure, "the system's libcurl lacks %s: libcurl 7.68 or later is needed", name);
-    }
-    return found;
-}
-
 static void load(void) {
-    const char *names[] = {"libcurl.so.4", "/usr/lib/libcurl.4.dylib", "libcurl.4.dylib"};
-    void *handle = NULL;
-    for (size_t i = 0; i < sizeof names / sizeof names[0] && !handle; i++) handle = dlopen(names[i], RTLD_NOW | RTLD_LOCAL);
-    if (!handle) {
-        snprintf(lib.failure, sizeof lib.failure, "libcurl (libcurl.so.4) is not installed: apt-get install libcurl4");
-        return;
-    }
-    lib.global_init = symbol(handle, "curl_global_init");
-    lib.version = symbol(handle, "curl_version");
-    lib.easy_init = symbol(handle, "curl_easy_init");
-    lib.easy_cleanup = symbol(handle, "curl_easy_cleanup");
-    lib.easy_setopt = symbol(handle, "curl_easy_setopt");
-    lib.easy_getinfo = symbol(handle, "curl_easy_getinfo");
-    lib.easy_perform = symbol(handle, "curl_easy_perform");
-    lib.easy_strerror = symbol(handle, "curl_easy_strerror");
-    lib.slist_append = symbol(handle, "curl_slist_append");
-    lib.slist_free_all = symbol(handle, "curl_slist_free_all");
-    lib.multi_init = symbol(handle, "curl_multi_init");
-    lib.multi_cleanup = symbol(handle, "curl_multi_cleanup");
-    lib.multi_add_handle = symbol(handle, "curl_multi_add_handle");
-    lib.multi_remove_handle = symbol(handle, "curl_multi_remove_handle");
-    lib.multi_perform = symbol(handle, "curl_multi_perform");
-    lib.multi_poll = symbol(handle, "curl_multi_poll");
-    lib.multi_wakeup = symbol(handle, "curl_multi_wakeup");
-    lib.multi_info_read = symbol(handle, "curl_multi_info_read");
-    lib.multi_strerror = symbol(handle, "curl_multi_strerror");
-    lib.share_init = symbol(handle, "curl_share_init");
-    lib.share_setopt = symbol(handle, "curl_share_setopt");
-    lib.share_cleanup = symbol(handle, "curl_share_cleanup");
-    if (lib.failure[0]) return;
+    const char *names[] = {"libcurl.so.4", "/usr/lib/libcurl.4.dylib", "libcurl.4.dylib", NULL};
+    if (!cloader_open(&library, names, "libcurl (libcurl.so.4) is not installed: apt-get install libcurl4")) return;
+    lib.global_init = cloader_symbol(&library, "curl_global_init", LACKS);
+    lib.version = cloader_symbol(&library, "curl_version", LACKS);
+    lib.easy_init = cloader_symbol(&library, "curl_easy_init", LACKS);
+    lib.easy_cleanup = cloader_symbol(&library, "curl_easy_cleanup", LACKS);
+    lib.easy_setopt = cloader_symbol(&library, "curl_easy_setopt", LACKS);
+    lib.easy_getinfo = cloader_symbol(&library, "curl_easy_getinfo", LACKS);
+    lib.easy_perform = cloader_symbol(&library, "curl_easy_perform", LACKS);
+    lib.easy_strerror = cloader_symbol(&library, "curl_easy_strerror", LACKS);
+    lib.slist_append = cloader_symbol(&library, "curl_slist_append", LACKS);
+    lib.slist_free_all = cloader_symbol(&library, "curl_slist_free_all", LACKS);
+    lib.multi_init = cloader_symbol(&library, "curl_multi_init", LACKS);
+    lib.multi_cleanup = cloader_symbol(&library, "curl_multi_cleanup", LACKS);
+    lib.multi_add_handle = cloader_symbol(&library, "curl_multi_add_handle", LACKS);
+    lib.multi_remove_handle = cloader_symbol(&library, "curl_multi_remove_handle", LACKS);
+    lib.multi_perform = cloader_symbol(&library, "curl_multi_perform", LACKS);
+    lib.multi_poll = cloader_symbol(&library, "curl_multi_poll", LACKS);
+    lib.multi_wakeup = cloader_symbol(&library, "curl_multi_wakeup", LACKS);
+    lib.multi_info_read = cloader_symbol(&library, "curl_multi_info_read", LACKS);
+    lib.multi_strerror = cloader_symbol(&library, "curl_multi_strerror", LACKS);
+    lib.share_init = cloader_symbol(&library, "curl_share_init", LACKS);
+    lib.share_setopt = cloader_symbol(&library, "curl_share_setopt", LACKS);
+    lib.share_cleanup = cloader_symbol(&library, "curl_share_cleanup", LACKS);
+    if (library.failure[0]) return;
     // Once, before any transfer, as libcurl asks; pthread_once keeps other threads out meanwhile.
     int code = lib.global_init(CURL_GLOBAL_ALL);
     if (code != 0) {
-        snprintf(lib.failure, sizeof lib.failure, "libcurl could not start: %s", lib.easy_strerror(code));
+        snprintf(library.failure, sizeof library.failure, "libcurl could not start: %s", lib.easy_strerror(code));
         return;
     }
     lib.loaded = 1;
@@ -109,7 +98,7 @@ static void load(void) {
 
 int ccurl_load(char *error, size_t error_size) {
     pthread_once(&once, load);
-    if (!lib.loaded && error && error_size) snprintf(error, error_size, "%s", lib.failure);
+    if (!lib.loaded && error && error_size) snprintf(error, error_size, "%s", library.failure);
     return lib.loaded;
 }
 

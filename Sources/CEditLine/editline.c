@@ -1,6 +1,6 @@
 #include "CEditLine.h"
 #include <histedit.h>
-#include <dlfcn.h>
+#include "CLoader.h"
 #include <pthread.h>
 #include <signal.h>
 #include <errno.h>
@@ -35,43 +35,31 @@ static struct {
     __typeof__(history_init) *history_init;
     __typeof__(history_end) *history_end;
     __typeof__(history) *history;
-    char failure[256];
-    int loaded;
 } edit;
+
+static cloader_library libedit;
 
 static pthread_once_t edit_once = PTHREAD_ONCE_INIT;
 
-static void *edit_symbol(void *handle, const char *name) {
-    void *found = dlsym(handle, name);
-    if (!found && !edit.failure[0]) snprintf(edit.failure, sizeof edit.failure, "the system's libedit lacks %s", name);
-    return found;
-}
-
 static void edit_load(void) {
-    const char *names[] = {"libedit.so.2", "libedit.so.0", "/usr/lib/libedit.3.dylib", "libedit.dylib"};
-    void *handle = NULL;
-    for (size_t i = 0; i < sizeof names / sizeof names[0] && !handle; i++) handle = dlopen(names[i], RTLD_NOW | RTLD_LOCAL);
-    if (!handle) {
-        snprintf(edit.failure, sizeof edit.failure, "libedit (libedit.so.2) is not installed: apt-get install libedit2");
-        return;
-    }
-    edit.el_init = edit_symbol(handle, "el_init");
-    edit.el_end = edit_symbol(handle, "el_end");
-    edit.el_set = edit_symbol(handle, "el_set");
-    edit.el_get = edit_symbol(handle, "el_get");
-    edit.el_gets = edit_symbol(handle, "el_gets");
-    edit.el_insertstr = edit_symbol(handle, "el_insertstr");
-    edit.el_line = edit_symbol(handle, "el_line");
-    edit.el_resize = edit_symbol(handle, "el_resize");
-    edit.history_init = edit_symbol(handle, "history_init");
-    edit.history_end = edit_symbol(handle, "history_end");
-    edit.history = edit_symbol(handle, "history");
-    edit.loaded = !edit.failure[0];
+    const char *names[] = {"libedit.so.2", "libedit.so.0", "/usr/lib/libedit.3.dylib", "libedit.dylib", NULL};
+    if (!cloader_open(&libedit, names, "libedit (libedit.so.2) is not installed: apt-get install libedit2")) return;
+    edit.el_init = cloader_symbol(&libedit, "el_init", "the system\'s libedit lacks %s");
+    edit.el_end = cloader_symbol(&libedit, "el_end", "the system\'s libedit lacks %s");
+    edit.el_set = cloader_symbol(&libedit, "el_set", "the system\'s libedit lacks %s");
+    edit.el_get = cloader_symbol(&libedit, "el_get", "the system\'s libedit lacks %s");
+    edit.el_gets = cloader_symbol(&libedit, "el_gets", "the system\'s libedit lacks %s");
+    edit.el_insertstr = cloader_symbol(&libedit, "el_insertstr", "the system\'s libedit lacks %s");
+    edit.el_line = cloader_symbol(&libedit, "el_line", "the system\'s libedit lacks %s");
+    edit.el_resize = cloader_symbol(&libedit, "el_resize", "the system\'s libedit lacks %s");
+    edit.history_init = cloader_symbol(&libedit, "history_init", "the system\'s libedit lacks %s");
+    edit.history_end = cloader_symbol(&libedit, "history_end", "the system\'s libedit lacks %s");
+    edit.history = cloader_symbol(&libedit, "history", "the system\'s libedit lacks %s");
 }
 
 const char *cedit_load_failure(void) {
     pthread_once(&edit_once, edit_load);
-    return edit.loaded ? NULL : edit.failure;
+    return libedit.failure[0] ? libedit.failure : NULL;
 }
 
 static char *prompt_of(EditLine *el) {

@@ -1,5 +1,5 @@
 #include "CSQLite.h"
-#include <dlfcn.h>
+#include "CLoader.h"
 #include <pthread.h>
 #include <stdio.h>
 
@@ -24,51 +24,41 @@ static struct {
     __typeof__(sqlite3_column_int64) *column_int64;
     __typeof__(sqlite3_column_double) *column_double;
     __typeof__(sqlite3_column_text) *column_text;
-    char failure[256];
-    int loaded;
 } lib;
+
+static cloader_library library;
 
 static pthread_once_t once = PTHREAD_ONCE_INIT;
 
-static void *symbol(void *handle, const char *name) {
-    void *found = dlsym(handle, name);
-    if (!found && !lib.failure[0]) snprintf(lib.failure, sizeof lib.failure, "the system's libsqlite3 lacks %s", name);
-    return found;
-}
+#define LACKS "the system's libsqlite3 lacks %s"
 
 static void load(void) {
-    const char *names[] = {"libsqlite3.so.0", "/usr/lib/libsqlite3.dylib", "libsqlite3.dylib"};
-    void *handle = NULL;
-    for (size_t i = 0; i < sizeof names / sizeof names[0] && !handle; i++) handle = dlopen(names[i], RTLD_NOW | RTLD_LOCAL);
-    if (!handle) {
-        snprintf(lib.failure, sizeof lib.failure, "SQLite (libsqlite3.so.0) is not installed: apt-get install libsqlite3-0");
-        return;
-    }
-    lib.open_v2 = symbol(handle, "sqlite3_open_v2");
-    lib.close = symbol(handle, "sqlite3_close");
-    lib.busy_timeout = symbol(handle, "sqlite3_busy_timeout");
-    lib.errmsg = symbol(handle, "sqlite3_errmsg");
-    lib.prepare_v2 = symbol(handle, "sqlite3_prepare_v2");
-    lib.step = symbol(handle, "sqlite3_step");
-    lib.reset = symbol(handle, "sqlite3_reset");
-    lib.clear_bindings = symbol(handle, "sqlite3_clear_bindings");
-    lib.finalize = symbol(handle, "sqlite3_finalize");
-    lib.bind_text = symbol(handle, "sqlite3_bind_text");
-    lib.bind_int64 = symbol(handle, "sqlite3_bind_int64");
-    lib.bind_double = symbol(handle, "sqlite3_bind_double");
-    lib.bind_null = symbol(handle, "sqlite3_bind_null");
-    lib.column_count = symbol(handle, "sqlite3_column_count");
-    lib.column_type = symbol(handle, "sqlite3_column_type");
-    lib.column_int64 = symbol(handle, "sqlite3_column_int64");
-    lib.column_double = symbol(handle, "sqlite3_column_double");
-    lib.column_text = symbol(handle, "sqlite3_column_text");
-    lib.loaded = !lib.failure[0];
+    const char *names[] = {"libsqlite3.so.0", "/usr/lib/libsqlite3.dylib", "libsqlite3.dylib", NULL};
+    if (!cloader_open(&library, names, "SQLite (libsqlite3.so.0) is not installed: apt-get install libsqlite3-0")) return;
+    lib.open_v2 = cloader_symbol(&library, "sqlite3_open_v2", LACKS);
+    lib.close = cloader_symbol(&library, "sqlite3_close", LACKS);
+    lib.busy_timeout = cloader_symbol(&library, "sqlite3_busy_timeout", LACKS);
+    lib.errmsg = cloader_symbol(&library, "sqlite3_errmsg", LACKS);
+    lib.prepare_v2 = cloader_symbol(&library, "sqlite3_prepare_v2", LACKS);
+    lib.step = cloader_symbol(&library, "sqlite3_step", LACKS);
+    lib.reset = cloader_symbol(&library, "sqlite3_reset", LACKS);
+    lib.clear_bindings = cloader_symbol(&library, "sqlite3_clear_bindings", LACKS);
+    lib.finalize = cloader_symbol(&library, "sqlite3_finalize", LACKS);
+    lib.bind_text = cloader_symbol(&library, "sqlite3_bind_text", LACKS);
+    lib.bind_int64 = cloader_symbol(&library, "sqlite3_bind_int64", LACKS);
+    lib.bind_double = cloader_symbol(&library, "sqlite3_bind_double", LACKS);
+    lib.bind_null = cloader_symbol(&library, "sqlite3_bind_null", LACKS);
+    lib.column_count = cloader_symbol(&library, "sqlite3_column_count", LACKS);
+    lib.column_type = cloader_symbol(&library, "sqlite3_column_type", LACKS);
+    lib.column_int64 = cloader_symbol(&library, "sqlite3_column_int64", LACKS);
+    lib.column_double = cloader_symbol(&library, "sqlite3_column_double", LACKS);
+    lib.column_text = cloader_symbol(&library, "sqlite3_column_text", LACKS);
 }
 
 int csqlite_load(char *error, size_t error_size) {
     pthread_once(&once, load);
-    if (!lib.loaded && error && error_size) snprintf(error, error_size, "%s", lib.failure);
-    return lib.loaded;
+    if (library.failure[0] && error && error_size) snprintf(error, error_size, "%s", library.failure);
+    return !library.failure[0];
 }
 
 int csqlite_open_v2(const char *path, sqlite3 **db, int flags, const char *vfs) { return lib.open_v2(path, db, flags, vfs); }

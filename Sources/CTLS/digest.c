@@ -1,5 +1,5 @@
 #include "CTLS.h"
-#include <dlfcn.h>
+#include "CLoader.h"
 #include <pthread.h>
 #include <stddef.h>
 
@@ -20,19 +20,19 @@ static struct {
 } crypto;
 
 static pthread_once_t crypto_once = PTHREAD_ONCE_INIT;
+static cloader_library libcrypto;
+#define LACKS "the system's libcrypto lacks %s"
 
 static void load_crypto(void) {
-    const char *names[] = {"libcrypto.so.3", "libcrypto.so", "libcrypto.3.dylib", "/opt/homebrew/opt/openssl@3/lib/libcrypto.3.dylib", "/usr/local/opt/openssl@3/lib/libcrypto.3.dylib"};
-    void *handle = NULL;
-    for (size_t i = 0; i < sizeof names / sizeof names[0] && !handle; i++) handle = dlopen(names[i], RTLD_NOW | RTLD_LOCAL);
-    if (!handle) return;
-    crypto.ctx_new = dlsym(handle, "EVP_MD_CTX_new");
-    crypto.ctx_free = dlsym(handle, "EVP_MD_CTX_free");
-    crypto.sha256 = dlsym(handle, "EVP_sha256");
-    crypto.init = dlsym(handle, "EVP_DigestInit_ex");
-    crypto.update = dlsym(handle, "EVP_DigestUpdate");
-    crypto.final = dlsym(handle, "EVP_DigestFinal_ex");
-    crypto.copy = dlsym(handle, "EVP_MD_CTX_copy_ex");
+    const char *names[] = {"libcrypto.so.3", "libcrypto.so", "libcrypto.3.dylib", "/opt/homebrew/opt/openssl@3/lib/libcrypto.3.dylib", "/usr/local/opt/openssl@3/lib/libcrypto.3.dylib", NULL};
+    if (!cloader_open(&libcrypto, names, "libcrypto (libcrypto.so.3) is not installed: apt-get install libssl3")) return;
+    crypto.ctx_new = cloader_symbol(&libcrypto, "EVP_MD_CTX_new", LACKS);
+    crypto.ctx_free = cloader_symbol(&libcrypto, "EVP_MD_CTX_free", LACKS);
+    crypto.sha256 = cloader_symbol(&libcrypto, "EVP_sha256", LACKS);
+    crypto.init = cloader_symbol(&libcrypto, "EVP_DigestInit_ex", LACKS);
+    crypto.update = cloader_symbol(&libcrypto, "EVP_DigestUpdate", LACKS);
+    crypto.final = cloader_symbol(&libcrypto, "EVP_DigestFinal_ex", LACKS);
+    crypto.copy = cloader_symbol(&libcrypto, "EVP_MD_CTX_copy_ex", LACKS);
     crypto.loaded = crypto.ctx_new && crypto.ctx_free && crypto.sha256 && crypto.init && crypto.update && crypto.final && crypto.copy;
 }
 

@@ -35,7 +35,7 @@ enum CurlMail {
         let upload = Upload(message)
         let context = Unmanaged.passRetained(upload)
         defer { context.release() }
-        var recipients: OpaquePointer? = ccurl_slist_append(nil, "<\(envelope.to)>")
+        let recipients: OpaquePointer? = ccurl_slist_append(nil, "<\(envelope.to)>")
         defer { ccurl_slist_free_all(recipients) }
         let errorBuffer = UnsafeMutablePointer<CChar>.allocate(capacity: Int(CCURL_ERROR_SIZE))
         errorBuffer.initialize(repeating: 0, count: Int(CCURL_ERROR_SIZE))
