@@ -62,8 +62,12 @@ enum Claudesh {
         process.standardOutput = stdout
         process.standardError = stderr
         process.standardInput = stdin
+        // A program that exits before it has read all its input (a refusal) must not end the
+        // whole test process by SIGPIPE: the write fails with EPIPE instead, and what the program
+        // did is what the test checks.
+        signal(SIGPIPE, SIG_IGN)
         try process.run()
-        if let input { stdin.fileHandleForWriting.write(Data(input.utf8)) }
+        if let input { try? stdin.fileHandleForWriting.write(contentsOf: Data(input.utf8)) }
         try stdin.fileHandleForWriting.close()
         // Read both pipes at once so a full one cannot block the child.
         let errors = LockedData()
