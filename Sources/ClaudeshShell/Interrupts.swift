@@ -13,7 +13,9 @@ enum Interrupts {
     private struct Canceller: @unchecked Sendable {
         let cancel: () -> Void
     }
+    #if !os(Linux)
     nonisolated(unsafe) private static var source: DispatchSourceRead?
+    #endif
 
     /// Installs the handlers; call once at start. Without a prompt to return to
     /// (`exitWhenIdle`), a signal that arrives between commands ends the process as it would

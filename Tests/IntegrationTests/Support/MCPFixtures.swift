@@ -163,12 +163,7 @@ final class ProxyFixture {
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()
-        // Ready when it accepts a connection.
-        for _ in 0..<200 {
-            if canConnect(port) { return }
-            guard process.isRunning else { break }
-            usleep(25_000)
-        }
+        if waitUntilListening(port, process, tries: 200) { return }
         stop()
         throw FixtureError(message: "tinyproxy did not start on port \(port): \((try? String(contentsOfFile: logFile, encoding: .utf8)) ?? "no log")")
     }
@@ -207,6 +202,17 @@ func freePort() throws -> Int {
     }
     guard bound else { throw FixtureError(message: "cannot bind 127.0.0.1") }
     return Int(UInt16(bigEndian: address.sin_port))
+}
+
+/// Whether `process` came to accept connections on 127.0.0.1:`port`, tried every 25 ms; false
+/// when it exited first or `tries` ran out.
+func waitUntilListening(_ port: Int, _ process: Process, tries: Int) -> Bool {
+    for _ in 0..<tries {
+        if canConnect(port) { return true }
+        guard process.isRunning else { return false }
+        usleep(25_000)
+    }
+    return false
 }
 
 /// Whether something accepts connections on 127.0.0.1:`port`.

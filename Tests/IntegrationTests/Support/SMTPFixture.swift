@@ -16,11 +16,7 @@ final class SMTPFixture {
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()
-        for _ in 0..<400 {
-            if canConnect(port) { return }
-            guard process.isRunning else { break }
-            usleep(25_000)
-        }
+        if waitUntilListening(port, process, tries: 400) { return }
         stop()
         throw FixtureError(message: "aiosmtpd did not start on port \(port) (is it in \(MCPFixtures.venv)? scripts/test installs it)")
     }
