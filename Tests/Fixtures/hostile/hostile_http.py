@@ -37,7 +37,7 @@ def misbehave(connection):
         connection.sendall(b'"}}\n\n')
         threading.Event().wait(60)
     elif mode == "sse-endless":
-        block = b"data: more\n" * 10000
+        block = (b"data: " + b"m" * 1000 + b"\n") * 100
         while True:
             connection.sendall(block)
 
