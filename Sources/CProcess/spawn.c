@@ -69,3 +69,132 @@ __attribute__((constructor)) static void cprocess_record_inherited_signals(void)
 void cprocess_inherited_mask(sigset_t *mask) { *mask = inherited_mask; }
 
 int cprocess_inherited_ignored(int signo) { return signo > 0 && signo < 32 ? inherited_ignored[signo] : 0; }
+
+/* Servers are started from one thread that lives as long as claudesh: Linux sends a child's
+   parent-death signal when the *thread* that started it ends, and the threads that run Swift's
+   tasks come and go. */
+#ifdef __linux__
+#include <fcntl.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+
+struct contained_request {
+    const char *path;
+    char *const *argv;
+    char *const *envp;
+    int fds[3];
+    const char *directory;
+    int own_session;
+    pid_t pid;
+    int error;
+    int done;
+};
+
+static pthread_mutex_t spawner_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t spawner_wake = PTHREAD_COND_INITIALIZER;
+static struct contained_request *spawner_request;
+static pthread_once_t spawner_once = PTHREAD_ONCE_INIT;
+static pid_t spawner_parent;
+
+/* In the child, between fork and exec: system calls only. Writes errno to `report` on failure. */
+static void contained_child(struct contained_request *request, int report) {
+    sigset_t all;
+    sigemptyset(&all);
+    for (int signo = 1; signo < NSIG; signo++) signal(signo, SIG_DFL);
+    if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0) goto fail;
+    if (getppid() != spawner_parent) { errno = ESRCH; goto fail; } /* claudesh is already gone */
+    if (request->own_session ? setsid() < 0 : setpgid(0, 0) != 0) goto fail;
+    for (int target = 0; target < 3; target++) {
+        int fd = request->fds[target];
+        if (fd == target) {
+            if (fcntl(fd, F_SETFD, 0) != 0) goto fail;
+        } else if (dup2(fd, target) < 0) goto fail;
+    }
+    if (request->directory && chdir(request->directory) != 0) goto fail;
+    if (syscall(SYS_close_range, 3U, ~0U, 0U) != 0) {
+        for (int fd = 3; fd < 65536; fd++) if (fd != report) close(fd);
+    }
+    pthread_sigmask(SIG_SETMASK, &all, NULL);
+    execve(request->path, request->argv, request->envp);
+fail:;
+    int code = errno;
+    while (write(report, &code, sizeof code) < 0 && errno == EINTR) {}
+    _exit(127);
+}
+
+static void contained_spawn(struct contained_request *request) {
+    int report[2];
+    if (pipe2(report, O_CLOEXEC) != 0) { request->error = errno; return; }
+    sigset_t all, previous;
+    sigfillset(&all);
+    pthread_sigmask(SIG_SETMASK, &all, &previous); /* no handler of claudesh's runs in the child */
+    pid_t pid = fork();
+    if (pid == 0) contained_child(request, report[1]);
+    int forked = errno;
+    pthread_sigmask(SIG_SETMASK, &previous, NULL);
+    close(report[1]);
+    if (pid < 0) { close(report[0]); request->error = forked; return; }
+    int code = 0;
+    ssize_t got;
+    while ((got = read(report[0], &code, sizeof code)) < 0 && errno == EINTR) {}
+    close(report[0]);
+    if (got == sizeof code) {
+        while (waitpid(pid, NULL, 0) < 0 && errno == EINTR) {}
+        request->error = code;
+        return;
+    }
+    request->pid = pid;
+}
+
+static void *spawner_main(void *unused) {
+    (void)unused;
+    cprocess_name_thread("spawner");
+    pthread_mutex_lock(&spawner_lock);
+    for (;;) {
+        while (!spawner_request || spawner_request->done) pthread_cond_wait(&spawner_wake, &spawner_lock);
+        contained_spawn(spawner_request);
+        spawner_request->done = 1;
+        pthread_cond_broadcast(&spawner_wake);
+    }
+    return NULL;
+}
+
+static int spawner_started;
+
+static void spawner_start(void) {
+    spawner_parent = getpid();
+    pthread_t thread;
+    pthread_attr_t attributes;
+    pthread_attr_init(&attributes);
+    pthread_attr_setdetachstate(&attributes, PTHREAD_CREATE_DETACHED);
+    spawner_started = pthread_create(&thread, &attributes, spawner_main, NULL) == 0;
+    pthread_attr_destroy(&attributes);
+}
+
+int cprocess_spawn_contained(pid_t *pid, const char *path, char *const argv[], char *const envp[], int input, int output, int errors, const char *directory, int own_session) {
+    pthread_once(&spawner_once, spawner_start);
+    if (!spawner_started) return EAGAIN;
+    struct contained_request request = {path, argv, envp, {input, output, errors}, directory, own_session, 0, 0, 0};
+    pthread_mutex_lock(&spawner_lock);
+    while (spawner_request) pthread_cond_wait(&spawner_wake, &spawner_lock);
+    spawner_request = &request;
+    pthread_cond_broadcast(&spawner_wake);
+    while (!request.done) pthread_cond_wait(&spawner_wake, &spawner_lock);
+    spawner_request = NULL;
+    pthread_cond_broadcast(&spawner_wake);
+    pthread_mutex_unlock(&spawner_lock);
+    if (request.error) return request.error;
+    *pid = request.pid;
+    return 0;
+}
+
+int cprocess_become_subreaper(void) { return prctl(PR_SET_CHILD_SUBREAPER, 1) == 0; }
+#else
+int cprocess_spawn_contained(pid_t *pid, const char *path, char *const argv[], char *const envp[], int input, int output, int errors, const char *directory, int own_session) {
+    (void)pid; (void)path; (void)argv; (void)envp; (void)input; (void)output; (void)errors; (void)directory; (void)own_session;
+    return ENOSYS;
+}
+
+int cprocess_become_subreaper(void) { return 0; }
+#endif

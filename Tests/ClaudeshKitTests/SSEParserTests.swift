@@ -6,12 +6,12 @@ struct SSEParserTests {
     typealias Event = SSEParser.Event
 
     func parse(_ text: String) -> [Event] {
-        var parser = SSEParser()
+        var parser = SSEParser(limit: 1 << 20)
         return parser.feed(Array(text.utf8))
     }
 
     func parseByteByByte(_ bytes: [UInt8]) -> [Event] {
-        var parser = SSEParser()
+        var parser = SSEParser(limit: 1 << 20)
         var events: [Event] = []
         for byte in bytes { events += parser.feed([byte]) }
         return events
@@ -38,14 +38,14 @@ struct SSEParserTests {
     @Test func everySplitPointGivesTheSameEvents() {
         let bytes = Array(stream.utf8)
         for split in 0...bytes.count {
-            var parser = SSEParser()
+            var parser = SSEParser(limit: 1 << 20)
             let events = parser.feed(Array(bytes[..<split])) + parser.feed(Array(bytes[split...]))
             #expect(events == expected, "split at byte \(split)")
         }
     }
 
     @Test func eventIsOnlyDeliveredAtTheBlankLine() {
-        var parser = SSEParser()
+        var parser = SSEParser(limit: 1 << 20)
         #expect(parser.feed(Array("data: one\n".utf8)) == [])
         #expect(parser.feed(Array("data: two\n".utf8)) == [])
         #expect(parser.feed(Array("\n".utf8)) == [Event(type: "message", data: "one\ntwo", id: nil)])
@@ -65,7 +65,7 @@ struct SSEParserTests {
     }
 
     @Test func crlfSplitBetweenFeedsIsOneLineEnd() {
-        var parser = SSEParser()
+        var parser = SSEParser(limit: 1 << 20)
         var events = parser.feed(Array("data: a\r".utf8))
         events += parser.feed(Array("\ndata: b\r".utf8))
         events += parser.feed(Array("\n\r".utf8))

@@ -32,4 +32,15 @@ int cprocess_inherited_ignored(int signo);
 /// none and returns -1 with ENOSYS, so callers fsync each file there).
 int cprocess_syncfs(int fd);
 
+/// Starts `path` as posix_spawn would (the three descriptors as its standard streams, the rest
+/// closed, default signals, its own session or group), and on Linux with SIGKILL as its
+/// parent-death signal: it ends when claudesh does, even by SIGKILL. Returns 0 or an errno
+/// (ENOSYS where there is no parent-death signal: macOS).
+int cprocess_spawn_contained(pid_t *pid, const char *path, char *const argv[], char *const envp[], int input, int output, int errors, const char *directory, int own_session);
+
+/// Makes claudesh the reaper of its orphaned descendants (Linux's PR_SET_CHILD_SUBREAPER): a
+/// daemon a server leaves behind becomes claudesh's child, where it can be found and ended.
+/// Returns 1 on success, 0 where there is no such thing (macOS).
+int cprocess_become_subreaper(void);
+
 #endif

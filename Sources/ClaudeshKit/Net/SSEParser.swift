@@ -1,4 +1,8 @@
 /// Server-sent events (the WHATWG `text/event-stream` format), fed bytes as they arrive.
+///
+/// An event (or a line) longer than `limit` is not kept: the parser stops there and says so
+/// (`isOverLimit`), whether the peer sends one endless line or data lines without the blank
+/// line that ends an event.
 struct SSEParser {
     struct Event: Equatable {
         var type: String
@@ -11,13 +15,27 @@ struct SSEParser {
     private var data: [String] = []
     private var id: String?
     private var lastWasCR = false
+    /// The bytes of the event so far: its lines, and the one under way.
+    private var eventBytes = 0
+    let limit: Int
+    private(set) var isOverLimit = false
+
+    init(limit: Int) { self.limit = limit }
 
     /// The events `bytes` completes.
     mutating func feed(_ bytes: [UInt8]) -> [Event] {
         var events: [Event] = []
         for byte in bytes {
+            guard !isOverLimit else { break }
             if byte == 10 && lastWasCR { lastWasCR = false; continue } // the LF of a CRLF
             lastWasCR = byte == 13
+            eventBytes += 1
+            if eventBytes > limit {
+                isOverLimit = true
+                pending = []
+                data = []
+                break
+            }
             guard byte == 10 || byte == 13 else { pending.append(byte); continue }
             let line = String(decoding: pending, as: UTF8.self)
             pending = []
@@ -25,9 +43,13 @@ struct SSEParser {
                 if !data.isEmpty { events.append(Event(type: type.isEmpty ? "message" : type, data: data.joined(separator: "\n"), id: id)) }
                 type = ""
                 data = []
+                eventBytes = 0
                 continue
             }
-            if line.hasPrefix(":") { continue } // a comment, often a keep-alive
+            if line.hasPrefix(":") { // a comment, often a keep-alive
+                if data.isEmpty { eventBytes = 0 }
+                continue
+            }
             let field: Substring
             var value: Substring
             if let colon = line.firstIndex(of: ":") {

@@ -14,8 +14,9 @@ import Synchronization
 final class ChildProcess: Sendable {
     let pid: pid_t
     /// Standard output and error, in chunks as they arrive; each ends when the child closes it.
-    let output: AsyncStream<[UInt8]>
-    let errors: AsyncStream<[UInt8]>
+    /// The child waits on a full pipe while these are not read, as it would writing to a terminal.
+    let output: BoundedStream<[UInt8]>
+    let errors: BoundedStream<[UInt8]>
     private let input: Mutex<Input>
     /// Set to end both pipe readers: at abort, or a while after the child exited.
     private let readersStopped: Latch
@@ -32,6 +33,8 @@ final class ChildProcess: Sendable {
     /// left the group and keeps them open does not hold the reader (or a probe) any longer.
     static let drainAfterExit: Duration = .milliseconds(500)
     private let exit = Mutex<ExitState>(ExitState())
+    /// The value of `markerVariable` a contained child and its descendants carry; nil otherwise.
+    private let marker: String?
 
     private struct ExitState {
         var termination: Termination?
@@ -40,8 +43,9 @@ final class ChildProcess: Sendable {
         var nextWaiter = 0
     }
 
-    private init(pid: pid_t, input: Int32, output: AsyncStream<[UInt8]>, errors: AsyncStream<[UInt8]>, readers: Latch) {
+    private init(pid: pid_t, input: Int32, output: BoundedStream<[UInt8]>, errors: BoundedStream<[UInt8]>, readers: Latch, marker: String?) {
         self.pid = pid
+        self.marker = marker
         self.input = Mutex(Input(fd: input))
         self.output = output
         self.errors = errors
@@ -55,6 +59,13 @@ final class ChildProcess: Sendable {
 
     /// Starts `spec`. Throws at once, without retrying, when the program cannot be found or run.
     static func start(_ spec: ProcessSpec) throws(ProcessError) -> ChildProcess {
+        var spec = spec
+        var marker: String?
+        if spec.contained {
+            marker = "\(getpid())-\(serials.withLock { $0 += 1; return $0 })"
+            spec.environment[markerVariable] = marker
+            _ = becameSubreaper
+        }
         let path = try resolve(spec.executable, in: spec.environment["PATH"] ?? "")
         var stdinPipe: [Int32] = [-1, -1]
         var stdoutPipe: [Int32] = [-1, -1]
@@ -103,7 +114,11 @@ final class ChildProcess: Sendable {
             envp.forEach { free($0) }
         }
         var pid: pid_t = 0
-        let result = posix_spawn(&pid, path, &actions, &attributes, argv, envp)
+        var result = ENOSYS
+        if spec.contained {
+            result = cprocess_spawn_contained(&pid, path, argv, envp, spec.standardInput ?? stdinPipe[0], spec.standardOutput ?? stdoutPipe[1], stderrPipe[1], spec.directory, spec.ownSession ? 1 : 0)
+        }
+        if result == ENOSYS { result = posix_spawn(&pid, path, &actions, &attributes, argv, envp) }
         close(stdinPipe[0])
         close(stdoutPipe[1])
         close(stderrPipe[1])
@@ -118,7 +133,7 @@ final class ChildProcess: Sendable {
         // and the writer would hold up its own deadline.
         _ = fcntl(stdinPipe[1], F_SETFL, fcntl(stdinPipe[1], F_GETFL) | O_NONBLOCK)
         let readers = Latch()
-        let child = ChildProcess(pid: started, input: stdinPipe[1], output: stream(stdoutPipe[0], readers), errors: stream(stderrPipe[0], readers), readers: readers)
+        let child = ChildProcess(pid: started, input: stdinPipe[1], output: stream(stdoutPipe[0], readers), errors: stream(stderrPipe[0], readers), readers: readers, marker: marker)
         // waitpid blocks: it runs on a thread of its own, never on the cooperative pool.
         Blocking.run("waitpid") {
             var status: Int32 = 0
@@ -240,7 +255,10 @@ final class ChildProcess: Sendable {
     @discardableResult
     func terminate(grace: Duration = .seconds(2)) async -> Termination {
         closeInput()
-        defer { stopReading() }
+        defer {
+            stopReading()
+            if let marker { Self.endOrphans(marked: marker) }
+        }
         if let done = termination {
             kill(-pid, SIGKILL) // anything the child left behind in its group
             return done
@@ -252,23 +270,74 @@ final class ChildProcess: Sendable {
         return await waitForExit()
     }
 
+    /// The variable that marks a contained child's environment, and so its descendants'.
+    static let markerVariable = "CLAUDESH_SERVER_ID"
+    private static let serials = Mutex(0)
+    /// Made once, before the first contained child starts: from then on its orphaned
+    /// descendants become claudesh's children (Linux), and `endOrphans` can find them.
+    private static let becameSubreaper = cprocess_become_subreaper() == 1
+
+    /// Ends the processes that a contained child left behind and that came to claudesh as
+    /// orphans (a daemon in a session of its own, out of reach of a group kill), with their own
+    /// groups, and reaps them; again while ending one orphans more.
+    static func endOrphans(marked marker: String) {
+        guard becameSubreaper else { return }
+        let me = getpid()
+        for _ in 0..<16 {
+            let orphans = childrenOf(me).filter { environment(of: $0).contains("\(markerVariable)=\(marker)") }
+            if orphans.isEmpty { return }
+            for orphan in orphans {
+                kill(-orphan, SIGKILL) // its group, when it leads one
+                kill(orphan, SIGKILL)
+                var status: Int32 = 0
+                while waitpid(orphan, &status, 0) < 0 && errno == EINTR {}
+            }
+        }
+    }
+
+    /// The processes whose parent is `parent`, from /proc (none where there is no /proc).
+    private static func childrenOf(_ parent: pid_t) -> [pid_t] {
+        guard let folder = opendir("/proc") else { return [] }
+        defer { closedir(folder) }
+        var found: [pid_t] = []
+        while let entry = readdir(folder) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+            guard let pid = pid_t(name), pid != parent else { continue }
+            // "PID (NAME) STATE PPID ...": the name may hold spaces and parentheses, so count from the last ')'.
+            guard let stat = try? FileIO.read("/proc/\(pid)/stat"), let close = stat.lastIndex(of: UInt8(ascii: ")")) else { continue }
+            let fields = stat[(close + 1)...].split(separator: UInt8(ascii: " "))
+            if fields.count > 1, pid_t(String(decoding: fields[1], as: UTF8.self)) == parent { found.append(pid) }
+        }
+        return found
+    }
+
+    private static func environment(of pid: pid_t) -> [String] {
+        guard let bytes = try? FileIO.read("/proc/\(pid)/environ") else { return [] }
+        return bytes.split(separator: 0).map { String(decoding: $0, as: UTF8.self) }
+    }
+
+    /// Chunks read ahead of the consumer, per stream: 512 KiB.
+    static let chunksInFlight = 8
+    /// What is read after a stop, at most: a full pipe's worth (Linux's largest unprivileged
+    /// pipe). A process outside the group that holds the pipe and keeps writing ends no later.
+    static let drainLimit = 1 << 20
+
     /// Bytes from `fd` as they arrive, read by a thread of its own that polls, so a consumer
     /// that stops listening ends it within a quarter second even if a grandchild holds the pipe.
     ///
     /// Not a dispatch read source: on Linux, libdispatch's epoll loop crashed (a freed note's
     /// event) when sources on pipes of short-lived children were cancelled while others were
     /// being spawned.
-    private static func stream(_ fd: Int32, _ readers: Latch) -> AsyncStream<[UInt8]> {
+    private static func stream(_ fd: Int32, _ readers: Latch) -> BoundedStream<[UInt8]> {
         _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK)
-        let (stream, continuation) = AsyncStream<[UInt8]>.makeStream()
-        let stopped = Latch()
-        continuation.onTermination = { _ in stopped.stop() }
+        let (stream, feeder) = BoundedStream<[UInt8]>.make(window: chunksInFlight)
         Blocking.run("pipe-reader") {
             var chunk = [UInt8](repeating: 0, count: 65536)
+            var drained = 0
             reading: while true {
                 // Told to stop: take what is already in the pipe, then go. A child's last words
                 // are often written just before it exits.
-                let stopping = stopped.isStopped || readers.isStopped
+                let stopping = feeder.abandoned.isStopped || readers.isStopped
                 if !stopping {
                     var entry = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
                     let ready = poll(&entry, 1, 250)
@@ -278,7 +347,15 @@ final class ChildProcess: Sendable {
                 while true {
                     let count = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
                     if count > 0 {
-                        continuation.yield(Array(chunk[0..<count]))
+                        let piece = Array(chunk[0..<count])
+                        if stopping {
+                            feeder.force(piece)
+                            drained += count
+                            if drained >= drainLimit { break reading }
+                        } else if !feeder.send(piece, unless: { readers.isStopped }) {
+                            feeder.force(piece) // stopped while the consumer was behind: the drain begins
+                            continue reading
+                        }
                         continue
                     }
                     if count < 0 && errno == EINTR { continue }
@@ -287,7 +364,7 @@ final class ChildProcess: Sendable {
                 }
             }
             close(fd)
-            continuation.finish()
+            feeder.finish()
         }
         return stream
     }

@@ -61,15 +61,14 @@ package enum ProcessRunner {
         return try await withTaskCancellationHandler {
             child.closeInput()
             async let errors = collect(child.errors, limit: 1 << 20)
-            var pending: [UInt8] = []
+            var pending = LineBuffer(limit: 1 << 20)
             for await chunk in child.output {
-                pending.append(contentsOf: chunk)
-                while let newline = pending.firstIndex(of: UInt8(ascii: "\n")) {
-                    await line(String(decoding: pending[..<newline], as: UTF8.self))
-                    pending.removeSubrange(...newline)
-                }
+                pending.append(chunk)
+                while let whole = pending.nextLine() { await line(String(decoding: whole, as: UTF8.self)) }
+                // A line without end is shown in pieces rather than held whole.
+                if pending.isOverLimit { await line(String(decoding: pending.takeRest(), as: UTF8.self)) }
             }
-            if !pending.isEmpty { await line(String(decoding: pending, as: UTF8.self)) }
+            if !pending.isEmpty { await line(String(decoding: pending.takeRest(), as: UTF8.self)) }
             let termination = await child.waitForExit()
             _ = await child.terminate(grace: .zero)
             let (err, truncated) = await errors
@@ -81,15 +80,21 @@ package enum ProcessRunner {
     }
 
     /// All the chunks of `stream`, keeping at most the newest `limit` bytes.
-    static func collect(_ stream: AsyncStream<[UInt8]>, limit: Int) async -> ([UInt8], Bool) {
+    static func collect(_ stream: BoundedStream<[UInt8]>, limit: Int) async -> ([UInt8], Bool) {
         var bytes: [UInt8] = []
         var truncated = false
         for await chunk in stream {
             bytes.append(contentsOf: chunk)
-            if bytes.count > limit {
+            // Trimmed once it holds twice the limit, not at every chunk past it: each trim moves
+            // `limit` bytes, and a program that writes without end would pay that per chunk.
+            if bytes.count > 2 * limit {
                 bytes.removeFirst(bytes.count - limit)
                 truncated = true
             }
+        }
+        if bytes.count > limit {
+            bytes.removeFirst(bytes.count - limit)
+            truncated = true
         }
         return (bytes, truncated)
     }

@@ -19,6 +19,12 @@ package struct ProcessSpec: Sendable, Equatable {
     /// not as one program that shares a single share. No controlling terminal: only for programs
     /// that need none.
     var ownSession = false
+    /// Whether the child, and what it leaves behind, must not outlive its use or claudesh: an
+    /// MCP server. On Linux it dies with claudesh (a parent-death signal, which SIGKILL of
+    /// claudesh sends too), and a daemon it starts in a session of its own is found by the
+    /// environment it inherits (`ChildProcess.markerVariable`) and ended with it. macOS has no
+    /// parent-death signal: there the group is ended when claudesh ends it, not on SIGKILL.
+    var contained = false
 
     package init(_ executable: String, _ arguments: [String] = [], environment: [String: String], directory: String? = nil) {
         self.executable = executable

@@ -25,19 +25,30 @@ struct HTTPExchange: Sendable {
                 guard answerID != nil else { return .success(exchange) }
                 switch response.contentType {
                 case "text/event-stream":
-                    var parser = SSEParser()
+                    var parser = SSEParser(limit: MCPProtocol.messageLimit)
                     reading: while let piece = try response.next(deadline: deadline) {
                         // An event with empty data primes the client for resumption (2025-11-25).
                         for event in parser.feed(piece) where event.type == "message" && !event.data.trimmingWhitespace.isEmpty {
                             guard let value = try? JSONParser.parse(event.data) else {
                                 return .failure(.notMCP(firstBytes: ProbeFailure.printable(Array(event.data.utf8))))
                             }
+                            // Notifications (log lines, progress) are not kept: a client only
+                            // logs them, and a server could send them without end.
+                            if value["method"] != nil && value["id"] == nil { continue }
                             exchange.messages.append(value)
                             if let answerID, value["id"] == answerID, value["method"] == nil { break reading }
+                            guard exchange.messages.count <= Handshake.serverRequestLimit else {
+                                return .failure(.protocolError("the server sent \(Handshake.serverRequestLimit) messages on one stream without the answer"))
+                            }
                         }
+                        if parser.isOverLimit { return .failure(.messageTooLarge(limit: MCPProtocol.messageLimit)) }
                     }
                 case "application/json":
-                    let body = try response.readAll(deadline: deadline)
+                    var body: [UInt8] = []
+                    while let piece = try response.next(deadline: deadline) {
+                        body += piece
+                        guard body.count <= MCPProtocol.messageLimit else { return .failure(.messageTooLarge(limit: MCPProtocol.messageLimit)) }
+                    }
                     guard let value = try? JSONParser.parse(body) else { return .failure(.notMCP(firstBytes: ProbeFailure.printable(body))) }
                     if case .array(let batch) = value { exchange.messages = batch } else { exchange.messages = [value] }
                 default:

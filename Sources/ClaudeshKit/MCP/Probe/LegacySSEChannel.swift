@@ -7,7 +7,7 @@ final class LegacySSEChannel: MCPChannel {
     private let headers: [(String, String)]
     private let deadline: ContinuousClock.Instant
     private let session: HTTPSession
-    private var events: AsyncStream<SSEParser.Event>.Iterator?
+    private var events: BoundedStream<Result<SSEParser.Event, ProbeFailure>>.AsyncIterator?
     private var endpoint: HTTPURL?
 
     init(url: HTTPURL, headers: [(String, String)], deadline: ContinuousClock.Instant, session: HTTPSession = HTTPSession()) {
@@ -24,7 +24,7 @@ final class LegacySSEChannel: MCPChannel {
 
     /// Opens the stream and waits for the endpoint.
     private func open() async throws(ProbeFailure) -> HTTPURL {
-        let (stream, continuation) = AsyncStream<SSEParser.Event>.makeStream()
+        let (stream, feeder) = BoundedStream<Result<SSEParser.Event, ProbeFailure>>.make(window: 64)
         let request = HTTPClient.Request("GET", url, headers: [("Accept", "text/event-stream")] + headers)
         let deadline = self.deadline
         let session = self.session
@@ -46,11 +46,17 @@ final class LegacySSEChannel: MCPChannel {
                 let streamURL = response.url
                 let reader = UnsafeTransfer(response)
                 Blocking.run("sse-reader") {
-                    var parser = SSEParser()
+                    defer { feeder.finish() }
+                    var parser = SSEParser(limit: MCPProtocol.messageLimit)
                     while let piece = try? reader.value.next(deadline: deadline) {
-                        parser.feed(piece).forEach { continuation.yield($0) }
+                        for event in parser.feed(piece) {
+                            guard feeder.send(.success(event), unless: { session.isStopped }) else { return }
+                        }
+                        if parser.isOverLimit {
+                            _ = feeder.send(.failure(.messageTooLarge(limit: MCPProtocol.messageLimit)), unless: { session.isStopped })
+                            return
+                        }
                     }
-                    continuation.finish()
                 }
                 return .success(streamURL)
             }
@@ -60,7 +66,8 @@ final class LegacySSEChannel: MCPChannel {
         // Where the stream came from, after any redirect: the endpoint is resolved against it.
         let streamURL = try opened.get()
         events = stream.makeAsyncIterator()
-        while let event = await events?.next() {
+        while let next = await events?.next() {
+            let event = try next.get()
             if event.type == "endpoint" {
                 let endpoint: HTTPURL
                 do { endpoint = try streamURL.resolving(event.data.trimmingWhitespace) } catch { throw .protocolError("a bad endpoint event: \(error)") }
@@ -82,7 +89,8 @@ final class LegacySSEChannel: MCPChannel {
     }
 
     func receive() async throws(ProbeFailure) -> JSONValue {
-        while let event = await events?.next() {
+        while !session.isStopped, let next = await events?.next() {
+            let event = try next.get()
             guard event.type == "message", !event.data.trimmingWhitespace.isEmpty else { continue }
             guard let value = try? JSONParser.parse(event.data) else { throw .notMCP(firstBytes: ProbeFailure.printable(Array(event.data.utf8))) }
             return value

@@ -6,6 +6,9 @@ enum MCPProtocol {
     static var latestVersion: String { supportedVersions[0] }
     static let clientName = "claudesh"
     static var clientVersion: String { Claudesh.version }
+    /// The longest message claudesh reads, on any transport: a tools/list of a few hundred tools
+    /// is well under a megabyte, and a message this long parses within tens of megabytes.
+    static let messageLimit = 4 << 20
 
     static func request(id: Int, method: String, params: JSONValue? = nil) -> JSONValue {
         var members: [(String, JSONValue)] = [("jsonrpc", .string("2.0")), ("id", .int(id)), ("method", .string(method))]

@@ -20,6 +20,8 @@ package enum ProbeFailure: Error, Sendable, Equatable, CustomStringConvertible {
     case redirect(String)
     /// What this transport needs is not installed (libcurl).
     case unavailable(String)
+    /// A message (a line on stdout, an event, a JSON body) longer than claudesh reads.
+    case messageTooLarge(limit: Int)
     /// The server broke the protocol in some other way.
     case protocolError(String)
     /// The overall deadline passed before this server could be tried (again).
@@ -61,6 +63,7 @@ package enum ProbeFailure: Error, Sendable, Equatable, CustomStringConvertible {
             return body.isEmpty ? text : text + ": " + body
         case .connection(let reason): return reason
         case .unsupportedURL(let reason), .tls(let reason), .redirect(let reason), .unavailable(let reason): return reason
+        case .messageTooLarge(let limit): return "protocol error: a message over \(limit >> 20) MiB (claudesh reads no longer one)"
         case .protocolError(let reason): return "protocol error: \(reason)"
         case .deadline: return "the overall deadline passed before the server answered"
         }

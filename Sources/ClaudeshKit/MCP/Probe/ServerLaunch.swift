@@ -43,6 +43,7 @@ struct ServerLaunch: Sendable {
             if let cwd = definition.entry["cwd"]?.stringValue { workingDirectory = try expand(cwd, "cwd") }
             var spec = ProcessSpec(try expand(command, "command"), expandedArguments, environment: childEnvironment, directory: workingDirectory)
             spec.ownSession = true // a CPU share of its own, as a client starting it gives it
+            spec.contained = true
             target = .process(spec)
             sensitiveValues = pairs.map { $0.1 } + substituted
         case .http(let url, let headers):

@@ -7,15 +7,22 @@ import Synchronization
 
 /// A server's stderr, redacted line by line, written to `HOME/logs/mcp-NAME.log` and its last
 /// lines kept for the failure message.
+///
+/// Bounded whatever the server writes: a line longer than `lineLimit` is cut into pieces, and
+/// a file that reaches `fileLimit` becomes `mcp-NAME.log.1` (replacing the one before) while a
+/// new one starts, so a server's log takes at most twice that on disk.
 final class ServerLog: Sendable {
     let path: String?
     private let state = Mutex(State())
     private let redactor: Redactor
     static let keptLines = 20
+    static let lineLimit = 64 << 10
+    static let fileLimit = 1 << 20
 
     private struct State {
         var fd: Int32 = -1
-        var pending: [UInt8] = []
+        var written = 0
+        var pending = LineBuffer(limit: ServerLog.lineLimit)
         var tail: [String] = []
     }
 
@@ -45,26 +52,20 @@ final class ServerLog: Sendable {
     }
 
     /// Reads `stream` to its end.
-    func record(_ stream: AsyncStream<[UInt8]>) async {
+    func record(_ stream: some AsyncSequence<[UInt8], Never>) async {
         for await chunk in stream { append(chunk) }
         append([], final: true)
     }
 
     func append(_ bytes: [UInt8], final: Bool = false) {
         state.withLock { state in
-            state.pending += bytes
+            state.pending.append(bytes)
             var lines: [[UInt8]] = []
-            while let newline = state.pending.firstIndex(of: 0x0A) {
-                lines.append(Array(state.pending[..<newline]))
-                state.pending.removeSubrange(...newline)
-            }
-            if final && !state.pending.isEmpty {
-                lines.append(state.pending)
-                state.pending = []
-            }
+            while let line = state.pending.nextLine() { lines.append(line) }
+            if state.pending.isOverLimit || (final && !state.pending.isEmpty) { lines.append(state.pending.takeRest()) }
             for raw in lines {
                 let line = redactor.seal(String(decoding: raw, as: UTF8.self))
-                Self.write(line, to: state.fd, path: path)
+                write(line, into: &state)
                 let trimmed = line.value.trimmingWhitespace
                 guard !trimmed.isEmpty else { continue }
                 state.tail.append(trimmed)
@@ -77,14 +78,27 @@ final class ServerLog: Sendable {
     func beginAttempt(_ number: Int) {
         state.withLock { state in
             state.tail = []
-            state.pending = []
-            Self.write(redactor.seal("--- attempt \(number)"), to: state.fd, path: path)
+            state.pending = LineBuffer(limit: Self.lineLimit)
+            write(redactor.seal("--- attempt \(number)"), into: &state)
         }
     }
 
     /// The log's one way to its file: a line that has passed the redactor.
-    private static func write(_ line: Redacted<String>, to fd: Int32, path: String?) {
-        if fd >= 0 { try? FileIO.writeAll(fd, Array((line.value + "\n").utf8), path: path ?? "") }
+    private func write(_ line: Redacted<String>, into state: inout State) {
+        guard state.fd >= 0, let path else { return }
+        let bytes = Array((line.value + "\n").utf8)
+        if state.written > 0 && state.written + bytes.count > Self.fileLimit { rotate(&state, path: path) }
+        guard state.fd >= 0 else { return }
+        try? FileIO.writeAll(state.fd, bytes, path: path)
+        state.written += bytes.count
+    }
+
+    /// The full file becomes the previous one, and writing goes on in a new one.
+    private func rotate(_ state: inout State, path: String) {
+        close(state.fd)
+        _ = rename(path, path + ".1")
+        state.fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0o600)
+        state.written = 0
     }
 
     /// The last `count` non-empty lines.

@@ -2,11 +2,11 @@
 final class StdioChannel: MCPChannel {
     let child: ChildProcess
     let log: ServerLog
-    private var lines: AsyncStream<[UInt8]>.Iterator
-    private var buffer: [UInt8] = []
+    private var lines: BoundedStream<[UInt8]>.AsyncIterator
+    private var buffer = LineBuffer(limit: MCPProtocol.messageLimit)
     private let stderrDone: Task<Void, Never>
-    /// A line longer than this is not a message a probe needs.
-    static let lineLimit = 64 << 20
+    /// Set by `abort`: what is still on its way is not read.
+    private let aborted = Latch()
 
     init(_ spec: ProcessSpec, log: ServerLog) throws(ProbeFailure) {
         do { child = try ChildProcess.start(spec) } catch { throw .cannotStart(error) }
@@ -18,7 +18,11 @@ final class StdioChannel: MCPChannel {
 
     var abort: @Sendable () -> Void {
         let child = self.child
-        return { Task { await child.terminate(grace: .zero) } }
+        let aborted = self.aborted
+        return {
+            aborted.stop()
+            Task { await child.terminate(grace: .zero) }
+        }
     }
 
     func send(_ message: JSONValue, expectsAnswer: Bool) async throws(ProbeFailure) {
@@ -26,25 +30,26 @@ final class StdioChannel: MCPChannel {
     }
 
     func receive() async throws(ProbeFailure) -> JSONValue {
-        while true {
-            if let newline = buffer.firstIndex(of: 0x0A) {
-                var line = Array(buffer[..<newline])
-                buffer.removeSubrange(...newline)
+        while !aborted.isStopped {
+            if var line = buffer.nextLine() {
                 if line.last == 0x0D { line.removeLast() }
                 if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { continue }
+                guard line.count <= buffer.limit else { throw .messageTooLarge(limit: buffer.limit) }
                 do {
                     return try JSONParser.parse(line)
                 } catch {
                     throw .notMCP(firstBytes: ProbeFailure.printable(line))
                 }
             }
-            guard buffer.count <= Self.lineLimit else { throw .protocolError("a line longer than 64 MB on stdout") }
+            guard !buffer.isOverLimit else { throw .messageTooLarge(limit: buffer.limit) }
             guard let chunk = await lines.next() else {
-                if !buffer.isEmpty, (try? JSONParser.parse(buffer)) == nil { throw .notMCP(firstBytes: ProbeFailure.printable(buffer)) }
+                let rest = buffer.takeRest()
+                if !rest.isEmpty, (try? JSONParser.parse(rest)) == nil { throw .notMCP(firstBytes: ProbeFailure.printable(rest)) }
                 throw await ended()
             }
-            buffer += chunk
+            buffer.append(chunk)
         }
+        throw .protocolError("the channel was stopped")
     }
 
     /// The failure for a server that no longer reads its input. When it has exited, what it
@@ -53,10 +58,14 @@ final class StdioChannel: MCPChannel {
     private func stoppedReading() async -> ProbeFailure {
         if await child.waitForExit(timeout: .seconds(2)) != nil {
             // The readers end within `ChildProcess.drainAfterExit` of the exit.
-            while buffer.count <= Self.lineLimit, let chunk = await lines.next() { buffer += chunk }
-            let firstLine = buffer.split(separator: 0x0A).first { !$0.allSatisfy { $0 == 0x20 || $0 == 0x09 || $0 == 0x0D } }
-            if let firstLine, (try? JSONParser.parse(Array(firstLine))) == nil {
-                return .notMCP(firstBytes: ProbeFailure.printable(Array(firstLine)))
+            while !buffer.isOverLimit, let chunk = await lines.next() { buffer.append(chunk) }
+            var firstLine: [UInt8]?
+            while firstLine == nil, let line = buffer.nextLine() {
+                if !line.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { firstLine = line }
+            }
+            if firstLine == nil, !buffer.isOverLimit { firstLine = buffer.takeRest() }
+            if let firstLine, !firstLine.isEmpty, (try? JSONParser.parse(firstLine)) == nil {
+                return .notMCP(firstBytes: ProbeFailure.printable(firstLine))
             }
         }
         return await ended()
