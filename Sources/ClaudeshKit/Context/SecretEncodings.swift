@@ -18,43 +18,14 @@ enum SecretEncodings {
     /// writes it (`\b`, `\f`), and with non-ASCII as `\uXXXX` (`ensure_ascii`) in either case.
     static func json(_ value: String) -> [[UInt8]] {
         var forms: [[UInt8]] = []
-        for pythonControls in [false, true] {
-            for nonASCII in [NonASCII.raw, .lowercase, .uppercase] {
-                forms.append(Array(jsonEscaped(value, pythonControls: pythonControls, nonASCII: nonASCII).utf8))
+        for python in [false, true] {
+            for nonASCII in JSONValue.NonASCII.allCases {
+                var escaped = ""
+                JSONValue.escape(value, into: &escaped, python: python, nonASCII: nonASCII)
+                forms.append(Array(escaped.utf8))
             }
         }
         return forms
-    }
-
-    enum NonASCII { case raw, lowercase, uppercase }
-
-    static func jsonEscaped(_ value: String, pythonControls: Bool, nonASCII: NonASCII) -> String {
-        var out = ""
-        func unicodeEscape(_ unit: UInt16) {
-            let hex = String(unit, radix: 16, uppercase: nonASCII == .uppercase)
-            out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-        }
-        for scalar in value.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case "\u{08}" where pythonControls: out += "\\b"
-            case "\u{0C}" where pythonControls: out += "\\f"
-            case "\u{7F}" where pythonControls: out.unicodeScalars.append(scalar)
-            default:
-                if scalar.value < 0x20 || scalar.value == 0x7F {
-                    unicodeEscape(UInt16(scalar.value))
-                } else if scalar.value > 0x7F && nonASCII != .raw {
-                    for unit in String(scalar).utf16 { unicodeEscape(unit) }
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return out
     }
 
     /// Percent-encoded with upper- or lowercase hex, `/` kept or not (Python's `quote` keeps
