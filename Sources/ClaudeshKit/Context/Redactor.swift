@@ -67,14 +67,15 @@ package struct Redactor: Sendable {
         var covered = [Bool](repeating: false, count: bytes.count)
         var found = !tokens.isEmpty
         for token in tokens { for index in token.range { covered[index] = true } }
-        for value in values {
-            var start = 0
-            while start < bytes.count {
-                if bytes[start] == value[0], let end = Self.occurrence(of: value, in: bytes, at: start) {
-                    for index in start..<end { covered[index] = true }
-                    found = true
-                }
-                start += 1
+        // Each value in every encoded form is many patterns: only those that start with a byte
+        // are tried where it stands.
+        var byFirstByte = [[Int]](repeating: [], count: 256)
+        for (number, value) in values.enumerated() { byFirstByte[Int(value[0])].append(number) }
+        for start in bytes.indices {
+            for number in byFirstByte[Int(bytes[start])] {
+                guard let end = Self.occurrence(of: values[number], in: bytes, at: start) else { continue }
+                for index in start..<end { covered[index] = true }
+                found = true
             }
         }
         guard found else { return text }
