@@ -34,19 +34,25 @@ final class Output {
     /// Writes `text` and a line break to standard output.
     func line(_ text: String = "") { write(text + "\n") }
 
-    func write(_ text: String) { emit(redactor.seal(text), to: 1) }
+    /// Writes `text` masked, its control characters neutralised: much of what is printed came
+    /// from a server or a config, and an escape sequence in it must not reach the terminal.
+    func write(_ text: String) { emit(redactor.sealForDisplay(text), to: 1) }
+
+    /// Clears a terminal's screen (`health --watch`): the one escape `write` would neutralise.
+    func clearScreen() { emit(redactor.seal("\u{1B}[H\u{1B}[J"), to: 1) }
 
     /// Writes `text` and a line break unredacted: only for a value the user asked to see
     /// (`secrets show --reveal`).
     func reveal(_ text: String) { emit(redactor.revealing(text + "\n"), to: 1) }
 
     /// Writes an error or warning line to standard error.
-    func error(_ text: String) { emit(redactor.seal(text + "\n"), to: 2) }
+    func error(_ text: String) { emit(redactor.sealForDisplay(text + "\n"), to: 2) }
 
     /// Writes `text` to standard error as it is, without a line break: a question, a prompt.
-    func ask(_ text: String) { emit(redactor.seal(text), to: 2) }
+    func ask(_ text: String) { emit(redactor.sealForDisplay(text), to: 2) }
 
-    func json(_ value: JSONValue) { line(value.serialized(pretty: true)) }
+    /// Every string masked before serialising (`JSONValue.redacted`), the result once more.
+    func json(_ value: JSONValue) { line(redactor.seal(value).value.serialized(pretty: true)) }
 
     /// A progress line on standard error, from any thread (a pipeline's reader); a terminal
     /// thing, so memory output drops it.

@@ -129,7 +129,7 @@ struct LayeringTests {
         let signatures = [
             ("Sources/ClaudeshShell/Output.swift", "private func emit(_ text: Redacted<String>"),
             ("Sources/ClaudeshShell/Output.swift", "nonisolated private static func send(_ text: Redacted<String>"),
-            ("Sources/ClaudeshKit/MCP/Probe/ServerLog.swift", "private static func write(_ line: Redacted<String>"),
+            ("Sources/ClaudeshKit/MCP/Probe/ServerLog.swift", "private func write(_ line: Redacted<String>"),
             ("Sources/ClaudeshKit/History/HistoryFile.swift", "func append(_ entries: [Redacted<String>])"),
             ("Sources/ClaudeshKit/Health/HealthHistory.swift", "func record(_ redacted: Redacted<HealthReport>"),
             // Only the redactor's file can make one.

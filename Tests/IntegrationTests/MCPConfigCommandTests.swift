@@ -45,7 +45,7 @@ struct MCPConfigCommandTests {
         let list = try mcp(["list"])
         #expect(list.stdout.contains("github") && list.stdout.contains("GITHUB_TOKEN, LOG") && list.stdout.contains("Authorization"))
         let get = try mcp(["get", "github"])
-        #expect(get.stdout.contains("GITHUB_TOKEN=ghp_…345") && get.stdout.contains("LOG=${LOG_LEVEL:-••••}"))
+        #expect(get.stdout.contains("GITHUB_TOKEN=ghp_…45") && get.stdout.contains("LOG=${LOG_LEVEL:-••••}"))
         let getJSON = try mcp(["get", "docs", "--json"])
         for output in [list.stdout, get.stdout, getJSON.stdout] { #expect(!output.contains(token)) }
 

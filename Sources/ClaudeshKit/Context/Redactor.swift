@@ -42,35 +42,40 @@ package struct Redactor: Sendable {
         self.shapes = shapes
     }
 
+    /// Every value long enough to mask, in each form a server may send it back in
+    /// (`SecretEncodings`).
     static func patterns(_ values: some Sequence<String>) -> [[UInt8]] {
-        Set(values.filter { $0.count >= 4 }).map { Array($0.utf8) }
+        Array(Set(Set(values.filter { $0.count >= 4 }).flatMap { SecretEncodings.forms(of: $0) }))
     }
+
+    /// One mark ends a text that was clipped for display (`String.clipped`).
+    static let clipMark = Array("…".utf8)
+
+    /// How much of a value a mask may show (`ServerEntry.masked`): at most one eighth of it, in
+    /// two ends of at most three characters, and nothing of a value under 16 characters.
+    static func revealedEnd(of count: Int) -> Int { min(3, count / (2 * revealedShare)) }
+    /// What a mask may show at most: one part in this many.
+    static let revealedShare = 8
 
     /// Every byte of every occurrence is covered, then each covered run becomes one mask: two
     /// secrets that overlap leave no part of either behind.
     func redact(_ text: String) -> String {
         let values = vault.map { fixed + $0.patterns } ?? fixed
         let tokens = shapes ? TokenShapes.find(in: text) : []
-        guard !tokens.isEmpty || values.contains(where: { text.utf8.count >= min($0.count, 12) }) else { return text }
+        guard !tokens.isEmpty || values.contains(where: { text.utf8.count >= min($0.count, 4) }) else { return text }
         let bytes = Array(text.utf8)
         var covered = [Bool](repeating: false, count: bytes.count)
         var found = !tokens.isEmpty
         for token in tokens { for index in token.range { covered[index] = true } }
-        for value in values {
-            // A long value cut short is still a secret (a tool that strips a trailing unit, a
-            // line clipped for display): two thirds of it, from its start, are enough to mask
-            // the run, which goes on as far as the text still follows the value.
-            let least = value.count >= 12 ? max(12, (value.count * 2 + 2) / 3) : value.count
-            guard least <= bytes.count else { continue }
-            var start = 0
-            while start + least <= bytes.count {
-                if bytes[start] == value[0] && bytes[start..<(start + least)].elementsEqual(value[0..<least]) {
-                    var end = start + least
-                    while end < bytes.count && end - start < value.count && bytes[end] == value[end - start] { end += 1 }
-                    for index in start..<end { covered[index] = true }
-                    found = true
-                }
-                start += 1
+        // Each value in every encoded form is many patterns: only those that start with a byte
+        // are tried where it stands.
+        var byFirstByte = [[Int]](repeating: [], count: 256)
+        for (number, value) in values.enumerated() { byFirstByte[Int(value[0])].append(number) }
+        for start in bytes.indices {
+            for number in byFirstByte[Int(bytes[start])] {
+                guard let end = Self.occurrence(of: values[number], in: bytes, at: start) else { continue }
+                for index in start..<end { covered[index] = true }
+                found = true
             }
         }
         guard found else { return text }
@@ -88,6 +93,57 @@ package struct Redactor: Sendable {
         return String(decoding: result, as: UTF8.self)
     }
 
+    /// Where an occurrence of `value` that starts at `start` ends, or nil when there is none.
+    ///
+    /// A long value cut short is still a secret (a tool that strips a trailing unit, a line cut
+    /// at a width): two thirds of it, from its start, are enough, and any start of it that a
+    /// clip mark follows is too. A line break, and the indentation after it, may split it: a
+    /// server that wraps its output splits what it echoes.
+    static func occurrence(of value: [UInt8], in bytes: [UInt8], at start: Int) -> Int? {
+        var index = start
+        var matched = 0
+        while index < bytes.count && matched < value.count {
+            if bytes[index] == value[matched] {
+                index += 1
+                matched += 1
+                continue
+            }
+            guard matched > 0, bytes[index] == 0x0A || bytes[index] == 0x0D else { break }
+            var next = index
+            while next < bytes.count && (bytes[next] == 0x0A || bytes[next] == 0x0D) { next += 1 }
+            var end = next
+            while end < bytes.count && (bytes[end] == 0x20 || bytes[end] == 0x09) { end += 1 }
+            // The value itself may go on with spaces: they end the indentation.
+            var own = 0
+            while matched + own < value.count && (value[matched + own] == 0x20 || value[matched + own] == 0x09) { own += 1 }
+            guard end - own >= next else { break }
+            index = end - own
+        }
+        let least = value.count >= 12 ? max(12, (value.count * 2 + 2) / 3) : value.count
+        if matched >= least { return index }
+        let clipped = matched >= 4 && bytes.count - index >= clipMark.count && bytes[index..<(index + clipMark.count)].elementsEqual(clipMark)
+        return clipped ? index : nil
+    }
+
+    /// Text from outside (a server, a config, a container) fit to show: secrets masked, then
+    /// control characters neutralised (`TerminalText`).
+    package func clean(_ text: String) -> String { TerminalText.neutralized(redact(text)) }
+
+    /// `text` masked and neutralised for a terminal: what `Output` writes.
+    package func sealForDisplay(_ text: String) -> Redacted<String> { Redacted(clean(text)) }
+
+    /// Whether `line` ends with the start of a value (before a CR or spaces), so that the next
+    /// line may hold the rest of it (`ServerLog`, which sees a line at a time).
+    func mayContinue(_ line: [UInt8]) -> Bool {
+        var end = line.count
+        while end > 0 && (line[end - 1] == 0x0D || line[end - 1] == 0x20 || line[end - 1] == 0x09) { end -= 1 }
+        let values = vault.map { fixed + $0.patterns } ?? fixed
+        for value in values where end > 0 {
+            for length in 1..<min(value.count, end + 1) where line[(end - length)..<end].elementsEqual(value[0..<length]) { return true }
+        }
+        return false
+    }
+
     /// `value` with every string in it masked: the only way to make a `Redacted` value.
     package func seal<Value: Redactable>(_ value: Value) -> Redacted<Value> {
         Redacted(value.redacted(by: self))
@@ -96,7 +152,9 @@ package struct Redactor: Sendable {
     /// A line for the history file, or nil when it must not be kept at all (it starts with a
     /// space, is blank, or holds a loaded secret or a token: `HistoryFile.shouldRecord`).
     package func historyEntry(_ line: String) -> Redacted<String>? {
-        guard HistoryFile.shouldRecord(line, vault: vault ?? SecretVault()), fixed.isEmpty || redact(line) == line else { return nil }
+        // Kept out by the same match that masks output: a line the screen shows masked, whole
+        // or in part, escaped or encoded, is not kept in the clear.
+        guard HistoryFile.shouldRecord(line, vault: vault ?? SecretVault()), redact(line) == line else { return nil }
         return Redacted(line)
     }
 
@@ -120,4 +178,17 @@ package protocol Redactable: Sendable {
 
 extension String: Redactable {
     package func redacted(by redactor: Redactor) -> String { redactor.redact(self) }
+}
+
+extension JSONValue: Redactable {
+    /// Every string and key masked before serialising: once escaped, a secret holding a quote,
+    /// a backslash or a control character no longer looks like itself.
+    package func redacted(by redactor: Redactor) -> JSONValue {
+        switch self {
+        case .string(let text): return .string(redactor.redact(text))
+        case .array(let items): return .array(items.map { $0.redacted(by: redactor) })
+        case .object(let members): return .object(members.map { (redactor.redact($0.0), $0.1.redacted(by: redactor)) })
+        default: return self
+        }
+    }
 }

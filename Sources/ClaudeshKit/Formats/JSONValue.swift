@@ -62,6 +62,21 @@ package enum JSONValue: Sendable, Equatable {
 
     static func quote(_ text: String, into out: inout String) {
         out += "\""
+        escape(text, into: &out)
+        out += "\""
+    }
+
+    /// How characters beyond ASCII are written: as they are, or as `\uXXXX` (`ensure_ascii`).
+    enum NonASCII: CaseIterable { case raw, lowercase, uppercase }
+
+    /// `text` escaped for the inside of a JSON string. `python` writes control characters as
+    /// Python's `json.dumps` does (`\b`, `\f`, DEL as it is): the redactor looks for a secret
+    /// in each way a server may have written it.
+    static func escape(_ text: String, into out: inout String, python: Bool = false, nonASCII: NonASCII = .raw) {
+        func unicodeEscape(_ unit: UInt16) {
+            let hex = String(unit, radix: 16, uppercase: nonASCII == .uppercase)
+            out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+        }
         for scalar in text.unicodeScalars {
             switch scalar {
             case "\"": out += "\\\""
@@ -69,15 +84,18 @@ package enum JSONValue: Sendable, Equatable {
             case "\n": out += "\\n"
             case "\r": out += "\\r"
             case "\t": out += "\\t"
+            case "\u{08}" where python: out += "\\b"
+            case "\u{0C}" where python: out += "\\f"
+            case "\u{7F}" where python: out.unicodeScalars.append(scalar)
             default:
                 if scalar.value < 0x20 || scalar.value == 0x7F {
-                    let hex = String(scalar.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+                    unicodeEscape(UInt16(scalar.value))
+                } else if scalar.value > 0x7F && nonASCII != .raw {
+                    for unit in String(scalar).utf16 { unicodeEscape(unit) }
                 } else {
                     out.unicodeScalars.append(scalar)
                 }
             }
         }
-        out += "\""
     }
 }

@@ -81,8 +81,8 @@ extension HealthReport: Redactable {
     package func redacted(by redactor: Redactor) -> HealthReport {
         var masked = self
         for index in masked.checks.indices {
-            masked.checks[index].name = redactor.redact(masked.checks[index].name)
-            masked.checks[index].detail = redactor.redact(masked.checks[index].detail)
+            masked.checks[index].name = redactor.clean(masked.checks[index].name)
+            masked.checks[index].detail = redactor.clean(masked.checks[index].detail)
         }
         return masked
     }

@@ -47,8 +47,14 @@ package enum ServerEntry {
                 return "${" + inner[..<marker.upperBound] + masked(String(inner[marker.upperBound...])) + "}"
             }
         }
-        if value.count >= 12 { return String(value.prefix(4)) + "…" + String(value.suffix(3)) }
-        return String(repeating: "•", count: min(max(value.count, 1), 8))
+        // A token's kind prefix (`ghp_`) is public; of the rest, at most the share the redactor
+        // allows shows, so that a mask never gives most of a short secret away.
+        let kind = TokenShapes.shapes.first { value.utf8.starts(with: $0.prefix) && value.utf8.count > $0.prefix.count + 8 }
+        let prefix = kind.map { String(decoding: $0.prefix, as: UTF8.self) } ?? ""
+        let rest = value.dropFirst(prefix.count)
+        let end = Redactor.revealedEnd(of: rest.count)
+        if end > 0 { return prefix + String(rest.prefix(kind == nil ? end : 0)) + "…" + String(rest.suffix(end)) }
+        return prefix + String(repeating: "•", count: min(max(rest.count, 1), 8))
     }
 }
 

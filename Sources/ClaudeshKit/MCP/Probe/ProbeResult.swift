@@ -20,9 +20,14 @@ package struct ProbeResult: Sendable {
 
     package var passed: Bool { failure == nil }
 
-    /// Masks what `redactor` knows in the reason (a server may echo its token in what it writes).
+    /// Masks what `redactor` knows in every string the server sent (a server may echo its token
+    /// as its name, its version or in what it writes), before anything clips or escapes them.
     mutating func redact(with redactor: Redactor) {
-        reason = reason.map(redactor.redact)
+        reason = reason.map { redactor.clean($0) }
+        serverName = serverName.map { redactor.clean($0) }
+        serverVersion = serverVersion.map { redactor.clean($0) }
+        protocolVersion = protocolVersion.map { redactor.clean($0) }
+        lastErrors = lastErrors.map { redactor.clean($0) }
     }
 
     init(server: String, transport: String) {

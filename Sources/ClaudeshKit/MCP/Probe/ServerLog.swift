@@ -24,6 +24,8 @@ final class ServerLog: Sendable {
         var written = 0
         var pending = LineBuffer(limit: ServerLog.lineLimit)
         var tail: [String] = []
+        /// The last line read, not yet written (`take`).
+        var held: [UInt8]?
     }
 
     /// `folder` nil keeps the lines in memory only. A log that cannot be opened is not a reason
@@ -63,20 +65,45 @@ final class ServerLog: Sendable {
             var lines: [[UInt8]] = []
             while let line = state.pending.nextLine() { lines.append(line) }
             if state.pending.isOverLimit || (final && !state.pending.isEmpty) { lines.append(state.pending.takeRest()) }
-            for raw in lines {
-                let line = redactor.seal(String(decoding: raw, as: UTF8.self))
-                write(line, into: &state)
-                let trimmed = line.value.trimmingWhitespace
-                guard !trimmed.isEmpty else { continue }
-                state.tail.append(trimmed)
-                if state.tail.count > Self.keptLines { state.tail.removeFirst() }
+            for raw in lines { take(raw, into: &state) }
+            if final, let held = state.held {
+                keep(redactor.clean(String(decoding: held, as: UTF8.self)), into: &state)
+                state.held = nil
             }
         }
+    }
+
+    /// A line that ends with the start of a secret is written once the next one has come: a
+    /// secret that a server wrapped across the two is masked whole, and a mask that spans the
+    /// break joins them into one line.
+    private func take(_ raw: [UInt8], into state: inout State) {
+        guard let held = state.held else {
+            if redactor.mayContinue(raw) { state.held = raw } else { keep(redactor.clean(String(decoding: raw, as: UTF8.self)), into: &state) }
+            return
+        }
+        state.held = nil
+        let both = redactor.clean(String(decoding: held + [0x0A] + raw, as: UTF8.self))
+        // Each line holds no break of its own: the one in `both` is gone only if a mask took it.
+        let parts = both.split(separator: "\n", maxSplits: 1, omittingEmptySubsequences: false)
+        guard parts.count == 2 else { return keep(both, into: &state) }
+        keep(String(parts[0]), into: &state)
+        if redactor.mayContinue(raw) { state.held = raw } else { keep(String(parts[1]), into: &state) }
+    }
+
+    private func keep(_ text: String, into state: inout State) {
+        let line = redactor.seal(text)
+        write(line, into: &state)
+        let trimmed = line.value.trimmingWhitespace
+        guard !trimmed.isEmpty else { return }
+        state.tail.append(trimmed)
+        if state.tail.count > Self.keptLines { state.tail.removeFirst() }
     }
 
     /// Marks the start of attempt `number` in the log; the kept lines start over.
     func beginAttempt(_ number: Int) {
         state.withLock { state in
+            if let held = state.held { keep(redactor.clean(String(decoding: held, as: UTF8.self)), into: &state) }
+            state.held = nil
             state.tail = []
             state.pending = LineBuffer(limit: Self.lineLimit)
             write(redactor.seal("--- attempt \(number)"), into: &state)
@@ -102,5 +129,10 @@ final class ServerLog: Sendable {
     }
 
     /// The last `count` non-empty lines.
-    func lastLines(_ count: Int) -> [String] { state.withLock { Array($0.tail.suffix(count)) } }
+    func lastLines(_ count: Int) -> [String] {
+        state.withLock { state in
+            let held = state.held.map { redactor.clean(String(decoding: $0, as: UTF8.self)).trimmingWhitespace } ?? ""
+            return Array((state.tail + (held.isEmpty ? [] : [held])).suffix(min(count, Self.keptLines)))
+        }
+    }
 }

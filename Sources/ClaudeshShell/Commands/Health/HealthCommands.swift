@@ -65,7 +65,8 @@ enum HealthCommands {
             try Task.checkCancellation()
             let box = HealthBox.render(report, output: output, width: Terminal.columns(environment: invocation.session.context.environment))
             // Home and clear to the end: the new box overwrites the old without a flash.
-            output.write((onTerminal ? "\u{1B}[H\u{1B}[J" : "") + box + "\n" + output.styled("every \(Units.seconds(interval.seconds)); Ctrl-C stops", .dim) + "\n")
+            if onTerminal { output.clearScreen() }
+            output.write(box + "\n" + output.styled("every \(Units.seconds(interval.seconds)); Ctrl-C stops", .dim) + "\n")
             try await Task.sleep(for: interval)
         }
     }

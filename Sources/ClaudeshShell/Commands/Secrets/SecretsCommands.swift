@@ -85,7 +85,7 @@ enum SecretsCommands {
     }
 
     static let show = Command(
-        "show", group: group, summary: "Show a secret masked (ghp_…Q3f); --reveal prints it",
+        "show", group: group, summary: "Show a secret masked (ghp_…3f); --reveal prints it",
         arguments: [Argument("NAME", "the secret", completion: .secretNames)],
         flags: [Flag("reveal", "print the value itself")],
         examples: ["secrets show claude/github-token", "secrets show claude/github-token --reveal"]
