@@ -42,7 +42,7 @@ package enum ServerEntry {
             throw .usage("--header needs 'Name: value', got '\(text.clipped(40))'")
         }
         let name = String(text[..<colon]).trimmingWhitespace
-        guard !name.isEmpty, name.unicodeScalars.allSatisfy({ $0.value > 0x20 && $0.value < 0x7F && !"()<>@,;:\\\"/[]?={}".unicodeScalars.contains($0) }) else {
+        guard HTTPClient.isHeaderName(name) else {
             throw .usage("--header needs 'Name: value' with a header name (ASCII, no spaces or separators), got '\(name.clipped(40))'")
         }
         let value = String(text[text.index(after: colon)...]).trimmingWhitespace
