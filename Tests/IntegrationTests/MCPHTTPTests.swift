@@ -16,6 +16,33 @@ struct MCPHTTPTests {
 
     func reason(_ servers: [String: [String: Any]], _ name: String) -> String { servers[name]?["reason"] as? String ?? "" }
 
+    @Test func aLineBreakInAHeaderOrURLIsRefusedAndNothingIsSent() throws {
+        defer { Claudesh.cleanUp(home) }
+        let server = try HTTPFixture("streamable-http", log: home + "/requests.log")
+        defer { server.stop() }
+        MCPFixtures.writeConfig(config, [
+            ("expanded", MCPFixtures.remote("\(server.url)/mcp", headers: ["X-Trace": "${TRACE}"])),
+            ("written", MCPFixtures.remote("\(server.url)/mcp", headers: ["X-Trace": "a\\r\\nX-Injected: 1"])), // JSON escapes in the file
+            ("name", MCPFixtures.remote("\(server.url)/mcp", headers: ["X-Trace\\r\\nX-Injected": "1"])),
+            ("url", MCPFixtures.remote("\(server.url)/mcp\\r\\nX-Injected: 1")),
+        ])
+        let (result, servers) = try check(["check", "--jobs", "1"], extra: ["TRACE": "a\r\nX-Injected: 1"])
+        #expect(result.status == 1, "\(result.stdout)")
+        #expect(reason(servers, "expanded").contains("the value of the header X-Trace holds a line break"), "\(reason(servers, "expanded"))")
+        #expect(reason(servers, "written").contains("the value of the header X-Trace holds a line break"), "\(reason(servers, "written"))")
+        #expect(reason(servers, "name").contains("is not a valid name"), "\(reason(servers, "name"))")
+        #expect(reason(servers, "url").contains("holds a space, line break or other control character"), "\(reason(servers, "url"))")
+        #expect(server.requests().isEmpty, "\(server.requests().map { $0.headers })")
+
+        let header = try Claudesh.run(["mcp", "add", "x", "--config", config, "--transport", "http", "\(server.url)/mcp", "--header", "X-Trace: a\r\nX-Injected: 1"], home: home)
+        #expect(header.status == 2, "\(header.stderr)")
+        #expect(header.stderr.contains("--header X-Trace: the value holds a line break or another control character"), "\(header.stderr)")
+        let url = try Claudesh.run(["mcp", "add", "x", "--config", config, "--transport", "http", "\(server.url)/mcp\r\nX-Injected: 1"], home: home)
+        #expect(url.status == 2, "\(url.stderr)")
+        #expect(url.stderr.contains("holds a space, line break or other control character"), "\(url.stderr)")
+        #expect(!(try String(contentsOfFile: config, encoding: .utf8)).contains("\"x\""), "nothing was added")
+    }
+
     @Test func redirectsAreFollowedKeepingThePOSTAndItsBody() throws {
         defer { Claudesh.cleanUp(home) }
         let server = try HTTPFixture("streamable-http", redirects: [

@@ -3,8 +3,8 @@ import Foundation
 import Testing
 
 /// schedule install, list and remove on the real crontab of the user running the tests, whose
-/// own table is put back at the end.
-@Suite
+/// own table is put back at the end; one at a time, since they share that table.
+@Suite(.serialized)
 struct ScheduleCrontabTests {
     func crontab(_ arguments: [String], input: String? = nil) throws -> Claudesh.Result {
         try Claudesh.runProgram("/usr/bin/crontab", arguments, environment: ["PATH": "/usr/bin:/bin"], input: input)
@@ -50,6 +50,34 @@ struct ScheduleCrontabTests {
         #expect(removed.status == 0, "\(removed.stderr)")
         #expect(try crontab(["-l"]).stdout == mine, "only the user's own lines are left")
         #expect(try Claudesh.run(["schedule", "remove"], home: home).stdout.contains("Already done"))
+    }
+
+    @Test func aLineBreakOrALoadedSecretNeverReachesTheCrontab() throws {
+        let secrets = SecretsFixture()
+        defer { secrets.stop() }
+        let home = secrets.home
+        let saved = try crontab(["-l"])
+        defer {
+            if saved.status == 0 { _ = try? crontab(["-"], input: saved.stdout) } else { _ = try? crontab(["-r"]) }
+        }
+        let mine = "# my own job\n0 * * * * echo mine\n"
+        #expect(try crontab(["-"], input: mine).status == 0)
+        try secrets.makeKeyAndStore()
+        let token = "s3cret-Alert-Pass-0123456789"
+        try secrets.insert("claude/alert-pass", token)
+
+        let inHome = try secrets.run(["schedule", "install"], extra: ["CLAUDESH_HOME": home + "/.claude\n* * * * * touch \(home)/pwned"])
+        #expect(inHome.status == 1, "\(inHome.stdout)\(inHome.stderr)")
+        #expect(inHome.stderr.contains("holds a line break or another control character"), "\(inHome.stderr)")
+        let inSetting = try secrets.run(["-c", "set backup-dir \"\(home)/a\n* * * * * touch \(home)/pwned\"", "-c", "schedule install"])
+        #expect(inSetting.status != 0, "\(inSetting.stdout)\(inSetting.stderr)")
+        #expect(inSetting.stderr.contains("the setting backup-dir holds a line break or another control character"), "\(inSetting.stderr)")
+        let loaded = try secrets.run(["-c", "secrets load claude/", "-c", "set smtp-password \(token)", "-c", "schedule install"])
+        #expect(loaded.status != 0, "\(loaded.stdout)\(loaded.stderr)")
+        #expect(loaded.stderr.contains("the setting smtp-password holds a secret's value"), "\(loaded.stderr)")
+        #expect(!(loaded.stdout + loaded.stderr).contains(token))
+        let table = try crontab(["-l"]).stdout
+        #expect(table == mine, "the crontab is as it was: \(table)")
     }
 
     @Test func printShowsWhatThisPlatformWouldInstall() throws {

@@ -32,6 +32,7 @@ extension AtomicFile {
     /// throws `Conflict`. Returns `change`'s result for the bytes written.
     static func update<Result>(_ path: String, mode: mode_t? = nil, _ change: ([UInt8]?) throws -> (bytes: [UInt8]?, result: Result)) throws -> Result {
         let target = try Path.writeTarget(of: path)
+        try refuseReadOnly(target)
         let lock = try FileLock.acquire(for: target)
         defer { lock.release() }
         for _ in 0..<attempts {

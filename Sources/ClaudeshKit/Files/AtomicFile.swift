@@ -40,6 +40,14 @@ package enum AtomicFile {
         return temporary
     }
 
+    /// Throws when `path` is there without write permission (for its owner, or for this user).
+    /// As root `access` says yes to everything, so the mode's bits are read too.
+    static func refuseReadOnly(_ path: String) throws(FileError) {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return }
+        if info.st_mode & 0o222 == 0 || access(path, W_OK) != 0 { throw .readOnly(path) }
+    }
+
     private static func write(_ bytes: some Collection<UInt8>, to path: String, mode: mode_t?, replacing: Bool) throws(FileError) {
         let folder = Path.directory(of: path)
         let temporary = try temporaryCopy(of: bytes, beside: path, mode: mode)
@@ -48,6 +56,7 @@ package enum AtomicFile {
             if !renamed { unlink(temporary) }
         }
         if replacing {
+            try refuseReadOnly(path)
             guard rename(temporary, path) == 0 else { throw FileError("replace", path) }
             renamed = true
         } else if link(temporary, path) != 0 {

@@ -9,6 +9,8 @@ package struct FileError: Error, CustomStringConvertible, Sendable, Equatable {
     let operation: String
     let path: String
     let code: Int32
+    /// Said instead of the system's reason, when claudesh refused on its own.
+    var refusal: String?
 
     package init(_ operation: String, _ path: String, code: Int32 = errno) {
         self.operation = operation
@@ -16,9 +18,18 @@ package struct FileError: Error, CustomStringConvertible, Sendable, Equatable {
         self.code = code
     }
 
+    /// `path` has no write permission: a rename would replace it all the same, so claudesh
+    /// refuses, since someone made it read-only on purpose.
+    static func readOnly(_ path: String) -> FileError {
+        var error = FileError("replace", path, code: EACCES)
+        error.refusal = "the file is read-only (its mode has no write permission); nothing was written: make it writable (chmod u+w) if it should change"
+        return error
+    }
+
     var reason: String { String(cString: strerror(code)) }
 
     package var description: String {
+        if let refusal { return "cannot \(operation) \(path): \(refusal)" }
         let hint: String
         switch code {
         case EACCES, EPERM: hint = " (check the permissions of the file and its folder)"

@@ -54,13 +54,35 @@ package enum FileIO {
 }
 
 extension FileIO {
-    /// A new file of this user's only (0600) in `folder`, named `name` and six random
-    /// characters: the temp file that is renamed or linked into place when it is whole.
+    /// A new file of this user's only (0600) in `folder`, named `name`, this process's id and
+    /// six random characters: the temp file that is renamed or linked into place when it is
+    /// whole. The ones a killed writer left are removed first (`sweepTemporaries`).
     static func temporaryFile(in folder: String, named name: String) throws(FileError) -> (fd: Int32, path: String) {
-        var template = Array(Path.join(folder, name + "XXXXXX").utf8CString)
+        sweepTemporaries(in: folder, named: name)
+        var template = Array(Path.join(folder, name + "\(getpid())-XXXXXX").utf8CString)
         let fd = mkstemp(&template)
         guard fd >= 0 else { throw FileError("create a temporary file in", folder) }
         return (fd, template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) })
+    }
+
+    /// A name without a writer's id (as older versions made them) is left to its writer this long.
+    static let unclaimedTemporaryAge = 3600
+
+    /// Removes the temp files `name` that a writer killed mid-write left in `folder`: whole
+    /// copies of the file (a config with its tokens) that nothing else would ever remove. Only
+    /// names of this pattern whose writer process is gone, or, without a writer's id, older than
+    /// `unclaimedTemporaryAge`; best effort.
+    static func sweepTemporaries(in folder: String, named name: String) {
+        let now = Int(time(nil))
+        for entry in Directory.entries(of: folder) where !entry.isDirectory && entry.name.hasPrefix(name) {
+            let rest = entry.name.dropFirst(name.count)
+            let path = Path.join(folder, entry.name)
+            if let dash = rest.firstIndex(of: "-"), rest.distance(from: dash, to: rest.endIndex) == 7, let writer = pid_t(rest[..<dash]) {
+                if writer > 0, kill(writer, 0) != 0, errno == ESRCH { unlink(path) }
+            } else if rest.count == 6, !rest.contains("-"), let stamp = FileStamp(of: path), now - stamp.seconds > unclaimedTemporaryAge {
+                unlink(path)
+            }
+        }
     }
 
     /// Flushes a folder's entries (a rename or link into it) to disk; best effort.

@@ -14,6 +14,8 @@ package struct JSONParser {
 
     private let bytes: [UInt8]
     private var index = 0
+    /// Where each object's members sit, by the offset of its `{`; nil: not recorded.
+    private var spans: [Int: JSONSource.ObjectSpan]?
 
     private init(_ bytes: [UInt8]) { self.bytes = bytes }
 
@@ -23,12 +25,25 @@ package struct JSONParser {
 
     static func parse(_ bytes: [UInt8]) throws(Error) -> JSONValue {
         var parser = JSONParser(bytes)
-        if parser.bytes.starts(with: [0xEF, 0xBB, 0xBF]) { parser.index = 3 } // a UTF-8 byte order mark
-        parser.skipWhitespace()
-        let value = try parser.value(depth: 0)
-        parser.skipWhitespace()
-        guard parser.index == parser.bytes.count else { throw parser.error("unexpected text after the JSON value") }
-        return value
+        return try parser.document().value
+    }
+
+    /// The value of `bytes` with where every object's members sit in them.
+    static func parseWithSpans(_ bytes: [UInt8]) throws(Error) -> (value: JSONValue, start: Int, spans: [Int: JSONSource.ObjectSpan]) {
+        var parser = JSONParser(bytes)
+        parser.spans = [:]
+        let (value, start) = try parser.document()
+        return (value, start, parser.spans ?? [:])
+    }
+
+    private mutating func document() throws(Error) -> (value: JSONValue, start: Int) {
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { index = 3 } // a UTF-8 byte order mark
+        skipWhitespace()
+        let start = index
+        let value = try value(depth: 0)
+        skipWhitespace()
+        guard index == bytes.count else { throw error("unexpected text after the JSON value") }
+        return (value, start)
     }
 
     private mutating func value(depth: Int) throws(Error) -> JSONValue {
@@ -47,26 +62,38 @@ package struct JSONParser {
     }
 
     private mutating func object(depth: Int) throws(Error) -> JSONValue {
+        let open = index
         index += 1
         var members: [(String, JSONValue)] = []
+        var memberSpans: [JSONSource.MemberSpan] = []
         skipWhitespace()
-        if peek == UInt8(ascii: "}") { index += 1; return .object(members) }
+        if peek == UInt8(ascii: "}") {
+            spans?[open] = JSONSource.ObjectSpan(open: open, close: index, members: [])
+            index += 1
+            return .object(members)
+        }
         while true {
             skipWhitespace()
             guard peek == UInt8(ascii: "\"") else {
                 if peek == UInt8(ascii: "}") { throw error("a trailing comma before }") }
                 throw error(peek.map { "unexpected \(describe($0)): expected a key in double quotes" } ?? "unexpected end of file inside an object")
             }
+            let keyStart = index
             let key = try string()
             skipWhitespace()
             guard peek == UInt8(ascii: ":") else { throw error("expected : after the key \"\(key)\"") }
             index += 1
             skipWhitespace()
+            let valueStart = index
             members.append((key, try value(depth: depth + 1)))
+            if spans != nil { memberSpans.append(JSONSource.MemberSpan(key: key, keyStart: keyStart, valueStart: valueStart, valueEnd: index)) }
             skipWhitespace()
             switch peek {
             case UInt8(ascii: ","): index += 1
-            case UInt8(ascii: "}"): index += 1; return .object(members)
+            case UInt8(ascii: "}"):
+                spans?[open] = JSONSource.ObjectSpan(open: open, close: index, members: memberSpans)
+                index += 1
+                return .object(members)
             case nil: throw error("unexpected end of file: an object is not closed with }")
             case let other?: throw error("unexpected \(describe(other)): expected , or }")
             }
@@ -217,9 +244,15 @@ package struct JSONParser {
 
     /// An error at the current position, in lines and characters (not bytes).
     private func error(_ message: String) -> Error {
+        let (line, column) = Self.position(of: index, in: bytes)
+        return Error(message: message, line: line, column: column)
+    }
+
+    /// The 1-based line and column (in characters, not bytes) of the byte at `offset`.
+    static func position(of offset: Int, in bytes: [UInt8]) -> (line: Int, column: Int) {
         var line = 1
         var column = 1
-        for byte in bytes[..<min(index, bytes.count)] {
+        for byte in bytes[..<min(offset, bytes.count)] {
             if byte == 0x0A {
                 line += 1
                 column = 1
@@ -227,6 +260,6 @@ package struct JSONParser {
                 column += 1
             }
         }
-        return Error(message: message, line: line, column: column)
+        return (line, column)
     }
 }

@@ -8,10 +8,14 @@ package struct ClientConfig: Sendable {
     /// The file's bytes as read, when it existed: what was probed is what gets saved as good,
     /// even if the client rewrote the file meanwhile.
     private(set) var original: [UInt8]?
+    /// The file as parsed, with where its members are: edits are spliced into its text.
+    private var source: JSONSource?
 
     package enum Error: Swift.Error, CustomStringConvertible, Sendable, Equatable {
         case malformed(path: String, JSONParser.Error)
         case notAnObject(path: String)
+        /// The key's two places, as `line:column`.
+        case duplicateKey(path: String, key: String, first: String, second: String)
         case file(FileError)
 
         package var description: String {
@@ -20,6 +24,8 @@ package struct ClientConfig: Sendable {
                 return "\(path):\(error.line):\(error.column): \(error.message) (the file was not changed)"
             case .notAnObject(let path):
                 return "\(path): the top level is not a JSON object (the file was not changed)"
+            case .duplicateKey(let path, let key, let first, let second):
+                return "\(path):\(first) and \(path):\(second): the key \"\(key)\" is there twice, so which one to change is unclear: merge them into one, then try again (the file was not changed)"
             case .file(let error):
                 return error.description
             }
@@ -49,7 +55,8 @@ package struct ClientConfig: Sendable {
             document = .object([]) // an empty file, as an editor may leave one
             return
         }
-        do { document = try JSONParser.parse(bytes) } catch { throw .malformed(path: path, error) }
+        do { source = try JSONSource(bytes) } catch { throw .malformed(path: path, error) }
+        document = source!.value
         guard case .object = document else { throw .notAnObject(path: path) }
     }
 
@@ -70,6 +77,15 @@ package struct ClientConfig: Sendable {
     /// The file's text: two-space indentation, as the clients write it, and a final newline.
     var text: String { document.serialized(pretty: true) + "\n" }
 
+    /// The bytes to write: the edit spliced into the file as read, so every value it did not
+    /// change keeps its exact text; a new file is `text`.
+    func editedBytes() throws(Error) -> [UInt8] {
+        guard let source else { return Array(text.utf8) }
+        do { return try source.splicing(document) } catch {
+            throw .duplicateKey(path: path, key: error.key, first: "\(error.first.line):\(error.first.column)", second: "\(error.second.line):\(error.second.column)")
+        }
+    }
+
     /// Reads the config at `path`, lets `change` edit it and writes it back when the document
     /// changed and `writing` holds, creating its folder (mode 0700) when needed. A client that
     /// rewrote the file between the read and the write gets `change` made again on its version
@@ -86,7 +102,7 @@ package struct ClientConfig: Sendable {
             let before = config.document
             let result = try change(&config)
             let changed = config.document != before
-            return (changed ? Array(config.text.utf8) : nil, (result, changed))
+            return (changed ? try config.editedBytes() : nil, (result, changed))
         }
     }
 }

@@ -12,6 +12,18 @@ package enum ServerEntry {
         return .object(members)
     }
 
+    /// A remote server's URL as given to `mcp add`: http(s), or a `${VAR}` that expands to one,
+    /// and without the line break that would end the request line early.
+    package static func remoteURL(_ text: String) throws(OperationError) -> String {
+        guard text.hasPrefix("http://") || text.hasPrefix("https://") || text.hasPrefix("${") else {
+            throw .usage("'\(text.escapingControls.clipped())' is not an http:// or https:// URL")
+        }
+        guard !text.containsControlCharacter() && !text.contains(" ") else {
+            throw .usage("the URL '\(text.escapingControls.clipped())' holds a space, line break or other control character")
+        }
+        return text
+    }
+
     /// `KEY=VALUE` from `--env`; anything else is a usage error that names the flag.
     package static func environmentPair(_ text: String) throws(OperationError) -> (String, String) {
         guard let equals = text.firstIndex(of: "="), equals != text.startIndex else {
@@ -30,10 +42,15 @@ package enum ServerEntry {
             throw .usage("--header needs 'Name: value', got '\(text.clipped(40))'")
         }
         let name = String(text[..<colon]).trimmingWhitespace
-        guard !name.isEmpty, name.unicodeScalars.allSatisfy({ $0.value > 0x20 && $0.value < 0x7F && !"()<>@,;:\\\"/[]?={}".unicodeScalars.contains($0) }) else {
+        guard HTTPClient.isHeaderName(name) else {
             throw .usage("--header needs 'Name: value' with a header name (ASCII, no spaces or separators), got '\(name.clipped(40))'")
         }
-        return (name, String(text[text.index(after: colon)...]).trimmingWhitespace)
+        let value = String(text[text.index(after: colon)...]).trimmingWhitespace
+        // A line break would send what follows as a header of its own.
+        guard !value.containsControlCharacter(allowingTab: true) else {
+            throw .usage("--header \(name): the value holds a line break or another control character ('\(value.escapingControls.clipped(40))')")
+        }
+        return (name, value)
     }
 
     /// A value for display: `${VAR}` references as they are, anything else masked, since env and

@@ -159,6 +159,7 @@ final class CurlTransfer {
                 _ = (request.body + [0]).withUnsafeBytes { ccurl_easy_setopt_pointer(easy, CCURLOPT_COPYPOSTFIELDS, $0.baseAddress) }
             }
         }
+        for (name, value) in request.headers { try HTTPClient.checkHeader(name, value) }
         var lines = request.headers.map { name, value in value.isEmpty ? "\(name);" : "\(name): \(value)" }
         // No "Expect: 100-continue" wait before a larger body; curl's own Accept only when the
         // request has none.

@@ -16,6 +16,23 @@ enum HTTPClient {
         }
     }
 
+    /// Whether `name` is an HTTP token: printable ASCII without spaces or separators.
+    static func isHeaderName(_ name: String) -> Bool {
+        !name.isEmpty && name.unicodeScalars.allSatisfy { $0.value > 0x20 && $0.value < 0x7F && !"()<>@,;:\\\"/[]?={}".unicodeScalars.contains($0) }
+    }
+
+    /// Throws unless `name` is a header name (an HTTP token) and `value` holds no line break or
+    /// other control character but tab: a CR or LF would end the header there and send the
+    /// rest as header lines of its own (request splitting), from a config or a `${VAR}`.
+    static func checkHeader(_ name: String, _ value: String) throws(NetError) {
+        guard isHeaderName(name) else {
+            throw .unsafeRequest("the header name '\(name.escapingControls.clipped(40))' is not a valid name (ASCII, no spaces, separators or line breaks); nothing was sent")
+        }
+        guard !value.containsControlCharacter(allowingTab: true) else {
+            throw .unsafeRequest("the value of the header \(name) holds a line break or another control character; nothing was sent")
+        }
+    }
+
     /// Redirects followed before giving up, as browsers and curl count them.
     static let redirectLimit = 10
 

@@ -7,6 +7,10 @@ struct HTTPURL: Sendable, Equatable, CustomStringConvertible {
     var target: String
 
     init(_ text: String) throws(NetError) {
+        // A line break would end the request line there: what follows goes out as headers.
+        guard text.unicodeScalars.allSatisfy({ $0.value > 0x20 && $0.value != 0x7F }) else {
+            throw .invalidURL("'\(text.escapingControls.clipped(60))' holds a space, line break or other control character; nothing was sent")
+        }
         let rest: Substring
         if text.hasPrefix("http://") {
             isSecure = false

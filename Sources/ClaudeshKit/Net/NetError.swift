@@ -18,6 +18,8 @@ enum NetError: Error, Sendable, Equatable, CustomStringConvertible {
     case cancelled
     /// libcurl cannot be loaded.
     case unavailable(String)
+    /// A header or URL that would change the request's shape (a line break); refused unsent.
+    case unsafeRequest(String)
 
     var description: String {
         switch self {
@@ -32,6 +34,7 @@ enum NetError: Error, Sendable, Equatable, CustomStringConvertible {
         case .redirect(let reason): return reason
         case .cancelled: return "the request was cancelled"
         case .unavailable(let reason): return "cannot make HTTP requests: \(reason)"
+        case .unsafeRequest(let reason): return reason
         }
     }
 }

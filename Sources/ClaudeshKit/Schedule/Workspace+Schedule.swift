@@ -30,7 +30,29 @@ extension Workspace {
             }
             carried.append((name, value))
         }
-        return (ScheduleTarget(program: try recordedProgram(), logFolder: logFolder, environment: carried, prelude: settingsPrelude), refused)
+        let target = ScheduleTarget(program: try recordedProgram(), logFolder: logFolder, environment: carried, prelude: settingsPrelude)
+        try checkWritable(target)
+        return (target, refused)
+    }
+
+    /// Throws when the jobs would carry what a crontab line or a plist must not: a control
+    /// character (a newline ends the cron line there and starts one of whoever chose the
+    /// value), or a loaded secret's value in a setting (a crontab line is in every `ps`).
+    func checkWritable(_ target: ScheduleTarget) throws(OperationError) {
+        var values = [("the claudesh program", target.program), ("the log folder", target.logFolder)]
+        values += target.environment.map { ($0.0, $0.1) }
+        for (what, value) in values where value.containsControlCharacter() {
+            throw .failed("\(what) holds a line break or another control character ('\(value.escapingControls.clipped())'), which a crontab or plist cannot carry; nothing was installed")
+        }
+        for line in target.prelude {
+            let setting = line.split(separator: " ").dropFirst().first.map(String.init) ?? line
+            if line.containsControlCharacter() {
+                throw .failed("the setting \(setting) holds a line break or another control character, which a crontab or plist cannot carry; nothing was installed")
+            }
+            if redactor.redact(line) != line {
+                throw .failed("the setting \(setting) holds a secret's value, which would be in the crontab and in every ps; set it to what names the secret (a pass entry), or reset it; nothing was installed")
+            }
+        }
     }
 
     /// `set` lines for the settings that differ from their defaults, the alert's among them.

@@ -154,11 +154,9 @@ enum MCPCommands {
             guard arguments.values("env").isEmpty, arguments.values("secret").isEmpty else {
                 throw ShellError.usage("--env and --secret are for stdio servers; a remote server takes --header")
             }
-            guard rest[0].hasPrefix("http://") || rest[0].hasPrefix("https://") || rest[0].hasPrefix("${") else {
-                throw ShellError.usage("'\(rest[0].clipped())' is not an http:// or https:// URL")
-            }
+            let url = try ServerEntry.remoteURL(rest[0])
             let headers = try arguments.values("header").map { text throws in try ServerEntry.header(text) }
-            entry = ServerEntry.remote(type: transport, url: rest[0], headers: headers)
+            entry = ServerEntry.remote(type: transport, url: url, headers: headers)
         default:
             throw ShellError.usage("unknown transport '\(transport.clipped())': use stdio, http or sse")
         }
