@@ -9,11 +9,14 @@ package struct FileError: Error, CustomStringConvertible, Sendable, Equatable {
     let operation: String
     let path: String
     let code: Int32
+    /// What is wrong, where the system's reason would not say it.
+    let detail: String?
 
-    package init(_ operation: String, _ path: String, code: Int32 = errno) {
+    package init(_ operation: String, _ path: String, code: Int32 = errno, detail: String? = nil) {
         self.operation = operation
         self.path = path
         self.code = code
+        self.detail = detail
     }
 
     var reason: String { String(cString: strerror(code)) }
@@ -28,6 +31,7 @@ package struct FileError: Error, CustomStringConvertible, Sendable, Equatable {
         case EISDIR: hint = " (it is a folder: give a file path)"
         default: hint = ""
         }
+        if let detail { return "cannot \(operation) \(path): \(detail)" }
         return "cannot \(operation) \(path): \(reason)\(hint)"
     }
 }
