@@ -5,6 +5,10 @@
 #include <string.h>
 #include <errno.h>
 #include <unistd.h>
+#include <sys/resource.h>
+#ifdef __linux__
+#include <sys/prctl.h>
+#endif
 
 int cprocess_addchdir(posix_spawn_file_actions_t *actions, const char *directory) {
     return posix_spawn_file_actions_addchdir_np(actions, directory);
@@ -69,3 +73,29 @@ __attribute__((constructor)) static void cprocess_record_inherited_signals(void)
 void cprocess_inherited_mask(sigset_t *mask) { *mask = inherited_mask; }
 
 int cprocess_inherited_ignored(int signo) { return signo > 0 && signo < 32 ? inherited_ignored[signo] : 0; }
+
+/* Secrets in memory: a crash must not write them to a core file, nor may another process of the
+   user read them through /proc or ptrace (Linux's dumpable flag guards both). RLIMIT_CORE's soft
+   limit only, so the limit the user set comes back when the secrets are gone. */
+static struct rlimit saved_core;
+static int core_saved = 0;
+static int dumpable_before = 1;
+
+void cprocess_keep_out_of_core_dumps(int keep) {
+    if (keep && !core_saved) {
+        if (getrlimit(RLIMIT_CORE, &saved_core) != 0) return;
+        core_saved = 1;
+        struct rlimit none = {0, saved_core.rlim_max};
+        setrlimit(RLIMIT_CORE, &none);
+#ifdef __linux__
+        dumpable_before = prctl(PR_GET_DUMPABLE);
+        prctl(PR_SET_DUMPABLE, 0);
+#endif
+    } else if (!keep && core_saved) {
+        setrlimit(RLIMIT_CORE, &saved_core);
+        core_saved = 0;
+#ifdef __linux__
+        if (dumpable_before > 0) prctl(PR_SET_DUMPABLE, dumpable_before);
+#endif
+    }
+}

@@ -32,4 +32,8 @@ int cprocess_inherited_ignored(int signo);
 /// none and returns -1 with ENOSYS, so callers fsync each file there).
 int cprocess_syncfs(int fd);
 
+/// While `keep` is 1, no core file is written and (Linux) the process is not dumpable, so
+/// neither a crash nor another process of the user reads the loaded secrets; 0 restores both.
+void cprocess_keep_out_of_core_dumps(int keep);
+
 #endif
