@@ -107,4 +107,14 @@ struct HostileInputTests {
         #expect(process.terminationStatus == 3)
         #expect(stderr.contains("a line longer than 1.0 MiB: is this a script?"), "\(stderr)")
     }
+
+    @Test func aFileNameWithALineBreakIsNotTwoCandidatesForTheShells() throws {
+        let home = Claudesh.temporaryFolder()
+        defer { Claudesh.cleanUp(home) }
+        let folder = home + "/scripts"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        for name in ["new\nline.claudesh", "plain.claudesh"] { try "help\n".write(toFile: folder + "/" + name, atomically: true, encoding: .utf8) }
+        let result = try Claudesh.run(["__complete", "-f", folder + "/"], home: home)
+        #expect(result.stdout == folder + "/plain.claudesh\n", "\(result.stdout)")
+    }
 }
