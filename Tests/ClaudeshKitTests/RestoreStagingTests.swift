@@ -34,16 +34,23 @@ struct RestoreStagingTests {
         bytes + [UInt8](repeating: 0, count: (512 - bytes.count % 512) % 512)
     }
 
+    /// A stream check that stages every file of its manifest, which lists a.txt of 4 bytes
+    /// ("fine"), with the manifest already read.
+    static func checkAfterTheManifest(in folder: String) throws -> (BackupArchive.StreamCheck, RestoreStaging) {
+        let manifest = Array(#"{"format": 1, "created": 1700000000, "items": [{"path": "a.txt", "kind": "file", "size": 4, "mode": "644", "sha256": "d14a58bae804a2b80b5b76a010239c88ffca1fc7951a90f8e9131beda1e23c1b"}]}"#.utf8)
+        let staging = try RestoreStaging(in: folder) { manifest in Set(manifest.items.map { $0.path }) }
+        var check = BackupArchive.StreamCheck()
+        check.staging = staging
+        try check.feed(header(BackupManifest.memberName, size: manifest.count) + padded(manifest))
+        return (check, staging)
+    }
+
     /// A header that claims 64 MiB where the manifest says 4 bytes: the gzip bomb's shape.
     @Test func aMemberLargerThanItsManifestSaysIsNotStagedAtAll() throws {
         let folder = temporaryFolder("staging")
         defer { try? FileManager.default.removeItem(atPath: folder) }
-        let manifest = Array(#"{"format": 1, "created": 1700000000, "items": [{"path": "a.txt", "kind": "file", "size": 4, "mode": "644", "sha256": "d14a58bae804a2b80b5b76a010239c88ffca1fc7951a90f8e9131beda1e23c1b"}]}"#.utf8)
-        let staging = try RestoreStaging(in: folder) { manifest in Set(manifest.items.map { $0.path }) }
+        var (check, staging) = try Self.checkAfterTheManifest(in: folder)
         defer { staging.remove() }
-        var check = BackupArchive.StreamCheck()
-        check.staging = staging
-        try check.feed(Self.header(BackupManifest.memberName, size: manifest.count) + Self.padded(manifest))
         try check.feed(Self.header("a.txt", size: 64 << 20))
         for _ in 0..<4 { try check.feed([UInt8](repeating: 0, count: 1 << 20)) }
         #expect(check.problems == ["size: a.txt has 67108864 bytes, the manifest says 4"])
@@ -53,12 +60,8 @@ struct RestoreStagingTests {
     @Test func aMemberThatMatchesItsManifestIsStaged() throws {
         let folder = temporaryFolder("staging")
         defer { try? FileManager.default.removeItem(atPath: folder) }
-        let manifest = Array(#"{"format": 1, "created": 1700000000, "items": [{"path": "a.txt", "kind": "file", "size": 4, "mode": "644", "sha256": "d14a58bae804a2b80b5b76a010239c88ffca1fc7951a90f8e9131beda1e23c1b"}]}"#.utf8)
-        let staging = try RestoreStaging(in: folder) { manifest in Set(manifest.items.map { $0.path }) }
+        var (check, staging) = try Self.checkAfterTheManifest(in: folder)
         defer { staging.remove() }
-        var check = BackupArchive.StreamCheck()
-        check.staging = staging
-        try check.feed(Self.header(BackupManifest.memberName, size: manifest.count) + Self.padded(manifest))
         try check.feed(Self.header("a.txt", size: 4) + Self.padded(Array("fine".utf8)))
         #expect(check.problems.isEmpty)
         #expect(staging.files.keys.sorted() == ["a.txt"])
