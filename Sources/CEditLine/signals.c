@@ -59,6 +59,10 @@ int csignal_install(void) {
     return command_pipe[0];
 }
 
+void csignal_quit(int ignore) {
+    signal(SIGQUIT, ignore ? SIG_IGN : SIG_DFL);
+}
+
 void csignal_drain_prompt(void) {
     if (prompt_pipe[0] < 0) return;
     char buffer[64];

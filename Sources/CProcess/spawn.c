@@ -5,6 +5,10 @@
 #include <string.h>
 #include <errno.h>
 #include <unistd.h>
+#include <sys/resource.h>
+#ifdef __linux__
+#include <sys/prctl.h>
+#endif
 
 int cprocess_addchdir(posix_spawn_file_actions_t *actions, const char *directory) {
     return posix_spawn_file_actions_addchdir_np(actions, directory);
@@ -198,3 +202,29 @@ int cprocess_spawn_contained(pid_t *pid, const char *path, char *const argv[], c
 
 int cprocess_become_subreaper(void) { return 0; }
 #endif
+
+/* Secrets in memory: a crash must not write them to a core file, nor may another process of the
+   user read them through /proc or ptrace (Linux's dumpable flag guards both). RLIMIT_CORE's soft
+   limit only, so the limit the user set comes back when the secrets are gone. */
+static struct rlimit saved_core;
+static int core_saved = 0;
+static int dumpable_before = 1;
+
+void cprocess_keep_out_of_core_dumps(int keep) {
+    if (keep && !core_saved) {
+        if (getrlimit(RLIMIT_CORE, &saved_core) != 0) return;
+        core_saved = 1;
+        struct rlimit none = {0, saved_core.rlim_max};
+        setrlimit(RLIMIT_CORE, &none);
+#ifdef __linux__
+        dumpable_before = prctl(PR_GET_DUMPABLE);
+        prctl(PR_SET_DUMPABLE, 0);
+#endif
+    } else if (!keep && core_saved) {
+        setrlimit(RLIMIT_CORE, &saved_core);
+        core_saved = 0;
+#ifdef __linux__
+        if (dumpable_before > 0) prctl(PR_SET_DUMPABLE, dumpable_before);
+#endif
+    }
+}

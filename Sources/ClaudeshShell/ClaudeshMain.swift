@@ -39,7 +39,8 @@ package enum ClaudeshMain {
         let registry = CommandRegistry(CommandCatalog.all)
 
         if let words = options.completeWords {
-            Output(redactor: context.redactor).write(complete(words, registry: registry, context: context).map { $0 + "\n" }.joined())
+            // One candidate a line: a name that holds a line break cannot be one, and would be two.
+            Output(redactor: context.redactor).write(complete(words, registry: registry, context: context).filter { !$0.contains("\n") }.map { $0 + "\n" }.joined())
             return 0
         }
 

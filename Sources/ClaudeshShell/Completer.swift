@@ -223,7 +223,9 @@ extension Completer {
                 if character == "\"" || character == "\\" || character == "$" || character == "`" { out += "\\" }
                 out.append(character)
             default:
-                if " \t\n'\"\\$#;&|<>()`*?[]{}!".contains(character) { out += "\\" }
+                // A backslash before a line break continues the line, dropping the break: quote it.
+                if character == "\n" { out += "'\n'"; continue }
+                if " \t'\"\\$#;&|<>()`*?[]{}!".contains(character) { out += "\\" }
                 out.append(character)
             }
         }

@@ -22,6 +22,7 @@ enum Interrupts {
     /// any program, with 128 + the signal's number.
     @MainActor
     static func install(exitWhenIdle: Bool) {
+        csignal_quit(exitWhenIdle ? 0 : 1)
         let fd = csignal_install()
         guard fd >= 0 else { return }
         let handle: @Sendable () -> Void = {

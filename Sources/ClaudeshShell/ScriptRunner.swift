@@ -44,9 +44,19 @@ enum ScriptRunner {
         defer { source.closeEarly() }
         session.push(frame)
         defer { session.popFrame() }
+        do {
+            return try await runLines(of: &source, in: session)
+        } catch {
+            session.setLine(source.linesRead + 1)
+            session.report(error.description)
+            return .scriptStopped
+        }
+    }
+
+    private static func runLines(of source: inout LineSource, in session: Session) async throws(LineSource.LineTooLong) -> ExitStatus {
         var lineNumber = 0
         while true {
-            guard let first = source.next() else { return .success }
+            guard let first = try source.next() else { return .success }
             lineNumber += 1
             session.setLine(lineNumber)
             var text: String
@@ -57,7 +67,7 @@ enum ScriptRunner {
                 return .scriptStopped
             }
             while Tokenizer.needsContinuation(text) {
-                guard let more = source.next() else {
+                guard let more = try source.next() else {
                     session.report("the line ends with a backslash but the script ends")
                     return .scriptStopped
                 }

@@ -37,6 +37,10 @@ package struct Tokenizer {
         var openQuote: Character?
     }
 
+    /// How deep `${A:-${B:-...}}` may nest: each level rescans the rest of its default, so an
+    /// unbounded depth costs time and memory that grow with its square.
+    static let maximumNesting = 16
+
     /// The words of a complete line.
     static func words(_ text: String, expansion: Expansion) throws(Error) -> [String] {
         var scanner = Scanner(text, expansion: expansion, lenient: false)
@@ -67,6 +71,8 @@ package struct Tokenizer {
         let scalars: [Unicode.Scalar]
         let expansion: Expansion
         let lenient: Bool
+        /// How many `${...:-` defaults this text is inside.
+        let nesting: Int
         var index = 0
         var words: [String] = []
         var current = String.UnicodeScalarView()
@@ -74,10 +80,11 @@ package struct Tokenizer {
         var openQuote: Character?
         var endsInContinuation = false
 
-        init(_ text: String, expansion: Expansion, lenient: Bool) {
+        init(_ text: String, expansion: Expansion, lenient: Bool, nesting: Int = 0) {
             scalars = Array(text.unicodeScalars)
             self.expansion = expansion
             self.lenient = lenient
+            self.nesting = nesting
         }
 
         mutating func run() throws(Error) {
@@ -197,8 +204,11 @@ package struct Tokenizer {
                     throw Error(message: "bad substitution ${\(inner.clipped())}: write ${NAME} or ${NAME:-default}", column: start + 1)
                 }
                 if let raw = fallback {
+                    guard nesting < Tokenizer.maximumNesting else {
+                        throw Error(message: "${...:-default} nested more than \(Tokenizer.maximumNesting) deep", column: start + 1)
+                    }
                     // The default is expanded too, as sh does: ${TARGET:-$HOME/x}, ${A:-${B}}.
-                    var nested = Scanner(raw, expansion: expansion, lenient: lenient)
+                    var nested = Scanner(raw, expansion: expansion, lenient: lenient, nesting: nesting + 1)
                     do {
                         try nested.expandAll()
                     } catch {

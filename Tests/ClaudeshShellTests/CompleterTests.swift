@@ -87,4 +87,10 @@ struct CompleterTests {
         let text = LineEditor.columns(["alpha", "beta", "gamma", "delta"], width: 20)
         #expect(text == "alpha  gamma\nbeta   delta\n")
     }
+
+    /// Written bare with a backslash, the break would continue the line and vanish.
+    @Test func aNameWithALineBreakIsInsertedSoItReadsBackWhole() throws {
+        let inserted = Completer.escape("new\nline.txt", in: nil)
+        #expect(try Tokenizer.words("backup verify " + inserted, expansion: .none) == ["backup", "verify", "new\nline.txt"])
+    }
 }

@@ -93,4 +93,16 @@ struct TokenizerTests {
         let line = "echo " + String(repeating: "a", count: 1_000_000)
         #expect(try words(line)[1].count == 1_000_000)
     }
+
+    @Test func defaultsNestedSixteenDeepExpand() throws {
+        let line = "echo " + String(repeating: "${UNSET:-", count: 16) + "deep" + String(repeating: "}", count: 16)
+        #expect(try words(line) == ["echo", "deep"])
+    }
+
+    /// Ten thousand levels took minutes and gigabytes: each level rescanned the rest.
+    @Test func defaultsNestedDeeperThanTheBoundAreRefused() throws {
+        let line = "echo " + String(repeating: "${A:-", count: 10_000) + "x" + String(repeating: "}", count: 10_000)
+        #expect(throws: Tokenizer.Error(message: "${...:-default} nested more than 16 deep", column: 6)) { try words(line) }
+        #expect(Tokenizer.partial(line, expansion: expansion).words == ["echo"])
+    }
 }

@@ -41,6 +41,11 @@ FILE *cedit_output(cedit *editor);
 /// write its number to two self-pipes: one for whoever cancels running commands (returned here),
 /// one that wakes a read at the prompt. Signals may land on any thread, so nothing relies on EINTR.
 int csignal_install(void);
+
+/// Ctrl-\ (SIGQUIT): ignored at an interactive prompt, as bash ignores it, or else quits as any
+/// program does. Either way the Swift runtime's handler, which reports a crash and may hold the
+/// terminal for its interactive backtrace, never takes it. Children start with the default.
+void csignal_quit(int ignore);
 /// Reads one byte from `fd`, waking on the prompt pipe as well: 1 read, 0 end of input,
 /// -1 interrupted by SIGINT/SIGHUP/SIGTERM (errno EINTR) or an error. `on_wake` is called for SIGWINCH/SIGCONT.
 int csignal_read_byte(int fd, unsigned char *byte, void (*on_wake)(int signo, void *data), void *data);

@@ -43,4 +43,8 @@ int cprocess_spawn_contained(pid_t *pid, const char *path, char *const argv[], c
 /// Returns 1 on success, 0 where there is no such thing (macOS).
 int cprocess_become_subreaper(void);
 
+/// While `keep` is 1, no core file is written and (Linux) the process is not dumpable, so
+/// neither a crash nor another process of the user reads the loaded secrets; 0 restores both.
+void cprocess_keep_out_of_core_dumps(int keep);
+
 #endif

@@ -288,6 +288,7 @@ package enum BackupArchive {
                     return
                 }
                 members += 1
+                let problemsBefore = problems.count
                 let path = entry.path.hasSuffix("/") ? String(entry.path.dropLast()) : entry.path
                 if path.hasPrefix("/") || path.split(separator: "/").contains("..") { problems.append("unsafe member name: \(path)") }
                 let duplicate = !seen.insert(path).inserted
@@ -303,7 +304,10 @@ package enum BackupArchive {
                 }
                 current = (entry, item)
                 hasher = SHA256()
-                if let item, !duplicate { staging?.begin(entry, item: item) }
+                // Only a member that matches its manifest entry is staged: a header that claims
+                // more than the manifest (a few KiB of gzip inflating to gigabytes) writes
+                // nothing, and the restore is refused at the end for the problem recorded here.
+                if let item, problems.count == problemsBefore { staging?.begin(entry, item: item) }
             case .content(let piece):
                 if manifest == nil {
                     manifestBytes.append(contentsOf: piece)

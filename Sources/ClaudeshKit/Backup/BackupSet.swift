@@ -131,8 +131,11 @@ package struct BackupSet: Sendable {
                 present.append(resolved == realHome ? home : Path.join(home, String(resolved.dropFirst(realHome.count + (realHome == "/" ? 0 : 1)))))
             } else if Path.isInside(resolved, home) {
                 present.append(resolved)
-            } else {
+            } else if Path.isInside(root, home) {
                 throw .outsideLink(root, target: resolved)
+            } else {
+                // Named outside the home (a store kept elsewhere), not reached through a link.
+                throw .outsideHome(root, home: home)
             }
         }
         guard !present.isEmpty else { throw .nothing(roots) }

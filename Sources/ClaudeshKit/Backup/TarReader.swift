@@ -40,6 +40,8 @@ struct TarReader {
     /// Members whose content describes the next member rather than being one.
     private enum Collecting { case longName, longLink, pax, skip }
 
+    static let maxHeaderData = 1 << 20
+
     private var state = State.header
     private var buffer: [UInt8] = []
     private var collected: [UInt8] = []
@@ -77,7 +79,15 @@ struct TarReader {
                 if remaining > 0 {
                     let take = Int(min(remaining, Int64(input.count)))
                     let piece = input.prefix(take)
-                    if collecting != nil { collected.append(contentsOf: piece) } else { try handle(.content(piece)) }
+                    if let collecting {
+                        // A long name or a pax header is held in memory: bounded, as no real one is long.
+                        if collecting != .skip {
+                            guard collected.count + piece.count <= Self.maxHeaderData else { throw Error("a member's long name or pax header is larger than \(Self.maxHeaderData >> 10) KiB") }
+                            collected.append(contentsOf: piece)
+                        }
+                    } else {
+                        try handle(.content(piece))
+                    }
                     input = input.dropFirst(take)
                     state = .data(remaining: remaining - Int64(take), padding: padding, collecting: collecting)
                     if remaining - Int64(take) > 0 { continue }

@@ -1,3 +1,4 @@
+import CProcess
 import Synchronization
 
 /// The secrets loaded into this session, in memory only.
@@ -44,6 +45,7 @@ package final class SecretVault: Sendable {
         state.withLock { state in
             edit(&state.secrets)
             state.patterns = nil
+            cprocess_keep_out_of_core_dumps(state.secrets.isEmpty ? 0 : 1)
         }
     }
 }

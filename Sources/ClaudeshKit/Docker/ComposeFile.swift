@@ -36,7 +36,8 @@ package struct ComposeFile: Sendable {
     }
 
     package init(path: String) throws(Error) {
-        guard Path.kind(of: path) == .file else { throw .missing(path) }
+        // A device or a pipe where the file should be is FileIO's error, which says so.
+        guard Path.kind(of: path) != .missing else { throw .missing(path) }
         let bytes: [UInt8]
         do { bytes = try FileIO.read(path) } catch { throw .file(error) }
         try self.init(text: String(decoding: bytes, as: UTF8.self), path: path)

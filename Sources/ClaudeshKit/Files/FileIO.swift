@@ -6,12 +6,30 @@ import Darwin
 
 /// Whole-file reads and folder creation.
 package enum FileIO {
-    /// The bytes of a file.
-    static func read(_ path: String) throws(FileError) -> [UInt8] {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
+    /// The most a file that a user or another program controls may hold: well above any
+    /// config, compose file, history or script, far below what would exhaust memory.
+    package static let readLimit = 64 << 20
+
+    /// The bytes of a regular file of at most `limit` bytes. Anything else (a device such as
+    /// /dev/zero, a FIFO, a socket, a file past the limit) is refused before it is read: such
+    /// a path in a config would otherwise fill memory or never end.
+    static func read(_ path: String, limit: Int = readLimit) throws(FileError) -> [UInt8] {
+        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
         guard fd >= 0 else { throw FileError("read", path) }
         defer { close(fd) }
+        var status = stat()
+        guard fstat(fd, &status) == 0 else { throw FileError("read", path) }
+        switch status.st_mode & S_IFMT {
+        case S_IFREG: break
+        case S_IFDIR: throw FileError("read", path, code: EISDIR)
+        default: throw FileError("read", path, code: EINVAL, detail: "it is not a regular file (a device, a pipe or a socket)")
+        }
+        func tooLarge(_ size: Int64) -> FileError {
+            FileError("read", path, code: EFBIG, detail: "it holds \(Units.size(size)), more than the \(Units.size(Int64(limit))) claudesh reads")
+        }
+        guard status.st_size <= limit else { throw tooLarge(Int64(status.st_size)) }
         var bytes: [UInt8] = []
+        bytes.reserveCapacity(Int(status.st_size))
         var chunk = [UInt8](repeating: 0, count: 64 * 1024)
         while true {
             let count = chunk.withUnsafeMutableBytes { systemRead(fd, $0.baseAddress, $0.count) }
@@ -20,6 +38,8 @@ package enum FileIO {
                 throw FileError("read", path)
             }
             if count == 0 { return bytes }
+            // The file may grow while it is read.
+            guard bytes.count + count <= limit else { throw tooLarge(Int64(bytes.count + count)) }
             bytes.append(contentsOf: chunk[0..<count])
         }
     }

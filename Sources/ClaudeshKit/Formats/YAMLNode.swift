@@ -1,6 +1,6 @@
 /// A YAML node with the place it starts, for messages that point at the line and column.
-struct YAMLNode: Sendable, Equatable {
-    enum Kind: Sendable, Equatable {
+struct YAMLNode: Sendable, Hashable {
+    enum Kind: Sendable, Hashable {
         case null
         /// The text, and whether it was written quoted or as a block (`|`, `>`): a quoted
         /// `"8080"` is a string, a plain one may be a number.
@@ -52,7 +52,7 @@ struct YAMLNode: Sendable, Equatable {
     }
 }
 
-struct YAMLPair: Sendable, Equatable {
+struct YAMLPair: Sendable, Hashable {
     var key: YAMLNode
     var value: YAMLNode
 }

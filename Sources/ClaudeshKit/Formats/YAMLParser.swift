@@ -7,8 +7,10 @@ import CYAML
 /// empty value as null.
 ///
 /// Refused beyond what libyaml refuses, as PyYAML or compose refuse it: a key given twice in one
-/// mapping, an anchor given twice, a second document, an alias to a node that holds it. Bounded: nesting, and the uses of
-/// aliases (an alias bomb stays small, as aliases share their node, but its uses are counted).
+/// mapping, an anchor given twice, a second document, an alias to a node that holds it. Bounded: nesting, the uses of
+/// aliases, and the nodes they stand for. Aliases share their node, so the tree stays small,
+/// but whatever walks it (compose's lint, the merge of `<<`, an equality) visits each use: a
+/// "billion laughs" file would keep it busy for ever.
 package struct YAMLParser {
     package struct Error: Swift.Error, CustomStringConvertible, Sendable, Equatable {
         let message: String
@@ -19,6 +21,8 @@ package struct YAMLParser {
 
     static let maxDepth = 200
     static let maxAliasUses = 10_000
+    /// Far more nodes than aliases bring into any real compose file.
+    static let maxAliasNodes = 1_000_000
 
     /// A collection being built, with where and as what it started.
     private struct Frame {
@@ -27,6 +31,8 @@ package struct YAMLParser {
         var column: Int
         var anchor: String?
         var tag: String?
+        /// `Builder.nodes` when the collection started: its size is what was counted since.
+        var nodesBefore: Int
         var items: [YAMLNode] = []
     }
 
@@ -53,9 +59,14 @@ package struct YAMLParser {
         var root: YAMLNode?
         var stack: [Frame] = []
         var anchors: [String: YAMLNode] = [:]
+        /// How many nodes each anchored node holds, itself included.
+        var anchorSizes: [String: Int] = [:]
         /// Anchors of collections still being built: an alias to one would hold itself.
         var open: Set<String> = []
         var aliasUses = 0
+        /// The nodes written, and those aliases stand for, as a walk of the tree meets them.
+        var nodes = 0
+        var aliasNodes = 0
         var documents = 0
 
         mutating func take(_ event: yaml_event_t) throws(Error) {
@@ -76,7 +87,8 @@ package struct YAMLParser {
                 } else {
                     kind = .scalar(text, quoted: !plain)
                 }
-                try add(YAMLNode(kind, line: line, column: column, tag: tag), anchor: Self.string(scalar.anchor))
+                nodes += 1
+                try add(YAMLNode(kind, line: line, column: column, tag: tag), anchor: Self.string(scalar.anchor), size: 1)
             case YAML_ALIAS_EVENT:
                 let name = Self.string(event.data.alias.anchor) ?? ""
                 aliasUses += 1
@@ -86,7 +98,13 @@ package struct YAMLParser {
                 guard let node = anchors[name] else {
                     throw Error(message: open.contains(name) ? "*\(name) is used inside the node it names" : "unknown alias *\(name): no &\(name) before it", line: line, column: column)
                 }
-                try add(node, anchor: nil)
+                let size = anchorSizes[name] ?? 1
+                aliasNodes += size
+                guard aliasNodes <= YAMLParser.maxAliasNodes else {
+                    throw Error(message: "aliases stand for more than \(YAMLParser.maxAliasNodes) nodes (a \"billion laughs\" file?)", line: line, column: column)
+                }
+                nodes += size
+                try add(node, anchor: nil, size: size)
             case YAML_SEQUENCE_START_EVENT, YAML_MAPPING_START_EVENT:
                 guard stack.count < YAMLParser.maxDepth else {
                     throw Error(message: "nested more than \(YAMLParser.maxDepth) levels deep", line: line, column: column)
@@ -95,47 +113,54 @@ package struct YAMLParser {
                 let anchor = Self.string(isMapping ? event.data.mapping_start.anchor : event.data.sequence_start.anchor)
                 let tag = Self.string(isMapping ? event.data.mapping_start.tag : event.data.sequence_start.tag)
                 if let anchor { open.insert(anchor) }
-                stack.append(Frame(isMapping: isMapping, line: line, column: column, anchor: anchor, tag: tag))
+                stack.append(Frame(isMapping: isMapping, line: line, column: column, anchor: anchor, tag: tag, nodesBefore: nodes))
+                nodes += 1
             case YAML_SEQUENCE_END_EVENT, YAML_MAPPING_END_EVENT:
                 let frame = stack.removeLast()
                 if let anchor = frame.anchor { open.remove(anchor) }
                 let kind: YAMLNode.Kind = frame.isMapping ? .mapping(try Self.mapping(frame.items)) : .sequence(frame.items)
-                try add(YAMLNode(kind, line: frame.line, column: frame.column, tag: frame.tag), anchor: frame.anchor)
+                try add(YAMLNode(kind, line: frame.line, column: frame.column, tag: frame.tag), anchor: frame.anchor, size: nodes - frame.nodesBefore)
             default:
                 break
             }
         }
 
-        mutating func add(_ node: YAMLNode, anchor: String?) throws(Error) {
+        mutating func add(_ node: YAMLNode, anchor: String?, size: Int) throws(Error) {
             if let anchor {
                 // PyYAML refuses an anchor given twice; which node an alias meant is then a guess.
                 guard anchors[anchor] == nil else {
                     throw Error(message: "&\(anchor) is defined twice: give the second another name", line: node.line, column: node.column)
                 }
                 anchors[anchor] = node
+                anchorSizes[anchor] = size
             }
             if stack.isEmpty { root = node } else { stack[stack.count - 1].items.append(node) }
         }
 
         /// The pairs of a mapping from its keys and values in turn: a key given twice is an
-        /// error; `<<` merges mappings, whose keys count only where the mapping has none.
+        /// error; `<<` merges mappings, whose keys count only where the mapping has none. Keys
+        /// are looked up in sets: a mapping of a million keys is read in linear time.
         static func mapping(_ items: [YAMLNode]) throws(Error) -> [YAMLPair] {
             var pairs: [YAMLPair] = []
+            var keys: Set<YAMLNode.Kind> = []
+            var texts: Set<String> = []
             var merged: [YAMLPair] = []
+            var mergedKeys: Set<YAMLNode.Kind> = []
             var index = 0
             while index + 1 < items.count {
                 let key = items[index], value = items[index + 1]
                 index += 2
                 if case .scalar("<<", quoted: false) = key.kind, key.tag == nil || key.tag == "tag:yaml.org,2002:merge" {
-                    for pair in try mergedPairs(value) where !merged.contains(where: { $0.key.kind == pair.key.kind }) { merged.append(pair) }
+                    for pair in try mergedPairs(value) where mergedKeys.insert(pair.key.kind).inserted { merged.append(pair) }
                     continue
                 }
-                if let text = key.text, pairs.contains(where: { $0.key.text == text }) {
+                if let text = key.text, !texts.insert(text).inserted {
                     throw Error(message: "duplicate key '\(text)': a key is given once in a mapping", line: key.line, column: key.column)
                 }
+                keys.insert(key.kind)
                 pairs.append(YAMLPair(key: key, value: value))
             }
-            for pair in merged where !pairs.contains(where: { $0.key.kind == pair.key.kind }) { pairs.append(pair) }
+            for pair in merged where !keys.contains(pair.key.kind) { pairs.append(pair) }
             return pairs
         }
 
@@ -146,11 +171,12 @@ package struct YAMLParser {
             case .mapping(let pairs): return pairs
             case .sequence(let items):
                 var pairs: [YAMLPair] = []
+                var keys: Set<YAMLNode.Kind> = []
                 for item in items {
                     guard case .mapping(let more) = item.kind else {
                         throw Error(message: "'<<' merges mappings: this item is not one", line: item.line, column: item.column)
                     }
-                    for pair in more where !pairs.contains(where: { $0.key.kind == pair.key.kind }) { pairs.append(pair) }
+                    for pair in more where keys.insert(pair.key.kind).inserted { pairs.append(pair) }
                 }
                 return pairs
             default:

@@ -103,6 +103,8 @@ extension BackupCommands {
             ]))
         } else if dryRun {
             invocation.output.line("Dry run: nothing was written.")
+        } else if toWrite == 0 && !plan.refused.isEmpty {
+            invocation.output.line("Nothing restored: every item that differs was refused (listed above).")
         } else if toWrite == 0 {
             invocation.output.line("Nothing to restore: the live files already match the backup.")
         } else {
