@@ -61,6 +61,13 @@ extension Flag {
         Flag("secret", short: "s", value: "ENV=NAME", summary, completion: .secretReferences, repeatable: true)
     }
 
+    /// `--protocol`: the MCP era a probe speaks to every server it checks.
+    static let protocolMode = Flag(
+        "protocol", value: "auto|modern|legacy",
+        "the MCP era to speak: auto finds it out (default, or the server's mcp protocol setting), modern is 2026-07-28, legacy the initialize handshake",
+        completion: .choices(ProtocolMode.allCases.map { $0.rawValue })
+    )
+
     /// `--config`: which client config an `mcp` command reads and writes.
     static let config = Flag(
         "config", value: "FILE|desktop|user|project",
@@ -72,6 +79,15 @@ extension ParsedArguments {
     /// Every `--secret ENV=NAME`, parsed.
     func secretReferences() throws -> [SecretReference] {
         try values("secret").map { text throws in try SecretReference(parsing: text) }
+    }
+
+    /// `--protocol`'s era, when given.
+    func protocolMode() throws(ShellError) -> ProtocolMode? {
+        guard let text = value("protocol") else { return nil }
+        guard let mode = ProtocolMode(word: text) else {
+            throw .usage("--protocol takes auto, modern or legacy, not '\(text.clipped())'")
+        }
+        return mode
     }
 
     /// A flag's value in seconds: a number above 0 (fractions allowed).

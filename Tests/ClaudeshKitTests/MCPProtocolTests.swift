@@ -16,17 +16,28 @@ struct MCPProtocolTests {
 
     @Test func initializeRequest() {
         let request = MCPProtocol.request(id: 0, method: "initialize", params: MCPProtocol.initializeParams())
-        let version = MCPProtocol.supportedVersions[0]
+        let version = MCPProtocol.legacyVersions[0]
         let client = MCPProtocol.clientVersion
         #expect(request.serialized() == #"{"jsonrpc":"2.0","id":0,"method":"initialize","params":{"protocolVersion":"\#(version)","capabilities":{},"clientInfo":{"name":"claudesh","version":"\#(client)"}}}"#)
     }
 
-    @Test func initializeOffersTheNewestSupportedVersion() {
-        #expect(!MCPProtocol.supportedVersions.isEmpty)
-        #expect(MCPProtocol.initializeParams()["protocolVersion"] == .string(MCPProtocol.supportedVersions[0]))
-        #expect(MCPProtocol.latestVersion == MCPProtocol.supportedVersions[0])
-        // Newest first: ISO dates sort as strings.
+    @Test func initializeOffersTheNewestHandshakeVersion() {
+        #expect(MCPProtocol.initializeParams()["protocolVersion"] == .string(MCPProtocol.legacyVersions[0]))
+        #expect(MCPProtocol.latestVersion == MCPProtocol.legacyVersions[0])
+        // Newest first: ISO dates sort as strings; every modern version is newer than every legacy one.
         #expect(MCPProtocol.supportedVersions == MCPProtocol.supportedVersions.sorted(by: >))
+        #expect(MCPProtocol.supportedVersions == MCPProtocol.modernVersions + MCPProtocol.legacyVersions)
+        #expect(MCPProtocol.modernVersions == ["2026-07-28"])
+    }
+
+    @Test func aModernRequestCarriesItsVersionCapabilitiesAndClientInMeta() throws {
+        let request = MCPProtocol.modernRequest(id: 4, method: "tools/list", params: .object([("cursor", .string("c2"))]), version: "2026-07-28")
+        let client = MCPProtocol.clientVersion
+        #expect(request.serialized() == #"{"jsonrpc":"2.0","id":4,"method":"tools/list","params":{"_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28","io.modelcontextprotocol/clientCapabilities":{},"io.modelcontextprotocol/clientInfo":{"name":"claudesh","version":"\#(client)"}},"cursor":"c2"}}"#)
+        #expect(MCPProtocol.modernVersion(of: request) == "2026-07-28")
+        #expect(MCPProtocol.modernVersion(of: MCPProtocol.request(id: 1, method: "initialize", params: MCPProtocol.initializeParams())) == nil)
+        // Without params, the envelope is the params.
+        #expect(MCPProtocol.modernRequest(id: 1, method: "server/discover", version: "2026-07-28")["params"]?["_meta"] != nil)
     }
 
     @Test func notificationHasNoID() {
@@ -48,16 +59,18 @@ struct MCPProtocolTests {
     }
 
     @Test func classifiesAnErrorWithCodeAndMessage() throws {
-        guard case .error(let id, let code, let text)? = MCPProtocol.classify(try message(#"{"jsonrpc":"2.0","id":2,"error":{"code":-32602,"message":"Unsupported protocol version"}}"#)) else {
+        guard case .error(let id, let code, let text, let data)? = MCPProtocol.classify(try message(#"{"jsonrpc":"2.0","id":2,"error":{"code":-32022,"message":"Unsupported protocol version","data":{"supported":["2026-07-28"]}}}"#)) else {
             Issue.record("not an error"); return
         }
         #expect(id == .int(2))
-        #expect(code == -32602)
+        #expect(code == -32022)
         #expect(text == "Unsupported protocol version")
+        #expect(EraNegotiation.supported(data) == ["2026-07-28"])
+        #expect(EraNegotiation.mutualModern(data) == "2026-07-28")
     }
 
     @Test func errorWithoutCodeOrMessageGetsPlaceholders() throws {
-        guard case .error(let id, let code, let text)? = MCPProtocol.classify(try message(#"{"jsonrpc":"2.0","id":3,"error":{}}"#)) else {
+        guard case .error(let id, let code, let text, _)? = MCPProtocol.classify(try message(#"{"jsonrpc":"2.0","id":3,"error":{}}"#)) else {
             Issue.record("not an error"); return
         }
         #expect(id == .int(3))

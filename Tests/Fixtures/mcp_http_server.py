@@ -5,7 +5,9 @@ usage: mcp_http_server.py streamable-http|json|sse [--token TOKEN] [--tls CERT K
 
 Binds 127.0.0.1 on a free port, prints "PORT <n>" on stdout, then serves until killed.
 `json` is streamable HTTP answering with application/json instead of an event stream.
-With --token, every request needs "Authorization: Bearer TOKEN" or gets HTTP 401.
+With --token, every request needs "Authorization: Bearer TOKEN" or gets HTTP 401; with
+--challenge as well, the 401 carries a WWW-Authenticate challenge naming its resource metadata,
+as an OAuth-protected server's does.
 With --tls, it serves https with the certificate and key in those PEM files.
 With --redirect, a request for the path FROM is answered with status CODE and Location TO.
 With --log, every request is appended to FILE as one JSON line: method, path, the HTTP version,
@@ -32,6 +34,7 @@ def option(name, count=1):
 
 
 token = option("--token")[0][0] if option("--token") else None
+challenge = "--challenge" in sys.argv
 tls = option("--tls", 2)[0] if option("--tls") else None
 redirects = {path: (int(code), target) for code, path, target in option("--redirect", 3)}
 log = option("--log")[0][0] if option("--log") else None
@@ -70,7 +73,11 @@ if token is not None:
         if scope["type"] == "http":
             headers = dict(scope.get("headers", []))
             if headers.get(b"authorization") != b"Bearer " + token.encode():
-                await send({"type": "http.response.start", "status": 401, "headers": [(b"content-type", b"text/plain")]})
+                start = [(b"content-type", b"text/plain")]
+                if challenge:
+                    metadata = b"http://" + headers.get(b"host", b"") + b"/.well-known/oauth-protected-resource"
+                    start.append((b"www-authenticate", b'Bearer realm="mcp", resource_metadata="' + metadata + b'"'))
+                await send({"type": "http.response.start", "status": 401, "headers": start})
                 await send({"type": "http.response.body", "body": b"missing or wrong bearer token"})
                 return
         await inner(scope, receive, send)

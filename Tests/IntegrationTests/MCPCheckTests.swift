@@ -26,7 +26,9 @@ struct MCPCheckTests {
         #expect(time["status"] as? String == "ok")
         #expect(time["server_name"] as? String == "mcp-time")
         #expect((time["tools"] as? Int ?? 0) >= 1)
-        #expect(["2025-11-25", "2025-06-18", "2025-03-26", "2024-11-05"].contains(time["protocol_version"] as? String ?? ""))
+        // Built on the SDK 2.x, it speaks both eras: claudesh picks the stateless one.
+        #expect(time["era"] as? String == "modern")
+        #expect(time["protocol_version"] as? String == "2026-07-28")
         // Every server passed: the config is the last known good now.
         let good = try String(contentsOfFile: home + "/.claude/backups/mcp-config-good.json", encoding: .utf8)
         #expect(good == (try String(contentsOfFile: config, encoding: .utf8)))
@@ -66,7 +68,7 @@ struct MCPCheckTests {
         ])
         let (result, servers) = try check(["check", "--retries", "3"], extra: ["FIXTURE_TOKEN": "s3cret-fixture-token"])
         #expect(result.status == 1)
-        #expect(reason(servers, "bare").hasPrefix("HTTP 401 on initialize"))
+        #expect(reason(servers, "bare").hasPrefix("HTTP 401 on server/discover"))
         #expect(servers["bare"]?["permanent"] as? Bool == true)
         #expect(servers["bare"]?["attempts"] as? Int == 1, "a 401 is not retried")
         #expect(servers["token"]?["status"] as? String == "ok")
@@ -123,7 +125,7 @@ struct MCPCheckTests {
         #expect(reason("missing").hasPrefix("command not found: no-such-mcp-server-command (searched PATH="))
         #expect(reason("exits") == "the server exited with status 7 before the handshake finished: fatal: cannot open database /nonexistent/db.sqlite")
         #expect(reason("garbage").contains("not an MCP server") && reason("garbage").contains("Starting server on port 8080"))
-        #expect(reason("hangs") == "timed out after 1 s during initialize (raise --timeout if the server is slow to start)")
+        #expect(reason("hangs") == "timed out after 1 s during server/discover (raise --timeout if the server is slow to start)")
         #expect(reason("needs-env").hasSuffix("error: API_KEY is not set"))
         #expect(reason("unauthenticated").hasPrefix("tools/list failed: Bad credentials (JSON-RPC error -32001)"))
         #expect(reason("old").hasPrefix("the server speaks protocol 1999-01-01"))
@@ -243,9 +245,9 @@ struct MCPCheckTests {
         defer { Claudesh.cleanUp(home) }
         MCPFixtures.writeConfig(config, [("hangs", MCPFixtures.stdio("hang"))])
         let (_, fromEnvironment) = try check(["check"], extra: ["MCP_TIMEOUT": "1500"])
-        #expect(reason(fromEnvironment, "hangs") == "timed out after 1.5 s during initialize (raise --timeout if the server is slow to start)")
+        #expect(reason(fromEnvironment, "hangs") == "timed out after 1.5 s during server/discover (raise --timeout if the server is slow to start)")
         let (_, fromFlag) = try check(["check", "--timeout", "1"], extra: ["MCP_TIMEOUT": "1500"])
-        #expect(reason(fromFlag, "hangs").hasPrefix("timed out after 1 s during initialize"))
+        #expect(reason(fromFlag, "hangs").hasPrefix("timed out after 1 s during server/discover"))
     }
 
     /// Each server leads a session of its own, as Claude's clients start them: on Linux that is

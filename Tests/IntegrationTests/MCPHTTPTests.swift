@@ -164,8 +164,9 @@ struct MCPHTTPTests {
         #expect(result.status == 0, "\(result.stdout)")
         for server in [streaming, json] {
             let requests = server.requests()
-            // initialize, notifications/initialized, tools/list, ping, and the session's DELETE.
-            #expect(requests.map(\.method) == ["POST", "POST", "POST", "POST", "DELETE"])
+            // server/discover and tools/list: a modern session has no handshake, ping or DELETE.
+            #expect(requests.map(\.method) == ["POST", "POST"])
+            #expect(requests.map { $0.headers["mcp-method"] } == ["server/discover", "tools/list"])
             #expect(Set(requests.map(\.clientPort)).count == 1, "\(requests.map { ($0.method, $0.clientPort) })")
         }
         // HTTP+SSE: the event stream on a connection of its own, the POSTs on another one.
@@ -192,7 +193,7 @@ struct MCPHTTPTests {
         #expect(result.status == 0, "\(result.stdout)")
         #expect(servers["h2"]?["tools"] as? Int == 3)
         let requests = h2.requests()
-        #expect(requests.count == 5)
+        #expect(requests.count == 2) // server/discover, tools/list
         #expect(requests.allSatisfy { $0.httpVersion == "2" }, "\(requests.map(\.httpVersion))")
         #expect(Set(requests.map(\.clientPort)).count == 1)
         // Without TLS there is no ALPN: HTTP/1.1.
@@ -217,7 +218,7 @@ struct MCPHTTPTests {
         #expect(reason(servers, "refused") == "cannot connect to 127.0.0.1:\(closed): Connection refused (is the server running?)")
         #expect(reason(servers, "unknown").hasPrefix("cannot resolve no-such-host.invalid: "))
         #expect(reason(servers, "not-http") == "not an HTTP response: no status line")
-        #expect(reason(servers, "silent") == "timed out after 1.5 s during initialize (raise --timeout if the server is slow to start)")
+        #expect(reason(servers, "silent") == "timed out after 1.5 s during server/discover (raise --timeout if the server is slow to start)")
         // The watchdog wakes the transfer out of its poll at once: the probe takes its timeout,
         // not the poll's next turn (a second after the previous one) nor the request's own
         // deadline (a second after the timeout).

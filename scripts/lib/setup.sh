@@ -62,23 +62,38 @@ need_test() {
   need_runtime
   need zsh:zsh fish:fish bash-completion:/usr/share/bash-completion/bash_completion openssl:openssl tinyproxy:tinyproxy
   need_test_servers
+  need_legacy_servers
   need_tars
 }
 
-# The MCP servers the tests probe, from PyPI, in a venv under .build: mcp-server-time (stdio) and
-# the Python `mcp` SDK (the streamable-HTTP and legacy-SSE fixtures) under uvicorn and under
+# The MCP servers the tests probe, from PyPI, in a venv under .build: mcp-server-time and
+# mcp-server-git (stdio, both eras, on the SDK 2.x) and the Python `mcp` SDK (the streamable-HTTP and legacy-SSE fixtures) under uvicorn and under
 # Hypercorn (HTTP/2); PyYAML with libyaml, what claudesh's YAML is compared with; and aiosmtpd,
 # the SMTP server that alert emails are sent to. Exports
 # CLAUDESH_TEST_VENV.
 need_test_servers() {
   local venv="$root/.build/test-venv"
-  if [[ ! -x $venv/bin/mcp-server-time ]] || ! "$venv/bin/python" -c 'import mcp, uvicorn, hypercorn, h2, yaml, aiosmtpd; assert yaml.__with_libyaml__' 2>/dev/null; then
+  if [[ ! -x $venv/bin/mcp-server-time || ! -x $venv/bin/mcp-server-git ]] || ! "$venv/bin/python" -c 'import mcp, uvicorn, hypercorn, h2, yaml, aiosmtpd; assert yaml.__with_libyaml__' 2>/dev/null; then
     need python3:python3
     python3 -m venv "$venv" 2>/dev/null || { need python3-venv:/usr/lib/python3/dist-packages/venv; python3 -m venv "$venv"; }
     echo "claudesh: installing test servers from PyPI into $venv" >&2
-    "$venv/bin/pip" install -q --disable-pip-version-check 'mcp>=1.9' mcp-server-time uvicorn hypercorn pyyaml aiosmtpd
+    "$venv/bin/pip" install -q --disable-pip-version-check 'mcp>=1.9' mcp-server-time mcp-server-git uvicorn hypercorn pyyaml aiosmtpd
   fi
   export CLAUDESH_TEST_VENV="$venv"
+}
+
+# Servers of the handshake era only, as many still are: the `mcp` SDK before 2.0 (FastMCP, the
+# fixture Tests/Fixtures/mcp_legacy_server.py) and mcp-server-time's last release built on it, in a
+# venv of their own beside the dual-era one. Exports CLAUDESH_LEGACY_VENV.
+need_legacy_servers() {
+  local venv="$root/.build/legacy-venv"
+  if [[ ! -x $venv/bin/mcp-server-time || ! -x $venv/bin/mcp-server-git ]] || ! "$venv/bin/python" -c 'import mcp, uvicorn; from importlib.metadata import version; assert version("mcp").startswith("1.")' 2>/dev/null; then
+    need python3:python3
+    python3 -m venv "$venv" 2>/dev/null || { need python3-venv:/usr/lib/python3/dist-packages/venv; python3 -m venv "$venv"; }
+    echo "claudesh: installing legacy (handshake-era) test servers from PyPI into $venv" >&2
+    "$venv/bin/pip" install -q --disable-pip-version-check 'mcp>=1.9,<2' 'mcp-server-time==2025.9.25' uvicorn
+  fi
+  export CLAUDESH_LEGACY_VENV="$venv"
 }
 
 # The two tars a backup is tested with, each as `tar` in a folder of its own under .build, for a

@@ -15,6 +15,8 @@ struct LineBuffer {
 
     var isEmpty: Bool { start == bytes.count }
     var isOverLimit: Bool { bytes.count - start > limit }
+    /// A whole line is waiting (looks only at bytes not scanned yet).
+    var hasLine: Bool { bytes[scanned...].contains(0x0A) }
 
     mutating func append(_ chunk: [UInt8]) {
         if start > 0 && start * 2 >= bytes.count {

@@ -5,9 +5,11 @@ package enum HealthChecks {
     /// One check per probed server: its latency and tools, or why it failed.
     static func servers(_ results: [ProbeResult]) -> [Check] {
         results.map { result in
+            if result.needsAuthorization { return Check(.servers, result.server, .warning, result.reason ?? "needs authorization", latency: result.latencyMilliseconds) }
             guard result.passed else { return Check(.servers, result.server, .failed, result.reason ?? "failed", latency: result.latencyMilliseconds) }
             let tools = result.toolCount.map { "\($0) tool\($0 == 1 ? "" : "s")" }
-            let detail = [Self.milliseconds(result.latencyMilliseconds), tools].compactMap { $0 }.joined(separator: ", ")
+            let era = result.era.map { era in [era.rawValue, result.protocolVersion].compactMap { $0 }.joined(separator: " ") }
+            let detail = [Self.milliseconds(result.latencyMilliseconds), tools, era].compactMap { $0 }.joined(separator: ", ")
             return Check(.servers, result.server, .ok, detail, latency: result.latencyMilliseconds)
         }
     }

@@ -2,9 +2,10 @@
 extension Workspace {
     /// Runs every check of the report, the slow ones (probes, docker, gpg) at the same time,
     /// and masks it: the report is laid out, shown and kept as it will be read.
-    package func healthReport(timeout: Duration? = nil) async -> Redacted<HealthReport> {
+    package func healthReport(timeout: Duration? = nil, protocolMode: ProtocolMode? = nil) async -> Redacted<HealthReport> {
         var options = probeOptions(ProbeOptions(deadline: .seconds(60)))
         if let timeout { options.timeout = timeout }
+        options.protocolMode = protocolMode
         let now = self.now
         let configPath = configPath()
         var serverChecks: [HealthReport.Check] = []

@@ -90,6 +90,11 @@ extension JSONValue {
         return nil
     }
 
+    package var arrayValue: [JSONValue]? {
+        if case .array(let items) = self { return items }
+        return nil
+    }
+
     /// This object with `key` set to `value` (in place if present, else at the end), or removed when nil.
     package func setting(_ key: String, to value: JSONValue?) -> JSONValue {
         guard case .object(var members) = self else { return self }

@@ -29,6 +29,13 @@ struct BoundedStream<Element: Sendable>: AsyncSequence, Sendable {
         /// was told to stop, which the caller bounds.
         func force(_ value: Element) { continuation.yield(value) }
 
+        /// Hands on `empty` (a value that carries nothing) when there is room: it wakes a
+        /// consumer waiting with nothing to read. With the window full there are values to read
+        /// already, and no wake is needed.
+        func wake(with empty: Element) {
+            if room.wait(timeout: .now()) == .success { continuation.yield(empty) }
+        }
+
         func finish() { continuation.finish() }
     }
 

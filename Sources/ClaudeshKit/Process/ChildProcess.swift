@@ -17,6 +17,8 @@ final class ChildProcess: Sendable {
     /// The child waits on a full pipe while these are not read, as it would writing to a terminal.
     let output: BoundedStream<[UInt8]>
     let errors: BoundedStream<[UInt8]>
+    /// Standard output's producing end, for `wakeOutputReader`.
+    private let outputFeeder: BoundedStream<[UInt8]>.Feeder
     private let input: Mutex<Input>
     /// Set to end both pipe readers: at abort, or a while after the child exited.
     private let readersStopped: Latch
@@ -43,11 +45,11 @@ final class ChildProcess: Sendable {
         var nextWaiter = 0
     }
 
-    private init(pid: pid_t, input: Int32, output: BoundedStream<[UInt8]>, errors: BoundedStream<[UInt8]>, readers: Latch, marker: String?) {
+    private init(pid: pid_t, input: Int32, output: (BoundedStream<[UInt8]>, BoundedStream<[UInt8]>.Feeder), errors: BoundedStream<[UInt8]>, readers: Latch, marker: String?) {
         self.pid = pid
         self.marker = marker
         self.input = Mutex(Input(fd: input))
-        self.output = output
+        (self.output, outputFeeder) = output
         self.errors = errors
         readersStopped = readers
     }
@@ -133,7 +135,7 @@ final class ChildProcess: Sendable {
         // and the writer would hold up its own deadline.
         _ = fcntl(stdinPipe[1], F_SETFL, fcntl(stdinPipe[1], F_GETFL) | O_NONBLOCK)
         let readers = Latch()
-        let child = ChildProcess(pid: started, input: stdinPipe[1], output: stream(stdoutPipe[0], readers), errors: stream(stderrPipe[0], readers), readers: readers, marker: marker)
+        let child = ChildProcess(pid: started, input: stdinPipe[1], output: stream(stdoutPipe[0], readers), errors: stream(stderrPipe[0], readers).0, readers: readers, marker: marker)
         // waitpid blocks: it runs on a thread of its own, never on the cooperative pool.
         Blocking.run("waitpid") {
             var status: Int32 = 0
@@ -196,6 +198,10 @@ final class ChildProcess: Sendable {
 
     /// Ends both output streams within a quarter second, whoever still holds the pipes.
     private func stopReading() { readersStopped.stop() }
+
+    /// Hands the reader of `output` an empty chunk, so that one waiting for a message until a
+    /// given time looks at its clock: how a wait for a silent server ends without a byte from it.
+    func wakeOutputReader() { outputFeeder.wake(with: []) }
 
     /// Waits for the child to end, whatever happens to the calling task.
     func waitForExit() async -> Termination {
@@ -328,7 +334,7 @@ final class ChildProcess: Sendable {
     /// Not a dispatch read source: on Linux, libdispatch's epoll loop crashed (a freed note's
     /// event) when sources on pipes of short-lived children were cancelled while others were
     /// being spawned.
-    private static func stream(_ fd: Int32, _ readers: Latch) -> BoundedStream<[UInt8]> {
+    private static func stream(_ fd: Int32, _ readers: Latch) -> (BoundedStream<[UInt8]>, BoundedStream<[UInt8]>.Feeder) {
         _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK)
         let (stream, feeder) = BoundedStream<[UInt8]>.make(window: chunksInFlight)
         Blocking.run("pipe-reader") {
@@ -366,7 +372,7 @@ final class ChildProcess: Sendable {
             close(fd)
             feeder.finish()
         }
-        return stream
+        return (stream, feeder)
     }
 
     /// Starts `first` with its standard output piped into `second`'s standard input, as

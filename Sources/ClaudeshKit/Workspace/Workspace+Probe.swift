@@ -6,6 +6,7 @@ extension Workspace {
     /// entries among them will decrypt: a server may echo its token.
     func probePlan(_ servers: [ConfiguredServer]) async -> ProbePlan {
         var referenced: Set<String> = []
+        let modes = Result { () throws(ProtocolOverrides.Error) in try protocolOverrides.all() }
         let targets = servers.map { server -> Prober.Target in
             let launch: Result<ServerLaunch, ProbeFailure>
             var transport = "?"
@@ -17,11 +18,13 @@ extension Workspace {
                 }
                 transport = definition.transport.name
                 referenced.formUnion(definition.secrets.map { $0.name })
+                if case .failure(let error) = modes { throw .invalidConfig(error.description) }
                 launch = .success(try ServerLaunch(definition, environment: environment.variables, directory: environment.currentDirectory, lookup: context.lookup))
             } catch {
                 launch = .failure(error)
             }
-            return Prober.Target(name: server.name, transport: transport, launch: launch)
+            let mode = (try? modes.get())?[server.name] ?? .auto
+            return Prober.Target(name: server.name, transport: transport, launch: launch, mode: mode)
         }
         var decrypted: [String] = []
         for name in referenced.sorted() where context.vault.value(of: name) == nil {
@@ -43,9 +46,17 @@ extension Workspace {
     }
 
     /// Probes every target of `plan`, all at once within `options`' concurrency.
+    /// `--protocol`, when given, speaks that era to every server whatever its own setting.
     func probe(_ plan: ProbePlan, options: ProbeOptions, onResult: @Sendable (ProbeResult) async -> Void = { _ in }) async -> [ProbeResult] {
-        await Prober.check(plan.targets, options: options, redactor: plan.redactor, onResult: onResult)
+        var targets = plan.targets
+        if let mode = options.protocolMode {
+            for index in targets.indices { targets[index].mode = mode }
+        }
+        return await Prober.check(targets, options: options, redactor: plan.redactor, onResult: onResult)
     }
+
+    /// The eras fixed per server (`mcp protocol`).
+    package var protocolOverrides: ProtocolOverrides { ProtocolOverrides(home: home) }
 
     /// Probes every server of `config`, with `options`; nil when it has none.
     func probeAll(of config: ClientConfig, options: ProbeOptions) async -> [ProbeResult]? {
@@ -106,5 +117,7 @@ package struct ServerCheck: Sendable {
     package var results: [ProbeResult]
     package var lastKnownGood: Saving
 
-    package var failed: [ProbeResult] { results.filter { !$0.passed } }
+    /// The servers that are down; a server asking for authorization is not one.
+    package var failed: [ProbeResult] { results.filter { $0.isDown } }
+    package var awaitingAuthorization: [ProbeResult] { results.filter { $0.needsAuthorization } }
 }

@@ -8,6 +8,8 @@ enum MCPFixtures {
     static let stdioScript = repository + "/Tests/Fixtures/mcp_stdio_fixture.sh"
     static let httpScript = repository + "/Tests/Fixtures/mcp_http_server.py"
     static let misbehavingScript = repository + "/Tests/Fixtures/http_misbehaving.py"
+    static let eraScript = repository + "/Tests/Fixtures/mcp_era_server.py"
+    static let legacyScript = repository + "/Tests/Fixtures/mcp_legacy_server.py"
 
     /// The venv with mcp-server-time and the `mcp` SDK; a missing one fails the test, never skips it.
     static var venv: String {
@@ -15,6 +17,18 @@ enum MCPFixtures {
     }
 
     static var timeServer: String { venv + "/bin/mcp-server-time" }
+
+    /// The venv of the handshake era: `mcp` before 2.0 and mcp-server-time's release built on it.
+    static var legacyVenv: String {
+        ProcessInfo.processInfo.environment["CLAUDESH_LEGACY_VENV"] ?? repository + "/.build/legacy-venv"
+    }
+
+    static var legacyTimeServer: String { legacyVenv + "/bin/mcp-server-time" }
+
+    /// A stdio entry running `script MODE` with `python`.
+    static func python(_ script: String, _ arguments: [String], python: String = venv + "/bin/python") -> String {
+        "{\"command\": \"\(python)\", \"args\": [" + ([script] + arguments).map { "\"\($0)\"" }.joined(separator: ", ") + "]}"
+    }
 
     /// A config file holding `servers` (name → entry JSON text).
     static func writeConfig(_ path: String, _ servers: [(String, String)], extra: String = "") {
@@ -66,12 +80,14 @@ final class HTTPFixture {
     /// `mode`: streamable-http, json or sse; `tls`: the certificate and key files for https.
     /// `redirects`: (status, path, Location) answered instead of the app; `log`: a file for the
     /// requests; `server`: uvicorn or hypercorn (HTTP/2 with TLS).
-    /// `script` is another fixture speaking the same PORT line (`http_misbehaving.py`).
+    /// `script` is another fixture speaking the same PORT line (`http_misbehaving.py`,
+    /// `mcp_era_server.py`, `mcp_legacy_server.py` with `python` the legacy venv's), given `more`.
     init(_ mode: String, token: String? = nil, tls: (certificate: String, key: String)? = nil, redirects: [(Int, String, String)] = [],
-         log: String? = nil, server: String = "uvicorn", script: String = MCPFixtures.httpScript) throws {
+         log: String? = nil, server: String = "uvicorn", script: String = MCPFixtures.httpScript,
+         python: String = MCPFixtures.venv + "/bin/python", more: [String] = []) throws {
         self.log = log
-        process.executableURL = URL(fileURLWithPath: MCPFixtures.venv + "/bin/python")
-        var arguments = [script, mode]
+        process.executableURL = URL(fileURLWithPath: python)
+        var arguments = [script, mode] + more
         if let token { arguments += ["--token", token] }
         if let tls { arguments += ["--tls", tls.certificate, tls.key] }
         for (status, path, location) in redirects { arguments += ["--redirect", String(status), path, location] }

@@ -5,6 +5,10 @@ struct HTTPExchange: Sendable {
     var messages: [JSONValue]
     /// The start of an error body, for the failure message.
     var snippet: String
+    /// An error status's body when it is one JSON-RPC error: how a modern server refuses.
+    var errorReply: JSONValue?
+    /// The challenge of a 401 or 403 (`WWW-Authenticate`): the server wants authorization.
+    var challenge: String?
 
     /// Posts `message`. With `answerID`, reads the answer from the body (JSON, or an event stream
     /// until the answer to that id); without, only the status matters (202 for notifications).
@@ -19,7 +23,10 @@ struct HTTPExchange: Sendable {
                 defer { response.finish(within: .milliseconds(100), deadline: deadline) }
                 var exchange = HTTPExchange(status: response.status, sessionID: response.header("mcp-session-id"), messages: [], snippet: "")
                 guard (200..<300).contains(response.status) else {
-                    exchange.snippet = snippet(try response.readAll(limit: 400, deadline: deadline))
+                    let body = try response.readAll(limit: errorBodyLimit, deadline: deadline)
+                    exchange.snippet = snippet(body)
+                    exchange.challenge = response.header("www-authenticate")
+                    if let value = try? JSONParser.parse(body), case .error? = MCPProtocol.classify(value) { exchange.errorReply = value }
                     return .success(exchange)
                 }
                 guard answerID != nil else { return .success(exchange) }
@@ -37,8 +44,8 @@ struct HTTPExchange: Sendable {
                             if value["method"] != nil && value["id"] == nil { continue }
                             exchange.messages.append(value)
                             if let answerID, value["id"] == answerID, value["method"] == nil { break reading }
-                            guard exchange.messages.count <= Handshake.serverRequestLimit else {
-                                return .failure(.protocolError("the server sent \(Handshake.serverRequestLimit) messages on one stream without the answer"))
+                            guard exchange.messages.count <= Conversation.serverRequestLimit else {
+                                return .failure(.protocolError("the server sent \(Conversation.serverRequestLimit) messages on one stream without the answer"))
                             }
                         }
                         if parser.isOverLimit { return .failure(.messageTooLarge(limit: MCPProtocol.messageLimit)) }
@@ -63,6 +70,9 @@ struct HTTPExchange: Sendable {
         }
         return try outcome.get()
     }
+
+    /// Enough of an error body for a JSON-RPC error with a list of versions.
+    static let errorBodyLimit = 16 << 10
 
     /// The first line of an error body, printable and short.
     static func snippet(_ body: [UInt8]) -> String {

@@ -1,13 +1,24 @@
 import Synchronization
 
-/// The probe proper: `initialize`, `notifications/initialized`, `tools/list` (every page) and
-/// `ping`, as a client does it, over any channel.
+/// The probe proper, as a client does it over any channel: the session opened in the server's
+/// era (`EraNegotiation`), every page of `tools/list`, and for a legacy session
+/// `notifications/initialized` before and `ping` after. A modern session sends neither: the
+/// stateless revision has no handshake and no `ping`, and its `tools/list` proves it alive.
 struct Handshake {
     struct Outcome: Sendable {
+        var era: ProtocolEra
+        var protocolVersion: String
+        var supportedVersions: [String]
         var serverName: String?
         var serverVersion: String?
-        var protocolVersion: String
+        var serverTitle: String?
+        /// The capabilities it declared (tools, resources, prompts, completions, logging...).
+        var capabilities: [String]
+        /// The extensions among them, by name (`io.modelcontextprotocol/ui`...).
+        var extensions: [String]
         var toolCount: Int
+        /// Each step and its time: the discover or initialize, tools/list, ping.
+        var phases: [(name: String, duration: Duration)]
     }
 
     /// Where the handshake is, for "timed out during tools/list".
@@ -19,66 +30,62 @@ struct Handshake {
 
     /// A server with more pages than this is looping on its cursor.
     static let pageLimit = 1000
-    /// A server that asks more of the client than this while it should be answering is flooding it.
-    static let serverRequestLimit = 100
 
-    static func run(_ channel: MCPChannel, phase: Phase) async throws(ProbeFailure) -> Outcome {
-        var nextID = 0
-        func call(_ method: String, _ params: JSONValue? = nil) async throws(ProbeFailure) -> JSONValue {
-            nextID += 1
-            phase.set(method)
-            try await channel.send(MCPProtocol.request(id: nextID, method: method, params: params), expectsAnswer: true)
-            return try await answer(to: nextID, method: method, over: channel)
+    static func run(_ channel: MCPChannel, phase: Phase, mode: ProtocolMode = .auto) async throws(ProbeFailure) -> Outcome {
+        let conversation = Conversation(channel)
+        var phases: [(name: String, duration: Duration)] = []
+        var mark = ContinuousClock.now
+        func lap(_ name: String) {
+            let now = ContinuousClock.now
+            phases.append((name, mark.duration(to: now)))
+            mark = now
         }
 
-        let initialized = try await call("initialize", MCPProtocol.initializeParams())
-        guard let version = initialized["protocolVersion"]?.stringValue else {
-            throw .protocolError("the initialize answer has no protocolVersion")
+        let session = try await EraNegotiation(conversation: conversation, mode: mode, phase: phase).open()
+        lap(session.era == .modern ? "discover" : "initialize")
+        let modern = session.era == .modern ? session.version : nil
+        if modern == nil {
+            phase.set("notifications/initialized")
+            try await conversation.notify("notifications/initialized")
         }
-        guard MCPProtocol.supportedVersions.contains(version) else { throw .unsupportedVersion(version) }
-        phase.set("notifications/initialized")
-        try await channel.send(MCPProtocol.notification(method: "notifications/initialized"), expectsAnswer: false)
 
         var tools = 0
         // A server without the tools capability may rightly refuse tools/list.
-        if initialized["capabilities"]?["tools"] != nil {
+        if session.capabilities?["tools"] != nil {
             var cursor: String?
             for _ in 0..<pageLimit {
+                phase.set("tools/list")
                 let params: JSONValue? = cursor.map { .object([("cursor", .string($0))]) }
-                let page = try await call("tools/list", params)
+                let page = try await conversation.call("tools/list", params, version: modern)
                 guard case .array(let list)? = page["tools"] else { throw .protocolError("the tools/list answer has no tools array") }
                 tools += list.count
                 cursor = page["nextCursor"]?.stringValue
                 if cursor == nil { break }
             }
             if cursor != nil { throw .protocolError("tools/list still had a next page after \(pageLimit) pages") }
+            lap("tools/list")
         }
-        _ = try await call("ping")
-        let info = initialized["serverInfo"]
-        return Outcome(serverName: info?["name"]?.stringValue, serverVersion: info?["version"]?.stringValue, protocolVersion: version, toolCount: tools)
-    }
+        if modern == nil {
+            phase.set("ping")
+            _ = try await conversation.call("ping", version: nil)
+            lap("ping")
+        }
 
-    /// Reads until the answer to `id`, answering the server's own requests on the way.
-    private static func answer(to id: Int, method: String, over channel: MCPChannel) async throws(ProbeFailure) -> JSONValue {
-        var answered = 0
-        while true {
-            let message = try await channel.receive()
-            switch MCPProtocol.classify(message) {
-            case .response(let answered, let result)? where answered == .int(id):
-                return result
-            case .error(let answered, let code, let text)? where answered == .int(id) || answered == .null:
-                throw .rejected(method: method, code: code, message: text)
-            case .request(let requestID, let requested)?:
-                answered += 1
-                guard answered <= serverRequestLimit else {
-                    throw .protocolError("the server sent \(serverRequestLimit) requests of its own instead of answering \(method)")
+        var capabilities: [String] = []
+        var extensions: [String] = []
+        if case .object(let members)? = session.capabilities {
+            for (name, value) in members {
+                if name == "extensions", case .object(let named) = value {
+                    extensions = named.map { $0.0 }
+                } else {
+                    capabilities.append(name)
                 }
-                try await channel.send(MCPProtocol.answer(to: requestID, method: requested), expectsAnswer: false)
-            case .response?, .error?, .notification?:
-                continue // log messages, progress, answers to nothing we asked
-            case nil:
-                throw .protocolError("not a JSON-RPC message: \(message.serialized().clipped(80))")
             }
         }
+        let info = session.serverInfo
+        return Outcome(era: session.era, protocolVersion: session.version, supportedVersions: session.supportedVersions,
+                       serverName: info?["name"]?.stringValue, serverVersion: info?["version"]?.stringValue,
+                       serverTitle: info?["title"]?.stringValue, capabilities: capabilities, extensions: extensions,
+                       toolCount: tools, phases: phases)
     }
 }

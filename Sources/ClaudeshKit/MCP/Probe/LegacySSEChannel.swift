@@ -3,6 +3,9 @@
 /// MCP's older HTTP+SSE transport (protocol 2024-11-05): a GET opens an event stream whose
 /// first `endpoint` event names where to POST; answers come back on the stream.
 final class LegacySSEChannel: MCPChannel {
+    /// The 2024-11-05 transport: the handshake era only.
+    var isHandshakeOnly: Bool { true }
+
     private let url: HTTPURL
     private let headers: [(String, String)]
     private let deadline: ContinuousClock.Instant

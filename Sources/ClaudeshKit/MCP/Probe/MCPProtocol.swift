@@ -1,14 +1,53 @@
 /// The parts of the Model Context Protocol a client needs to prove a server works: the protocol
-/// versions claudesh speaks and the JSON-RPC 2.0 messages of the handshake.
+/// versions claudesh speaks in each era and the JSON-RPC 2.0 messages of both.
 enum MCPProtocol {
-    /// Newest first; `initialize` offers the first and accepts any of them back.
-    static let supportedVersions = ["2025-11-25", "2025-06-18", "2025-03-26", "2024-11-05"]
-    static var latestVersion: String { supportedVersions[0] }
+    /// The stateless revisions, newest first: each request names one in its `_meta`.
+    static let modernVersions = ["2026-07-28"]
+    /// The handshake revisions, newest first; `initialize` offers the first and accepts any back.
+    static let legacyVersions = ["2025-11-25", "2025-06-18", "2025-03-26", "2024-11-05"]
+    /// Every version claudesh speaks, newest first.
+    static var supportedVersions: [String] { modernVersions + legacyVersions }
+    static var latestVersion: String { legacyVersions[0] }
     static let clientName = "claudesh"
     static var clientVersion: String { Claudesh.version }
     /// The longest message claudesh reads, on any transport: a tools/list of a few hundred tools
     /// is well under a megabyte, and a message this long parses within tens of megabytes.
     static let messageLimit = 4 << 20
+
+    /// The errors only a modern server answers with (2026-07-28, basic/index): a reply carrying
+    /// one proves the server modern, whatever it refused.
+    enum ModernError {
+        static let headerMismatch = -32020
+        static let missingRequiredClientCapability = -32021
+        static let unsupportedProtocolVersion = -32022
+        static let codes: Set<Int> = [headerMismatch, missingRequiredClientCapability, unsupportedProtocolVersion]
+    }
+
+    static var clientInfo: JSONValue {
+        .object([("name", .string(clientName)), ("version", .string(clientVersion))])
+    }
+
+    /// What every modern request carries in `params._meta`: its version, the client's
+    /// capabilities (none: claudesh offers no sampling, roots or elicitation) and the client.
+    static func meta(version: String) -> JSONValue {
+        .object([
+            ("io.modelcontextprotocol/protocolVersion", .string(version)),
+            ("io.modelcontextprotocol/clientCapabilities", .object([])),
+            ("io.modelcontextprotocol/clientInfo", clientInfo),
+        ])
+    }
+
+    /// A modern request: `params` with the `_meta` envelope first.
+    static func modernRequest(id: Int, method: String, params: JSONValue? = nil, version: String) -> JSONValue {
+        var members: [(String, JSONValue)] = [("_meta", meta(version: version))]
+        if case .object(let given)? = params { members += given.filter { $0.0 != "_meta" } }
+        return request(id: id, method: method, params: .object(members))
+    }
+
+    /// The version a request names in its `_meta`, when it is a modern one.
+    static func modernVersion(of message: JSONValue) -> String? {
+        message["params"]?["_meta"]?["io.modelcontextprotocol/protocolVersion"]?.stringValue
+    }
 
     static func request(id: Int, method: String, params: JSONValue? = nil) -> JSONValue {
         var members: [(String, JSONValue)] = [("jsonrpc", .string("2.0")), ("id", .int(id)), ("method", .string(method))]
@@ -24,14 +63,14 @@ enum MCPProtocol {
         .object([
             ("protocolVersion", .string(latestVersion)),
             ("capabilities", .object([])),
-            ("clientInfo", .object([("name", .string(clientName)), ("version", .string(clientVersion))])),
+            ("clientInfo", clientInfo),
         ])
     }
 
     /// What a message from the server is.
     enum Incoming {
         case response(id: JSONValue, result: JSONValue)
-        case error(id: JSONValue, code: Int, message: String)
+        case error(id: JSONValue, code: Int, message: String, data: JSONValue?)
         case request(id: JSONValue, method: String)
         case notification(method: String)
     }
@@ -43,7 +82,7 @@ enum MCPProtocol {
         if method == nil, let error = message["error"] {
             let code: Int
             if case .int(let value)? = error["code"] { code = value } else { code = 0 }
-            return .error(id: message["id"] ?? .null, code: code, message: error["message"]?.stringValue ?? "no message")
+            return .error(id: message["id"] ?? .null, code: code, message: error["message"]?.stringValue ?? "no message", data: error["data"])
         }
         if let id = message["id"], id != .null {
             if let method { return .request(id: id, method: method) }

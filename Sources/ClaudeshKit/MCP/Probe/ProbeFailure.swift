@@ -11,6 +11,17 @@ package enum ProbeFailure: Error, Sendable, Equatable, CustomStringConvertible {
     /// The server answered a request with a JSON-RPC error.
     case rejected(method: String, code: Int, message: String)
     case unsupportedVersion(String)
+    /// `--protocol modern` met a server of the handshake era: how it showed it.
+    case legacyOnly(String)
+    /// `--protocol legacy` met a server of the stateless era: the versions it offers.
+    case modernOnly(supported: [String])
+    /// A modern server that speaks no version claudesh speaks.
+    case noCommonVersion(offered: [String])
+    /// A modern result asking the client for input (`resultType: input_required`).
+    case inputRequired(method: String)
+    /// HTTP 401 or 403 with a `WWW-Authenticate` challenge to an entry that sends no credentials:
+    /// the server is up and wants the OAuth sign-in Claude does (the metadata URL it names).
+    case needsAuthorization(status: Int, resourceMetadata: String?)
     case http(status: Int, method: String, body: String)
     case connection(String)
     case unsupportedURL(String)
@@ -30,7 +41,8 @@ package enum ProbeFailure: Error, Sendable, Equatable, CustomStringConvertible {
     /// Trying again cannot help: the seed's retry loop spends half a minute on these, claudesh none.
     package var isPermanent: Bool {
         switch self {
-        case .invalidConfig, .cannotStart, .unsupportedVersion, .unsupportedURL, .tls, .redirect, .unavailable: return true
+        case .invalidConfig, .cannotStart, .unsupportedVersion, .unsupportedURL, .tls, .redirect, .unavailable,
+             .legacyOnly, .modernOnly, .noCommonVersion, .inputRequired, .needsAuthorization: return true
         case .http(let status, _, _): return status == 401 || status == 403
         default: return false
         }
@@ -53,6 +65,17 @@ package enum ProbeFailure: Error, Sendable, Equatable, CustomStringConvertible {
             return text
         case .unsupportedVersion(let version):
             return "the server speaks protocol \(version); claudesh speaks \(MCPProtocol.supportedVersions.joined(separator: ", "))"
+        case .legacyOnly(let how):
+            return "the server is legacy-only (initialize handshake): \(how); check it with --protocol auto or legacy"
+        case .modernOnly(let supported):
+            return "the server is modern-only: it refused initialize and speaks \(supported.joined(separator: ", ")); check it with --protocol auto or modern"
+        case .noCommonVersion(let offered):
+            return "no protocol version in common: the server speaks \(offered.joined(separator: ", ")), claudesh \(MCPProtocol.supportedVersions.joined(separator: ", "))"
+        case .needsAuthorization(let status, let metadata):
+            let where_ = metadata.map { "; its authorization metadata: \($0)" } ?? ""
+            return "needs authorization: HTTP \(status) asks for a sign-in (OAuth) that Claude does and claudesh does not\(where_); a token in a header (--header 'Authorization: Bearer ...') lets claudesh check it"
+        case .inputRequired(let method):
+            return "the server asks for input during \(method) (resultType input_required), which a check does not give"
         case .http(let status, let method, let body):
             var text = "HTTP \(status) on \(method)"
             switch status {

@@ -12,6 +12,9 @@ package struct ProbeOptions: Sendable {
     var backoff: Backoff
     /// Where each server's stderr goes (`mcp-NAME.log`); nil keeps it in memory.
     var logFolder: String?
+    /// `--protocol`: the era every server is spoken to in; nil leaves each to its own setting
+    /// (`mcp protocol`), else auto.
+    package var protocolMode: ProtocolMode?
 
     /// What Claude gives a server to start and answer (Claude Desktop's handshake limit, Claude
     /// Code's without MCP_TIMEOUT): a server claudesh fails, Claude would fail too. 10 s failed

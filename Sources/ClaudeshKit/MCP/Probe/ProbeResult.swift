@@ -12,13 +12,42 @@ package struct ProbeResult: Sendable {
     package var attempts: Int
     package var serverName: String?
     package var serverVersion: String?
+    package var serverTitle: String?
+    package var era: ProtocolEra?
     package var protocolVersion: String?
+    /// What the server says it speaks (its `server/discover`; a legacy server, its one version).
+    package var supportedVersions: [String] = []
+    package var capabilities: [String] = []
+    package var extensions: [String] = []
     package var toolCount: Int?
+    /// The last attempt's steps and their times: start, discover or initialize, tools/list, ping.
+    package var phases: [(name: String, duration: Duration)] = []
     /// The server's last stderr lines (redacted), shown when it failed.
     package var lastErrors: [String]
     package var logPath: String?
 
     package var passed: Bool { failure == nil }
+    /// Up, and asking for an authorization claudesh does not hold: neither passed nor down.
+    package var needsAuthorization: Bool {
+        if case .needsAuthorization? = failure { return true }
+        return false
+    }
+    /// Failed, as opposed to waiting for an authorization.
+    package var isDown: Bool { !passed && !needsAuthorization }
+
+    /// What a passing attempt learnt of the server.
+    mutating func record(_ handshake: Handshake.Outcome) {
+        serverName = handshake.serverName
+        serverVersion = handshake.serverVersion
+        serverTitle = handshake.serverTitle
+        era = handshake.era
+        protocolVersion = handshake.protocolVersion
+        supportedVersions = handshake.supportedVersions
+        capabilities = handshake.capabilities
+        extensions = handshake.extensions
+        toolCount = handshake.toolCount
+        phases = handshake.phases
+    }
 
     /// Masks what `redactor` knows in every string the server sent (a server may echo its token
     /// as its name, its version or in what it writes), before anything clips or escapes them.
@@ -44,14 +73,20 @@ package struct ProbeResult: Sendable {
     package var json: JSONValue {
         var members: [(String, JSONValue)] = [
             ("name", .string(server)), ("transport", .string(transport)),
-            ("status", .string(passed ? "ok" : "failed")),
+            ("status", .string(passed ? "ok" : needsAuthorization ? "needs-authorization" : "failed")),
             ("latency_ms", .double((latencyMilliseconds * 10).rounded() / 10)),
             ("attempts", .int(attempts)),
         ]
         members.append(("server_name", serverName.map(JSONValue.string) ?? .null))
         members.append(("server_version", serverVersion.map(JSONValue.string) ?? .null))
+        members.append(("server_title", serverTitle.map(JSONValue.string) ?? .null))
+        members.append(("era", era.map { JSONValue.string($0.rawValue) } ?? .null))
         members.append(("protocol_version", protocolVersion.map(JSONValue.string) ?? .null))
+        members.append(("supported_versions", .array(supportedVersions.map { JSONValue.string($0) })))
+        members.append(("capabilities", .array(capabilities.map { JSONValue.string($0) })))
+        members.append(("extensions", .array(extensions.map { JSONValue.string($0) })))
         members.append(("tools", toolCount.map(JSONValue.int) ?? .null))
+        members.append(("phases_ms", .object(phases.map { ($0.name, JSONValue.double(($0.duration.milliseconds * 10).rounded() / 10)) })))
         members.append(("reason", reason.map(JSONValue.string) ?? .null))
         members.append(("permanent", .bool(failure?.isPermanent ?? false)))
         members.append(("log", logPath.map(JSONValue.string) ?? .null))

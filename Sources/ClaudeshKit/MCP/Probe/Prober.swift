@@ -7,11 +7,14 @@ enum Prober {
         var name: String
         var transport: String
         var launch: Result<ServerLaunch, ProbeFailure>
+        /// The era to speak: `--protocol`, else the server's own setting, else auto.
+        var mode: ProtocolMode
 
-        init(name: String, transport: String, launch: Result<ServerLaunch, ProbeFailure>) {
+        init(name: String, transport: String, launch: Result<ServerLaunch, ProbeFailure>, mode: ProtocolMode = .auto) {
             self.name = name
             self.transport = transport
             self.launch = launch
+            self.mode = mode
         }
     }
 
@@ -62,16 +65,13 @@ enum Prober {
                 break
             }
             log.beginAttempt(attempt + 1)
-            let (outcome, latency) = await once(launch, log: log, timeout: min(options.attemptTimeout, remaining))
+            let (outcome, latency) = await once(launch, mode: target.mode, log: log, timeout: min(options.attemptTimeout, remaining))
             result.attempts += 1
             result.latency = latency
             switch outcome {
             case .success(let handshake):
                 result.failure = nil
-                result.serverName = handshake.serverName
-                result.serverVersion = handshake.serverVersion
-                result.protocolVersion = handshake.protocolVersion
-                result.toolCount = handshake.toolCount
+                result.record(handshake)
                 result.lastErrors = []
                 break attempts
             case .failure(let failure):
@@ -89,7 +89,7 @@ enum Prober {
     }
 
     /// One attempt: connect or start, handshake under `timeout`, close.
-    static func once(_ launch: ServerLaunch, log: ServerLog, timeout: Duration) async -> (Result<Handshake.Outcome, ProbeFailure>, Duration) {
+    static func once(_ launch: ServerLaunch, mode: ProtocolMode, log: ServerLog, timeout: Duration) async -> (Result<Handshake.Outcome, ProbeFailure>, Duration) {
         let start = ContinuousClock.now
         let channel: MCPChannel
         do {
@@ -97,6 +97,7 @@ enum Prober {
         } catch {
             return (.failure(error), start.duration(to: .now))
         }
+        let started = start.duration(to: .now)
         let phase = Handshake.Phase()
         let fired = Latch()
         let abort = channel.abort
@@ -108,14 +109,21 @@ enum Prober {
         }
         var outcome: Result<Handshake.Outcome, ProbeFailure>
         do {
-            outcome = .success(try await Handshake.run(channel, phase: phase))
+            var handshake = try await Handshake.run(channel, phase: phase, mode: mode)
+            handshake.phases.insert(("start", started), at: 0)
+            outcome = .success(handshake)
         } catch {
             outcome = .failure(error)
         }
         watchdog.cancel()
         let latency = start.duration(to: .now)
         if case .failure = outcome, fired.isStopped {
-            outcome = .failure(.timedOut(seconds: timeout.seconds, phase: phase.name))
+            var during = phase.name
+            // Under --protocol modern nothing else is tried: say what silence may mean.
+            if mode == .modern, during == "server/discover", channel.canStaySilent {
+                during += ", which a legacy server may never answer (--protocol auto falls back to initialize)"
+            }
+            outcome = .failure(.timedOut(seconds: timeout.seconds, phase: during))
         }
         await channel.close()
         return (outcome, latency)

@@ -29,7 +29,26 @@ final class StdioChannel: MCPChannel {
         guard child.write(Array((message.serialized() + "\n").utf8)) else { throw await stoppedReading() }
     }
 
+    /// A legacy server may leave `server/discover` unanswered.
+    var canStaySilent: Bool { true }
+
     func receive() async throws(ProbeFailure) -> JSONValue {
+        // Without a time to stop, only a message or a failure ends the wait.
+        try await next(until: nil)!
+    }
+
+    func receive(until instant: ContinuousClock.Instant) async throws(ProbeFailure) -> JSONValue? {
+        let child = self.child
+        let alarm = Task {
+            try? await Task.sleep(until: instant, clock: .continuous)
+            if !Task.isCancelled { child.wakeOutputReader() }
+        }
+        defer { alarm.cancel() }
+        return try await next(until: instant)
+    }
+
+    /// The next message; nil when `until` passed first (looked at after each chunk and wake).
+    private func next(until: ContinuousClock.Instant?) async throws(ProbeFailure) -> JSONValue? {
         while !aborted.isStopped {
             if var line = buffer.nextLine() {
                 if line.last == 0x0D { line.removeLast() }
@@ -48,6 +67,7 @@ final class StdioChannel: MCPChannel {
                 throw await ended()
             }
             buffer.append(chunk)
+            if let until, ContinuousClock.now >= until, !buffer.hasLine { return nil }
         }
         throw .protocolError("the channel was stopped")
     }

@@ -27,11 +27,29 @@ final class StreamableHTTPChannel: MCPChannel {
         if let legacy { return try await legacy.send(message, expectsAnswer: expectsAnswer) }
         let method = message["method"]?.stringValue ?? "an answer"
         var requestHeaders = [("Content-Type", "application/json"), ("Accept", "application/json, text/event-stream")]
-        if let sessionID { requestHeaders.append(("Mcp-Session-Id", sessionID)) }
-        if let protocolVersion { requestHeaders.append(("MCP-Protocol-Version", protocolVersion)) }
+        let modern = MCPProtocol.modernVersion(of: message)
+        if let modern {
+            // 2026-07-28: the version and the method mirrored into headers, and no session.
+            requestHeaders += [("MCP-Protocol-Version", modern), ("Mcp-Method", method)]
+        } else {
+            if let sessionID { requestHeaders.append(("Mcp-Session-Id", sessionID)) }
+            if let protocolVersion { requestHeaders.append(("MCP-Protocol-Version", protocolVersion)) }
+        }
         requestHeaders += headers
         let exchange = try await HTTPExchange.post(message, to: url, headers: requestHeaders, answerID: expectsAnswer ? message["id"] : nil, deadline: deadline, session: session)
         guard (200..<300).contains(exchange.status) else {
+            // Asked to authorize, and the entry sends no credentials of its own: Claude signs in
+            // with OAuth, which claudesh does not hold. The server is up, not down.
+            if [401, 403].contains(exchange.status), let challenge = exchange.challenge,
+               !headers.contains(where: { $0.0.lowercased() == "authorization" }) {
+                throw .needsAuthorization(status: exchange.status, resourceMetadata: Self.resourceMetadata(in: challenge))
+            }
+            // A modern server refuses with 400 (or 404 for an unknown method) and a JSON-RPC
+            // error in the body: that error is the reply. Any other refusal is the status.
+            if let reply = exchange.errorReply, Self.isModernRefusal(reply, status: exchange.status, modernRequest: modern != nil) {
+                inbox.append(reply)
+                return
+            }
             if method == "initialize" && [400, 404, 405].contains(exchange.status) {
                 let fallback = LegacySSEChannel(url: url, headers: headers, deadline: deadline, session: session)
                 legacy = fallback
@@ -47,6 +65,29 @@ final class StreamableHTTPChannel: MCPChannel {
             throw .protocolError("HTTP \(exchange.status) to \(method) carried no answer")
         }
         inbox += exchange.messages
+    }
+
+    /// A JSON-RPC error only a modern server sends: a modern code (to any request: a modern-only
+    /// server refuses `initialize` so), or "method not found" on a 404 to a modern request (which
+    /// tells a modern endpoint from a path that is no MCP endpoint at all).
+    static func isModernRefusal(_ reply: JSONValue, status: Int, modernRequest: Bool) -> Bool {
+        guard case .error(_, let code, _, _)? = MCPProtocol.classify(reply) else { return false }
+        return MCPProtocol.ModernError.codes.contains(code) || (modernRequest && code == -32601 && status == 404)
+    }
+
+    /// The `resource_metadata` parameter of a `WWW-Authenticate` challenge (RFC 9728): where the
+    /// server says how to get a token.
+    static func resourceMetadata(in challenge: String) -> String? {
+        // `Bearer realm="mcp", resource_metadata="https://…"`: parameters split at commas and at
+        // the scheme's space; a URL holds neither.
+        for part in challenge.split(whereSeparator: { $0 == "," || $0 == " " }) {
+            guard let equals = part.firstIndex(of: "="), part[..<equals].lowercased() == "resource_metadata" else { continue }
+            var value = part[part.index(after: equals)...]
+            if value.first == "\"" { value = value.dropFirst() }
+            if value.last == "\"" { value = value.dropLast() }
+            return value.isEmpty ? nil : String(value)
+        }
+        return nil
     }
 
     func receive() async throws(ProbeFailure) -> JSONValue {

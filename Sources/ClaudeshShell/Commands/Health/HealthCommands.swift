@@ -11,8 +11,8 @@ enum HealthCommands {
     static let group = CommandGroup.health
 
     static let probeFlags = [
-        Flag("timeout", value: "S", "seconds one server's probe may take (default 10)"),
-        .json,
+        Flag("timeout", value: "S", "seconds one server's probe may take (default 30, or MCP_TIMEOUT in milliseconds)"),
+        .protocolMode, .json,
     ]
 
     @MainActor
@@ -20,7 +20,7 @@ enum HealthCommands {
         Command(
             "health", group: group, summary: "One dashboard: MCP servers, containers, the secrets store, GnuPG, backups (exit 1 if anything failed)",
             discussion: """
-            Every server is probed at once (initialize, tools/list, ping); the compose services are
+            Every server is probed at once, in its era (as mcp check does); the compose services are
             read from the engine; the store's secrets and git state, the secret key and the agent,
             and the newest backup with its last verify are looked at. Each result is recorded in
             HOME/health.sqlite (health history reads it; the history-days setting prunes it).
@@ -45,14 +45,14 @@ enum HealthCommands {
     @MainActor
     static func check(_ invocation: Invocation) async throws -> HealthReport {
         let workspace = invocation.workspace
-        let report = await workspace.healthReport(timeout: try invocation.arguments.seconds("timeout"))
+        let report = await workspace.healthReport(timeout: try invocation.arguments.seconds("timeout"), protocolMode: try invocation.arguments.protocolMode())
         if let problem = workspace.record(report) { invocation.session.report(problem) }
         return report.value
     }
 
     static let watch = Command(
         "watch", group: group, summary: "Redraw the dashboard in place every few seconds until Ctrl-C",
-        flags: [Flag("interval", value: "S", "seconds between checks (default 10)"), probeFlags[0]],
+        flags: [Flag("interval", value: "S", "seconds between checks (default 10)"), probeFlags[0], probeFlags[1]],
         examples: ["health watch", "health watch --interval 30"]
     ) { invocation in
         let interval = try invocation.arguments.seconds("interval") ?? .seconds(10)

@@ -10,27 +10,34 @@ enum MCPCheckCommands {
     static let group = MCPCommands.group
 
     @MainActor
-    static var all: [Command] { [check, retry, good] }
+    static var all: [Command] { [check, retry, good, protocolSetting] }
 
     static let probeFlags = [
         Flag("timeout", value: "S", "seconds one attempt may take, start to the ping's answer"),
         Flag("retries", value: "N", "attempts after the first for failures that are not permanent"),
         Flag("deadline", value: "S", "seconds all attempts of all servers may take together"),
         Flag("jobs", short: "j", value: "N", "servers probed at the same time (default 16)"),
-        Flag.config, .json,
+        Flag.protocolMode, Flag.config, .json,
     ]
 
     static let check = Command(
-        "check", group: group, summary: "Probe servers with a real MCP handshake (initialize, tools/list, ping), all at once",
+        "check", group: group, summary: "Probe servers as Claude would (either MCP era: server/discover or initialize, then tools/list), all at once",
         discussion: """
-        Exit status 1 when any server failed. When every server of the config passed, the config
+        Exit status 1 when any server failed. A server that answers HTTP 401 or 403 with a
+        WWW-Authenticate challenge to an entry without credentials is shown as AUTH (needs
+        authorization: Claude signs in with OAuth, claudesh holds no token): up, not down, and
+        not a failure of the check. When every server of the config passed, the config
         is saved as the last known good (mcp good restore puts it back). Each server's stderr goes
         to HOME/logs/mcp-NAME.log, with loaded secrets and the entry's env values masked.
         Defaults: --timeout 30 (or MCP_TIMEOUT, in milliseconds, as Claude Code reads it), --retries 0, --deadline 60.
+        The era is found out as the 2026-07-28 revision says: server/discover first, initialize
+        when the server answers as a legacy one does (or stays silent on stdio for 2 s, and then
+        whichever answer proves the era is taken); --protocol, or mcp protocol NAME ERA for one
+        server, fixes it. A modern server is never sent initialize, ping or a session id.
         """,
         arguments: [Argument("NAME", "servers to check (default: all)", completion: .serverNames, optional: true, variadic: true)],
         flags: probeFlags,
-        examples: ["mcp check", "mcp check time github --timeout 5", "mcp check --retries 3 --json"]
+        examples: ["mcp check", "mcp check time github --timeout 5", "mcp check --retries 3 --json", "mcp check --protocol legacy"]
     ) { invocation in
         try await probe(invocation, defaults: ProbeOptions())
     }
@@ -76,6 +83,47 @@ enum MCPCheckCommands {
         ]
     )
 
+    static let protocolSetting = Command(
+        "protocol", group: group, summary: "The MCP era a server is checked in: list the fixed ones, or fix one (auto finds it out)",
+        discussion: """
+        Kept in HOME/server-protocols.json, claudesh's own file: the client's config is not
+        touched. mcp check, mcp retry, health and recover use it; --protocol on a command
+        overrides it for that run. auto removes the server's entry.
+        """,
+        arguments: [
+            Argument("NAME", "the server (default: list every fixed one)", completion: .serverNames, optional: true),
+            Argument("ERA", "auto, modern or legacy", completion: .choices(ProtocolMode.allCases.map { $0.rawValue }), optional: true),
+        ],
+        flags: [.json],
+        examples: ["mcp protocol", "mcp protocol old-server legacy", "mcp protocol old-server auto"]
+    ) { invocation in
+        let workspace = invocation.workspace
+        let words = invocation.arguments.positionals
+        let output = invocation.output
+        if words.count == 2 {
+            guard let mode = ProtocolMode(word: words[1]) else {
+                throw ShellError.usage("the era is auto, modern or legacy, not '\(words[1].clipped())'")
+            }
+            let path = workspace.protocolOverrides.path
+            guard !workspace.dryRun else {
+                output.line("would check \(words[0]) in \(mode == .auto ? "whichever era it speaks" : "the \(mode.rawValue) era") (dry run: \(path) not written)")
+                return .success
+            }
+            try workspace.protocolOverrides.set(words[0], to: mode)
+            output.line(mode == .auto ? "\(words[0]) is checked in whichever era it speaks (auto)" : "\(words[0]) is checked in the \(mode.rawValue) era (\(path))")
+            return .success
+        }
+        let fixed = try workspace.protocolOverrides.all().filter { words.isEmpty || $0.key == words[0] }.sorted { $0.key < $1.key }
+        if invocation.wantsJSON {
+            output.json(.object(fixed.map { ($0.key, JSONValue.string($0.value.rawValue)) }))
+        } else if fixed.isEmpty {
+            output.line(words.isEmpty ? "every server is checked in whichever era it speaks (auto)" : "\(words[0]) is checked in whichever era it speaks (auto)")
+        } else {
+            output.line(Table(headers: ["NAME", "ERA"], rows: fixed.map { [$0.key, $0.value.rawValue] }).render())
+        }
+        return .success
+    }
+
     /// Runs the probe of `mcp check` and `mcp retry` and renders it.
     @MainActor
     static func probe(_ invocation: Invocation, defaults: ProbeOptions) async throws -> ExitStatus {
@@ -85,6 +133,7 @@ enum MCPCheckCommands {
         if let value = try arguments.seconds("deadline") { options.deadline = value }
         if let value = try arguments.count("retries", minimum: 0) { options.retries = value }
         if let value = try arguments.count("jobs", minimum: 1) { options.concurrency = value }
+        options.protocolMode = try arguments.protocolMode()
 
         let output = invocation.output
         let live = !invocation.wantsJSON && isatty(2) == 1
@@ -107,14 +156,15 @@ enum MCPCheckCommands {
             return .success
         }
         let failed = check.failed
+        let awaiting = check.awaitingAuthorization
         if invocation.wantsJSON {
             output.json(.object([
-                ("config", .string(check.config)), ("passed", .int(results.count - failed.count)), ("failed", .int(failed.count)),
-                ("servers", .array(results.map { $0.json })),
+                ("config", .string(check.config)), ("passed", .int(results.count - failed.count - awaiting.count)), ("failed", .int(failed.count)),
+                ("needs_authorization", .int(awaiting.count)), ("servers", .array(results.map { $0.json })),
             ]))
         } else {
             output.line(ProbeReport.table(results, output))
-            for result in failed { output.line(ProbeReport.failureDetail(result, output)) }
+            for result in failed + awaiting { output.line(ProbeReport.failureDetail(result, output)) }
         }
         switch check.lastKnownGood {
         case .notSaved: break
@@ -132,6 +182,9 @@ enum MCPCheckCommands {
         let name = DisplayWidth.pad(result.server, to: nameWidth)
         if result.passed {
             return "  " + output.styled("ok", .green) + "    \(name)  \(ProbeReport.milliseconds(result))"
+        }
+        if result.needsAuthorization {
+            return "  " + output.styled("AUTH", .yellow) + "  \(name)  needs authorization"
         }
         return "  " + output.styled("FAIL", .red) + "  \(name)  \((result.reason ?? "").clipped(100))"
     }

@@ -5,14 +5,14 @@ import ClaudeshKit
 enum ProbeReport {
     static func table(_ results: [ProbeResult], _ output: Output) -> String {
         let rows = results.map { result -> [String] in
-            let status = result.passed ? output.styled("ok", .green) : output.styled("FAIL", .red)
+            let status = result.passed ? output.styled("ok", .green) : result.needsAuthorization ? output.styled("AUTH", .yellow) : output.styled("FAIL", .red)
             let server = [result.serverName, result.serverVersion].compactMap { $0 }.joined(separator: " ")
             return [
                 result.server, result.transport, status, result.attempts == 0 ? "-" : milliseconds(result), String(result.attempts),
-                server.isEmpty ? "-" : server.clipped(40), result.protocolVersion ?? "-", result.toolCount.map(String.init) ?? "-",
+                server.isEmpty ? "-" : server.clipped(40), result.era?.rawValue ?? "-", result.protocolVersion ?? "-", result.toolCount.map(String.init) ?? "-",
             ]
         }
-        return Table(headers: ["NAME", "TRANSPORT", "STATUS", "LATENCY", "ATTEMPTS", "SERVER", "PROTOCOL", "TOOLS"], rows: rows).render()
+        return Table(headers: ["NAME", "TRANSPORT", "STATUS", "LATENCY", "ATTEMPTS", "SERVER", "ERA", "PROTOCOL", "TOOLS"], rows: rows).render()
     }
 
     /// Why it failed, its last stderr lines and where its log is.

@@ -1,0 +1,85 @@
+/// Requests and their answers over one channel: ids, the `_meta` envelope of a modern request,
+/// the server's own requests answered on the way, notifications passed over.
+final class Conversation {
+    enum Reply {
+        case result(JSONValue)
+        case error(code: Int, message: String, data: JSONValue?)
+    }
+
+    let channel: MCPChannel
+    private var lastID = 0
+    private var serverRequests = 0
+
+    /// A server that asks more of the client than this while it should be answering is flooding it.
+    static let serverRequestLimit = 100
+
+    init(_ channel: MCPChannel) { self.channel = channel }
+
+    /// Sends a request, modern when `version` is given; returns its id.
+    func send(_ method: String, _ params: JSONValue? = nil, version: String?) async throws(ProbeFailure) -> Int {
+        lastID += 1
+        let message = if let version {
+            MCPProtocol.modernRequest(id: lastID, method: method, params: params, version: version)
+        } else {
+            MCPProtocol.request(id: lastID, method: method, params: params)
+        }
+        try await channel.send(message, expectsAnswer: true)
+        return lastID
+    }
+
+    func notify(_ method: String) async throws(ProbeFailure) {
+        try await channel.send(MCPProtocol.notification(method: method), expectsAnswer: false)
+    }
+
+    /// The reply to one of `ids`, or nil when `until` passes first. An error without an id (the
+    /// server could not read the request's, JSON-RPC 2.0) is taken as the reply to the first.
+    func reply(to ids: [Int], until: ContinuousClock.Instant? = nil) async throws(ProbeFailure) -> (id: Int, reply: Reply)? {
+        while true {
+            let message: JSONValue
+            if let until {
+                guard let next = try await channel.receive(until: until) else { return nil }
+                message = next
+            } else {
+                message = try await channel.receive()
+            }
+            switch MCPProtocol.classify(message) {
+            case .response(.int(let id), let result)? where ids.contains(id):
+                return (id, .result(result))
+            case .error(let id, let code, let text, let data)?:
+                if case .int(let number) = id, ids.contains(number) { return (number, .error(code: code, message: text, data: data)) }
+                if id == .null, let first = ids.first { return (first, .error(code: code, message: text, data: data)) }
+            case .request(let requestID, let requested)?:
+                serverRequests += 1
+                guard serverRequests <= Self.serverRequestLimit else {
+                    throw .protocolError("the server sent \(Self.serverRequestLimit) requests of its own instead of answering")
+                }
+                try await channel.send(MCPProtocol.answer(to: requestID, method: requested), expectsAnswer: false)
+            case .response?, .notification?:
+                break // log messages, progress, answers to what is no longer awaited
+            case nil:
+                throw .protocolError("not a JSON-RPC message: \(message.serialized().clipped(80))")
+            }
+        }
+    }
+
+    /// Sends `method` and waits for its result; a refusal is a failure. A modern result is read
+    /// by its `resultType`: `complete` is the answer, `input_required` is the server asking for
+    /// input (which a probe does not give), anything else is not this revision.
+    func call(_ method: String, _ params: JSONValue? = nil, version: String?) async throws(ProbeFailure) -> JSONValue {
+        let id = try await send(method, params, version: version)
+        guard let (_, reply) = try await reply(to: [id]) else { throw .protocolError("no answer to \(method)") }
+        switch reply {
+        case .error(let code, let message, _):
+            throw .rejected(method: method, code: code, message: message)
+        case .result(let result):
+            if version != nil, let type = result["resultType"] {
+                switch type.stringValue {
+                case "complete"?: break
+                case "input_required"?: throw .inputRequired(method: method)
+                default: throw .protocolError("\(method) answered with resultType \(type.serialized().clipped(40))")
+                }
+            }
+            return result
+        }
+    }
+}
