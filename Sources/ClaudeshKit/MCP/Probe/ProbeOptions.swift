@@ -1,6 +1,6 @@
 /// How hard and how long to try.
 package struct ProbeOptions: Sendable {
-    /// One attempt's limit, start to the ping's answer; nil for the standard one (`attemptTimeout`).
+    /// One attempt's limit, start to the last answer; nil for the standard one (`attemptTimeout`).
     package var timeout: Duration?
     /// Attempts after the first, for failures that are not permanent.
     package var retries: Int

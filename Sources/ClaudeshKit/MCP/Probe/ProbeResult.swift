@@ -7,7 +7,7 @@ package struct ProbeResult: Sendable {
     }
     /// The failure in words, with every secret the probe knew of masked: what is shown.
     package private(set) var reason: String?
-    /// The handshake's time, initialize to the ping's answer, of the last attempt.
+    /// The last attempt's time, start to its last answer.
     var latency: Duration
     package var attempts: Int
     package var serverName: String?
@@ -55,7 +55,11 @@ package struct ProbeResult: Sendable {
         reason = reason.map { redactor.clean($0) }
         serverName = serverName.map { redactor.clean($0) }
         serverVersion = serverVersion.map { redactor.clean($0) }
+        serverTitle = serverTitle.map { redactor.clean($0) }
         protocolVersion = protocolVersion.map { redactor.clean($0) }
+        supportedVersions = supportedVersions.map { redactor.clean($0) }
+        capabilities = capabilities.map { redactor.clean($0) }
+        extensions = extensions.map { redactor.clean($0) }
         lastErrors = lastErrors.map { redactor.clean($0) }
     }
 

@@ -13,7 +13,7 @@ enum MCPCheckCommands {
     static var all: [Command] { [check, retry, good, protocolSetting] }
 
     static let probeFlags = [
-        Flag("timeout", value: "S", "seconds one attempt may take, start to the ping's answer"),
+        Flag("timeout", value: "S", "seconds one attempt may take, start to the last answer"),
         Flag("retries", value: "N", "attempts after the first for failures that are not permanent"),
         Flag("deadline", value: "S", "seconds all attempts of all servers may take together"),
         Flag("jobs", short: "j", value: "N", "servers probed at the same time (default 16)"),
