@@ -221,4 +221,13 @@ struct ServerEntryTests {
         #expect(reread.serverNames == ["time", "added", "imported"])
         #expect(reread.entry(named: "time") == original["mcpServers"]?["time"])
     }
+
+    @Test func theUserinfoPasswordOfAURLIsFoundAndHiddenAndNothingElseIsTouched() {
+        #expect(ServerEntry.urlPassword("https://alice:hunter2@example.com:8443/mcp?x=1") == "hunter2")
+        #expect(ServerEntry.maskedURL("https://alice:hunter2@example.com:8443/mcp?x=1") == "https://alice:•••@example.com:8443/mcp?x=1")
+        // An @ in the path or query is not userinfo; a user without a password has none to hide.
+        #expect(ServerEntry.urlPassword("https://example.com/a:b@c") == nil)
+        #expect(ServerEntry.maskedURL("https://bob@example.com/mcp") == "https://bob@example.com/mcp")
+        #expect(ServerEntry.maskedURL("http://127.0.0.1:8080/mcp") == "http://127.0.0.1:8080/mcp")
+    }
 }

@@ -75,8 +75,28 @@ package enum ServerEntry {
     }
 }
 
+extension ServerEntry {
+    /// The password of a URL's userinfo (`https://user:PASSWORD@host/`), if it has one.
+    package static func urlPassword(_ url: String) -> String? {
+        guard let scheme = url.range(of: "://") else { return nil }
+        let authority = url[scheme.upperBound...].prefix { $0 != "/" && $0 != "?" && $0 != "#" }
+        guard let at = authority.lastIndex(of: "@"), let colon = authority[..<at].firstIndex(of: ":") else { return nil }
+        let password = authority[authority.index(after: colon)..<at]
+        return password.isEmpty ? nil : String(password)
+    }
+
+    /// `url` with the password of its userinfo hidden: what tables and `mcp get` show.
+    package static func maskedURL(_ url: String) -> String {
+        guard let password = urlPassword(url), let range = url.range(of: ":" + password + "@") else { return url }
+        var masked = url
+        masked.replaceSubrange(range, with: ":•••@")
+        return masked
+    }
+}
+
 extension ServerDefinition {
-    /// One line for tables: the command line (the real one, inside a `claudesh exec` wrapper), or the URL.
+    /// One line for tables: the command line (the real one, inside a `claudesh exec` wrapper), or
+    /// the URL with the password of its userinfo hidden.
     package var summary: String {
         switch transport {
         case .stdio(let command, let arguments, _):
@@ -84,7 +104,7 @@ extension ServerDefinition {
                 return ([wrapped.command] + wrapped.arguments).joined(separator: " ")
             }
             return ([command] + arguments).joined(separator: " ")
-        case .http(let url, _), .sse(let url, _): return url
+        case .http(let url, _), .sse(let url, _): return ServerEntry.maskedURL(url)
         }
     }
 

@@ -48,12 +48,14 @@ struct ServerLaunch: Sendable {
             sensitiveValues = pairs.map { $0.1 } + substituted
         case .http(let url, let headers):
             let pairs = try expandPairs(headers, "headers")
-            target = .http(url: try expand(url, "url"), headers: pairs)
-            sensitiveValues = pairs.map { $0.1 } + substituted
+            let expanded = try expand(url, "url")
+            target = .http(url: expanded, headers: pairs)
+            sensitiveValues = pairs.map { $0.1 } + substituted + (ServerEntry.urlPassword(expanded).map { [$0] } ?? [])
         case .sse(let url, let headers):
             let pairs = try expandPairs(headers, "headers")
-            target = .sse(url: try expand(url, "url"), headers: pairs)
-            sensitiveValues = pairs.map { $0.1 } + substituted
+            let expanded = try expand(url, "url")
+            target = .sse(url: expanded, headers: pairs)
+            sensitiveValues = pairs.map { $0.1 } + substituted + (ServerEntry.urlPassword(expanded).map { [$0] } ?? [])
         }
     }
 }

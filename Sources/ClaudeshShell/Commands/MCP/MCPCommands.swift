@@ -85,7 +85,7 @@ enum MCPCommands {
             }
             for (key, value) in environment { rows.append(["env", "\(key)=\(ServerEntry.masked(value))"]) }
         case .http(let url, let headers), .sse(let url, let headers):
-            rows.append(["url", url])
+            rows.append(["url", ServerEntry.maskedURL(url)])
             for (key, value) in headers { rows.append(["header", "\(key): \(ServerEntry.masked(value))"]) }
         }
         invocation.output.line(Table(headers: [], rows: rows, width: invocation.terminalWidth).render())
