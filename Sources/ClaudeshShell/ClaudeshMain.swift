@@ -32,6 +32,10 @@ package enum ClaudeshMain {
             early.line("claudesh \(version)")
             return 0
         }
+        if let prefix = options.guardPrefix {
+            ServerGuardian.watch(prefix: prefix)
+            return 0
+        }
         var context = SessionContext(environment: .current(), home: options.home)
         context.dryRun = options.dryRun
         context.assumeYes = options.assumeYes

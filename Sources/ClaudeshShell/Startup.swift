@@ -17,6 +17,8 @@ struct StartupOptions: Equatable, Sendable {
     var steps: [Step] = []
     /// `claudesh __complete WORDS...`: the words after the program's name.
     var completeWords: [String]?
+    /// `claudesh __guard PREFIX`: the guardian of a claudesh's servers (`ServerGuardian`).
+    var guardPrefix: String?
     var showHelp = false
     var showVersion = false
 
@@ -69,6 +71,9 @@ struct StartupOptions: Equatable, Sendable {
             case "--version": options.showVersion = true
             case "__complete":
                 options.completeWords = Array(arguments[index...])
+                return options
+            case "__guard":
+                options.guardPrefix = try value(word)
                 return options
             case "--":
                 if index < arguments.count { options.steps.append(.oneShot(Array(arguments[index...]))) }

@@ -98,11 +98,14 @@ struct HostileServerTests {
         #expect(MCPFixtures.processes(marked: marker).isEmpty)
     }
 
-    @Test func noServerOutlivesSIGKILLOfClaudesh() throws {
+    /// SIGKILL of claudesh: the server dies by its parent-death signal, and the daemon it left in
+    /// a session of its own by the guardian, which sees claudesh's end and ends what is marked.
+    @Test(arguments: ["hang", "daemon-hang"])
+    func nothingAServerStartedOutlivesSIGKILLOfClaudesh(_ mode: String) throws {
         defer { Claudesh.cleanUp(home) }
         let marker = "CLAUDESH_HOSTILE_\(UUID().uuidString.prefix(8))"
         defer { MCPFixtures.processes(marked: marker).forEach { kill($0, SIGKILL) } }
-        MCPFixtures.writeConfig(config, [("hang", stdio("hang", marker: marker))])
+        MCPFixtures.writeConfig(config, [("hang", stdio(mode, marker: marker))])
         let process = Process()
         process.executableURL = URL(fileURLWithPath: Claudesh.binary)
         process.arguments = ["mcp", "check", "--config", config, "--json", "--timeout", "60"]
@@ -110,21 +113,40 @@ struct HostileServerTests {
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()
-        // Waits for the server to be up (it never answers), then kills claudesh outright.
-        var started = false
-        for _ in 0..<400 where !started {
-            started = !MCPFixtures.processes(marked: marker).isEmpty
-            if !started { usleep(25_000) }
+        // Waits for the server (and its daemon) to be up (it never answers), then kills claudesh outright.
+        let expected = mode == "hang" ? 1 : 2
+        var running = 0
+        for _ in 0..<400 where running < expected {
+            running = MCPFixtures.processes(marked: marker).count
+            if running < expected { usleep(25_000) }
         }
-        #expect(started, "the server never started")
+        #expect(running >= expected, "the server never started")
         kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()
-        // The kernel sends the parent-death signal as claudesh goes; the server is gone once reaped.
         var left = MCPFixtures.processes(marked: marker)
         for _ in 0..<200 where !left.isEmpty {
             usleep(25_000)
             left = MCPFixtures.processes(marked: marker)
         }
         #expect(left.isEmpty, "still running: \(left)")
+        // The guardian ends too, its work done.
+        var guardians = Self.guardians(of: process.processIdentifier)
+        for _ in 0..<200 where !guardians.isEmpty {
+            usleep(25_000)
+            guardians = Self.guardians(of: process.processIdentifier)
+        }
+        #expect(guardians.isEmpty, "a guardian is still running: \(guardians)")
+    }
+
+    /// The guardians (`claudesh __guard PID-`) of the claudesh `pid`.
+    static func guardians(of pid: Int32) -> [Int32] {
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+        return entries.compactMap { Int32($0) }.filter { candidate in
+            guard let data = FileManager.default.contents(atPath: "/proc/\(candidate)/cmdline") else { return false }
+            let words = data.split(separator: 0).map { String(decoding: $0, as: UTF8.self) }
+            guard words.contains("__guard \(pid)-") || (words.count >= 3 && words[words.count - 2] == "__guard" && words.last == "\(pid)-") else { return false }
+            let status = (try? String(contentsOfFile: "/proc/\(candidate)/stat", encoding: .utf8)) ?? ""
+            return !status.contains(") Z ")
+        }
     }
 }

@@ -67,6 +67,7 @@ final class ChildProcess: Sendable {
             marker = "\(getpid())-\(serials.withLock { $0 += 1; return $0 })"
             spec.environment[markerVariable] = marker
             _ = becameSubreaper
+            _ = ServerGuardian.started
         }
         let path = try resolve(spec.executable, in: spec.environment["PATH"] ?? "")
         var stdinPipe: [Int32] = [-1, -1]
@@ -313,6 +314,21 @@ final class ChildProcess: Sendable {
             guard let stat = try? FileIO.read("/proc/\(pid)/stat"), let close = stat.lastIndex(of: UInt8(ascii: ")")) else { continue }
             let fields = stat[(close + 1)...].split(separator: UInt8(ascii: " "))
             if fields.count > 1, pid_t(String(decoding: fields[1], as: UTF8.self)) == parent { found.append(pid) }
+        }
+        return found
+    }
+
+    /// Every process whose environment carries a marker that starts with `prefix` (a claudesh's
+    /// pid and a dash: all of its servers and what they left), from /proc.
+    static func processes(markedWith prefix: String) -> [pid_t] {
+        guard let folder = opendir("/proc") else { return [] }
+        defer { closedir(folder) }
+        let wanted = "\(markerVariable)=\(prefix)"
+        var found: [pid_t] = []
+        while let entry = readdir(folder) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+            guard let pid = pid_t(name), pid != getpid() else { continue }
+            if environment(of: pid).contains(where: { $0.hasPrefix(wanted) }) { found.append(pid) }
         }
         return found
     }

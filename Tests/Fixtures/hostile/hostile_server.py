@@ -8,6 +8,7 @@ usage: hostile_server.py MODE [SIZE_MB]
   stderr-flood       writes lines to stderr without end and never answers
   stderr-no-newline  writes to stderr without end and without a newline, never answers
   daemon             leaves a daemon in a session of its own (setsid), then answers the handshake
+  daemon-hang        leaves such a daemon, then reads and answers nothing
   hang               reads and never answers
 
 Every process it starts keeps the environment, so a test finds them by a marker variable.
@@ -80,7 +81,7 @@ elif mode == "stderr-no-newline":
     block = b"x" * 65536
     while True:
         err.write(block)
-elif mode == "daemon":
+elif mode in ("daemon", "daemon-hang"):
     if os.fork() == 0:
         os.setsid()
         if os.fork() == 0:
@@ -90,6 +91,8 @@ elif mode == "daemon":
             hang()
         os._exit(0)
     os.wait()
+    if mode == "daemon-hang":
+        hang()
     serve()
 elif mode == "hang":
     hang()
