@@ -9,6 +9,9 @@ import ClaudeshKit
 /// failure with `FILE:LINE: message` and status 3 (psql's ON_ERROR_STOP).
 @MainActor
 enum ScriptRunner {
+    /// A command's lines joined by trailing backslashes: far more than a person writes.
+    static let maximumContinuedLines = 1000
+
     /// How deep `source` may nest before it is taken for a script sourcing itself.
     static let maximumDepth = 64
 
@@ -66,14 +69,31 @@ enum ScriptRunner {
                 session.report(problem.description)
                 return .scriptStopped
             }
+            var continued = 0
             while Tokenizer.needsContinuation(text) {
+                // Each check reads the whole command so far: bounded in lines as in bytes, a
+                // script of endless backslash lines ends at once instead of after hours.
+                continued += 1
+                guard continued <= Self.maximumContinuedLines else {
+                    session.setLine(lineNumber)
+                    session.report("a command continued over more than \(Self.maximumContinuedLines) lines: is this a script?")
+                    return .scriptStopped
+                }
                 guard let more = try source.next() else {
                     session.report("the line ends with a backslash but the script ends")
                     return .scriptStopped
                 }
                 lineNumber += 1
                 switch decode(more) {
-                case .success(let decoded): text += "\n" + decoded
+                case .success(let decoded):
+                    // The joined command is bounded as one line is: a script of endless
+                    // backslash lines must not grow without end.
+                    guard text.utf8.count + 1 + decoded.utf8.count <= LineSource.maximumLineLength else {
+                        session.setLine(lineNumber)
+                        session.report(LineSource.LineTooLong().description)
+                        return .scriptStopped
+                    }
+                    text += "\n" + decoded
                 case .failure(let problem):
                     session.setLine(lineNumber)
                     session.report(problem.description)

@@ -90,3 +90,17 @@ struct ProcessRunnerTests {
         }
     }
 }
+
+/// A bounded stream is freed however much of it was read.
+struct BoundedStreamTests {
+    @Test func aStreamDroppedWithValuesUnreadOrAWakeUnreadIsFreedQuietly() {
+        // libdispatch ended the whole process when the stream's semaphore was freed holding less
+        // than it was made with: a value sent and never read, a wake never read.
+        for _ in 0..<3 {
+            let (stream, feeder) = BoundedStream<[UInt8]>.make(window: 4)
+            #expect(feeder.send([1, 2, 3], unless: { false }))
+            feeder.wake(with: [])
+            _ = stream
+        }
+    }
+}

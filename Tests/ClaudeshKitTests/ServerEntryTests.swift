@@ -230,4 +230,12 @@ struct ServerEntryTests {
         #expect(ServerEntry.maskedURL("https://bob@example.com/mcp") == "https://bob@example.com/mcp")
         #expect(ServerEntry.maskedURL("http://127.0.0.1:8080/mcp") == "http://127.0.0.1:8080/mcp")
     }
+
+    @Test func anEntryAsShownHasItsValuesAndItsURLPasswordMasked() throws {
+        let entry = try JSONParser.parse(#"{"type":"http","url":"https://alice:hunter2-secret-pw@example.com/mcp","headers":{"Authorization":"Bearer ghp_0123456789abcdefghij0123456789abcdef"}}"#)
+        let shown = ServerEntry.masked(entry: entry).serialized()
+        #expect(!shown.contains("hunter2-secret-pw"), "\(shown)")
+        #expect(!shown.contains("0123456789abcdefghij0123456789"), "\(shown)")
+        #expect(shown.contains("https://alice:•••@example.com/mcp"))
+    }
 }

@@ -91,6 +91,22 @@ struct HostileInputTests {
         #expect(result.stderr.contains("zero:1: a line longer than 1.0 MiB: is this a script?"), "\(result.stderr)")
     }
 
+    @Test func endlessBackslashLinesStopWhereOneLineWould() throws {
+        let home = Claudesh.temporaryFolder()
+        defer { Claudesh.cleanUp(home) }
+        // 300,000 short lines, each continued by the next: 2.4 MB of one command.
+        let script = home + "/endless.claudesh"
+        try String(repeating: "echo x \\\n", count: 300_000).write(toFile: script, atomically: true, encoding: .utf8)
+        let result = try Claudesh.run(["-f", script], home: home)
+        #expect(result.status == 3)
+        #expect(result.stderr.contains("endless.claudesh:1001: a command continued over more than 1000 lines: is this a script?"), "\(result.stderr)")
+        // Few lines, each long: the joined command is bounded as one line is.
+        try String(repeating: String(repeating: "y", count: 20000) + " \\\n", count: 100).write(toFile: script, atomically: true, encoding: .utf8)
+        let long = try Claudesh.run(["-f", script], home: home)
+        #expect(long.status == 3)
+        #expect(long.stderr.contains("a line longer than 1.0 MiB: is this a script?"), "\(long.stderr)")
+    }
+
     @Test func standardInputOfZerosStopsWithAnError() throws {
         let home = Claudesh.temporaryFolder()
         defer { Claudesh.cleanUp(home) }

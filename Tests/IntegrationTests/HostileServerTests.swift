@@ -121,6 +121,7 @@ struct HostileServerTests {
             if running < expected { usleep(25_000) }
         }
         #expect(running >= expected, "the server never started")
+        #expect(!Self.guardians(of: process.processIdentifier).isEmpty, "a guardian watches claudesh")
         kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()
         var left = MCPFixtures.processes(marked: marker)
@@ -136,6 +137,22 @@ struct HostileServerTests {
             guardians = Self.guardians(of: process.processIdentifier)
         }
         #expect(guardians.isEmpty, "a guardian is still running: \(guardians)")
+    }
+
+    /// A server whose exec fails after its file was found (a `#!` interpreter that is not there)
+    /// cannot start, said at once and not retried: not "exited with status 127".
+    @Test func aServerWhoseInterpreterIsMissingCannotStartAndIsNotRetried() throws {
+        defer { Claudesh.cleanUp(home) }
+        let script = home + "/server.sh"
+        try "#!/nonexistent/interpreter\n".write(toFile: script, atomically: true, encoding: .utf8)
+        chmod(script, 0o755)
+        MCPFixtures.writeConfig(config, [("broken", "{\"command\": \"\(script)\"}")])
+        let result = try Claudesh.run(["mcp", "check", "--config", config, "--json", "--retries", "3"], home: home)
+        #expect(result.status == 1)
+        let server = try #require(try MCPFixtures.servers(result.stdout)["broken"])
+        #expect((server["reason"] as? String ?? "").hasPrefix("cannot start \(script)"), "\(server)")
+        #expect(server["permanent"] as? Bool == true)
+        #expect(server["attempts"] as? Int == 1)
     }
 
     /// The guardians (`claudesh __guard PID-`) of the claudesh `pid`.

@@ -87,18 +87,23 @@ extension FileIO {
 
     /// A name without a writer's id (as older versions made them) is left to its writer this long.
     static let unclaimedTemporaryAge = 3600
+    /// One whose writer's id names no process here is left this long: a writer in another pid
+    /// namespace (a container sharing the folder) or on another host looks gone, and no write
+    /// takes a minute.
+    static let orphanedTemporaryAge = 60
 
     /// Removes the temp files `name` that a writer killed mid-write left in `folder`: whole
     /// copies of the file (a config with its tokens) that nothing else would ever remove. Only
-    /// names of this pattern whose writer process is gone, or, without a writer's id, older than
-    /// `unclaimedTemporaryAge`; best effort.
+    /// names of this pattern whose writer process is gone and that are older than
+    /// `orphanedTemporaryAge`, or, without a writer's id, older than `unclaimedTemporaryAge`;
+    /// best effort.
     static func sweepTemporaries(in folder: String, named name: String) {
         let now = Int(time(nil))
         for entry in Directory.entries(of: folder) where !entry.isDirectory && entry.name.hasPrefix(name) {
             let rest = entry.name.dropFirst(name.count)
             let path = Path.join(folder, entry.name)
             if let dash = rest.firstIndex(of: "-"), rest.distance(from: dash, to: rest.endIndex) == 7, let writer = pid_t(rest[..<dash]) {
-                if writer > 0, kill(writer, 0) != 0, errno == ESRCH { unlink(path) }
+                if writer > 0, kill(writer, 0) != 0, errno == ESRCH, let stamp = FileStamp(of: path), now - stamp.seconds > orphanedTemporaryAge { unlink(path) }
             } else if rest.count == 6, !rest.contains("-"), let stamp = FileStamp(of: path), now - stamp.seconds > unclaimedTemporaryAge {
                 unlink(path)
             }

@@ -25,7 +25,7 @@ extension Workspace {
             guard let results = await probeAll(of: config, options: ProbeOptions()) else {
                 return SelftestCheck(name: name, passed: nil, detail: "no servers in \(config.path): mcp add NAME -- COMMAND")
             }
-            let failed = results.filter { !$0.passed }
+            let failed = results.filter { $0.isDown }
             guard failed.isEmpty else { return SelftestCheck(name: name, passed: false, detail: failed.map { "\($0.server): \($0.reason ?? "failed")" }.joined(separator: "; ")) }
             return SelftestCheck(name: name, passed: true, detail: "\(results.count) of \(results.count) passed the handshake")
         } catch {

@@ -85,6 +85,18 @@ extension ServerEntry {
         return password.isEmpty ? nil : String(password)
     }
 
+    /// `entry` as `mcp get --json` shows it: every env and header value masked, and the URL's
+    /// password hidden.
+    package static func masked(entry: JSONValue) -> JSONValue {
+        var result = entry
+        for key in ["env", "headers"] {
+            guard case .object(let members)? = entry[key] else { continue }
+            result = result.setting(key, to: .object(members.map { ($0.0, $0.1.stringValue.map { .string(masked($0)) } ?? $0.1) }))
+        }
+        if let url = entry["url"]?.stringValue { result = result.setting("url", to: .string(maskedURL(url))) }
+        return result
+    }
+
     /// `url` with the password of its userinfo hidden: what tables and `mcp get` show.
     package static func maskedURL(_ url: String) -> String {
         guard let password = urlPassword(url), let range = url.range(of: ":" + password + "@") else { return url }

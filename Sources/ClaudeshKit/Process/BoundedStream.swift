@@ -41,7 +41,11 @@ struct BoundedStream<Element: Sendable>: AsyncSequence, Sendable {
 
     static func make(window: Int) -> (BoundedStream, Feeder) {
         let (values, continuation) = AsyncStream<Element>.makeStream()
-        let room = DispatchSemaphore(value: window)
+        // Made empty and then given its room: libdispatch ends the process when a semaphore is
+        // freed with less than it was made with, and a stream dropped with values unread (a
+        // flood cut at its deadline, a notification after the last answer) holds less.
+        let room = DispatchSemaphore(value: 0)
+        for _ in 0..<window { room.signal() }
         let abandoned = Latch()
         continuation.onTermination = { _ in abandoned.stop() }
         return (BoundedStream(values: values, room: room), Feeder(continuation: continuation, room: room, abandoned: abandoned))

@@ -264,7 +264,7 @@ final class ChildProcess: Sendable {
         closeInput()
         defer {
             stopReading()
-            if let marker { Self.endOrphans(marked: marker) }
+            if let marker { Self.endOrphans(marked: marker, group: pid) }
         }
         if let done = termination {
             kill(-pid, SIGKILL) // anything the child left behind in its group
@@ -286,51 +286,60 @@ final class ChildProcess: Sendable {
 
     /// Ends the processes that a contained child left behind and that came to claudesh as
     /// orphans (a daemon in a session of its own, out of reach of a group kill), with their own
-    /// groups, and reaps them; again while ending one orphans more.
-    static func endOrphans(marked marker: String) {
+    /// groups, and reaps them; again while ending one orphans more. Then reaps the orphans of
+    /// the child's own group or session that died with it (an `npx` wrapper's node), which no
+    /// one else would: a dead process has no environment to be found by.
+    static func endOrphans(marked marker: String, group: pid_t) {
         guard becameSubreaper else { return }
         let me = getpid()
+        defer { reapZombies(of: group) }
         for _ in 0..<16 {
-            let orphans = childrenOf(me).filter { environment(of: $0).contains("\(markerVariable)=\(marker)") }
+            let orphans = processTable().filter { $0.parent == me && environment(of: $0.pid).contains("\(markerVariable)=\(marker)") }
             if orphans.isEmpty { return }
             for orphan in orphans {
-                kill(-orphan, SIGKILL) // its group, when it leads one
-                kill(orphan, SIGKILL)
+                kill(-orphan.pid, SIGKILL) // its group, when it leads one
+                kill(orphan.pid, SIGKILL)
                 var status: Int32 = 0
-                while waitpid(orphan, &status, 0) < 0 && errno == EINTR {}
+                while waitpid(orphan.pid, &status, 0) < 0 && errno == EINTR {}
             }
         }
     }
 
-    /// The processes whose parent is `parent`, from /proc (none where there is no /proc).
-    private static func childrenOf(_ parent: pid_t) -> [pid_t] {
-        guard let folder = opendir("/proc") else { return [] }
-        defer { closedir(folder) }
-        var found: [pid_t] = []
-        while let entry = readdir(folder) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
-            guard let pid = pid_t(name), pid != parent else { continue }
-            // "PID (NAME) STATE PPID ...": the name may hold spaces and parentheses, so count from the last ')'.
-            guard let stat = try? FileIO.read("/proc/\(pid)/stat"), let close = stat.lastIndex(of: UInt8(ascii: ")")) else { continue }
-            let fields = stat[(close + 1)...].split(separator: UInt8(ascii: " "))
-            if fields.count > 1, pid_t(String(decoding: fields[1], as: UTF8.self)) == parent { found.append(pid) }
+    /// Reaps claudesh's dead children of the group or session `group` leads. Only those: any
+    /// other child is some other code's to wait for.
+    private static func reapZombies(of group: pid_t) {
+        let me = getpid()
+        for entry in processTable() where entry.parent == me && entry.state == UInt8(ascii: "Z") && entry.pid != group && (entry.group == group || entry.session == group) {
+            var status: Int32 = 0
+            _ = waitpid(entry.pid, &status, WNOHANG)
         }
-        return found
     }
 
     /// Every process whose environment carries a marker that starts with `prefix` (a claudesh's
     /// pid and a dash: all of its servers and what they left), from /proc.
     static func processes(markedWith prefix: String) -> [pid_t] {
+        let wanted = "\(markerVariable)=\(prefix)"
+        let me = getpid()
+        return processTable().map { $0.pid }.filter { $0 != me && environment(of: $0).contains { $0.hasPrefix(wanted) } }
+    }
+
+    /// Each process in /proc with its parent, state letter, group and session (none where there
+    /// is no /proc).
+    private static func processTable() -> [(pid: pid_t, parent: pid_t, state: UInt8, group: pid_t, session: pid_t)] {
         guard let folder = opendir("/proc") else { return [] }
         defer { closedir(folder) }
-        let wanted = "\(markerVariable)=\(prefix)"
-        var found: [pid_t] = []
+        var table: [(pid: pid_t, parent: pid_t, state: UInt8, group: pid_t, session: pid_t)] = []
         while let entry = readdir(folder) {
             let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
-            guard let pid = pid_t(name), pid != getpid() else { continue }
-            if environment(of: pid).contains(where: { $0.hasPrefix(wanted) }) { found.append(pid) }
+            guard let pid = pid_t(name) else { continue }
+            // "PID (NAME) STATE PPID ...": the name may hold spaces and parentheses, so count from the last ')'.
+            guard let stat = try? FileIO.read("/proc/\(pid)/stat"), let close = stat.lastIndex(of: UInt8(ascii: ")")) else { continue }
+            let fields = stat[(close + 1)...].split(separator: UInt8(ascii: " "))
+            func number(_ index: Int) -> pid_t? { index < fields.count ? pid_t(String(decoding: fields[index], as: UTF8.self)) : nil }
+            guard let state = fields.first?.first, let parent = number(1), let group = number(2), let session = number(3) else { continue }
+            table.append((pid, parent, state, group, session))
         }
-        return found
+        return table
     }
 
     private static func environment(of pid: pid_t) -> [String] {

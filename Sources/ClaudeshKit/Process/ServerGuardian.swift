@@ -15,7 +15,8 @@ import Darwin
 /// normal exit it finds none. Linux only: it reads /proc.
 package enum ServerGuardian {
     /// Started once, before the first contained child; claudesh keeps the pipe's write end
-    /// (close-on-exec: no server holds it) until it ends.
+    /// (close-on-exec: no server holds it) until it ends. One that cannot start (the binary
+    /// replaced under a running claudesh) leaves the parent-death signal and the subreaper.
     static let started: ChildProcess? = {
         #if os(Linux)
         var spec = ProcessSpec(Claudesh.executablePath, ["__guard", "\(getpid())-"], environment: ["PATH": "/usr/bin:/bin"])
@@ -28,6 +29,8 @@ package enum ServerGuardian {
 
     /// The guardian's life: waits for the end of standard input, then ends what is marked.
     package static func watch(prefix: String) {
+        // A claudesh's pid and a dash: anything else could match another claudesh's servers.
+        guard prefix.count > 1, prefix.last == "-", prefix.dropLast().allSatisfy({ $0.isASCII && $0.isNumber }) else { return }
         var byte: UInt8 = 0
         while true {
             let count = read(0, &byte, 1)

@@ -114,7 +114,7 @@ extension Workspace {
         let config: ClientConfig
         do { config = try ClientConfig(path: path) } catch { return "\(error)" }
         let results = await probeAll(of: config, options: ProbeOptions()) ?? []
-        let failed = results.filter { !$0.passed }
+        let failed = results.filter { $0.isDown }
         guard failed.isEmpty else { return failed.map { "\($0.server) fails: \($0.reason ?? "failed")" }.joined(separator: "; ") }
         if let bytes = try? FileIO.read(path) { passed.add(bytes, servers: results.count) }
         if path != lastKnownGood.path { refreshLastKnownGood(config, after: results) }
@@ -139,7 +139,7 @@ extension Workspace {
                 let options = ProbeOptions(retries: 4, deadline: .seconds(120), backoff: Backoff(base: .seconds(1), cap: .seconds(16)))
                 let config = try ClientConfig(path: configPath)
                 let results = await probeAll(of: config, options: options) ?? []
-                let failed = results.filter { !$0.passed }
+                let failed = results.filter { $0.isDown }
                 guard failed.isEmpty else { return RecoveryStep.Result(summary: failed.map { "\($0.server): \($0.reason ?? "failed")" }.joined(separator: "; "), succeeded: false) }
                 refreshLastKnownGood(config, after: results)
                 return .done("all \(results.count) passed")

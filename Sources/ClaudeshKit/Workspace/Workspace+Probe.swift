@@ -18,7 +18,6 @@ extension Workspace {
                 }
                 transport = definition.transport.name
                 referenced.formUnion(definition.secrets.map { $0.name })
-                if case .failure(let error) = modes { throw .invalidConfig(error.description) }
                 launch = .success(try ServerLaunch(definition, environment: environment.variables, directory: environment.currentDirectory, lookup: context.lookup))
             } catch {
                 launch = .failure(error)
@@ -26,12 +25,13 @@ extension Workspace {
             let mode = (try? modes.get())?[server.name] ?? .auto
             return Prober.Target(name: server.name, transport: transport, launch: launch, mode: mode)
         }
+        let modesProblem: String? = if case .failure(let error) = modes { error.description } else { nil }
         var decrypted: [String] = []
         for name in referenced.sorted() where context.vault.value(of: name) == nil {
             // One that cannot be decrypted fails its server's probe, which says why.
             if let value = try? await store.value(of: name) { decrypted.append(value) }
         }
-        return ProbePlan(targets: targets, redactor: redactor.adding(decrypted))
+        return ProbePlan(targets: targets, redactor: redactor.adding(decrypted), modesProblem: modesProblem)
     }
 
     /// `base` with the servers' logs in `HOME/logs`, and, when it sets no timeout, MCP_TIMEOUT's
@@ -49,8 +49,14 @@ extension Workspace {
     /// `--protocol`, when given, speaks that era to every server whatever its own setting.
     func probe(_ plan: ProbePlan, options: ProbeOptions, onResult: @Sendable (ProbeResult) async -> Void = { _ in }) async -> [ProbeResult] {
         var targets = plan.targets
-        if let mode = options.protocolMode {
-            for index in targets.indices { targets[index].mode = mode }
+        for index in targets.indices {
+            if let mode = options.protocolMode {
+                targets[index].mode = mode
+            } else if let problem = plan.modesProblem, case .success = targets[index].launch {
+                // The eras fixed per server are needed and cannot be read: no server is probed
+                // in an era that may be the wrong one.
+                targets[index].launch = .failure(.invalidConfig(problem))
+            }
         }
         return await Prober.check(targets, options: options, redactor: plan.redactor, onResult: onResult)
     }
@@ -88,7 +94,7 @@ extension Workspace {
     /// the newest config that works. Not under a dry run.
     @discardableResult
     func refreshLastKnownGood(_ config: ClientConfig, after results: [ProbeResult]) -> ServerCheck.Saving {
-        guard !dryRun, !results.isEmpty, results.count == config.entries.count, results.allSatisfy({ $0.passed }) else { return .notSaved }
+        guard !dryRun, !results.isEmpty, results.count == config.entries.count, results.allSatisfy({ !$0.isDown }) else { return .notSaved }
         do {
             try lastKnownGood.save(config)
             return .saved
@@ -102,6 +108,9 @@ extension Workspace {
 struct ProbePlan: Sendable {
     var targets: [Prober.Target]
     var redactor: Redactor
+    /// Why `mcp protocol`'s file cannot be read, when it cannot: it fails each probe that would
+    /// need it (none under `--protocol`).
+    var modesProblem: String? = nil
 }
 
 /// What `mcp check` found.

@@ -54,7 +54,7 @@ struct EraNegotiation {
         let discoverID: Int
         do {
             discoverID = try await conversation.send("server/discover", version: version)
-        } catch .http(let status, _, let body) where [400, 404, 405].contains(status) {
+        } catch .http(let status, _, let body) where (400..<500).contains(status) && status != 401 && status != 403 {
             // The channel passes a modern error body on as the reply; this one had none.
             guard mode == .auto else { throw .legacyOnly("it answered server/discover with HTTP \(status)\(body.isEmpty ? "" : ": " + body)") }
             return .session(try await initialize())

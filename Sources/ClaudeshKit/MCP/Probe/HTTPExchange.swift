@@ -71,6 +71,29 @@ struct HTTPExchange: Sendable {
         return try outcome.get()
     }
 
+    /// A 401 or 403 with a `WWW-Authenticate` challenge to an entry that sends no credentials of
+    /// its own: the server wants a sign-in (OAuth) that Claude does and claudesh does not. Nil
+    /// for any other refusal.
+    static func authorizationWanted(status: Int, challenge: String?, sent headers: [(String, String)]) -> ProbeFailure? {
+        guard status == 401 || status == 403, let challenge, !headers.contains(where: { $0.0.lowercased() == "authorization" }) else { return nil }
+        return .needsAuthorization(status: status, resourceMetadata: resourceMetadata(in: challenge))
+    }
+
+    /// The `resource_metadata` parameter of a `WWW-Authenticate` challenge (RFC 9728): where the
+    /// server says how to get a token.
+    static func resourceMetadata(in challenge: String) -> String? {
+        // `Bearer realm="mcp", resource_metadata="https://…"`: parameters split at commas and at
+        // the scheme's space; a URL holds neither.
+        for part in challenge.split(whereSeparator: { $0 == "," || $0 == " " }) {
+            guard let equals = part.firstIndex(of: "="), part[..<equals].lowercased() == "resource_metadata" else { continue }
+            var value = part[part.index(after: equals)...]
+            if value.first == "\"" { value = value.dropFirst() }
+            if value.last == "\"" { value = value.dropLast() }
+            return value.isEmpty ? nil : String(value)
+        }
+        return nil
+    }
+
     /// Enough of an error body for a JSON-RPC error with a list of versions.
     static let errorBodyLimit = 16 << 10
 

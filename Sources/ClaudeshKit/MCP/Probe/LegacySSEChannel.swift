@@ -31,12 +31,16 @@ final class LegacySSEChannel: MCPChannel {
         let request = HTTPClient.Request("GET", url, headers: [("Accept", "text/event-stream")] + headers)
         let deadline = self.deadline
         let session = self.session
+        let headers = self.headers
         let opened: Result<HTTPURL, ProbeFailure>
         do {
             opened = try await session.run { () throws(NetError) -> Result<HTTPURL, ProbeFailure> in
                 // The stream stays open while the POSTs go: a connection of its own.
                 let response = try HTTPClient.send(request, deadline: deadline, session: session, sharing: false)
                 guard response.status == 200 else {
+                    if let wanted = HTTPExchange.authorizationWanted(status: response.status, challenge: response.header("www-authenticate"), sent: headers) {
+                        return .failure(wanted)
+                    }
                     let body = HTTPExchange.snippet((try? response.readAll(limit: 400, deadline: deadline)) ?? [])
                     return .failure(.http(status: response.status, method: "GET (event stream)", body: body))
                 }

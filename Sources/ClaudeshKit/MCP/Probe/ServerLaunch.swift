@@ -46,15 +46,11 @@ struct ServerLaunch: Sendable {
             spec.contained = true
             target = .process(spec)
             sensitiveValues = pairs.map { $0.1 } + substituted
-        case .http(let url, let headers):
+        case .http(let url, let headers), .sse(let url, let headers):
             let pairs = try expandPairs(headers, "headers")
             let expanded = try expand(url, "url")
-            target = .http(url: expanded, headers: pairs)
-            sensitiveValues = pairs.map { $0.1 } + substituted + (ServerEntry.urlPassword(expanded).map { [$0] } ?? [])
-        case .sse(let url, let headers):
-            let pairs = try expandPairs(headers, "headers")
-            let expanded = try expand(url, "url")
-            target = .sse(url: expanded, headers: pairs)
+            if case .sse = definition.transport { target = .sse(url: expanded, headers: pairs) } else { target = .http(url: expanded, headers: pairs) }
+            // The password of the URL's userinfo is as secret as a header's token.
             sensitiveValues = pairs.map { $0.1 } + substituted + (ServerEntry.urlPassword(expanded).map { [$0] } ?? [])
         }
     }

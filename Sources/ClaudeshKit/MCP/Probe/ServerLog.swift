@@ -85,7 +85,11 @@ final class ServerLog: Sendable {
         let both = redactor.clean(String(decoding: held + [0x0A] + raw, as: UTF8.self))
         // Each line holds no break of its own: the one in `both` is gone only if a mask took it.
         let parts = both.split(separator: "\n", maxSplits: 1, omittingEmptySubsequences: false)
-        guard parts.count == 2 else { return keep(both, into: &state) }
+        guard parts.count == 2 else {
+            // The joined line may end with the start of another secret, too: it waits, masked.
+            if redactor.mayContinue(raw) { state.held = Array(both.utf8) } else { keep(both, into: &state) }
+            return
+        }
         keep(String(parts[0]), into: &state)
         if redactor.mayContinue(raw) { state.held = raw } else { keep(String(parts[1]), into: &state) }
     }

@@ -40,10 +40,7 @@ final class StreamableHTTPChannel: MCPChannel {
         guard (200..<300).contains(exchange.status) else {
             // Asked to authorize, and the entry sends no credentials of its own: Claude signs in
             // with OAuth, which claudesh does not hold. The server is up, not down.
-            if [401, 403].contains(exchange.status), let challenge = exchange.challenge,
-               !headers.contains(where: { $0.0.lowercased() == "authorization" }) {
-                throw .needsAuthorization(status: exchange.status, resourceMetadata: Self.resourceMetadata(in: challenge))
-            }
+            if let failure = HTTPExchange.authorizationWanted(status: exchange.status, challenge: exchange.challenge, sent: headers) { throw failure }
             // A modern server refuses with 400 (or 404 for an unknown method) and a JSON-RPC
             // error in the body: that error is the reply. Any other refusal is the status.
             if let reply = exchange.errorReply, Self.isModernRefusal(reply, status: exchange.status, modernRequest: modern != nil) {
@@ -73,21 +70,6 @@ final class StreamableHTTPChannel: MCPChannel {
     static func isModernRefusal(_ reply: JSONValue, status: Int, modernRequest: Bool) -> Bool {
         guard case .error(_, let code, _, _)? = MCPProtocol.classify(reply) else { return false }
         return MCPProtocol.ModernError.codes.contains(code) || (modernRequest && code == -32601 && status == 404)
-    }
-
-    /// The `resource_metadata` parameter of a `WWW-Authenticate` challenge (RFC 9728): where the
-    /// server says how to get a token.
-    static func resourceMetadata(in challenge: String) -> String? {
-        // `Bearer realm="mcp", resource_metadata="https://…"`: parameters split at commas and at
-        // the scheme's space; a URL holds neither.
-        for part in challenge.split(whereSeparator: { $0 == "," || $0 == " " }) {
-            guard let equals = part.firstIndex(of: "="), part[..<equals].lowercased() == "resource_metadata" else { continue }
-            var value = part[part.index(after: equals)...]
-            if value.first == "\"" { value = value.dropFirst() }
-            if value.last == "\"" { value = value.dropLast() }
-            return value.isEmpty ? nil : String(value)
-        }
-        return nil
     }
 
     func receive() async throws(ProbeFailure) -> JSONValue {

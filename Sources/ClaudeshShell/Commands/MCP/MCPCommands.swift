@@ -66,7 +66,7 @@ enum MCPCommands {
         let name = invocation.arguments.positionals[0]
         let entry = try config.requireEntry(named: name)
         let server = try ServerDefinition(name: name, entry: entry)
-        let masked = maskedEntry(entry)
+        let masked = ServerEntry.masked(entry: entry)
         if invocation.wantsJSON {
             invocation.output.json(.object([("name", .string(name)), ("config", .string(config.path)), ("entry", masked)]))
             return .success
@@ -90,16 +90,6 @@ enum MCPCommands {
         }
         invocation.output.line(Table(headers: [], rows: rows, width: invocation.terminalWidth).render())
         return .success
-    }
-
-    /// The entry with every env and header value masked.
-    static func maskedEntry(_ entry: JSONValue) -> JSONValue {
-        var result = entry
-        for key in ["env", "headers"] {
-            guard case .object(let members)? = entry[key] else { continue }
-            result = result.setting(key, to: .object(members.map { ($0.0, $0.1.stringValue.map { .string(ServerEntry.masked($0)) } ?? $0.1) }))
-        }
-        return result
     }
 
     static let add = Command(
