@@ -151,6 +151,14 @@ struct MCPEraTests {
         _ = try Claudesh.run(["mcp", "protocol", "time", "auto"], home: home)
         let (_, back) = try check()
         #expect(value(back, "time", "era") == "modern")
+        // A file of eras that cannot be read fails the probes that need it, saying where; not
+        // those told their era on the command line.
+        try "not json\n".write(toFile: home + "/.claude/server-protocols.json", atomically: true, encoding: .utf8)
+        let (unreadable, failed) = try check()
+        #expect(unreadable.status == 1)
+        #expect(value(failed, "time", "reason") == home + "/.claude/server-protocols.json:1:1: unexpected 'n': expected a value", "\(failed)")
+        let (told, _) = try check(["--protocol", "auto"])
+        #expect(told.status == 0)
         let bad = try Claudesh.run(["mcp", "check", "--protocol", "newest", "--config", config], home: home)
         #expect(bad.status == 2 && bad.stderr.contains("--protocol takes auto, modern or legacy, not 'newest'"), "\(bad.stderr)")
     }

@@ -23,14 +23,10 @@ package struct ProtocolOverrides: Sendable {
     /// Every server's fixed era, by name; a missing file is none.
     package func all() throws(Error) -> [String: ProtocolMode] {
         guard Path.kind(of: path) != .missing else { return [:] }
+        let bytes: [UInt8]
+        do { bytes = try FileIO.read(path) } catch { throw .file(error) }
         let value: JSONValue
-        do {
-            value = try JSONParser.parse(try FileIO.read(path))
-        } catch let error as FileError {
-            throw .file(error)
-        } catch {
-            throw .malformed("\(path): \(error)")
-        }
+        do { value = try JSONParser.parse(bytes) } catch { throw .malformed("\(path):\(error.line):\(error.column): \(error.message)") }
         guard case .object(let members) = value else {
             throw .malformed("\(path): not an object of server names and auto, modern or legacy")
         }
