@@ -1,5 +1,5 @@
-// An MCP stdio server that answers at once, for scripts/bench: a C program, so the fan-out row
-// measures claudesh, not the start-up of a shell or an interpreter per server.
+// An MCP stdio server of both eras that answers at once, for scripts/bench: a C program, so the
+// fan-out row measures claudesh, not the start-up of a shell or an interpreter per server.
 #include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
@@ -9,7 +9,9 @@ int main(void) {
         char *id = strstr(line, "\"id\":");
         if (!id) continue;
         long n = strtol(id + 5, NULL, 10);
-        if (strstr(line, "\"method\":\"initialize\""))
+        if (strstr(line, "\"method\":\"server/discover\""))
+            printf("{\"jsonrpc\":\"2.0\",\"id\":%ld,\"result\":{\"supportedVersions\":[\"2026-07-28\"],\"capabilities\":{\"tools\":{}},\"resultType\":\"complete\",\"_meta\":{\"io.modelcontextprotocol/serverInfo\":{\"name\":\"c-fixture\",\"version\":\"1.0\"}}}}\n", n);
+        else if (strstr(line, "\"method\":\"initialize\""))
             printf("{\"jsonrpc\":\"2.0\",\"id\":%ld,\"result\":{\"protocolVersion\":\"2025-06-18\",\"capabilities\":{\"tools\":{}},\"serverInfo\":{\"name\":\"c-fixture\",\"version\":\"1.0\"}}}\n", n);
         else if (strstr(line, "\"method\":\"tools/list\""))
             printf("{\"jsonrpc\":\"2.0\",\"id\":%ld,\"result\":{\"tools\":[{\"name\":\"a\",\"inputSchema\":{\"type\":\"object\"}}]}}\n", n);

@@ -294,7 +294,7 @@ final class ChildProcess: Sendable {
         let me = getpid()
         defer { reapZombies(of: group) }
         for _ in 0..<16 {
-            let orphans = processTable().filter { $0.parent == me && environment(of: $0.pid).contains("\(markerVariable)=\(marker)") }
+            let orphans = processTable(childrenOf: me).filter { $0.parent == me && environment(of: $0.pid).contains("\(markerVariable)=\(marker)") }
             if orphans.isEmpty { return }
             for orphan in orphans {
                 kill(-orphan.pid, SIGKILL) // its group, when it leads one
@@ -309,7 +309,7 @@ final class ChildProcess: Sendable {
     /// other child is some other code's to wait for.
     private static func reapZombies(of group: pid_t) {
         let me = getpid()
-        for entry in processTable() where entry.parent == me && entry.state == UInt8(ascii: "Z") && entry.pid != group && (entry.group == group || entry.session == group) {
+        for entry in processTable(childrenOf: me) where entry.parent == me && entry.state == UInt8(ascii: "Z") && entry.pid != group && (entry.group == group || entry.session == group) {
             var status: Int32 = 0
             _ = waitpid(entry.pid, &status, WNOHANG)
         }
@@ -324,20 +324,40 @@ final class ChildProcess: Sendable {
     }
 
     /// Each process in /proc with its parent, state letter, group and session (none where there
-    /// is no /proc).
-    private static func processTable() -> [(pid: pid_t, parent: pid_t, state: UInt8, group: pid_t, session: pid_t)] {
-        guard let folder = opendir("/proc") else { return [] }
-        defer { closedir(folder) }
+    /// is no /proc); with `parent`, only that process's children, read from its threads'
+    /// `children` lists when the kernel keeps them (a server's end then reads a few files, not
+    /// every process's).
+    private static func processTable(childrenOf parent: pid_t? = nil) -> [(pid: pid_t, parent: pid_t, state: UInt8, group: pid_t, session: pid_t)] {
+        var candidates: [pid_t]?
+        if let parent, let tasks = opendir("/proc/\(parent)/task") {
+            var listed: [pid_t] = []
+            while let entry = readdir(tasks) {
+                let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+                guard pid_t(name) != nil else { continue }
+                guard let text = try? FileIO.read("/proc/\(parent)/task/\(name)/children") else { listed = []; candidates = nil; break }
+                listed += text.split(separator: UInt8(ascii: " ")).compactMap { pid_t(String(decoding: $0, as: UTF8.self)) }
+                candidates = listed
+            }
+            closedir(tasks)
+        }
         var table: [(pid: pid_t, parent: pid_t, state: UInt8, group: pid_t, session: pid_t)] = []
-        while let entry = readdir(folder) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
-            guard let pid = pid_t(name) else { continue }
-            // "PID (NAME) STATE PPID ...": the name may hold spaces and parentheses, so count from the last ')'.
-            guard let stat = try? FileIO.read("/proc/\(pid)/stat"), let close = stat.lastIndex(of: UInt8(ascii: ")")) else { continue }
+        func add(_ pid: pid_t) {
+            // "PID (NAME) STATE PPID PGRP SESSION ...": the name may hold spaces and parentheses, so count from the last ')'.
+            guard let stat = try? FileIO.read("/proc/\(pid)/stat"), let close = stat.lastIndex(of: UInt8(ascii: ")")) else { return }
             let fields = stat[(close + 1)...].split(separator: UInt8(ascii: " "))
             func number(_ index: Int) -> pid_t? { index < fields.count ? pid_t(String(decoding: fields[index], as: UTF8.self)) : nil }
-            guard let state = fields.first?.first, let parent = number(1), let group = number(2), let session = number(3) else { continue }
+            guard let state = fields.first?.first, let parent = number(1), let group = number(2), let session = number(3) else { return }
             table.append((pid, parent, state, group, session))
+        }
+        if let candidates {
+            candidates.forEach(add)
+            return table
+        }
+        guard let folder = opendir("/proc") else { return [] }
+        defer { closedir(folder) }
+        while let entry = readdir(folder) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+            if let pid = pid_t(name) { add(pid) }
         }
         return table
     }
