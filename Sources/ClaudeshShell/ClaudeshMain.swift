@@ -15,6 +15,7 @@ package enum ClaudeshMain {
         // A server that exits while claudesh writes to it must cost an error, not the shell:
         // EPIPE instead of death by SIGPIPE. Children get the default back (ChildProcess).
         signal(SIGPIPE, SIG_IGN)
+        ServerGuardian.enabled.store(true, ordering: .relaxed)
         useUTF8()
         let early = Output(redactor: .beforeSession)
         let options: StartupOptions

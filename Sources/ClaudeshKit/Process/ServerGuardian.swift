@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import Synchronization
 
 /// What ends a claudesh's servers when claudesh itself is killed (SIGKILL, a crash): each server
 /// has SIGKILL as its parent-death signal, but a daemon it started in a session of its own has
@@ -14,11 +15,16 @@ import Darwin
 /// `CLAUDESH_SERVER_ID` of this claudesh (`PREFIX` is its pid), with its group, and exits. After a
 /// normal exit it finds none. Linux only: it reads /proc.
 package enum ServerGuardian {
+    /// Set by claudesh's main before anything starts: the guardian is claudesh's own binary, and
+    /// a program that links the kit (a test runner) must not start itself as one.
+    package static let enabled = Atomic<Bool>(false)
+
     /// Started once, before the first contained child; claudesh keeps the pipe's write end
     /// (close-on-exec: no server holds it) until it ends. One that cannot start (the binary
     /// replaced under a running claudesh) leaves the parent-death signal and the subreaper.
     static let started: ChildProcess? = {
         #if os(Linux)
+        guard enabled.load(ordering: .relaxed) else { return nil }
         var spec = ProcessSpec(Claudesh.executablePath, ["__guard", "\(getpid())-"], environment: ["PATH": "/usr/bin:/bin"])
         spec.ownSession = true // Ctrl-C at the terminal is not for it
         return try? ChildProcess.start(spec)
