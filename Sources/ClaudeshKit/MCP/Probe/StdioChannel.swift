@@ -7,6 +7,8 @@ final class StdioChannel: MCPChannel {
     private let stderrDone: Task<Void, Never>
     /// Set by `abort`: what is still on its way is not read.
     private let aborted = Latch()
+    /// The wake of the wait until an instant (`receive(until:)`).
+    private var alarm: (instant: ContinuousClock.Instant, task: Task<Void, Never>)?
 
     init(_ spec: ProcessSpec, log: ServerLog) throws(ProbeFailure) {
         do { child = try ChildProcess.start(spec) } catch { throw .cannotStart(error) }
@@ -38,12 +40,16 @@ final class StdioChannel: MCPChannel {
     }
 
     func receive(until instant: ContinuousClock.Instant) async throws(ProbeFailure) -> JSONValue? {
-        let child = self.child
-        let alarm = Task {
-            try? await Task.sleep(until: instant, clock: .continuous)
-            if !Task.isCancelled { child.wakeOutputReader() }
+        // One alarm per instant, not per message: a server flooding notifications while it is
+        // waited for must not cost a task for each. A late wake is an empty chunk, harmless.
+        if alarm?.instant != instant {
+            alarm?.task.cancel()
+            let child = self.child
+            alarm = (instant, Task {
+                try? await Task.sleep(until: instant, clock: .continuous)
+                if !Task.isCancelled { child.wakeOutputReader() }
+            })
         }
-        defer { alarm.cancel() }
         return try await next(until: instant)
     }
 
@@ -102,6 +108,7 @@ final class StdioChannel: MCPChannel {
 
     /// Ends the server as the spec says: close stdin, wait, SIGTERM, SIGKILL; the whole group.
     func close() async {
+        alarm?.task.cancel()
         child.closeInput()
         if await child.waitForExit(timeout: .seconds(1)) == nil {
             _ = await child.terminate(grace: .seconds(2))
