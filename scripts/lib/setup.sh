@@ -66,19 +66,27 @@ need_test() {
   need_tars
 }
 
+# need_venv VENV CHECK WHAT PACKAGES...: a Python venv at VENV with PACKAGES from PyPI, made or
+# refilled unless the Python code CHECK already runs in it.
+need_venv() {
+  local venv=$1 check=$2 what=$3
+  shift 3
+  "$venv/bin/python" -c "$check" 2>/dev/null && return 0
+  need python3:python3
+  python3 -m venv "$venv" 2>/dev/null || { need python3-venv:/usr/lib/python3/dist-packages/venv; python3 -m venv "$venv"; }
+  echo "claudesh: installing $what from PyPI into $venv" >&2
+  "$venv/bin/pip" install -q --disable-pip-version-check "$@"
+}
+
 # The MCP servers the tests probe, from PyPI, in a venv under .build: mcp-server-time and
-# mcp-server-git (stdio, both eras, on the SDK 2.x) and the Python `mcp` SDK (the streamable-HTTP and legacy-SSE fixtures) under uvicorn and under
-# Hypercorn (HTTP/2); PyYAML with libyaml, what claudesh's YAML is compared with; and aiosmtpd,
-# the SMTP server that alert emails are sent to. Exports
-# CLAUDESH_TEST_VENV.
+# mcp-server-git (stdio, both eras, on the SDK 2.x) and the Python `mcp` SDK (the
+# streamable-HTTP and legacy-SSE fixtures) under uvicorn and under Hypercorn (HTTP/2); PyYAML
+# with libyaml, what claudesh's YAML is compared with; and aiosmtpd, the SMTP server that alert
+# emails are sent to. Exports CLAUDESH_TEST_VENV.
 need_test_servers() {
   local venv="$root/.build/test-venv"
-  if [[ ! -x $venv/bin/mcp-server-time || ! -x $venv/bin/mcp-server-git ]] || ! "$venv/bin/python" -c 'import mcp, uvicorn, hypercorn, h2, yaml, aiosmtpd; assert yaml.__with_libyaml__' 2>/dev/null; then
-    need python3:python3
-    python3 -m venv "$venv" 2>/dev/null || { need python3-venv:/usr/lib/python3/dist-packages/venv; python3 -m venv "$venv"; }
-    echo "claudesh: installing test servers from PyPI into $venv" >&2
-    "$venv/bin/pip" install -q --disable-pip-version-check 'mcp>=1.9' mcp-server-time mcp-server-git uvicorn hypercorn pyyaml aiosmtpd
-  fi
+  need_venv "$venv" 'import os, sys, mcp, uvicorn, hypercorn, h2, yaml, aiosmtpd; assert yaml.__with_libyaml__; assert all(os.access(os.path.join(os.path.dirname(sys.executable), n), os.X_OK) for n in ("mcp-server-time", "mcp-server-git"))' \
+    "test servers" 'mcp>=1.9' mcp-server-time mcp-server-git uvicorn hypercorn pyyaml aiosmtpd
   export CLAUDESH_TEST_VENV="$venv"
 }
 
@@ -87,12 +95,8 @@ need_test_servers() {
 # venv of their own beside the dual-era one. Exports CLAUDESH_LEGACY_VENV.
 need_legacy_servers() {
   local venv="$root/.build/legacy-venv"
-  if [[ ! -x $venv/bin/mcp-server-time || ! -x $venv/bin/mcp-server-git ]] || ! "$venv/bin/python" -c 'import mcp, uvicorn; from importlib.metadata import version; assert version("mcp").startswith("1.")' 2>/dev/null; then
-    need python3:python3
-    python3 -m venv "$venv" 2>/dev/null || { need python3-venv:/usr/lib/python3/dist-packages/venv; python3 -m venv "$venv"; }
-    echo "claudesh: installing legacy (handshake-era) test servers from PyPI into $venv" >&2
-    "$venv/bin/pip" install -q --disable-pip-version-check 'mcp>=1.9,<2' 'mcp-server-time==2025.9.25' uvicorn
-  fi
+  need_venv "$venv" 'import os, sys, mcp, uvicorn; from importlib.metadata import version; assert version("mcp").startswith("1."); assert os.access(os.path.join(os.path.dirname(sys.executable), "mcp-server-time"), os.X_OK)' \
+    "legacy (handshake-era) test servers" 'mcp>=1.9,<2' 'mcp-server-time==2025.9.25' uvicorn
   export CLAUDESH_LEGACY_VENV="$venv"
 }
 
