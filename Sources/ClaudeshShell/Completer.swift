@@ -155,7 +155,8 @@ extension Completer {
         if found.count == 1 {
             let completion = String(found[0].dropFirst(typed))
             var insertion = Self.escape(completion, in: partial.openQuote)
-            if !found[0].hasSuffix("/") {
+            // A folder or `NAME=` is not finished: its value comes next, so no space.
+            if !found[0].hasSuffix("/") && !found[0].hasSuffix("=") {
                 if let quote = partial.openQuote { insertion.append(quote) }
                 insertion += " "
             }

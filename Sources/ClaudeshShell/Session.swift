@@ -116,6 +116,9 @@ final class Session {
         } catch let error as ShellError {
             report(error.description)
             status = error.status
+        } catch let error as ClientFailure {
+            report(error.description)
+            if case .cancelled = error { status = .interrupted } else { status = error.isUsage ? .usage : .failure }
         } catch is CancellationError {
             if let signal = Interrupts.termination {
                 report("terminated by signal \(signal)")

@@ -5,6 +5,8 @@ package struct SessionContext: Sendable {
     package var variables: [String: String] = [:]
     /// The session's loaded secrets, shared by every copy of this context.
     package let vault = SecretVault()
+    /// The servers connected for this session and what they offer, shared like the vault.
+    package let clients = ClientSessions()
     /// The session's one redactor, over `vault`: what leaves the process passes it.
     package let redactor: Redactor
     package var environment: Environment

@@ -271,4 +271,9 @@ extension String {
         let last = scalars.lastIndex(where: { !$0.properties.isWhitespace })!
         return String(scalars[first...last])
     }
+
+    /// The first line that is not blank, trimmed.
+    package var firstLine: String {
+        split(whereSeparator: \.isNewline).lazy.map { String($0).trimmingWhitespace }.first { !$0.isEmpty } ?? ""
+    }
 }

@@ -14,6 +14,12 @@ package enum Suggestions {
         return best.distance <= allowed ? best.name : nil
     }
 
+    /// " (did you mean NAME?)" when a candidate is near `word`, else nothing: for the end of a
+    /// message.
+    package static func hint(for word: String, among candidates: [String]) -> String {
+        closest(to: word, among: candidates).map { " (did you mean \($0)?)" } ?? ""
+    }
+
     /// Damerau–Levenshtein distance (with transpositions, as typos are).
     static func editDistance(_ a: [Character], _ b: [Character]) -> Int {
         if a.isEmpty { return b.count }

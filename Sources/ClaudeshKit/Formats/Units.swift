@@ -21,6 +21,14 @@ package enum Units {
         size(Int64(Double(bytes) / max(seconds, 0.001))) + "/s"
     }
 
+    /// "3", "2.5": a count as a server reports it (progress), whole when it is whole.
+    package static func number(_ value: Double) -> String {
+        guard value.isFinite else { return "?" }
+        if value == value.rounded(), abs(value) < 1e15 { return String(Int(value)) }
+        let tenths = (value * 10).rounded() / 10
+        return String(tenths)
+    }
+
     /// "2.1 s".
     package static func seconds(_ value: Double) -> String {
         let tenths = Int((value * 10).rounded())

@@ -95,6 +95,20 @@ extension JSONValue {
         return nil
     }
 
+    /// An integer or a double, as a double.
+    package var numberValue: Double? {
+        switch self {
+        case .int(let value): return Double(value)
+        case .double(let value): return value
+        default: return nil
+        }
+    }
+
+    package var boolValue: Bool? {
+        if case .bool(let value) = self { return value }
+        return nil
+    }
+
     /// This object with `key` set to `value` (in place if present, else at the end), or removed when nil.
     package func setting(_ key: String, to value: JSONValue?) -> JSONValue {
         guard case .object(var members) = self else { return self }

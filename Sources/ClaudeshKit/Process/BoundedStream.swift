@@ -56,7 +56,12 @@ struct BoundedStream<Element: Sendable>: AsyncSequence, Sendable {
         fileprivate let room: DispatchSemaphore
 
         mutating func next() async -> Element? {
-            let value = await base.next()
+            await next(isolation: nil)
+        }
+
+        /// Runs where its caller runs: a channel an actor owns reads without leaving it.
+        mutating func next(isolation actor: isolated (any Actor)?) async -> Element? {
+            let value = await base.next(isolation: actor)
             if value != nil { room.signal() }
             return value
         }

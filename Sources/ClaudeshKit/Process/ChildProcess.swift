@@ -467,3 +467,12 @@ final class Latch: Sendable {
     func stop() { value.withLock { $0 = true } }
     var isStopped: Bool { value.withLock { $0 } }
 }
+
+/// A flag raised from any thread and taken down by the one who acts on it: a call's
+/// interruption, seen once by the wait it ended.
+final class Signal: Sendable {
+    private let value = Mutex(false)
+    func raise() { value.withLock { $0 = true } }
+    /// True once after each `raise`.
+    func take() -> Bool { value.withLock { raised in defer { raised = false }; return raised } }
+}

@@ -2,8 +2,10 @@
 enum ChannelFactory {
     /// HTTP requests give up a second after the attempt's timeout: the watchdog speaks first,
     /// with the phase it caught the server in.
-    static func channel(for target: ServerLaunch.Target, log: ServerLog, timeout: Duration) throws(ProbeFailure) -> MCPChannel {
-        let deadline = ContinuousClock.now + timeout + .seconds(1)
+    /// A client session's channel lives `lifetime` (an HTTP+SSE event stream stays open that
+    /// long) and sets each request's own deadline.
+    static func channel(for target: ServerLaunch.Target, log: ServerLog, timeout: Duration, lifetime: Duration? = nil) throws(ProbeFailure) -> MCPChannel {
+        let deadline = ContinuousClock.now + (lifetime ?? timeout + .seconds(1))
         switch target {
         case .process(let spec):
             return try StdioChannel(spec, log: log)

@@ -1,5 +1,5 @@
 /// Requests and their answers over one channel: ids, the `_meta` envelope of a modern request,
-/// the server's own requests answered on the way, notifications passed over.
+/// the server's own requests answered on the way, notifications handed to whoever waits.
 final class Conversation {
     enum Reply {
         case result(JSONValue)
@@ -16,8 +16,9 @@ final class Conversation {
     init(_ channel: MCPChannel) { self.channel = channel }
 
     /// Sends a request, modern when `version` is given; returns its id.
-    func send(_ method: String, _ params: JSONValue? = nil, version: String?) async throws(ProbeFailure) -> Int {
+    nonisolated(nonsending) func send(_ method: String, _ params: JSONValue? = nil, version: String?) async throws(ProbeFailure) -> Int {
         lastID += 1
+        serverRequests = 0 // the bound is per request the client waits on
         let message = if let version {
             MCPProtocol.modernRequest(id: lastID, method: method, params: params, version: version)
         } else {
@@ -27,13 +28,14 @@ final class Conversation {
         return lastID
     }
 
-    func notify(_ method: String) async throws(ProbeFailure) {
-        try await channel.send(MCPProtocol.notification(method: method), expectsAnswer: false)
+    nonisolated(nonsending) func notify(_ method: String, _ params: JSONValue? = nil) async throws(ProbeFailure) {
+        try await channel.send(MCPProtocol.notification(method: method, params: params), expectsAnswer: false)
     }
 
     /// The reply to one of `ids`, or nil when `until` passes first. An error without an id (the
-    /// server could not read the request's, JSON-RPC 2.0) is taken as the reply to the first.
-    func reply(to ids: [Int], until: ContinuousClock.Instant? = nil) async throws(ProbeFailure) -> (id: Int, reply: Reply)? {
+    /// server could not read the request's, JSON-RPC 2.0) is taken as the reply to the first. Notifications on the way go to `onNotification`.
+    nonisolated(nonsending) func reply(to ids: [Int], until: ContinuousClock.Instant? = nil,
+                                       onNotification: ((_ method: String, _ params: JSONValue?) -> Void)? = nil) async throws(ProbeFailure) -> (id: Int, reply: Reply)? {
         while true {
             let message: JSONValue
             if let until {
@@ -54,32 +56,38 @@ final class Conversation {
                     throw .protocolError("the server sent \(Self.serverRequestLimit) requests of its own instead of answering")
                 }
                 try await channel.send(MCPProtocol.answer(to: requestID, method: requested), expectsAnswer: false)
-            case .response?, .notification?:
-                break // log messages, progress, answers to what is no longer awaited
+            case .notification(let method)?:
+                onNotification?(method, message["params"])
+            case .response?:
+                break // answers to what is no longer awaited
             case nil:
                 throw .protocolError("not a JSON-RPC message: \(message.serialized().clipped(80))")
             }
         }
     }
 
-    /// Sends `method` and waits for its result; a refusal is a failure. A modern result is read
-    /// by its `resultType`: `complete` is the answer, `input_required` is the server asking for
-    /// input (which a probe does not give), anything else is not this revision.
-    func call(_ method: String, _ params: JSONValue? = nil, version: String?) async throws(ProbeFailure) -> JSONValue {
+    /// Sends `method` and waits for its result; a refusal is a failure, and so is a modern result
+    /// that is not `complete`.
+    nonisolated(nonsending) func call(_ method: String, _ params: JSONValue? = nil, version: String?) async throws(ProbeFailure) -> JSONValue {
         let id = try await send(method, params, version: version)
         guard let (_, reply) = try await reply(to: [id]) else { throw .protocolError("no answer to \(method)") }
         switch reply {
         case .error(let code, let message, _):
             throw .rejected(method: method, code: code, message: message)
         case .result(let result):
-            if version != nil, let type = result["resultType"] {
-                switch type.stringValue {
-                case "complete"?: break
-                case "input_required"?: throw .inputRequired(method: method)
-                default: throw .protocolError("\(method) answered with resultType \(type.serialized().clipped(40))")
-                }
-            }
+            try Self.checkResultType(result, of: method, modern: version != nil)
             return result
+        }
+    }
+
+    /// A modern result is read by its `resultType`: `complete` is the answer, `input_required`
+    /// the server asking for input, anything else not this revision.
+    static func checkResultType(_ result: JSONValue, of method: String, modern: Bool) throws(ProbeFailure) {
+        guard modern, let type = result["resultType"] else { return }
+        switch type.stringValue {
+        case "complete"?: break
+        case "input_required"?: throw .inputRequired(method: method)
+        default: throw .protocolError("\(method) answered with resultType \(type.serialized().clipped(40))")
         }
     }
 }

@@ -22,7 +22,7 @@ struct EraNegotiation {
     let mode: ProtocolMode
     let phase: Handshake.Phase
 
-    func open() async throws(ProbeFailure) -> Session {
+    nonisolated(nonsending) func open() async throws(ProbeFailure) -> Session {
         if conversation.channel.isHandshakeOnly {
             guard mode != .modern else { throw .legacyOnly("its transport, HTTP+SSE, belongs to the handshake era (2024-11-05)") }
             return try await initialize()
@@ -49,7 +49,7 @@ struct EraNegotiation {
     }
 
     /// One `server/discover` at `version`, with the legacy fallback racing it on stdio.
-    private func probe(version: String) async throws(ProbeFailure) -> Step {
+    nonisolated(nonsending) private func probe(version: String) async throws(ProbeFailure) -> Step {
         phase.set("server/discover")
         let discoverID: Int
         do {
@@ -126,7 +126,7 @@ struct EraNegotiation {
     }
 
     /// `initialize`, then the legacy session it opens.
-    private func initialize() async throws(ProbeFailure) -> Session {
+    nonisolated(nonsending) private func initialize() async throws(ProbeFailure) -> Session {
         phase.set("initialize")
         return try legacySession(try await conversation.call("initialize", MCPProtocol.initializeParams(), version: nil))
     }
@@ -141,7 +141,7 @@ struct EraNegotiation {
 
     /// `--protocol legacy`: `initialize` only. When the server refuses it, one `server/discover`
     /// tells a modern-only server (the reason says so) from a broken one.
-    private func legacyOnly() async throws(ProbeFailure) -> Session {
+    nonisolated(nonsending) private func legacyOnly() async throws(ProbeFailure) -> Session {
         do {
             return try await initialize()
         } catch .rejected(let method, let code, let message) {

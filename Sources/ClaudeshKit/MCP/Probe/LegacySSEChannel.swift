@@ -8,16 +8,37 @@ final class LegacySSEChannel: MCPChannel {
 
     private let url: HTTPURL
     private let headers: [(String, String)]
-    private let deadline: ContinuousClock.Instant
+    /// The event stream's: it stays open for the session's life.
+    private let streamDeadline: ContinuousClock.Instant
+    /// The POSTs': each request's own, once a client sets it.
+    private var deadline: ContinuousClock.Instant
     private let session: HTTPSession
     private var events: BoundedStream<Result<SSEParser.Event, ProbeFailure>>.AsyncIterator?
+    private var feeder: BoundedStream<Result<SSEParser.Event, ProbeFailure>>.Feeder?
     private var endpoint: HTTPURL?
+    private let interruption = Signal()
+    private var alarm: (instant: ContinuousClock.Instant, task: Task<Void, Never>)?
+    /// What the alarm and `interrupt` hand the reader of events: it carries nothing.
+    private static let wake = Result<SSEParser.Event, ProbeFailure>.success(SSEParser.Event(type: "", data: ""))
 
     init(url: HTTPURL, headers: [(String, String)], deadline: ContinuousClock.Instant, session: HTTPSession = HTTPSession()) {
         self.url = url
         self.headers = headers
         self.deadline = deadline
+        streamDeadline = deadline
         self.session = session
+    }
+
+    func setDeadline(_ instant: ContinuousClock.Instant) { deadline = instant }
+
+    /// Wakes the reader of events: the stream stays open (answers to other requests come on it).
+    var interrupt: @Sendable () -> Void {
+        let feeder = self.feeder
+        let interruption = self.interruption
+        return {
+            interruption.raise()
+            feeder?.wake(with: Self.wake)
+        }
     }
 
     var abort: @Sendable () -> Void {
@@ -26,10 +47,11 @@ final class LegacySSEChannel: MCPChannel {
     }
 
     /// Opens the stream and waits for the endpoint.
-    private func open() async throws(ProbeFailure) -> HTTPURL {
+    nonisolated(nonsending) private func open() async throws(ProbeFailure) -> HTTPURL {
         let (stream, feeder) = BoundedStream<Result<SSEParser.Event, ProbeFailure>>.make(window: 64)
+        self.feeder = feeder
         let request = HTTPClient.Request("GET", url, headers: [("Accept", "text/event-stream")] + headers)
-        let deadline = self.deadline
+        let deadline = streamDeadline
         let session = self.session
         let headers = self.headers
         let opened: Result<HTTPURL, ProbeFailure>
@@ -73,7 +95,7 @@ final class LegacySSEChannel: MCPChannel {
         // Where the stream came from, after any redirect: the endpoint is resolved against it.
         let streamURL = try opened.get()
         events = stream.makeAsyncIterator()
-        while let next = await events?.next() {
+        while let next = await events?.next(isolation: #isolation) {
             let event = try next.get()
             if event.type == "endpoint" {
                 let endpoint: HTTPURL
@@ -88,16 +110,39 @@ final class LegacySSEChannel: MCPChannel {
         throw .connection("the server closed its event stream before naming an endpoint")
     }
 
-    func send(_ message: JSONValue, expectsAnswer: Bool) async throws(ProbeFailure) {
+    nonisolated(nonsending) func send(_ message: JSONValue, expectsAnswer: Bool) async throws(ProbeFailure) {
         if endpoint == nil { endpoint = try await open() }
+        if expectsAnswer { _ = interruption.take() }
         let method = message["method"]?.stringValue ?? "an answer"
         let exchange = try await HTTPExchange.post(message, to: endpoint!, headers: [("Content-Type", "application/json")] + headers, answerID: nil, deadline: deadline, session: session)
         guard (200..<300).contains(exchange.status) else { throw .http(status: exchange.status, method: method, body: exchange.snippet) }
     }
 
-    func receive() async throws(ProbeFailure) -> JSONValue {
-        while !session.isStopped, let next = await events?.next() {
+    nonisolated(nonsending) func receive() async throws(ProbeFailure) -> JSONValue {
+        try await next(until: nil)!
+    }
+
+    nonisolated(nonsending) func receive(until instant: ContinuousClock.Instant) async throws(ProbeFailure) -> JSONValue? {
+        if alarm?.instant != instant {
+            alarm?.task.cancel()
+            alarm = (instant, Self.wake(feeder, at: instant))
+        }
+        return try await next(until: instant)
+    }
+
+    /// Wakes the reader of events at `instant`.
+    private static func wake(_ feeder: BoundedStream<Result<SSEParser.Event, ProbeFailure>>.Feeder?, at instant: ContinuousClock.Instant) -> Task<Void, Never> {
+        Task {
+            try? await Task.sleep(until: instant, clock: .continuous)
+            if !Task.isCancelled { feeder?.wake(with: wake) }
+        }
+    }
+
+    /// The next message event; nil when `until` passed or an interruption came first.
+    nonisolated(nonsending) private func next(until: ContinuousClock.Instant?) async throws(ProbeFailure) -> JSONValue? {
+        while !session.isStopped, let next = await events?.next(isolation: #isolation) {
             let event = try next.get()
+            if let until, event.type.isEmpty, interruption.take() || ContinuousClock.now >= until { return nil }
             guard event.type == "message", !event.data.trimmingWhitespace.isEmpty else { continue }
             guard let value = try? JSONParser.parse(event.data) else { throw .notMCP(firstBytes: ProbeFailure.printable(Array(event.data.utf8))) }
             return value
@@ -105,7 +150,10 @@ final class LegacySSEChannel: MCPChannel {
         throw .connection("the server closed its event stream")
     }
 
-    func close() async { session.stopAll() }
+    nonisolated(nonsending) func close() async {
+        alarm?.task.cancel()
+        session.stopAll()
+    }
 }
 
 /// Hands a value that is used by one thread at a time to another thread.

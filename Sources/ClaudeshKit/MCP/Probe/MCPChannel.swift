@@ -1,12 +1,15 @@
 /// A way to exchange JSON-RPC messages with one server: a child's stdio, streamable HTTP or
-/// legacy HTTP+SSE. The handshake is written once, against this.
+/// legacy HTTP+SSE. The handshake and the client's calls are written once, against this.
+///
+/// The async requirements are `nonisolated(nonsending)`: they run where their caller runs, so
+/// a client session (an actor) can own its channel and still wait on it.
 protocol MCPChannel: AnyObject {
     /// Sends one message; `expectsAnswer` is false for notifications and answers.
-    func send(_ message: JSONValue, expectsAnswer: Bool) async throws(ProbeFailure)
+    nonisolated(nonsending) func send(_ message: JSONValue, expectsAnswer: Bool) async throws(ProbeFailure)
     /// The next message from the server; throws when it is gone or broke the protocol.
-    func receive() async throws(ProbeFailure) -> JSONValue
-    /// The next message, or nil when `instant` passes first.
-    func receive(until instant: ContinuousClock.Instant) async throws(ProbeFailure) -> JSONValue?
+    nonisolated(nonsending) func receive() async throws(ProbeFailure) -> JSONValue
+    /// The next message, or nil when `instant` passes first or `interrupt` was called.
+    nonisolated(nonsending) func receive(until instant: ContinuousClock.Instant) async throws(ProbeFailure) -> JSONValue?
     /// True when a request may go unanswered without the transport saying so (stdio: a legacy
     /// server may ignore `server/discover`); HTTP ends every request with a status.
     var canStaySilent: Bool { get }
@@ -15,17 +18,29 @@ protocol MCPChannel: AnyObject {
     var isHandshakeOnly: Bool { get }
     /// Stops all waiting at once, from any thread: how a deadline ends a hung handshake.
     var abort: @Sendable () -> Void { get }
+    /// Stops the wait for the request in flight, from any thread, and leaves the session open:
+    /// how a call's timeout or Ctrl-C gives up on one answer. Over HTTP the request's own
+    /// exchange is closed, which is how the stateless revision cancels a request.
+    var interrupt: @Sendable () -> Void { get }
+    /// The instant the requests sent from now on give up at (HTTP's transfers).
+    func setDeadline(_ instant: ContinuousClock.Instant)
+    /// Why the server can answer no more (a child that exited), once that is known.
+    var endedReason: String? { get }
     /// Ends the session as the spec says for the transport.
-    func close() async
+    nonisolated(nonsending) func close() async
 }
 
 extension MCPChannel {
     /// Each request's exchange ends with its answers or a status, so nothing waits here.
-    func receive(until instant: ContinuousClock.Instant) async throws(ProbeFailure) -> JSONValue? {
+    nonisolated(nonsending) func receive(until instant: ContinuousClock.Instant) async throws(ProbeFailure) -> JSONValue? {
         try await receive()
     }
 
     var canStaySilent: Bool { false }
 
     var isHandshakeOnly: Bool { false }
+
+    func setDeadline(_ instant: ContinuousClock.Instant) {}
+
+    var endedReason: String? { nil }
 }

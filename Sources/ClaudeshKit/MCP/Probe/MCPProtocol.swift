@@ -37,9 +37,12 @@ enum MCPProtocol {
         ])
     }
 
-    /// A modern request: `params` with the `_meta` envelope first.
+    /// A modern request: `params` with the `_meta` envelope first (what `params` has in its own
+    /// `_meta`, such as a progress token, after the envelope's members).
     static func modernRequest(id: Int, method: String, params: JSONValue? = nil, version: String) -> JSONValue {
-        var members: [(String, JSONValue)] = [("_meta", meta(version: version))]
+        guard case .object(var envelope) = meta(version: version) else { return request(id: id, method: method, params: params) }
+        if case .object(let given)? = params?["_meta"] { envelope += given.filter { name, _ in !envelope.contains { $0.0 == name } } }
+        var members: [(String, JSONValue)] = [("_meta", .object(envelope))]
         if case .object(let given)? = params { members += given.filter { $0.0 != "_meta" } }
         return request(id: id, method: method, params: .object(members))
     }
@@ -55,8 +58,10 @@ enum MCPProtocol {
         return .object(members)
     }
 
-    static func notification(method: String) -> JSONValue {
-        .object([("jsonrpc", .string("2.0")), ("method", .string(method))])
+    static func notification(method: String, params: JSONValue? = nil) -> JSONValue {
+        var members: [(String, JSONValue)] = [("jsonrpc", .string("2.0")), ("method", .string(method))]
+        if let params { members.append(("params", params)) }
+        return .object(members)
     }
 
     static func initializeParams() -> JSONValue {

@@ -73,6 +73,12 @@ final class ServerLog: Sendable {
         }
     }
 
+    /// A whole line of the server's that came over the protocol (a log message), kept apart
+    /// from a stderr line still being written.
+    func note(_ text: String) {
+        state.withLock { state in keep(redactor.clean(text), into: &state) }
+    }
+
     /// A line that ends with the start of a secret is written once the next one has come: a
     /// secret that a server wrapped across the two is masked whole, and a mask that spans the
     /// break joins them into one line.

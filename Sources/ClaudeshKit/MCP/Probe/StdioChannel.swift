@@ -7,6 +7,8 @@ final class StdioChannel: MCPChannel {
     private let stderrDone: Task<Void, Never>
     /// Set by `abort`: what is still on its way is not read.
     private let aborted = Latch()
+    /// Raised by `interrupt`: the wait until an instant ends now.
+    private let interruption = Signal()
     /// The wake of the wait until an instant (`receive(until:)`).
     private var alarm: (instant: ContinuousClock.Instant, task: Task<Void, Never>)?
 
@@ -27,19 +29,31 @@ final class StdioChannel: MCPChannel {
         }
     }
 
-    func send(_ message: JSONValue, expectsAnswer: Bool) async throws(ProbeFailure) {
+    var interrupt: @Sendable () -> Void {
+        let child = self.child
+        let interruption = self.interruption
+        return {
+            interruption.raise()
+            child.wakeOutputReader()
+        }
+    }
+
+    var endedReason: String? { child.termination.map { "the server \($0)" } }
+
+    nonisolated(nonsending) func send(_ message: JSONValue, expectsAnswer: Bool) async throws(ProbeFailure) {
+        if expectsAnswer { _ = interruption.take() } // what interrupted an earlier wait is over
         guard child.write(Array((message.serialized() + "\n").utf8)) else { throw await stoppedReading() }
     }
 
     /// A legacy server may leave `server/discover` unanswered.
     var canStaySilent: Bool { true }
 
-    func receive() async throws(ProbeFailure) -> JSONValue {
+    nonisolated(nonsending) func receive() async throws(ProbeFailure) -> JSONValue {
         // Without a time to stop, only a message or a failure ends the wait.
         try await next(until: nil)!
     }
 
-    func receive(until instant: ContinuousClock.Instant) async throws(ProbeFailure) -> JSONValue? {
+    nonisolated(nonsending) func receive(until instant: ContinuousClock.Instant) async throws(ProbeFailure) -> JSONValue? {
         // One alarm per instant, not per message: a server flooding notifications while it is
         // waited for must not cost a task for each. A late wake is an empty chunk, harmless.
         if alarm?.instant != instant {
@@ -54,7 +68,7 @@ final class StdioChannel: MCPChannel {
     }
 
     /// The next message; nil when `until` passed first (looked at after each chunk and wake).
-    private func next(until: ContinuousClock.Instant?) async throws(ProbeFailure) -> JSONValue? {
+    nonisolated(nonsending) private func next(until: ContinuousClock.Instant?) async throws(ProbeFailure) -> JSONValue? {
         while !aborted.isStopped {
             if var line = buffer.nextLine() {
                 if line.last == 0x0D { line.removeLast() }
@@ -67,7 +81,8 @@ final class StdioChannel: MCPChannel {
                 }
             }
             guard !buffer.isOverLimit else { throw .messageTooLarge(limit: buffer.limit) }
-            guard let chunk = await lines.next() else {
+            if until != nil, interruption.take() { return nil }
+            guard let chunk = await lines.next(isolation: #isolation) else {
                 let rest = buffer.takeRest()
                 if !rest.isEmpty, (try? JSONParser.parse(rest)) == nil { throw .notMCP(firstBytes: ProbeFailure.printable(rest)) }
                 throw await ended()
@@ -81,10 +96,10 @@ final class StdioChannel: MCPChannel {
     /// The failure for a server that no longer reads its input. When it has exited, what it
     /// left on stdout decides first, as when the request had gone in before it exited: text that
     /// is not JSON-RPC (a banner, a usage line) is the reason, whichever came first.
-    private func stoppedReading() async -> ProbeFailure {
+    nonisolated(nonsending) private func stoppedReading() async -> ProbeFailure {
         if await child.waitForExit(timeout: .seconds(2)) != nil {
             // The readers end within `ChildProcess.drainAfterExit` of the exit.
-            while !buffer.isOverLimit, let chunk = await lines.next() { buffer.append(chunk) }
+            while !buffer.isOverLimit, let chunk = await lines.next(isolation: #isolation) { buffer.append(chunk) }
             var firstLine: [UInt8]?
             while firstLine == nil, let line = buffer.nextLine() {
                 if !line.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { firstLine = line }
@@ -98,7 +113,7 @@ final class StdioChannel: MCPChannel {
     }
 
     /// The failure for a server that closed its end: how it exited and its last word on stderr.
-    private func ended() async -> ProbeFailure {
+    nonisolated(nonsending) private func ended() async -> ProbeFailure {
         let termination = await child.waitForExit(timeout: .seconds(2))
         _ = await child.terminate(grace: .zero) // its group may keep stderr open
         await stderrDone.value
@@ -107,7 +122,7 @@ final class StdioChannel: MCPChannel {
     }
 
     /// Ends the server as the spec says: close stdin, wait, SIGTERM, SIGKILL; the whole group.
-    func close() async {
+    nonisolated(nonsending) func close() async {
         alarm?.task.cancel()
         child.closeInput()
         if await child.waitForExit(timeout: .seconds(1)) == nil {

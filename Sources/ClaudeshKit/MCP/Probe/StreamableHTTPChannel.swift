@@ -4,8 +4,10 @@
 final class StreamableHTTPChannel: MCPChannel {
     private let url: HTTPURL
     private let headers: [(String, String)]
-    private let deadline: ContinuousClock.Instant
-    private let session = HTTPSession()
+    private var deadline: ContinuousClock.Instant
+    /// Replaced after an interruption stopped its transfers: the session goes on.
+    private var session = HTTPSession()
+    private let interruption = Signal()
     private var sessionID: String?
     private var protocolVersion: String?
     private var inbox: [JSONValue] = []
@@ -23,8 +25,26 @@ final class StreamableHTTPChannel: MCPChannel {
         return { session.stopAll() }
     }
 
-    func send(_ message: JSONValue, expectsAnswer: Bool) async throws(ProbeFailure) {
+    /// Closes the exchange in flight (the stateless revision's cancellation); the next request
+    /// goes on a new connection.
+    var interrupt: @Sendable () -> Void {
+        if let legacy { return legacy.interrupt }
+        let session = self.session
+        let interruption = self.interruption
+        return {
+            interruption.raise()
+            session.stopAll()
+        }
+    }
+
+    func setDeadline(_ instant: ContinuousClock.Instant) {
+        deadline = instant
+        legacy?.setDeadline(instant)
+    }
+
+    nonisolated(nonsending) func send(_ message: JSONValue, expectsAnswer: Bool) async throws(ProbeFailure) {
         if let legacy { return try await legacy.send(message, expectsAnswer: expectsAnswer) }
+        if interruption.take() { session = HTTPSession() }
         let method = message["method"]?.stringValue ?? "an answer"
         var requestHeaders = [("Content-Type", "application/json"), ("Accept", "application/json, text/event-stream")]
         let modern = MCPProtocol.modernVersion(of: message)
@@ -72,14 +92,19 @@ final class StreamableHTTPChannel: MCPChannel {
         return MCPProtocol.ModernError.codes.contains(code) || (modernRequest && code == -32601 && status == 404)
     }
 
-    func receive() async throws(ProbeFailure) -> JSONValue {
+    nonisolated(nonsending) func receive(until instant: ContinuousClock.Instant) async throws(ProbeFailure) -> JSONValue? {
+        if let legacy { return try await legacy.receive(until: instant) }
+        return try await receive()
+    }
+
+    nonisolated(nonsending) func receive() async throws(ProbeFailure) -> JSONValue {
         if let legacy { return try await legacy.receive() }
         guard !inbox.isEmpty else { throw .protocolError("the server sent no answer") }
         return inbox.removeFirst()
     }
 
     /// Ends the session with DELETE, as the spec asks; a server may refuse it (405), which is fine.
-    func close() async {
+    nonisolated(nonsending) func close() async {
         if let legacy { return await legacy.close() }
         guard let sessionID else { return }
         var requestHeaders = [("Mcp-Session-Id", sessionID)] + headers

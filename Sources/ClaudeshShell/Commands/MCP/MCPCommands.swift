@@ -7,13 +7,13 @@ enum MCPCommands {
     @MainActor
     static var command: Command {
         Command(
-            "mcp", group: group, summary: "MCP servers: list, add, remove, import, check",
+            "mcp", group: group, summary: "MCP servers: list, add, remove, import, check; tools, calls, resources, prompts",
             discussion: """
             The servers are the mcpServers entries of a client's own config file: Claude Desktop's
             (desktop), Claude Code's ~/.claude.json (user) or ./.mcp.json (project). The mcp-config
             setting picks the default; --config overrides it for one command.
             """,
-            subcommands: [list, get, add, addJSON, remove, importServers] + MCPCheckCommands.all
+            subcommands: [list, get, add, addJSON, remove, importServers] + MCPCheckCommands.all + MCPClientCommands.all
         )
     }
 

@@ -1,0 +1,228 @@
+/// A client session with one server, in the era found when it was opened: any number of
+/// requests, one at a time, each with its own timeout, cancelled as its era says when that
+/// passes or the caller is cancelled (Ctrl-C), and the session goes on. `mcp call` and its
+/// kin open one for a command; `mcp connect` keeps one for the shell's life.
+package actor MCPClient {
+    package let server: String
+    /// What the server said about itself: era, version, identity, capabilities (set once the
+    /// session is open, before anyone else sees the client).
+    private(set) var session = EraNegotiation.Session(era: .legacy, version: "", supportedVersions: [], serverInfo: nil, capabilities: nil)
+    /// Masks what the server sends back: the session's secrets and this entry's own values.
+    let redactor: Redactor
+    /// The server's stderr and the log messages it sends.
+    let log: ServerLog
+    private let channel: MCPChannel
+    private let conversation: Conversation
+    private var isBusy = false
+    private var waiting: [CheckedContinuation<Void, Never>] = []
+    private var progressTokens = 0
+    private var isClosed = false
+
+    /// How far a request's progress is, as its server reports it.
+    package struct Progress: Sendable {
+        package var progress: Double
+        package var total: Double?
+        package var message: String?
+    }
+
+    private init(server: String, channel: sending MCPChannel, log: ServerLog, redactor: Redactor) {
+        self.server = server
+        self.channel = channel
+        conversation = Conversation(channel)
+        self.log = log
+        self.redactor = redactor
+    }
+
+    /// Starts or reaches the server and opens the session in its era within `timeout`.
+    static func open(server: String, launch: ServerLaunch, mode: ProtocolMode, log: ServerLog, redactor: Redactor, timeout: Duration) async throws(ProbeFailure) -> MCPClient {
+        // The channel outlives the opening: an event stream stays up as long as a shell may.
+        let channel = try ChannelFactory.channel(for: launch.target, log: log, timeout: timeout, lifetime: .seconds(86_400 * 365))
+        channel.setDeadline(.now + timeout)
+        let abort = channel.abort
+        let client = MCPClient(server: server, channel: channel, log: log, redactor: redactor)
+        let fired = Latch()
+        let watchdog = Task {
+            try? await Task.sleep(for: timeout)
+            guard !Task.isCancelled else { return }
+            fired.stop()
+            abort()
+        }
+        defer { watchdog.cancel() }
+        let phase = Handshake.Phase()
+        let opened = await withTaskCancellationHandler {
+            await client.negotiate(mode: mode, phase: phase)
+        } onCancel: {
+            abort() // a server given up on while it starts is stopped at once
+        }
+        if case .failure(let error) = opened {
+            await client.close()
+            throw fired.isStopped ? .timedOut(seconds: timeout.seconds, phase: phase.name) : error
+        }
+        return client
+    }
+
+    /// Finds the era and opens the session in it (`initialized` follows a legacy handshake).
+    private func negotiate(mode: ProtocolMode, phase: Handshake.Phase) async -> Result<Void, ProbeFailure> {
+        do throws(ProbeFailure) {
+            let opened = try await EraNegotiation(conversation: conversation, mode: mode, phase: phase).open()
+            if opened.era == .legacy { try await conversation.notify("notifications/initialized") }
+            session = opened
+            return .success(())
+        } catch {
+            return .failure(error)
+        }
+    }
+
+    package var era: ProtocolEra { session.era }
+    package var protocolVersion: String { session.version }
+    package var serverName: String? { session.serverInfo?["name"]?.stringValue }
+    package var capabilities: JSONValue? { session.capabilities }
+
+    /// Why the server can answer no more, once it has ended (a child that exited).
+    package var endedReason: String? { isClosed ? "the session was closed" : channel.endedReason }
+
+    /// Sends `method` and returns its result. A result is checked for `resultType` in the
+    /// modern era; `onProgress` asks the server for progress and gets each report.
+    package func request(_ method: String, _ params: JSONValue? = nil, timeout: Duration,
+                         onProgress: (@Sendable (Progress) -> Void)? = nil) async throws(ClientFailure) -> JSONValue {
+        await acquire()
+        defer { release() }
+        if let reason = endedReason { throw .gone(reason) }
+        var params = params
+        var token: JSONValue?
+        if onProgress != nil {
+            progressTokens += 1
+            token = .string("claudesh-\(progressTokens)")
+            params = Self.adding(progressToken: token!, to: params)
+        }
+        let modern = session.era == .modern ? session.version : nil
+        let deadline = ContinuousClock.now + timeout
+        // HTTP's transfer gives up a second after the watchdog, which speaks first.
+        channel.setDeadline(deadline + .seconds(1))
+        let interrupt = channel.interrupt
+        let timedOut = Latch()
+        let watchdog = Task {
+            try? await Task.sleep(until: deadline, clock: .continuous)
+            guard !Task.isCancelled else { return }
+            timedOut.stop()
+            interrupt()
+        }
+        defer { watchdog.cancel() }
+        let log = self.log
+        let notice: (String, JSONValue?) -> Void = { method, params in
+            switch method {
+            case "notifications/progress" where params?["progressToken"] == token && token != nil:
+                guard let done = params?["progress"]?.numberValue else { return }
+                onProgress?(Progress(progress: done, total: params?["total"]?.numberValue, message: params?["message"]?.stringValue))
+            case "notifications/message":
+                let level = params?["level"]?.stringValue ?? "info"
+                let logger = params?["logger"]?.stringValue.map { " \($0):" } ?? ""
+                let data = params?["data"].map { $0.stringValue ?? $0.serialized() } ?? ""
+                log.note("[\(level)]\(logger) \(data)")
+            default:
+                break
+            }
+        }
+        // The exchange runs in a task of its own, which the caller's cancellation does not
+        // reach: a cancelled task's read would end the server's output stream for good. Ctrl-C
+        // interrupts the wait instead, and the session goes on.
+        let exchange = Task { () -> (id: Int?, outcome: Result<Conversation.Reply?, ProbeFailure>) in
+            var id: Int?
+            do throws(ProbeFailure) {
+                let sent = try await self.conversation.send(method, params, version: modern)
+                id = sent
+                return (id, .success(try await self.conversation.reply(to: [sent], until: deadline, onNotification: notice)?.reply))
+            } catch {
+                return (id, .failure(error))
+            }
+        }
+        let (id, outcome) = await withTaskCancellationHandler {
+            await exchange.value
+        } onCancel: {
+            interrupt()
+        }
+        switch outcome {
+        case .success(let reply?):
+            switch reply {
+            case .error(let code, let message, _):
+                throw .rejected(method: method, code: code, message: redactor.redact(message))
+            case .result(let result):
+                do throws(ProbeFailure) {
+                    try Conversation.checkResultType(result, of: method, modern: modern != nil)
+                } catch {
+                    throw ClientFailure(error)
+                }
+                return result
+            }
+        case .success(nil), .failure:
+            // The wait ended without an answer: the caller gave up, the time ran out, or the
+            // server or its connection went.
+            if Task.isCancelled || timedOut.isStopped {
+                if let id { await cancel(id, reason: Task.isCancelled ? "cancelled by the user" : "timed out") }
+                if Task.isCancelled { throw .cancelled(method: method) }
+                throw .timedOut(method: method, seconds: timeout.seconds)
+            }
+            if let reason = channel.endedReason { throw .gone(reason + (log.lastLines(1).first.map { ": \($0)" } ?? "")) }
+            if case .failure(let failure) = outcome { throw ClientFailure(failure) }
+            throw .timedOut(method: method, seconds: timeout.seconds)
+        }
+    }
+
+    /// Every page of a list (`tools/list`, `resources/list`...): the items under `key`.
+    package func list(_ method: String, key: String, timeout: Duration) async throws(ClientFailure) -> [JSONValue] {
+        var items: [JSONValue] = []
+        var cursor: String?
+        for _ in 0..<Handshake.pageLimit {
+            let params: JSONValue? = cursor.map { .object([("cursor", .string($0))]) }
+            let page = try await request(method, params, timeout: timeout)
+            guard case .array(let list)? = page[key] else { throw .malformed("the \(method) answer has no \(key) array") }
+            items += list
+            cursor = page["nextCursor"]?.stringValue
+            if cursor == nil { return items }
+        }
+        throw .malformed("\(method) still had a next page after \(Handshake.pageLimit) pages")
+    }
+
+    /// Ends the session as its transport says (stdin closed, then the signals; DELETE over HTTP).
+    package func close() async {
+        guard !isClosed else { return }
+        await acquire()
+        defer { release() }
+        isClosed = true
+        await channel.close()
+    }
+
+    /// Cancels request `id` as the era and transport say: over the stateless revision's HTTP
+    /// the closed exchange was the cancellation; elsewhere `notifications/cancelled` follows.
+    private func cancel(_ id: Int, reason: String) async {
+        if session.era == .modern && channel is StreamableHTTPChannel { return }
+        let params: JSONValue = .object([("requestId", .int(id)), ("reason", .string(reason))])
+        // Not in the cancelled task: its cancellation would stop this send too.
+        await Task { try? await self.conversation.notify("notifications/cancelled", params) }.value
+    }
+
+    /// Requests one at a time: a conversation has one reader.
+    private func acquire() async {
+        guard isBusy else {
+            isBusy = true
+            return
+        }
+        await withCheckedContinuation { waiting.append($0) }
+    }
+
+    private func release() {
+        if waiting.isEmpty { isBusy = false } else { waiting.removeFirst().resume() }
+    }
+
+    static func adding(progressToken token: JSONValue, to params: JSONValue?) -> JSONValue {
+        var members: [(String, JSONValue)] = []
+        if case .object(let given)? = params { members = given }
+        var meta: [(String, JSONValue)] = []
+        if let index = members.firstIndex(where: { $0.0 == "_meta" }) {
+            if case .object(let given) = members[index].1 { meta = given }
+            members.remove(at: index)
+        }
+        meta.append(("progressToken", token))
+        return .object([("_meta", .object(meta))] + members)
+    }
+}

@@ -1,0 +1,328 @@
+/// Using a server, not only reaching it: its tools, resources and prompts listed and called
+/// through a client session, the connected one (`mcp connect`) or one opened for the command
+/// and closed after, as the probe does.
+extension Workspace {
+    /// Opens a session with `server` of the config `options.config` names: started as the
+    /// client starts it, secrets injected, its stderr to `HOME/logs/mcp-NAME.log`.
+    func openClient(_ server: String, options: ClientOptions) async throws -> MCPClient {
+        let config = try config(options.config)
+        let plan = await probePlan(try config.servers(named: [server]))
+        let target = plan.targets[0]
+        let launch: ServerLaunch
+        switch target.launch {
+        case .failure(let failure): throw ClientFailure.cannotOpen(server: server, failure)
+        case .success(let value): launch = value
+        }
+        if options.protocolMode == nil, let problem = plan.modesProblem { throw ClientFailure.cannotOpen(server: server, .invalidConfig(problem)) }
+        let redactor = plan.redactor.adding(launch.sensitiveValues)
+        let isProcess = if case .process = launch.target { true } else { false }
+        let log = ServerLog(server: server, folder: isProcess ? logFolder : nil, redactor: redactor)
+        do {
+            return try await MCPClient.open(server: server, launch: launch, mode: options.protocolMode ?? target.mode, log: log,
+                                            redactor: redactor, timeout: probeOptions().attemptTimeout)
+        } catch {
+            throw ClientFailure.cannotOpen(server: server, error)
+        }
+    }
+
+    /// Runs `body` on the connected session of `server`, else on one opened for it and closed
+    /// after (also when `body` throws or is cancelled).
+    func withClient<T: Sendable>(_ server: String, _ options: ClientOptions, _ body: (MCPClient) async throws -> T) async throws -> T {
+        let path = configPath(options.config)
+        if let connected = context.clients.connection(server, config: path) {
+            if let reason = await connected.endedReason {
+                _ = context.clients.remove(server)
+                throw ClientFailure.gone("\(server) was connected, and \(reason); mcp connect \(server) starts it again")
+            }
+            return try await body(connected)
+        }
+        let client = try await openClient(server, options: options)
+        do {
+            let value = try await body(client)
+            await client.close()
+            return value
+        } catch {
+            await client.close()
+            throw error
+        }
+    }
+
+    /// The time one request may take: `--timeout`, else MCP_TOOL_TIMEOUT (milliseconds, as
+    /// Claude Code reads it), else a minute.
+    func requestTimeout(_ options: ClientOptions) -> Duration {
+        if let timeout = options.timeout { return timeout }
+        if let text = environment.variables["MCP_TOOL_TIMEOUT"], let milliseconds = Int(text), milliseconds > 0 { return .milliseconds(milliseconds) }
+        return .seconds(60)
+    }
+
+    // MARK: Tools
+
+    /// The tools of `server`, as it lists them now.
+    package func tools(of server: String, options: ClientOptions) async throws -> [ToolDescription] {
+        try await withClient(server, options) { client in try await listTools(client, options: options) }
+    }
+
+    private func listTools(_ client: MCPClient, options: ClientOptions) async throws -> [ToolDescription] {
+        let items = try await client.list("tools/list", key: "tools", timeout: requestTimeout(options))
+        let tools = items.compactMap { ToolDescription($0.redacted(by: client.redactor)) }
+        context.clients.update(client.server, config: configPath(options.config)) { $0.tools = tools }
+        return tools
+    }
+
+    /// Calls `tool` of `server` with `words` (`NAME=VALUE`) over `json` (`--args`), typed and
+    /// checked against the tool's input schema before anything is sent.
+    package func callTool(_ tool: String, of server: String, words: [String], json: String?, options: ClientOptions,
+                          onProgress: (@Sendable (MCPClient.Progress) -> Void)? = nil) async throws -> ToolCall {
+        try await withClient(server, options) { client in
+            let path = configPath(options.config)
+            var tools = context.clients.surface(server, config: path).tools ?? []
+            if tools.isEmpty { tools = try await listTools(client, options: options) }
+            guard let description = tools.first(where: { $0.name == tool }) else {
+                let near = Suggestions.hint(for: tool, among: tools.map { $0.name })
+                throw ClientFailure.invalidRequest("\(server) has no tool \(tool)\(near); it has \(tools.isEmpty ? "none" : tools.map { $0.name }.joined(separator: ", "))")
+            }
+            let arguments = try ToolArguments.build(words, json: json, for: description)
+            let start = ContinuousClock.now
+            let params: JSONValue = .object([("name", .string(tool)), ("arguments", arguments)])
+            let result = try await client.request("tools/call", params, timeout: requestTimeout(options), onProgress: onProgress).redacted(by: client.redactor)
+            let latency = start.duration(to: .now)
+            let files = OutputFiles(folder: outputFolder, stem: "\(server)-\(tool)")
+            let items = try (result["content"]?.arrayValue ?? []).map { try ContentItem.read($0, files: files) }
+            return ToolCall(result: result, items: items, structured: result["structuredContent"],
+                            isError: result["isError"]?.boolValue == true, latency: latency)
+        }
+    }
+
+    /// `HOME/outputs`: the images, audio and blobs servers send back.
+    var outputFolder: String { Path.join(home, "outputs") }
+
+    // MARK: Resources and prompts
+
+    /// The resources of `server` and its resource templates.
+    package func resources(of server: String, options: ClientOptions) async throws -> ResourceListing {
+        try await withClient(server, options) { client in
+            let timeout = requestTimeout(options)
+            let resources = try await client.list("resources/list", key: "resources", timeout: timeout)
+                .compactMap { ResourceDescription($0.redacted(by: client.redactor)) }
+            // A server without templates may refuse their list: there are none.
+            let templates = ((try? await client.list("resources/templates/list", key: "resourceTemplates", timeout: timeout)) ?? [])
+                .compactMap { ResourceTemplate($0.redacted(by: client.redactor)) }
+            context.clients.update(server, config: configPath(options.config)) { $0.templates = templates }
+            return ResourceListing(resources: resources, templates: templates)
+        }
+    }
+
+    /// What `resources/read` returns for `uri`: text as text, blobs saved.
+    package func readResource(_ uri: String, of server: String, options: ClientOptions) async throws -> [ContentItem] {
+        try await withClient(server, options) { client in
+            let params: JSONValue = .object([("uri", .string(uri))])
+            let result = try await client.request("resources/read", params, timeout: requestTimeout(options)).redacted(by: client.redactor)
+            let files = OutputFiles(folder: outputFolder, stem: "\(server)-resource")
+            return try (result["contents"]?.arrayValue ?? []).map { try ContentItem.readResource($0, files: files) }
+        }
+    }
+
+    package func prompts(of server: String, options: ClientOptions) async throws -> [PromptDescription] {
+        try await withClient(server, options) { client in try await listPrompts(client, options: options) }
+    }
+
+    private func listPrompts(_ client: MCPClient, options: ClientOptions) async throws -> [PromptDescription] {
+        let prompts = try await client.list("prompts/list", key: "prompts", timeout: requestTimeout(options))
+            .compactMap { PromptDescription($0.redacted(by: client.redactor)) }
+        context.clients.update(client.server, config: configPath(options.config)) { $0.prompts = prompts }
+        return prompts
+    }
+
+    /// `prompts/get` of `name` with `words` (`NAME=VALUE`, strings as the protocol has them),
+    /// checked against the prompt's arguments first.
+    package func prompt(_ name: String, of server: String, words: [String], options: ClientOptions) async throws -> PromptMessages {
+        try await withClient(server, options) { client in
+            let path = configPath(options.config)
+            var prompts = context.clients.surface(server, config: path).prompts ?? []
+            if prompts.isEmpty { prompts = try await listPrompts(client, options: options) }
+            guard let prompt = prompts.first(where: { $0.name == name }) else {
+                let near = Suggestions.hint(for: name, among: prompts.map { $0.name })
+                throw ClientFailure.invalidRequest("\(server) has no prompt \(name)\(near); it has \(prompts.isEmpty ? "none" : prompts.map { $0.name }.joined(separator: ", "))")
+            }
+            let arguments = try PromptArguments.build(words, for: prompt)
+            let params: JSONValue = .object([("name", .string(name)), ("arguments", arguments)])
+            let result = try await client.request("prompts/get", params, timeout: requestTimeout(options)).redacted(by: client.redactor)
+            let files = OutputFiles(folder: outputFolder, stem: "\(server)-\(name)")
+            var messages: [PromptMessages.Message] = []
+            for message in result["messages"]?.arrayValue ?? [] {
+                messages.append(.init(role: message["role"]?.stringValue ?? "?", item: try ContentItem.read(message["content"] ?? .null, files: files)))
+            }
+            return PromptMessages(description: result["description"]?.stringValue, messages: messages)
+        }
+    }
+
+    // MARK: Live sessions
+
+    /// Opens a session with `server` and keeps it for this shell; calls reuse it. An open one
+    /// is kept as it is.
+    package func connect(_ server: String, options: ClientOptions) async throws -> ConnectedServer {
+        let path = configPath(options.config)
+        if let existing = context.clients.connection(server, config: path), await existing.endedReason == nil {
+            return await ConnectedServer(existing, tools: context.clients.surface(server, config: path).tools?.count, isNew: false)
+        }
+        if let stale = context.clients.remove(server) { await stale.close() }
+        let client = try await openClient(server, options: options)
+        context.clients.keep(client, as: server, config: path)
+        // The tools listed now make TAB answer from memory.
+        let tools = try? await listTools(client, options: options)
+        return await ConnectedServer(client, tools: tools?.count, isNew: true)
+    }
+
+    /// Ends the sessions of `servers` (all when empty); returns the names ended.
+    package func disconnect(_ servers: [String]) async throws -> [String] {
+        let connected = context.clients.connected
+        for server in servers where connected[server] == nil {
+            throw OperationError.usage("\(server) is not connected" + (connected.isEmpty ? "" : " (connected: \(connected.keys.sorted().joined(separator: ", ")))"))
+        }
+        var ended: [String] = []
+        for server in servers.isEmpty ? connected.keys.sorted() : servers {
+            if let client = context.clients.remove(server) {
+                await client.close()
+                ended.append(server)
+            }
+        }
+        return ended
+    }
+
+    /// The connected servers that ended since they were connected, each with why; they are
+    /// forgotten. The prompt reports them.
+    package func endedConnections() async -> [(server: String, reason: String)] {
+        var ended: [(server: String, reason: String)] = []
+        for (server, connection) in context.clients.connected.sorted(by: { $0.key < $1.key }) {
+            guard let reason = await connection.client.endedReason else { continue }
+            _ = context.clients.remove(server)
+            let last = connection.client.log.lastLines(1).first.map { ": \($0)" } ?? ""
+            ended.append((server, reason + last))
+        }
+        return ended
+    }
+}
+
+/// How a client command reaches its server.
+package struct ClientOptions: Sendable {
+    /// `--config`: the client config the server is in.
+    package var config: String?
+    /// `--protocol`: the era to speak, over the server's own setting.
+    package var protocolMode: ProtocolMode?
+    /// `--timeout`: how long one request may take.
+    package var timeout: Duration?
+
+    package init(config: String? = nil, protocolMode: ProtocolMode? = nil, timeout: Duration? = nil) {
+        self.config = config
+        self.protocolMode = protocolMode
+        self.timeout = timeout
+    }
+}
+
+/// What `tools/call` returned, ready to show.
+package struct ToolCall: Sendable {
+    /// The result as the server sent it (masked): `--json` prints it.
+    package var result: JSONValue
+    package var items: [ContentItem]
+    package var structured: JSONValue?
+    /// The tool failed (`isError`): its content says why.
+    package var isError: Bool
+    package var latency: Duration
+}
+
+package struct ResourceListing: Sendable {
+    package var resources: [ResourceDescription]
+    package var templates: [ResourceTemplate]
+}
+
+package struct PromptMessages: Sendable {
+    package struct Message: Sendable {
+        package var role: String
+        package var item: ContentItem
+    }
+
+    package var description: String?
+    package var messages: [Message]
+}
+
+/// A server `mcp connect` keeps.
+package struct ConnectedServer: Sendable {
+    package var server: String
+    package var era: ProtocolEra
+    package var protocolVersion: String
+    package var serverName: String?
+    package var serverVersion: String?
+    package var tools: Int?
+    /// False when it was connected already.
+    package var isNew: Bool
+
+    init(_ client: MCPClient, tools: Int?, isNew: Bool) async {
+        server = client.server
+        era = await client.era
+        protocolVersion = await client.protocolVersion
+        serverName = await client.serverName
+        serverVersion = await client.session.serverInfo?["version"]?.stringValue
+        self.tools = tools
+        self.isNew = isNew
+    }
+}
+
+extension Workspace {
+    /// What TAB offers for `server`'s tools: those listed this session, else listed now (from
+    /// the connected session, or a server started for it and stopped), within `bound`; nil
+    /// when that takes longer or fails. A TAB never waits longer than `bound`.
+    package func toolsForCompletion(_ server: String, config: String?, within bound: Duration) async -> [ToolDescription]? {
+        if let tools = context.clients.surface(server, config: configPath(config)).tools { return tools }
+        return await within(bound) { try await tools(of: server, options: ClientOptions(config: config, timeout: bound)) }
+    }
+
+    /// The prompts, as `toolsForCompletion` the tools.
+    package func promptsForCompletion(_ server: String, config: String?, within bound: Duration) async -> [PromptDescription]? {
+        if let prompts = context.clients.surface(server, config: configPath(config)).prompts { return prompts }
+        return await within(bound) { try await prompts(of: server, options: ClientOptions(config: config, timeout: bound)) }
+    }
+
+    /// The resources' URIs and templates listed this session, else listed now within `bound`.
+    package func resourcesForCompletion(_ server: String, config: String?, within bound: Duration) async -> ResourceListing? {
+        await within(bound) { try await resources(of: server, options: ClientOptions(config: config, timeout: bound)) }
+    }
+
+    /// The values `completion/complete` offers for `argument` of a prompt or resource template
+    /// (`reference` is `ref/prompt` with its name, or `ref/resource` with its URI template),
+    /// when the server has the completions capability; empty otherwise or after `bound`.
+    package func completeArgument(_ argument: String, prefix: String, reference: (type: String, key: String, value: String),
+                                  server: String, config: String?, within bound: Duration) async -> [String] {
+        await within(bound) {
+            try await withClient(server, ClientOptions(config: config, timeout: bound)) { client in
+                guard await client.capabilities?["completions"] != nil else { return [] }
+                let params: JSONValue = .object([
+                    ("ref", .object([("type", .string(reference.type)), (reference.key, .string(reference.value))])),
+                    ("argument", .object([("name", .string(argument)), ("value", .string(prefix))])),
+                ])
+                let result = try await client.request("completion/complete", params, timeout: bound).redacted(by: client.redactor)
+                return (result["completion"]?["values"]?.arrayValue ?? []).compactMap { $0.stringValue }
+            }
+        } ?? []
+    }
+
+    /// `work`'s value, or nil when it fails or `bound` passes first (it is then cancelled).
+    private func within<T: Sendable>(_ bound: Duration, _ work: @escaping @Sendable () async throws -> T) async -> T? {
+        await withTaskGroup(of: T?.self) { group in
+            group.addTask { try? await work() }
+            group.addTask {
+                try? await Task.sleep(for: bound)
+                return nil
+            }
+            let first = await group.next() ?? nil
+            group.cancelAll()
+            return first
+        }
+    }
+}
+
+extension Workspace {
+    /// The connected servers and their configs, by name.
+    package func connectedServers() -> [(server: String, config: String)] {
+        context.clients.connected.map { ($0.key, $0.value.config) }.sorted { $0.server < $1.server }
+    }
+}
