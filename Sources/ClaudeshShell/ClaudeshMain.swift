@@ -57,6 +57,16 @@ package enum ClaudeshMain {
         let interactive = options.steps.isEmpty && isatty(0) == 1
         Interrupts.install(exitWhenIdle: !interactive)
 
+        let status = await drive(session, options: options, interactive: interactive)
+        // Connected servers end as the spec says, not by the parent-death signal.
+        _ = try? await Workspace(session.context).disconnect([])
+        return status
+    }
+
+    /// Runs what the command line asks: the prompt, standard input, or the steps in order.
+    @MainActor
+    private static func drive(_ session: Session, options: StartupOptions, interactive: Bool) async -> Int32 {
+        let context = session.context
         if options.steps.isEmpty {
             if interactive {
                 return await Repl.run(session: session, runRC: options.runRC).rawValue

@@ -1,7 +1,8 @@
 import ClaudeshKit
 
-/// The prompt shows the session at a glance: loaded secrets, the compose file, dry-run, and the
-/// last status when it was not 0, e.g. `claudesh (3 secrets, docker-compose.yml) [1]> `.
+/// The prompt shows the session at a glance: loaded secrets, the compose file, connected
+/// servers, dry-run, and the last status when it was not 0, e.g.
+/// `claudesh (3 secrets, docker-compose.yml, mcp: time) [1]> `.
 enum Prompt {
     /// libedit skips what stands between two of these when it counts the prompt's width.
     static let invisible = "\u{1}"
@@ -15,6 +16,8 @@ enum Prompt {
         if Path.kind(of: context.settings.composeFile) == .file {
             parts.append(Path.lastComponent(of: context.settings.composeFile))
         }
+        let connected = context.clients.connected.keys.sorted()
+        if !connected.isEmpty { parts.append("mcp: " + connected.joined(separator: ",")) }
         if context.dryRun { parts.append("dry-run") }
         var prompt = paint("claudesh", "1;36", color)
         if !parts.isEmpty { prompt += " (" + parts.joined(separator: ", ") + ")" }

@@ -47,6 +47,10 @@ enum Repl {
         }
         var status = ExitStatus.success
         while session.exitRequest == nil && Interrupts.termination == nil {
+            // A connected server that ended is told now, not at its next call.
+            for ended in await Workspace(session.context).endedConnections() {
+                session.output.error("claudesh: \(ended.server) disconnected: \(ended.reason)")
+            }
             let color = session.output.usesColor
             guard var text = readLogicalLine(editor, output: session.output, prompt: Prompt.text(for: session.context, color: color)) else {
                 if Interrupts.termination == nil { session.output.line() }

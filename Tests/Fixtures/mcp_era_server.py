@@ -14,6 +14,8 @@ MODE:
     refuse-first    modern, but refuses the first request with -32022 naming 2026-07-28
     slow-modern     modern, and reads nothing for 4 s (a server slow to start)
     input-required  modern, and answers tools/list with resultType input_required
+    never-calls     modern, and never answers tools/call
+    wrong-id        modern, and answers tools/call under another id
 """
 import json
 import sys
@@ -77,6 +79,12 @@ class Server:
             if self.mode == "input-required":
                 return self.result(rid, {"resultType": "input_required", "inputRequests": {}})
             return self.result(rid, {"tools": TOOLS, "resultType": "complete", "ttlMs": 0, "cacheScope": "public"})
+        if method == "tools/call":
+            if self.mode == "never-calls":
+                return None
+            text = (params.get("arguments") or {}).get("text", "")
+            answer = {"content": [{"type": "text", "text": text}], "resultType": "complete"}
+            return self.result(rid + 1000 if self.mode == "wrong-id" else rid, answer)
         return self.error(rid, -32601, "Method not found")
 
 

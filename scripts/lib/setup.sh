@@ -85,8 +85,8 @@ need_venv() {
 # emails are sent to. Exports CLAUDESH_TEST_VENV.
 need_test_servers() {
   local venv="$root/.build/test-venv"
-  need_venv "$venv" 'import os, sys, mcp, uvicorn, hypercorn, h2, yaml, aiosmtpd; assert yaml.__with_libyaml__; assert all(os.access(os.path.join(os.path.dirname(sys.executable), n), os.X_OK) for n in ("mcp-server-time", "mcp-server-git"))' \
-    "test servers" 'mcp>=1.9' mcp-server-time mcp-server-git uvicorn hypercorn pyyaml aiosmtpd
+  need_venv "$venv" 'import os, sys, mcp, uvicorn, hypercorn, h2, yaml, aiosmtpd; assert yaml.__with_libyaml__; assert all(os.access(os.path.join(os.path.dirname(sys.executable), n), os.X_OK) for n in ("mcp-server-time", "mcp-server-git", "mcp-server-fetch"))' \
+    "test servers" 'mcp>=1.9' mcp-server-time mcp-server-git mcp-server-fetch uvicorn hypercorn pyyaml aiosmtpd
   export CLAUDESH_TEST_VENV="$venv"
 }
 

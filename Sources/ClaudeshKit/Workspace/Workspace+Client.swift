@@ -196,7 +196,7 @@ extension Workspace {
         for (server, connection) in context.clients.connected.sorted(by: { $0.key < $1.key }) {
             guard let reason = await connection.client.endedReason else { continue }
             _ = context.clients.remove(server)
-            let last = connection.client.log.lastLines(1).first.map { ": \($0)" } ?? ""
+            let last = connection.client.log.lastLines(1).first.map { "; its last line on stderr: \($0)" } ?? ""
             ended.append((server, reason + last))
         }
         return ended

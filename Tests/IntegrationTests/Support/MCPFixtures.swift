@@ -10,6 +10,7 @@ enum MCPFixtures {
     static let misbehavingScript = repository + "/Tests/Fixtures/http_misbehaving.py"
     static let eraScript = repository + "/Tests/Fixtures/mcp_era_server.py"
     static let legacyScript = repository + "/Tests/Fixtures/mcp_legacy_server.py"
+    static let fullScript = repository + "/Tests/Fixtures/mcp_full_server.py"
 
     /// The venv with mcp-server-time and the `mcp` SDK; a missing one fails the test, never skips it.
     static var venv: String {

@@ -162,7 +162,7 @@ package actor MCPClient {
                 if Task.isCancelled { throw .cancelled(method: method) }
                 throw .timedOut(method: method, seconds: timeout.seconds)
             }
-            if let reason = channel.endedReason { throw .gone(reason + (log.lastLines(1).first.map { ": \($0)" } ?? "")) }
+            if let reason = channel.endedReason { throw .gone(reason + (log.lastLines(1).first.map { "; its last line on stderr: \($0)" } ?? "")) }
             if case .failure(let failure) = outcome { throw ClientFailure(failure) }
             throw .timedOut(method: method, seconds: timeout.seconds)
         }

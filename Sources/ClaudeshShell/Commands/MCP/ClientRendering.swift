@@ -34,8 +34,9 @@ enum ClientRendering {
         return Table(headers: ["URI", "NAME", "TYPE", "DESCRIPTION"], rows: rows, width: width).render()
     }
 
-    /// Text content as text, then structured content as JSON unless a text block already said
-    /// the same (servers send both); files and links one line each.
+    /// Text content as text; structured content as JSON when no text came with it (the spec
+    /// asks a server to send its JSON as text too, so both would say it twice); files and
+    /// links one line each.
     @MainActor
     static func render(_ items: [ContentItem], structured: JSONValue?, _ output: Output) -> String {
         var lines: [String] = []
@@ -57,7 +58,7 @@ enum ClientRendering {
                 lines.append(value.serialized(pretty: true))
             }
         }
-        if let structured, !texts.contains(where: { (try? JSONParser.parse($0)) == structured }) {
+        if let structured, texts.isEmpty {
             lines.append(structured.serialized(pretty: true))
         }
         return lines.joined(separator: "\n")

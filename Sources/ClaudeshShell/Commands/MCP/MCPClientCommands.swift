@@ -79,9 +79,10 @@ enum MCPClientCommands {
             onProgress = { report in progress.show(status: ClientRendering.progress(report)) }
         }
         let words = Array(arguments.positionals.dropFirst(2))
+        // The line goes however the call ends (an error, Ctrl-C).
+        defer { if progress != nil { ProgressLine.clear(output) } }
         let result = try await invocation.workspace.callTool(tool, of: name, words: words, json: arguments.value("args"),
                                                              options: try options(invocation), onProgress: onProgress)
-        if progress != nil { ProgressLine.clear(output) }
         if invocation.wantsJSON {
             output.json(result.result)
         } else {
@@ -205,7 +206,7 @@ enum MCPClientCommands {
                 ("tools", connected.tools.map(JSONValue.int) ?? .null),
             ]))
         } else {
-            let identity = [connected.serverName, connected.serverVersion].compactMap { $0 }.joined(separator: " ")
+            let identity = [connected.serverName, connected.serverVersion].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: " ")
             let tools = connected.tools.map { ", \($0) tool\($0 == 1 ? "" : "s")" } ?? ""
             output.line("\(connected.isNew ? "Connected to" : "Already connected to") \(name) (\(identity.isEmpty ? "" : identity + ", ")\(connected.era.rawValue) \(connected.protocolVersion)\(tools))")
         }

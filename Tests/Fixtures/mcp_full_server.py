@@ -1,0 +1,119 @@
+"""A server with every kind of thing a client uses: tools of several argument types, a tool
+that reports progress and takes its time, one that fails, one that returns an image;
+resources and a resource template; a prompt; completions. Written once for both SDKs: run by
+the test venv's python (mcp 2.x, both eras) or the legacy venv's (mcp 1.x, the handshake era).
+
+usage: mcp_full_server.py stdio|http [--log FILE]
+
+http binds 127.0.0.1 on a free port, prints "PORT <n>" on stdout, then serves until killed.
+With --log, every cancellation the server is told of is appended to FILE, one line each.
+"""
+import asyncio
+import base64
+import socket
+import sys
+from typing import Literal
+
+try:
+    from mcp.server.mcpserver import Context, Image, MCPServer as App
+except ImportError:
+    from mcp.server.fastmcp import Context, FastMCP as App
+    from mcp.server.fastmcp.utilities.types import Image
+from mcp.types import Completion, PromptReference, ResourceTemplateReference
+
+mode = sys.argv[1]
+log = sys.argv[sys.argv.index("--log") + 1] if "--log" in sys.argv else None
+app = App("full-fixture")
+
+# A 1x1 PNG.
+PIXEL = base64.b64decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==")
+
+
+@app.tool()
+def add(a: int, b: int) -> int:
+    """Adds two whole numbers."""
+    return a + b
+
+
+@app.tool()
+def greet(name: str, style: Literal["plain", "loud"] = "plain", times: int = 1, polite: bool = False) -> str:
+    """Greets someone.
+
+    The style says how loud."""
+    text = ("Please, hello " if polite else "Hello ") + name
+    return "\n".join([text.upper() if style == "loud" else text] * times)
+
+
+@app.tool()
+def tags(items: list[str], meta: dict[str, int] | None = None) -> str:
+    """Joins a list."""
+    return ",".join(items) + (f" {sorted(meta.items())}" if meta else "")
+
+
+@app.tool()
+async def slow(seconds: float, ctx: Context) -> str:
+    """Takes its time and reports progress."""
+    steps = max(1, int(seconds / 0.2))
+    try:
+        for step in range(steps):
+            await ctx.report_progress(step + 1, steps, f"step {step + 1}")
+            await ctx.info(f"slow step {step + 1}")
+            await asyncio.sleep(seconds / steps)
+    except asyncio.CancelledError:
+        if log:
+            with open(log, "a") as out:
+                out.write("cancelled slow\n")
+        raise
+    return f"slept {seconds}"
+
+
+@app.tool()
+def fail(reason: str) -> str:
+    """Always fails."""
+    raise ValueError("refused: " + reason)
+
+
+@app.tool()
+def pixel() -> Image:
+    """A one-pixel image."""
+    return Image(data=PIXEL, format="png")
+
+
+@app.resource("config://app", mime_type="text/plain")
+def config() -> str:
+    """The app's settings."""
+    return "mode=test"
+
+
+@app.resource("greeting://{name}")
+def greeting(name: str) -> str:
+    """A greeting for a name."""
+    return f"Hello, {name}!"
+
+
+@app.prompt()
+def review(code: str, style: str = "brief") -> str:
+    """Asks for a review of some code."""
+    return f"Review this code ({style}):\n{code}"
+
+
+@app.completion()
+async def complete(ref, argument, context):
+    if isinstance(ref, PromptReference) and argument.name == "style":
+        return Completion(values=[v for v in ["brief", "detailed"] if v.startswith(argument.value)])
+    if isinstance(ref, ResourceTemplateReference) and argument.name == "name":
+        return Completion(values=[v for v in ["alice", "albert", "bob"] if v.startswith(argument.value)])
+    return None
+
+
+if mode == "stdio":
+    app.run()
+else:
+    import uvicorn
+
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind(("127.0.0.1", 0))
+    sock.listen(64)
+    print("PORT", sock.getsockname()[1], flush=True)
+    uvicorn.Server(uvicorn.Config(app.streamable_http_app(), log_level="warning", lifespan="on")).run(sockets=[sock])
