@@ -1,6 +1,13 @@
-/// Base64 decoding (RFC 4648, standard and URL-safe alphabets, padding optional, line breaks
-/// skipped): the images, audio and blobs MCP results carry.
+/// Base64 (RFC 4648): decoding the images, audio and blobs MCP results carry (standard and
+/// URL-safe alphabets, padding optional, line breaks skipped), and encoding with padding.
 enum Base64 {
+    /// The standard alphabet, padded with `=`.
+    static func encode(_ bytes: [UInt8]) -> String {
+        var out = SecretEncodings.encode(bytes, alphabet: SecretEncodings.standard)
+        while out.count % 4 != 0 { out.append(UInt8(ascii: "=")) }
+        return String(decoding: out, as: UTF8.self)
+    }
+
     /// The bytes, or nil when `text` holds a character outside the alphabets.
     static func decode(_ text: String) -> [UInt8]? {
         var out: [UInt8] = []

@@ -47,6 +47,19 @@ enum MCPProtocol {
         return request(id: id, method: method, params: .object(members))
     }
 
+    /// The methods whose target a modern HTTP request mirrors in `Mcp-Name`, and the param
+    /// that names it (2026-07-28, transports).
+    static let namedTargets = ["tools/call": "name", "prompts/get": "name", "resources/read": "uri"]
+
+    /// A value as an HTTP header carries it: printable ASCII without edge spaces as it is,
+    /// anything else as `=?base64?...?=`, the transport's sentinel, so the bytes survive.
+    static func headerValue(_ value: String) -> String {
+        let printable = value.utf8.allSatisfy { (0x20...0x7E).contains($0) }
+        let looksEncoded = value.hasPrefix("=?base64?") && value.hasSuffix("?=")
+        if printable, value == value.trimmingWhitespace, !looksEncoded { return value }
+        return "=?base64?" + Base64.encode(Array(value.utf8)) + "?="
+    }
+
     /// The version a request names in its `_meta`, when it is a modern one.
     static func modernVersion(of message: JSONValue) -> String? {
         message["params"]?["_meta"]?["io.modelcontextprotocol/protocolVersion"]?.stringValue

@@ -49,8 +49,11 @@ final class StreamableHTTPChannel: MCPChannel {
         var requestHeaders = [("Content-Type", "application/json"), ("Accept", "application/json, text/event-stream")]
         let modern = MCPProtocol.modernVersion(of: message)
         if let modern {
-            // 2026-07-28: the version and the method mirrored into headers, and no session.
+            // 2026-07-28: the version, the method and its target mirrored into headers, and no session.
             requestHeaders += [("MCP-Protocol-Version", modern), ("Mcp-Method", method)]
+            if let key = MCPProtocol.namedTargets[method], let target = message["params"]?[key]?.stringValue {
+                requestHeaders.append(("Mcp-Name", MCPProtocol.headerValue(target)))
+            }
         } else {
             if let sessionID { requestHeaders.append(("Mcp-Session-Id", sessionID)) }
             if let protocolVersion { requestHeaders.append(("MCP-Protocol-Version", protocolVersion)) }

@@ -155,7 +155,7 @@ enum MCPClientCommands {
         arguments: [server, Argument("NAME", "the prompt", completion: .promptNames),
                     Argument("ARG=VALUE", "its arguments", completion: .promptArguments, optional: true, variadic: true)],
         flags: clientFlags,
-        examples: ["mcp prompt docs review code='print(1)'"]
+        examples: ["mcp prompt docs review code='x = 1' style=brief"]
     ) { invocation in
         let arguments = invocation.arguments
         let (name, prompt) = (arguments.positionals[0], arguments.positionals[1])
