@@ -23,7 +23,8 @@ package struct Canary: Sendable, Equatable {
     func failure(of result: JSONValue) -> String? {
         let text = (result["content"]?.arrayValue ?? []).compactMap { item in item["type"]?.stringValue == "text" ? item["text"]?.stringValue : nil }
             .joined(separator: "\n")
-        let said = text.isEmpty ? "" : ": " + text.firstLine.clipped(120)
+        // On one line: an answer is often pretty-printed JSON.
+        let said = text.isEmpty ? "" : ": " + text.split(whereSeparator: { $0.isWhitespace }).joined(separator: " ").clipped(120)
         if result["isError"]?.boolValue == true { return "the tool reported an error\(said)" }
         if let expect, !text.contains(expect) { return "\"\(expect.clipped(40))\" not in the answer\(said.isEmpty ? " (no text)" : said)" }
         return nil
