@@ -84,6 +84,8 @@ package struct Flag: Sendable {
 
     /// `--json`, on every command that reports data.
     static let json = Flag("json", "print the result as JSON")
+    /// mcp check, mcp retry and health: the servers' canaries are not called.
+    static let noCanary = Flag("no-canary", "do not call the servers' canaries (mcp canary): the handshake only")
 }
 
 /// What completes an argument's or a flag's value.

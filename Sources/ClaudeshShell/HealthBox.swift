@@ -52,6 +52,6 @@ enum HealthBox {
         let ok = report.checks.filter { $0.state == .ok }.count
         let warningText = warnings == 0 ? "" : ", \(warnings) warning\(warnings == 1 ? "" : "s")"
         if failed.isEmpty { return output.styled("Healthy", .green) + ": \(ok) ok\(warningText)." }
-        return output.styled("UNHEALTHY", .red) + ": \(failed.map { $0.name }.joined(separator: ", ")) failed; \(ok) ok\(warningText)."
+        return output.styled("UNHEALTHY", .red) + ": \(failed.map { $0.label }.joined(separator: ", ")) failed; \(ok) ok\(warningText)."
     }
 }

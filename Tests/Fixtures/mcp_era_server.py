@@ -5,6 +5,8 @@ Standard library only.
     mcp_era_server.py MODE           newline-delimited JSON-RPC on stdin/stdout
     mcp_era_server.py MODE --http    streamable HTTP at /mcp on 127.0.0.1, a free port: prints
                                      "PORT <n>" on stdout, then serves until killed
+    --description TEXT               the echo tool's description instead of "Says it back" (a
+                                     server whose tools changed since they were pinned)
 
 MODE:
     modern          2026-07-28 only: server/discover and tools/list; initialize is refused
@@ -149,8 +151,13 @@ def serve_http(server):
 
 
 if __name__ == "__main__":
+    options = sys.argv[2:]
+    if "--description" in options:
+        at = options.index("--description")
+        TOOLS[0]["description"] = options[at + 1]
+        del options[at:at + 2]
     server = Server(sys.argv[1])
-    if sys.argv[2:] == ["--http"]:
+    if options == ["--http"]:
         serve_http(server)
     else:
         serve_stdio(server)

@@ -9,6 +9,7 @@ package struct Settings: Sendable, Equatable {
         case output
         case color
         case historyDays = "history-days"
+        case mcpContextWarn = "mcp-context-warn"
         case backupInclude = "backup-include"
         case backupExclude = "backup-exclude"
         case alert
@@ -30,6 +31,7 @@ package struct Settings: Sendable, Equatable {
             case .output: return "how commands report data: table or json"
             case .color: return "colour in output: auto (on a terminal, unless NO_COLOR), always or never"
             case .historyDays: return "days of health history kept (older probes are deleted as new ones are recorded)"
+            case .mcpContextWarn: return "tokens of tool descriptions a server may put in a model's context before mcp check and health warn"
             case .backupInclude: return "more files and folders for backups, comma-separated (backup create --dry-run lists the set)"
             case .backupExclude: return "files and folders left out of backups, comma-separated"
             case .alert: return "a command a failed scheduled job is reported to, the report on stdin (run by /bin/sh)"
@@ -59,7 +61,7 @@ package struct Settings: Sendable, Equatable {
             case .mcpConfig: return .choiceOrFile(MCPConfigTarget.names)
             case .output: return .choice(OutputFormat.allCases.map({ $0.rawValue }))
             case .color: return .choice(ColorMode.allCases.map({ $0.rawValue }))
-            case .historyDays: return .text
+            case .historyDays, .mcpContextWarn: return .text
             case .backupInclude, .backupExclude: return .file
             case .smtpStartTLS: return .choice(["yes", "no"])
             case .alert, .alertEmail, .smtpHost, .smtpPort, .smtpFrom, .smtpUser, .smtpPassword: return .text
@@ -99,6 +101,8 @@ package struct Settings: Sendable, Equatable {
     package var output: OutputFormat
     package var color: ColorMode
     var historyDays: Int
+    /// Context weight (tokens of a server's tools) over which a check warns.
+    package var mcpContextWarn: Int
     /// Paths added to the backup set, absolute.
     package var backupInclude: [String]
     /// Paths left out of the backup set, absolute.
@@ -115,6 +119,7 @@ package struct Settings: Sendable, Equatable {
         output = .table
         color = .auto
         historyDays = 30
+        mcpContextWarn = 10_000
         backupInclude = []
         backupExclude = []
     }
@@ -130,6 +135,7 @@ package struct Settings: Sendable, Equatable {
         case .output: return output.rawValue
         case .color: return color.rawValue
         case .historyDays: return String(historyDays)
+        case .mcpContextWarn: return String(mcpContextWarn)
         case .backupInclude: return backupInclude.joined(separator: ",")
         case .backupExclude: return backupExclude.joined(separator: ",")
         case .alert, .alertEmail, .smtpHost, .smtpPort, .smtpStartTLS, .smtpFrom, .smtpUser, .smtpPassword: return alert.value(of: key)
@@ -167,6 +173,9 @@ package struct Settings: Sendable, Equatable {
         case .historyDays:
             guard let days = Int(raw.trimmingWhitespace), (1...3650).contains(days) else { throw .invalid(key, raw, reason: "is not a number of days from 1 to 3650") }
             historyDays = days
+        case .mcpContextWarn:
+            guard let tokens = Int(raw.trimmingWhitespace), (1...100_000_000).contains(tokens) else { throw .invalid(key, raw, reason: "is not a number of tokens from 1 to 100000000") }
+            mcpContextWarn = tokens
         case .backupInclude:
             backupInclude = try Self.paths(key, raw, environment: environment)
         case .backupExclude:
@@ -189,6 +198,7 @@ package struct Settings: Sendable, Equatable {
         case .output: output = defaults.output
         case .color: color = defaults.color
         case .historyDays: historyDays = defaults.historyDays
+        case .mcpContextWarn: mcpContextWarn = defaults.mcpContextWarn
         case .backupInclude: backupInclude = defaults.backupInclude
         case .backupExclude: backupExclude = defaults.backupExclude
         case .alert, .alertEmail, .smtpHost, .smtpPort, .smtpStartTLS, .smtpFrom, .smtpUser, .smtpPassword: alert.reset(key)

@@ -2,15 +2,28 @@
 package enum HealthChecks {
     typealias Check = HealthReport.Check
 
-    /// One check per probed server: its latency and tools, or why it failed.
+    /// One check per probed server: its latency, tools and their context weight, or why it
+    /// failed; a warning when its tools changed since pinned or weigh too much.
     static func servers(_ results: [ProbeResult]) -> [Check] {
         results.map { result in
             if result.needsAuthorization { return Check(.servers, result.server, .warning, result.reason ?? "needs authorization", latency: result.latencyMilliseconds) }
             guard result.passed else { return Check(.servers, result.server, .failed, result.reason ?? "failed", latency: result.latencyMilliseconds) }
-            let tools = result.toolCount.map { "\($0) tool\($0 == 1 ? "" : "s")" }
+            let tools = result.toolCount.map { "\($0) tool\($0 == 1 ? "" : "s")" + (result.surface.map { " (~\($0.contextTokens) tokens)" } ?? "") }
             let era = result.era.map { era in [era.rawValue, result.protocolVersion].compactMap { $0 }.joined(separator: " ") }
-            let detail = [Self.milliseconds(result.latencyMilliseconds), tools, era].compactMap { $0 }.joined(separator: ", ")
-            return Check(.servers, result.server, .ok, detail, latency: result.latencyMilliseconds)
+            // A warning first: the box clips what does not fit.
+            let detail = (result.warnings + [Self.milliseconds(result.latencyMilliseconds), tools, era].compactMap { $0 }).joined(separator: ", ")
+            return Check(.servers, result.server, result.warnings.isEmpty ? .ok : .warning, detail, latency: result.latencyMilliseconds)
+        }
+    }
+
+    /// One check per server whose canary ran: the tool, its latency, or why it failed.
+    static func canaries(_ results: [ProbeResult]) -> [Check] {
+        results.compactMap { result in
+            guard let canary = result.canary else { return nil }
+            guard canary.passed else {
+                return Check(.canaries, result.server, .failed, "\(canary.tool) failed: \(canary.reason ?? "")", latency: canary.latencyMilliseconds)
+            }
+            return Check(.canaries, result.server, .ok, "\(canary.tool) ok, \(Self.milliseconds(canary.latencyMilliseconds))", latency: canary.latencyMilliseconds)
         }
     }
 

@@ -3,6 +3,8 @@
 package struct HealthReport: Sendable, Equatable {
     package enum Section: String, Sendable, CaseIterable {
         case servers = "MCP servers"
+        /// Each server's canary: whether it works, apart from whether it starts.
+        case canaries = "MCP canaries"
         case containers = "Containers"
         case store = "Secrets store"
         case gnupg = "GnuPG"
@@ -12,6 +14,7 @@ package struct HealthReport: Sendable, Equatable {
         var key: String {
             switch self {
             case .servers: return "mcp"
+            case .canaries: return "canary"
             case .containers: return "containers"
             case .store: return "store"
             case .gnupg: return "gnupg"
@@ -37,6 +40,9 @@ package struct HealthReport: Sendable, Equatable {
         package var detail: String
         /// Milliseconds, for probes.
         var latency: Double?
+
+        /// The name as a verdict says it: a canary is "NAME canary", apart from its server.
+        package var label: String { section == .canaries ? "\(name) canary" : name }
 
         init(_ section: Section, _ name: String, _ state: State, _ detail: String, latency: Double? = nil) {
             self.section = section

@@ -2,10 +2,13 @@
 extension Workspace {
     /// Runs every check of the report, the slow ones (probes, docker, gpg) at the same time,
     /// and masks it: the report is laid out, shown and kept as it will be read.
-    package func healthReport(timeout: Duration? = nil, protocolMode: ProtocolMode? = nil) async -> Redacted<HealthReport> {
+    /// Each server's canary is called after its handshake (unless `runsCanaries` is false) and
+    /// its tools are reviewed against their pin.
+    package func healthReport(timeout: Duration? = nil, protocolMode: ProtocolMode? = nil, runsCanaries: Bool = true) async -> Redacted<HealthReport> {
         var options = probeOptions(ProbeOptions(deadline: .seconds(60)))
         if let timeout { options.timeout = timeout }
         options.protocolMode = protocolMode
+        options.runsCanaries = runsCanaries
         let now = self.now
         let configPath = configPath()
         var serverChecks: [HealthReport.Check] = []
@@ -29,10 +32,16 @@ extension Workspace {
         async let storeChecks = HealthChecks.store(store, serversWithSecrets: serversWithSecrets)
         async let keyChecks = HealthChecks.gnupg(gnupg, now: now, neededBy: whatNeedsAKey(serversWithSecrets: serversWithSecrets))
         let backups = HealthChecks.backups(folder: settings.backupDir, now: now)
-        let probeResults = await probed
+        var probeResults = await probed
         // A config whose every server passed is the newest that works.
         if let probedConfig { refreshLastKnownGood(probedConfig, after: probeResults) }
-        let servers = serverChecks + HealthChecks.servers(probeResults)
+        if let problem = reviewSurfaces(&probeResults, pins: Result { () throws(ToolPins.Error) in try toolPins.all() }) {
+            serverChecks.append(.init(.servers, "tool-pins", .warning, problem))
+        }
+        if runsCanaries, probedConfig != nil, let problem = plan.canariesProblem {
+            serverChecks.append(.init(.servers, "canaries", .failed, "no canary was called: \(problem)"))
+        }
+        let servers = serverChecks + HealthChecks.servers(probeResults) + HealthChecks.canaries(probeResults)
         let report = HealthReport(time: now, checks: servers + (await containers) + (await storeChecks) + (await keyChecks) + backups)
         return plan.redactor.seal(report)
     }

@@ -2,11 +2,12 @@
 /// whole operation with the last known good saved when every server passed.
 extension Workspace {
     /// The targets of `servers`, each started as the client would start it (or why it cannot
-    /// be), and the session's redactor masking as well the secrets that the `claudesh exec`
-    /// entries among them will decrypt: a server may echo its token.
+    /// be), with its canary, and the session's redactor masking as well the secrets that the
+    /// `claudesh exec` entries among them will decrypt: a server may echo its token.
     func probePlan(_ servers: [ConfiguredServer]) async -> ProbePlan {
         var referenced: Set<String> = []
         let modes = Result { () throws(ProtocolOverrides.Error) in try protocolOverrides.all() }
+        let canaries = Result { () throws(Canaries.Error) in try self.canaries.all() }
         let targets = servers.map { server -> Prober.Target in
             let launch: Result<ServerLaunch, ProbeFailure>
             var transport = "?"
@@ -23,15 +24,16 @@ extension Workspace {
                 launch = .failure(error)
             }
             let mode = (try? modes.get())?[server.name] ?? .auto
-            return Prober.Target(name: server.name, transport: transport, launch: launch, mode: mode)
+            return Prober.Target(name: server.name, transport: transport, launch: launch, mode: mode, canary: (try? canaries.get())?[server.name])
         }
         let modesProblem: String? = if case .failure(let error) = modes { error.description } else { nil }
+        let canariesProblem: String? = if case .failure(let error) = canaries { error.description } else { nil }
         var decrypted: [String] = []
         for name in referenced.sorted() where context.vault.value(of: name) == nil {
             // One that cannot be decrypted fails its server's probe, which says why.
             if let value = try? await store.value(of: name) { decrypted.append(value) }
         }
-        return ProbePlan(targets: targets, redactor: redactor.adding(decrypted), modesProblem: modesProblem)
+        return ProbePlan(targets: targets, redactor: redactor.adding(decrypted), modesProblem: modesProblem, canariesProblem: canariesProblem)
     }
 
     /// `base` with the servers' logs in `HOME/logs`, and, when it sets no timeout, MCP_TIMEOUT's
@@ -50,6 +52,7 @@ extension Workspace {
     func probe(_ plan: ProbePlan, options: ProbeOptions, onResult: @Sendable (ProbeResult) async -> Void = { _ in }) async -> [ProbeResult] {
         var targets = plan.targets
         for index in targets.indices {
+            if !options.runsCanaries { targets[index].canary = nil }
             if let mode = options.protocolMode {
                 targets[index].mode = mode
             } else if let problem = plan.modesProblem, case .success = targets[index].launch {
@@ -64,15 +67,20 @@ extension Workspace {
     /// The eras fixed per server (`mcp protocol`).
     package var protocolOverrides: ProtocolOverrides { ProtocolOverrides(home: home) }
 
-    /// Probes every server of `config`, with `options`; nil when it has none.
+    /// Probes every server of `config`, with `options`; nil when it has none. Whether each
+    /// starts is asked (recover, selftest), not whether it works: no canary is called.
     func probeAll(of config: ClientConfig, options: ProbeOptions) async -> [ProbeResult]? {
         let servers = config.servers
         guard !servers.isEmpty else { return nil }
-        return await probe(await probePlan(servers), options: probeOptions(options))
+        var options = probeOptions(options)
+        options.runsCanaries = false
+        return await probe(await probePlan(servers), options: options)
     }
 
-    /// `mcp check`: probes `names` (every server, when empty) of the config `word` names; when
-    /// every server of the config passed, saves the config as the last known good.
+    /// `mcp check`: probes `names` (every server, when empty) of the config `word` names, calls
+    /// their canaries (unless `options` says not), reviews their tools against their pins; when
+    /// every server of the config passed, saves the config as the last known good. Pins or
+    /// canaries that cannot be read stop it before anything is probed: their file is named.
     /// `onProbing` gets the names of the servers about to be probed and the config's path.
     package func checkServers(_ names: [String], in word: String?, options: ProbeOptions,
                               onProbing: @Sendable ([String], String) async -> Void = { _, _ in },
@@ -81,10 +89,13 @@ extension Workspace {
         let servers = try config.servers(named: names)
         var check = ServerCheck(config: config.path, results: [], lastKnownGood: .notSaved)
         guard !servers.isEmpty else { return check }
-        await onProbing(servers.map { $0.name }, config.path)
+        let pins = try toolPins.all()
         let plan = await probePlan(servers)
+        if options.runsCanaries, let problem = plan.canariesProblem { throw OperationError.failed(problem) }
+        await onProbing(servers.map { $0.name }, config.path)
         check.results = await probe(plan, options: probeOptions(options), onResult: onResult)
         try Task.checkCancellation()
+        check.pinProblem = reviewSurfaces(&check.results, pins: .success(pins))
         if names.isEmpty { check.lastKnownGood = refreshLastKnownGood(config, after: check.results) }
         return check
     }
@@ -111,6 +122,8 @@ struct ProbePlan: Sendable {
     /// Why `mcp protocol`'s file cannot be read, when it cannot: it fails each probe that would
     /// need it (none under `--protocol`).
     var modesProblem: String? = nil
+    /// Why `canaries.json` cannot be read, when it cannot.
+    var canariesProblem: String? = nil
 }
 
 /// What `mcp check` found.
@@ -125,8 +138,12 @@ package struct ServerCheck: Sendable {
     package var config: String
     package var results: [ProbeResult]
     package var lastKnownGood: Saving
+    /// Why the tools were not compared with their pins or new pins not written, if so.
+    package var pinProblem: String?
 
     /// The servers that are down; a server asking for authorization is not one.
     package var failed: [ProbeResult] { results.filter { $0.isDown } }
+    /// The servers that start but whose canary failed.
+    package var canariesFailed: [ProbeResult] { results.filter { $0.canaryFailed } }
     package var awaitingAuthorization: [ProbeResult] { results.filter { $0.needsAuthorization } }
 }

@@ -4,6 +4,7 @@ import Synchronization
 /// era (`EraNegotiation`), every page of `tools/list`, and for a legacy session
 /// `notifications/initialized` before and `ping` after. A modern session sends neither: the
 /// stateless revision has no handshake and no `ping`, and its `tools/list` proves it alive.
+/// Then the server's canary, when it has one, on the same session: a call that proves it works.
 struct Handshake {
     struct Outcome: Sendable {
         var era: ProtocolEra
@@ -16,7 +17,12 @@ struct Handshake {
         var capabilities: [String]
         /// The extensions among them, by name (`io.modelcontextprotocol/ui`...).
         var extensions: [String]
-        var toolCount: Int
+        /// Every tool of every page, as the server listed it: the surface pins and context
+        /// weight are computed from.
+        var tools: [JSONValue]
+        var toolCount: Int { tools.count }
+        /// The canary's result; nil when the server has none (or the handshake failed).
+        var canary: CanaryResult?
         /// Each step and its time: the discover or initialize, tools/list, ping.
         var phases: [(name: String, duration: Duration)]
     }
@@ -31,7 +37,7 @@ struct Handshake {
     /// A server with more pages than this is looping on its cursor.
     static let pageLimit = 1000
 
-    static func run(_ channel: MCPChannel, phase: Phase, mode: ProtocolMode = .auto) async throws(ProbeFailure) -> Outcome {
+    static func run(_ channel: MCPChannel, phase: Phase, mode: ProtocolMode = .auto, canary: Canary? = nil) async throws(ProbeFailure) -> Outcome {
         let conversation = Conversation(channel)
         var phases: [(name: String, duration: Duration)] = []
         var mark = ContinuousClock.now
@@ -49,7 +55,7 @@ struct Handshake {
             try await conversation.notify("notifications/initialized")
         }
 
-        var tools = 0
+        var tools: [JSONValue] = []
         // A server without the tools capability may rightly refuse tools/list.
         if session.capabilities?["tools"] != nil {
             var cursor: String?
@@ -58,7 +64,7 @@ struct Handshake {
                 let params: JSONValue? = cursor.map { .object([("cursor", .string($0))]) }
                 let page = try await conversation.call("tools/list", params, version: modern)
                 guard case .array(let list)? = page["tools"] else { throw .protocolError("the tools/list answer has no tools array") }
-                tools += list.count
+                tools += list
                 cursor = page["nextCursor"]?.stringValue
                 if cursor == nil { break }
             }
@@ -83,9 +89,29 @@ struct Handshake {
             }
         }
         let info = session.serverInfo
-        return Outcome(era: session.era, protocolVersion: session.version, supportedVersions: session.supportedVersions,
-                       serverName: info?["name"]?.stringValue, serverVersion: info?["version"]?.stringValue,
-                       serverTitle: info?["title"]?.stringValue, capabilities: capabilities, extensions: extensions,
-                       toolCount: tools, phases: phases)
+        var outcome = Outcome(era: session.era, protocolVersion: session.version, supportedVersions: session.supportedVersions,
+                              serverName: info?["name"]?.stringValue, serverVersion: info?["version"]?.stringValue,
+                              serverTitle: info?["title"]?.stringValue, capabilities: capabilities, extensions: extensions,
+                              tools: tools, phases: phases)
+        if let canary {
+            phase.set("canary \(canary.tool)")
+            outcome.canary = await call(canary, on: conversation, version: modern)
+        }
+        return outcome
+    }
+
+    /// Calls the canary: its failure is its own, never the handshake's, which passed.
+    static func call(_ canary: Canary, on conversation: Conversation, version: String?) async -> CanaryResult {
+        let start = ContinuousClock.now
+        var result = CanaryResult(tool: canary.tool, passed: false, latency: .zero, reason: nil)
+        do {
+            let answer = try await conversation.call("tools/call", canary.params, version: version)
+            result.reason = canary.failure(of: answer)
+            result.passed = result.reason == nil
+        } catch {
+            result.reason = error.description
+        }
+        result.latency = start.duration(to: .now)
+        return result
     }
 }

@@ -15,6 +15,8 @@ package struct ProbeOptions: Sendable {
     /// `--protocol`: the era every server is spoken to in; nil leaves each to its own setting
     /// (`mcp protocol`), else auto.
     package var protocolMode: ProtocolMode?
+    /// False (`--no-canary`): the servers' canaries are not called.
+    package var runsCanaries = true
 
     /// What Claude gives a server to start and answer (Claude Desktop's handshake limit, Claude
     /// Code's without MCP_TIMEOUT): a server claudesh fails, Claude would fail too. 10 s failed

@@ -20,6 +20,14 @@ package struct ProbeResult: Sendable {
     package var capabilities: [String] = []
     package var extensions: [String] = []
     package var toolCount: Int?
+    /// The tools as listed, canonicalised and hashed: what pins compare and context weight is.
+    package var surface: ToolSurface?
+    /// How `surface` compares with the server's pin; nil when not compared (the probe failed).
+    package var pin: PinState?
+    /// The canary's result, when the server has one and the handshake passed.
+    package var canary: CanaryResult?
+    /// What passed but is worth a look: tools changed since pinned, a heavy context weight.
+    package var warnings: [String] = []
     /// The last attempt's steps and their times: start, discover or initialize, tools/list, ping.
     package var phases: [(name: String, duration: Duration)] = []
     /// The server's last stderr lines (redacted), shown when it failed.
@@ -27,6 +35,8 @@ package struct ProbeResult: Sendable {
     package var logPath: String?
 
     package var passed: Bool { failure == nil }
+    /// The canary ran and failed: the server starts but does not work.
+    package var canaryFailed: Bool { canary.map { !$0.passed } ?? false }
     /// Up, and asking for an authorization claudesh does not hold: neither passed nor down.
     package var needsAuthorization: Bool {
         if case .needsAuthorization? = failure { return true }
@@ -46,6 +56,8 @@ package struct ProbeResult: Sendable {
         capabilities = handshake.capabilities
         extensions = handshake.extensions
         toolCount = handshake.toolCount
+        surface = ToolSurface(tools: handshake.tools)
+        canary = handshake.canary
         phases = handshake.phases
     }
 
@@ -61,6 +73,8 @@ package struct ProbeResult: Sendable {
         capabilities = capabilities.map { redactor.clean($0) }
         extensions = extensions.map { redactor.clean($0) }
         lastErrors = lastErrors.map { redactor.clean($0) }
+        surface = surface.map { ToolSurface(tools: $0.tools.map { tool in tool.redacted(by: redactor) }) }
+        if let reason = canary?.reason { canary?.reason = redactor.clean(reason) }
     }
 
     init(server: String, transport: String) {
@@ -90,6 +104,11 @@ package struct ProbeResult: Sendable {
         members.append(("capabilities", .array(capabilities.map { JSONValue.string($0) })))
         members.append(("extensions", .array(extensions.map { JSONValue.string($0) })))
         members.append(("tools", toolCount.map(JSONValue.int) ?? .null))
+        members.append(("tool_hash", surface.map { JSONValue.string($0.hash) } ?? .null))
+        members.append(("pin", pin.map { JSONValue.string($0.rawValue) } ?? .null))
+        members.append(("context_tokens", surface.map { JSONValue.int($0.contextTokens) } ?? .null))
+        members.append(("canary", canary?.json ?? .null))
+        members.append(("warnings", .array(warnings.map { JSONValue.string($0) })))
         members.append(("phases_ms", .object(phases.map { ($0.name, JSONValue.double(($0.duration.milliseconds * 10).rounded() / 10)) })))
         members.append(("reason", reason.map(JSONValue.string) ?? .null))
         members.append(("permanent", .bool(failure?.isPermanent ?? false)))

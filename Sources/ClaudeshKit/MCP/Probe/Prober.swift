@@ -9,12 +9,15 @@ enum Prober {
         var launch: Result<ServerLaunch, ProbeFailure>
         /// The era to speak: `--protocol`, else the server's own setting, else auto.
         var mode: ProtocolMode
+        /// The tool called once the handshake passed (`mcp canary`); nil for none.
+        var canary: Canary?
 
-        init(name: String, transport: String, launch: Result<ServerLaunch, ProbeFailure>, mode: ProtocolMode = .auto) {
+        init(name: String, transport: String, launch: Result<ServerLaunch, ProbeFailure>, mode: ProtocolMode = .auto, canary: Canary? = nil) {
             self.name = name
             self.transport = transport
             self.launch = launch
             self.mode = mode
+            self.canary = canary
         }
     }
 
@@ -65,7 +68,7 @@ enum Prober {
                 break
             }
             log.beginAttempt(attempt + 1)
-            let (outcome, latency) = await once(launch, mode: target.mode, log: log, timeout: min(options.attemptTimeout, remaining))
+            let (outcome, latency) = await once(launch, mode: target.mode, canary: target.canary, log: log, timeout: min(options.attemptTimeout, remaining))
             result.attempts += 1
             result.latency = latency
             switch outcome {
@@ -88,8 +91,9 @@ enum Prober {
         return result
     }
 
-    /// One attempt: connect or start, handshake under `timeout`, close.
-    static func once(_ launch: ServerLaunch, mode: ProtocolMode, log: ServerLog, timeout: Duration) async -> (Result<Handshake.Outcome, ProbeFailure>, Duration) {
+    /// One attempt: connect or start, handshake (and canary) under `timeout`, close. The latency
+    /// is the handshake's: the canary has its own.
+    static func once(_ launch: ServerLaunch, mode: ProtocolMode, canary: Canary? = nil, log: ServerLog, timeout: Duration) async -> (Result<Handshake.Outcome, ProbeFailure>, Duration) {
         let start = ContinuousClock.now
         let channel: MCPChannel
         do {
@@ -109,14 +113,22 @@ enum Prober {
         }
         var outcome: Result<Handshake.Outcome, ProbeFailure>
         do {
-            var handshake = try await Handshake.run(channel, phase: phase, mode: mode)
+            var handshake = try await Handshake.run(channel, phase: phase, mode: mode, canary: canary)
             handshake.phases.insert(("start", started), at: 0)
             outcome = .success(handshake)
         } catch {
             outcome = .failure(error)
         }
         watchdog.cancel()
-        let latency = start.duration(to: .now)
+        var latency = start.duration(to: .now)
+        if case .success(var handshake) = outcome, let result = handshake.canary {
+            latency -= result.latency
+            // The session was cut while the canary waited: that is the canary's reason.
+            if fired.isStopped, !result.passed {
+                handshake.canary?.reason = "timed out after \(ProbeFailure.seconds(timeout.seconds)) (--timeout raises it)"
+                outcome = .success(handshake)
+            }
+        }
         if case .failure = outcome, fired.isStopped {
             var during = phase.name
             // Under --protocol modern nothing else is tried: say what silence may mean.

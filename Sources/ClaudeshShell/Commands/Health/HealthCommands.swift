@@ -12,7 +12,7 @@ enum HealthCommands {
 
     static let probeFlags = [
         Flag("timeout", value: "S", "seconds one server's probe may take (default 30, or MCP_TIMEOUT in milliseconds)"),
-        .protocolMode, .json,
+        .protocolMode, .noCanary, .json,
     ]
 
     @MainActor
@@ -22,9 +22,13 @@ enum HealthCommands {
             discussion: """
             Every server is probed at once, in its era (as mcp check does); the compose services are
             read from the engine; the store's secrets and git state, the secret key and the agent,
-            and the newest backup with its last verify are looked at. Each result is recorded in
-            HOME/health.sqlite (health history reads it; the history-days setting prunes it).
-            Warnings (a backup two days old, changes not pushed) do not fail the check.
+            and the newest backup with its last verify are looked at. A server's canary (mcp
+            canary) is called after its handshake, on the same session: a failed canary is
+            unhealthy, as its own line under MCP canaries, while the server's line says it
+            starts. Each result is recorded in HOME/health.sqlite (health history reads it,
+            canaries apart from servers; the history-days setting prunes it). Warnings (a backup
+            two days old, changes not pushed, tools changed since pinned, a context weight over
+            mcp-context-warn) do not fail the check.
             """,
             flags: probeFlags,
             examples: ["health", "health --json", "claudesh health   (from cron: exit 1 when unhealthy)"],
@@ -45,14 +49,16 @@ enum HealthCommands {
     @MainActor
     static func check(_ invocation: Invocation) async throws -> HealthReport {
         let workspace = invocation.workspace
-        let report = await workspace.healthReport(timeout: try invocation.arguments.seconds("timeout"), protocolMode: try invocation.arguments.protocolMode())
+        let arguments = invocation.arguments
+        let report = await workspace.healthReport(timeout: try arguments.seconds("timeout"), protocolMode: try arguments.protocolMode(),
+                                                  runsCanaries: !arguments.has("no-canary"))
         if let problem = workspace.record(report) { invocation.session.report(problem) }
         return report.value
     }
 
     static let watch = Command(
         "watch", group: group, summary: "Redraw the dashboard in place every few seconds until Ctrl-C",
-        flags: [Flag("interval", value: "S", "seconds between checks (default 10)"), probeFlags[0], probeFlags[1]],
+        flags: [Flag("interval", value: "S", "seconds between checks (default 10)"), probeFlags[0], probeFlags[1], probeFlags[2]],
         examples: ["health watch", "health watch --interval 30"]
     ) { invocation in
         let interval = try invocation.arguments.seconds("interval") ?? .seconds(10)

@@ -17,7 +17,7 @@ enum MCPCheckCommands {
         Flag("retries", value: "N", "attempts after the first for failures that are not permanent"),
         Flag("deadline", value: "S", "seconds all attempts of all servers may take together"),
         Flag("jobs", short: "j", value: "N", "servers probed at the same time (default 16)"),
-        Flag.protocolMode, Flag.config, .json,
+        Flag.protocolMode, Flag.config, .noCanary, .json,
     ]
 
     static let check = Command(
@@ -34,6 +34,12 @@ enum MCPCheckCommands {
         when the server answers as a legacy one does (or stays silent on stdio for 2 s, and then
         whichever answer proves the era is taken); --protocol, or mcp protocol NAME ERA for one
         server, fixes it. A modern server is never sent initialize, ping or a session id.
+        A server's canary (mcp canary add) is called after its handshake on the same session;
+        one that fails makes the exit status 1 while the server's own line stays ok.
+        Each server's tools are hashed and compared with their pin (HOME/tool-pins.json; a
+        server seen for the first time is pinned): tools changed since pinned, and a context
+        weight (the tools' JSON in tokens, UTF-8 bytes / 4) over the mcp-context-warn setting,
+        are warnings, not failures.
         """,
         arguments: [Argument("NAME", "servers to check (default: all)", completion: .serverNames, optional: true, variadic: true)],
         flags: probeFlags,
@@ -134,6 +140,7 @@ enum MCPCheckCommands {
         if let value = try arguments.count("retries", minimum: 0) { options.retries = value }
         if let value = try arguments.count("jobs", minimum: 1) { options.concurrency = value }
         options.protocolMode = try arguments.protocolMode()
+        options.runsCanaries = !arguments.has("no-canary")
 
         let output = invocation.output
         let live = !invocation.wantsJSON && isatty(2) == 1
@@ -157,15 +164,20 @@ enum MCPCheckCommands {
         }
         let failed = check.failed
         let awaiting = check.awaitingAuthorization
+        let canariesFailed = check.canariesFailed
         if invocation.wantsJSON {
             output.json(.object([
                 ("config", .string(check.config)), ("passed", .int(results.count - failed.count - awaiting.count)), ("failed", .int(failed.count)),
-                ("needs_authorization", .int(awaiting.count)), ("servers", .array(results.map { $0.json })),
+                ("needs_authorization", .int(awaiting.count)), ("canaries_failed", .int(canariesFailed.count)),
+                ("servers", .array(results.map { $0.json })),
             ]))
         } else {
             output.line(ProbeReport.table(results, output))
+            let notes = ProbeReport.notes(results, output)
+            if !notes.isEmpty { output.line(notes) }
             for result in failed + awaiting { output.line(ProbeReport.failureDetail(result, output)) }
         }
+        if let problem = check.pinProblem { invocation.session.report(problem) }
         switch check.lastKnownGood {
         case .notSaved: break
         case .saved:
@@ -173,7 +185,7 @@ enum MCPCheckCommands {
         case .notWritten(let reason):
             invocation.session.report("could not save the last known good config: \(reason)")
         }
-        return failed.isEmpty ? .success : .failure
+        return failed.isEmpty && canariesFailed.isEmpty ? .success : .failure
     }
 
     /// "  ok    NAME  12 ms", the names padded to `nameWidth` so that the lines align.

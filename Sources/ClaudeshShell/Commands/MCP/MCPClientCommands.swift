@@ -24,14 +24,22 @@ enum MCPClientCommands {
         Each tool as name(argument: type, optional?: type), its title, the first line of its
         description and the hints the server gave (read-only, destructive, idempotent,
         open-world). Calls go to the connected session (mcp connect) when there is one; else
-        the server is started for the command and stopped after.
+        the server is started for the command and stopped after. --diff compares the tools
+        with their pin (mcp pin): each tool added, removed, or changed, with the fields that
+        changed old and new.
         """,
         arguments: [server, Argument("TOOL", "one tool, in full", completion: .toolNames, optional: true)],
-        flags: clientFlags,
-        examples: ["mcp tools time", "mcp tools git git_log", "mcp tools time --json"]
+        flags: [Flag("diff", "what changed since the tools were pinned")] + clientFlags,
+        examples: ["mcp tools time", "mcp tools git git_log", "mcp tools time --json", "mcp tools github --diff"]
     ) { invocation in
         let arguments = invocation.arguments
         let name = arguments.positionals[0]
+        if arguments.has("diff") {
+            guard arguments.positionals.count == 1 else { throw ShellError.usage("--diff compares all of a server's tools: give no TOOL") }
+            let changes = try await invocation.workspace.toolChanges(of: name, options: try options(invocation))
+            if invocation.wantsJSON { invocation.output.json(MCPPinCommands.json(changes)) } else { invocation.output.line(MCPPinCommands.render(changes, invocation.output)) }
+            return .success
+        }
         let found = try await invocation.workspace.tools(of: name, options: try options(invocation))
         let output = invocation.output
         if arguments.positionals.count > 1 {

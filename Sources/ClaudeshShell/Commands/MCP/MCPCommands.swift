@@ -13,7 +13,7 @@ enum MCPCommands {
             (desktop), Claude Code's ~/.claude.json (user) or ./.mcp.json (project). The mcp-config
             setting picks the default; --config overrides it for one command.
             """,
-            subcommands: [list, get, add, addJSON, remove, importServers] + MCPCheckCommands.all + MCPClientCommands.all
+            subcommands: [list, get, add, addJSON, remove, importServers] + MCPCheckCommands.all + MCPClientCommands.all + [MCPCanaryCommands.canary, MCPPinCommands.pin]
         )
     }
 

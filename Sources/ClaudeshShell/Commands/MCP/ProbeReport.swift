@@ -10,9 +10,31 @@ enum ProbeReport {
             return [
                 result.server, result.transport, status, result.attempts == 0 ? "-" : milliseconds(result), String(result.attempts),
                 server.isEmpty ? "-" : server.clipped(40), result.era?.rawValue ?? "-", result.protocolVersion ?? "-", result.toolCount.map(String.init) ?? "-",
+                result.surface.map { String($0.contextTokens) } ?? "-",
             ]
         }
-        return Table(headers: ["NAME", "TRANSPORT", "STATUS", "LATENCY", "ATTEMPTS", "SERVER", "ERA", "PROTOCOL", "TOOLS"], rows: rows).render()
+        return Table(headers: ["NAME", "TRANSPORT", "STATUS", "LATENCY", "ATTEMPTS", "SERVER", "ERA", "PROTOCOL", "TOOLS", "TOKENS"], rows: rows).render()
+    }
+
+    /// The lines under the table, per server: its canary ("  time  canary get_current_time  ok
+    /// 12 ms", or FAIL and why), its warnings (tools changed since pinned, context weight), and
+    /// a pin made on first sight.
+    static func notes(_ results: [ProbeResult], _ output: Output) -> String {
+        let width = results.map { DisplayWidth.of($0.server) }.max() ?? 0
+        var lines: [String] = []
+        for result in results {
+            let name = DisplayWidth.pad(result.server, to: width)
+            if let canary = result.canary {
+                let verdict = canary.passed ? output.styled("ok", .green) + " " + HealthChecks.milliseconds(canary.latencyMilliseconds)
+                    : output.styled("FAIL", .red) + " " + (canary.reason ?? "").clipped(120)
+                lines.append("  \(name)  canary \(canary.tool)  \(verdict)")
+            }
+            for warning in result.warnings { lines.append("  \(name)  " + output.styled("warning:", .yellow) + " \(warning)") }
+            if result.pin == .pinned, let surface = result.surface {
+                lines.append(output.styled("  \(name)  tools pinned on first sight (\(surface.shortHash))", .dim))
+            }
+        }
+        return lines.joined(separator: "\n")
     }
 
     /// Why it failed, its last stderr lines and where its log is.

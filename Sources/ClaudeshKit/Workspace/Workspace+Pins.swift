@@ -1,0 +1,82 @@
+/// Tool pins and context weight: each check compares a server's tool surface with the one the
+/// operator accepted (`HOME/tool-pins.json`), and weighs what its tools cost a model's context.
+extension Workspace {
+    package var toolPins: ToolPins { ToolPins(home: home) }
+
+    /// Compares each passing result's surface with its server's pin (a server seen for the first
+    /// time is pinned), and adds the warnings worth a look: tools changed since pinned, a
+    /// context weight over `mcp-context-warn`. Returns why the pins could not be read or
+    /// written, when they could not; the rest is done all the same.
+    func reviewSurfaces(_ results: inout [ProbeResult], pins: Result<[String: ToolPins.Pin], ToolPins.Error>) -> String? {
+        var firstSeen: [String: ToolSurface] = [:]
+        for index in results.indices {
+            guard results[index].passed, let surface = results[index].surface else { continue }
+            let server = results[index].server
+            if case .success(let pins) = pins {
+                if let pin = pins[server] {
+                    results[index].pin = pin.surface.hash == surface.hash ? .same : .changed
+                } else {
+                    results[index].pin = .pinned
+                    firstSeen[server] = surface
+                }
+            } else {
+                results[index].pin = .unknown
+            }
+            if results[index].pin == .changed {
+                results[index].warnings.append("tools changed since pinned (mcp tools \(server) --diff shows what; mcp pin \(server) accepts)")
+            }
+            if surface.contextTokens > settings.mcpContextWarn {
+                results[index].warnings.append("its tools weigh ~\(surface.contextTokens) tokens of context, over mcp-context-warn (\(settings.mcpContextWarn))")
+            }
+        }
+        if case .failure(let error) = pins { return "tools not compared with their pins: \(error)" }
+        guard !dryRun else { return nil }
+        do {
+            try toolPins.pin(firstSeen, at: now)
+            return nil
+        } catch {
+            return "new pins not written: \(error)"
+        }
+    }
+
+    /// What `mcp pin` did for one server.
+    package struct PinOutcome: Sendable {
+        package var server: String
+        /// The surface pinned; nil when the server could not be probed.
+        package var surface: ToolSurface?
+        /// The hash it replaced, if the server had a pin.
+        package var previousHash: String?
+        /// Why it was not pinned.
+        package var reason: String?
+    }
+
+    /// `mcp pin`: probes `names` (every server, when empty) of the config `word` names and pins
+    /// each one's tools as they are now; one that fails keeps its pin. Under a dry run nothing
+    /// is written.
+    package func pinTools(_ names: [String], in word: String?, options: ProbeOptions) async throws -> [PinOutcome] {
+        let store = toolPins
+        let pins = try store.all()
+        let config = try config(word)
+        let servers = try config.servers(named: names)
+        var options = probeOptions(options)
+        options.runsCanaries = false
+        let results = await probe(await probePlan(servers), options: options)
+        let outcomes = results.map { result in
+            PinOutcome(server: result.server, surface: result.passed ? result.surface : nil, previousHash: pins[result.server]?.surface.hash,
+                       reason: result.passed ? nil : result.reason ?? "failed")
+        }
+        if !dryRun {
+            var surfaces: [String: ToolSurface] = [:]
+            for outcome in outcomes { surfaces[outcome.server] = outcome.surface }
+            try store.pin(surfaces, at: now)
+        }
+        return outcomes
+    }
+
+    /// `mcp tools SERVER --diff`: its tools now against its pin.
+    package func toolChanges(of server: String, options: ClientOptions) async throws -> ToolChanges {
+        let pins = try toolPins.all()
+        let tools = try await tools(of: server, options: options)
+        return ToolChanges(server: server, pinned: pins[server], current: ToolSurface(tools: tools.map { tool in tool.raw }))
+    }
+}
