@@ -1,5 +1,6 @@
 // An MCP stdio server of both eras that answers at once, for scripts/bench: a C program, so the
-// fan-out row measures claudesh, not the start-up of a shell or an interpreter per server.
+// fan-out row measures claudesh, not the start-up of a shell or an interpreter per server, and
+// the call rows a session's floor (its one tool, add, answers 3 whatever it is given).
 #include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
@@ -14,7 +15,9 @@ int main(void) {
         else if (strstr(line, "\"method\":\"initialize\""))
             printf("{\"jsonrpc\":\"2.0\",\"id\":%ld,\"result\":{\"protocolVersion\":\"2025-06-18\",\"capabilities\":{\"tools\":{}},\"serverInfo\":{\"name\":\"c-fixture\",\"version\":\"1.0\"}}}\n", n);
         else if (strstr(line, "\"method\":\"tools/list\""))
-            printf("{\"jsonrpc\":\"2.0\",\"id\":%ld,\"result\":{\"tools\":[{\"name\":\"a\",\"inputSchema\":{\"type\":\"object\"}}]}}\n", n);
+            printf("{\"jsonrpc\":\"2.0\",\"id\":%ld,\"result\":{\"tools\":[{\"name\":\"add\",\"inputSchema\":{\"type\":\"object\",\"properties\":{\"a\":{\"type\":\"integer\"},\"b\":{\"type\":\"integer\"}}}}],\"resultType\":\"complete\"}}\n", n);
+        else if (strstr(line, "\"method\":\"tools/call\""))
+            printf("{\"jsonrpc\":\"2.0\",\"id\":%ld,\"result\":{\"content\":[{\"type\":\"text\",\"text\":\"3\"}],\"resultType\":\"complete\"}}\n", n);
         else
             printf("{\"jsonrpc\":\"2.0\",\"id\":%ld,\"result\":{}}\n", n);
         fflush(stdout);

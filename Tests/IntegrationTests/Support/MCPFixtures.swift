@@ -58,6 +58,16 @@ enum MCPFixtures {
         return byName
     }
 
+    /// Live processes whose command line holds `word` as one of its arguments.
+    static func processes(withArgument word: String) -> [Int32] {
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+        return entries.compactMap { Int32($0) }.filter { pid in
+            guard let data = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline") else { return false }
+            let status = (try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8)) ?? ""
+            return data.split(separator: 0).contains { String(decoding: $0, as: UTF8.self) == word } && !status.contains(") Z ")
+        }
+    }
+
     /// Processes whose environment holds `marker`: what a probe must not leave behind.
     static func processes(marked marker: String) -> [Int32] {
         let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
