@@ -18,6 +18,7 @@ MODE:
     input-required  modern, and answers tools/list with resultType input_required
     never-calls     modern, and never answers tools/call
     wrong-id        modern, and answers tools/call under another id
+    huge-result     modern, and answers tools/call with 2 MiB of text
 """
 import json
 import sys
@@ -85,6 +86,8 @@ class Server:
             if self.mode == "never-calls":
                 return None
             text = (params.get("arguments") or {}).get("text", "")
+            if self.mode == "huge-result":
+                text = "x" * (2 << 20)
             answer = {"content": [{"type": "text", "text": text}], "resultType": "complete"}
             return self.result(rid + 1000 if self.mode == "wrong-id" else rid, answer)
         return self.error(rid, -32601, "Method not found")

@@ -183,4 +183,19 @@ struct MCPClientTests {
         let answered = try run(["mcp", "call", "answers", "echo", "text=hi"])
         #expect(answered.status == 0 && answered.stdout == "hi\n", "\(answered.stdout) \(answered.stderr)")
     }
+
+    @Test func aResultOverTheLimitIsRefusedAndTheSettingRaisesIt() throws {
+        defer { Claudesh.cleanUp(home) }
+        MCPFixtures.writeConfig(config, [("big", "{\"command\": \"/usr/bin/python3\", \"args\": [\"\(MCPFixtures.eraScript)\", \"huge-result\"]}")])
+        let refused = try Claudesh.run(["-c", "set mcp-result-limit 1", "-c", "mcp call big echo text=x --config \(config)"], home: home)
+        #expect(refused.status == 1)
+        #expect(refused.stderr.contains("a message over 1 MiB"), "\(refused.stderr)")
+        // The default, 16 MiB, reads it.
+        let read = try run(["mcp", "call", "big", "echo", "text=x"])
+        #expect(read.status == 0, "\(read.stderr)")
+        #expect(read.stdout.count == (2 << 20) + 1)
+        let bad = try Claudesh.run(["-c", "set mcp-result-limit 0"], home: home)
+        #expect(bad.status == 2 || bad.status == 1)
+        #expect(bad.stderr.contains("is not a number of MiB from 1 to 1024"), "\(bad.stderr)")
+    }
 }

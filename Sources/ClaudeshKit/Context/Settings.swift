@@ -10,6 +10,7 @@ package struct Settings: Sendable, Equatable {
         case color
         case historyDays = "history-days"
         case mcpContextWarn = "mcp-context-warn"
+        case mcpResultLimit = "mcp-result-limit"
         case backupInclude = "backup-include"
         case backupExclude = "backup-exclude"
         case alert
@@ -32,6 +33,7 @@ package struct Settings: Sendable, Equatable {
             case .color: return "colour in output: auto (on a terminal, unless NO_COLOR), always or never"
             case .historyDays: return "days of health history kept (older probes are deleted as new ones are recorded)"
             case .mcpContextWarn: return "tokens of tool descriptions a server may put in a model's context before mcp check and health warn"
+            case .mcpResultLimit: return "MiB of one answer mcp call, read, prompt and their kin read from a server; a longer one is refused"
             case .backupInclude: return "more files and folders for backups, comma-separated (backup create --dry-run lists the set)"
             case .backupExclude: return "files and folders left out of backups, comma-separated"
             case .alert: return "a command a failed scheduled job is reported to, the report on stdin (run by /bin/sh)"
@@ -61,7 +63,7 @@ package struct Settings: Sendable, Equatable {
             case .mcpConfig: return .choiceOrFile(MCPConfigTarget.names)
             case .output: return .choice(OutputFormat.allCases.map({ $0.rawValue }))
             case .color: return .choice(ColorMode.allCases.map({ $0.rawValue }))
-            case .historyDays, .mcpContextWarn: return .text
+            case .historyDays, .mcpContextWarn, .mcpResultLimit: return .text
             case .backupInclude, .backupExclude: return .file
             case .smtpStartTLS: return .choice(["yes", "no"])
             case .alert, .alertEmail, .smtpHost, .smtpPort, .smtpFrom, .smtpUser, .smtpPassword: return .text
@@ -103,6 +105,8 @@ package struct Settings: Sendable, Equatable {
     var historyDays: Int
     /// Context weight (tokens of a server's tools) over which a check warns.
     package var mcpContextWarn: Int
+    /// The longest answer a client command reads from a server, in MiB.
+    package var mcpResultLimit: Int
     /// Paths added to the backup set, absolute.
     package var backupInclude: [String]
     /// Paths left out of the backup set, absolute.
@@ -120,6 +124,7 @@ package struct Settings: Sendable, Equatable {
         color = .auto
         historyDays = 30
         mcpContextWarn = 10_000
+        mcpResultLimit = 16
         backupInclude = []
         backupExclude = []
     }
@@ -136,6 +141,7 @@ package struct Settings: Sendable, Equatable {
         case .color: return color.rawValue
         case .historyDays: return String(historyDays)
         case .mcpContextWarn: return String(mcpContextWarn)
+        case .mcpResultLimit: return String(mcpResultLimit)
         case .backupInclude: return backupInclude.joined(separator: ",")
         case .backupExclude: return backupExclude.joined(separator: ",")
         case .alert, .alertEmail, .smtpHost, .smtpPort, .smtpStartTLS, .smtpFrom, .smtpUser, .smtpPassword: return alert.value(of: key)
@@ -176,6 +182,9 @@ package struct Settings: Sendable, Equatable {
         case .mcpContextWarn:
             guard let tokens = Int(raw.trimmingWhitespace), (1...100_000_000).contains(tokens) else { throw .invalid(key, raw, reason: "is not a number of tokens from 1 to 100000000") }
             mcpContextWarn = tokens
+        case .mcpResultLimit:
+            guard let mebibytes = Int(raw.trimmingWhitespace), (1...1024).contains(mebibytes) else { throw .invalid(key, raw, reason: "is not a number of MiB from 1 to 1024") }
+            mcpResultLimit = mebibytes
         case .backupInclude:
             backupInclude = try Self.paths(key, raw, environment: environment)
         case .backupExclude:
@@ -199,6 +208,7 @@ package struct Settings: Sendable, Equatable {
         case .color: color = defaults.color
         case .historyDays: historyDays = defaults.historyDays
         case .mcpContextWarn: mcpContextWarn = defaults.mcpContextWarn
+        case .mcpResultLimit: mcpResultLimit = defaults.mcpResultLimit
         case .backupInclude: backupInclude = defaults.backupInclude
         case .backupExclude: backupExclude = defaults.backupExclude
         case .alert, .alertEmail, .smtpHost, .smtpPort, .smtpStartTLS, .smtpFrom, .smtpUser, .smtpPassword: alert.reset(key)

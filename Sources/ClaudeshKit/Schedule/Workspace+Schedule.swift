@@ -58,7 +58,7 @@ extension Workspace {
     /// `set` lines for the settings that differ from their defaults, the alert's among them.
     var settingsPrelude: [String] {
         let defaults = Settings(home: home, environment: environment)
-        let keys: [Settings.Key] = [.composeFile, .backupDir, .gpgID, .mcpConfig, .historyDays, .mcpContextWarn, .backupInclude, .backupExclude] + AlertSettings.keys
+        let keys: [Settings.Key] = [.composeFile, .backupDir, .gpgID, .mcpConfig, .historyDays, .mcpContextWarn, .mcpResultLimit, .backupInclude, .backupExclude] + AlertSettings.keys
         return keys.filter { settings.value(of: $0) != defaults.value(of: $0) && !settings.value(of: $0).isEmpty }
             .map { "set \($0.rawValue) \(ScriptWord.quoted(settings.value(of: $0)))" }
     }

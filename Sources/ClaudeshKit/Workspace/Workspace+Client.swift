@@ -19,7 +19,7 @@ extension Workspace {
         let log = ServerLog(server: server, folder: isProcess ? logFolder : nil, redactor: redactor)
         do {
             return try await MCPClient.open(server: server, launch: launch, mode: options.protocolMode ?? target.mode, log: log,
-                                            redactor: redactor, timeout: probeOptions().attemptTimeout)
+                                            redactor: redactor, timeout: probeOptions().attemptTimeout, messageLimit: settings.mcpResultLimit << 20)
         } catch {
             throw ClientFailure.cannotOpen(server: server, error)
         }

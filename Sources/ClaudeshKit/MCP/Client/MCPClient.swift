@@ -34,9 +34,11 @@ package actor MCPClient {
     }
 
     /// Starts or reaches the server and opens the session in its era within `timeout`.
-    static func open(server: String, launch: ServerLaunch, mode: ProtocolMode, log: ServerLog, redactor: Redactor, timeout: Duration) async throws(ProbeFailure) -> MCPClient {
+    /// `messageLimit`: the longest result read (the `mcp-result-limit` setting).
+    static func open(server: String, launch: ServerLaunch, mode: ProtocolMode, log: ServerLog, redactor: Redactor, timeout: Duration,
+                     messageLimit: Int = MCPProtocol.messageLimit) async throws(ProbeFailure) -> MCPClient {
         // The channel outlives the opening: an event stream stays up as long as a shell may.
-        let channel = try ChannelFactory.channel(for: launch.target, log: log, timeout: timeout, lifetime: .seconds(86_400 * 365))
+        let channel = try ChannelFactory.channel(for: launch.target, log: log, timeout: timeout, lifetime: .seconds(86_400 * 365), messageLimit: messageLimit)
         channel.setDeadline(.now + timeout)
         let abort = channel.abort
         let client = MCPClient(server: server, channel: channel, log: log, redactor: redactor)
@@ -163,7 +165,18 @@ package actor MCPClient {
                 throw .timedOut(method: method, seconds: timeout.seconds)
             }
             if let reason = channel.endedReason { throw .gone(reason + (log.lastLines(1).first.map { "; its last line on stderr: \($0)" } ?? "")) }
-            if case .failure(let failure) = outcome { throw ClientFailure(failure) }
+            if case .failure(let failure) = outcome {
+                // A stream no longer read in step (a message over the limit, a line that is not
+                // JSON-RPC) cannot carry another answer: the session ends with this one.
+                switch failure {
+                case .messageTooLarge, .notMCP:
+                    isClosed = true
+                    await channel.close()
+                default:
+                    break
+                }
+                throw ClientFailure(failure)
+            }
             throw .timedOut(method: method, seconds: timeout.seconds)
         }
     }

@@ -12,7 +12,8 @@ struct HTTPExchange: Sendable {
 
     /// Posts `message`. With `answerID`, reads the answer from the body (JSON, or an event stream
     /// until the answer to that id); without, only the status matters (202 for notifications).
-    static func post(_ message: JSONValue, to url: HTTPURL, headers: [(String, String)], answerID: JSONValue?, deadline: ContinuousClock.Instant, session: HTTPSession) async throws(ProbeFailure) -> HTTPExchange {
+    static func post(_ message: JSONValue, to url: HTTPURL, headers: [(String, String)], answerID: JSONValue?, deadline: ContinuousClock.Instant, session: HTTPSession,
+                     limit: Int = MCPProtocol.messageLimit) async throws(ProbeFailure) -> HTTPExchange {
         let request = HTTPClient.Request("POST", url, headers: headers, body: Array(message.serialized().utf8))
         let outcome: Result<HTTPExchange, ProbeFailure>
         do {
@@ -32,7 +33,7 @@ struct HTTPExchange: Sendable {
                 guard answerID != nil else { return .success(exchange) }
                 switch response.contentType {
                 case "text/event-stream":
-                    var parser = SSEParser(limit: MCPProtocol.messageLimit)
+                    var parser = SSEParser(limit: limit)
                     reading: while let piece = try response.next(deadline: deadline) {
                         // An event with empty data primes the client for resumption (2025-11-25).
                         for event in parser.feed(piece) where event.type == "message" && !event.data.trimmingWhitespace.isEmpty {
@@ -48,13 +49,13 @@ struct HTTPExchange: Sendable {
                                 return .failure(.protocolError("the server sent \(Conversation.serverRequestLimit) messages on one stream without the answer"))
                             }
                         }
-                        if parser.isOverLimit { return .failure(.messageTooLarge(limit: MCPProtocol.messageLimit)) }
+                        if parser.isOverLimit { return .failure(.messageTooLarge(limit: limit)) }
                     }
                 case "application/json":
                     var body: [UInt8] = []
                     while let piece = try response.next(deadline: deadline) {
                         body += piece
-                        guard body.count <= MCPProtocol.messageLimit else { return .failure(.messageTooLarge(limit: MCPProtocol.messageLimit)) }
+                        guard body.count <= limit else { return .failure(.messageTooLarge(limit: limit)) }
                     }
                     guard let value = try? JSONParser.parse(body) else { return .failure(.notMCP(firstBytes: ProbeFailure.printable(body))) }
                     if case .array(let batch) = value { exchange.messages = batch } else { exchange.messages = [value] }

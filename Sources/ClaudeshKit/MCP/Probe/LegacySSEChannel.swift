@@ -21,7 +21,11 @@ final class LegacySSEChannel: MCPChannel {
     /// What the alarm and `interrupt` hand the reader of events: it carries nothing.
     private static let wake = Result<SSEParser.Event, ProbeFailure>.success(SSEParser.Event(type: "", data: ""))
 
-    init(url: HTTPURL, headers: [(String, String)], deadline: ContinuousClock.Instant, session: HTTPSession = HTTPSession()) {
+    /// The longest event read as one message.
+    private let messageLimit: Int
+
+    init(url: HTTPURL, headers: [(String, String)], deadline: ContinuousClock.Instant, session: HTTPSession = HTTPSession(), messageLimit: Int = MCPProtocol.messageLimit) {
+        self.messageLimit = messageLimit
         self.url = url
         self.headers = headers
         self.deadline = deadline
@@ -54,6 +58,7 @@ final class LegacySSEChannel: MCPChannel {
         let deadline = streamDeadline
         let session = self.session
         let headers = self.headers
+        let limit = messageLimit
         let opened: Result<HTTPURL, ProbeFailure>
         do {
             opened = try await session.run { () throws(NetError) -> Result<HTTPURL, ProbeFailure> in
@@ -76,13 +81,13 @@ final class LegacySSEChannel: MCPChannel {
                 let reader = UnsafeTransfer(response)
                 Blocking.run("sse-reader") {
                     defer { feeder.finish() }
-                    var parser = SSEParser(limit: MCPProtocol.messageLimit)
+                    var parser = SSEParser(limit: limit)
                     while let piece = try? reader.value.next(deadline: deadline) {
                         for event in parser.feed(piece) {
                             guard feeder.send(.success(event), unless: { session.isStopped }) else { return }
                         }
                         if parser.isOverLimit {
-                            _ = feeder.send(.failure(.messageTooLarge(limit: MCPProtocol.messageLimit)), unless: { session.isStopped })
+                            _ = feeder.send(.failure(.messageTooLarge(limit: limit)), unless: { session.isStopped })
                             return
                         }
                     }

@@ -86,7 +86,7 @@ package enum ProbeFailure: Error, Sendable, Equatable, CustomStringConvertible {
             return body.isEmpty ? text : text + ": " + body
         case .connection(let reason): return reason
         case .unsupportedURL(let reason), .tls(let reason), .redirect(let reason), .unavailable(let reason): return reason
-        case .messageTooLarge(let limit): return "protocol error: a message over \(limit >> 20) MiB (claudesh reads no longer one)"
+        case .messageTooLarge(let limit): return "protocol error: a message over \(limit >> 20) MiB (claudesh reads no longer one; the mcp-result-limit setting raises it for calls)"
         case .protocolError(let reason): return "protocol error: \(reason)"
         case .deadline: return "the overall deadline passed before the server answered"
         }

@@ -3,7 +3,7 @@ final class StdioChannel: MCPChannel {
     let child: ChildProcess
     let log: ServerLog
     private var lines: BoundedStream<[UInt8]>.AsyncIterator
-    private var buffer = LineBuffer(limit: MCPProtocol.messageLimit)
+    private var buffer: LineBuffer
     private let stderrDone: Task<Void, Never>
     /// Set by `abort`: what is still on its way is not read.
     private let aborted = Latch()
@@ -12,7 +12,9 @@ final class StdioChannel: MCPChannel {
     /// The wake of the wait until an instant (`receive(until:)`).
     private var alarm: (instant: ContinuousClock.Instant, task: Task<Void, Never>)?
 
-    init(_ spec: ProcessSpec, log: ServerLog) throws(ProbeFailure) {
+    /// `messageLimit`: the longest line read as one message.
+    init(_ spec: ProcessSpec, log: ServerLog, messageLimit: Int = MCPProtocol.messageLimit) throws(ProbeFailure) {
+        buffer = LineBuffer(limit: messageLimit)
         do { child = try ChildProcess.start(spec) } catch { throw .cannotStart(error) }
         self.log = log
         lines = child.output.makeAsyncIterator()

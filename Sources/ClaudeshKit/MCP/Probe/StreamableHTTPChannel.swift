@@ -13,7 +13,11 @@ final class StreamableHTTPChannel: MCPChannel {
     private var inbox: [JSONValue] = []
     private var legacy: LegacySSEChannel?
 
-    init(url: HTTPURL, headers: [(String, String)], deadline: ContinuousClock.Instant) {
+    /// The longest answer read (a JSON body, or one event of a stream).
+    private let messageLimit: Int
+
+    init(url: HTTPURL, headers: [(String, String)], deadline: ContinuousClock.Instant, messageLimit: Int = MCPProtocol.messageLimit) {
+        self.messageLimit = messageLimit
         self.url = url
         self.headers = headers
         self.deadline = deadline
@@ -59,7 +63,7 @@ final class StreamableHTTPChannel: MCPChannel {
             if let protocolVersion { requestHeaders.append(("MCP-Protocol-Version", protocolVersion)) }
         }
         requestHeaders += headers
-        let exchange = try await HTTPExchange.post(message, to: url, headers: requestHeaders, answerID: expectsAnswer ? message["id"] : nil, deadline: deadline, session: session)
+        let exchange = try await HTTPExchange.post(message, to: url, headers: requestHeaders, answerID: expectsAnswer ? message["id"] : nil, deadline: deadline, session: session, limit: messageLimit)
         guard (200..<300).contains(exchange.status) else {
             // Asked to authorize, and the entry sends no credentials of its own: Claude signs in
             // with OAuth, which claudesh does not hold. The server is up, not down.
@@ -71,7 +75,7 @@ final class StreamableHTTPChannel: MCPChannel {
                 return
             }
             if method == "initialize" && [400, 404, 405].contains(exchange.status) {
-                let fallback = LegacySSEChannel(url: url, headers: headers, deadline: deadline, session: session)
+                let fallback = LegacySSEChannel(url: url, headers: headers, deadline: deadline, session: session, messageLimit: messageLimit)
                 legacy = fallback
                 return try await fallback.send(message, expectsAnswer: expectsAnswer)
             }
