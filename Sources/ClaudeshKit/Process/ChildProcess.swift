@@ -158,7 +158,7 @@ final class ChildProcess: Sendable {
     /// closed (by `closeInput`, `terminate` or a deadline) before all of it went. A full pipe is
     /// waited on a tenth of a second at a time, without holding anything `closeInput` needs.
     @discardableResult
-    func write(_ bytes: [UInt8]) -> Bool {
+    func write(_ bytes: [UInt8], unless stop: () -> Bool = { false }) -> Bool {
         let claimed = input.withLock { state -> Int32 in
             guard state.fd >= 0, !state.closeRequested, !state.writing else { return -1 }
             state.writing = true
@@ -171,7 +171,8 @@ final class ChildProcess: Sendable {
             let written = bytes.withUnsafeBytes { Glibc_writeFD(claimed, $0.baseAddress! + offset, $0.count - offset) }
             if written >= 0 { offset += written; continue }
             if errno == EINTR { continue }
-            guard errno == EAGAIN, !input.withLock({ $0.closeRequested }) else { failed = true; break }
+            // A full pipe (a server that stopped reading) is waited on until `stop` says so.
+            guard errno == EAGAIN, !input.withLock({ $0.closeRequested }), !stop() else { failed = true; break }
             var entry = pollfd(fd: claimed, events: Int16(POLLOUT), revents: 0)
             _ = poll(&entry, 1, 100)
         }
@@ -473,6 +474,9 @@ final class Latch: Sendable {
 final class Signal: Sendable {
     private let value = Mutex(false)
     func raise() { value.withLock { $0 = true } }
+    /// Raised and not yet taken down.
+    var isRaised: Bool { value.withLock { $0 } }
+
     /// True once after each `raise`.
     func take() -> Bool { value.withLock { raised in defer { raised = false }; return raised } }
 }

@@ -21,10 +21,7 @@ extension Workspace {
         let store = canaries
         let previous = try store.all()[server]
         let tools = try await tools(of: server, options: options)
-        guard let description = tools.first(where: { $0.name == tool }) else {
-            let near = Suggestions.hint(for: tool, among: tools.map { $0.name })
-            throw ClientFailure.invalidRequest("\(server) has no tool \(tool)\(near); it has \(tools.isEmpty ? "none" : tools.map { $0.name }.joined(separator: ", "))")
-        }
+        let description = try ToolDescription.named(tool, in: tools, server: server)
         let canary = Canary(tool: tool, arguments: try ToolArguments.build(words, json: nil, for: description), expect: expect)
         guard !dryRun else { return CanaryAdded(canary: canary, replaced: previous, path: store.path, written: false) }
         try store.set(server, to: canary)

@@ -21,7 +21,9 @@ extension Workspace {
             return try await MCPClient.open(server: server, launch: launch, mode: options.protocolMode ?? target.mode, log: log,
                                             redactor: redactor, timeout: probeOptions().attemptTimeout, messageLimit: settings.mcpResultLimit << 20)
         } catch {
-            throw ClientFailure.cannotOpen(server: server, error)
+            if Task.isCancelled { throw ClientFailure.cancelled(method: "opening the session with \(server)") }
+            // What the server said (a banner, a body) may hold the entry's own values.
+            throw ClientFailure.cannotOpen(server: server, error).redacted(by: redactor)
         }
     }
 
@@ -32,15 +34,23 @@ extension Workspace {
         if let connected = context.clients.connection(server, config: path) {
             if let reason = await connected.endedReason {
                 _ = context.clients.remove(server)
+                await connected.close() // what it left running ends with it
                 throw ClientFailure.gone("\(server) was connected, and \(reason); mcp connect \(server) starts it again")
             }
-            return try await body(connected)
+            do {
+                return try await body(connected)
+            } catch let failure as ClientFailure {
+                throw failure.redacted(by: connected.redactor)
+            }
         }
         let client = try await openClient(server, options: options)
         do {
             let value = try await body(client)
             await client.close()
             return value
+        } catch let failure as ClientFailure {
+            await client.close()
+            throw failure.redacted(by: client.redactor)
         } catch {
             await client.close()
             throw error
@@ -77,17 +87,17 @@ extension Workspace {
             let path = configPath(options.config)
             var tools = context.clients.surface(server, config: path).tools ?? []
             if tools.isEmpty { tools = try await listTools(client, options: options) }
-            guard let description = tools.first(where: { $0.name == tool }) else {
-                let near = Suggestions.hint(for: tool, among: tools.map { $0.name })
-                throw ClientFailure.invalidRequest("\(server) has no tool \(tool)\(near); it has \(tools.isEmpty ? "none" : tools.map { $0.name }.joined(separator: ", "))")
-            }
+            let description = try ToolDescription.named(tool, in: tools, server: server)
             let arguments = try ToolArguments.build(words, json: json, for: description)
             let start = ContinuousClock.now
             let params: JSONValue = .object([("name", .string(tool)), ("arguments", arguments)])
-            let result = try await client.request("tools/call", params, timeout: requestTimeout(options), onProgress: onProgress).redacted(by: client.redactor)
+            let raw = try await client.request("tools/call", params, timeout: requestTimeout(options), onProgress: onProgress)
             let latency = start.duration(to: .now)
+            let result = raw.redacted(by: client.redactor)
             let files = OutputFiles(folder: outputFolder, stem: "\(server)-\(tool)")
-            let items = try (result["content"]?.arrayValue ?? []).map { try ContentItem.read($0, files: files) }
+            // Binary data is decoded as it came (a mask inside base64 would break it); its file
+            // is the user's, mode 0600. Text is masked.
+            let items = try (raw["content"]?.arrayValue ?? []).map { try ContentItem.read($0, files: files).redacted(by: client.redactor) }
             return ToolCall(result: result, items: items, structured: result["structuredContent"],
                             isError: result["isError"]?.boolValue == true, latency: latency)
         }
@@ -105,8 +115,13 @@ extension Workspace {
             let resources = try await client.list("resources/list", key: "resources", timeout: timeout)
                 .compactMap { ResourceDescription($0.redacted(by: client.redactor)) }
             // A server without templates may refuse their list: there are none.
-            let templates = ((try? await client.list("resources/templates/list", key: "resourceTemplates", timeout: timeout)) ?? [])
-                .compactMap { ResourceTemplate($0.redacted(by: client.redactor)) }
+            var listed: [JSONValue] = []
+            do {
+                listed = try await client.list("resources/templates/list", key: "resourceTemplates", timeout: timeout)
+            } catch let failure as ClientFailure {
+                guard failure.isRefusal else { throw failure }
+            }
+            let templates = listed.compactMap { ResourceTemplate($0.redacted(by: client.redactor)) }
             context.clients.update(server, config: configPath(options.config)) { $0.templates = templates }
             return ResourceListing(resources: resources, templates: templates)
         }
@@ -116,9 +131,9 @@ extension Workspace {
     package func readResource(_ uri: String, of server: String, options: ClientOptions) async throws -> [ContentItem] {
         try await withClient(server, options) { client in
             let params: JSONValue = .object([("uri", .string(uri))])
-            let result = try await client.request("resources/read", params, timeout: requestTimeout(options)).redacted(by: client.redactor)
+            let raw = try await client.request("resources/read", params, timeout: requestTimeout(options))
             let files = OutputFiles(folder: outputFolder, stem: "\(server)-resource")
-            return try (result["contents"]?.arrayValue ?? []).map { try ContentItem.readResource($0, files: files) }
+            return try (raw["contents"]?.arrayValue ?? []).map { try ContentItem.readResource($0, files: files).redacted(by: client.redactor) }
         }
     }
 
@@ -146,13 +161,14 @@ extension Workspace {
             }
             let arguments = try PromptArguments.build(words, for: prompt)
             let params: JSONValue = .object([("name", .string(name)), ("arguments", arguments)])
-            let result = try await client.request("prompts/get", params, timeout: requestTimeout(options)).redacted(by: client.redactor)
+            let raw = try await client.request("prompts/get", params, timeout: requestTimeout(options))
             let files = OutputFiles(folder: outputFolder, stem: "\(server)-\(name)")
             var messages: [PromptMessages.Message] = []
-            for message in result["messages"]?.arrayValue ?? [] {
-                messages.append(.init(role: message["role"]?.stringValue ?? "?", item: try ContentItem.read(message["content"] ?? .null, files: files)))
+            for message in raw["messages"]?.arrayValue ?? [] {
+                let item = try ContentItem.read(message["content"] ?? .null, files: files).redacted(by: client.redactor)
+                messages.append(.init(role: client.redactor.clean(message["role"]?.stringValue ?? "?"), item: item))
             }
-            return PromptMessages(description: result["description"]?.stringValue, messages: messages)
+            return PromptMessages(description: raw["description"]?.stringValue.map { client.redactor.clean($0) }, messages: messages)
         }
     }
 
@@ -196,6 +212,7 @@ extension Workspace {
         for (server, connection) in context.clients.connected.sorted(by: { $0.key < $1.key }) {
             guard let reason = await connection.client.endedReason else { continue }
             _ = context.clients.remove(server)
+            await connection.client.close() // what it left running ends with it
             let last = connection.client.log.lastLines(1).first.map { "; its last line on stderr: \($0)" } ?? ""
             ended.append((server, reason + last))
         }

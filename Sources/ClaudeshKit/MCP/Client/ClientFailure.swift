@@ -19,6 +19,8 @@ package enum ClientFailure: Error, Sendable, Equatable, CustomStringConvertible 
     case invalidRequest(String)
     /// The transport failed in another way.
     case transport(ProbeFailure)
+    /// A failure's words once masked (`redacted(by:)`).
+    case masked(String)
 
     init(_ failure: ProbeFailure) {
         switch failure {
@@ -27,6 +29,12 @@ package enum ClientFailure: Error, Sendable, Equatable, CustomStringConvertible 
         case .protocolError(let reason): self = .malformed(reason)
         default: self = .transport(failure)
         }
+    }
+
+    /// The server refused the request (a JSON-RPC error): it does not offer what was asked.
+    package var isRefusal: Bool {
+        if case .rejected = self { return true }
+        return false
     }
 
     /// Exit status 2 (the request was wrong) rather than 1.
@@ -48,6 +56,17 @@ package enum ClientFailure: Error, Sendable, Equatable, CustomStringConvertible 
         case .malformed(let reason): return "protocol error: \(reason)"
         case .invalidRequest(let reason): return reason
         case .transport(let failure): return failure.description
+        case .masked(let text): return text
+        }
+    }
+
+    /// This failure with what a server or an entry put in its words masked; a cancellation and
+    /// a wrong request keep their kind (their exit status depends on it).
+    package func redacted(by redactor: Redactor) -> ClientFailure {
+        switch self {
+        case .cancelled, .timedOut: return self
+        case .invalidRequest(let text): return .invalidRequest(redactor.clean(text))
+        default: return .masked(redactor.clean(description))
         }
     }
 }

@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// One piece of what a server sent back (a tool's `content`, a prompt message's, a resource's
 /// `contents`), ready to show: text as text, binary data saved to a file whose path is shown.
 package enum ContentItem: Sendable, Equatable {
@@ -9,6 +15,20 @@ package enum ContentItem: Sendable, Equatable {
     case resource(uri: String, mimeType: String?, text: String)
     /// A block of a type this revision does not define, as the server sent it.
     case other(JSONValue)
+
+    /// The item with its text masked (a saved file's path is claudesh's own).
+    func redacted(by redactor: Redactor) -> ContentItem {
+        switch self {
+        case .text(let text): return .text(redactor.redact(text))
+        case .file: return self
+        case .link(let uri, let name, let mimeType, let description):
+            return .link(uri: redactor.redact(uri), name: name.map { redactor.redact($0) }, mimeType: mimeType.map { redactor.redact($0) },
+                         description: description.map { redactor.redact($0) })
+        case .resource(let uri, let mimeType, let text):
+            return .resource(uri: redactor.redact(uri), mimeType: mimeType.map { redactor.redact($0) }, text: redactor.redact(text))
+        case .other(let value): return .other(value.redacted(by: redactor))
+        }
+    }
 
     /// Reads one block; binary data is written to `files` (made on the first one).
     static func read(_ block: JSONValue, files: OutputFiles) throws -> ContentItem {
@@ -43,6 +63,9 @@ final class OutputFiles: @unchecked Sendable {
     let folder: String
     let stem: String
     private var count = 0
+    private var saved = 0
+    /// The most files one result writes.
+    static let limit = 100
 
     init(folder: String, stem: String) {
         self.folder = folder
@@ -54,11 +77,23 @@ final class OutputFiles: @unchecked Sendable {
         guard let base64, let bytes = Base64.decode(base64) else {
             throw ClientFailure.malformed("a \(kind) whose data is not base64")
         }
+        // A result is the server's to size: past this many files it is shown, not saved.
+        guard saved < Self.limit else { return .text("[\(kind) not saved: over \(Self.limit) files in one result; --json shows it]") }
         try FileIO.makeDirectory(folder)
-        count += 1
-        let path = Path.join(folder, "\(stem)-\(Timestamp.compact(Timestamp.now))-\(count).\(Self.fileExtension(mimeType))")
-        try AtomicFile.create(bytes, at: path, mode: 0o600)
-        return .file(kind: kind, mimeType: mimeType, path: path, size: bytes.count)
+        let stamp = Timestamp.compact(Timestamp.now)
+        // A name taken (an earlier command in the same second) is skipped, never overwritten.
+        for _ in 0..<1000 {
+            count += 1
+            let path = Path.join(folder, "\(stem)-\(stamp)-\(count).\(Self.fileExtension(mimeType))")
+            let written = Result { () throws(FileError) in try AtomicFile.create(bytes, at: path, mode: 0o600) }
+            if case .failure(let error) = written {
+                if error.code == EEXIST { continue }
+                throw error
+            }
+            saved += 1
+            return .file(kind: kind, mimeType: mimeType, path: path, size: bytes.count)
+        }
+        throw ClientFailure.malformed("no free name for a \(kind) in \(folder)")
     }
 
     static func fileExtension(_ mimeType: String) -> String {

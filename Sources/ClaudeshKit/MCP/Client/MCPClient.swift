@@ -89,6 +89,7 @@ package actor MCPClient {
                          onProgress: (@Sendable (Progress) -> Void)? = nil) async throws(ClientFailure) -> JSONValue {
         await acquire()
         defer { release() }
+        if Task.isCancelled { throw .cancelled(method: method) }
         if let reason = endedReason { throw .gone(reason) }
         var params = params
         var token: JSONValue?
@@ -101,21 +102,28 @@ package actor MCPClient {
         let deadline = ContinuousClock.now + timeout
         // HTTP's transfer gives up a second after the watchdog, which speaks first.
         channel.setDeadline(deadline + .seconds(1))
+        // From here on, an interruption is this request's: the caller's Ctrl-C or the deadline.
+        channel.clearInterruption()
         let interrupt = channel.interrupt
+        let stopped = Latch()
         let timedOut = Latch()
         let watchdog = Task {
             try? await Task.sleep(until: deadline, clock: .continuous)
             guard !Task.isCancelled else { return }
             timedOut.stop()
+            stopped.stop()
             interrupt()
         }
         defer { watchdog.cancel() }
         let log = self.log
+        let redactor = self.redactor
         let notice: (String, JSONValue?) -> Void = { method, params in
             switch method {
             case "notifications/progress" where params?["progressToken"] == token && token != nil:
                 guard let done = params?["progress"]?.numberValue else { return }
-                onProgress?(Progress(progress: done, total: params?["total"]?.numberValue, message: params?["message"]?.stringValue))
+                // Shown on a terminal: masked, and no control character of the server's reaches it.
+                let message = params?["message"]?.stringValue.map { redactor.clean($0) }
+                onProgress?(Progress(progress: done, total: params?["total"]?.numberValue, message: message))
             case "notifications/message":
                 let level = params?["level"]?.stringValue ?? "info"
                 let logger = params?["logger"]?.stringValue.map { " \($0):" } ?? ""
@@ -131,8 +139,11 @@ package actor MCPClient {
         let exchange = Task { () -> (id: Int?, outcome: Result<Conversation.Reply?, ProbeFailure>) in
             var id: Int?
             do throws(ProbeFailure) {
+                // Given up on before it went, or while it went: nothing more is waited for.
+                guard !stopped.isStopped else { return (nil, .success(nil)) }
                 let sent = try await self.conversation.send(method, params, version: modern)
                 id = sent
+                guard !stopped.isStopped else { return (id, .success(nil)) }
                 return (id, .success(try await self.conversation.reply(to: [sent], until: deadline, onNotification: notice)?.reply))
             } catch {
                 return (id, .failure(error))
@@ -141,6 +152,7 @@ package actor MCPClient {
         let (id, outcome) = await withTaskCancellationHandler {
             await exchange.value
         } onCancel: {
+            stopped.stop()
             interrupt()
         }
         switch outcome {
@@ -167,9 +179,10 @@ package actor MCPClient {
             if let reason = channel.endedReason { throw .gone(reason + (log.lastLines(1).first.map { "; its last line on stderr: \($0)" } ?? "")) }
             if case .failure(let failure) = outcome {
                 // A stream no longer read in step (a message over the limit, a line that is not
-                // JSON-RPC) cannot carry another answer: the session ends with this one.
+                // JSON-RPC, a request cut off as it was written) cannot carry another answer:
+                // the session ends with this one.
                 switch failure {
-                case .messageTooLarge, .notMCP:
+                case .messageTooLarge, .notMCP, .protocolError:
                     isClosed = true
                     await channel.close()
                 default:

@@ -34,7 +34,8 @@ package enum ToolArguments {
                 throw unknown(name, of: tool)
             }
             if let choices = parameter.choices, !choices.contains(value) {
-                throw .invalidRequest("\(name): \(value.serialized().clipped(40)) is not one of \(choices.map { $0.serialized() }.joined(separator: ", "))")
+                let listed = choices.prefix(10).map { $0.serialized().clipped(40) }.joined(separator: ", ") + (choices.count > 10 ? ", … (\(choices.count) in all)" : "")
+                throw .invalidRequest("\(name): \(value.serialized().clipped(40)) is not one of \(listed)")
             }
             if !parameter.types.isEmpty, value != .null || !parameter.schemaAllowsNull,
                !parameter.types.contains(where: { ToolDescription.matches(value, type: $0) }) {
@@ -57,6 +58,18 @@ package enum ToolArguments {
         if types.isEmpty {
             if let choices = parameter.choices, choices.contains(.string(text)) { return .string(text) }
             return (try? JSONParser.parse(text)) ?? .string(text)
+        }
+        // An integer is sent as one: `n=1e2` is 100, and one past what a JSON number keeps
+        // exactly (2^53) is refused rather than rounded.
+        if types.contains("integer") && !types.contains("number") {
+            if let whole = Int(text) {
+                guard abs(whole) <= 1 << 53 else { throw .invalidRequest("\(name): \(text.clipped(40)) is past the integers a JSON number holds exactly (±2^53)") }
+                return .int(whole)
+            }
+            if case .double(let number)? = try? JSONParser.parse(text), number == number.rounded() {
+                guard abs(number) <= 9_007_199_254_740_992 else { throw .invalidRequest("\(name): \(text.clipped(40)) is past the integers a JSON number holds exactly (±2^53)") }
+                return .int(Int(number))
+            }
         }
         // Another type than string, when the text reads as one, wins: `count=3` for
         // integer|string is 3. A string type takes the text as given.

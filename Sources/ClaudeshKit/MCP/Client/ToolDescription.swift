@@ -44,6 +44,15 @@ package struct ToolDescription: Sendable {
 
     package func parameter(named name: String) -> Parameter? { parameters.first { $0.name == name } }
 
+    /// The tool `name` of `tools`, or a refusal that names what `server` has.
+    package static func named(_ name: String, in tools: [ToolDescription], server: String) throws(ClientFailure) -> ToolDescription {
+        guard let tool = tools.first(where: { $0.name == name }) else {
+            let listed = tools.isEmpty ? "none" : tools.prefix(20).map { $0.name }.joined(separator: ", ") + (tools.count > 20 ? ", …" : "")
+            throw .invalidRequest("\(server) has no tool \(name)\(Suggestions.hint(for: name, among: tools.map { $0.name })); it has \(listed)")
+        }
+        return tool
+    }
+
     /// Reads one item of `tools/list`; nil when it has no name.
     init?(_ tool: JSONValue) {
         guard let name = tool["name"]?.stringValue else { return nil }
@@ -109,12 +118,22 @@ package struct ToolDescription: Sendable {
     /// The types (without "null") and the listed values a schema allows; `anyOf`/`oneOf`
     /// contribute all of their members'. Values are listed only when every member lists them.
     static func kinds(of schema: JSONValue, in root: JSONValue) -> (types: [String], choices: [JSONValue]?) {
-        guard let found = collect(schema, in: root, depth: 0) else { return ([], nil) }
-        return (found.types.filter { $0 != "null" }, found.isOpen ? nil : found.choices)
+        var budget = nodeBudget
+        guard let found = collect(schema, in: root, depth: 0, budget: &budget) else { return ([], nil) }
+        return (found.types.filter { $0 != "null" }, found.isOpen || found.choices.count > choiceLimit ? nil : found.choices)
     }
 
-    /// nil when the schema allows anything; `isOpen` when some type is free of a list of values.
-    private static func collect(_ schema: JSONValue, in root: JSONValue, depth: Int) -> (types: [String], choices: [JSONValue], isOpen: Bool)? {
+    /// How many schema nodes one parameter's type is read from: a union that refers to itself
+    /// grows as its width to the power of the depth, and a server chooses both.
+    static let nodeBudget = 1000
+    /// More listed values than this are taken as a free value of their type.
+    static let choiceLimit = 10_000
+
+    /// nil when the schema allows anything (or reading it ran out of `budget`); `isOpen` when
+    /// some type is free of a list of values.
+    private static func collect(_ schema: JSONValue, in root: JSONValue, depth: Int, budget: inout Int) -> (types: [String], choices: [JSONValue], isOpen: Bool)? {
+        budget -= 1
+        guard budget >= 0 else { return nil }
         var types: [String] = []
         switch schema["type"] {
         case .string(let type)?: types = [type]
@@ -127,7 +146,7 @@ package struct ToolDescription: Sendable {
         if depth < resolutionDepth { union = (schema["anyOf"]?.arrayValue ?? []) + (schema["oneOf"]?.arrayValue ?? []) }
         if types.isEmpty && choices.isEmpty && union.isEmpty { return nil }
         for member in union {
-            guard let found = collect(resolve(member, in: root, depth: depth + 1), in: root, depth: depth + 1) else { return nil }
+            guard let found = collect(resolve(member, in: root, depth: depth + 1), in: root, depth: depth + 1, budget: &budget) else { return nil }
             types += found.types.filter { !types.contains($0) }
             choices += found.choices
             isOpen = isOpen || found.isOpen

@@ -35,6 +35,8 @@ final class LegacySSEChannel: MCPChannel {
 
     func setDeadline(_ instant: ContinuousClock.Instant) { deadline = instant }
 
+    func clearInterruption() { _ = interruption.take() }
+
     /// Wakes the reader of events: the stream stays open (answers to other requests come on it).
     var interrupt: @Sendable () -> Void {
         let feeder = self.feeder
@@ -117,7 +119,6 @@ final class LegacySSEChannel: MCPChannel {
 
     nonisolated(nonsending) func send(_ message: JSONValue, expectsAnswer: Bool) async throws(ProbeFailure) {
         if endpoint == nil { endpoint = try await open() }
-        if expectsAnswer { _ = interruption.take() }
         let method = message["method"]?.stringValue ?? "an answer"
         let exchange = try await HTTPExchange.post(message, to: endpoint!, headers: [("Content-Type", "application/json")] + headers, answerID: nil, deadline: deadline, session: session)
         guard (200..<300).contains(exchange.status) else { throw .http(status: exchange.status, method: method, body: exchange.snippet) }
@@ -145,9 +146,12 @@ final class LegacySSEChannel: MCPChannel {
 
     /// The next message event; nil when `until` passed or an interruption came first.
     nonisolated(nonsending) private func next(until: ContinuousClock.Instant?) async throws(ProbeFailure) -> JSONValue? {
-        while !session.isStopped, let next = await events?.next(isolation: #isolation) {
+        // Looked at before each event: a flood of events (which fills the window, so no wake
+        // gets in) does not hold off the end.
+        while !session.isStopped {
+            if let until, interruption.take() || ContinuousClock.now >= until { return nil }
+            guard let next = await events?.next(isolation: #isolation) else { break }
             let event = try next.get()
-            if let until, event.type.isEmpty, interruption.take() || ContinuousClock.now >= until { return nil }
             guard event.type == "message", !event.data.trimmingWhitespace.isEmpty else { continue }
             guard let value = try? JSONParser.parse(event.data) else { throw .notMCP(firstBytes: ProbeFailure.printable(Array(event.data.utf8))) }
             return value

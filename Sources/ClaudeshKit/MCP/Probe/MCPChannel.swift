@@ -22,6 +22,8 @@ protocol MCPChannel: AnyObject {
     /// how a call's timeout or Ctrl-C gives up on one answer. Over HTTP the request's own
     /// exchange is closed, which is how the stateless revision cancels a request.
     var interrupt: @Sendable () -> Void { get }
+    /// Forgets an interruption that is over: a client calls it as each request begins.
+    func clearInterruption()
     /// The instant the requests sent from now on give up at (HTTP's transfers).
     func setDeadline(_ instant: ContinuousClock.Instant)
     /// Why the server can answer no more (a child that exited), once that is known.
@@ -41,6 +43,8 @@ extension MCPChannel {
     var isHandshakeOnly: Bool { false }
 
     func setDeadline(_ instant: ContinuousClock.Instant) {}
+
+    func clearInterruption() {}
 
     var endedReason: String? { nil }
 }

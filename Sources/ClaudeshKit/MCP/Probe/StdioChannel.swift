@@ -42,9 +42,17 @@ final class StdioChannel: MCPChannel {
 
     var endedReason: String? { child.termination.map { "the server \($0)" } }
 
+    func clearInterruption() { _ = interruption.take() }
+
     nonisolated(nonsending) func send(_ message: JSONValue, expectsAnswer: Bool) async throws(ProbeFailure) {
-        if expectsAnswer { _ = interruption.take() } // what interrupted an earlier wait is over
-        guard child.write(Array((message.serialized() + "\n").utf8)) else { throw await stoppedReading() }
+        let interruption = self.interruption
+        guard child.write(Array((message.serialized() + "\n").utf8), unless: { interruption.isRaised }) else {
+            // Cut off while the server was not reading: what it got of the line is not a message.
+            if interruption.isRaised && child.termination == nil {
+                throw .protocolError("the request could not be written before it was given up on (the server stopped reading)")
+            }
+            throw await stoppedReading()
+        }
     }
 
     /// A legacy server may leave `server/discover` unanswered.
@@ -72,6 +80,8 @@ final class StdioChannel: MCPChannel {
     /// The next message; nil when `until` passed first (looked at after each chunk and wake).
     nonisolated(nonsending) private func next(until: ContinuousClock.Instant?) async throws(ProbeFailure) -> JSONValue? {
         while !aborted.isStopped {
+            // Before a line that is ready: a server flooding lines does not hold off the end.
+            if until != nil, interruption.take() { return nil }
             if var line = buffer.nextLine() {
                 if line.last == 0x0D { line.removeLast() }
                 if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { continue }

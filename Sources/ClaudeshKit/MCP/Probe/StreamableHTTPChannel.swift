@@ -1,3 +1,5 @@
+import Synchronization
+
 /// MCP's streamable HTTP transport: each message is a POST; answers come back as JSON or as an
 /// SSE stream. A server that refuses the first POST with 400, 404 or 405 is an older HTTP+SSE
 /// server, and the channel falls back to that transport, as the spec tells clients to.
@@ -5,9 +7,11 @@ final class StreamableHTTPChannel: MCPChannel {
     private let url: HTTPURL
     private let headers: [(String, String)]
     private var deadline: ContinuousClock.Instant
-    /// Replaced after an interruption stopped its transfers: the session goes on.
-    private var session = HTTPSession()
-    private let interruption = Signal()
+    /// Replaced after an interruption stopped its transfers: the session goes on. Boxed, so an
+    /// interruption stops the one in use when it comes, not the one of when it was asked for.
+    private let sessions = CurrentSession()
+    private var session: HTTPSession { sessions.value }
+    private let aborted = Latch()
     private var sessionID: String?
     private var protocolVersion: String?
     private var inbox: [JSONValue] = []
@@ -24,21 +28,22 @@ final class StreamableHTTPChannel: MCPChannel {
     }
 
     /// The fallback channel shares the session, so this reaches it too.
+    /// Stops the session for good: an aborted channel sends nothing more.
     var abort: @Sendable () -> Void {
-        let session = self.session
-        return { session.stopAll() }
+        let sessions = self.sessions
+        let aborted = self.aborted
+        return {
+            aborted.stop()
+            sessions.value.stopAll()
+        }
     }
 
     /// Closes the exchange in flight (the stateless revision's cancellation); the next request
     /// goes on a new connection.
     var interrupt: @Sendable () -> Void {
         if let legacy { return legacy.interrupt }
-        let session = self.session
-        let interruption = self.interruption
-        return {
-            interruption.raise()
-            session.stopAll()
-        }
+        let sessions = self.sessions
+        return { sessions.value.stopAll() }
     }
 
     func setDeadline(_ instant: ContinuousClock.Instant) {
@@ -48,7 +53,7 @@ final class StreamableHTTPChannel: MCPChannel {
 
     nonisolated(nonsending) func send(_ message: JSONValue, expectsAnswer: Bool) async throws(ProbeFailure) {
         if let legacy { return try await legacy.send(message, expectsAnswer: expectsAnswer) }
-        if interruption.take() { session = HTTPSession() }
+        if !aborted.isStopped { sessions.renewIfStopped() }
         let method = message["method"]?.stringValue ?? "an answer"
         var requestHeaders = [("Content-Type", "application/json"), ("Accept", "application/json, text/event-stream")]
         let modern = MCPProtocol.modernVersion(of: message)
@@ -122,6 +127,20 @@ final class StreamableHTTPChannel: MCPChannel {
         let until = ContinuousClock.now + .seconds(2)
         _ = try? await session.run { () throws(NetError) in
             _ = try HTTPClient.send(request, deadline: until, session: session).readAll(limit: 400, deadline: until)
+        }
+    }
+}
+
+/// The HTTP session a channel uses now: a new one after an interruption stopped the last.
+final class CurrentSession: Sendable {
+    private let current = Mutex(HTTPSession())
+
+    var value: HTTPSession { current.withLock { $0 } }
+
+    /// A new session when this one was stopped (its transfers can no longer run).
+    func renewIfStopped() {
+        current.withLock { session in
+            if session.isStopped { session = HTTPSession() }
         }
     }
 }

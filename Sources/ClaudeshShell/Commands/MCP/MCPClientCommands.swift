@@ -44,9 +44,7 @@ enum MCPClientCommands {
         let output = invocation.output
         if arguments.positionals.count > 1 {
             let wanted = arguments.positionals[1]
-            guard let tool = found.first(where: { $0.name == wanted }) else {
-                throw ClientFailure.invalidRequest("\(name) has no tool \(wanted)\(Suggestions.hint(for: wanted, among: found.map { $0.name }))")
-            }
+            let tool = try ToolDescription.named(wanted, in: found, server: name)
             if invocation.wantsJSON { output.json(tool.raw) } else { output.line(ClientRendering.detail(of: tool, output)) }
             return .success
         }
@@ -87,10 +85,11 @@ enum MCPClientCommands {
             onProgress = { report in progress.show(status: ClientRendering.progress(report)) }
         }
         let words = Array(arguments.positionals.dropFirst(2))
-        // The line goes however the call ends (an error, Ctrl-C).
+        // The line goes however the call ends (an error, Ctrl-C), and before the result is shown.
         defer { if progress != nil { ProgressLine.clear(output) } }
         let result = try await invocation.workspace.callTool(tool, of: name, words: words, json: arguments.value("args"),
                                                              options: try options(invocation), onProgress: onProgress)
+        if progress != nil { ProgressLine.clear(output) }
         if invocation.wantsJSON {
             output.json(result.result)
         } else {
