@@ -198,4 +198,15 @@ struct MCPClientTests {
         #expect(bad.status == 2 || bad.status == 1)
         #expect(bad.stderr.contains("is not a number of MiB from 1 to 1024"), "\(bad.stderr)")
     }
+
+    @Test func whatAServerSaysOfItsEntrysValuesIsMaskedInAFailure() throws {
+        defer { Claudesh.cleanUp(home) }
+        let token = "literal-value-\(UInt32.random(in: 100_000..<999_999))-kept-here"
+        MCPFixtures.writeConfig(config, [("talker", "{\"command\": \"/bin/sh\", \"args\": [\"-c\", \"echo starting with token $MYTOKEN; sleep 5\"], \"env\": {\"MYTOKEN\": \"\(token)\"}}")])
+        let result = try run(["mcp", "call", "talker", "anything"])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("not an MCP server"), "\(result.stderr)")
+        #expect(!result.stderr.contains(token) && !result.stdout.contains(token))
+        #expect(!result.stderr.contains("literal-value-"), "not even its start: \(result.stderr)")
+    }
 }

@@ -65,4 +65,30 @@ struct MCPSessionTerminalTests {
         terminal.send("exit\r")
         #expect(terminal.waitForExit() == 0)
     }
+
+    /// Over the stateless revision's HTTP a cancellation closes the request's exchange: the next
+    /// request goes on a new connection and can be cancelled the same way.
+    @Test func everyCallOverModernHTTPCanBeCancelledOneAfterAnother() throws {
+        let home = Claudesh.temporaryFolder("claudesh-session-http")
+        defer { Claudesh.cleanUp(home) }
+        let http = try HTTPFixture("http", script: MCPFixtures.fullScript)
+        defer { http.stop() }
+        let config = home + "/servers.json"
+        MCPFixtures.writeConfig(config, [("web", MCPFixtures.remote("\(http.url)/mcp"))])
+        let terminal = try PseudoTerminal([Claudesh.binary], environment: Claudesh.environment(home: home), columns: 120)
+        try terminal.expect("claudesh> ")
+        terminal.send("mcp connect web --config \(config)\r")
+        try terminal.expect("claudesh (mcp: web)> ")
+        for _ in 0..<2 {
+            terminal.send("mcp call web slow seconds=60 --config \(config)\r")
+            usleep(700_000)
+            terminal.send(Self.interrupt)
+            try terminal.expect("tools/call cancelled", timeout: 10)
+            try terminal.expect("[130]> ")
+        }
+        terminal.send("mcp call web add a=20 b=22 --config \(config)\r")
+        try terminal.expect("42")
+        terminal.send("exit\r")
+        #expect(terminal.waitForExit() == 0)
+    }
 }
