@@ -66,8 +66,9 @@ struct MCPSessionTerminalTests {
         #expect(terminal.waitForExit() == 0)
     }
 
-    /// Over the stateless revision's HTTP a cancellation closes the request's exchange: the next
-    /// request goes on a new connection and can be cancelled the same way.
+    /// Over the stateless revision's HTTP progress shows as it comes on the request's stream, and
+    /// a cancellation closes the request's exchange: the next request goes on a new connection
+    /// and can be cancelled the same way.
     @Test func everyCallOverModernHTTPCanBeCancelledOneAfterAnother() throws {
         let home = Claudesh.temporaryFolder("claudesh-session-http")
         defer { Claudesh.cleanUp(home) }
@@ -81,7 +82,7 @@ struct MCPSessionTerminalTests {
         try terminal.expect("claudesh (mcp: web)> ")
         for _ in 0..<2 {
             terminal.send("mcp call web slow seconds=60 --config \(config)\r")
-            usleep(700_000)
+            try terminal.expect("step ", timeout: 10) // its progress, as it comes on the request's stream
             terminal.send(Self.interrupt)
             try terminal.expect("tools/call cancelled", timeout: 10)
             try terminal.expect("[130]> ")

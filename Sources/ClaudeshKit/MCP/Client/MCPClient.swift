@@ -92,11 +92,11 @@ package actor MCPClient {
         if Task.isCancelled { throw .cancelled(method: method) }
         if let reason = endedReason { throw .gone(reason) }
         var params = params
-        var token: JSONValue?
+        var progressToken: JSONValue?
         if onProgress != nil {
             progressTokens += 1
-            token = .string("claudesh-\(progressTokens)")
-            params = Self.adding(progressToken: token!, to: params)
+            progressToken = .string("claudesh-\(progressTokens)")
+            params = Self.adding(progressToken: progressToken!, to: params)
         }
         let modern = session.era == .modern ? session.version : nil
         let deadline = ContinuousClock.now + timeout
@@ -117,7 +117,8 @@ package actor MCPClient {
         defer { watchdog.cancel() }
         let log = self.log
         let redactor = self.redactor
-        let notice: (String, JSONValue?) -> Void = { method, params in
+        let token = progressToken
+        let notice: @Sendable (String, JSONValue?) -> Void = { method, params in
             switch method {
             case "notifications/progress" where params?["progressToken"] == token && token != nil:
                 guard let done = params?["progress"]?.numberValue else { return }
@@ -133,6 +134,9 @@ package actor MCPClient {
                 break
             }
         }
+        // Over streamable HTTP they come inside the request's own exchange.
+        channel.setNotificationHandler(notice)
+        defer { channel.setNotificationHandler(nil) }
         // The exchange runs in a task of its own, which the caller's cancellation does not
         // reach: a cancelled task's read would end the server's output stream for good. Ctrl-C
         // interrupts the wait instead, and the session goes on.

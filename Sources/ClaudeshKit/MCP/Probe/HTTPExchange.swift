@@ -13,7 +13,8 @@ struct HTTPExchange: Sendable {
     /// Posts `message`. With `answerID`, reads the answer from the body (JSON, or an event stream
     /// until the answer to that id); without, only the status matters (202 for notifications).
     static func post(_ message: JSONValue, to url: HTTPURL, headers: [(String, String)], answerID: JSONValue?, deadline: ContinuousClock.Instant, session: HTTPSession,
-                     limit: Int = MCPProtocol.messageLimit) async throws(ProbeFailure) -> HTTPExchange {
+                     limit: Int = MCPProtocol.messageLimit,
+                     onNotification: (@Sendable (String, JSONValue?) -> Void)? = nil) async throws(ProbeFailure) -> HTTPExchange {
         let request = HTTPClient.Request("POST", url, headers: headers, body: Array(message.serialized().utf8))
         let outcome: Result<HTTPExchange, ProbeFailure>
         do {
@@ -40,9 +41,12 @@ struct HTTPExchange: Sendable {
                             guard let value = try? JSONParser.parse(event.data) else {
                                 return .failure(.notMCP(firstBytes: ProbeFailure.printable(Array(event.data.utf8))))
                             }
-                            // Notifications (log lines, progress) are not kept: a client only
-                            // logs them, and a server could send them without end.
-                            if value["method"] != nil && value["id"] == nil { continue }
+                            // Notifications (log lines, progress) are handed on as they come, not
+                            // kept: a server could send them without end.
+                            if let method = value["method"]?.stringValue, value["id"] == nil {
+                                onNotification?(method, value["params"])
+                                continue
+                            }
                             exchange.messages.append(value)
                             if let answerID, value["id"] == answerID, value["method"] == nil { break reading }
                             guard exchange.messages.count <= Conversation.serverRequestLimit else {

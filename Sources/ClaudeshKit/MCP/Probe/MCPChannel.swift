@@ -24,6 +24,9 @@ protocol MCPChannel: AnyObject {
     var interrupt: @Sendable () -> Void { get }
     /// Forgets an interruption that is over: a client calls it as each request begins.
     func clearInterruption()
+    /// Where notifications go that come inside a request's own exchange (streamable HTTP's
+    /// event stream) as they arrive, rather than after its answer; nil drops them.
+    func setNotificationHandler(_ handler: (@Sendable (_ method: String, _ params: JSONValue?) -> Void)?)
     /// The instant the requests sent from now on give up at (HTTP's transfers).
     func setDeadline(_ instant: ContinuousClock.Instant)
     /// Why the server can answer no more (a child that exited), once that is known.
@@ -45,6 +48,8 @@ extension MCPChannel {
     func setDeadline(_ instant: ContinuousClock.Instant) {}
 
     func clearInterruption() {}
+
+    func setNotificationHandler(_ handler: (@Sendable (_ method: String, _ params: JSONValue?) -> Void)?) {}
 
     var endedReason: String? { nil }
 }

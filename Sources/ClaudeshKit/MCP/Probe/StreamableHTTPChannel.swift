@@ -46,6 +46,12 @@ final class StreamableHTTPChannel: MCPChannel {
         return { sessions.value.stopAll() }
     }
 
+    private var notificationHandler: (@Sendable (String, JSONValue?) -> Void)?
+
+    func setNotificationHandler(_ handler: (@Sendable (_ method: String, _ params: JSONValue?) -> Void)?) {
+        notificationHandler = handler
+    }
+
     func setDeadline(_ instant: ContinuousClock.Instant) {
         deadline = instant
         legacy?.setDeadline(instant)
@@ -68,7 +74,8 @@ final class StreamableHTTPChannel: MCPChannel {
             if let protocolVersion { requestHeaders.append(("MCP-Protocol-Version", protocolVersion)) }
         }
         requestHeaders += headers
-        let exchange = try await HTTPExchange.post(message, to: url, headers: requestHeaders, answerID: expectsAnswer ? message["id"] : nil, deadline: deadline, session: session, limit: messageLimit)
+        let exchange = try await HTTPExchange.post(message, to: url, headers: requestHeaders, answerID: expectsAnswer ? message["id"] : nil, deadline: deadline, session: session, limit: messageLimit,
+                                                 onNotification: notificationHandler)
         guard (200..<300).contains(exchange.status) else {
             // Asked to authorize, and the entry sends no credentials of its own: Claude signs in
             // with OAuth, which claudesh does not hold. The server is up, not down.
