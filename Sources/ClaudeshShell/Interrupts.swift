@@ -8,6 +8,8 @@ import Synchronization
 enum Interrupts {
     /// How to cancel the command running now, if one is.
     private static let running = Mutex<Canceller?>(nil)
+    /// The pipe the signal handler writes to (non-blocking), once installed.
+    private static let signalPipe = Mutex<Int32>(-1)
 
     /// Cancels a task; holds an `UnsafeCurrentTask` only while that task runs a command.
     private struct Canceller: @unchecked Sendable {
@@ -25,6 +27,7 @@ enum Interrupts {
         csignal_quit(exitWhenIdle ? 0 : 1)
         let fd = csignal_install()
         guard fd >= 0 else { return }
+        signalPipe.withLock { $0 = fd }
         let handle: @Sendable () -> Void = {
             var signals = [UInt8](repeating: 0, count: 64)
             var last: Int32 = 0
@@ -93,6 +96,16 @@ enum Interrupts {
 
     /// Whether Ctrl-C was pressed since the last call (and forget it).
     static func takePending() -> Bool { csignal_take_interrupt() == 1 }
+
+    /// Forgets a Ctrl-C that was answered at the prompt (the line cleared): its byte on the
+    /// signal pipe would otherwise cancel the next command the moment it starts.
+    static func discardPending() {
+        _ = takePending()
+        let fd = signalPipe.withLock { $0 }
+        guard fd >= 0 else { return }
+        var bytes = [UInt8](repeating: 0, count: 64)
+        while bytes.withUnsafeMutableBytes({ read(fd, $0.baseAddress, $0.count) }) > 0 {}
+    }
 
     /// The SIGHUP or SIGTERM that asked claudesh to end, if any.
     static var termination: Int32? {

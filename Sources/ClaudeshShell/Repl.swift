@@ -94,6 +94,7 @@ enum Repl {
                 text = ""
                 continuing = false
                 if Interrupts.termination != nil { return nil }
+                Interrupts.discardPending()
             case .end:
                 return nil
             }

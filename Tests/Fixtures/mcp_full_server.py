@@ -1,6 +1,7 @@
 """A server with every kind of thing a client uses: tools of several argument types, a tool
 that reports progress and takes its time, one that fails, one that returns an image;
-resources and a resource template; a prompt; completions. Written once for both SDKs: run by
+one whose argument goes in an HTTP header too (x-mcp-header); resources and a resource
+template; a prompt; completions. Written once for both SDKs: run by
 the test venv's python (mcp 2.x, both eras) or the legacy venv's (mcp 1.x, the handshake era).
 
 usage: mcp_full_server.py stdio|http [--log FILE]
@@ -12,7 +13,9 @@ import asyncio
 import base64
 import socket
 import sys
-from typing import Literal
+from typing import Annotated, Literal
+
+from pydantic import Field
 
 try:
     from mcp.server.mcpserver import Context, Image, MCPServer as App
@@ -65,6 +68,12 @@ async def slow(seconds: float, ctx: Context) -> str:
                 out.write("cancelled slow\n")
         raise
     return f"slept {seconds}"
+
+
+@app.tool()
+def locate(region: Annotated[str, Field(json_schema_extra={"x-mcp-header": "Region"})]) -> str:
+    """Says where: its argument is mirrored into the Mcp-Param-Region header over HTTP."""
+    return f"region {region}"
 
 
 @app.tool()

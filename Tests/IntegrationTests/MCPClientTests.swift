@@ -132,6 +132,9 @@ struct MCPClientTests {
             #expect(greet.stdout.contains("PLEASE, HELLO ANN\nPLEASE, HELLO ANN"), "\(server): \(greet.stdout) \(greet.stderr)")
             let list = try run(["mcp", "call", server, "tags", "items=[\"a\",\"b\"]", "meta={\"x\": 1}"])
             #expect(list.stdout.contains("a,b [('x', 1)]"), "\(server): \(list.stdout) \(list.stderr)")
+            // Mirrored into Mcp-Param-Region over modern HTTP, which that server checks (base64 for ü).
+            let located = try run(["mcp", "call", server, "locate", "region=zürich"])
+            #expect(located.stdout.contains("region zürich"), "\(server): \(located.stdout) \(located.stderr)")
             let notListed = try run(["mcp", "call", server, "greet", "name=Ann", "style=quiet"])
             #expect(notListed.status == 2)
             #expect(notListed.stderr.contains("style: \"quiet\" is not one of \"plain\", \"loud\""), "\(notListed.stderr)")

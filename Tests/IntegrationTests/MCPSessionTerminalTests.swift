@@ -42,6 +42,15 @@ struct MCPSessionTerminalTests {
         try terminal.expect("HELLO BOB")
         try terminal.expect("claudesh (mcp: full)> ")
 
+        // A resource template's variable completes from the server's completion/complete.
+        terminal.send("mcp read full greeting://al\t")
+        let values = try terminal.expect("alice") // listed after the part they share, as paths are
+        #expect(values.contains("albert"), "\(values)")
+        try terminal.expect("greeting://al") // the line as it was, redrawn under the listing
+        terminal.send(Self.interrupt)
+        try terminal.expect("^C")
+        try terminal.expect("claudesh (mcp: full)> ")
+
         // Ctrl-C during a slow call cancels it as the era says; the next call on the session works.
         terminal.send("mcp call full slow seconds=30\r")
         try terminal.expect("step 2") // its progress, on the terminal

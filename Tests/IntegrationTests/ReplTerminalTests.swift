@@ -421,4 +421,22 @@ struct ReplTerminalTests {
         terminal.send("exit\r")
         #expect(terminal.waitForExit() == 0)
     }
+
+    /// Ctrl-C at the prompt clears the line and is done with: the next command runs whole.
+    @Test func ctrlCAtThePromptDoesNotCancelTheNextCommand() throws {
+        let home = Claudesh.temporaryFolder()
+        defer { Claudesh.cleanUp(home) }
+        let terminal = try shell(home: home)
+        terminal.send("echo never")
+        usleep(200_000)
+        terminal.send(Self.interrupt)
+        try terminal.expect("claudesh> ")
+        terminal.send("sleep 1\r")
+        let seen = try terminal.expect("claudesh")
+        #expect(!seen.contains("interrupted"), "\(seen)")
+        terminal.send("echo after\r")
+        try terminal.expect("after")
+        terminal.send("exit\r")
+        #expect(terminal.waitForExit() == 0)
+    }
 }

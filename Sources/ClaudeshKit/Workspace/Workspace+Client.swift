@@ -91,7 +91,8 @@ extension Workspace {
             let arguments = try ToolArguments.build(words, json: json, for: description)
             let start = ContinuousClock.now
             let params: JSONValue = .object([("name", .string(tool)), ("arguments", arguments)])
-            let raw = try await client.request("tools/call", params, timeout: requestTimeout(options), onProgress: onProgress)
+            let raw = try await client.request("tools/call", params, timeout: requestTimeout(options),
+                                               headers: ToolArguments.headers(for: description, arguments: arguments), onProgress: onProgress)
             let latency = start.duration(to: .now)
             let result = raw.redacted(by: client.redactor)
             let files = OutputFiles(folder: outputFolder, stem: "\(server)-\(tool)")
@@ -122,7 +123,10 @@ extension Workspace {
                 guard failure.isRefusal else { throw failure }
             }
             let templates = listed.compactMap { ResourceTemplate($0.redacted(by: client.redactor)) }
-            context.clients.update(server, config: configPath(options.config)) { $0.templates = templates }
+            context.clients.update(server, config: configPath(options.config)) { surface in
+                surface.templates = templates
+                surface.resources = resources
+            }
             return ResourceListing(resources: resources, templates: templates)
         }
     }
@@ -301,7 +305,33 @@ extension Workspace {
 
     /// The resources' URIs and templates listed this session, else listed now within `bound`.
     package func resourcesForCompletion(_ server: String, config: String?, within bound: Duration) async -> ResourceListing? {
-        await within(bound) { try await resources(of: server, options: ClientOptions(config: config, timeout: bound)) }
+        let surface = context.clients.surface(server, config: configPath(config))
+        if let resources = surface.resources, let templates = surface.templates { return ResourceListing(resources: resources, templates: templates) }
+        return await within(bound) { try await resources(of: server, options: ClientOptions(config: config, timeout: bound)) }
+    }
+
+    /// What TAB offers for a resource URI being typed: the resources' URIs, each template's URI
+    /// up to its first variable, and once that much is typed, the values the server's
+    /// `completion/complete` offers for that variable.
+    package func resourceURIsForCompletion(_ partial: String, server: String, config: String?, within bound: Duration) async -> [String] {
+        guard let listing = await resourcesForCompletion(server, config: config, within: bound) else { return [] }
+        var candidates = listing.resources.map { $0.uri }
+        for template in listing.templates {
+            let literal = String(template.uriTemplate.prefix { $0 != "{" })
+            guard partial.hasPrefix(literal), partial.count >= literal.count, let variable = template.variables.first,
+                  let close = template.uriTemplate.firstIndex(of: "}") else {
+                candidates.append(literal)
+                continue
+            }
+            // The rest of the template after this variable, when it holds no other.
+            let rest = String(template.uriTemplate[template.uriTemplate.index(after: close)...])
+            let typed = String(partial.dropFirst(literal.count))
+            let values = await completeArgument(variable, prefix: typed, reference: ("ref/resource", "uri", template.uriTemplate),
+                                                server: server, config: config, within: bound)
+            candidates += values.map { literal + $0 + (rest.contains("{") ? "" : rest) }
+            if values.isEmpty { candidates.append(literal) }
+        }
+        return candidates
     }
 
     /// The values `completion/complete` offers for `argument` of a prompt or resource template

@@ -15,6 +15,7 @@ package final class ClientSessions: Sendable {
         var tools: [ToolDescription]?
         var prompts: [PromptDescription]?
         var templates: [ResourceTemplate]?
+        var resources: [ResourceDescription]?
     }
 
     private struct State {

@@ -85,7 +85,8 @@ package actor MCPClient {
 
     /// Sends `method` and returns its result. A result is checked for `resultType` in the
     /// modern era; `onProgress` asks the server for progress and gets each report.
-    package func request(_ method: String, _ params: JSONValue? = nil, timeout: Duration,
+    /// `headers` go with it over HTTP (a tool's `Mcp-Param-*`).
+    package func request(_ method: String, _ params: JSONValue? = nil, timeout: Duration, headers: [(String, String)] = [],
                          onProgress: (@Sendable (Progress) -> Void)? = nil) async throws(ClientFailure) -> JSONValue {
         await acquire()
         defer { release() }
@@ -136,7 +137,11 @@ package actor MCPClient {
         }
         // Over streamable HTTP they come inside the request's own exchange.
         channel.setNotificationHandler(notice)
-        defer { channel.setNotificationHandler(nil) }
+        channel.setRequestHeaders(session.era == .modern ? headers : [])
+        defer {
+            channel.setNotificationHandler(nil)
+            channel.setRequestHeaders([])
+        }
         // The exchange runs in a task of its own, which the caller's cancellation does not
         // reach: a cancelled task's read would end the server's output stream for good. Ctrl-C
         // interrupts the wait instead, and the session goes on.

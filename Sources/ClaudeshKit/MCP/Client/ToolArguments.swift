@@ -26,6 +26,24 @@ package enum ToolArguments {
         return .object(members)
     }
 
+    /// The `Mcp-Param-TOKEN` headers a modern HTTP `tools/call` mirrors from `arguments`: each
+    /// scalar the schema marks with `x-mcp-header`, base64-wrapped when a header cannot carry it.
+    static func headers(for tool: ToolDescription, arguments: JSONValue) -> [(String, String)] {
+        tool.headerParameters.compactMap { parameter in
+            var value: JSONValue? = arguments
+            for name in parameter.path { value = value?[name] }
+            let rendered: String
+            switch value {
+            case .bool(let flag)?: rendered = flag ? "true" : "false"
+            case .int(let number)?: rendered = String(number)
+            case .double(let number)?: rendered = String(number)
+            case .string(let text)?: rendered = text
+            default: return nil
+            }
+            return ("Mcp-Param-" + parameter.token, MCPProtocol.headerValue(rendered))
+        }
+    }
+
     /// Checks every argument against the schema, and that each required one is there.
     static func check(_ members: [(String, JSONValue)], against tool: ToolDescription) throws(ClientFailure) {
         for (name, value) in members {

@@ -44,6 +44,29 @@ package struct ToolDescription: Sendable {
 
     package func parameter(named name: String) -> Parameter? { parameters.first { $0.name == name } }
 
+    /// The properties the schema asks to be mirrored into `Mcp-Param-TOKEN` headers over HTTP
+    /// (`x-mcp-header`, 2026-07-28), by their path of property names; a token that is not an
+    /// HTTP field name is left out.
+    var headerParameters: [(path: [String], token: String)] {
+        var found: [(path: [String], token: String)] = []
+        func walk(_ schema: JSONValue, _ path: [String], depth: Int) {
+            guard depth < Self.resolutionDepth, case .object(let properties)? = schema["properties"] else { return }
+            for (name, property) in properties {
+                if let token = property["x-mcp-header"]?.stringValue, Self.isFieldName(token) { found.append((path + [name], token)) }
+                walk(property, path + [name], depth: depth + 1)
+            }
+        }
+        walk(inputSchema, [], depth: 0)
+        return found
+    }
+
+    /// RFC 9110's token: the characters a header's name may hold.
+    static func isFieldName(_ text: String) -> Bool {
+        !text.isEmpty && text.utf8.allSatisfy { byte in
+            (0x30...0x39).contains(byte) || (0x41...0x5A).contains(byte) || (0x61...0x7A).contains(byte) || "!#$%&'*+-.^_`|~".utf8.contains(byte)
+        }
+    }
+
     /// The tool `name` of `tools`, or a refusal that names what `server` has.
     package static func named(_ name: String, in tools: [ToolDescription], server: String) throws(ClientFailure) -> ToolDescription {
         guard let tool = tools.first(where: { $0.name == name }) else {

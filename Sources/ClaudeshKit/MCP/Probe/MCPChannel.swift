@@ -24,6 +24,8 @@ protocol MCPChannel: AnyObject {
     var interrupt: @Sendable () -> Void { get }
     /// Forgets an interruption that is over: a client calls it as each request begins.
     func clearInterruption()
+    /// Headers the next requests carry beside the transport's own (HTTP: `Mcp-Param-*`).
+    func setRequestHeaders(_ headers: [(String, String)])
     /// Where notifications go that come inside a request's own exchange (streamable HTTP's
     /// event stream) as they arrive, rather than after its answer; nil drops them.
     func setNotificationHandler(_ handler: (@Sendable (_ method: String, _ params: JSONValue?) -> Void)?)
@@ -48,6 +50,8 @@ extension MCPChannel {
     func setDeadline(_ instant: ContinuousClock.Instant) {}
 
     func clearInterruption() {}
+
+    func setRequestHeaders(_ headers: [(String, String)]) {}
 
     func setNotificationHandler(_ handler: (@Sendable (_ method: String, _ params: JSONValue?) -> Void)?) {}
 

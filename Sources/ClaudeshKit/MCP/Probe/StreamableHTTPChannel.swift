@@ -47,6 +47,9 @@ final class StreamableHTTPChannel: MCPChannel {
     }
 
     private var notificationHandler: (@Sendable (String, JSONValue?) -> Void)?
+    private var extraHeaders: [(String, String)] = []
+
+    func setRequestHeaders(_ headers: [(String, String)]) { extraHeaders = headers }
 
     func setNotificationHandler(_ handler: (@Sendable (_ method: String, _ params: JSONValue?) -> Void)?) {
         notificationHandler = handler
@@ -69,6 +72,7 @@ final class StreamableHTTPChannel: MCPChannel {
             if let key = MCPProtocol.namedTargets[method], let target = message["params"]?[key]?.stringValue {
                 requestHeaders.append(("Mcp-Name", MCPProtocol.headerValue(target)))
             }
+            requestHeaders += extraHeaders
         } else {
             if let sessionID { requestHeaders.append(("Mcp-Session-Id", sessionID)) }
             if let protocolVersion { requestHeaders.append(("MCP-Protocol-Version", protocolVersion)) }

@@ -59,13 +59,14 @@ extension Completion {
         return prompt.arguments.filter { !given.contains($0.name) }.map { $0.name + "=" }
     }
 
-    /// The resources' URIs, and each template's URI up to its first variable.
+    /// The resources' URIs, each template's URI up to its first variable, then the values the
+    /// server completes that variable with.
     static let resourceURIs = Completion.custom { input in
         guard let server = input.positionals.first else { return [] }
         let workspace = Workspace(input.context)
         let config = input.flags["config"]
-        guard let listing = blocking({ await workspace.resourcesForCompletion(server, config: config, within: bound) }) else { return [] }
-        return listing.resources.map { $0.uri } + listing.templates.map { String($0.uriTemplate.prefix { $0 != "{" }) }
+        let partial = input.partial
+        return blocking { await workspace.resourceURIsForCompletion(partial, server: server, config: config, within: bound) }
     }
 
     static let connectedServers = Completion.custom { input in
