@@ -11,7 +11,6 @@ With --log, every cancellation the server is told of is appended to FILE, one li
 """
 import asyncio
 import base64
-import socket
 import sys
 from typing import Annotated, Literal
 
@@ -118,11 +117,6 @@ async def complete(ref, argument, context):
 if mode == "stdio":
     app.run()
 else:
-    import uvicorn
+    from fixture_http import serve
 
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(("127.0.0.1", 0))
-    sock.listen(64)
-    print("PORT", sock.getsockname()[1], flush=True)
-    uvicorn.Server(uvicorn.Config(app.streamable_http_app(), log_level="warning", lifespan="on")).run(sockets=[sock])
+    serve(app.streamable_http_app())

@@ -6,7 +6,6 @@ usage: mcp_legacy_server.py stdio|streamable-http
 streamable-http binds 127.0.0.1 on a free port, prints "PORT <n>" on stdout, then serves until
 killed.
 """
-import socket
 import sys
 
 from mcp.server.fastmcp import FastMCP
@@ -24,11 +23,6 @@ def echo(text: str) -> str:
 if mode == "stdio":
     app.run()
 else:
-    import uvicorn
+    from fixture_http import serve
 
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(("127.0.0.1", 0))
-    sock.listen(64)
-    print("PORT", sock.getsockname()[1], flush=True)
-    uvicorn.Server(uvicorn.Config(app.streamable_http_app(), log_level="warning", lifespan="on")).run(sockets=[sock])
+    serve(app.streamable_http_app())
