@@ -19,6 +19,7 @@ MODE:
     never-calls     modern, and never answers tools/call
     wrong-id        modern, and answers tools/call under another id
     huge-result     modern, and answers tools/call with 2 MiB of text
+    stops-reading   modern, and reads nothing more once it has listed its tools (stdio)
 """
 import json
 import sys
@@ -99,10 +100,13 @@ def serve_stdio(server):
     for line in sys.stdin:
         if not line.strip():
             continue
-        answer = server.handle(json.loads(line))
+        request = json.loads(line)
+        answer = server.handle(request)
         if answer is not None:
             sys.stdout.write(json.dumps(answer) + "\n")
             sys.stdout.flush()
+        if server.mode == "stops-reading" and request.get("method") == "tools/list":
+            time.sleep(3600)
 
 
 def serve_http(server):

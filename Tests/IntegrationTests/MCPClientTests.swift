@@ -212,4 +212,18 @@ struct MCPClientTests {
         #expect(!result.stderr.contains(token) && !result.stdout.contains(token))
         #expect(!result.stderr.contains("literal-value-"), "not even its start: \(result.stderr)")
     }
+
+    @Test func aRequestTheServerStopsReadingGivesUpAtItsTimeoutAndEndsTheServer() throws {
+        defer { Claudesh.cleanUp(home) }
+        let marker = "CLAUDESH_STOPS_READING_\(getpid())_\(UInt32.random(in: 0..<UInt32.max))"
+        MCPFixtures.writeConfig(config, [("deaf", "{\"command\": \"/usr/bin/python3\", \"args\": [\"\(MCPFixtures.eraScript)\", \"stops-reading\"], \"env\": {\"MARKER\": \"\(marker)\"}}")])
+        // More than a pipe holds (64 KiB): the write blocks on a server that reads no more.
+        let start = Date()
+        let result = try run(["mcp", "call", "deaf", "echo", "text=" + String(repeating: "x", count: 120_000), "--timeout", "1"])
+        let took = Date().timeIntervalSince(start)
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("timed out after 1 s"), "\(result.stderr)")
+        #expect(took < 10, "its timeout and a second for the write, then the end: \(took) s")
+        #expect(MCPFixtures.processes(marked: marker).isEmpty)
+    }
 }

@@ -108,14 +108,16 @@ package actor MCPClient {
         let interrupt = channel.interrupt
         let stopped = Latch()
         let timedOut = Latch()
-        let watchdog = Task {
+        // A channel whose wait ends at its deadline by itself needs no timer of ours (one timer
+        // a call, not two); one whose exchange blocks (HTTP) is interrupted at the deadline.
+        let watchdog: Task<Void, Never>? = channel.wakesAtDeadline ? nil : Task {
             try? await Task.sleep(until: deadline, clock: .continuous)
             guard !Task.isCancelled else { return }
             timedOut.stop()
             stopped.stop()
             interrupt()
         }
-        defer { watchdog.cancel() }
+        defer { watchdog?.cancel() }
         let log = self.log
         let redactor = self.redactor
         let token = progressToken
@@ -180,7 +182,7 @@ package actor MCPClient {
         case .success(nil), .failure:
             // The wait ended without an answer: the caller gave up, the time ran out, or the
             // server or its connection went.
-            if Task.isCancelled || timedOut.isStopped {
+            if Task.isCancelled || timedOut.isStopped || ContinuousClock.now >= deadline {
                 if let id { await cancel(id, reason: Task.isCancelled ? "cancelled by the user" : "timed out") }
                 if Task.isCancelled { throw .cancelled(method: method) }
                 throw .timedOut(method: method, seconds: timeout.seconds)

@@ -13,6 +13,9 @@ protocol MCPChannel: AnyObject {
     /// True when a request may go unanswered without the transport saying so (stdio: a legacy
     /// server may ignore `server/discover`); HTTP ends every request with a status.
     var canStaySilent: Bool { get }
+    /// True when `receive(until:)` itself ends at its instant (a timer of the channel's own
+    /// wakes the reader); false when a blocked exchange needs `interrupt` to end on time.
+    var wakesAtDeadline: Bool { get }
     /// True for a transport of the handshake era only (HTTP+SSE, 2024-11-05): the stateless
     /// revision defines no such transport, so nothing modern is tried over it.
     var isHandshakeOnly: Bool { get }
@@ -44,6 +47,8 @@ extension MCPChannel {
     }
 
     var canStaySilent: Bool { false }
+
+    var wakesAtDeadline: Bool { false }
 
     var isHandshakeOnly: Bool { false }
 

@@ -46,9 +46,14 @@ final class StdioChannel: MCPChannel {
 
     nonisolated(nonsending) func send(_ message: JSONValue, expectsAnswer: Bool) async throws(ProbeFailure) {
         let interruption = self.interruption
-        guard child.write(Array((message.serialized() + "\n").utf8), unless: { interruption.isRaised }) else {
-            // Cut off while the server was not reading: what it got of the line is not a message.
-            if interruption.isRaised && child.termination == nil {
+        let deadline = self.deadline
+        let givenUp = { interruption.isRaised || deadline.map { ContinuousClock.now >= $0 } == true }
+        guard child.write(Array((message.serialized() + "\n").utf8), unless: givenUp) else {
+            // Cut off while the server was not reading: what it got of the line is not a
+            // message, and nothing written after it could be one. The session ends here.
+            if givenUp() && child.termination == nil {
+                let child = self.child
+                Task { await child.terminate(grace: .zero) }
                 throw .protocolError("the request could not be written before it was given up on (the server stopped reading)")
             }
             throw await stoppedReading()
@@ -57,6 +62,13 @@ final class StdioChannel: MCPChannel {
 
     /// A legacy server may leave `server/discover` unanswered.
     var canStaySilent: Bool { true }
+
+    var wakesAtDeadline: Bool { true }
+
+    /// Where a write blocked on a server that stopped reading gives up, when a client set one.
+    private var deadline: ContinuousClock.Instant?
+
+    func setDeadline(_ instant: ContinuousClock.Instant) { deadline = instant }
 
     nonisolated(nonsending) func receive() async throws(ProbeFailure) -> JSONValue {
         // Without a time to stop, only a message or a failure ends the wait.
