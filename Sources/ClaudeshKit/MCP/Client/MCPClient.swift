@@ -101,7 +101,8 @@ package actor MCPClient {
         }
         let modern = session.era == .modern ? session.version : nil
         let deadline = ContinuousClock.now + timeout
-        // HTTP's transfer gives up a second after the watchdog, which speaks first.
+        // An HTTP transfer, and a stdio write blocked on a server that stopped reading, give up
+        // a second after the deadline: the wait ends first, and says why.
         channel.setDeadline(deadline + .seconds(1))
         // From here on, an interruption is this request's: the caller's Ctrl-C or the deadline.
         channel.clearInterruption()
