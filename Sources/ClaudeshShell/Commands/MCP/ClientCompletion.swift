@@ -10,71 +10,78 @@ extension Completion {
     static let bound: Duration = .seconds(3)
 
     static let toolNames = Completion.custom { input in
-        guard let server = input.positionals.first else { return [] }
-        let workspace = Workspace(input.context)
-        let config = input.flags["config"]
-        return blocking { await workspace.toolsForCompletion(server, config: config, within: bound) }?.map { $0.name } ?? []
+        live(input) { workspace, server, config in await workspace.toolsForCompletion(server, config: config, within: bound) }??.map { $0.name } ?? []
     }
 
     /// `timezone=` for the arguments not given yet; after `=`, the values the schema lists.
     static let toolArguments = Completion.custom { input in
         guard input.positionals.count >= 2 else { return [] }
-        let (server, name) = (input.positionals[0], input.positionals[1])
-        let workspace = Workspace(input.context)
-        let config = input.flags["config"]
-        guard let tool = blocking({ await workspace.toolsForCompletion(server, config: config, within: bound) })?.first(where: { $0.name == name }) else { return [] }
-        if let equals = input.partial.firstIndex(of: "=") {
-            let argument = String(input.partial[..<equals])
+        let name = input.positionals[1]
+        let tools = live(input) { workspace, server, config in await workspace.toolsForCompletion(server, config: config, within: bound) } ?? nil
+        guard let tool = tools?.first(where: { $0.name == name }) else { return [] }
+        if let (argument, _) = assignment(input.partial) {
             guard let parameter = tool.parameter(named: argument) else { return [] }
-            var values = (parameter.choices ?? []).map { $0.stringValue ?? $0.serialized() }
-            if parameter.types == ["boolean"] { values = ["true", "false"] }
+            let values = parameter.types == ["boolean"] ? ["true", "false"] : (parameter.choices ?? []).map { $0.stringValue ?? $0.serialized() }
             return values.map { "\(argument)=\($0)" }
         }
-        let given = Set(input.positionals.dropFirst(2).compactMap { $0.split(separator: "=", maxSplits: 1).first.map(String.init) })
-        return tool.parameters.filter { !given.contains($0.name) }.map { $0.name + "=" }
+        return missing(tool.parameters.map { $0.name }, input)
     }
 
     static let promptNames = Completion.custom { input in
-        guard let server = input.positionals.first else { return [] }
-        let workspace = Workspace(input.context)
-        let config = input.flags["config"]
-        return blocking { await workspace.promptsForCompletion(server, config: config, within: bound) }?.map { $0.name } ?? []
+        live(input) { workspace, server, config in await workspace.promptsForCompletion(server, config: config, within: bound) }??.map { $0.name } ?? []
     }
 
     /// `NAME=` for a prompt's arguments; after `=`, what the server's completion offers.
     static let promptArguments = Completion.custom { input in
         guard input.positionals.count >= 2 else { return [] }
-        let (server, name) = (input.positionals[0], input.positionals[1])
-        let workspace = Workspace(input.context)
-        let config = input.flags["config"]
-        if let equals = input.partial.firstIndex(of: "=") {
-            let argument = String(input.partial[..<equals])
-            let prefix = String(input.partial[input.partial.index(after: equals)...])
-            return blocking {
+        let name = input.positionals[1]
+        if let (argument, prefix) = assignment(input.partial) {
+            let values = live(input) { workspace, server, config in
                 await workspace.completeArgument(argument, prefix: prefix, reference: ("ref/prompt", "name", name), server: server, config: config, within: bound)
-            }.map { "\(argument)=\($0)" }
+            }
+            return (values ?? []).map { "\(argument)=\($0)" }
         }
-        guard let prompt = blocking({ await workspace.promptsForCompletion(server, config: config, within: bound) })?.first(where: { $0.name == name }) else { return [] }
-        let given = Set(input.positionals.dropFirst(2).compactMap { $0.split(separator: "=", maxSplits: 1).first.map(String.init) })
-        return prompt.arguments.filter { !given.contains($0.name) }.map { $0.name + "=" }
+        let prompts = live(input) { workspace, server, config in await workspace.promptsForCompletion(server, config: config, within: bound) } ?? nil
+        guard let prompt = prompts?.first(where: { $0.name == name }) else { return [] }
+        return missing(prompt.arguments.map { $0.name }, input)
     }
 
     /// The resources' URIs, each template's URI up to its first variable, then the values the
     /// server completes that variable with.
     static let resourceURIs = Completion.custom { input in
-        guard let server = input.positionals.first else { return [] }
+        let partial = input.partial
+        return live(input) { workspace, server, config in
+            await workspace.resourceURIsForCompletion(partial, server: server, config: config, within: bound)
+        } ?? []
+    }
+
+    /// `work` on the server the line names first (with the line's `--config`), waited for on
+    /// this thread: TAB is answered from inside the line editor, which cannot await. nil when
+    /// the line names no server yet. `work` bounds its own time.
+    private static func live<T: Sendable>(_ input: CompletionInput, _ work: @escaping @Sendable (Workspace, String, String?) async -> T) -> T? {
+        guard let server = input.positionals.first else { return nil }
         let workspace = Workspace(input.context)
         let config = input.flags["config"]
-        let partial = input.partial
-        return blocking { await workspace.resourceURIsForCompletion(partial, server: server, config: config, within: bound) }
+        return blocking { await work(workspace, server, config) }
+    }
+
+    /// `NAME=VALUE` split at its first `=`.
+    private static func assignment(_ word: String) -> (name: String, value: String)? {
+        guard let equals = word.firstIndex(of: "=") else { return nil }
+        return (String(word[..<equals]), String(word[word.index(after: equals)...]))
+    }
+
+    /// `NAME=` for each of `names` the line does not give yet.
+    private static func missing(_ names: [String], _ input: CompletionInput) -> [String] {
+        let given = Set(input.positionals.dropFirst(2).compactMap { assignment($0)?.name })
+        return names.filter { !given.contains($0) }.map { $0 + "=" }
     }
 
     static let connectedServers = Completion.custom { input in
         Workspace(input.context).connectedServers().map { $0.server }.filter { !input.positionals.contains($0) }
     }
 
-    /// Waits on this thread for `work`, which bounds its own time: TAB is answered from inside
-    /// the line editor, which cannot await.
+    /// Waits on this thread for `work`.
     private static func blocking<T: Sendable>(_ work: @escaping @Sendable () async -> T) -> T {
         let result = Mutex<T?>(nil)
         let done = DispatchSemaphore(value: 0)
