@@ -1,5 +1,6 @@
 """A server with every kind of thing a client uses: tools of several argument types, a tool
-that reports progress and takes its time, one that fails, one that returns an image;
+that reports progress and takes its time, one that fails, one that returns an image, one
+that asks the client for input mid-call;
 one whose argument goes in an HTTP header too (x-mcp-header); resources and a resource
 template; a prompt; completions. Written once for both SDKs: run by
 the test venv's python (mcp 2.x, both eras) or the legacy venv's (mcp 1.x, the handshake era).
@@ -14,7 +15,7 @@ import base64
 import sys
 from typing import Annotated, Literal
 
-from pydantic import Field
+from pydantic import BaseModel, Field
 
 try:
     from mcp.server.mcpserver import Context, Image, MCPServer as App
@@ -85,6 +86,23 @@ def fail(reason: str) -> str:
 def pixel() -> Image:
     """A one-pixel image."""
     return Image(data=PIXEL, format="png")
+
+
+class Answer(BaseModel):
+    text: str
+
+
+@app.tool()
+async def ask(ctx: Context) -> str:
+    """Asks the client for input before answering: a request of the server's own, sent on the
+    call's stream (handshake era), that the client must answer while the call is open."""
+    try:
+        result = await asyncio.wait_for(ctx.elicit("Which answer?", Answer), 10)
+        return f"elicitation {result.action}"
+    except asyncio.TimeoutError:
+        return "the client never answered"
+    except Exception as error:  # the client declined: an MCP error
+        return f"declined: {error}"
 
 
 @app.resource("config://app", mime_type="text/plain")

@@ -167,6 +167,29 @@ struct MCPClientTests {
         }
     }
 
+    /// A handshake-era server that asks the client something in the middle of a call (here an
+    /// elicitation, which claudesh declines) waits for that answer before it answers the call;
+    /// over streamable HTTP the request comes on the call's open stream, so the answer must go
+    /// out while that stream is still being read.
+    @Test func aServersOwnRequestDuringACallIsAnsweredWhileTheCallRuns() throws {
+        defer { Claudesh.cleanUp(home) }
+        let legacyPython = MCPFixtures.legacyVenv + "/bin/python"
+        let modernHTTP = try HTTPFixture("http", script: MCPFixtures.fullScript)
+        defer { modernHTTP.stop() }
+        let legacyHTTP = try HTTPFixture("http", script: MCPFixtures.fullScript, python: legacyPython)
+        defer { legacyHTTP.stop() }
+        MCPFixtures.writeConfig(config, [
+            ("legacy-stdio", MCPFixtures.python(MCPFixtures.fullScript, ["stdio"], python: legacyPython)),
+            ("legacy-http", MCPFixtures.remote("\(legacyHTTP.url)/mcp")),
+            ("dual-http", MCPFixtures.remote("\(modernHTTP.url)/mcp")),
+        ])
+        for server in ["legacy-stdio", "legacy-http", "dual-http"] {
+            let asked = try run(["mcp", "call", server, "ask", "--protocol", "legacy", "--timeout", "20"])
+            #expect(asked.status == 0, "\(server): \(asked.stderr)")
+            #expect(asked.stdout.contains("declined: claudesh does not offer elicitation/create"), "\(server): \(asked.stdout) \(asked.stderr)")
+        }
+    }
+
     @Test(arguments: ["never-calls", "wrong-id"])
     func aCallThatIsNeverAnsweredCostsItsTimeoutAndLeavesNothingRunning(mode: String) throws {
         defer { Claudesh.cleanUp(home) }

@@ -12,8 +12,11 @@ struct HTTPExchange: Sendable {
 
     /// Posts `message`. With `answerID`, reads the answer from the body (JSON, or an event stream
     /// until the answer to that id); without, only the status matters (202 for notifications).
+    /// With `replyHeaders` (a handshake-era session), a request of the server's own on the stream
+    /// (a ping, an elicitation) is answered at once in a POST of its own with those headers: the
+    /// server waits for that answer before it finishes the stream, so it cannot wait for the end.
     static func post(_ message: JSONValue, to url: HTTPURL, headers: [(String, String)], answerID: JSONValue?, deadline: ContinuousClock.Instant, session: HTTPSession,
-                     limit: Int = MCPProtocol.messageLimit,
+                     limit: Int = MCPProtocol.messageLimit, replyHeaders: [(String, String)]? = nil,
                      onNotification: (@Sendable (String, JSONValue?) -> Void)? = nil) async throws(ProbeFailure) -> HTTPExchange {
         let request = HTTPClient.Request("POST", url, headers: headers, body: Array(message.serialized().utf8))
         let outcome: Result<HTTPExchange, ProbeFailure>
@@ -24,6 +27,7 @@ struct HTTPExchange: Sendable {
                 // came) is read, so that the next request can reuse the connection.
                 defer { response.finish(within: .milliseconds(100), deadline: deadline) }
                 var exchange = HTTPExchange(status: response.status, sessionID: response.header("mcp-session-id"), messages: [], snippet: "")
+                var answered = 0
                 guard (200..<300).contains(response.status) else {
                     let body = try response.readAll(limit: errorBodyLimit, deadline: deadline)
                     exchange.snippet = snippet(body)
@@ -45,6 +49,14 @@ struct HTTPExchange: Sendable {
                             // kept: a server could send them without end.
                             if let method = value["method"]?.stringValue, value["id"] == nil {
                                 onNotification?(method, value["params"])
+                                continue
+                            }
+                            if let replyHeaders, let method = value["method"]?.stringValue, let id = value["id"] {
+                                answered += 1
+                                guard answered <= Conversation.serverRequestLimit else {
+                                    return .failure(.protocolError("the server sent \(Conversation.serverRequestLimit) requests of its own instead of answering"))
+                                }
+                                try reply(MCPProtocol.answer(to: id, method: method), to: url, headers: replyHeaders, deadline: deadline, session: session)
                                 continue
                             }
                             exchange.messages.append(value)
@@ -74,6 +86,15 @@ struct HTTPExchange: Sendable {
             throw ProbeFailure(error)
         }
         return try outcome.get()
+    }
+
+    /// Posts the client's answer to a server's request while the stream that carried the request
+    /// is still being read: on a connection of its own. The server acknowledges it (202) or not;
+    /// either way the call goes on, bounded by its deadline.
+    private static func reply(_ answer: JSONValue, to url: HTTPURL, headers: [(String, String)], deadline: ContinuousClock.Instant, session: HTTPSession) throws(NetError) {
+        let request = HTTPClient.Request("POST", url, headers: headers, body: Array(answer.serialized().utf8))
+        let response = try HTTPClient.send(request, deadline: deadline, session: session, sharing: false)
+        response.finish(within: .milliseconds(100), deadline: deadline)
     }
 
     /// A 401 or 403 with a `WWW-Authenticate` challenge to an entry that sends no credentials of

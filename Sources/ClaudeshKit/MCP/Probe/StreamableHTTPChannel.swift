@@ -78,8 +78,11 @@ final class StreamableHTTPChannel: MCPChannel {
             if let protocolVersion { requestHeaders.append(("MCP-Protocol-Version", protocolVersion)) }
         }
         requestHeaders += headers
+        // A handshake-era server may ask something of the client on the stream of a request
+        // (2026-07-28 has no such requests: a server asks with an input_required result).
+        let replyHeaders = modern == nil && expectsAnswer ? requestHeaders : nil
         let exchange = try await HTTPExchange.post(message, to: url, headers: requestHeaders, answerID: expectsAnswer ? message["id"] : nil, deadline: deadline, session: session, limit: messageLimit,
-                                                 onNotification: notificationHandler)
+                                                 replyHeaders: replyHeaders, onNotification: notificationHandler)
         guard (200..<300).contains(exchange.status) else {
             // Asked to authorize, and the entry sends no credentials of its own: Claude signs in
             // with OAuth, which claudesh does not hold. The server is up, not down.
