@@ -32,8 +32,9 @@ struct CanaryTests {
         defer { Claudesh.cleanUp(home) }
         let add = try run(["mcp", "canary", "add", "time", "get_current_time", "timezone=UTC", "--expect", "UTC"])
         #expect(add.status == 0, "\(add.stderr)")
-        let list = try json(try run(["mcp", "canary", "list", "--json"]))
-        let kept = try #require(list["time"] as? [String: Any])
+        let list = try #require(try JSONSerialization.jsonObject(with: Data(try run(["mcp", "canary", "list", "--json"]).stdout.utf8)) as? [[String: Any]])
+        let kept = try #require(list.first)
+        #expect(list.count == 1 && kept["server"] as? String == "time" && kept["config"] as? String == config)
         #expect(kept["tool"] as? String == "get_current_time" && kept["expect"] as? String == "UTC")
         #expect((kept["arguments"] as? [String: Any])?["timezone"] as? String == "UTC")
 

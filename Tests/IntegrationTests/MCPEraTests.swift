@@ -139,16 +139,17 @@ struct MCPEraTests {
         defer { Claudesh.cleanUp(home) }
         MCPFixtures.writeConfig(config, [("time", "{\"command\": \"\(MCPFixtures.timeServer)\"}")])
         let before = try String(contentsOfFile: config, encoding: .utf8)
-        let set = try Claudesh.run(["mcp", "protocol", "time", "legacy"], home: home)
+        let set = try Claudesh.run(["mcp", "protocol", "time", "legacy", "--config", config], home: home)
         #expect(set.status == 0, "\(set.stderr)")
         #expect(try String(contentsOfFile: config, encoding: .utf8) == before, "the client's file is not touched")
         let listed = try Claudesh.run(["mcp", "protocol", "--json"], home: home)
-        #expect(listed.stdout.contains("\"time\": \"legacy\"") || listed.stdout.contains("\"time\":\"legacy\""), "\(listed.stdout)")
+        let eras = try JSONSerialization.jsonObject(with: Data(listed.stdout.utf8)) as? [[String: String]]
+        #expect(eras == [["server": "time", "config": config, "era": "legacy"]], "\(listed.stdout)")
         let (_, fixed) = try check()
         #expect(value(fixed, "time", "era") == "legacy")
         let (_, flagged) = try check(["--protocol", "auto"])
         #expect(value(flagged, "time", "era") == "modern")
-        _ = try Claudesh.run(["mcp", "protocol", "time", "auto"], home: home)
+        _ = try Claudesh.run(["mcp", "protocol", "time", "auto", "--config", config], home: home)
         let (_, back) = try check()
         #expect(value(back, "time", "era") == "modern")
         // A file of eras that cannot be read fails the probes that need it, saying where; not

@@ -37,8 +37,10 @@ struct PinTests {
         #expect(pinned["pin"] as? String == "same")
         let hash = try #require(pinned["tool_hash"] as? String)
         #expect(hash.count == 64)
-        let file = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: pins))) as? [String: [String: Any]])
-        #expect(file["era"]?["hash"] as? String == hash && file["era"]?["tools"] is [Any] && file["era"]?["pinned_at"] is String)
+        // By config file, then server name.
+        let file = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: pins))) as? [String: [String: [String: Any]]])
+        let kept = file[config]?["era"]
+        #expect(kept?["hash"] as? String == hash && kept?["tools"] is [Any] && kept?["pinned_at"] is String, "\(file)")
 
         serve(description: "Says it back, and reads your files first")
         let changed = try run(["mcp", "check"])

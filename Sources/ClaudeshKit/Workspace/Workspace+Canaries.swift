@@ -1,7 +1,7 @@
 /// Canaries: the one tool call per server that `mcp check` and `health` make after the
 /// handshake, kept in `HOME/canaries.json`.
 extension Workspace {
-    package var canaries: Canaries { Canaries(home: home) }
+    package var canaries: Canaries { Canaries(home: home, defaultConfig: configPath()) }
 
     /// What `mcp canary add` did.
     package struct CanaryAdded: Sendable {
@@ -19,29 +19,32 @@ extension Workspace {
     package func addCanary(_ tool: String, to server: String, words: [String], expect: String?, options: ClientOptions) async throws -> CanaryAdded {
         if let expect, expect.isEmpty { throw OperationError.usage("--expect takes the text the answer must hold, not nothing") }
         let store = canaries
-        let previous = try store.all()[server]
+        let config = configPath(options.config)
+        let previous = try store.all(in: config)[server]
         let tools = try await tools(of: server, options: options)
         let description = try ToolDescription.named(tool, in: tools, server: server)
         let canary = Canary(tool: tool, arguments: try ToolArguments.build(words, json: nil, for: description), expect: expect)
         guard !dryRun else { return CanaryAdded(canary: canary, replaced: previous, path: store.path, written: false) }
-        try store.set(server, to: canary)
+        try store.set(server, in: config, to: canary)
         return CanaryAdded(canary: canary, replaced: previous, path: store.path, written: true)
     }
 
-    /// Every canary, by server name.
-    package func canaryList() throws(Canaries.Error) -> [(server: String, canary: Canary)] {
-        try canaries.all().sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
+    /// The canaries of the config `word` names, or of every config when `word` is nil.
+    package func canaryList(in word: String? = nil) throws(Canaries.Error) -> [ServerState<Canary>] {
+        listed(try canaries.all().map { ($0.config, $0.server, $0.canary) }, in: word)
     }
 
-    /// `mcp canary remove`: the canary removed; nil under a dry run (nothing written).
-    package func removeCanary(of server: String) throws -> Canary? {
+    /// `mcp canary remove`: the canary of `server` of the config `word` names; nil under a dry
+    /// run (nothing written).
+    package func removeCanary(of server: String, in word: String?) throws -> Canary? {
         let store = canaries
-        let all = try store.all()
+        let config = configPath(word)
+        let all = try store.all(in: config)
         guard let canary = all[server] else {
-            throw OperationError.usage("\(server) has no canary" + (all.isEmpty ? "" : " (canaries: \(all.keys.sorted().joined(separator: ", ")))"))
+            throw OperationError.usage("\(server) of \(config) has no canary" + (all.isEmpty ? "" : " (its canaries: \(all.keys.sorted().joined(separator: ", ")))"))
         }
         guard !dryRun else { return nil }
-        try store.set(server, to: nil)
+        try store.set(server, in: config, to: nil)
         return canary
     }
 }

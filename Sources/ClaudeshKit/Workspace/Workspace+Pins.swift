@@ -1,13 +1,13 @@
 /// Tool pins and context weight: each check compares a server's tool surface with the one the
 /// operator accepted (`HOME/tool-pins.json`), and weighs what its tools cost a model's context.
 extension Workspace {
-    package var toolPins: ToolPins { ToolPins(home: home) }
+    package var toolPins: ToolPins { ToolPins(home: home, defaultConfig: configPath()) }
 
-    /// Compares each passing result's surface with its server's pin (a server seen for the first
+    /// Compares each passing result (of a server of `config`) with its server's pin (a server seen for the first
     /// time is pinned), and adds the warnings worth a look: tools changed since pinned, a
     /// context weight over `mcp-context-warn`. Returns why the pins could not be read or
     /// written, when they could not; the rest is done all the same.
-    func reviewSurfaces(_ results: inout [ProbeResult], pins: Result<[String: ToolPins.Pin], ToolPins.Error>) -> String? {
+    func reviewSurfaces(_ results: inout [ProbeResult], of config: String, pins: Result<[String: ToolPins.Pin], ToolPins.Error>) -> String? {
         var firstSeen: [String: ToolSurface] = [:]
         for index in results.indices {
             guard results[index].passed, let surface = results[index].surface else { continue }
@@ -32,7 +32,7 @@ extension Workspace {
         if case .failure(let error) = pins { return "tools not compared with their pins: \(error)" }
         guard !dryRun else { return nil }
         do {
-            try toolPins.pin(firstSeen, at: now)
+            try toolPins.pin(firstSeen, in: config, at: now)
             return nil
         } catch {
             return "new pins not written: \(error)"
@@ -55,8 +55,8 @@ extension Workspace {
     /// is written.
     package func pinTools(_ names: [String], in word: String?, options: ProbeOptions) async throws -> [PinOutcome] {
         let store = toolPins
-        let pins = try store.all()
         let config = try config(word)
+        let pins = try store.all(in: config.path)
         let servers = try config.servers(named: names)
         var options = probeOptions(options)
         options.runsCanaries = false
@@ -68,14 +68,14 @@ extension Workspace {
         if !dryRun {
             var surfaces: [String: ToolSurface] = [:]
             for outcome in outcomes { surfaces[outcome.server] = outcome.surface }
-            try store.pin(surfaces, at: now)
+            try store.pin(surfaces, in: config.path, at: now)
         }
         return outcomes
     }
 
     /// `mcp tools SERVER --diff`: its tools now against its pin.
     package func toolChanges(of server: String, options: ClientOptions) async throws -> ToolChanges {
-        let pins = try toolPins.all()
+        let pins = try toolPins.all(in: configPath(options.config))
         let tools = try await tools(of: server, options: options)
         return ToolChanges(server: server, pinned: pins[server], current: ToolSurface(tools: tools.map { tool in tool.raw }))
     }

@@ -8,6 +8,12 @@ extension Workspace {
         var referenced: Set<String> = []
         let modes = Result { () throws(ProtocolOverrides.Error) in try protocolOverrides.all() }
         let canaries = Result { () throws(Canaries.Error) in try self.canaries.all() }
+        func mode(of server: ConfiguredServer) -> ProtocolMode {
+            (try? modes.get())?.first { $0.config == server.config && $0.server == server.name }?.mode ?? .auto
+        }
+        func canary(of server: ConfiguredServer) -> Canary? {
+            (try? canaries.get())?.first { $0.config == server.config && $0.server == server.name }?.canary
+        }
         let targets = servers.map { server -> Prober.Target in
             let launch: Result<ServerLaunch, ProbeFailure>
             var transport = "?"
@@ -23,8 +29,7 @@ extension Workspace {
             } catch {
                 launch = .failure(error)
             }
-            let mode = (try? modes.get())?[server.name] ?? .auto
-            return Prober.Target(name: server.name, transport: transport, launch: launch, mode: mode, canary: (try? canaries.get())?[server.name])
+            return Prober.Target(name: server.name, transport: transport, launch: launch, mode: mode(of: server), canary: canary(of: server))
         }
         let modesProblem: String? = if case .failure(let error) = modes { error.description } else { nil }
         let canariesProblem: String? = if case .failure(let error) = canaries { error.description } else { nil }
@@ -65,7 +70,7 @@ extension Workspace {
     }
 
     /// The eras fixed per server (`mcp protocol`).
-    package var protocolOverrides: ProtocolOverrides { ProtocolOverrides(home: home) }
+    package var protocolOverrides: ProtocolOverrides { ProtocolOverrides(home: home, defaultConfig: configPath()) }
 
     /// Probes every server of `config`, with `options`; nil when it has none. Whether each
     /// starts is asked (recover, selftest), not whether it works: no canary is called.
@@ -89,13 +94,13 @@ extension Workspace {
         let servers = try config.servers(named: names)
         var check = ServerCheck(config: config.path, results: [], lastKnownGood: .notSaved)
         guard !servers.isEmpty else { return check }
-        let pins = try toolPins.all()
+        let pins = try toolPins.all(in: config.path)
         let plan = await probePlan(servers)
         if options.runsCanaries, let problem = plan.canariesProblem { throw OperationError.failed(problem) }
         await onProbing(servers.map { $0.name }, config.path)
         check.results = await probe(plan, options: probeOptions(options), onResult: onResult)
         try Task.checkCancellation()
-        check.pinProblem = reviewSurfaces(&check.results, pins: .success(pins))
+        check.pinProblem = reviewSurfaces(&check.results, of: config.path, pins: .success(pins))
         if names.isEmpty { check.lastKnownGood = refreshLastKnownGood(config, after: check.results) }
         return check
     }

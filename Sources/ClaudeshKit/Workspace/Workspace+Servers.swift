@@ -87,18 +87,22 @@ extension Workspace {
 /// One server of a config, its entry read as a definition once.
 package struct ConfiguredServer: Sendable {
     package var name: String
+    /// The file the entry is in: a server is its name in its file (another file may have
+    /// another server of the same name).
+    package var config: String
     /// How the client starts or reaches it, or why the entry cannot be read.
     package var definition: Result<ServerDefinition, ServerDefinition.Error>
 
-    package init(name: String, entry: JSONValue) {
+    package init(name: String, entry: JSONValue, config: String) {
         self.name = name
+        self.config = config
         do throws(ServerDefinition.Error) { definition = .success(try ServerDefinition(name: name, entry: entry)) } catch { definition = .failure(error) }
     }
 }
 
 extension ClientConfig {
     /// Every server, in file order.
-    package var servers: [ConfiguredServer] { entries.map { ConfiguredServer(name: $0.name, entry: $0.entry) } }
+    package var servers: [ConfiguredServer] { entries.map { ConfiguredServer(name: $0.name, entry: $0.entry, config: path) } }
 
     /// The servers `names` names, in file order (every one, when `names` is empty); a name that
     /// is not there throws, with a near name.

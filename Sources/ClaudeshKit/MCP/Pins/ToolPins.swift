@@ -1,9 +1,9 @@
 /// Each server's tool surface as the operator last accepted it, in `HOME/tool-pins.json`
-/// (`{server: {hash, tools, pinned_at}}`): what a check compares with, and what
-/// `mcp tools SERVER --diff` shows the change against.
+/// (by config file, then server: `{hash, tools, pinned_at}`, see `ServerStateFile`): what a
+/// check compares with, and what `mcp tools SERVER --diff` shows the change against.
 package struct ToolPins: Sendable {
     package typealias Error = HomeJSONFile.Error
-    private let file: HomeJSONFile
+    private let file: ServerStateFile
     package var path: String { file.path }
 
     /// One server's pin.
@@ -17,28 +17,30 @@ package struct ToolPins: Sendable {
         }
     }
 
-    init(home: String) {
-        file = HomeJSONFile(home: home, name: "tool-pins.json")
+    init(home: String, defaultConfig: String) {
+        file = ServerStateFile(home: home, name: "tool-pins.json", defaultConfig: defaultConfig, shape: "their pinned tools")
     }
 
-    /// Every server's pin, by name; a missing file is none. The hash is computed again from the
-    /// tools kept: a hand-edited hash cannot hide a change.
-    package func all() throws(Error) -> [String: Pin] {
+    /// The pins of `config`'s servers, by name; a missing file is none. Every pin of the file
+    /// is read, so that a malformed one is reported whichever config it is of. The hash is
+    /// computed again from the tools kept: a hand-edited hash cannot hide a change.
+    package func all(in config: String) throws(Error) -> [String: Pin] {
         var pins: [String: Pin] = [:]
-        for (server, value) in try file.members(shape: "server names and their pinned tools") {
+        for (entryConfig, server, value) in try file.entries() {
             guard case .array(let tools)? = value["tools"], let pinnedAt = value["pinned_at"]?.stringValue else {
-                throw file.malformed(server, "not a pin ({\"hash\": HEX, \"tools\": [...], \"pinned_at\": TIME})")
+                throw file.malformed(server, in: entryConfig, "not a pin ({\"hash\": HEX, \"tools\": [...], \"pinned_at\": TIME})")
             }
-            pins[server] = Pin(surface: ToolSurface(tools: tools), pinnedAt: pinnedAt)
+            if entryConfig == config { pins[server] = Pin(surface: ToolSurface(tools: tools), pinnedAt: pinnedAt) }
         }
         return pins
     }
 
-    /// Pins each of `surfaces` (by server) at `time`, the other pins kept.
-    func pin(_ surfaces: [String: ToolSurface], at time: Int) throws(Error) {
+    /// Pins each of `surfaces` (by server of `config`) at `time`, the other pins kept.
+    func pin(_ surfaces: [String: ToolSurface], in config: String, at time: Int) throws(Error) {
         guard !surfaces.isEmpty else { return }
-        var pins = try all()
-        for (server, surface) in surfaces { pins[server] = Pin(surface: surface, pinnedAt: Timestamp.compact(time)) }
-        try file.write(pins.map { ($0.key, $0.value.json) })
+        _ = try all(in: config) // a malformed file is reported, not overwritten
+        try file.update(in: config) { servers in
+            for (server, surface) in surfaces { servers[server] = Pin(surface: surface, pinnedAt: Timestamp.compact(time)).json }
+        }
     }
 }

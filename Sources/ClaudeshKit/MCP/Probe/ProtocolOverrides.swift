@@ -1,31 +1,38 @@
 /// The era each server is to be spoken to in, when the operator fixed one (`mcp protocol NAME
 /// modern`): `HOME/server-protocols.json`, claudesh's own, so that no client's file carries a key
-/// the client does not know. A server not named is probed with `auto`.
+/// the client does not know; by config file, then server name (`ServerStateFile`). A server not
+/// named is probed with `auto`.
 package struct ProtocolOverrides: Sendable {
     package typealias Error = HomeJSONFile.Error
-    private let file: HomeJSONFile
+    private let file: ServerStateFile
     package var path: String { file.path }
 
-    init(home: String) {
-        file = HomeJSONFile(home: home, name: "server-protocols.json")
+    init(home: String, defaultConfig: String) {
+        file = ServerStateFile(home: home, name: "server-protocols.json", defaultConfig: defaultConfig, shape: "auto, modern or legacy")
     }
 
-    /// Every server's fixed era, by name; a missing file is none.
-    package func all() throws(Error) -> [String: ProtocolMode] {
-        var modes: [String: ProtocolMode] = [:]
-        for (name, value) in try file.members(shape: "server names and auto, modern or legacy") {
+    /// Every fixed era: config, server, era.
+    package func all() throws(Error) -> [(config: String, server: String, mode: ProtocolMode)] {
+        var modes: [(config: String, server: String, mode: ProtocolMode)] = []
+        for (config, server, value) in try file.entries() {
             guard let word = value.stringValue, let mode = ProtocolMode(word: word) else {
-                throw .malformed("\(path): \(name)'s era is not auto, modern or legacy")
+                throw file.malformed(server, in: config, "its era is not auto, modern or legacy")
             }
-            modes[name] = mode
+            modes.append((config, server, mode))
         }
         return modes
     }
 
-    /// Fixes `name`'s era; `auto` removes the entry.
-    package func set(_ name: String, to mode: ProtocolMode) throws(Error) {
-        var modes = try all()
-        modes[name] = mode == .auto ? nil : mode
-        try file.write(modes.map { ($0.key, JSONValue.string($0.value.rawValue)) })
+    /// The fixed eras of `config`'s servers, by name; a missing file is none.
+    package func all(in config: String) throws(Error) -> [String: ProtocolMode] {
+        var modes: [String: ProtocolMode] = [:]
+        for entry in try all() where entry.config == config { modes[entry.server] = entry.mode }
+        return modes
+    }
+
+    /// Fixes the era of `name` of `config`; `auto` removes the entry.
+    package func set(_ name: String, in config: String, to mode: ProtocolMode) throws(Error) {
+        _ = try all() // a malformed file is reported, not overwritten
+        try file.update(in: config) { servers in servers[name] = mode == .auto ? nil : .string(mode.rawValue) }
     }
 }

@@ -8,7 +8,8 @@ enum MCPCanaryCommands {
     static let canary = Command(
         "canary", group: group, summary: "A server's canary: one tool call that mcp check and health make after its handshake",
         discussion: """
-        One canary per server, kept in HOME/canaries.json (never in the client's config). A
+        One canary per server of a config file, kept in HOME/canaries.json (never in the
+        client's config; a server of the same name in another file has its own). A
         canary fails when the call errors, the tool reports isError, or --expect TEXT is not in
         its text content; then mcp check exits 1 and health is unhealthy, naming the canary,
         while the server's own line says it starts. --no-canary on mcp check, mcp retry and
@@ -44,20 +45,24 @@ enum MCPCanaryCommands {
 
     static let list = Command(
         "list", group: group, summary: "Every server's canary: tool, arguments and the text expected",
-        flags: [.json], examples: ["mcp canary list", "mcp canary list --json"]
+        discussion: """
+        Canaries of every config file, those of servers of other files than the default one
+        (mcp-config) with a CONFIG column; --config lists one file's.
+        """,
+        flags: [Flag.config, .json], examples: ["mcp canary list", "mcp canary list --json", "mcp canary list --config project"]
     ) { invocation in
-        let canaries = try invocation.workspace.canaryList()
+        let canaries = try invocation.workspace.canaryList(in: invocation.arguments.value("config"))
         let output = invocation.output
         if invocation.wantsJSON {
-            output.json(.object(canaries.map { entry in
-                (entry.server, .object([("tool", .string(entry.canary.tool)), ("arguments", entry.canary.arguments),
-                                        ("expect", entry.canary.expect.map(JSONValue.string) ?? .null)]))
-            }))
+            output.json(ServerStateTable.json(canaries) { canary in
+                [("tool", .string(canary.tool)), ("arguments", canary.arguments), ("expect", canary.expect.map(JSONValue.string) ?? .null)]
+            })
         } else if canaries.isEmpty {
             output.line("no canaries: mcp canary add SERVER TOOL [NAME=VALUE]... [--expect TEXT] sets one")
         } else {
-            let rows = canaries.map { entry in [entry.server, entry.canary.tool, entry.canary.arguments.serialized(), entry.canary.expect ?? "-"] }
-            output.line(Table(headers: ["SERVER", "TOOL", "ARGUMENTS", "EXPECT"], rows: rows, width: invocation.terminalWidth).render())
+            output.line(ServerStateTable.render(canaries, headers: ["TOOL", "ARGUMENTS", "EXPECT"], width: invocation.terminalWidth) { canary in
+                [canary.tool, canary.arguments.serialized(), canary.expect ?? "-"]
+            })
         }
         return .success
     }
@@ -65,10 +70,11 @@ enum MCPCanaryCommands {
     static let remove = Command(
         "remove", group: group, summary: "Remove a server's canary",
         arguments: [Argument("SERVER", "a server with a canary", completion: canaryServers)],
-        examples: ["mcp canary remove time"]
+        flags: [Flag.config],
+        examples: ["mcp canary remove time", "mcp canary remove time --config project"]
     ) { invocation in
         let server = invocation.arguments.positionals[0]
-        if let removed = try invocation.workspace.removeCanary(of: server) {
+        if let removed = try invocation.workspace.removeCanary(of: server, in: invocation.arguments.value("config")) {
             invocation.output.line("removed \(server)'s canary (\(describe(removed)))")
         } else {
             invocation.output.line("would remove \(server)'s canary (dry run: nothing written)")
@@ -77,7 +83,7 @@ enum MCPCanaryCommands {
     }
 
     static let canaryServers = Completion.custom { input in
-        ((try? Workspace(input.context).canaryList()) ?? []).map { $0.server }
+        ((try? Workspace(input.context).canaryList(in: input.flags["config"])) ?? []).map { $0.server }
     }
 
     /// `get_current_time {"timezone":"UTC"} expecting "UTC"`.

@@ -94,38 +94,41 @@ enum MCPCheckCommands {
         discussion: """
         Kept in HOME/server-protocols.json, claudesh's own file: the client's config is not
         touched. mcp check, mcp retry, health and recover use it; --protocol on a command
-        overrides it for that run. auto removes the server's entry.
+        overrides it for that run. auto removes the server's entry. The era is the server's of
+        one config file (--config, default mcp-config): a server of the same name in another
+        file has its own. Without NAME, every file's fixed eras are listed.
         """,
         arguments: [
             Argument("NAME", "the server (default: list every fixed one)", completion: .serverNames, optional: true),
             Argument("ERA", "auto, modern or legacy", completion: .choices(ProtocolMode.allCases.map { $0.rawValue }), optional: true),
         ],
-        flags: [.json],
-        examples: ["mcp protocol", "mcp protocol old-server legacy", "mcp protocol old-server auto"]
+        flags: [Flag.config, .json],
+        examples: ["mcp protocol", "mcp protocol old-server legacy", "mcp protocol old-server auto", "mcp protocol old-server legacy --config project"]
     ) { invocation in
         let workspace = invocation.workspace
         let words = invocation.arguments.positionals
         let output = invocation.output
+        let config = invocation.arguments.value("config")
         if words.count == 2 {
             guard let mode = ProtocolMode(word: words[1]) else {
                 throw ShellError.usage("the era is auto, modern or legacy, not '\(words[1].clipped())'")
             }
-            let path = workspace.protocolOverrides.path
-            guard !workspace.dryRun else {
+            let path = try workspace.fixEra(of: words[0], in: config, to: mode)
+            if workspace.dryRun {
                 output.line("would check \(words[0]) in \(mode == .auto ? "whichever era it speaks" : "the \(mode.rawValue) era") (dry run: \(path) not written)")
-                return .success
+            } else {
+                output.line(mode == .auto ? "\(words[0]) is checked in whichever era it speaks (auto)" : "\(words[0]) is checked in the \(mode.rawValue) era (\(path))")
             }
-            try workspace.protocolOverrides.set(words[0], to: mode)
-            output.line(mode == .auto ? "\(words[0]) is checked in whichever era it speaks (auto)" : "\(words[0]) is checked in the \(mode.rawValue) era (\(path))")
             return .success
         }
-        let fixed = try workspace.protocolOverrides.all().filter { words.isEmpty || $0.key == words[0] }.sorted { $0.key < $1.key }
+        // One server is one config's (the default one's without --config); the list is every file's.
+        let fixed = try workspace.fixedEras(in: words.isEmpty ? config : config ?? workspace.configPath()).filter { words.isEmpty || $0.server == words[0] }
         if invocation.wantsJSON {
-            output.json(.object(fixed.map { ($0.key, JSONValue.string($0.value.rawValue)) }))
+            output.json(ServerStateTable.json(fixed) { mode in [("era", .string(mode.rawValue))] })
         } else if fixed.isEmpty {
             output.line(words.isEmpty ? "every server is checked in whichever era it speaks (auto)" : "\(words[0]) is checked in whichever era it speaks (auto)")
         } else {
-            output.line(Table(headers: ["NAME", "ERA"], rows: fixed.map { [$0.key, $0.value.rawValue] }).render())
+            output.line(ServerStateTable.render(fixed, headers: ["ERA"], width: invocation.terminalWidth) { mode in [mode.rawValue] })
         }
         return .success
     }
