@@ -28,14 +28,19 @@ extension Completion {
         return store.completions(for: String(input.partial[input.partial.index(after: equals)...])).map { prefix + $0 }
     }
 
-    /// `desktop`, `user`, `project`, or a file.
+    /// `desktop`, `user`, `project`, `local`, `local:` with the projects of `~/.claude.json`,
+    /// or a file.
     static let configTargets = Completion.custom { input in
-        MCPConfigTarget.names + PathCompletion.candidates(for: input.partial, environment: input.context.environment, directoriesOnly: false)
+        if input.partial.hasPrefix("local:") { return Workspace(input.context).codeProjects().map { "local:" + $0 } }
+        return MCPConfigTarget.names + ["local:"] + PathCompletion.candidates(for: input.partial, environment: input.context.environment, directoriesOnly: false)
     }
 
-    /// Server names of the config the line names with `--config`, else the session's.
+    /// The projects of `~/.claude.json`.
+    static let codeProjects = Completion.custom { input in Workspace(input.context).codeProjects() }
+
+    /// Server names of the config the line names with `--scope` or `--config`, else the session's.
     static let serverNames = Completion.custom { input in
-        let config = try? Workspace(input.context).config(input.flags["config"])
+        let config = try? Workspace(input.context).config(input.flags["scope"] ?? input.flags["config"])
         return (config?.serverNames ?? []).filter { !input.positionals.contains($0) }
     }
 
@@ -57,9 +62,17 @@ extension Flag {
     static let yes = Flag("yes", short: "y", "answer yes to every question (for scripts and cron)")
 
     /// `--secret ENV=NAME`, repeatable: `summary` says where the value goes.
-    static func secret(_ summary: String) -> Flag {
-        Flag("secret", short: "s", value: "ENV=NAME", summary, completion: .secretReferences, repeatable: true)
+    static func secret(_ summary: String, short: Character? = "s") -> Flag {
+        Flag("secret", short: short, value: "ENV=NAME", summary, completion: .secretReferences, repeatable: true)
     }
+
+    /// `-s`/`--scope` of the commands that edit servers, as `claude mcp` takes it: where in
+    /// Claude Code the server goes (its `-s` is the scope, so claudesh's is too there).
+    static let scope = Flag(
+        "scope", short: "s", value: "local|project|user",
+        "Claude Code's scope, as claude mcp takes it: local (this project's, in ~/.claude.json), project (./.mcp.json), user (~/.claude.json)",
+        completion: .choices(["local", "project", "user"])
+    )
 
     /// `--protocol`: the MCP era a probe speaks to every server it checks.
     static let protocolMode = Flag(
@@ -70,12 +83,23 @@ extension Flag {
 
     /// `--config`: which client config an `mcp` command reads and writes.
     static let config = Flag(
-        "config", value: "FILE|desktop|user|project",
+        "config", value: "FILE|desktop|user|project|local[:PATH]",
         "the client config to use (default: the mcp-config setting)", completion: .configTargets
     )
 }
 
 extension ParsedArguments {
+    /// The config a server command means: `--scope`'s (Claude Code's), else `--config`'s, else
+    /// nil (the mcp-config setting). Both given is a usage error.
+    func configWord() throws(ShellError) -> String? {
+        guard let scope = value("scope") else { return value("config") }
+        guard value("config") == nil else { throw .usage("--scope and --config both say where: give one") }
+        guard ["local", "project", "user"].contains(scope) else {
+            throw .usage("--scope takes local, project or user, not '\(scope.clipped())' (managed, plugin and extension servers are read-only)")
+        }
+        return scope
+    }
+
     /// Every `--secret ENV=NAME`, parsed.
     func secretReferences() throws -> [SecretReference] {
         try values("secret").map { text throws in try SecretReference(parsing: text) }

@@ -73,8 +73,25 @@ package struct Environment: Sendable, Equatable {
         return Path.join(configHome, "Claude/claude_desktop_config.json")
     }
 
-    /// Claude Code's user-scope config file.
-    var userConfigPath: String { Path.join(userHome, ".claude.json") }
+    /// Claude Code's config directory: `CLAUDE_CONFIG_DIR`, else `~/.claude`.
+    var claudeCodeDirectory: String {
+        if let directory = variables["CLAUDE_CONFIG_DIR"], !directory.isEmpty { return absolutePath(directory) }
+        return Path.join(userHome, ".claude")
+    }
+
+    /// Where Claude Code's administrator files are (`managed-mcp.json`, `managed-settings.json`):
+    /// the platform's system folder, or `CLAUDESH_MANAGED_DIR` (to inspect another machine's).
+    var managedCodeDirectory: String {
+        if let directory = variables["CLAUDESH_MANAGED_DIR"], !directory.isEmpty { return absolutePath(directory) }
+        return isMacOS ? "/Library/Application Support/ClaudeCode" : "/etc/claude-code"
+    }
+
+    /// Claude Code's `.claude.json` (user and local scopes): in `CLAUDE_CONFIG_DIR` when that is
+    /// set, as Claude Code reads it, else in the home folder.
+    var userConfigPath: String {
+        if let directory = variables["CLAUDE_CONFIG_DIR"], !directory.isEmpty { return Path.join(absolutePath(directory), ".claude.json") }
+        return Path.join(userHome, ".claude.json")
+    }
 
     /// Claude Code's project-scope config file, in the current folder.
     var projectConfigPath: String { Path.join(currentDirectory, ".mcp.json") }

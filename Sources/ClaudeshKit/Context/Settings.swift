@@ -241,16 +241,22 @@ package struct Settings: Sendable, Equatable {
 /// Which client config file the mcp commands read and write.
 package enum MCPConfigTarget: Sendable, Equatable, CustomStringConvertible {
     case desktop, user, project
+    /// Claude Code's local scope: a project's servers in `~/.claude.json`, the current
+    /// folder's when nil (`local`), else the one named (`local:/abs/path`).
+    case local(String?)
     case file(String)
 
-    package static let names = ["desktop", "user", "project"]
+    package static let names = ["desktop", "user", "project", "local"]
 
     init?(name: String) {
         switch name {
         case "desktop": self = .desktop
         case "user": self = .user
         case "project": self = .project
-        default: return nil
+        case "local": self = .local(nil)
+        default:
+            guard name.hasPrefix("local:"), name.count > 6 else { return nil }
+            self = .local(String(name.dropFirst(6)))
         }
     }
 
@@ -259,17 +265,24 @@ package enum MCPConfigTarget: Sendable, Equatable, CustomStringConvertible {
         case .desktop: return "desktop"
         case .user: return "user"
         case .project: return "project"
+        case .local(let project): return project.map { "local:\($0)" } ?? "local"
         case .file(let path): return path
         }
     }
 
     /// The file this target means in `environment`.
-    package func path(in environment: Environment) -> String {
+    package func path(in environment: Environment) -> String { location(in: environment).path }
+
+    /// Where this target's servers are in `environment`.
+    package func location(in environment: Environment) -> ConfigLocation {
         switch self {
-        case .desktop: return environment.desktopConfigPath
-        case .user: return environment.userConfigPath
-        case .project: return environment.projectConfigPath
-        case .file(let path): return path
+        case .desktop: return ConfigLocation(path: environment.desktopConfigPath)
+        case .user: return ConfigLocation(path: environment.userConfigPath)
+        case .project: return ConfigLocation(path: environment.projectConfigPath)
+        case .local(let project):
+            // Claude Code keys a project by its absolute path, as the folder it was started in.
+            return ConfigLocation(path: environment.userConfigPath, project: environment.absolutePath(project ?? environment.currentDirectory))
+        case .file(let path): return ConfigLocation(path: path)
         }
     }
 }

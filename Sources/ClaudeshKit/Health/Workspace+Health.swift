@@ -10,15 +10,15 @@ extension Workspace {
         options.protocolMode = protocolMode
         options.runsCanaries = runsCanaries
         let now = self.now
-        let configPath = configPath()
+        let location = configLocation()
         var serverChecks: [HealthReport.Check] = []
         var plan = ProbePlan(targets: [], redactor: redactor)
         var serversWithSecrets: [String] = []
         var probedConfig: ClientConfig?
         do {
-            let config = try ClientConfig(path: configPath)
+            let config = try ClientConfig(location: location)
             if config.entries.isEmpty {
-                serverChecks = [.init(.servers, "config", .off, "no servers in \(configPath): mcp add NAME -- COMMAND")]
+                serverChecks = [.init(.servers, "config", .off, "no servers in \(location.description): mcp add NAME -- COMMAND")]
             } else {
                 serversWithSecrets = config.servers.filter { (try? $0.definition.get())?.secrets.isEmpty == false }.map { $0.name }
                 plan = await probePlan(config.servers)
@@ -35,7 +35,7 @@ extension Workspace {
         var probeResults = await probed
         // A config whose every server passed is the newest that works.
         if let probedConfig { refreshLastKnownGood(probedConfig, after: probeResults) }
-        if let problem = reviewSurfaces(&probeResults, of: configPath, pins: Result { () throws(ToolPins.Error) in try toolPins.all(in: configPath) }) {
+        if let problem = reviewSurfaces(&probeResults, of: location.key, pins: Result { () throws(ToolPins.Error) in try toolPins.all(in: location.key) }) {
             serverChecks.append(.init(.servers, "tool-pins", .warning, problem))
         }
         if runsCanaries, probedConfig != nil, let problem = plan.canariesProblem {

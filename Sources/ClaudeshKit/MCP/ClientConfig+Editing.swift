@@ -19,7 +19,7 @@ extension ClientConfig {
     package var serverNames: [String] { entries.map { $0.name } }
 
     mutating func add(_ name: String, _ entry: JSONValue) throws(EditError) {
-        guard self.entry(named: name) == nil else { throw .exists(name, path: path) }
+        guard self.entry(named: name) == nil else { throw .exists(name, path: location.description) }
         setEntry(name, entry)
     }
 
@@ -34,7 +34,7 @@ extension ClientConfig {
     /// The entry `name`, or an error that names the file and a near name.
     package func requireEntry(named name: String) throws(EditError) -> JSONValue {
         guard let entry = entry(named: name) else {
-            throw .missing(name, path: path, suggestion: Suggestions.closest(to: name, among: serverNames))
+            throw .missing(name, path: location.description, suggestion: Suggestions.closest(to: name, among: serverNames))
         }
         return entry
     }

@@ -1,8 +1,10 @@
 /// A client's config file (Claude Desktop's, Claude Code's `~/.claude.json` or `.mcp.json`):
-/// read whole, changed in `mcpServers` only, written back atomically in the file's own mode,
-/// through a link to its target, and never over what the client wrote meanwhile (`edit`).
+/// read whole, changed in one `mcpServers` object only (the top level's, or a project's for
+/// Claude Code's local scope), written back atomically in the file's own mode, through a link to
+/// its target, and never over what the client wrote meanwhile (`edit`).
 package struct ClientConfig: Sendable {
-    package let path: String
+    package let location: ConfigLocation
+    package var path: String { location.path }
     /// The whole document, in file order.
     private(set) var document: JSONValue
     /// The file's bytes as read, when it existed: what was probed is what gets saved as good,
@@ -34,18 +36,30 @@ package struct ClientConfig: Sendable {
 
     /// Reads `path`; a missing file is an empty config. A malformed one throws and is never written.
     init(path: String) throws(Error) {
+        try self.init(location: ConfigLocation(path: path))
+    }
+
+    /// Reads the file of `location`; a missing file is an empty config.
+    init(location: ConfigLocation) throws(Error) {
+        let path = location.path
         guard Path.kind(of: path) != .missing else {
-            try self.init(path: path, bytes: nil)
+            try self.init(location: location, bytes: nil)
             return
         }
         let bytes: [UInt8]
         do { bytes = try FileIO.read(path) } catch { throw .file(error) }
-        try self.init(path: path, bytes: bytes)
+        try self.init(location: location, bytes: bytes)
     }
 
     /// The config `path` holds when its bytes are `bytes` (nil: there is no file).
     init(path: String, bytes: [UInt8]?) throws(Error) {
-        self.path = path
+        try self.init(location: ConfigLocation(path: path), bytes: bytes)
+    }
+
+    /// The config at `location` when its file's bytes are `bytes` (nil: there is no file).
+    init(location: ConfigLocation, bytes: [UInt8]?) throws(Error) {
+        self.location = location
+        let path = location.path
         guard let bytes else {
             document = .object([])
             return
@@ -62,16 +76,15 @@ package struct ClientConfig: Sendable {
 
     /// The `mcpServers` entries, in file order.
     var entries: [(name: String, entry: JSONValue)] {
-        guard case .object(let members)? = document["mcpServers"] else { return [] }
+        guard case .object(let members)? = document.value(at: location.keyPath + ["mcpServers"]) else { return [] }
         return members.map { (name: $0.0, entry: $0.1) }
     }
 
-    func entry(named name: String) -> JSONValue? { document["mcpServers"]?[name] }
+    func entry(named name: String) -> JSONValue? { document.value(at: location.keyPath + ["mcpServers", name]) }
 
     /// Adds or replaces the entry `name`, keeping its place when it exists.
     mutating func setEntry(_ name: String, _ entry: JSONValue?) {
-        let servers = document["mcpServers"] ?? .object([])
-        document = document.setting("mcpServers", to: servers.setting(name, to: entry))
+        document = document.setting(at: (location.keyPath + ["mcpServers", name])[...], to: entry)
     }
 
     /// The file's text: two-space indentation, as the clients write it, and a final newline.
@@ -91,14 +104,15 @@ package struct ClientConfig: Sendable {
     /// rewrote the file between the read and the write gets `change` made again on its version
     /// (`AtomicFile.update`), so neither side's write is lost. Returns `change`'s result and
     /// whether the file was written.
-    static func edit<Result>(_ path: String, writing: Bool, _ change: (inout ClientConfig) throws -> Result) throws -> (result: Result, written: Bool) {
+    static func edit<Result>(_ location: ConfigLocation, writing: Bool, _ change: (inout ClientConfig) throws -> Result) throws -> (result: Result, written: Bool) {
+        let path = location.path
         guard writing else {
-            var config = try ClientConfig(path: path)
+            var config = try ClientConfig(location: location)
             return (try change(&config), false)
         }
         do throws(FileError) { try FileIO.makeDirectory(Path.directory(of: path)) } catch { throw Error.file(error) }
         return try AtomicFile.update(path) { bytes in
-            var config = try ClientConfig(path: path, bytes: bytes)
+            var config = try ClientConfig(location: location, bytes: bytes)
             let before = config.document
             let result = try change(&config)
             let changed = config.document != before

@@ -57,7 +57,7 @@ package struct AuditFix: Sendable {
         var written: [String] = []
         for file in Set(named.map { $0.file }).sorted() {
             let movesHere = named.filter { $0.file == file }
-            let edit = try ClientConfig.edit(file, writing: true) { config in
+            let edit = try ClientConfig.edit(ConfigLocation(path: file), writing: true) { config in
                 for server in Set(movesHere.map { $0.server }).sorted() {
                     guard let entry = config.entry(named: server) else { continue }
                     let references = movesHere.filter { $0.server == server }.map { SecretReference(variable: $0.variable, name: $0.secret) }

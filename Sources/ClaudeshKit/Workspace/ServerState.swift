@@ -12,8 +12,8 @@ extension Workspace {
     /// `entries` of the config `word` names (every config's when nil), the default config's
     /// first, then by config and server name.
     func listed<Value>(_ entries: [(config: String, server: String, value: Value)], in word: String?) -> [ServerState<Value>] {
-        let defaultConfig = configPath()
-        let only = word.map { configPath($0) }
+        let defaultConfig = configLocation().key
+        let only = word.map { configLocation($0).key }
         return entries
             .filter { only == nil || $0.config == only }
             .map { ServerState(config: $0.config, server: $0.server, value: $0.value, isDefaultConfig: $0.config == defaultConfig) }
@@ -29,7 +29,7 @@ extension Workspace {
     /// forgets it); returns the file, not written under a dry run.
     package func fixEra(of server: String, in word: String?, to mode: ProtocolMode) throws(ProtocolOverrides.Error) -> String {
         let overrides = protocolOverrides
-        if !dryRun { try overrides.set(server, in: configPath(word), to: mode) }
+        if !dryRun { try overrides.set(server, in: configLocation(word).key, to: mode) }
         return overrides.path
     }
 }

@@ -1,7 +1,7 @@
 /// Canaries: the one tool call per server that `mcp check` and `health` make after the
 /// handshake, kept in `HOME/canaries.json`.
 extension Workspace {
-    package var canaries: Canaries { Canaries(home: home, defaultConfig: configPath()) }
+    package var canaries: Canaries { Canaries(home: home, defaultConfig: configLocation().key) }
 
     /// What `mcp canary add` did.
     package struct CanaryAdded: Sendable {
@@ -19,7 +19,7 @@ extension Workspace {
     package func addCanary(_ tool: String, to server: String, words: [String], expect: String?, options: ClientOptions) async throws -> CanaryAdded {
         if let expect, expect.isEmpty { throw OperationError.usage("--expect takes the text the answer must hold, not nothing") }
         let store = canaries
-        let config = configPath(options.config)
+        let config = configLocation(options.config).key
         let previous = try store.all(in: config)[server]
         let tools = try await tools(of: server, options: options)
         let description = try ToolDescription.named(tool, in: tools, server: server)
@@ -38,7 +38,7 @@ extension Workspace {
     /// run (nothing written).
     package func removeCanary(of server: String, in word: String?) throws -> Canary? {
         let store = canaries
-        let config = configPath(word)
+        let config = configLocation(word).key
         let all = try store.all(in: config)
         guard let canary = all[server] else {
             throw OperationError.usage("\(server) of \(config) has no canary" + (all.isEmpty ? "" : " (its canaries: \(all.keys.sorted().joined(separator: ", ")))"))

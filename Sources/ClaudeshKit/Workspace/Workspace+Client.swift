@@ -30,7 +30,7 @@ extension Workspace {
     /// Runs `body` on the connected session of `server`, else on one opened for it and closed
     /// after (also when `body` throws or is cancelled).
     func withClient<T: Sendable>(_ server: String, _ options: ClientOptions, _ body: (MCPClient) async throws -> T) async throws -> T {
-        let path = configPath(options.config)
+        let path = configLocation(options.config).key
         if let connected = context.clients.connection(server, config: path) {
             if let reason = await connected.endedReason {
                 _ = context.clients.remove(server)
@@ -75,7 +75,7 @@ extension Workspace {
     private func listTools(_ client: MCPClient, options: ClientOptions) async throws -> [ToolDescription] {
         let items = try await client.list("tools/list", key: "tools", timeout: requestTimeout(options))
         let tools = items.compactMap { ToolDescription($0.redacted(by: client.redactor)) }
-        context.clients.update(client.server, config: configPath(options.config)) { $0.tools = tools }
+        context.clients.update(client.server, config: configLocation(options.config).key) { $0.tools = tools }
         return tools
     }
 
@@ -84,7 +84,7 @@ extension Workspace {
     package func callTool(_ tool: String, of server: String, words: [String], json: String?, options: ClientOptions,
                           onProgress: (@Sendable (MCPClient.Progress) -> Void)? = nil) async throws -> ToolCall {
         try await withClient(server, options) { client in
-            let path = configPath(options.config)
+            let path = configLocation(options.config).key
             var tools = context.clients.surface(server, config: path).tools ?? []
             if tools.isEmpty { tools = try await listTools(client, options: options) }
             let description = try ToolDescription.named(tool, in: tools, server: server)
@@ -123,7 +123,7 @@ extension Workspace {
                 guard failure.isRefusal else { throw failure }
             }
             let templates = listed.compactMap { ResourceTemplate($0.redacted(by: client.redactor)) }
-            context.clients.update(server, config: configPath(options.config)) { surface in
+            context.clients.update(server, config: configLocation(options.config).key) { surface in
                 surface.templates = templates
                 surface.resources = resources
             }
@@ -148,7 +148,7 @@ extension Workspace {
     private func listPrompts(_ client: MCPClient, options: ClientOptions) async throws -> [PromptDescription] {
         let prompts = try await client.list("prompts/list", key: "prompts", timeout: requestTimeout(options))
             .compactMap { PromptDescription($0.redacted(by: client.redactor)) }
-        context.clients.update(client.server, config: configPath(options.config)) { $0.prompts = prompts }
+        context.clients.update(client.server, config: configLocation(options.config).key) { $0.prompts = prompts }
         return prompts
     }
 
@@ -156,7 +156,7 @@ extension Workspace {
     /// checked against the prompt's arguments first.
     package func prompt(_ name: String, of server: String, words: [String], options: ClientOptions) async throws -> PromptMessages {
         try await withClient(server, options) { client in
-            let path = configPath(options.config)
+            let path = configLocation(options.config).key
             var prompts = context.clients.surface(server, config: path).prompts ?? []
             if prompts.isEmpty { prompts = try await listPrompts(client, options: options) }
             guard let prompt = prompts.first(where: { $0.name == name }) else {
@@ -181,7 +181,7 @@ extension Workspace {
     /// Opens a session with `server` and keeps it for this shell; calls reuse it. An open one
     /// is kept as it is.
     package func connect(_ server: String, options: ClientOptions) async throws -> ConnectedServer {
-        let path = configPath(options.config)
+        let path = configLocation(options.config).key
         if let existing = context.clients.connection(server, config: path), await existing.endedReason == nil {
             return await ConnectedServer(existing, tools: context.clients.surface(server, config: path).tools?.count, isNew: false)
         }

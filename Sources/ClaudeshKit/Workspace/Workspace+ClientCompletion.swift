@@ -4,19 +4,19 @@ extension Workspace {
     /// the connected session, or a server started for it and stopped), within `bound`; nil
     /// when that takes longer or fails. A TAB never waits longer than `bound`.
     package func toolsForCompletion(_ server: String, config: String?, within bound: Duration) async -> [ToolDescription]? {
-        if let tools = context.clients.surface(server, config: configPath(config)).tools { return tools }
+        if let tools = context.clients.surface(server, config: configLocation(config).key).tools { return tools }
         return await within(bound) { try await tools(of: server, options: ClientOptions(config: config, timeout: bound)) }
     }
 
     /// The prompts, as `toolsForCompletion` the tools.
     package func promptsForCompletion(_ server: String, config: String?, within bound: Duration) async -> [PromptDescription]? {
-        if let prompts = context.clients.surface(server, config: configPath(config)).prompts { return prompts }
+        if let prompts = context.clients.surface(server, config: configLocation(config).key).prompts { return prompts }
         return await within(bound) { try await prompts(of: server, options: ClientOptions(config: config, timeout: bound)) }
     }
 
     /// The resources' URIs and templates listed this session, else listed now within `bound`.
     package func resourcesForCompletion(_ server: String, config: String?, within bound: Duration) async -> ResourceListing? {
-        let surface = context.clients.surface(server, config: configPath(config))
+        let surface = context.clients.surface(server, config: configLocation(config).key)
         if let resources = surface.resources, let templates = surface.templates { return ResourceListing(resources: resources, templates: templates) }
         return await within(bound) { try await resources(of: server, options: ClientOptions(config: config, timeout: bound)) }
     }

@@ -1,7 +1,7 @@
 /// Tool pins and context weight: each check compares a server's tool surface with the one the
 /// operator accepted (`HOME/tool-pins.json`), and weighs what its tools cost a model's context.
 extension Workspace {
-    package var toolPins: ToolPins { ToolPins(home: home, defaultConfig: configPath()) }
+    package var toolPins: ToolPins { ToolPins(home: home, defaultConfig: configLocation().key) }
 
     /// Compares each passing result (of a server of `config`) with its server's pin (a server seen for the first
     /// time is pinned), and adds the warnings worth a look: tools changed since pinned, a
@@ -56,7 +56,7 @@ extension Workspace {
     package func pinTools(_ names: [String], in word: String?, options: ProbeOptions) async throws -> [PinOutcome] {
         let store = toolPins
         let config = try config(word)
-        let pins = try store.all(in: config.path)
+        let pins = try store.all(in: config.location.key)
         let servers = try config.servers(named: names)
         var options = probeOptions(options)
         options.runsCanaries = false
@@ -68,14 +68,14 @@ extension Workspace {
         if !dryRun {
             var surfaces: [String: ToolSurface] = [:]
             for outcome in outcomes { surfaces[outcome.server] = outcome.surface }
-            try store.pin(surfaces, in: config.path, at: now)
+            try store.pin(surfaces, in: config.location.key, at: now)
         }
         return outcomes
     }
 
     /// `mcp tools SERVER --diff`: its tools now against its pin.
     package func toolChanges(of server: String, options: ClientOptions) async throws -> ToolChanges {
-        let pins = try toolPins.all(in: configPath(options.config))
+        let pins = try toolPins.all(in: configLocation(options.config).key)
         let tools = try await tools(of: server, options: options)
         return ToolChanges(server: server, pinned: pins[server], current: ToolSurface(tools: tools.map { tool in tool.raw }))
     }

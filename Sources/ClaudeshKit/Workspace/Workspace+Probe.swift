@@ -70,7 +70,7 @@ extension Workspace {
     }
 
     /// The eras fixed per server (`mcp protocol`).
-    package var protocolOverrides: ProtocolOverrides { ProtocolOverrides(home: home, defaultConfig: configPath()) }
+    package var protocolOverrides: ProtocolOverrides { ProtocolOverrides(home: home, defaultConfig: configLocation().key) }
 
     /// Probes every server of `config`, with `options`; nil when it has none. Whether each
     /// starts is asked (recover, selftest), not whether it works: no canary is called.
@@ -92,15 +92,15 @@ extension Workspace {
                               onResult: @Sendable (ProbeResult) async -> Void = { _ in }) async throws -> ServerCheck {
         let config = try config(word)
         let servers = try config.servers(named: names)
-        var check = ServerCheck(config: config.path, results: [], lastKnownGood: .notSaved)
+        var check = ServerCheck(config: config.location.description, results: [], lastKnownGood: .notSaved)
         guard !servers.isEmpty else { return check }
-        let pins = try toolPins.all(in: config.path)
+        let pins = try toolPins.all(in: config.location.key)
         let plan = await probePlan(servers)
         if options.runsCanaries, let problem = plan.canariesProblem { throw OperationError.failed(problem) }
-        await onProbing(servers.map { $0.name }, config.path)
+        await onProbing(servers.map { $0.name }, config.location.description)
         check.results = await probe(plan, options: probeOptions(options), onResult: onResult)
         try Task.checkCancellation()
-        check.pinProblem = reviewSurfaces(&check.results, of: config.path, pins: .success(pins))
+        check.pinProblem = reviewSurfaces(&check.results, of: config.location.key, pins: .success(pins))
         if names.isEmpty { check.lastKnownGood = refreshLastKnownGood(config, after: check.results) }
         return check
     }

@@ -11,9 +11,13 @@ extension Workspace {
     /// The file of the config `word` names.
     package func configPath(_ word: String? = nil) -> String { configTarget(word).path(in: environment) }
 
+    /// Where the servers of the config `word` names are: its file, and for Claude Code's local
+    /// scope the project. Its `key` is what claudesh keeps per server by.
+    package func configLocation(_ word: String? = nil) -> ConfigLocation { configTarget(word).location(in: environment) }
+
     /// The config `word` names, read.
     package func config(_ word: String? = nil) throws(ClientConfig.Error) -> ClientConfig {
-        try ClientConfig(path: configPath(word))
+        try ClientConfig(location: configLocation(word))
     }
 
     package var lastKnownGood: LastKnownGood { LastKnownGood(home: home) }
@@ -21,9 +25,9 @@ extension Workspace {
     /// Edits the config `word` names and writes it back unless nothing changed or this is a
     /// dry run: `change`'s result, the file, and whether it was written.
     func editConfig<Result>(_ word: String?, _ change: (inout ClientConfig) throws -> Result) throws -> (result: Result, path: String, written: Bool) {
-        let path = configPath(word)
-        let (result, written) = try ClientConfig.edit(path, writing: !dryRun, change)
-        return (result, path, written)
+        let location = configLocation(word)
+        let (result, written) = try ClientConfig.edit(location, writing: !dryRun, change)
+        return (result, location.description, written)
     }
 
     /// What adding a server did.
@@ -61,8 +65,8 @@ extension Workspace {
     /// already there with another entry is reported, not overwritten.
     package func importServers(from source: String, to destination: String?) throws -> Imported {
         let from = try config(source)
-        guard from.path != configPath(destination) else { throw OperationError.usage("--from and --to are the same file: \(from.path)") }
-        guard !from.entries.isEmpty else { throw OperationError.failed("no servers in \(from.path)") }
+        guard from.location != configLocation(destination) else { throw OperationError.usage("--from and --to are the same config: \(from.location.description)") }
+        guard !from.entries.isEmpty else { throw OperationError.failed("no servers in \(from.location.description)") }
         let edit = try editConfig(destination) { config in config.importServers(from: from) }
         return Imported(path: edit.path, report: edit.result, written: edit.written)
     }
@@ -87,8 +91,8 @@ extension Workspace {
 /// One server of a config, its entry read as a definition once.
 package struct ConfiguredServer: Sendable {
     package var name: String
-    /// The file the entry is in: a server is its name in its file (another file may have
-    /// another server of the same name).
+    /// The key of the config the entry is in (`ConfigLocation.key`): a server is its name in
+    /// its config (another may have another server of the same name).
     package var config: String
     /// How the client starts or reaches it, or why the entry cannot be read.
     package var definition: Result<ServerDefinition, ServerDefinition.Error>
@@ -102,7 +106,7 @@ package struct ConfiguredServer: Sendable {
 
 extension ClientConfig {
     /// Every server, in file order.
-    package var servers: [ConfiguredServer] { entries.map { ConfiguredServer(name: $0.name, entry: $0.entry, config: path) } }
+    package var servers: [ConfiguredServer] { entries.map { ConfiguredServer(name: $0.name, entry: $0.entry, config: location.key) } }
 
     /// The servers `names` names, in file order (every one, when `names` is empty); a name that
     /// is not there throws, with a near name.

@@ -18,11 +18,31 @@ enum MCPCommands {
     }
 
     static let list = Command(
-        "list", group: group, summary: "List the configured servers (env and header names, never values)",
-        flags: [.config, .json],
-        examples: ["mcp list", "mcp list --config desktop", "mcp list --json"]
+        "list", group: group, summary: "List the configured servers (env and header names, never values); --all: every server Claude knows",
+        discussion: """
+        Without --all, the servers of one config (--config, default the mcp-config setting).
+        With --all (or --scope, --client, --project), every entry Claude knows for the project
+        (the current folder, or --project PATH): Claude Code's local, project, user, managed and
+        plugin servers, Claude Desktop's config and extensions; each with its state: active,
+        shadowed (a scope that wins has the name: local over project over user over plugins),
+        disabled, pending approval or rejected (.mcp.json), denied (allow/deny lists), ignored
+        (another project's; a managed-mcp.json in control; a required extension setting unset).
+        """,
+        flags: [
+            Flag("all", "every server Claude knows, with its client, scope, file and state"),
+            Flag("scope", short: "s", value: "SCOPE", "only this scope: \(ServerScope.words.joined(separator: ", "))", completion: .choices(ServerScope.words)),
+            Flag("client", value: "code|desktop", "only this client's servers", completion: .choices(ServerScope.clients)),
+            Flag("project", value: "PATH", "the project the local and project scopes are of (default: the current folder)", completion: .codeProjects),
+            .config, .json,
+        ],
+        examples: ["mcp list", "mcp list --config desktop", "mcp list --all", "mcp list --scope local", "mcp list --all --client code --json"]
     ) { invocation in
-        let config = try invocation.workspace.config(invocation.arguments.value("config"))
+        let arguments = invocation.arguments
+        if arguments.has("all") || arguments.has("scope") || arguments.has("client") || arguments.has("project") {
+            guard !arguments.has("config") else { throw ShellError.usage("--config lists one file; --all, --scope, --client and --project list every server Claude knows: give one or the other") }
+            return try InventoryRendering.list(invocation)
+        }
+        let config = try invocation.workspace.config(arguments.value("config"))
         var rows: [[String]] = []
         var items: [JSONValue] = []
         for configured in config.servers {
@@ -46,11 +66,11 @@ enum MCPCommands {
             }
         }
         if invocation.wantsJSON {
-            invocation.output.json(.object([("config", .string(config.path)), ("servers", .array(items))]))
+            invocation.output.json(.object([("config", .string(config.location.description)), ("servers", .array(items))]))
         } else if rows.isEmpty {
-            invocation.output.line(noServers(in: config.path))
+            invocation.output.line(noServers(in: config.location.description))
         } else {
-            invocation.output.line(invocation.output.styled(config.path, .dim))
+            invocation.output.line(invocation.output.styled(config.location.description, .dim))
             invocation.output.line(Table(headers: ["NAME", "TRANSPORT", "COMMAND OR URL", "ENV, HEADERS, SECRETS"], rows: rows, width: invocation.terminalWidth).render())
         }
         return .success
@@ -59,19 +79,19 @@ enum MCPCommands {
     static let get = Command(
         "get", group: group, summary: "Show one server's entry (env and header values masked)",
         arguments: [Argument("NAME", "the server", completion: .serverNames)],
-        flags: [.config, .json],
-        examples: ["mcp get time", "mcp get github --json"]
+        flags: [.scope, .config, .json],
+        examples: ["mcp get time", "mcp get github --json", "mcp get -s local sentry"]
     ) { invocation in
-        let config = try invocation.workspace.config(invocation.arguments.value("config"))
+        let config = try invocation.workspace.config(try invocation.arguments.configWord())
         let name = invocation.arguments.positionals[0]
         let entry = try config.requireEntry(named: name)
         let server = try ServerDefinition(name: name, entry: entry)
         let masked = ServerEntry.masked(entry: entry)
         if invocation.wantsJSON {
-            invocation.output.json(.object([("name", .string(name)), ("config", .string(config.path)), ("entry", masked)]))
+            invocation.output.json(.object([("name", .string(name)), ("config", .string(config.location.description)), ("entry", masked)]))
             return .success
         }
-        var rows = [["name", name], ["config", config.path], ["transport", server.transport.name]]
+        var rows = [["name", name], ["config", config.location.description], ["transport", server.transport.name]]
         switch server.transport {
         case .stdio(let command, let arguments, let environment):
             if let wrapped = SecretWrapper.unwrap(command: command, arguments: arguments) {
@@ -110,7 +130,8 @@ enum MCPCommands {
             Flag("transport", short: "t", value: "stdio|http|sse", "how to reach the server (default stdio)", completion: .choices(["stdio", "http", "sse"])),
             Flag("env", short: "e", value: "KEY=VALUE", "an environment variable for the server", repeatable: true),
             Flag("header", short: "H", value: "NAME:VALUE", "an HTTP header for a remote server", repeatable: true),
-            .secret("put the store's secret NAME in the variable ENV"),
+            .secret("put the store's secret NAME in the variable ENV", short: nil),
+            .scope,
             .config,
         ],
         examples: [
@@ -156,7 +177,7 @@ enum MCPCommands {
     /// Adds `entry` as `name`, and says what was done.
     @MainActor
     static func addEntry(_ name: String, _ entry: JSONValue, _ invocation: Invocation, what: String) throws -> ExitStatus {
-        switch try invocation.workspace.addServer(name, entry, to: invocation.arguments.value("config")) {
+        switch try invocation.workspace.addServer(name, entry, to: try invocation.arguments.configWord()) {
         case .alreadyThere(let path):
             invocation.output.line("Already done: '\(name)' is in \(path) as given; nothing written")
         case .added(let path, let written):
@@ -178,7 +199,7 @@ enum MCPCommands {
     static let addJSON = Command(
         "add-json", group: group, summary: "Add a server from its JSON entry, as the client's file has it",
         arguments: [Argument("NAME", "the server's name"), Argument("JSON", "the entry, e.g. '{\"command\":\"uvx\",\"args\":[\"mcp-server-time\"]}'")],
-        flags: [.config],
+        flags: [.scope, .config],
         examples: [#"mcp add-json time '{"command":"uvx","args":["mcp-server-time"]}'"#]
     ) { invocation in
         let name = try checkedName(invocation.arguments.positionals[0])
@@ -195,11 +216,11 @@ enum MCPCommands {
     static let remove = Command(
         "remove", aliases: ["rm"], group: group, summary: "Remove a server from the config",
         arguments: [Argument("NAME", "the server", completion: .serverNames)],
-        flags: [.config],
-        examples: ["mcp remove filesystem"]
+        flags: [.scope, .config],
+        examples: ["mcp remove filesystem", "mcp remove -s local sentry"]
     ) { invocation in
         let name = invocation.arguments.positionals[0]
-        let removed = try invocation.workspace.removeServer(name, from: invocation.arguments.value("config"))
+        let removed = try invocation.workspace.removeServer(name, from: try invocation.arguments.configWord())
         invocation.output.line(saved(("Removed", "would remove"), "server '\(name)'", "from", removed.path, written: removed.written))
         return .success
     }

@@ -1,0 +1,90 @@
+import ClaudeshKit
+
+/// `mcp list --all`: every server Claude knows, as a table or JSON.
+enum InventoryRendering {
+    @MainActor
+    static func list(_ invocation: Invocation) throws -> ExitStatus {
+        let arguments = invocation.arguments
+        if let scope = arguments.value("scope"), !ServerScope.words.contains(scope) {
+            throw ShellError.usage("--scope takes \(ServerScope.words.joined(separator: ", ")), not '\(scope.clipped())'")
+        }
+        if let client = arguments.value("client"), !ServerScope.clients.contains(client) {
+            throw ShellError.usage("--client takes code or desktop, not '\(client.clipped())'")
+        }
+        let inventory = invocation.workspace.inventory(project: arguments.value("project"))
+        let entries = inventory.filtered(scope: arguments.value("scope"), client: arguments.value("client"))
+        let output = invocation.output
+        if invocation.wantsJSON {
+            output.json(.object([
+                ("project", .string(inventory.project)),
+                ("servers", .array(entries.map(json))),
+                ("problems", .array(inventory.problems.map(JSONValue.string))),
+            ]))
+        } else {
+            for problem in inventory.problems { invocation.session.report("warning: \(problem) (its servers are not listed)") }
+            if entries.isEmpty {
+                output.line("No MCP servers Claude knows for \(inventory.project)\(arguments.has("scope") || arguments.has("client") ? " of that scope" : ""). Add one: mcp add -s local NAME -- COMMAND ARGS...")
+                return inventory.problems.isEmpty ? .success : .failure
+            }
+            let rows = entries.map { entry in
+                [entry.name, entry.scope.client, scopeLabel(entry.scope, project: inventory.project), entry.state.description,
+                 transport(entry), target(entry).clipped(60)]
+            }
+            output.line(output.styled("project \(inventory.project)", .dim))
+            output.line(Table(headers: ["NAME", "CLIENT", "SCOPE", "STATE", "TRANSPORT", "COMMAND OR URL"], rows: rows, width: invocation.terminalWidth).render())
+            let active = entries.filter { $0.state == .active }.count
+            output.line(output.styled("\(entries.count) entr\(entries.count == 1 ? "y" : "ies"), \(active) active; mcp list --all --json names each one's file", .dim))
+        }
+        return inventory.problems.isEmpty ? .success : .failure
+    }
+
+    /// `local`, `local (other project)`, `plugin name@market`, `extension ID`.
+    static func scopeLabel(_ scope: ServerScope, project: String) -> String {
+        switch scope {
+        case .local(let path): return path == project ? "local" : "local \(path)"
+        case .plugin(let id): return "plugin \(id)"
+        case .desktopExtension(let id): return "extension \(id)"
+        default: return scope.word
+        }
+    }
+
+    static func transport(_ entry: InventoryEntry) -> String {
+        (try? entry.server.definition.get())?.transport.name ?? "?"
+    }
+
+    static func target(_ entry: InventoryEntry) -> String {
+        switch entry.server.definition {
+        case .success(let definition): return definition.summary
+        case .failure(let error): return "invalid: \(error.description)"
+        }
+    }
+
+    static func json(_ entry: InventoryEntry) -> JSONValue {
+        let definition = try? entry.server.definition.get()
+        var members: [(String, JSONValue)] = [
+            ("name", .string(entry.name)), ("client", .string(entry.scope.client)), ("scope", .string(entry.scope.word)),
+        ]
+        switch entry.scope {
+        case .local(let path), .project(let path): members.append(("project", .string(path)))
+        case .plugin(let id): members.append(("plugin", .string(id)))
+        case .desktopExtension(let id): members.append(("extension", .string(id)))
+        default: break
+        }
+        var detail: JSONValue = .null
+        switch entry.state {
+        case .shadowed(let by): detail = .string(by)
+        case .disabled(let text), .denied(let text), .ignored(let text): detail = .string(text)
+        default: break
+        }
+        members += [
+            ("file", .string(entry.file)), ("read_only", .bool(entry.isReadOnly)),
+            ("state", .string(entry.state.word)), ("detail", detail),
+            ("transport", definition.map { .string($0.transport.name) } ?? .null),
+            ("target", definition.map { .string($0.summary) } ?? .null),
+            ("settings", .array((definition?.settingNames ?? []).map(JSONValue.string))),
+            ("notes", .array(entry.notes.map(JSONValue.string))),
+            ("problem", { if case .failure(let error) = entry.server.definition { return .string(error.description) } else { return .null } }()),
+        ]
+        return .object(members)
+    }
+}
