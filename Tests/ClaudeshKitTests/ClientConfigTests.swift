@@ -35,7 +35,7 @@ struct ClientConfigTests {
         config.setEntry("new", .object([("command", .string("mcp-server-new"))]))
         config.setEntry("legacy", nil)
         let edited = config
-        #expect(try ClientConfig.edit(path, writing: true) { $0 = edited }.written)
+        #expect(try ClientConfig.edit(ConfigLocation(path: path), writing: true) { $0 = edited }.written)
         let written = try JSONParser.parse(Array(FileManager.default.contents(atPath: path)!))
         let original = try JSONParser.parse(userConfig)
         for key in ["numStartups", "projects", "oauthAccount"] { #expect(written[key] == original[key]) }

@@ -205,7 +205,7 @@ struct ServerEntryTests {
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let config = try makeConfig(dir)
         let source = try makeConfig(dir, "other.json", text: #"{"mcpServers": {"imported": {"command": "imp"}}}"#)
-        _ = try ClientConfig.edit(config.path, writing: true) { config in
+        _ = try ClientConfig.edit(config.location, writing: true) { config in
             try config.add("added", ServerEntry.remote(type: "sse", url: "http://127.0.0.1:9/sse", headers: []))
             try config.remove("docs")
             _ = config.importServers(from: source)

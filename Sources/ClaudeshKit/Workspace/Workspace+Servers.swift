@@ -48,10 +48,29 @@ extension Workspace {
         return edit.result ? .added(path: edit.path, written: edit.written) : .alreadyThere(path: edit.path)
     }
 
-    /// Removes `name` from the config `word` names: the file, and whether it was written.
+    /// Removes `name` from the config `word` names: the file, and whether it was written. A
+    /// name that is not there but is a read-only server Claude knows (managed, a plugin's, an
+    /// extension's) is refused with where it comes from.
     package func removeServer(_ name: String, from word: String?) throws -> (path: String, written: Bool) {
-        let edit = try editConfig(word) { config throws in try config.remove(name) }
-        return (edit.path, edit.written)
+        do {
+            let edit = try editConfig(word) { config throws in try config.remove(name) }
+            return (edit.path, edit.written)
+        } catch ClientConfig.EditError.missing {
+            if let readOnly = inventory().entries.first(where: { $0.name == name && $0.isReadOnly }) { throw Self.readOnly(readOnly) }
+            throw ClientConfig.EditError.missing(name, path: configLocation(word).description,
+                                                 suggestion: Suggestions.closest(to: name, among: (try? config(word))?.serverNames ?? []))
+        }
+    }
+
+    /// The refusal of a write to a read-only entry: what it is and what to do instead.
+    static func readOnly(_ entry: InventoryEntry) -> OperationError {
+        let instead = switch entry.scope {
+        case .managed: "the administrator's: ask them, or edit it as root"
+        case .plugin(let id): "its plugin's (\(id)): turn the plugin off in enabledPlugins, or the server in /mcp"
+        case .desktopExtension: "an extension's: turn it off or remove it in Claude Desktop's settings"
+        default: "not claudesh's to write"
+        }
+        return .usage("\(entry.name) is a \(entry.scope.word) server (\(entry.file)), read-only: \(instead)")
     }
 
     /// What `mcp import` did.

@@ -10,10 +10,12 @@ enum MCPCommands {
             "mcp", group: group, summary: "MCP servers: list, add, remove, import, check; tools, calls, resources, prompts",
             discussion: """
             The servers are the mcpServers entries of a client's own config file: Claude Desktop's
-            (desktop), Claude Code's ~/.claude.json (user) or ./.mcp.json (project). The mcp-config
-            setting picks the default; --config overrides it for one command.
+            (desktop), Claude Code's ~/.claude.json (user, and local: the current project's entry
+            there), or ./.mcp.json (project). The mcp-config setting picks the default; --config,
+            or -s/--scope local|project|user as claude mcp takes it, overrides it for one command.
+            mcp list --all shows every server Claude knows, plugins and extensions too.
             """,
-            subcommands: [list, get, add, addJSON, remove, importServers] + MCPCheckCommands.all + MCPClientCommands.all + [MCPCanaryCommands.canary, MCPPinCommands.pin]
+            subcommands: [list, get, add, addJSON, addFromClaudeDesktop, remove, importServers] + MCPCheckCommands.all + MCPClientCommands.all + [MCPCanaryCommands.canary, MCPPinCommands.pin]
         )
     }
 
@@ -116,6 +118,8 @@ enum MCPCommands {
         "add", group: group, summary: "Add a server: a command (stdio) or a URL (http, sse)",
         discussion: """
         Put -- before the command so its own flags are not read as claudesh's.
+        -s/--scope local|project|user writes where claude mcp add -s would (local: this
+        project's entry in ~/.claude.json); without it, the mcp-config setting's config.
         ${VAR} and ${VAR:-default} in the command, args, env, URL and headers are expanded when
         the server is started, as Claude Code does.
         --secret ENV=NAME writes an entry that starts the server through 'claudesh exec', which
@@ -136,6 +140,7 @@ enum MCPCommands {
         ],
         examples: [
             "mcp add time -- uvx mcp-server-time",
+            "mcp add -s local -t http sentry https://mcp.sentry.dev/mcp",
             "mcp add github --secret GITHUB_PERSONAL_ACCESS_TOKEN=claude/github-token -- npx -y @modelcontextprotocol/server-github",
             "mcp add github --env GITHUB_TOKEN='${GITHUB_TOKEN}' -- npx -y @modelcontextprotocol/server-github",
             "mcp add docs --transport http https://mcp.example.com/mcp --header 'Authorization: Bearer ${DOCS_TOKEN}'",
@@ -234,7 +239,25 @@ enum MCPCommands {
         examples: ["mcp import --from desktop --to user", "mcp import --from ~/old/claude_desktop_config.json"]
     ) { invocation in
         guard let from = invocation.arguments.value("from") else { throw ShellError.usage("say where from: mcp import --from desktop|user|project|FILE") }
-        let imported = try invocation.workspace.importServers(from: from, to: invocation.arguments.value("to"))
+        return render(try invocation.workspace.importServers(from: from, to: invocation.arguments.value("to")), invocation)
+    }
+
+    static let addFromClaudeDesktop = Command(
+        "add-from-claude-desktop", group: group, summary: "Copy Claude Desktop's servers into Claude Code (local scope unless -s says)",
+        discussion: """
+        As claude mcp add-from-claude-desktop, without its picker: every server of Desktop's
+        config is copied; a name already there with a different entry is reported, not
+        overwritten (mcp import --from desktop --to FILE copies into any config).
+        """,
+        flags: [.scope],
+        examples: ["mcp add-from-claude-desktop", "mcp add-from-claude-desktop -s user"]
+    ) { invocation in
+        render(try invocation.workspace.importServers(from: "desktop", to: try invocation.arguments.configWord() ?? "local"), invocation)
+    }
+
+    /// What an import did.
+    @MainActor
+    static func render(_ imported: Workspace.Imported, _ invocation: Invocation) -> ExitStatus {
         let report = imported.report
         if !report.added.isEmpty {
             invocation.output.line(saved(("Imported", "would import"), "\(report.added.count) server\(report.added.count == 1 ? "" : "s") (\(report.added.joined(separator: ", ")))", "into", imported.path, written: imported.written))

@@ -1,0 +1,193 @@
+import Foundation
+import Testing
+
+/// Every server Claude knows, from files shaped as the clients write them: a `~/.claude.json`
+/// with projects (local servers, the /mcp disabled list, older approvals) and user servers among
+/// unrelated keys, a `.mcp.json` with approved and unapproved servers, an administrator's deny
+/// list, a plugin, and a Desktop extension whose manifest uses `${__dirname}` and `${user_config}`.
+@Suite
+struct InventoryTests {
+    let root = Claudesh.temporaryFolder("claudesh-inventory")
+    var home: String { root + "/home" }
+    var project: String { root + "/proj" }
+    var claudeJSON: String { home + "/.claude.json" }
+    var managed: String { root + "/managed" }
+
+    /// `~/.claude.json` as Claude Code leaves it: keys claudesh never touches around the servers.
+    var claudeJSONText: String {
+        """
+        {
+          "numStartups": 42,
+          "theme": "dark",
+          "tipsHistory": {"new-user-warmup": 7},
+          "projects": {
+            "\(project)": {
+              "allowedTools": [],
+              "mcpServers": {
+                "sentry": {"type": "http", "url": "https://mcp.sentry.dev/mcp"},
+                "old": {"type": "stdio", "command": "old-server", "args": [], "env": {}}
+              },
+              "disabledMcpServers": ["old"],
+              "enabledMcpjsonServers": ["approved"],
+              "hasTrustDialogAccepted": true,
+              "lastCost": 0.0123456789012345678
+            },
+            "\(root)/other": {"mcpServers": {"x": {"command": "x-server"}}, "hasTrustDialogAccepted": false}
+          },
+          "mcpServers": {
+            "time": {"type": "stdio", "command": "uvx", "args": ["mcp-server-time"], "env": {}},
+            "sentry": {"type": "http", "url": "https://user.example/mcp"},
+            "blocked": {"command": "bad-server"}
+          },
+          "userID": "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
+          "cachedStatsig": {"big": 12345678901234567890}
+        }
+
+        """
+    }
+
+    init() throws {
+        let folders = [home + "/.claude/plugins", project + "/.claude", root + "/other", managed, root + "/plug/.claude-plugin",
+                       home + "/.config/Claude/Claude Extensions/local.mcpb.me.files", home + "/.config/Claude/Claude Extensions Settings"]
+        for folder in folders { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
+        try write(claudeJSON, claudeJSONText)
+        try write(project + "/.mcp.json", """
+            {"mcpServers": {"approved": {"command": "a"}, "unapproved": {"command": "u"}, "time": {"command": "uvx", "args": ["mcp-server-time", "--local-timezone", "UTC"]}}}
+            """)
+        try write(project + "/.claude/settings.local.json", #"{"disabledMcpjsonServers": ["unwanted"]}"#)
+        try write(managed + "/managed-settings.json", #"{"deniedMcpServers": [{"serverName": "blocked"}]}"#)
+        try write(home + "/.claude/plugins/installed_plugins.json", """
+            {"version": 2, "plugins": {"tools@market": [{"scope": "user", "installPath": "\(root)/plug", "version": "1.0.0"}]}}
+            """)
+        try write(root + "/plug/.mcp.json", #"{"mcpServers": {"db": {"command": "${CLAUDE_PLUGIN_ROOT}/bin/db"}, "clock": {"command": "uvx", "args": ["mcp-server-time"]}}}"#)
+        try write(root + "/plug/.claude-plugin/plugin.json", #"{"name": "tools"}"#)
+        try write(home + "/.config/Claude/Claude Extensions/local.mcpb.me.files/manifest.json", """
+            {"manifest_version": "0.3", "name": "files", "version": "1.0.0", "description": "d", "author": {"name": "me"},
+             "server": {"type": "node", "entry_point": "server/index.js",
+               "mcp_config": {"command": "node", "args": ["${__dirname}/server/index.js", "${user_config.roots}"],
+                              "env": {"API_KEY": "${user_config.api_key}", "MODE": "${user_config.mode}"}}},
+             "user_config": {"roots": {"type": "directory", "multiple": true, "required": true, "title": "Roots"},
+               "api_key": {"type": "string", "sensitive": true, "title": "Key"}, "mode": {"type": "string", "default": "fast"}}}
+            """)
+        try write(home + "/.config/Claude/Claude Extensions Settings/local.mcpb.me.files.json",
+                  #"{"isEnabled": true, "userConfig": {"roots": ["/srv/a", "/srv/b"], "api_key": "sk-ant-api03-notarealkeybutlongenough"}}"#)
+        try write(home + "/.config/Claude/claude_desktop_config.json", #"{"mcpServers": {"desk": {"command": "d"}}}"#)
+    }
+
+    func write(_ path: String, _ text: String) throws {
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+    }
+
+    func run(_ arguments: [String], directory: String? = nil, extra: [String: String] = [:]) throws -> Claudesh.Result {
+        var environment = ["CLAUDESH_MANAGED_DIR": managed, "CLAUDESH_HOME": root + "/claudesh"]
+        environment.merge(extra) { $1 }
+        return try Claudesh.run(arguments, home: home, directory: directory ?? project, extra: environment)
+    }
+
+    func servers(_ result: Claudesh.Result) throws -> [[String: Any]] {
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any], "\(result.stdout)\(result.stderr)")
+        return try #require(object["servers"] as? [[String: Any]])
+    }
+
+    /// `name scope state` of each entry, and its detail when it has one.
+    func states(_ servers: [[String: Any]]) -> [String] {
+        servers.map { "\($0["name"]!) \($0["scope"]!) \($0["state"]!)" + (($0["detail"] as? String).map { " (\($0))" } ?? "") }
+    }
+
+    @Test func everyScopeIsListedWithItsStateAndTheScopeThatWins() throws {
+        defer { Claudesh.cleanUp(root) }
+        let listed = try run(["mcp", "list", "--all", "--json"])
+        #expect(listed.status == 0, "\(listed.stderr)")
+        let all = try servers(listed)
+        #expect(states(all) == [
+            "sentry local active",
+            "old local disabled (disabledMcpServers of \(project) in \(claudeJSON))",
+            "x local ignored (another project's: \(root)/other)",
+            "approved project active",
+            "unapproved project pending",
+            "time project pending",
+            "time user active",
+            "sentry user shadowed (local)",
+            "blocked user denied (deniedMcpServers: {\"serverName\":\"blocked\"})",
+            "plugin:tools:db plugin active",
+            "plugin:tools:clock plugin shadowed (user)",
+            "desk desktop active",
+            "files extension active",
+        ], "\(states(all))")
+        let files = try #require(all.first { $0["name"] as? String == "files" })
+        #expect(files["target"] as? String == "node \(home)/.config/Claude/Claude Extensions/local.mcpb.me.files/server/index.js /srv/a /srv/b")
+        #expect(files["notes"] as? [String] == ["api_key (sensitive): set"] && files["read_only"] as? Bool == true)
+        #expect(!listed.stdout.contains("notarealkey"), "a sensitive setting is never shown")
+        #expect(all.first { $0["name"] as? String == "plugin:tools:db" }?["target"] as? String == "\(root)/plug/bin/db")
+
+        // The project's approvals: once the project's file approves every server, the user's time is shadowed.
+        try write(project + "/.claude/settings.local.json", #"{"enableAllProjectMcpServers": true, "disabledMcpjsonServers": ["unapproved"]}"#)
+        let approved = states(try servers(try run(["mcp", "list", "--all", "--json"])))
+        #expect(approved.contains("time project active") && approved.contains("time user shadowed (project)") && approved.contains("unapproved project rejected"), "\(approved)")
+
+        // Narrowed by scope and client; the table names the project and each state.
+        #expect(states(try servers(try run(["mcp", "list", "--scope", "local", "--json"]))).count == 3)
+        #expect(try servers(try run(["mcp", "list", "--client", "desktop", "--json"])).map { $0["name"] as? String } == ["desk", "files"])
+        let table = try run(["mcp", "list", "--all"])
+        #expect(table.stdout.contains("project \(project)") && table.stdout.contains("shadowed by local"), "\(table.stdout)")
+        #expect(try run(["mcp", "list", "--scope", "galaxy"]).status == 2)
+
+        // A managed file takes control: every other Claude Code server is ignored.
+        try write(managed + "/managed-mcp.json", #"{"mcpServers": {"corp": {"command": "corp-server"}}}"#)
+        let controlled = states(try servers(try run(["mcp", "list", "--client", "code", "--json"])))
+        #expect(controlled.contains("corp managed active") && controlled.contains("sentry local ignored (managed-mcp.json has exclusive control)"), "\(controlled)")
+    }
+
+    @Test func addWithAScopeWritesWhereClaudeMcpAddWouldAndKeepsEveryOtherByte() throws {
+        defer { Claudesh.cleanUp(root) }
+        let added = try run(["mcp", "add", "-s", "local", "-t", "http", "linear", "https://mcp.linear.app/mcp", "-H", "X-Team: core"])
+        #expect(added.status == 0, "\(added.stderr)")
+        #expect(added.stdout.contains("in \(claudeJSON) (local scope of \(project))"), "\(added.stdout)")
+        let document = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: claudeJSON))) as? [String: Any])
+        let local = ((document["projects"] as? [String: Any])?[project] as? [String: Any])?["mcpServers"] as? [String: Any]
+        #expect((local?["linear"] as? [String: Any])?["url"] as? String == "https://mcp.linear.app/mcp", "\(String(describing: local))")
+        #expect((document["mcpServers"] as? [String: Any])?["linear"] == nil)
+        // Removed again, the file is the one Claude Code wrote, byte for byte (the long float and integer too).
+        #expect(try run(["mcp", "remove", "-s", "local", "linear"]).status == 0)
+        #expect(try String(contentsOfFile: claudeJSON, encoding: .utf8) == claudeJSONText)
+
+        // A project the file does not know yet gets its entry; -s user and -s project write where claude does.
+        let elsewhere = root + "/other"
+        #expect(try run(["mcp", "add", "-s", "local", "memo", "--", "memo-server"], directory: root).status == 0)
+        #expect(try run(["mcp", "get", "memo", "--config", "local:\(root)", "--json"]).stdout.contains("memo-server"))
+        #expect(try run(["mcp", "add", "-s", "user", "clock", "--", "uvx", "mcp-server-time"], directory: elsewhere).status == 0)
+        #expect(try run(["mcp", "add", "-s", "project", "shared", "--", "shared-server"]).status == 0)
+        #expect(try String(contentsOfFile: project + "/.mcp.json", encoding: .utf8).contains("\"shared\""))
+        let all = states(try servers(try run(["mcp", "list", "--all", "--json"])))
+        #expect(all.contains("clock user active") && all.contains("shared project pending") && all.contains("memo local ignored (another project's: \(root))"), "\(all)")
+
+        // -s is the scope now; --secret keeps its long form; a read-only scope is refused.
+        let scopeOnly = try run(["mcp", "add", "-s", "managed", "y", "--", "y"])
+        #expect(scopeOnly.status == 2 && scopeOnly.stderr.contains("--scope takes local, project or user"), "\(scopeOnly.stderr)")
+        let both = try run(["mcp", "add", "-s", "user", "--config", "desktop", "y", "--", "y"])
+        #expect(both.status == 2 && both.stderr.contains("--scope and --config"), "\(both.stderr)")
+        let plugin = try run(["mcp", "remove", "plugin:tools:db"])
+        #expect(plugin.status == 2 && plugin.stderr.contains("plugin:tools:db is a plugin server (\(root)/plug/.mcp.json), read-only"), "\(plugin.stderr)")
+    }
+
+    @Test func claudeConfigDirMovesClaudeJSONAsClaudeCodeReadsIt() throws {
+        defer { Claudesh.cleanUp(root) }
+        let moved = root + "/code-config"
+        try FileManager.default.createDirectory(atPath: moved, withIntermediateDirectories: true)
+        try write(moved + "/.claude.json", #"{"mcpServers": {"elsewhere": {"command": "e"}}}"#)
+        let listed = states(try servers(try run(["mcp", "list", "--scope", "user", "--json"], extra: ["CLAUDE_CONFIG_DIR": moved])))
+        #expect(listed == ["elsewhere user active"], "\(listed)")
+        #expect(try run(["mcp", "add", "-s", "user", "more", "--", "m"], extra: ["CLAUDE_CONFIG_DIR": moved]).status == 0)
+        #expect(try String(contentsOfFile: moved + "/.claude.json", encoding: .utf8).contains("\"more\""))
+        #expect(try String(contentsOfFile: claudeJSON, encoding: .utf8) == claudeJSONText)
+    }
+
+    @Test func aMalformedFileIsReportedAtItsLineAndColumnAndTheRestIsListed() throws {
+        defer { Claudesh.cleanUp(root) }
+        try write(project + "/.mcp.json", "{\n  \"mcpServers\": {\n    \"a\": {\"command\": \"a\",}\n  }\n}\n")
+        let listed = try run(["mcp", "list", "--all"])
+        #expect(listed.status == 1)
+        #expect(listed.stderr.contains("\(project)/.mcp.json:3:"), "\(listed.stderr)")
+        #expect(listed.stdout.contains("sentry") && listed.stdout.contains("desk"), "\(listed.stdout)")
+    }
+}
