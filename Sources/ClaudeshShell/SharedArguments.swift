@@ -88,7 +88,33 @@ extension Flag {
     )
 }
 
+extension Flag {
+    /// What `mcp list`, `mcp check` and `health` take to mean every server Claude knows.
+    static let inventory = [
+        Flag("all", "every server Claude knows: Claude Code's scopes and plugins, Claude Desktop and its extensions"),
+        Flag("scope", short: "s", value: "SCOPE", "only this scope: \(ServerScope.words.joined(separator: ", "))", completion: .choices(ServerScope.words)),
+        Flag("client", value: "code|desktop", "only this client's servers", completion: .choices(ServerScope.clients)),
+        Flag("project", value: "PATH", "the project the local and project scopes are of (default: the current folder)", completion: .codeProjects),
+    ]
+}
+
 extension ParsedArguments {
+    /// The part of the inventory `--all`, `--scope`, `--client` and `--project` mean; nil when
+    /// none is given (the command means one config). With `--config` it is a usage error.
+    func inventoryFilter() throws(ShellError) -> InventoryFilter? {
+        guard has("all") || has("scope") || has("client") || has("project") else { return nil }
+        guard !has("config") else {
+            throw .usage("--config means one file; --all, --scope, --client and --project mean every server Claude knows: give one or the other")
+        }
+        if let scope = value("scope"), !ServerScope.words.contains(scope) {
+            throw .usage("--scope takes \(ServerScope.words.joined(separator: ", ")), not '\(scope.clipped())'")
+        }
+        if let client = value("client"), !ServerScope.clients.contains(client) {
+            throw .usage("--client takes code or desktop, not '\(client.clipped())'")
+        }
+        return InventoryFilter(scope: value("scope"), client: value("client"), project: value("project"))
+    }
+
     /// The config a server command means: `--scope`'s (Claude Code's), else `--config`'s, else
     /// nil (the mcp-config setting). Both given is a usage error.
     func configWord() throws(ShellError) -> String? {

@@ -35,7 +35,7 @@ extension Workspace {
         var probeResults = await probed
         // A config whose every server passed is the newest that works.
         if let probedConfig { refreshLastKnownGood(probedConfig, after: probeResults) }
-        if let problem = reviewSurfaces(&probeResults, of: location.key, pins: Result { () throws(ToolPins.Error) in try toolPins.all(in: location.key) }) {
+        if let problem = reviewSurfaces(&probeResults, pins: Result { () throws(ToolPins.Error) in try toolPins.all() }) {
             serverChecks.append(.init(.servers, "tool-pins", .warning, problem))
         }
         if runsCanaries, probedConfig != nil, let problem = plan.canariesProblem {

@@ -3,21 +3,21 @@
 extension Workspace {
     package var toolPins: ToolPins { ToolPins(home: home, defaultConfig: configLocation().key) }
 
-    /// Compares each passing result (of a server of `config`) with its server's pin (a server seen for the first
+    /// Compares each passing result with its server's pin, by the result's config (a server seen for the first
     /// time is pinned), and adds the warnings worth a look: tools changed since pinned, a
     /// context weight over `mcp-context-warn`. Returns why the pins could not be read or
     /// written, when they could not; the rest is done all the same.
-    func reviewSurfaces(_ results: inout [ProbeResult], of config: String, pins: Result<[String: ToolPins.Pin], ToolPins.Error>) -> String? {
-        var firstSeen: [String: ToolSurface] = [:]
+    func reviewSurfaces(_ results: inout [ProbeResult], pins: Result<[String: [String: ToolPins.Pin]], ToolPins.Error>) -> String? {
+        var firstSeen: [(config: String, server: String, surface: ToolSurface)] = []
         for index in results.indices {
             guard results[index].passed, let surface = results[index].surface else { continue }
-            let server = results[index].server
+            let server = results[index].entry.isEmpty ? results[index].server : results[index].entry
             if case .success(let pins) = pins {
-                if let pin = pins[server] {
+                if let pin = pins[results[index].config]?[server] {
                     results[index].pin = pin.surface.hash == surface.hash ? .same : .changed
                 } else {
                     results[index].pin = .pinned
-                    firstSeen[server] = surface
+                    firstSeen.append((results[index].config, server, surface))
                 }
             } else {
                 results[index].pin = .unknown
@@ -32,7 +32,7 @@ extension Workspace {
         if case .failure(let error) = pins { return "tools not compared with their pins: \(error)" }
         guard !dryRun else { return nil }
         do {
-            try toolPins.pin(firstSeen, in: config, at: now)
+            try toolPins.pin(firstSeen, at: now)
             return nil
         } catch {
             return "new pins not written: \(error)"
@@ -66,9 +66,7 @@ extension Workspace {
                        reason: result.passed ? nil : result.reason ?? "failed")
         }
         if !dryRun {
-            var surfaces: [String: ToolSurface] = [:]
-            for outcome in outcomes { surfaces[outcome.server] = outcome.surface }
-            try store.pin(surfaces, in: config.location.key, at: now)
+            try store.pin(outcomes.compactMap { outcome in outcome.surface.map { (config.location.key, outcome.server, $0) } }, at: now)
         }
         return outcomes
     }

@@ -29,7 +29,9 @@ extension Workspace {
             } catch {
                 launch = .failure(error)
             }
-            return Prober.Target(name: server.name, transport: transport, launch: launch, mode: mode(of: server), canary: canary(of: server))
+            var target = Prober.Target(name: server.label ?? server.name, transport: transport, launch: launch, mode: mode(of: server), canary: canary(of: server), config: server.config)
+            target.entry = server.name
+            return target
         }
         let modesProblem: String? = if case .failure(let error) = modes { error.description } else { nil }
         let canariesProblem: String? = if case .failure(let error) = canaries { error.description } else { nil }
@@ -91,17 +93,56 @@ extension Workspace {
                               onProbing: @Sendable ([String], String) async -> Void = { _, _ in },
                               onResult: @Sendable (ProbeResult) async -> Void = { _ in }) async throws -> ServerCheck {
         let config = try config(word)
-        let servers = try config.servers(named: names)
-        var check = ServerCheck(config: config.location.description, results: [], lastKnownGood: .notSaved)
+        var check = try await check(try config.servers(named: names), label: config.location.description, options: options, onProbing: onProbing, onResult: onResult)
+        if names.isEmpty && !check.results.isEmpty { check.lastKnownGood = refreshLastKnownGood(config, after: check.results) }
+        return check
+    }
+
+    /// `mcp check --all`: probes the servers Claude starts for the project (the inventory's
+    /// active entries, narrowed by `scope` and `client`; `names` picks some by name), each
+    /// with its own config's canary, era and pin. No config is saved as the last known good:
+    /// the copy is of one file.
+    package func checkInventory(_ names: [String], _ filter: InventoryFilter, options: ProbeOptions,
+                                onProbing: @Sendable ([String], String) async -> Void = { _, _ in },
+                                onResult: @Sendable (ProbeResult) async -> Void = { _ in }) async throws -> ServerCheck {
+        let inventory = inventory(project: filter.project)
+        let servers = Self.startedServers(inventory.filtered(filter))
+        for name in names where !servers.contains(where: { $0.name == name || $0.label == name }) {
+            throw OperationError.usage("no server Claude starts is named '\(name.clipped(60))' (mcp list --all shows every one and its state)")
+        }
+        var check = try await check(servers.filter { names.isEmpty || names.contains($0.name) || names.contains($0.label ?? "") }, label: "every server Claude starts for \(inventory.project)",
+                                    options: options, onProbing: onProbing, onResult: onResult)
+        check.problems = inventory.problems
+        return check
+    }
+
+    /// The servers of `entries` that Claude starts, a name two clients use made `NAME@SCOPE`
+    /// so that each result says which one it is.
+    static func startedServers(_ entries: [InventoryEntry]) -> [ConfiguredServer] {
+        let active = entries.filter { $0.state == .active }
+        var counts: [String: Int] = [:]
+        for entry in active { counts[entry.name, default: 0] += 1 }
+        return active.map { entry in
+            var server = entry.server
+            if counts[entry.name, default: 0] > 1 { server.label = "\(entry.name)@\(entry.scope.word)" }
+            return server
+        }
+    }
+
+    /// Probes `servers`, calls their canaries (unless `options` says not), reviews their tools
+    /// against their pins. Pins or canaries that cannot be read stop it before anything is
+    /// probed. `label` says what is probed, for `onProbing`.
+    func check(_ servers: [ConfiguredServer], label: String, options: ProbeOptions,
+               onProbing: @Sendable ([String], String) async -> Void, onResult: @Sendable (ProbeResult) async -> Void) async throws -> ServerCheck {
+        var check = ServerCheck(config: label, results: [], lastKnownGood: .notSaved)
         guard !servers.isEmpty else { return check }
-        let pins = try toolPins.all(in: config.location.key)
+        let pins = try toolPins.all()
         let plan = await probePlan(servers)
         if options.runsCanaries, let problem = plan.canariesProblem { throw OperationError.failed(problem) }
-        await onProbing(servers.map { $0.name }, config.location.description)
+        await onProbing(servers.map { $0.name }, label)
         check.results = await probe(plan, options: probeOptions(options), onResult: onResult)
         try Task.checkCancellation()
-        check.pinProblem = reviewSurfaces(&check.results, of: config.location.key, pins: .success(pins))
-        if names.isEmpty { check.lastKnownGood = refreshLastKnownGood(config, after: check.results) }
+        check.pinProblem = reviewSurfaces(&check.results, pins: .success(pins))
         return check
     }
 
@@ -145,6 +186,8 @@ package struct ServerCheck: Sendable {
     package var lastKnownGood: Saving
     /// Why the tools were not compared with their pins or new pins not written, if so.
     package var pinProblem: String?
+    /// Files of the inventory that could not be read (`mcp check --all`): their servers are missing.
+    package var problems: [String] = []
 
     /// The servers that are down; a server asking for authorization is not one.
     package var failed: [ProbeResult] { results.filter { $0.isDown } }

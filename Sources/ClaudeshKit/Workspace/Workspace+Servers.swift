@@ -113,6 +113,8 @@ package struct ConfiguredServer: Sendable {
     /// The key of the config the entry is in (`ConfigLocation.key`): a server is its name in
     /// its config (another may have another server of the same name).
     package var config: String
+    /// How results name it when its name alone is not enough (`time@desktop` beside `time@user`).
+    package var label: String?
     /// How the client starts or reaches it, or why the entry cannot be read.
     package var definition: Result<ServerDefinition, ServerDefinition.Error>
 

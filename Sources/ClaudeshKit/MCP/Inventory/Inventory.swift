@@ -69,7 +69,24 @@ package struct InventoryEntry: Sendable {
     package var isReadOnly: Bool { location == nil }
 }
 
+/// Which part of the inventory a command means: `--all`, `--scope`, `--client`, `--project`.
+package struct InventoryFilter: Sendable, Equatable {
+    package var scope: String?
+    package var client: String?
+    /// The project the local and project scopes are of; nil: the current folder.
+    package var project: String?
+
+    package init(scope: String? = nil, client: String? = nil, project: String? = nil) {
+        self.scope = scope
+        self.client = client
+        self.project = project
+    }
+}
+
 extension Inventory {
+    /// The entries `filter` keeps.
+    package func filtered(_ filter: InventoryFilter) -> [InventoryEntry] { filtered(scope: filter.scope, client: filter.client) }
+
     /// The entries `scope` and `client` keep (all of them when nil).
     package func filtered(scope: String?, client: String?) -> [InventoryEntry] {
         entries.filter { entry in

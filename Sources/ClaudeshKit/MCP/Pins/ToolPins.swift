@@ -25,22 +25,31 @@ package struct ToolPins: Sendable {
     /// is read, so that a malformed one is reported whichever config it is of. The hash is
     /// computed again from the tools kept: a hand-edited hash cannot hide a change.
     package func all(in config: String) throws(Error) -> [String: Pin] {
-        var pins: [String: Pin] = [:]
-        for (entryConfig, server, value) in try file.entries() {
+        try all()[config] ?? [:]
+    }
+
+    /// Every pin, by config key, then server name.
+    package func all() throws(Error) -> [String: [String: Pin]] {
+        var pins: [String: [String: Pin]] = [:]
+        for (config, server, value) in try file.entries() {
             guard case .array(let tools)? = value["tools"], let pinnedAt = value["pinned_at"]?.stringValue else {
-                throw file.malformed(server, in: entryConfig, "not a pin ({\"hash\": HEX, \"tools\": [...], \"pinned_at\": TIME})")
+                throw file.malformed(server, in: config, "not a pin ({\"hash\": HEX, \"tools\": [...], \"pinned_at\": TIME})")
             }
-            if entryConfig == config { pins[server] = Pin(surface: ToolSurface(tools: tools), pinnedAt: pinnedAt) }
+            pins[config, default: [:]][server] = Pin(surface: ToolSurface(tools: tools), pinnedAt: pinnedAt)
         }
         return pins
     }
 
-    /// Pins each of `surfaces` (by server of `config`) at `time`, the other pins kept.
-    func pin(_ surfaces: [String: ToolSurface], in config: String, at time: Int) throws(Error) {
+    /// Pins each of `surfaces` (a server of a config) at `time`, the other pins kept.
+    func pin(_ surfaces: [(config: String, server: String, surface: ToolSurface)], at time: Int) throws(Error) {
         guard !surfaces.isEmpty else { return }
-        _ = try all(in: config) // a malformed file is reported, not overwritten
-        try file.update(in: config) { servers in
-            for (server, surface) in surfaces { servers[server] = Pin(surface: surface, pinnedAt: Timestamp.compact(time)).json }
+        _ = try all() // a malformed file is reported, not overwritten
+        for config in Set(surfaces.map { $0.config }) {
+            try file.update(in: config) { servers in
+                for entry in surfaces where entry.config == config {
+                    servers[entry.server] = Pin(surface: entry.surface, pinnedAt: Timestamp.compact(time)).json
+                }
+            }
         }
     }
 }

@@ -1,6 +1,10 @@
 /// One server's probe: how it went, what the server said about itself, and why it failed.
 package struct ProbeResult: Sendable {
     package var server: String
+    /// The key of the server's config (`ConfigLocation.key`): its pin is kept by it.
+    package var config = ""
+    /// The server's name in its config (`server` may be a label such as `time@desktop`).
+    package var entry = ""
     package var transport: String
     package var failure: ProbeFailure? {
         didSet { reason = failure?.description }

@@ -11,9 +11,14 @@ enum Prober {
         var mode: ProtocolMode
         /// The tool called once the handshake passed (`mcp canary`); nil for none.
         var canary: Canary?
+        /// The key of the config the server is of (`ConfigLocation.key`), handed to its result.
+        var config = ""
+        /// The server's name in its config, when `name` is a label: what its pin is kept by.
+        var entry: String?
 
-        init(name: String, transport: String, launch: Result<ServerLaunch, ProbeFailure>, mode: ProtocolMode = .auto, canary: Canary? = nil) {
+        init(name: String, transport: String, launch: Result<ServerLaunch, ProbeFailure>, mode: ProtocolMode = .auto, canary: Canary? = nil, config: String = "") {
             self.name = name
+            self.config = config
             self.transport = transport
             self.launch = launch
             self.mode = mode
@@ -48,6 +53,8 @@ enum Prober {
     /// One server, retried with backoff until it passes, fails for good, or the deadline comes.
     static func probe(_ target: Target, options: ProbeOptions, redactor: Redactor, deadline: ContinuousClock.Instant) async -> ProbeResult {
         var result = ProbeResult(server: target.name, transport: target.transport)
+        result.config = target.config
+        result.entry = target.entry ?? target.name
         let launch: ServerLaunch
         switch target.launch {
         case .failure(let failure):

@@ -3,16 +3,9 @@ import ClaudeshKit
 /// `mcp list --all`: every server Claude knows, as a table or JSON.
 enum InventoryRendering {
     @MainActor
-    static func list(_ invocation: Invocation) throws -> ExitStatus {
-        let arguments = invocation.arguments
-        if let scope = arguments.value("scope"), !ServerScope.words.contains(scope) {
-            throw ShellError.usage("--scope takes \(ServerScope.words.joined(separator: ", ")), not '\(scope.clipped())'")
-        }
-        if let client = arguments.value("client"), !ServerScope.clients.contains(client) {
-            throw ShellError.usage("--client takes code or desktop, not '\(client.clipped())'")
-        }
-        let inventory = invocation.workspace.inventory(project: arguments.value("project"))
-        let entries = inventory.filtered(scope: arguments.value("scope"), client: arguments.value("client"))
+    static func list(_ invocation: Invocation, _ filter: InventoryFilter) -> ExitStatus {
+        let inventory = invocation.workspace.inventory(project: filter.project)
+        let entries = inventory.filtered(filter)
         let output = invocation.output
         if invocation.wantsJSON {
             output.json(.object([
@@ -23,7 +16,7 @@ enum InventoryRendering {
         } else {
             for problem in inventory.problems { invocation.session.report("warning: \(problem) (its servers are not listed)") }
             if entries.isEmpty {
-                output.line("No MCP servers Claude knows for \(inventory.project)\(arguments.has("scope") || arguments.has("client") ? " of that scope" : ""). Add one: mcp add -s local NAME -- COMMAND ARGS...")
+                output.line("No MCP servers Claude knows for \(inventory.project)\(filter.scope != nil || filter.client != nil ? " of that scope" : ""). Add one: mcp add -s local NAME -- COMMAND ARGS...")
                 return inventory.problems.isEmpty ? .success : .failure
             }
             let rows = entries.map { entry in

@@ -18,7 +18,7 @@ enum MCPCheckCommands {
         Flag("deadline", value: "S", "seconds all attempts of all servers may take together"),
         Flag("jobs", short: "j", value: "N", "servers probed at the same time (default 16)"),
         Flag.protocolMode, Flag.config, .noCanary, .json,
-    ]
+    ] + Flag.inventory
 
     static let check = Command(
         "check", group: group, summary: "Probe servers as Claude would (either MCP era: server/discover or initialize, then tools/list), all at once",
@@ -149,13 +149,20 @@ enum MCPCheckCommands {
         let live = !invocation.wantsJSON && isatty(2) == 1
         // Results arrive in the order servers finish: the name column is set once, up front.
         let nameWidth = NameWidth()
-        let check = try await invocation.workspace.checkServers(arguments.positionals, in: arguments.value("config"), options: options, onProbing: { @MainActor names, path in
+        let onProbing = { @MainActor @Sendable (names: [String], path: String) in
             nameWidth.value = names.map(DisplayWidth.of).max() ?? 0
             if live { output.error(output.styled("probing \(names.count) server\(names.count == 1 ? "" : "s") in \(path)…", .dim)) }
-        }, onResult: { @MainActor result in
+        }
+        let onResult = { @MainActor @Sendable (result: ProbeResult) in
             guard live, !Task.isCancelled else { return } // after Ctrl-C, results are the cancellation's
             output.error(progressLine(result, output, nameWidth: nameWidth.value))
-        })
+        }
+        let check = if let filter = try arguments.inventoryFilter() {
+            try await invocation.workspace.checkInventory(arguments.positionals, filter, options: options, onProbing: onProbing, onResult: onResult)
+        } else {
+            try await invocation.workspace.checkServers(arguments.positionals, in: arguments.value("config"), options: options, onProbing: onProbing, onResult: onResult)
+        }
+        for problem in check.problems { invocation.session.report("warning: \(problem) (its servers are not checked)") }
         let results = check.results
         guard !results.isEmpty else {
             if invocation.wantsJSON {

@@ -30,20 +30,11 @@ enum MCPCommands {
         disabled, pending approval or rejected (.mcp.json), denied (allow/deny lists), ignored
         (another project's; a managed-mcp.json in control; a required extension setting unset).
         """,
-        flags: [
-            Flag("all", "every server Claude knows, with its client, scope, file and state"),
-            Flag("scope", short: "s", value: "SCOPE", "only this scope: \(ServerScope.words.joined(separator: ", "))", completion: .choices(ServerScope.words)),
-            Flag("client", value: "code|desktop", "only this client's servers", completion: .choices(ServerScope.clients)),
-            Flag("project", value: "PATH", "the project the local and project scopes are of (default: the current folder)", completion: .codeProjects),
-            .config, .json,
-        ],
+        flags: Flag.inventory + [.config, .json],
         examples: ["mcp list", "mcp list --config desktop", "mcp list --all", "mcp list --scope local", "mcp list --all --client code --json"]
     ) { invocation in
         let arguments = invocation.arguments
-        if arguments.has("all") || arguments.has("scope") || arguments.has("client") || arguments.has("project") {
-            guard !arguments.has("config") else { throw ShellError.usage("--config lists one file; --all, --scope, --client and --project list every server Claude knows: give one or the other") }
-            return try InventoryRendering.list(invocation)
-        }
+        if let filter = try arguments.inventoryFilter() { return InventoryRendering.list(invocation, filter) }
         let config = try invocation.workspace.config(arguments.value("config"))
         var rows: [[String]] = []
         var items: [JSONValue] = []
