@@ -3,8 +3,11 @@ extension Workspace {
     /// Runs every check of the report, the slow ones (probes, docker, gpg) at the same time,
     /// and masks it: the report is laid out, shown and kept as it will be read.
     /// Each server's canary is called after its handshake (unless `runsCanaries` is false) and
-    /// its tools are reviewed against their pin.
-    package func healthReport(timeout: Duration? = nil, protocolMode: ProtocolMode? = nil, runsCanaries: Bool = true) async -> Redacted<HealthReport> {
+    /// its tools are reviewed against their pin. The servers are those of the mcp-config config
+    /// and every other one Claude starts for the current folder (`filter`, when given, narrows
+    /// them to a part of the inventory).
+    package func healthReport(timeout: Duration? = nil, protocolMode: ProtocolMode? = nil, runsCanaries: Bool = true,
+                              filter: InventoryFilter? = nil) async -> Redacted<HealthReport> {
         var options = probeOptions(ProbeOptions(deadline: .seconds(60)))
         if let timeout { options.timeout = timeout }
         options.protocolMode = protocolMode
@@ -15,17 +18,32 @@ extension Workspace {
         var plan = ProbePlan(targets: [], redactor: redactor)
         var serversWithSecrets: [String] = []
         var probedConfig: ClientConfig?
-        do {
-            let config = try ClientConfig(location: location)
-            if config.entries.isEmpty {
-                serverChecks = [.init(.servers, "config", .off, "no servers in \(location.description): mcp add NAME -- COMMAND")]
-            } else {
-                serversWithSecrets = config.servers.filter { (try? $0.definition.get())?.secrets.isEmpty == false }.map { $0.name }
-                plan = await probePlan(config.servers)
-                probedConfig = config
+        var servers: [ConfiguredServer] = []
+        if filter == nil {
+            do {
+                let config = try ClientConfig(location: location)
+                servers = config.servers
+                if !servers.isEmpty { probedConfig = config }
+            } catch {
+                serverChecks = [.init(.servers, "config", .failed, "\(error)")]
             }
-        } catch {
-            serverChecks = [.init(.servers, "config", .failed, "\(error)")]
+        }
+        let inventory = inventory(project: filter?.project)
+        for problem in inventory.problems { serverChecks.append(.init(.servers, "inventory", .warning, "\(problem) (its servers are not checked)")) }
+        let started = inventory.filtered(filter ?? InventoryFilter()).filter { entry in !servers.contains { $0.config == entry.server.config && $0.name == entry.name } }
+        let defaultScope = switch settings.mcpConfig {
+        case .desktop: "desktop"
+        case .user: "user"
+        case .project: "project"
+        case .local: "local"
+        case .file: "config"
+        }
+        servers = Self.labelled(servers.map { ($0, defaultScope) } + started.filter { $0.state == .active }.map { ($0.server, $0.scope.word) })
+        if servers.isEmpty && serverChecks.isEmpty {
+            serverChecks = [.init(.servers, "config", .off, "no servers in \(location.description), nor any other Claude starts here: mcp add NAME -- COMMAND")]
+        } else if !servers.isEmpty {
+            serversWithSecrets = servers.filter { (try? $0.definition.get())?.secrets.isEmpty == false }.map { $0.label ?? $0.name }
+            plan = await probePlan(servers)
         }
         async let probed = probe(plan, options: options)
         async let containers = containerChecks()
@@ -34,15 +52,15 @@ extension Workspace {
         let backups = HealthChecks.backups(folder: settings.backupDir, now: now)
         var probeResults = await probed
         // A config whose every server passed is the newest that works.
-        if let probedConfig { refreshLastKnownGood(probedConfig, after: probeResults) }
+        if let probedConfig { refreshLastKnownGood(probedConfig, after: probeResults.filter { $0.config == location.key }) }
         if let problem = reviewSurfaces(&probeResults, pins: Result { () throws(ToolPins.Error) in try toolPins.all() }) {
             serverChecks.append(.init(.servers, "tool-pins", .warning, problem))
         }
-        if runsCanaries, probedConfig != nil, let problem = plan.canariesProblem {
+        if runsCanaries, !plan.targets.isEmpty, let problem = plan.canariesProblem {
             serverChecks.append(.init(.servers, "canaries", .failed, "no canary was called: \(problem)"))
         }
-        let servers = serverChecks + HealthChecks.servers(probeResults) + HealthChecks.canaries(probeResults)
-        let report = HealthReport(time: now, checks: servers + (await containers) + (await storeChecks) + (await keyChecks) + backups)
+        let serverLines = serverChecks + HealthChecks.servers(probeResults) + HealthChecks.canaries(probeResults)
+        let report = HealthReport(time: now, checks: serverLines + (await containers) + (await storeChecks) + (await keyChecks) + backups)
         return plan.redactor.seal(report)
     }
 

@@ -119,12 +119,16 @@ extension Workspace {
     /// The servers of `entries` that Claude starts, a name two clients use made `NAME@SCOPE`
     /// so that each result says which one it is.
     static func startedServers(_ entries: [InventoryEntry]) -> [ConfiguredServer] {
-        let active = entries.filter { $0.state == .active }
+        labelled(entries.filter { $0.state == .active }.map { ($0.server, $0.scope.word) })
+    }
+
+    /// `servers`, each whose name another one has too labelled `NAME@SCOPE`.
+    static func labelled(_ servers: [(server: ConfiguredServer, scope: String)]) -> [ConfiguredServer] {
         var counts: [String: Int] = [:]
-        for entry in active { counts[entry.name, default: 0] += 1 }
-        return active.map { entry in
+        for entry in servers { counts[entry.server.name, default: 0] += 1 }
+        return servers.map { entry in
             var server = entry.server
-            if counts[entry.name, default: 0] > 1 { server.label = "\(entry.name)@\(entry.scope.word)" }
+            if counts[server.name, default: 0] > 1 { server.label = "\(server.name)@\(entry.scope)" }
             return server
         }
     }

@@ -13,7 +13,7 @@ enum HealthCommands {
     static let probeFlags = [
         Flag("timeout", value: "S", "seconds one server's probe may take (default 30, or MCP_TIMEOUT in milliseconds)"),
         .protocolMode, .noCanary, .json,
-    ]
+    ] + Flag.inventory
 
     @MainActor
     static var command: Command {
@@ -51,7 +51,7 @@ enum HealthCommands {
         let workspace = invocation.workspace
         let arguments = invocation.arguments
         let report = await workspace.healthReport(timeout: try arguments.seconds("timeout"), protocolMode: try arguments.protocolMode(),
-                                                  runsCanaries: !arguments.has("no-canary"))
+                                                  runsCanaries: !arguments.has("no-canary"), filter: try arguments.inventoryFilter())
         if let problem = workspace.record(report) { invocation.session.report(problem) }
         return report.value
     }
