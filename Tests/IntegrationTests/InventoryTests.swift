@@ -170,6 +170,41 @@ struct InventoryTests {
         #expect(plugin.status == 2 && plugin.stderr.contains("plugin:tools:db is a plugin server (\(root)/plug/.mcp.json), read-only"), "\(plugin.stderr)")
     }
 
+    /// Real servers in three places: Claude Code's local and user scopes and Desktop's config,
+    /// two of them named `time`. `mcp check --all` and `health` check each one Claude starts,
+    /// with its own pin; the user's `time`, shadowed by a local one, is not started.
+    @Test func checkAllAndHealthCoverEveryServerClaudeStarts() throws {
+        defer { Claudesh.cleanUp(root) }
+        try write(claudeJSON, """
+            {"projects": {"\(project)": {"mcpServers": {"clock": {"type": "stdio", "command": "\(MCPFixtures.legacyTimeServer)", "args": [], "env": {}}}}},
+             "mcpServers": {"time": {"type": "stdio", "command": "\(MCPFixtures.timeServer)", "args": [], "env": {}},
+                            "clock": {"command": "/nonexistent/shadowed"}}}
+            """)
+        try write(project + "/.mcp.json", #"{"mcpServers": {}}"#)
+        try FileManager.default.removeItem(atPath: home + "/.config/Claude/Claude Extensions")
+        try FileManager.default.removeItem(atPath: home + "/.claude/plugins/installed_plugins.json")
+        try write(managed + "/managed-settings.json", "{}")
+        MCPFixtures.writeConfig(home + "/.config/Claude/claude_desktop_config.json", [("time", "{\"command\": \"\(MCPFixtures.legacyTimeServer)\"}")])
+
+        let check = try run(["mcp", "check", "--all", "--json"])
+        #expect(check.status == 0, "\(check.stdout)\(check.stderr)")
+        let servers = try MCPFixtures.servers(check.stdout)
+        #expect(Set(servers.keys) == ["clock", "time@user", "time@desktop"], "\(servers.keys)")
+        #expect(servers["time@user"]?["era"] as? String == "modern" && servers["time@desktop"]?["era"] as? String == "legacy")
+        // Each pinned under its own config: the second check finds every pin the same.
+        let again = try MCPFixtures.servers(try run(["mcp", "check", "--all", "--json"]).stdout)
+        #expect(again.values.allSatisfy { $0["pin"] as? String == "same" }, "\(again)")
+        #expect(try MCPFixtures.servers(try run(["mcp", "check", "--all", "--client", "desktop", "--json"]).stdout).keys.sorted() == ["time"])
+
+        let health = try run(["health", "--json"])
+        #expect(health.status == 0, "\(health.stdout)\(health.stderr)")
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(health.stdout.utf8)) as? [String: Any])
+        let lines = try #require((report["sections"] as? [String: Any])?["mcp"] as? [[String: Any]])
+        #expect(lines.map { "\($0["name"]!) \($0["state"]!)" }.sorted() == ["clock ok", "time@desktop ok", "time@user ok"], "\(lines)")
+        let unknown = try run(["mcp", "check", "--all", "nosuch"])
+        #expect(unknown.status == 2 && unknown.stderr.contains("no server Claude starts is named 'nosuch'"), "\(unknown.stderr)")
+    }
+
     @Test func claudeConfigDirMovesClaudeJSONAsClaudeCodeReadsIt() throws {
         defer { Claudesh.cleanUp(root) }
         let moved = root + "/code-config"
