@@ -35,6 +35,11 @@ extension Completion {
         return MCPConfigTarget.names + ["local:"] + PathCompletion.candidates(for: input.partial, environment: input.context.environment, directoriesOnly: false)
     }
 
+    /// The names of every server Claude knows for the current folder (`mcp enable`, `disable`).
+    static let inventoryNames = Completion.custom { input in
+        Array(Set(Workspace(input.context).inventory(project: input.flags["project"]).entries.map { $0.name })).sorted()
+    }
+
     /// The projects of `~/.claude.json`.
     static let codeProjects = Completion.custom { input in Workspace(input.context).codeProjects() }
 

@@ -205,6 +205,72 @@ struct InventoryTests {
         #expect(unknown.status == 2 && unknown.stderr.contains("no server Claude starts is named 'nosuch'"), "\(unknown.stderr)")
     }
 
+    /// Disable and enable, each the client's way: Desktop's entries parked and put back byte for
+    /// byte wherever they stood; Claude Code's through /mcp's list and the approvals file.
+    @Test func disableAndEnableLoseNothingAndLeaveTheFilesAsTheyWere() throws {
+        defer { Claudesh.cleanUp(root) }
+        let desktop = home + "/.config/Claude/claude_desktop_config.json"
+        let desktopText = """
+            {
+              "globalShortcut": "Ctrl+Space",
+              "mcpServers": {
+                "first": {
+                  "command": "uvx",
+                  "args": ["mcp-server-time",   "--local-timezone", "UTC"]
+                },
+                "middle": {"command": "m", "env": {"BIG": "12345678901234567890", "E": "\\u00e9"}},
+                "last": {
+                  "command": "l"
+                }
+              }
+            }
+
+            """
+        try write(desktop, desktopText)
+        for name in ["middle", "first", "last"] {
+            let off = try run(["mcp", "disable", name, "--config", "desktop"])
+            #expect(off.status == 0 && off.stdout.contains("Disabled \(name) (desktop): parked in"), "\(off.stdout)\(off.stderr)")
+            #expect(!(try String(contentsOfFile: desktop, encoding: .utf8)).contains("\"\(name)\""))
+            let listed = states(try servers(try run(["mcp", "list", "--client", "desktop", "--json"])))
+            #expect(listed.contains { $0.hasPrefix("\(name) desktop disabled (parked in ") }, "\(listed)")
+            #expect(try run(["mcp", "enable", name, "-s", "desktop"]).status == 0)
+            #expect(try String(contentsOfFile: desktop, encoding: .utf8) == desktopText, "after \(name)")
+        }
+        // All three out and back in another order: the file as it was.
+        for name in ["last", "first", "middle"] { #expect(try run(["mcp", "disable", name, "-s", "desktop"]).status == 0) }
+        #expect(try run(["mcp", "list", "--config", "desktop", "--json"]).stdout.contains("\"servers\": []"))
+        for name in ["first", "middle", "last"] { #expect(try run(["mcp", "enable", name, "-s", "desktop"]).status == 0) }
+        #expect(try String(contentsOfFile: desktop, encoding: .utf8) == desktopText)
+
+        // Claude Code's local server: its own switch, per project; the rest of the file as it was.
+        let off = try run(["mcp", "disable", "sentry", "-s", "local"])
+        #expect(off.status == 0 && off.stdout.contains("added to disabledMcpServers of \(project)"), "\(off.stdout)\(off.stderr)")
+        #expect(states(try servers(try run(["mcp", "list", "--scope", "local", "--json"]))).first == "sentry local disabled (disabledMcpServers of \(project) in \(claudeJSON))")
+        #expect(try run(["mcp", "disable", "sentry", "-s", "local"]).stdout.contains("Already disabled"))
+        #expect(try run(["mcp", "enable", "sentry", "-s", "local"]).status == 0)
+        #expect(try run(["mcp", "enable", "old"]).status == 0, "the one /mcp turned off comes back too")
+        let document = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: claudeJSON))) as? [String: Any])
+        #expect(((document["projects"] as? [String: Any])?[project] as? [String: Any])?["disabledMcpServers"] as? [String] == [])
+        #expect(try String(contentsOfFile: claudeJSON, encoding: .utf8) == claudeJSONText.replacingOccurrences(of: "\"disabledMcpServers\": [\"old\"]", with: "\"disabledMcpServers\": []"))
+
+        // A .mcp.json server: approved and rejected where Claude Code's dialog writes it.
+        #expect(try run(["mcp", "enable", "unapproved"]).status == 0)
+        #expect(states(try servers(try run(["mcp", "list", "--scope", "project", "--json"]))).contains("unapproved project active"))
+        #expect(try run(["mcp", "disable", "unapproved"]).status == 0)
+        #expect(states(try servers(try run(["mcp", "list", "--scope", "project", "--json"]))).contains("unapproved project rejected"))
+        let settings = try String(contentsOfFile: project + "/.claude/settings.local.json", encoding: .utf8)
+        #expect(settings.contains("\"disabledMcpjsonServers\"") && settings.contains("\"unapproved\""), "\(settings)")
+
+        // One name in two places needs saying which; read-only servers are refused.
+        let both = try run(["mcp", "disable", "sentry"])
+        #expect(both.status == 2 && both.stderr.contains("'sentry' is in several places (local, user)"), "\(both.stderr)")
+        // Of two, the one that is on: the user's time (the project's waits for approval).
+        #expect(try run(["mcp", "disable", "time"]).stdout.contains("Disabled time (user)"))
+        let readOnly = try run(["mcp", "disable", "files"])
+        #expect(readOnly.status == 2 && readOnly.stderr.contains("files is an extension server"), "\(readOnly.stderr)")
+        #expect(try run(["mcp", "disable", "nosuch"]).status == 2)
+    }
+
     @Test func claudeConfigDirMovesClaudeJSONAsClaudeCodeReadsIt() throws {
         defer { Claudesh.cleanUp(root) }
         let moved = root + "/code-config"

@@ -44,17 +44,30 @@ struct JSONSource {
     }
 
     /// The text of `edited` (this document after an edit): the members whose value is the same
-    /// are kept byte for byte, with the spacing around them.
-    func splicing(_ edited: JSONValue) throws(DuplicateKey) -> [UInt8] {
+    /// are kept byte for byte, with the spacing around them. A new member named in `verbatim`
+    /// whose value that text is gets that text (a server put back as it was written).
+    func splicing(_ edited: JSONValue, verbatim: [String: [UInt8]] = [:]) throws(DuplicateKey) -> [UInt8] {
         if value == edited { return bytes }
         guard let span = spans[start], case .object(let old) = value, case .object(let new) = edited else {
             return Array(edited.serialized(pretty: true).utf8) + [0x0A]
         }
-        return Array(bytes[..<span.open]) + (try rebuilt(span, old: old, new: new)) + Array(bytes[(span.close + 1)...])
+        return Array(bytes[..<span.open]) + (try rebuilt(span, old: old, new: new, verbatim: verbatim)) + Array(bytes[(span.close + 1)...])
+    }
+
+    /// The text of the value at `keys` (object members from the top), as written; nil when
+    /// there is none.
+    func text(at keys: [String]) -> [UInt8]? {
+        var span = spans[start]
+        for (depth, key) in keys.enumerated() {
+            guard let member = span?.members.last(where: { $0.key == key }) else { return nil }
+            if depth == keys.count - 1 { return Array(bytes[member.valueStart..<member.valueEnd]) }
+            span = spans[member.valueStart]
+        }
+        return nil
     }
 
     /// The object's text, `{` to `}`, holding `new`.
-    private func rebuilt(_ span: ObjectSpan, old: [(String, JSONValue)], new: [(String, JSONValue)]) throws(DuplicateKey) -> [UInt8] {
+    private func rebuilt(_ span: ObjectSpan, old: [(String, JSONValue)], new: [(String, JSONValue)], verbatim: [String: [UInt8]]) throws(DuplicateKey) -> [UInt8] {
         var firstOffset: [String: Int] = [:]
         for (index, member) in span.members.enumerated() {
             if let earlier = firstOffset[member.key] {
@@ -86,7 +99,12 @@ struct JSONSource {
             guard let index else {
                 var text = ""
                 JSONValue.quote(key, into: &text)
-                out += Array((text + (compact ? ":" : ": ")).utf8) + serialized(newValue, compact: compact, indent: indent)
+                out += Array((text + (compact ? ":" : ": ")).utf8)
+                if let written = verbatim[key], (try? JSONParser.parse(written)) == newValue {
+                    out += written
+                } else {
+                    out += serialized(newValue, compact: compact, indent: indent)
+                }
                 continue
             }
             let member = members[index]
@@ -97,7 +115,7 @@ struct JSONSource {
             }
             out += bytes[member.keyStart..<member.valueStart]
             if let nested = spans[member.valueStart], case .object(let oldMembers) = oldValue, case .object(let newMembers) = newValue {
-                out += try rebuilt(nested, old: oldMembers, new: newMembers)
+                out += try rebuilt(nested, old: oldMembers, new: newMembers, verbatim: verbatim)
             } else {
                 out += serialized(newValue, compact: compact, indent: lineIndent(at: member.keyStart))
             }

@@ -12,6 +12,8 @@ package struct ClientConfig: Sendable {
     private(set) var original: [UInt8]?
     /// The file as parsed, with where its members are: edits are spliced into its text.
     private var source: JSONSource?
+    /// New members to write as this text (`insertEntry`).
+    private var verbatim: [String: [UInt8]] = [:]
 
     package enum Error: Swift.Error, CustomStringConvertible, Sendable, Equatable {
         case malformed(path: String, JSONParser.Error)
@@ -87,6 +89,27 @@ package struct ClientConfig: Sendable {
         document = document.setting(at: (location.keyPath + ["mcpServers", name])[...], to: entry)
     }
 
+    /// Adds the entry `name` as the `position`th of the servers, written as `text` when its
+    /// value is that text: a parked server put back where and as it was.
+    mutating func insertEntry(_ name: String, _ entry: JSONValue, position: Int, text: [UInt8]?) {
+        var members: [(String, JSONValue)] = []
+        if case .object(let existing)? = document.value(at: location.keyPath + ["mcpServers"]) { members = existing }
+        members.insert((name, entry), at: min(max(position, 0), members.count))
+        document = document.setting(at: (location.keyPath + ["mcpServers"])[...], to: .object(members))
+        if let text { verbatim[name] = text }
+    }
+
+    /// The entry `name` as written in the file, when it was read from one.
+    func entryText(named name: String) -> [UInt8]? { source?.text(at: location.keyPath + ["mcpServers", name]) }
+
+    /// The value at `keys` from the top of the document.
+    func value(at keys: [String]) -> JSONValue? { document.value(at: keys) }
+
+    /// Sets the value at `keys` (nil removes it), the objects on the way made when missing.
+    mutating func setValue(_ value: JSONValue?, at keys: [String]) {
+        document = document.setting(at: keys[...], to: value)
+    }
+
     /// The file's text: two-space indentation, as the clients write it, and a final newline.
     var text: String { document.serialized(pretty: true) + "\n" }
 
@@ -94,7 +117,7 @@ package struct ClientConfig: Sendable {
     /// change keeps its exact text; a new file is `text`.
     func editedBytes() throws(Error) -> [UInt8] {
         guard let source else { return Array(text.utf8) }
-        do { return try source.splicing(document) } catch {
+        do { return try source.splicing(document, verbatim: verbatim) } catch {
             throw .duplicateKey(path: path, key: error.key, first: "\(error.first.line):\(error.first.column)", second: "\(error.second.line):\(error.second.column)")
         }
     }

@@ -6,8 +6,14 @@ extension Workspace {
     package func inventory(project: String? = nil) -> Inventory {
         let project = environment.absolutePath(project ?? environment.currentDirectory)
         var reader = InventoryReader(environment: environment, project: project)
+        let store = parkedServers
+        do { reader.parked = try store.all() } catch { reader.problems.append(error.description) }
+        reader.parkedFile = store.path
         return reader.read()
     }
+
+    /// The servers `mcp disable` took out of a config that has no switch of its own.
+    package var parkedServers: ParkedServers { ParkedServers(home: home, defaultConfig: configLocation().key) }
 }
 
 /// Reads the sources of an inventory one by one, keeping what could not be read.
@@ -15,6 +21,9 @@ struct InventoryReader {
     let environment: Environment
     let project: String
     var problems: [String] = []
+    /// The servers `mcp disable` parked, and where.
+    var parked: [(config: String, server: String, parked: ParkedServers.Parked)] = []
+    var parkedFile = ""
 
     init(environment: Environment, project: String) {
         self.environment = environment
@@ -82,6 +91,12 @@ struct InventoryReader {
             entries += desktopConfig.servers.map { InventoryEntry(name: $0.name, scope: .desktop, file: desktop.path, location: desktop, server: $0, state: .active) }
         }
         entries += extensionEntries()
+        for (config, name, parked) in parked {
+            let scope: ServerScope = config == desktop.path ? .desktop : .file
+            entries.append(InventoryEntry(name: name, scope: scope, file: config, location: ConfigLocation(path: config),
+                                          server: ConfiguredServer(name: name, entry: parked.entry, config: config),
+                                          state: .disabled("parked in \(parkedFile) since \(parked.disabledAt); mcp enable \(name) puts it back")))
+        }
         return Inventory(entries: entries, problems: problems, project: project)
     }
 

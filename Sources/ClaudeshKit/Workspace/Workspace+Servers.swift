@@ -70,7 +70,8 @@ extension Workspace {
         case .desktopExtension: "an extension's: turn it off or remove it in Claude Desktop's settings"
         default: "not claudesh's to write"
         }
-        return .usage("\(entry.name) is a \(entry.scope.word) server (\(entry.file)), read-only: \(instead)")
+        let article = entry.scope.word.first.map { "aeiou".contains($0) } == true ? "an" : "a"
+        return .usage("\(entry.name) is \(article) \(entry.scope.word) server (\(entry.file)), read-only: \(instead)")
     }
 
     /// What `mcp import` did.

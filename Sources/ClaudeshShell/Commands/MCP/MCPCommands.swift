@@ -15,7 +15,7 @@ enum MCPCommands {
             or -s/--scope local|project|user as claude mcp takes it, overrides it for one command.
             mcp list --all shows every server Claude knows, plugins and extensions too.
             """,
-            subcommands: [list, get, add, addJSON, addFromClaudeDesktop, remove, importServers] + MCPCheckCommands.all + MCPClientCommands.all + [MCPCanaryCommands.canary, MCPPinCommands.pin]
+            subcommands: [list, get, add, addJSON, addFromClaudeDesktop, remove, importServers, disable, enable] + MCPCheckCommands.all + MCPClientCommands.all + [MCPCanaryCommands.canary, MCPPinCommands.pin]
         )
     }
 
@@ -260,6 +260,52 @@ enum MCPCommands {
             invocation.session.report("'\(name)' is already in \(imported.path) with a different entry: left as it is (mcp remove \(name) --config \(imported.path) first to take the imported one)")
         }
         return report.clashes.isEmpty ? .success : .failure
+    }
+
+    static let disable = Command(
+        "disable", group: group, summary: "Turn a server off without losing its entry (mcp enable turns it back on)",
+        discussion: """
+        The way its client does it where it has a way: a Claude Code local, user or plugin
+        server goes in the project's disabledMcpServers in ~/.claude.json (what /mcp writes;
+        per project, as Claude Code keeps it); a .mcp.json server is rejected in the project's
+        .claude/settings.local.json (disabledMcpjsonServers). Claude Desktop's config has no
+        switch: its entry is taken out and kept, text and place, in HOME/disabled-servers.json
+        (mode 0600), and mcp enable puts it back byte for byte where it was. Managed and
+        extension servers are read-only. A name in several places needs -s or --config.
+        """,
+        arguments: [Argument("NAME", "the server", completion: .inventoryNames)],
+        flags: [Flag.inventory[1], Flag.inventory[3], .config],
+        examples: ["mcp disable github", "mcp disable -s user time", "mcp disable time --config desktop"]
+    ) { invocation in
+        try toggle(invocation, enabling: false)
+    }
+
+    static let enable = Command(
+        "enable", group: group, summary: "Turn a disabled server back on",
+        arguments: [Argument("NAME", "the server", completion: .inventoryNames)],
+        flags: [Flag.inventory[1], Flag.inventory[3], .config],
+        examples: ["mcp enable github", "mcp enable time --config desktop"]
+    ) { invocation in
+        try toggle(invocation, enabling: true)
+    }
+
+    @MainActor
+    static func toggle(_ invocation: Invocation, enabling: Bool) throws -> ExitStatus {
+        let arguments = invocation.arguments
+        let name = arguments.positionals[0]
+        let workspace = invocation.workspace
+        let done = enabling
+            ? try workspace.enableServer(name, scope: arguments.value("scope"), config: arguments.value("config"), project: arguments.value("project"))
+            : try workspace.disableServer(name, scope: arguments.value("scope"), config: arguments.value("config"), project: arguments.value("project"))
+        let verb = enabling ? "enabled" : "disabled"
+        if done.already {
+            invocation.output.line("Already \(verb): \(name) (\(done.scope.word)); \(done.how.hasPrefix("it is") ? done.how : "nothing written")")
+        } else if !done.written {
+            invocation.output.line("would have \(verb) \(name) (\(done.scope.word)): \(done.how) (not written)")
+        } else {
+            invocation.output.line("\(verb.prefix(1).uppercased() + verb.dropFirst()) \(name) (\(done.scope.word)): \(done.how)")
+        }
+        return .success
     }
 
     /// A server name: not empty, no control characters; the clients take anything else.
