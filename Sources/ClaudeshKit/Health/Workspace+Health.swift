@@ -22,6 +22,7 @@ extension Workspace {
         if filter == nil {
             do {
                 let config = try ClientConfig(location: location)
+                remember(config)
                 servers = config.servers
                 if !servers.isEmpty { probedConfig = config }
             } catch {
@@ -29,6 +30,10 @@ extension Workspace {
             }
         }
         let inventory = inventory(project: filter?.project)
+        for (file, version) in wipedConfigs() {
+            serverChecks.append(.init(.servers, "config-history", .warning,
+                                      "\(file) has no servers now; it had \(version.servers.count) \(Timestamp.age(seconds: now - version.seen)) ago: mcp restore \(version.id) puts them back"))
+        }
         for problem in inventory.problems { serverChecks.append(.init(.servers, "inventory", .warning, "\(problem) (its servers are not checked)")) }
         let started = inventory.filtered(filter ?? InventoryFilter()).filter { entry in !servers.contains { $0.config == entry.server.config && $0.name == entry.name } }
         let defaultScope = switch settings.mcpConfig {

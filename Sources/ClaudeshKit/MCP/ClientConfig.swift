@@ -3,7 +3,7 @@
 /// Claude Code's local scope), written back atomically in the file's own mode, through a link to
 /// its target, and never over what the client wrote meanwhile (`edit`).
 package struct ClientConfig: Sendable {
-    package let location: ConfigLocation
+    package private(set) var location: ConfigLocation
     package var path: String { location.path }
     /// The whole document, in file order.
     private(set) var document: JSONValue
@@ -76,6 +76,17 @@ package struct ClientConfig: Sendable {
         guard case .object = document else { throw .notAnObject(path: path) }
     }
 
+    /// The same file read, its servers at `location` (another project's of `~/.claude.json`):
+    /// one parse for every scope of a file.
+    func relocated(to location: ConfigLocation) -> ClientConfig {
+        var config = self
+        config.location = location
+        return config
+    }
+
+    /// The bytes the file had when read; nil when there was no file.
+    var bytesRead: [UInt8]? { original }
+
     /// The `mcpServers` entries, in file order.
     var entries: [(name: String, entry: JSONValue)] {
         guard case .object(let members)? = document.value(at: location.keyPath + ["mcpServers"]) else { return [] }
@@ -98,6 +109,10 @@ package struct ClientConfig: Sendable {
         document = document.setting(at: (location.keyPath + ["mcpServers"])[...], to: .object(members))
         if let text { verbatim[name] = text }
     }
+
+    /// Writes a new member named `key` as `text` when its value is that text (a restored
+    /// server keeps its numbers and spacing as the version had them).
+    mutating func keepText(_ text: [UInt8], for key: String) { verbatim[key] = text }
 
     /// The entry `name` as written in the file, when it was read from one.
     func entryText(named name: String) -> [UInt8]? { source?.text(at: location.keyPath + ["mcpServers", name]) }

@@ -9,7 +9,9 @@ extension Workspace {
         let store = parkedServers
         do { reader.parked = try store.all() } catch { reader.problems.append(error.description) }
         reader.parkedFile = store.path
-        return reader.read()
+        let inventory = reader.read()
+        for (path, bytes) in reader.filesRead { remember(path, bytes) }
+        return inventory
     }
 
     /// The servers `mcp disable` took out of a config that has no switch of its own.
@@ -24,6 +26,8 @@ struct InventoryReader {
     /// The servers `mcp disable` parked, and where.
     var parked: [(config: String, server: String, parked: ParkedServers.Parked)] = []
     var parkedFile = ""
+    /// The client files read, with their bytes: the config history keeps them.
+    var filesRead: [(path: String, bytes: [UInt8])] = []
 
     init(environment: Environment, project: String) {
         self.environment = environment
@@ -47,10 +51,10 @@ struct InventoryReader {
         let settings = CodeSettings(files: settingsFiles, managed: managedSettings, projectEntry: projectEntry)
 
         // Claude Code's scopes: every project's local servers, this project's .mcp.json, the user's.
-        if case .object(let projects)? = claudeJSON?.document["projects"] {
+        if let claudeJSON, case .object(let projects)? = claudeJSON.document["projects"] {
             for (path, _) in projects {
                 let location = ConfigLocation(path: userFile, project: path)
-                guard let local = config(location) else { continue }
+                let local = claudeJSON.relocated(to: location)
                 entries += local.servers.map { server in
                     InventoryEntry(name: server.name, scope: .local(path), file: userFile, location: location, server: server,
                                    state: path == project ? .active : .ignored("another project's: \(path)"))
@@ -104,7 +108,11 @@ struct InventoryReader {
     /// and there is no file.
     mutating func config(_ location: ConfigLocation, mustExist: Bool = false) -> ClientConfig? {
         if mustExist && Path.kind(of: location.path) == .missing { return nil }
-        do { return try ClientConfig(location: location) } catch {
+        do {
+            let config = try ClientConfig(location: location)
+            if let bytes = config.bytesRead { filesRead.append((location.path, bytes)) }
+            return config
+        } catch {
             problems.append(error.description)
             return nil
         }

@@ -17,7 +17,9 @@ extension Workspace {
 
     /// The config `word` names, read.
     package func config(_ word: String? = nil) throws(ClientConfig.Error) -> ClientConfig {
-        try ClientConfig(location: configLocation(word))
+        let config = try ClientConfig(location: configLocation(word))
+        remember(config)
+        return config
     }
 
     package var lastKnownGood: LastKnownGood { LastKnownGood(home: home) }

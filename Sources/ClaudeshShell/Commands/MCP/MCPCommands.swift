@@ -15,7 +15,7 @@ enum MCPCommands {
             or -s/--scope local|project|user as claude mcp takes it, overrides it for one command.
             mcp list --all shows every server Claude knows, plugins and extensions too.
             """,
-            subcommands: [list, get, add, addJSON, addFromClaudeDesktop, remove, importServers, disable, enable] + MCPCheckCommands.all + MCPClientCommands.all + [MCPCanaryCommands.canary, MCPPinCommands.pin]
+            subcommands: [list, get, add, addJSON, addFromClaudeDesktop, remove, importServers, disable, enable] + MCPHistoryCommands.all + MCPCheckCommands.all + MCPClientCommands.all + [MCPCanaryCommands.canary, MCPPinCommands.pin]
         )
     }
 
