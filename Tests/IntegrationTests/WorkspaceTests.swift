@@ -144,6 +144,31 @@ struct WorkspaceTests {
         return plans
     }
 
+    /// A server that still fails after the retry is disabled (parked: the config is a file of
+    /// its own) so that the rest is healthy, and comes back with mcp enable.
+    @Test func aServerThatStillFailsIsQuarantinedAndTheRestIsHealthy() async throws {
+        let (fixture, config, workspace) = try Self.prepared(secret: "quarantine-1a2b3c4d", servers: [
+            ("instant", MCPFixtures.stdio("instant")), ("dead", "{\"command\": \"/nonexistent/server\"}"),
+        ])
+        defer { fixture.stop() }
+        let original = try String(contentsOfFile: config, encoding: .utf8)
+        let plan = workspace.recoveryPlan()
+        let retry = try #require(plan.steps.first { $0.title == "Retry every server" })
+        let quarantine = try #require(plan.steps.first { $0.title == "Quarantine the servers that still fail" })
+        #expect(await quarantine.plan() == .nothing("no server failed the retry"))
+        let retried = await retry.run()
+        #expect(!retried.succeeded && retried.summary.hasPrefix("dead: "), "\(retried.summary)")
+        #expect(await quarantine.plan() == .act("disable dead (mcp enable NAME brings each back)"))
+        let done = await quarantine.run()
+        #expect(done.succeeded && done.summary == "disabled dead (file); mcp enable dead brings it back", "\(done.summary)")
+        let text = try String(contentsOfFile: config, encoding: .utf8)
+        #expect(!text.contains("dead") && text.contains("instant"), "\(text)")
+        let report = await workspace.healthReport(runsCanaries: false)
+        #expect(report.value.checks.filter { $0.section == .servers }.map { "\($0.name) \($0.state)" } == ["instant ok"], "\(report.value.checks)")
+        _ = try workspace.enableServer("dead", scope: nil, config: config, project: nil)
+        #expect(try String(contentsOfFile: config, encoding: .utf8) == original, "back as it was")
+    }
+
     @Test func theRecoveryPlanHasNothingToDoForAHealthySetupAndPlansEachRepairOfABrokenOne() async throws {
         let (fixture, config, workspace) = try Self.prepared(secret: "recover-secret-1a2b3c4d", servers: [("instant", MCPFixtures.stdio("instant"))])
         defer { fixture.stop() }
@@ -153,10 +178,11 @@ struct WorkspaceTests {
 
         let plan = workspace.recoveryPlan()
         #expect(plan.steps.map(\.title) == [
-            "Stop the containers", "Restore the last known good MCP config", "Retry every server",
+            "Stop the containers", "Restore the last known good MCP config", "Retry every server", "Quarantine the servers that still fail",
             "Restore what is missing from the newest backup that verifies", "Check the pass store", "Start the containers", "Check health",
         ])
-        #expect(plan.steps.map(\.isFinalCheck) == [false, false, false, false, false, false, true])
+        #expect(plan.steps.map(\.isFinalCheck) == [false, false, false, false, false, false, false, true])
+        #expect(await plan.steps[3].plan() == .nothing("no server failed the retry"))
         var plans = await Self.plans(plan)
         let composeFile = workspace.settings.composeFile
         #expect(plans["Stop the containers"] == .nothing("no compose file at \(composeFile)"))
@@ -198,6 +224,6 @@ struct WorkspaceTests {
         // Without a store at all, the step plans to make one.
         try FileManager.default.removeItem(atPath: store)
         let fingerprint = try await workspace.usableKeys()[0].fingerprint
-        #expect(await plan.steps[4].plan() == .act("secrets init for \(fingerprint): make \(store) with git"))
+        #expect(await plan.steps[5].plan() == .act("secrets init for \(fingerprint): make \(store) with git"))
     }
 }

@@ -50,10 +50,12 @@ extension Workspace {
     /// Under a dry run the steps plan as usual and running one changes nothing.
     package func recoveryPlan() -> RecoveryPlan {
         let passed = PassedConfigs()
+        let failing = FailingServers()
         var plan = RecoveryPlan(steps: [
             composeStep("Stop the containers", ["down"], done: "containers stopped"),
             restoreGoodConfigStep(passed),
-            retryServersStep(passed),
+            retryServersStep(passed, failing: failing),
+            quarantineStep(failing),
             restoreMissingStep(),
             storeStep(),
             composeStep("Start the containers", ["up", "--detach"], done: "containers started"),
@@ -123,7 +125,7 @@ extension Workspace {
 
     /// Retries every server, unless the config step has just seen every server of this very
     /// file pass (the copy it put back): probing them again would only repeat that.
-    func retryServersStep(_ passed: PassedConfigs = PassedConfigs()) -> RecoveryStep {
+    func retryServersStep(_ passed: PassedConfigs = PassedConfigs(), failing: FailingServers = FailingServers()) -> RecoveryStep {
         let configPath = configPath()
         return RecoveryStep(title: "Retry every server", plan: {
             let count: Int
@@ -140,12 +142,39 @@ extension Workspace {
                 let config = try ClientConfig(path: configPath)
                 let results = await probeAll(of: config, options: options) ?? []
                 let failed = results.filter { $0.isDown }
+                failing.set(failed.map { $0.server })
                 guard failed.isEmpty else { return RecoveryStep.Result(summary: failed.map { "\($0.server): \($0.reason ?? "failed")" }.joined(separator: "; "), succeeded: false) }
                 refreshLastKnownGood(config, after: results)
                 return .done("all \(results.count) passed")
             } catch {
                 return .failed(error)
             }
+        })
+    }
+
+    /// Disables the servers that still failed the retry step, so that the others come back
+    /// and the check after says healthy; each the way `mcp disable` does it, and the summary
+    /// says how to bring each back.
+    func quarantineStep(_ failing: FailingServers) -> RecoveryStep {
+        let config = settings.mcpConfig.description
+        return RecoveryStep(title: "Quarantine the servers that still fail", plan: {
+            let names = failing.names
+            guard !names.isEmpty else { return .nothing("no server failed the retry") }
+            return .act("disable \(names.joined(separator: ", ")) (mcp enable NAME brings each back)")
+        }, run: {
+            var done: [String] = []
+            var problems: [String] = []
+            for name in failing.names {
+                do {
+                    let toggled = try disableServer(name, scope: nil, config: config, project: nil)
+                    done.append("\(name) (\(toggled.scope.word))")
+                } catch {
+                    problems.append("\(name): \(error)")
+                }
+            }
+            guard problems.isEmpty else { return RecoveryStep.Result(summary: problems.joined(separator: "; "), succeeded: false) }
+            failing.set([])
+            return .done("disabled \(done.joined(separator: ", ")); mcp enable \(done.count == 1 ? done[0].split(separator: " ")[0] : "NAME") brings \(done.count == 1 ? "it" : "each") back")
         })
     }
 
@@ -212,6 +241,15 @@ extension Workspace {
             return result
         })
     }
+}
+
+/// The servers that failed the retry step, for the quarantine step after it.
+final class FailingServers: Sendable {
+    private let failing = Mutex<[String]>([])
+
+    var names: [String] { failing.withLock { $0 } }
+
+    func set(_ names: [String]) { failing.withLock { $0 = names } }
 }
 
 /// Config contents whose every server passed during this recovery, and how many servers that was.

@@ -9,6 +9,8 @@ extension Workspace {
         let store = parkedServers
         do { reader.parked = try store.all() } catch { reader.problems.append(error.description) }
         reader.parkedFile = store.path
+        // A file the mcp-config setting names is Claude's as far as this session goes.
+        if case .file(let path) = settings.mcpConfig { reader.namedFile = ConfigLocation(path: path) }
         let inventory = reader.read()
         for (path, bytes) in reader.filesRead { remember(path, bytes) }
         return inventory
@@ -28,6 +30,8 @@ struct InventoryReader {
     var parkedFile = ""
     /// The client files read, with their bytes: the config history keeps them.
     var filesRead: [(path: String, bytes: [UInt8])] = []
+    /// The file the mcp-config setting names, when it is none of the clients' own.
+    var namedFile: ConfigLocation?
 
     init(environment: Environment, project: String) {
         self.environment = environment
@@ -95,6 +99,10 @@ struct InventoryReader {
             entries += desktopConfig.servers.map { InventoryEntry(name: $0.name, scope: .desktop, file: desktop.path, location: desktop, server: $0, state: .active) }
         }
         entries += extensionEntries()
+        if let namedFile, namedFile.path != desktop.path, namedFile.path != userFile, namedFile.path != mcpJSON.path, namedFile.path != managedFile,
+           let named = config(namedFile) {
+            entries += named.servers.map { InventoryEntry(name: $0.name, scope: .file, file: namedFile.path, location: namedFile, server: $0, state: .active) }
+        }
         for (config, name, parked) in parked {
             let scope: ServerScope = config == desktop.path ? .desktop : .file
             entries.append(InventoryEntry(name: name, scope: scope, file: config, location: ConfigLocation(path: config),

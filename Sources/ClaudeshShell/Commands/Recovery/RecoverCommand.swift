@@ -11,7 +11,7 @@ enum RecoverCommand {
     enum Outcome { case done(String), failed(String), skipped(String) }
 
     static let command = Command(
-        "recover", group: CommandGroup.health, summary: "Guided emergency recovery: stop, restore the good config, retry, restore what is missing, repair the store, start, check",
+        "recover", group: CommandGroup.health, summary: "Guided emergency recovery: stop, restore the good config, retry, quarantine, restore what is missing, repair the store, start, check",
         discussion: """
         Each step says what it will do, then asks: y runs it, n or skip passes it, q stops.
         --dry-run prints every step's plan and changes nothing; --yes runs every step without
@@ -19,7 +19,9 @@ enum RecoverCommand {
         deleted secret, a lost config); files that are there are never replaced by it. It ends
         with the health dashboard and the time recovery took; exit 1 unless everything is healthy.
         The backup comes before the store's check, so that a store's lost git history comes back
-        from it rather than being started anew.
+        from it rather than being started anew. A server that still fails after the retry can
+        be quarantined (disabled as mcp disable does it) so that the others come back; the
+        step says how to enable it again.
         """,
         flags: [Flag("dry-run", "print the plan of every step, change nothing"), .yes],
         examples: ["recover", "recover --dry-run", "recover --yes"]
