@@ -55,13 +55,15 @@ struct SecretAuditTests {
             "mcpServers.db.args.0", "mcpServers.db.args.1", "mcpServers.db.env.NOTE",
             "mcpServers.docs.headers.Authorization", "projects./p.mcpServers.db.env.DB_PASSWORD",
         ])
-        #expect(findings[1].place == .serverEnvironment(server: "github", key: "GITHUB_TOKEN"))
+        #expect(findings[1].place == .serverEnvironment(server: "github", key: "GITHUB_TOKEN", project: nil))
+        // A local-scope server's env is fixable too, in its project's entry.
+        #expect(findings[6].place == .serverEnvironment(server: "db", key: "DB_PASSWORD", project: "/p"))
         #expect(findings[1].kind == "GitHub token")
         #expect(findings[1].line == 3)
         #expect(findings[3].kind == "password in a URL")
         // The same value stands twice (args and env): each finding is placed at its own key.
         #expect(findings[0].line == 3 && findings[4].line == 4)
-        #expect(findings[0].place == .elsewhere && findings[6].place == .elsewhere)
+        #expect(findings[0].place == .elsewhere && findings[5].place == .elsewhere)
         #expect(findings[5].masked == "Bearer Zq…Ax")
         #expect(!findings.contains { $0.masked.contains(Self.random) })
     }
@@ -101,9 +103,9 @@ struct SecretAuditTests {
 
     @Test func onlyServerEnvValuesOfClientConfigsAreMovedAndNamesStayPassNames() {
         let findings = [
-            AuditFinding(file: "c.json", line: 1, column: 1, key: "mcpServers.my server.env.API_KEY", kind: "k", value: "v1", place: .serverEnvironment(server: "my server", key: "API_KEY")),
+            AuditFinding(file: "c.json", line: 1, column: 1, key: "mcpServers.my server.env.API_KEY", kind: "k", value: "v1", place: .serverEnvironment(server: "my server", key: "API_KEY", project: nil)),
             AuditFinding(file: "c.json", line: 2, column: 1, key: "mcpServers.docs.headers.Authorization", kind: "k", value: "v2", place: .elsewhere),
-            AuditFinding(file: "other.json", line: 1, column: 1, key: "mcpServers.x.env.K", kind: "k", value: "v3", place: .serverEnvironment(server: "x", key: "K")),
+            AuditFinding(file: "other.json", line: 1, column: 1, key: "mcpServers.x.env.K", kind: "k", value: "v3", place: .serverEnvironment(server: "x", key: "K", project: nil)),
         ]
         let fix = AuditFix(findings: findings, clientConfigs: ["c.json"])
         #expect(fix.moves.map(\.secret) == ["claude/my-server/API_KEY"])

@@ -79,4 +79,32 @@ struct SecretsAuditIntegrationTests {
         let again = try fixture.run(["secrets", "audit", "--json"])
         #expect(!again.stdout.contains("mcpServers.needs.env.API_KEY"))
     }
+
+    /// Every file Claude reads servers from is audited: a local-scope server's value is moved
+    /// in its project's entry, and an extension's setting kept in clear is reported.
+    @Test func aLocalScopeServerIsFixedInItsProjectAndAnExtensionsClearSettingIsReported() throws {
+        let fixture = SecretsFixture()
+        defer { fixture.stop() }
+        try fixture.makeKeyAndStore()
+        let home = fixture.home
+        let claudeJSON = home + "/.claude.json"
+        try """
+            {"numStartups": 3, "projects": {"\(home)/proj": {"mcpServers": {"db": {"type": "stdio", "command": "\(MCPFixtures.stdioScript)", "args": ["needs-env"], "env": {"API_KEY": "\(Self.anthropic)"}}}, "allowedTools": []}}}
+            """.write(toFile: claudeJSON, atomically: true, encoding: .utf8)
+        let settings = home + "/.config/Claude/Claude Extensions Settings"
+        try FileManager.default.createDirectory(atPath: settings, withIntermediateDirectories: true)
+        try "{\"isEnabled\": true, \"userConfig\": {\"api_key\": \"\(Self.github)\"}}".write(toFile: settings + "/local.mcpb.me.files.json", atomically: true, encoding: .utf8)
+
+        let audit = try fixture.run(["secrets", "audit", "--json"])
+        let findings = try #require((try JSONSerialization.jsonObject(with: Data(audit.stdout.utf8)) as? [String: Any])?["findings"] as? [[String: Any]], "\(audit.stdout)")
+        #expect(Set(findings.map { $0["key"] as! String }) == ["projects.\(home)/proj.mcpServers.db.env.API_KEY", "userConfig.api_key"], "\(findings)")
+        #expect(!audit.stdout.contains(Self.github) && !audit.stdout.contains(Self.anthropic))
+
+        let fixed = try fixture.run(["--yes", "secrets", "audit", "--fix"])
+        #expect(fixed.stdout.contains("fix by hand: \(settings)/local.mcpb.me.files.json"), "an extension's file is Desktop's: \(fixed.stdout)")
+        let text = try String(contentsOfFile: claudeJSON, encoding: .utf8)
+        #expect(!text.contains(Self.anthropic) && text.contains("API_KEY=claude/db/API_KEY") && text.contains("\"numStartups\": 3"), "\(text)")
+        let local = try fixture.run(["mcp", "check", "db", "--config", "local:\(home)/proj", "--json"])
+        #expect(local.status == 0, "the moved server still starts and gets its key: \(local.stdout)\(local.stderr)")
+    }
 }

@@ -43,7 +43,15 @@ package struct BackupSet: Sendable {
             Path.join(claudeCode, "settings.json"), Path.join(claudeCode, "settings.local.json"),
             PasswordStore(environment: environment).directory,
             context.rcPath, Path.join(home, "scripts"), LastKnownGood(home: home).path,
+            // What claudesh keeps per server, and the entries mcp disable parked (only there).
+            Path.join(home, "disabled-servers.json"), Path.join(home, "canaries.json"), Path.join(home, "tool-pins.json"), Path.join(home, "server-protocols.json"),
         ]
+        // Every project's .mcp.json Claude Code knows, and the current folder's.
+        let workspace = Workspace(context)
+        for project in workspace.codeProjects() + [environment.currentDirectory] {
+            let file = Path.join(project, ".mcp.json")
+            if Path.kind(of: file) == .file { roots.append(file) }
+        }
         // A compose file kept elsewhere (/srv/...) is not the home's to back up.
         if Path.isInside(settings.composeFile, environment.userHome) { roots.append(settings.composeFile) }
         roots += settings.backupInclude

@@ -3,6 +3,8 @@
 package struct AuditFix: Sendable {
     package struct Move: Sendable, Equatable {
         package var file: String
+        /// The project of a local-scope server (its entry in `~/.claude.json`).
+        package var project: String?
         package var server: String
         package var variable: String
         var value: String
@@ -19,8 +21,8 @@ package struct AuditFix: Sendable {
         moves = []
         manual = []
         for finding in findings {
-            if case .serverEnvironment(let server, let key) = finding.place, clientConfigs.contains(finding.file) {
-                moves.append(Move(file: finding.file, server: server, variable: key, value: finding.value, secret: Self.secretName(server: server, variable: key)))
+            if case .serverEnvironment(let server, let key, let project) = finding.place, clientConfigs.contains(finding.file) {
+                moves.append(Move(file: finding.file, project: project, server: server, variable: key, value: finding.value, secret: Self.secretName(server: server, variable: key)))
             } else {
                 manual.append(finding)
             }
@@ -55,16 +57,17 @@ package struct AuditFix: Sendable {
             named.append(move)
         }
         var written: [String] = []
-        for file in Set(named.map { $0.file }).sorted() {
-            let movesHere = named.filter { $0.file == file }
-            let edit = try ClientConfig.edit(ConfigLocation(path: file), writing: true) { config in
+        for location in Set(named.map { ConfigLocation(path: $0.file, project: $0.project) }).sorted(by: { $0.key < $1.key }) {
+            let file = location.path
+            let movesHere = named.filter { $0.file == file && $0.project == location.project }
+            let edit = try ClientConfig.edit(location, writing: true) { config in
                 for server in Set(movesHere.map { $0.server }).sorted() {
                     guard let entry = config.entry(named: server) else { continue }
                     let references = movesHere.filter { $0.server == server }.map { SecretReference(variable: $0.variable, name: $0.secret) }
                     config.setEntry(server, try SecretWrapper.wrap(entry, secrets: references, executable: executable, pinned: pinned))
                 }
             }
-            if edit.written { written.append(file) }
+            if edit.written && !written.contains(file) { written.append(file) }
         }
         return written
     }

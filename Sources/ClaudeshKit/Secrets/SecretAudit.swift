@@ -2,8 +2,9 @@
 package struct AuditFinding: Sendable, Equatable {
     /// Where in the document it is, when that is somewhere `--fix` can rewrite.
     enum Place: Sendable, Equatable {
-        /// `mcpServers.SERVER.env.KEY` of a client config.
-        case serverEnvironment(server: String, key: String)
+        /// `mcpServers.SERVER.env.KEY` of a client config, or of a project's entry in
+        /// `~/.claude.json` (`projects.PROJECT.mcpServers.SERVER.env.KEY`).
+        case serverEnvironment(server: String, key: String, project: String?)
         case elsewhere
     }
 
@@ -40,6 +41,9 @@ package enum SecretAudit {
     package struct Target: Sendable, Equatable {
         package var path: String
         package var format: Format
+        /// A client config `--fix` may rewrite; the others (copies, read-only sources) are
+        /// reported only.
+        package var isClientConfig = false
     }
 
     /// The files to scan that exist.
@@ -48,13 +52,22 @@ package enum SecretAudit {
         let home = environment.userHome
         var targets: [Target] = []
         var seen = Set<String>()
-        func add(_ path: String, _ format: Format) {
+        func add(_ path: String, _ format: Format, clientConfig: Bool = false) {
             guard Path.kind(of: path) == .file, seen.insert(path).inserted else { return }
-            targets.append(Target(path: path, format: format))
+            targets.append(Target(path: path, format: format, isClientConfig: clientConfig))
         }
-        let configs = [environment.desktopConfigPath, environment.userConfigPath, environment.projectConfigPath, context.settings.mcpConfig.path(in: environment)]
+        // Every file of the inventory: the writable configs (each project's .mcp.json too),
+        // then the read-only ones (managed, plugins, extensions' settings, which hold their
+        // values in clear when the keychain was not used).
+        let inventory = Workspace(context).inventory()
+        var configs = [environment.desktopConfigPath, environment.userConfigPath, environment.projectConfigPath, context.settings.mcpConfig.path(in: environment)]
+        configs += Workspace(context).codeProjects().map { Path.join($0, ".mcp.json") }
+        for path in configs { add(path, .json, clientConfig: true) }
+        for entry in inventory.entries where entry.isReadOnly { add(entry.file, .json) }
+        let extensionSettings = Path.join(Path.directory(of: environment.desktopConfigPath), "Claude Extensions Settings")
+        for entry in Directory.entries(of: extensionSettings) where entry.name.hasSuffix(".json") { add(Path.join(extensionSettings, entry.name), .json) }
         // The copies claudesh keeps of a config hold what the config held.
-        for path in configs + configs.flatMap(LastKnownGood.keptCopies(of:)) + [LastKnownGood(home: context.home).path] {
+        for path in configs.flatMap(LastKnownGood.keptCopies(of:)) + [LastKnownGood(home: context.home).path, Workspace(context).parkedServers.path] {
             add(path, .json)
         }
         add(context.settings.composeFile, .text)
@@ -104,7 +117,8 @@ package enum SecretAudit {
         func report(_ text: String, _ kind: String, _ path: [String]) {
             let (line, column) = position(of: text, key: path.last, in: bytes)
             var place = AuditFinding.Place.elsewhere
-            if path.count == 4, path[0] == "mcpServers", path[2] == "env" { place = .serverEnvironment(server: path[1], key: path[3]) }
+            if path.count == 4, path[0] == "mcpServers", path[2] == "env" { place = .serverEnvironment(server: path[1], key: path[3], project: nil) }
+            if path.count == 6, path[0] == "projects", path[2] == "mcpServers", path[4] == "env" { place = .serverEnvironment(server: path[3], key: path[5], project: path[1]) }
             findings.append(AuditFinding(file: file, line: line, column: column, key: path.joined(separator: "."), kind: kind, value: text, place: place))
         }
         func visit(_ value: JSONValue, _ path: [String], place: SecretDetector.Place) {

@@ -45,7 +45,7 @@ enum SecretsAuditCommand {
     @MainActor
     static func fix(_ findings: [AuditFinding], targets: [SecretAudit.Target], _ invocation: Invocation) async throws -> ExitStatus {
         let output = invocation.output
-        let configs = Set(targets.filter { $0.format == .json }.map { $0.path })
+        let configs = Set(targets.filter { $0.isClientConfig }.map { $0.path })
         let plan = AuditFix(findings: findings, clientConfigs: configs)
         let workspace = invocation.workspace
         let store = workspace.store
