@@ -12,7 +12,7 @@ import Darwin
 package enum AtomicFile {
     /// Replaces `path` (through links) with `bytes`. The mode is `mode` if given, else the old
     /// file's, else 0600.
-    static func write(_ bytes: some Collection<UInt8>, to path: String, mode: mode_t? = nil) throws(FileError) {
+    package static func write(_ bytes: some Collection<UInt8>, to path: String, mode: mode_t? = nil) throws(FileError) {
         try write(bytes, to: try Path.writeTarget(of: path), mode: mode, replacing: true)
     }
 

@@ -13,7 +13,7 @@ package enum FileIO {
     /// The bytes of a regular file of at most `limit` bytes. Anything else (a device such as
     /// /dev/zero, a FIFO, a socket, a file past the limit) is refused before it is read: such
     /// a path in a config would otherwise fill memory or never end.
-    static func read(_ path: String, limit: Int = readLimit) throws(FileError) -> [UInt8] {
+    package static func read(_ path: String, limit: Int = readLimit) throws(FileError) -> [UInt8] {
         let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
         guard fd >= 0 else { throw FileError("read", path) }
         defer { close(fd) }

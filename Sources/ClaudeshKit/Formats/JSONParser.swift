@@ -23,7 +23,7 @@ package struct JSONParser {
         try parse(Array(text.utf8))
     }
 
-    static func parse(_ bytes: [UInt8]) throws(Error) -> JSONValue {
+    package static func parse(_ bytes: [UInt8]) throws(Error) -> JSONValue {
         var parser = JSONParser(bytes)
         return try parser.document().value
     }
