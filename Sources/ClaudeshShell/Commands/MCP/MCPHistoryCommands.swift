@@ -47,7 +47,7 @@ enum MCPHistoryCommands {
         mcpServers object is compared, the top level's and each project's in ~/.claude.json.
         Env and header values are masked as mcp get masks them.
         """,
-        arguments: [Argument("VERSION", "an ID from mcp history", optional: true)],
+        arguments: [Argument("VERSION", "an ID from mcp history", completion: versions, optional: true)],
         flags: [.config, .json],
         examples: ["mcp diff", "mcp diff 3f2a9c1b7d4e", "mcp diff --config user"]
     ) { invocation in
@@ -72,7 +72,7 @@ enum MCPHistoryCommands {
         than its servers. The file as it is now is kept as a version first, so a restore can be
         undone with another.
         """,
-        arguments: [Argument("VERSION", "an ID from mcp history")],
+        arguments: [Argument("VERSION", "an ID from mcp history", completion: versions)],
         flags: [Flag("whole", "put the whole file back, not only its servers")],
         examples: ["mcp restore 3f2a9c1b7d4e", "mcp restore 3f2a9c1b7d4e --whole"]
     ) { invocation in
@@ -87,6 +87,12 @@ enum MCPHistoryCommands {
         output.line(restored.written ? "Restored \(what) of \(restored.file) from version \(restored.version.id)"
                                      : "would restore \(what) of \(restored.file) from version \(restored.version.id) (not written)")
         return .success
+    }
+
+    /// The kept versions' IDs, newest first.
+    static let versions = Completion.custom { input in
+        var seen = Set<String>()
+        return ((try? Workspace(input.context).configHistory.all()) ?? []).reversed().map { $0.id }.filter { seen.insert($0).inserted }
     }
 
     /// `+ time  (mcpServers)  uvx mcp-server-time`, `~ docs  (mcpServers)  changed: url, headers.Authorization`.
