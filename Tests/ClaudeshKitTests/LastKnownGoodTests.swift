@@ -34,6 +34,25 @@ struct LastKnownGoodTests {
         #expect(try mode(configPath) == 0o644) // the config itself is not touched
     }
 
+    /// Claude Code's ~/.claude.json: its servers go back (every project's too), and what Claude
+    /// Code wrote since in its other keys stays.
+    @Test func restoringClaudeJSONPutsBackItsServersAndKeepsItsOtherKeys() throws {
+        let home = temporaryFolder("lkg")
+        defer { try? FileManager.default.removeItem(atPath: home) }
+        let target = home + "/.claude.json"
+        write("{\"numStartups\": 1, \"projects\": {\"/p\": {\"mcpServers\": {\"db\": {\"command\": \"db\", \"env\": {\"N\": 12345678901234567890}}}}}, \"mcpServers\": {\"time\": {\"command\": \"t\"}}}", to: target)
+        let good = LastKnownGood(home: home)
+        try good.save(try ClientConfig(path: target))
+        write("{\"numStartups\": 9, \"projects\": {\"/p\": {\"mcpServers\": {}, \"history\": [1]}, \"/q\": {\"mcpServers\": {\"x\": {\"command\": \"x\"}}}}, \"mcpServers\": {}}", to: target)
+        let restored = try good.restore(to: target, now: 0)
+        #expect(restored.keptAs != nil)
+        let document = try JSONParser.parse(Array(bytes(target)!))
+        #expect(document["numStartups"] == .int(9) && document["projects"]?["/p"]?["history"] == .array([.int(1)]))
+        #expect(document["mcpServers"]?["time"]?["command"] == .string("t"))
+        #expect(document["projects"]?["/q"]?["mcpServers"]?["x"] != nil, "a project added since keeps its servers")
+        #expect(String(decoding: bytes(target)!, as: UTF8.self).contains("12345678901234567890"), "written as the copy wrote it")
+    }
+
     @Test func saveReplacesAnOlderCopy() throws {
         let home = temporaryFolder("lkg")
         defer { try? FileManager.default.removeItem(atPath: home) }

@@ -43,6 +43,13 @@ package struct LastKnownGood: Sendable {
         do throws(JSONParser.Error) { parsed = try JSONParser.parse(bytes) } catch { throw ClientConfig.Error.malformed(path: path, error) }
         guard case .object = parsed else { throw ClientConfig.Error.notAnObject(path: path) }
         do throws(FileError) { try FileIO.makeDirectory(Path.directory(of: target)) } catch { throw ClientConfig.Error.file(error) }
+        // Claude Code rewrites ~/.claude.json as it runs (projects, history, settings): when it
+        // still reads, only its servers go back, its other keys as they are now.
+        if Path.lastComponent(of: target) == ".claude.json", let current = try? FileIO.read(target), case .object? = try? JSONParser.parse(current) {
+            let kept = try Self.keep(current, of: target, now: now)
+            _ = try ClientConfig.edit(ConfigLocation(path: target), writing: true) { config in config.setServers(as: parsed, writtenIn: bytes, emptyingOthers: false) }
+            return Restored(path: target, keptAs: kept)
+        }
         // What is kept is what was replaced: a client's write in between is kept instead.
         let kept = try AtomicFile.update(target) { current in
             guard let current else { return (bytes, nil as String?) }

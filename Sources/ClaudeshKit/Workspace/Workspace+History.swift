@@ -103,20 +103,7 @@ extension Workspace {
         }
         var changes: [ServerObjects.Change] = []
         let edit = try ClientConfig.edit(location, writing: !dryRun) { config in
-            let current = ServerObjects(config.value(at: []) ?? .object([]))
-            changes = ServerObjects.changes(from: current, to: wanted)
-            for object in current.objects where !wanted.objects.contains(where: { $0.keyPath == object.keyPath }) {
-                config.setValue(.object([]), at: object.keyPath + ["mcpServers"])
-            }
-            let source = try? JSONSource(bytes)
-            for object in wanted.objects {
-                // As the version wrote them: a number JSON values cannot hold stays exact.
-                if let text = source?.text(at: object.keyPath + ["mcpServers"]) { config.keepText(text, for: "mcpServers") }
-                for (name, _) in object.servers {
-                    if let text = source?.text(at: object.keyPath + ["mcpServers", name]) { config.keepText(text, for: name) }
-                }
-                config.setValue(.object(object.servers), at: object.keyPath + ["mcpServers"])
-            }
+            changes = config.setServers(as: document, writtenIn: bytes, emptyingOthers: true)
         }
         return ConfigRestored(file: version.file, version: version, changes: changes, written: edit.written)
     }
