@@ -34,8 +34,8 @@ struct LastKnownGoodTests {
         #expect(try mode(configPath) == 0o644) // the config itself is not touched
     }
 
-    /// Claude Code's ~/.claude.json: its servers go back (every project's too), and what Claude
-    /// Code wrote since in its other keys stays.
+    /// Claude Code's ~/.claude.json: the servers of the config's location go back (the top
+    /// level's, or a project's), and what Claude Code wrote since in its other keys stays.
     @Test func restoringClaudeJSONPutsBackItsServersAndKeepsItsOtherKeys() throws {
         let home = temporaryFolder("lkg")
         defer { try? FileManager.default.removeItem(atPath: home) }
@@ -44,8 +44,11 @@ struct LastKnownGoodTests {
         let good = LastKnownGood(home: home)
         try good.save(try ClientConfig(path: target))
         write("{\"numStartups\": 9, \"projects\": {\"/p\": {\"mcpServers\": {}, \"history\": [1]}, \"/q\": {\"mcpServers\": {\"x\": {\"command\": \"x\"}}}}, \"mcpServers\": {}}", to: target)
+        // The user scope's servers, then one project's (the local scope): each its own object.
         let restored = try good.restore(to: target, now: 0)
         #expect(restored.keptAs != nil)
+        #expect(try JSONParser.parse(Array(bytes(target)!))["projects"]?["/p"]?["mcpServers"] == .object([]), "the user scope's restore leaves the projects")
+        _ = try good.restore(to: ConfigLocation(path: target, project: "/p"), now: 1)
         let document = try JSONParser.parse(Array(bytes(target)!))
         #expect(document["numStartups"] == .int(9) && document["projects"]?["/p"]?["history"] == .array([.int(1)]))
         #expect(document["mcpServers"]?["time"]?["command"] == .string("t"))

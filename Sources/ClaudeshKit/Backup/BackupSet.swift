@@ -46,11 +46,12 @@ package struct BackupSet: Sendable {
             // What claudesh keeps per server, and the entries mcp disable parked (only there).
             Path.join(home, "disabled-servers.json"), Path.join(home, "canaries.json"), Path.join(home, "tool-pins.json"), Path.join(home, "server-protocols.json"),
         ]
-        // Every project's .mcp.json Claude Code knows, and the current folder's.
+        // Every project's .mcp.json Claude Code knows, and the current folder's, when under the
+        // home (a backup keeps paths relative to it; a project in /srv is that machine's).
         let workspace = Workspace(context)
         for project in workspace.codeProjects() + [environment.currentDirectory] {
             let file = Path.join(project, ".mcp.json")
-            if Path.kind(of: file) == .file { roots.append(file) }
+            if Path.kind(of: file) == .file && Path.isInside(file, environment.userHome) { roots.append(file) }
         }
         // A compose file kept elsewhere (/srv/...) is not the home's to back up.
         if Path.isInside(settings.composeFile, environment.userHome) { roots.append(settings.composeFile) }

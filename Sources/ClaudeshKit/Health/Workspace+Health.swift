@@ -8,6 +8,8 @@ extension Workspace {
     /// them to a part of the inventory).
     package func healthReport(timeout: Duration? = nil, protocolMode: ProtocolMode? = nil, runsCanaries: Bool = true,
                               filter: InventoryFilter? = nil) async -> Redacted<HealthReport> {
+        // `--all` alone is what health covers anyway: the mcp-config config with the rest.
+        let filter = filter == InventoryFilter() ? nil : filter
         var options = probeOptions(ProbeOptions(deadline: .seconds(60)))
         if let timeout { options.timeout = timeout }
         options.protocolMode = protocolMode
@@ -36,6 +38,9 @@ extension Workspace {
         }
         for problem in inventory.problems { serverChecks.append(.init(.servers, "inventory", .warning, "\(problem) (its servers are not checked)")) }
         let started = inventory.filtered(filter ?? InventoryFilter()).filter { entry in !servers.contains { $0.config == entry.server.config && $0.name == entry.name } }
+        for entry in started where entry.state == .active {
+            if let why = entry.uncheckable { serverChecks.append(.init(.servers, entry.name, .off, why)) }
+        }
         let defaultScope = switch settings.mcpConfig {
         case .desktop: "desktop"
         case .user: "user"
@@ -43,7 +48,7 @@ extension Workspace {
         case .local: "local"
         case .file: "config"
         }
-        servers = Self.labelled(servers.map { ($0, defaultScope) } + started.filter { $0.state == .active }.map { ($0.server, $0.scope.word) })
+        servers = Self.labelled(servers.map { ($0, defaultScope) } + started.filter { $0.state == .active && $0.uncheckable == nil }.map { ($0.server, Self.labelScope($0.scope)) })
         if servers.isEmpty && serverChecks.isEmpty {
             serverChecks = [.init(.servers, "config", .off, "no servers in \(location.description), nor any other Claude starts here: mcp add NAME -- COMMAND")]
         } else if !servers.isEmpty {

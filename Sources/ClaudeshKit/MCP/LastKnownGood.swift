@@ -33,6 +33,14 @@ package struct LastKnownGood: Sendable {
     /// `TARGET.before-restore.YYYYMMDDTHHMMSSZ` (the time `now`, UTC): every replaced file is
     /// kept, never one over another. The saved copy must parse, or nothing is touched.
     func restore(to target: String, now: Int = Timestamp.now) throws -> Restored {
+        try restore(to: ConfigLocation(path: target), now: now)
+    }
+
+    /// Puts the saved copy back as `location`'s config. Into Claude Code's `~/.claude.json`,
+    /// while it reads, only that location's servers go back (the top level's, or the
+    /// project's), the rest of the file as it is now.
+    func restore(to location: ConfigLocation, now: Int = Timestamp.now) throws -> Restored {
+        let target = location.path
         guard exists else {
             throw ClientConfig.Error.file(FileError("read", path, code: ENOENT))
         }
@@ -47,7 +55,14 @@ package struct LastKnownGood: Sendable {
         // still reads, only its servers go back, its other keys as they are now.
         if Path.lastComponent(of: target) == ".claude.json", let current = try? FileIO.read(target), case .object? = try? JSONParser.parse(current) {
             let kept = try Self.keep(current, of: target, now: now)
-            _ = try ClientConfig.edit(ConfigLocation(path: target), writing: true) { config in config.setServers(as: parsed, writtenIn: bytes, emptyingOthers: false) }
+            let copy = try ClientConfig(location: ConfigLocation(path: path, project: location.project))
+            _ = try ClientConfig.edit(location, writing: true) { config in
+                for name in config.serverNames where copy.entry(named: name) == nil { config.setEntry(name, nil) }
+                for (name, entry) in copy.entries {
+                    if let text = copy.entryText(named: name) { config.keepText(text, for: name) }
+                    config.setEntry(name, entry)
+                }
+            }
             return Restored(path: target, keptAs: kept)
         }
         // What is kept is what was replaced: a client's write in between is kept instead.

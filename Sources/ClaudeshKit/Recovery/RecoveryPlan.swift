@@ -88,19 +88,22 @@ extension Workspace {
     /// missing, malformed or has a server that fails, and every server of the copy passes. A
     /// newer config that works is never rolled back; it becomes the last known good instead.
     func restoreGoodConfigStep(_ passed: PassedConfigs = PassedConfigs()) -> RecoveryStep {
-        let configPath = configPath()
+        let location = configLocation()
+        let configPath = location.path
         let good = lastKnownGood
+        // The copy's servers are where the config's are (a project's, for the local scope).
+        let goodLocation = ConfigLocation(path: good.path, project: location.project)
         return RecoveryStep(title: "Restore the last known good MCP config", plan: {
             guard good.exists else { return .nothing("no last known good config saved yet (mcp check saves one when every server passes)") }
-            guard let problem = await configProblem(configPath, passed) else { return .nothing("the current config is healthy") }
-            if (try? FileIO.read(good.path)) == (try? FileIO.read(configPath)) { return .nothing("\(configPath) is the last known good already (\(problem))") }
-            if let goodProblem = await configProblem(good.path, passed) {
+            guard let problem = await configProblem(location, passed) else { return .nothing("the current config is healthy") }
+            if Self.sameServers(location, goodLocation) { return .nothing("\(location.description) is the last known good already (\(problem))") }
+            if let goodProblem = await configProblem(goodLocation, passed) {
                 return .nothing("\(problem), but the last known good fails as well (\(goodProblem)): putting it back would not help")
             }
             return .act("put \(good.path) back as \(configPath) (\(problem)); the current file is kept beside it as \(Path.lastComponent(of: configPath))\(LastKnownGood.keptSuffix)TIME")
         }, run: {
             do {
-                let restored = try good.restore(to: configPath)
+                let restored = try good.restore(to: location)
                 return .done("restored \(restored.path)" + (restored.keptAs.map { "; the previous file is \($0)" } ?? ""))
             } catch {
                 return .failed(error)
@@ -111,35 +114,48 @@ extension Workspace {
     /// Why the config at `path` does not work (missing, malformed, a server that fails); nil
     /// when every server passes, in which case it is saved as the last known good.
     /// `passed` remembers the contents whose every server passed.
-    func configProblem(_ path: String, _ passed: PassedConfigs = PassedConfigs()) async -> String? {
+    func configProblem(_ location: ConfigLocation, _ passed: PassedConfigs = PassedConfigs()) async -> String? {
+        let path = location.path
         guard Path.kind(of: path) == .file else { return "\(path) is missing" }
         let config: ClientConfig
-        do { config = try ClientConfig(path: path) } catch { return "\(error)" }
+        do { config = try ClientConfig(location: location) } catch { return "\(error)" }
         let results = await probeAll(of: config, options: ProbeOptions()) ?? []
         let failed = results.filter { $0.isDown }
         guard failed.isEmpty else { return failed.map { "\($0.server) fails: \($0.reason ?? "failed")" }.joined(separator: "; ") }
-        if let bytes = try? FileIO.read(path) { passed.add(bytes, servers: results.count) }
+        passed.add(Self.serversText(config), servers: results.count)
         if path != lastKnownGood.path { refreshLastKnownGood(config, after: results) }
         return nil
+    }
+
+    /// A config's servers as one text, to tell two files' servers apart or alike.
+    static func serversText(_ config: ClientConfig) -> [UInt8] {
+        Array(JSONValue.object(config.entries.map { ($0.name, $0.entry) }).sortingKeys.serialized().utf8)
+    }
+
+    /// Whether two locations hold the same servers (the rest of their files aside).
+    static func sameServers(_ a: ConfigLocation, _ b: ConfigLocation) -> Bool {
+        guard let first = try? ClientConfig(location: a), let second = try? ClientConfig(location: b) else { return false }
+        return serversText(first) == serversText(second)
     }
 
     /// Retries every server, unless the config step has just seen every server of this very
     /// file pass (the copy it put back): probing them again would only repeat that.
     func retryServersStep(_ passed: PassedConfigs = PassedConfigs(), failing: FailingServers = FailingServers()) -> RecoveryStep {
-        let configPath = configPath()
+        let location = configLocation()
+        let configPath = location.description
         return RecoveryStep(title: "Retry every server", plan: {
             let count: Int
-            do { count = try ClientConfig(path: configPath).entries.count } catch {
+            do { count = try ClientConfig(location: location).entries.count } catch {
                 return .act("probe every server of \(configPath) once it reads (now: \(error))")
             }
             return count == 0 ? .nothing("no servers in \(configPath)") : .act("probe the \(count) server\(count == 1 ? "" : "s") with up to 5 attempts, backoff 1 to 16 s, 120 s in all")
         }, run: {
-            if let bytes = try? FileIO.read(configPath), let count = passed.servers(of: bytes) {
+            if let config = try? ClientConfig(location: location), let count = passed.servers(of: Self.serversText(config)) {
                 return .done("all \(count) passed moments ago, in the config step")
             }
             do {
                 let options = ProbeOptions(retries: 4, deadline: .seconds(120), backoff: Backoff(base: .seconds(1), cap: .seconds(16)))
-                let config = try ClientConfig(path: configPath)
+                let config = try ClientConfig(location: location)
                 let results = await probeAll(of: config, options: options) ?? []
                 let failed = results.filter { $0.isDown }
                 failing.set(failed.map { $0.server })

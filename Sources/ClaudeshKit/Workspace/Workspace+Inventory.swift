@@ -208,8 +208,13 @@ struct InventoryReader {
             }
             let state: InventoryEntry.State = !found.enabled ? .disabled("isEnabled is false in Claude Extensions Settings/\(folder).json")
                 : found.missing.isEmpty ? .active : .ignored("required setting\(found.missing.count == 1 ? "" : "s") \(found.missing.joined(separator: ", ")) not set")
-            entries.append(InventoryEntry(name: found.name, scope: .desktopExtension(folder), file: manifestFile, location: nil,
-                                          server: ConfiguredServer(name: found.name, entry: found.entry, config: manifestFile), state: state, notes: found.notes))
+            var entry = InventoryEntry(name: found.name, scope: .desktopExtension(folder), file: manifestFile, location: nil,
+                                       server: ConfiguredServer(name: found.name, entry: found.entry, config: manifestFile), state: state, notes: found.notes)
+            if !found.needsSensitive.isEmpty {
+                let keys = found.needsSensitive.joined(separator: ", ")
+                entry.uncheckable = "not checked: it needs its sensitive setting\(found.needsSensitive.count == 1 ? "" : "s") \(keys), which Claude Desktop keeps in the system keychain and claudesh does not read"
+            }
+            entries.append(entry)
         }
         return entries
     }

@@ -107,19 +107,29 @@ extension Workspace {
                                 onResult: @Sendable (ProbeResult) async -> Void = { _ in }) async throws -> ServerCheck {
         let inventory = inventory(project: filter.project)
         let servers = Self.startedServers(inventory.filtered(filter))
-        for name in names where !servers.contains(where: { $0.name == name || $0.label == name }) {
+        let uncheckable = Set(inventory.entries.filter { $0.uncheckable != nil }.map { $0.name })
+        for name in names where !servers.contains(where: { $0.name == name || $0.label == name }) && !uncheckable.contains(name) {
             throw OperationError.usage("no server Claude starts is named '\(name.clipped(60))' (mcp list --all shows every one and its state)")
         }
         var check = try await check(servers.filter { names.isEmpty || names.contains($0.name) || names.contains($0.label ?? "") }, label: "every server Claude starts for \(inventory.project)",
                                     options: options, onProbing: onProbing, onResult: onResult)
         check.problems = inventory.problems
+        check.notChecked = inventory.filtered(filter).filter { $0.state == .active && (names.isEmpty || names.contains($0.name)) }
+            .compactMap { entry in entry.uncheckable.map { "\(entry.name): \($0)" } }
         return check
     }
 
     /// The servers of `entries` that Claude starts, a name two clients use made `NAME@SCOPE`
     /// so that each result says which one it is.
     static func startedServers(_ entries: [InventoryEntry]) -> [ConfiguredServer] {
-        labelled(entries.filter { $0.state == .active }.map { ($0.server, $0.scope.word) })
+        labelled(entries.filter { $0.state == .active && $0.uncheckable == nil }.map { ($0.server, labelScope($0.scope)) })
+    }
+
+    /// The scope part of a `NAME@SCOPE` label: an extension's id, so that two extensions of one
+    /// name stay two.
+    static func labelScope(_ scope: ServerScope) -> String {
+        if case .desktopExtension(let id) = scope { return id }
+        return scope.word
     }
 
     /// `servers`, each whose name another one has too labelled `NAME@SCOPE`.
@@ -192,6 +202,8 @@ package struct ServerCheck: Sendable {
     package var pinProblem: String?
     /// Files of the inventory that could not be read (`mcp check --all`): their servers are missing.
     package var problems: [String] = []
+    /// Servers Claude starts that claudesh cannot (`NAME: why`).
+    package var notChecked: [String] = []
 
     /// The servers that are down; a server asking for authorization is not one.
     package var failed: [ProbeResult] { results.filter { $0.isDown } }

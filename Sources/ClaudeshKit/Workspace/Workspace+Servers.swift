@@ -106,7 +106,7 @@ extension Workspace {
             throw OperationError.failed("no last known good config yet (\(lastKnownGood.path)): run mcp check until every server passes, or mcp good save")
         }
         guard !dryRun else { return nil }
-        return try lastKnownGood.restore(to: configPath(word))
+        return try lastKnownGood.restore(to: configLocation(word))
     }
 }
 

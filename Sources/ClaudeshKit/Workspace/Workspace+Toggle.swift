@@ -56,6 +56,11 @@ extension Workspace {
         if let word {
             let location = configLocation(word)
             candidates = candidates.filter { $0.location == location || $0.server.config == location.key }
+            // A file of no client's (`--config FILE`): its own entries, parked as Desktop's are.
+            if candidates.isEmpty, !inventory.entries.contains(where: { $0.location == location }),
+               let config = try? config(word), let server = config.servers.first(where: { $0.name == name }) {
+                candidates = [InventoryEntry(name: name, scope: .file, file: location.path, location: location, server: server, state: .active)]
+            }
         }
         if let scope { candidates = candidates.filter { $0.scope.word == scope } }
         // Of one name in several places, the one the command can mean: enabling, a disabled one.
@@ -143,9 +148,14 @@ extension Workspace {
         guard let index = config.serverNames.firstIndex(of: entry.name), let value = config.entry(named: entry.name) else {
             throw OperationError.failed("\(entry.name) is no longer in \(location.description)")
         }
+        let parkedHere = try store.all().filter { $0.config == location.key }
+        if let earlier = parkedHere.first(where: { $0.server == entry.name }) {
+            throw OperationError.failed("a '\(entry.name)' of \(location.description) is parked already (since \(earlier.parked.disabledAt)): "
+                + "one of that name can be parked at a time; mcp remove \(entry.name), or rename it, then disable")
+        }
         // The order the file had with the servers parked before this one where they stood.
         var names = config.serverNames
-        for other in try store.all() where other.config == location.key && !names.contains(other.server) {
+        for other in parkedHere where !names.contains(other.server) {
             names.insert(other.server, at: other.parked.place(in: names))
         }
         let at = names.firstIndex(of: entry.name) ?? index
@@ -156,7 +166,13 @@ extension Workspace {
         // Kept first: if the config cannot be written, the parked copy goes, and nothing is lost either way.
         try store.set(entry.name, in: location.key, to: parked)
         do {
-            _ = try ClientConfig.edit(location, writing: true) { config throws in try config.remove(entry.name) }
+            _ = try ClientConfig.edit(location, writing: true) { config throws in
+                // Another program may have changed the entry since it was read: the parked copy must be what goes.
+                guard config.entry(named: entry.name)?.sortingKeys == value.sortingKeys else {
+                    throw OperationError.failed("\(entry.name) changed in \(location.description) while it was being disabled: nothing was changed; try again")
+                }
+                try config.remove(entry.name)
+            }
         } catch {
             try? store.set(entry.name, in: location.key, to: nil)
             throw error

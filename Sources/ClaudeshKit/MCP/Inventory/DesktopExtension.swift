@@ -15,6 +15,9 @@ struct DesktopExtension: Sendable {
     var missing: [String]
     /// `KEY (sensitive): set` or `not set`.
     var notes: [String]
+    /// The sensitive settings the entry uses: Claude Desktop gives them from the keychain, and
+    /// claudesh does not read them, so the server cannot be started as Desktop starts it.
+    var needsSensitive: [String] = []
 
     /// Reads the extension in `folder` (its manifest) with its settings file's `settings`
     /// (nil: none). Throws a message when the manifest is not one.
@@ -23,7 +26,7 @@ struct DesktopExtension: Sendable {
         self.folder = folder
         name = manifest["name"]?.stringValue ?? id
         enabled = settings?["isEnabled"] != .bool(false)
-        guard var config = manifest["server"]?["mcp_config"], case .object = config, config["command"]?.stringValue != nil else {
+        guard var config = manifest["server"]?["mcp_config"], case .object = config else {
             throw .failed("\(Path.join(folder, "manifest.json")): no server.mcp_config with a command")
         }
         let platform = environment.isMacOS ? "darwin" : "linux"
@@ -31,6 +34,10 @@ struct DesktopExtension: Sendable {
             for (key, value) in override { config = config.setting(key, to: value) } // whole fields, as the reference does
         }
         config = config.setting("platform_overrides", to: nil)
+        // Checked once the platform's fields are in: an override may replace the command too.
+        guard let command = config["command"]?.stringValue, !command.isEmpty else {
+            throw .failed("\(Path.join(folder, "manifest.json")): no server.mcp_config with a command for \(platform)")
+        }
 
         let options = manifest["user_config"]
         var values: [String: JSONValue] = [:]
@@ -51,6 +58,7 @@ struct DesktopExtension: Sendable {
         self.missing = missing
         self.notes = notes
         let home = environment.userHome
+        var used: [String] = []
         let fixed = ["__dirname": folder, "HOME": home, "DESKTOP": Path.join(home, "Desktop"), "DOCUMENTS": Path.join(home, "Documents"),
                      "DOWNLOADS": Path.join(home, "Downloads"), "pathSeparator": "/", "/": "/"]
         func resolve(_ text: String) -> String {
@@ -58,7 +66,12 @@ struct DesktopExtension: Sendable {
                 if let value = fixed[name] { return value }
                 guard name.hasPrefix("user_config.") else { return nil }
                 let key = String(name.dropFirst("user_config.".count))
-                guard !sensitive.contains(key), let value = values[key] else { return nil }
+                if sensitive.contains(key) {
+                    if !used.contains(key) { used.append(key) }
+                    return nil
+                }
+                // A declared setting with no value and no default is empty, as the reference has it.
+                guard let value = values[key] else { return options?[key] == nil ? nil : "" }
                 return Self.text(of: value)
             }
         }
@@ -79,9 +92,10 @@ struct DesktopExtension: Sendable {
         if case .object(let variables)? = config["env"] {
             environment = variables.compactMap { key, value in value.stringValue.map { (key, .string(resolve($0))) } }
         }
-        var members: [(String, JSONValue)] = [("command", .string(resolve(config["command"]!.stringValue!))), ("args", .array(arguments))]
+        var members: [(String, JSONValue)] = [("command", .string(resolve(command))), ("args", .array(arguments))]
         if !environment.isEmpty { members.append(("env", .object(environment))) }
         entry = .object(members)
+        needsSensitive = used
     }
 
     static func isSet(_ value: JSONValue?) -> Bool {

@@ -65,6 +65,9 @@ package struct InventoryEntry: Sendable {
     package var state: InventoryEntry.State
     /// What else is worth saying: an extension's sensitive settings present or absent.
     package var notes: [String] = []
+    /// Why claudesh cannot start it as its client does (an extension's sensitive setting is
+    /// the keychain's): checks skip it and say so.
+    package var uncheckable: String?
 
     package var isReadOnly: Bool { location == nil }
 }

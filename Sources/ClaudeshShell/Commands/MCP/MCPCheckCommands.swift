@@ -122,7 +122,7 @@ enum MCPCheckCommands {
             return .success
         }
         // One server is one config's (the default one's without --config); the list is every file's.
-        let fixed = try workspace.fixedEras(in: words.isEmpty ? config : config ?? workspace.configPath()).filter { words.isEmpty || $0.server == words[0] }
+        let fixed = try workspace.fixedEras(in: words.isEmpty ? config : config ?? workspace.settings.mcpConfig.description).filter { words.isEmpty || $0.server == words[0] }
         if invocation.wantsJSON {
             output.json(ServerStateTable.json(fixed) { mode in [("era", .string(mode.rawValue))] })
         } else if fixed.isEmpty {
@@ -163,6 +163,7 @@ enum MCPCheckCommands {
             try await invocation.workspace.checkServers(arguments.positionals, in: arguments.value("config"), options: options, onProbing: onProbing, onResult: onResult)
         }
         for problem in check.problems { invocation.session.report("warning: \(problem) (its servers are not checked)") }
+        for line in check.notChecked where !invocation.wantsJSON { output.line(output.styled(line, .dim)) }
         let results = check.results
         guard !results.isEmpty else {
             if invocation.wantsJSON {
