@@ -25,6 +25,8 @@ package struct ClientConfig: Sendable {
     package enum Error: Swift.Error, CustomStringConvertible, Sendable, Equatable {
         case malformed(path: String, JSONParser.Error)
         case notAnObject(path: String)
+        /// A value on the way to the servers (`projects["/p"]`, `mcpServers`) that is not an object.
+        case notAnObjectAt(path: String, key: String)
         /// The key's two places, as `line:column`.
         case duplicateKey(path: String, key: String, first: String, second: String)
         case file(FileError)
@@ -35,6 +37,8 @@ package struct ClientConfig: Sendable {
                 return "\(path):\(error.line):\(error.column): \(error.message) (the file was not changed)"
             case .notAnObject(let path):
                 return "\(path): the top level is not a JSON object (the file was not changed)"
+            case .notAnObjectAt(let path, let key):
+                return "\(path): \(key) is not a JSON object, so the servers cannot be read or written there: fix it by hand (the file was not changed)"
             case .duplicateKey(let path, let key, let first, let second):
                 return "\(path):\(first) and \(path):\(second): the key \"\(key)\" is there twice, so which one to change is unclear: merge them into one, then try again (the file was not changed)"
             case .file(let error):
@@ -81,6 +85,16 @@ package struct ClientConfig: Sendable {
         do { document = try JSONParser.parse(bytes) } catch { throw .malformed(path: path, error) }
         parsedNonEmpty = true
         guard case .object = document else { throw .notAnObject(path: path) }
+        // Every object on the way to the servers must be one (or missing): an edit through
+        // anything else could not be made, and must not look as if it were.
+        var value = document
+        var shown = ""
+        for key in location.keyPath + ["mcpServers"] {
+            shown += shown.isEmpty ? key : "[\"\(key)\"]"
+            guard let next = value[key] else { break }
+            guard case .object = next else { throw .notAnObjectAt(path: path, key: shown) }
+            value = next
+        }
     }
 
     /// The same file read, its servers at `location` (another project's of `~/.claude.json`):

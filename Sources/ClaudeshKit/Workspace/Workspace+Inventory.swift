@@ -87,7 +87,8 @@ struct InventoryReader {
         for index in entries.indices where entries[index].scope.client == "code" && entries[index].state == .active {
             if settings.disabled.contains(entries[index].name) {
                 entries[index].state = .disabled("disabledMcpServers of \(project) in \(userFile)")
-            } else if case .success(let definition) = entries[index].server.definition, let why = settings.policy(for: entries[index].name, definition.transport) {
+            } else if case .success(let definition) = entries[index].server.definition,
+                      let why = settings.policy(for: entries[index].name, definition.transport, checkAllow: entries[index].scope != .managed) {
                 entries[index].state = .denied(why)
             }
         }

@@ -23,7 +23,14 @@ extension Workspace {
                 results[index].pin = .unknown
             }
             if results[index].pin == .changed {
-                results[index].warnings.append("tools changed since pinned (mcp tools \(server) --diff shows what; mcp pin \(server) accepts)")
+                // The commands as the result names it: a server of no config of its own (a
+                // plugin's, an extension's, `time@user`) is pinned by that name; only a config's
+                // servers can be opened for --diff.
+                let shown = results[index].server
+                let config = results[index].config
+                let opens = shown == server && !config.contains("#") && !config.hasSuffix("/manifest.json")
+                let diff = opens ? "mcp tools \(shown) --diff shows what; " : ""
+                results[index].warnings.append("tools changed since pinned (\(diff)mcp pin \(shown) accepts)")
             }
             if surface.contextTokens > settings.mcpContextWarn {
                 results[index].warnings.append("its tools weigh ~\(surface.contextTokens) tokens of context, over mcp-context-warn (\(settings.mcpContextWarn))")
@@ -53,20 +60,30 @@ extension Workspace {
     /// `mcp pin`: probes `names` (every server, when empty) of the config `word` names and pins
     /// each one's tools as they are now; one that fails keeps its pin. Under a dry run nothing
     /// is written.
+    /// A name the config has not is looked for among the servers Claude starts (a plugin's
+    /// `plugin:p:s`, an extension's, or a `NAME@SCOPE` that `mcp check --all` showed).
     package func pinTools(_ names: [String], in word: String?, options: ProbeOptions) async throws -> [PinOutcome] {
         let store = toolPins
         let config = try config(word)
-        let pins = try store.all(in: config.location.key)
-        let servers = try config.servers(named: names)
+        let pins = try store.all()
+        var servers = config.servers.filter { names.isEmpty || names.contains($0.name) }
+        let elsewhere = names.filter { name in config.entry(named: name) == nil }
+        if !elsewhere.isEmpty {
+            let started = Self.startedServers(inventory().entries)
+            for name in elsewhere {
+                guard let server = started.first(where: { $0.name == name || $0.label == name }) else { _ = try config.requireEntry(named: name); continue }
+                servers.append(server)
+            }
+        }
         var options = probeOptions(options)
         options.runsCanaries = false
         let results = await probe(await probePlan(servers), options: options)
         let outcomes = results.map { result in
-            PinOutcome(server: result.server, surface: result.passed ? result.surface : nil, previousHash: pins[result.server]?.surface.hash,
+            PinOutcome(server: result.server, surface: result.passed ? result.surface : nil, previousHash: pins[result.config]?[result.entry]?.surface.hash,
                        reason: result.passed ? nil : result.reason ?? "failed")
         }
         if !dryRun {
-            try store.pin(outcomes.compactMap { outcome in outcome.surface.map { (config.location.key, outcome.server, $0) } }, at: now)
+            try store.pin(zip(results, outcomes).compactMap { result, outcome in outcome.surface.map { (result.config, result.entry, $0) } }, at: now)
         }
         return outcomes
     }

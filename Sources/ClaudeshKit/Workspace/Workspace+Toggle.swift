@@ -12,6 +12,11 @@ extension Workspace {
         package var written: Bool
         /// It was disabled (enabled) already: nothing changed.
         package var already: Bool
+        /// Other entries the same switch turned off or on (Claude Code's goes by name).
+        package var alsoAffected: [String] = []
+        /// Enabled, but still not started, and why (a rejection in a committed settings file,
+        /// its plugin turned off, a policy).
+        package var stillOff: String?
     }
 
     package func disableServer(_ name: String, scope: String?, config word: String?, project: String?) throws -> Toggled {
@@ -19,7 +24,9 @@ extension Workspace {
         let entry = try toggleTarget(name, scope: scope, config: word, in: inventory, enabling: false)
         switch entry.scope {
         case .local, .user, .plugin:
-            return try editCodeList(entry, "disabledMcpServers", project: inventory.project, adding: true)
+            var done = try editCodeList(entry, "disabledMcpServers", project: inventory.project, adding: true)
+            done.alsoAffected = Self.sameNameInCode(entry, inventory)
+            return done
         case .project(let path):
             return try editApprovals(entry, project: path, approving: false)
         case .desktop, .file:
@@ -32,15 +39,42 @@ extension Workspace {
     package func enableServer(_ name: String, scope: String?, config word: String?, project: String?) throws -> Toggled {
         let inventory = inventory(project: project)
         let entry = try toggleTarget(name, scope: scope, config: word, in: inventory, enabling: true)
+        var done: Toggled
         switch entry.scope {
         case .local, .user, .plugin:
-            return try editCodeList(entry, "disabledMcpServers", project: inventory.project, adding: false)
+            done = try editCodeList(entry, "disabledMcpServers", project: inventory.project, adding: false)
+            done.alsoAffected = Self.sameNameInCode(entry, inventory)
         case .project(let path):
-            return try editApprovals(entry, project: path, approving: true)
+            done = try editApprovals(entry, project: path, approving: true)
         case .desktop, .file:
-            return try unpark(entry)
+            done = try unpark(entry)
         case .managed, .desktopExtension:
             throw Self.readOnly(entry)
+        }
+        // What the edit could not reach keeps it off: say what, rather than "enabled".
+        if !dryRun, let now = self.inventory(project: project).entries.first(where: { $0.name == entry.name && $0.scope == entry.scope }),
+           Self.isOff(now.state) || Self.isBlocked(now.state) {
+            done.stillOff = now.state.description
+        }
+        return done
+    }
+
+    /// The other entries of the project that Claude Code's by-name switch reaches too.
+    static func sameNameInCode(_ entry: InventoryEntry, _ inventory: Inventory) -> [String] {
+        inventory.entries.filter { other in
+            guard other.name == entry.name, other.scope != entry.scope else { return false }
+            switch other.scope {
+            case .local(let path): return path == inventory.project
+            case .user, .plugin: return true
+            default: return false
+            }
+        }.map { "\($0.name) (\($0.scope.word))" }
+    }
+
+    static func isBlocked(_ state: InventoryEntry.State) -> Bool {
+        switch state {
+        case .denied, .ignored: return true
+        default: return false
         }
     }
 
@@ -80,6 +114,11 @@ extension Workspace {
         return candidates[0]
     }
 
+    static func isObject(_ value: JSONValue) -> Bool {
+        if case .object = value { return true }
+        return false
+    }
+
     static func isOff(_ state: InventoryEntry.State) -> Bool {
         switch state {
         case .disabled, .rejected, .pendingApproval: return true
@@ -93,6 +132,11 @@ extension Workspace {
         let file = environment.userConfigPath
         let keys = ["projects", project, key]
         let edit = try ClientConfig.edit(ConfigLocation(path: file), writing: !dryRun) { config -> Bool in
+            for depth in 1...2 {
+                if let value = config.value(at: Array(keys.prefix(depth))), !Self.isObject(value) {
+                    throw ClientConfig.Error.notAnObjectAt(path: file, key: depth == 1 ? "projects" : "projects[\"\(project)\"]")
+                }
+            }
             var names = CodeSettings.strings(config.value(at: keys))
             guard names.contains(entry.name) != adding else { return false }
             if adding { names.append(entry.name) } else { names.removeAll { $0 == entry.name } }

@@ -25,6 +25,13 @@ struct CodeSettings: Sendable {
             if case .array(let rules)? = value["allowedMcpServers"] { allowed = (allowed ?? []) + rules }
             if case .array(let rules)? = value["deniedMcpServers"] { denied += rules }
         }
+        // allowManagedMcpServersOnly (managed only): the administrator's allow list alone counts.
+        if managed.contains(where: { $0["allowManagedMcpServersOnly"] == .bool(true) }) {
+            let rules = managed.compactMap { value -> [JSONValue]? in
+                if case .array(let rules)? = value["allowedMcpServers"] { return rules } else { return nil }
+            }
+            allowed = rules.isEmpty ? nil : rules.flatMap { $0 }
+        }
         for value in files.map({ $0.value }) {
             guard case .object(let plugins)? = value["enabledPlugins"] else { continue }
             for (id, on) in plugins { if case .bool(let on) = on { enabledPlugins[id] = on } }
@@ -44,11 +51,13 @@ struct CodeSettings: Sendable {
     /// Why the allow and deny lists keep `name` (started as `transport`) out; nil when they do
     /// not. A deny match wins over everything; once the allow list names a command (or URL), a
     /// stdio (remote) server must match one of those, not only its name.
-    func policy(for name: String, _ transport: ServerDefinition.Transport) -> String? {
+    /// A server of `managed-mcp.json` is the administrator's: the deny list applies to it, the
+    /// allow list does not (`checkAllow` false), as Claude Code evaluates it.
+    func policy(for name: String, _ transport: ServerDefinition.Transport, checkAllow: Bool = true) -> String? {
         if let rule = denied.first(where: { Self.matches($0, name: name, transport) }) {
             return "deniedMcpServers: \(rule.serialized().clipped(60))"
         }
-        guard let allowed else { return nil }
+        guard checkAllow, let allowed else { return nil }
         let isStdio = if case .stdio = transport { true } else { false }
         let typedKey = isStdio ? "serverCommand" : "serverUrl"
         let typed = allowed.contains { $0[typedKey] != nil }

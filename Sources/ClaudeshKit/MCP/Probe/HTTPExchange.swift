@@ -56,7 +56,15 @@ struct HTTPExchange: Sendable {
                                 guard answered <= Conversation.serverRequestLimit else {
                                     return .failure(.protocolError("the server sent \(Conversation.serverRequestLimit) requests of its own instead of answering"))
                                 }
-                                try reply(MCPProtocol.answer(to: id, method: method), to: url, headers: replyHeaders, deadline: deadline, session: session)
+                                // The session the server gave with this very response, when the
+                                // request carried none yet (a server asking during initialize).
+                                var headers = replyHeaders
+                                if let given = exchange.sessionID, !headers.contains(where: { $0.0.lowercased() == "mcp-session-id" }) {
+                                    headers.append(("Mcp-Session-Id", given))
+                                }
+                                // A reply that cannot be sent costs the server its answer, not the call:
+                                // the stream goes on, bounded by the call's deadline.
+                                try? reply(MCPProtocol.answer(to: id, method: method), to: url, headers: headers, deadline: deadline, session: session)
                                 continue
                             }
                             exchange.messages.append(value)

@@ -305,6 +305,13 @@ enum MCPCommands {
         } else {
             invocation.output.line("\(verb.prefix(1).uppercased() + verb.dropFirst()) \(name) (\(done.scope.word)): \(done.how)")
         }
+        if !done.alsoAffected.isEmpty {
+            invocation.output.line("Claude Code's switch goes by name in a project: \(done.alsoAffected.joined(separator: ", ")) \(done.alsoAffected.count == 1 ? "is" : "are") \(verb) too")
+        }
+        if let stillOff = done.stillOff {
+            invocation.session.report("\(name) (\(done.scope.word)) is still not started: \(stillOff)")
+            return .failure
+        }
         return .success
     }
 
