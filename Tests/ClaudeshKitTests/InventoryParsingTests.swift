@@ -66,5 +66,27 @@ struct InventoryParsingTests {
         #expect(bare.missing.sorted() == ["roots", "token"] && !bare.enabled)
         #expect(bare.notes == ["token (sensitive): not set"])
         #expect(throws: OperationError.self) { try DesktopExtension(id: "x", folder: "/ext", manifest: .object([]), settings: nil, environment: environment()) }
+        // An override that takes the command away is a manifest without one, not a crash.
+        let noCommand = try JSONParser.parse(#"{"name": "e", "server": {"mcp_config": {"command": "node", "platform_overrides": {"linux": {"command": null}}}}}"#)
+        #expect(throws: OperationError.self) { try DesktopExtension(id: "x", folder: "/ext", manifest: noCommand, settings: nil, environment: environment()) }
+        // The entry uses a sensitive setting: it cannot be started as Desktop starts it.
+        #expect(found.needsSensitive == ["token"])
+        // An optional setting with no value and no default is empty, as the reference has it.
+        let optional = try JSONParser.parse(#"{"name": "o", "server": {"mcp_config": {"command": "o", "args": ["--tag=${user_config.tag}"]}}, "user_config": {"tag": {"type": "string"}}}"#)
+        let empty = try DesktopExtension(id: "o", folder: "/ext", manifest: optional, settings: nil, environment: environment())
+        #expect(empty.entry["args"] == .array([.string("--tag=")]) && empty.needsSensitive.isEmpty)
+    }
+
+    @Test func managedServersAreNotHeldToTheAllowListAndManagedOnlyKeepsTheAdministratorsList() throws {
+        let user = try JSONParser.parse(#"{"allowedMcpServers": [{"serverName": "mine"}]}"#)
+        let managed = try JSONParser.parse(#"{"allowedMcpServers": [{"serverName": "github"}], "allowManagedMcpServersOnly": true}"#)
+        let settings = CodeSettings(files: [("settings.json", user)], managed: [managed], projectEntry: nil)
+        #expect(settings.policy(for: "mine", stdio) == "not in allowedMcpServers", "only the administrator's list counts")
+        #expect(settings.policy(for: "github", stdio) == nil)
+        #expect(settings.policy(for: "corp", stdio, checkAllow: false) == nil, "a managed server is not held to the allow list")
+        let denying = CodeSettings(files: [("settings.json", try JSONParser.parse(#"{"deniedMcpServers": [{"serverName": "corp"}]}"#))], managed: [], projectEntry: nil)
+        #expect(denying.policy(for: "corp", stdio, checkAllow: false) != nil, "the deny list reaches it")
+        // Without the flag, every file's allow list counts.
+        #expect(CodeSettings(files: [("settings.json", user)], managed: [], projectEntry: nil).policy(for: "mine", stdio) == nil)
     }
 }

@@ -182,14 +182,15 @@ struct InventoryTests {
             """)
         try write(project + "/.mcp.json", #"{"mcpServers": {}}"#)
         try FileManager.default.removeItem(atPath: home + "/.config/Claude/Claude Extensions")
-        try FileManager.default.removeItem(atPath: home + "/.claude/plugins/installed_plugins.json")
+        // The plugin's one server: the legacy time server with an argument of its own (so not the local clock's twin).
+        try write(root + "/plug/.mcp.json", "{\"mcpServers\": {\"t\": {\"command\": \"\(MCPFixtures.legacyTimeServer)\", \"args\": [\"--local-timezone\", \"UTC\"]}}}")
         try write(managed + "/managed-settings.json", "{}")
         MCPFixtures.writeConfig(home + "/.config/Claude/claude_desktop_config.json", [("time", "{\"command\": \"\(MCPFixtures.legacyTimeServer)\"}")])
 
         let check = try run(["mcp", "check", "--all", "--json"])
         #expect(check.status == 0, "\(check.stdout)\(check.stderr)")
         let servers = try MCPFixtures.servers(check.stdout)
-        #expect(Set(servers.keys) == ["clock", "time@user", "time@desktop"], "\(servers.keys)")
+        #expect(Set(servers.keys) == ["clock", "time@user", "time@desktop", "plugin:tools:t"], "\(servers.keys)")
         #expect(servers["time@user"]?["era"] as? String == "modern" && servers["time@desktop"]?["era"] as? String == "legacy")
         // Each pinned under its own config: the second check finds every pin the same.
         let again = try MCPFixtures.servers(try run(["mcp", "check", "--all", "--json"]).stdout)
@@ -200,7 +201,10 @@ struct InventoryTests {
         #expect(health.status == 0, "\(health.stdout)\(health.stderr)")
         let report = try #require(try JSONSerialization.jsonObject(with: Data(health.stdout.utf8)) as? [String: Any])
         let lines = try #require((report["sections"] as? [String: Any])?["mcp"] as? [[String: Any]])
-        #expect(lines.map { "\($0["name"]!) \($0["state"]!)" }.sorted() == ["clock ok", "time@desktop ok", "time@user ok"], "\(lines)")
+        #expect(lines.map { "\($0["name"]!) \($0["state"]!)" }.sorted() == ["clock ok", "plugin:tools:t ok", "time@desktop ok", "time@user ok"], "\(lines)")
+        // A server of no config of its own is pinned by the name the check gave it.
+        let pinned = try run(["mcp", "pin", "plugin:tools:t", "time@user"])
+        #expect(pinned.status == 0 && pinned.stdout.contains("pinned plugin:tools:t's 2 tools") && pinned.stdout.contains("(as it was)"), "\(pinned.stdout)\(pinned.stderr)")
         let unknown = try run(["mcp", "check", "--all", "nosuch"])
         #expect(unknown.status == 2 && unknown.stderr.contains("no server Claude starts is named 'nosuch'"), "\(unknown.stderr)")
     }
@@ -261,6 +265,33 @@ struct InventoryTests {
         let settings = try String(contentsOfFile: project + "/.claude/settings.local.json", encoding: .utf8)
         #expect(settings.contains("\"disabledMcpjsonServers\"") && settings.contains("\"unapproved\""), "\(settings)")
 
+        // A second server of a name already parked is refused: the first is never lost.
+        #expect(try run(["mcp", "disable", "last", "-s", "desktop"]).status == 0)
+        #expect(try run(["mcp", "add", "last", "--config", "desktop", "--", "second-last"]).status == 0)
+        let again = try run(["mcp", "disable", "last", "--config", "desktop"])
+        #expect(again.status == 1 && again.stderr.contains("is parked already"), "\(again.stdout)\(again.stderr)")
+        let busy = try run(["mcp", "enable", "last", "-s", "desktop"])
+        #expect(busy.status == 1 && busy.stderr.contains("is in \(desktop) again"), "\(busy.stderr)")
+        #expect(try run(["mcp", "remove", "last", "--config", "desktop"]).status == 0)
+        #expect(try run(["mcp", "enable", "last", "-s", "desktop"]).status == 0)
+        #expect(try String(contentsOfFile: desktop, encoding: .utf8) == desktopText)
+
+        // A file of no client's is parked as Desktop's is.
+        let other = root + "/other.json"
+        try write(other, "{\"mcpServers\": {\"a\": {\"command\": \"a\"}, \"b\": {\"command\": \"b\"}}}\n")
+        #expect(try run(["mcp", "disable", "a", "--config", other]).status == 0)
+        #expect(try run(["mcp", "enable", "a", "--config", other]).status == 0)
+        #expect(try String(contentsOfFile: other, encoding: .utf8) == "{\"mcpServers\": {\"a\": {\"command\": \"a\"}, \"b\": {\"command\": \"b\"}}}\n")
+
+        // Claude Code's switch goes by name: turning off the user's sentry turns off the local one too, and says so.
+        let byName = try run(["mcp", "disable", "sentry", "-s", "user"])
+        #expect(byName.stdout.contains("sentry (local) is disabled too"), "\(byName.stdout)")
+        #expect(try run(["mcp", "enable", "sentry", "-s", "user"]).stdout.contains("sentry (local) is enabled too"))
+        // A rejection in the committed settings keeps a .mcp.json server off: enable says so.
+        try write(project + "/.claude/settings.json", #"{"disabledMcpjsonServers": ["approved"]}"#)
+        let rejected = try run(["mcp", "enable", "approved"])
+        #expect(rejected.status == 1 && rejected.stderr.contains("approved (project) is still not started: rejected"), "\(rejected.stdout)\(rejected.stderr)")
+
         // One name in two places needs saying which; read-only servers are refused.
         let both = try run(["mcp", "disable", "sentry"])
         #expect(both.status == 2 && both.stderr.contains("'sentry' is in several places (local, user)"), "\(both.stderr)")
@@ -269,6 +300,39 @@ struct InventoryTests {
         let readOnly = try run(["mcp", "disable", "files"])
         #expect(readOnly.status == 2 && readOnly.stderr.contains("files is an extension server"), "\(readOnly.stderr)")
         #expect(try run(["mcp", "disable", "nosuch"]).status == 2)
+    }
+
+    /// A value on the way to a project's servers that is not an object: the add is an error
+    /// that names it, and the file is left as it is.
+    @Test func aProjectEntryThatIsNoObjectIsAnErrorNotANoOp() throws {
+        defer { Claudesh.cleanUp(root) }
+        let text = "{\"projects\": {\"\(project)\": null}, \"mcpServers\": {}}\n"
+        try write(claudeJSON, text)
+        let added = try run(["mcp", "add", "-s", "local", "x", "--", "x-server"])
+        #expect(added.status == 1 && added.stderr.contains("projects[\"\(project)\"] is not a JSON object"), "\(added.stdout)\(added.stderr)")
+        #expect(try String(contentsOfFile: claudeJSON, encoding: .utf8) == text)
+    }
+
+    /// An extension whose entry needs a setting from the keychain: listed, said to be not
+    /// checked, and no failure of health or mcp check --all.
+    @Test func anExtensionNeedingItsKeychainSettingIsNotCheckedAndSaysSo() throws {
+        defer { Claudesh.cleanUp(root) }
+        try write(claudeJSON, "{}")
+        try write(project + "/.mcp.json", "{}")
+        try FileManager.default.removeItem(atPath: home + "/.claude/plugins/installed_plugins.json")
+        try write(managed + "/managed-settings.json", "{}")
+        try write(home + "/.config/Claude/claude_desktop_config.json", "{}")
+        let check = try run(["mcp", "check", "--all"])
+        #expect(check.status == 0, "\(check.stdout)\(check.stderr)")
+        #expect(check.stdout.contains("files: not checked: it needs its sensitive setting api_key"), "\(check.stdout)")
+        let health = try run(["health", "--json"])
+        let lines = try #require(((try JSONSerialization.jsonObject(with: Data(health.stdout.utf8)) as? [String: Any])?["sections"] as? [String: Any])?["mcp"] as? [[String: Any]])
+        let files = try #require(lines.first { $0["name"] as? String == "files" }, "\(lines)")
+        #expect(files["state"] as? String == "off" && (files["detail"] as? String)?.contains("keychain") == true, "\(files)")
+        // --all is what health covers anyway.
+        let all = try run(["health", "--all", "--json"])
+        let allLines = ((try JSONSerialization.jsonObject(with: Data(all.stdout.utf8)) as? [String: Any])?["sections"] as? [String: Any])?["mcp"] as? [[String: Any]]
+        #expect(allLines?.map { $0["name"] as? String } == lines.map { $0["name"] as? String }, "\(all.stdout)")
     }
 
     @Test func claudeConfigDirMovesClaudeJSONAsClaudeCodeReadsIt() throws {

@@ -68,7 +68,8 @@ struct ServerStateTests {
         try "{\"time\": {\"tool\": \"get_current_time\", \"arguments\": {\"timezone\": \"UTC\"}, \"expect\": null}}\n".write(toFile: canaries, atomically: true, encoding: .utf8)
         #expect(try listed(["mcp", "canary", "list"]).map { $0["config"] as? String } == [desktop])
         #expect(try run(["mcp", "check"]).stdout.contains("canary get_current_time  ok"))
-        #expect(!(try run(["mcp", "check", "--config", project]).stdout.contains("canary")))
+        let projectCheck = try run(["mcp", "check", "--config", project])
+        #expect(projectCheck.status == 0 && !projectCheck.stdout.contains("canary"), "\(projectCheck.stdout)\(projectCheck.stderr)")
 
         #expect(try run(["mcp", "canary", "add", "time", "echo", "text=hi", "--config", project]).status == 0)
         let file = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: canaries))) as? [String: [String: [String: Any]]])

@@ -19,10 +19,15 @@ package struct ParkedServers: Sendable {
         var after: [String]
         /// `20261205T041500Z`, UTC.
         package var disabledAt: String
+        /// The whole file before the entry was taken out, and the SHA-256 of it after: when the
+        /// file is still as it was left, enabling writes `fileBefore` back, byte for byte.
+        var fileBefore: [UInt8]?
+        var fileAfterHash: String?
 
         var json: JSONValue {
             .object([
                 ("entry", entry), ("text_base64", text.map { .string(Base64.encode($0)) } ?? .null),
+                ("file_before_base64", fileBefore.map { .string(Base64.encode($0)) } ?? .null), ("file_after_sha256", fileAfterHash.map(JSONValue.string) ?? .null),
                 ("position", .int(position)), ("before", .array(before.map(JSONValue.string))), ("after", .array(after.map(JSONValue.string))),
                 ("disabled_at", .string(disabledAt)),
             ])
@@ -54,6 +59,8 @@ package struct ParkedServers: Sendable {
             before = CodeSettings.strings(json["before"])
             after = CodeSettings.strings(json["after"])
             self.disabledAt = disabledAt
+            fileBefore = json["file_before_base64"]?.stringValue.flatMap { Base64.decode($0) }
+            fileAfterHash = json["file_after_sha256"]?.stringValue
         }
     }
 

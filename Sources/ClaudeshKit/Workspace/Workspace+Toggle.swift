@@ -209,17 +209,27 @@ extension Workspace {
         guard !dryRun else { return Toggled(name: entry.name, scope: entry.scope, how: how, written: false, already: false) }
         // Kept first: if the config cannot be written, the parked copy goes, and nothing is lost either way.
         try store.set(entry.name, in: location.key, to: parked)
+        var before: [UInt8]?
         do {
             _ = try ClientConfig.edit(location, writing: true) { config throws in
                 // Another program may have changed the entry since it was read: the parked copy must be what goes.
                 guard config.entry(named: entry.name)?.sortingKeys == value.sortingKeys else {
                     throw OperationError.failed("\(entry.name) changed in \(location.description) while it was being disabled: nothing was changed; try again")
                 }
+                before = config.bytesRead
                 try config.remove(entry.name)
             }
         } catch {
             try? store.set(entry.name, in: location.key, to: nil)
             throw error
+        }
+        // The file as it was and as it is left: enabling before anything else changes it puts
+        // the very bytes back (spacing a splice cannot know, when it was the only other member).
+        if let before, let after = try? FileIO.read(location.path) {
+            var exact = parked
+            exact.fileBefore = before
+            exact.fileAfterHash = SHA256.hex(after)
+            try? store.set(entry.name, in: location.key, to: exact)
         }
         return Toggled(name: entry.name, scope: entry.scope, how: how, written: true, already: false)
     }
@@ -233,6 +243,16 @@ extension Workspace {
             return Toggled(name: entry.name, scope: entry.scope, how: "it is in \(location.description), not disabled", written: false, already: true)
         }
         let how = "put back in \(location.description) from \(store.path)"
+        if !dryRun, let before = parked.fileBefore, let afterHash = parked.fileAfterHash {
+            let exact = try AtomicFile.update(location.path) { current -> (bytes: [UInt8]?, result: Bool) in
+                guard let current, SHA256.hex(current) == afterHash else { return (nil, false) }
+                return (before, true)
+            }
+            if exact {
+                try store.set(entry.name, in: location.key, to: nil)
+                return Toggled(name: entry.name, scope: entry.scope, how: how, written: true, already: false)
+            }
+        }
         let edit = try ClientConfig.edit(location, writing: !dryRun) { config throws in
             guard config.entry(named: entry.name) == nil else {
                 throw OperationError.failed("a server named '\(entry.name)' is in \(location.description) again: the parked one stays in \(store.path) (mcp remove \(entry.name) first to take it back)")
