@@ -106,19 +106,29 @@ struct MCPClientTests {
     }
 
     /// The suite's full server on both SDKs over both transports: four servers, two eras.
-    @Test func toolsResourcesAndPromptsOfAFullServerOverStdioAndHTTPInBothEras() throws {
-        defer { Claudesh.cleanUp(home) }
+    /// The suite's full server in the config four ways: `modern-stdio` and `modern-http` on the
+    /// SDK 2.x (both eras), `legacy-stdio` and `legacy-http` on the SDK 1.x; the HTTP ones, to stop.
+    func writeFullServers() throws -> [HTTPFixture] {
         let legacyPython = MCPFixtures.legacyVenv + "/bin/python"
         let modernHTTP = try HTTPFixture("http", script: MCPFixtures.fullScript)
-        defer { modernHTTP.stop() }
-        let legacyHTTP = try HTTPFixture("http", script: MCPFixtures.fullScript, python: legacyPython)
-        defer { legacyHTTP.stop() }
+        let legacyHTTP: HTTPFixture
+        do { legacyHTTP = try HTTPFixture("http", script: MCPFixtures.fullScript, python: legacyPython) } catch {
+            modernHTTP.stop()
+            throw error
+        }
         MCPFixtures.writeConfig(config, [
             ("modern-stdio", MCPFixtures.python(MCPFixtures.fullScript, ["stdio"])),
             ("legacy-stdio", MCPFixtures.python(MCPFixtures.fullScript, ["stdio"], python: legacyPython)),
             ("modern-http", MCPFixtures.remote("\(modernHTTP.url)/mcp")),
             ("legacy-http", MCPFixtures.remote("\(legacyHTTP.url)/mcp")),
         ])
+        return [modernHTTP, legacyHTTP]
+    }
+
+    @Test func toolsResourcesAndPromptsOfAFullServerOverStdioAndHTTPInBothEras() throws {
+        defer { Claudesh.cleanUp(home) }
+        let fixtures = try writeFullServers()
+        defer { fixtures.forEach { $0.stop() } }
         for (server, era) in [("modern-stdio", "modern"), ("legacy-stdio", "legacy"), ("modern-http", "modern"), ("legacy-http", "legacy")] {
             let connect = try run(["mcp", "connect", server, "--json"])
             #expect(connect.status == 0, "\(server): \(connect.stderr)")
@@ -173,17 +183,10 @@ struct MCPClientTests {
     /// out while that stream is still being read.
     @Test func aServersOwnRequestDuringACallIsAnsweredWhileTheCallRuns() throws {
         defer { Claudesh.cleanUp(home) }
-        let legacyPython = MCPFixtures.legacyVenv + "/bin/python"
-        let modernHTTP = try HTTPFixture("http", script: MCPFixtures.fullScript)
-        defer { modernHTTP.stop() }
-        let legacyHTTP = try HTTPFixture("http", script: MCPFixtures.fullScript, python: legacyPython)
-        defer { legacyHTTP.stop() }
-        MCPFixtures.writeConfig(config, [
-            ("legacy-stdio", MCPFixtures.python(MCPFixtures.fullScript, ["stdio"], python: legacyPython)),
-            ("legacy-http", MCPFixtures.remote("\(legacyHTTP.url)/mcp")),
-            ("dual-http", MCPFixtures.remote("\(modernHTTP.url)/mcp")),
-        ])
-        for server in ["legacy-stdio", "legacy-http", "dual-http"] {
+        let fixtures = try writeFullServers()
+        defer { fixtures.forEach { $0.stop() } }
+        // modern-http is the SDK 2.x server, spoken to in the handshake era here.
+        for server in ["legacy-stdio", "legacy-http", "modern-http"] {
             let asked = try run(["mcp", "call", server, "ask", "--protocol", "legacy", "--timeout", "20"])
             #expect(asked.status == 0, "\(server): \(asked.stderr)")
             #expect(asked.stdout.contains("declined: claudesh does not offer elicitation/create"), "\(server): \(asked.stdout) \(asked.stderr)")
