@@ -153,7 +153,7 @@ extension Workspace {
         let pins = try toolPins.all()
         let plan = await probePlan(servers)
         if options.runsCanaries, let problem = plan.canariesProblem { throw OperationError.failed(problem) }
-        await onProbing(servers.map { $0.name }, label)
+        await onProbing(servers.map { $0.label ?? $0.name }, label)
         check.results = await probe(plan, options: probeOptions(options), onResult: onResult)
         try Task.checkCancellation()
         check.pinProblem = reviewSurfaces(&check.results, pins: .success(pins))

@@ -19,16 +19,36 @@ enum InventoryRendering {
                 output.line("No MCP servers Claude knows for \(inventory.project)\(filter.scope != nil || filter.client != nil ? " of that scope" : ""). Add one: mcp add -s local NAME -- COMMAND ARGS...")
                 return inventory.problems.isEmpty ? .success : .failure
             }
+            // The table keeps to a word a state (`shadowed by local` aside); why is said under it.
             let rows = entries.map { entry in
-                [entry.name, entry.scope.client, scopeLabel(entry.scope, project: inventory.project), entry.state.description,
+                [entry.name, entry.scope.client, scopeLabel(entry.scope, project: inventory.project), shortState(entry.state),
                  transport(entry), target(entry).clipped(60)]
             }
             output.line(output.styled("project \(inventory.project)", .dim))
             output.line(Table(headers: ["NAME", "CLIENT", "SCOPE", "STATE", "TRANSPORT", "COMMAND OR URL"], rows: rows, width: invocation.terminalWidth).render())
+            for entry in entries {
+                guard let why = detail(entry) else { continue }
+                output.line(output.styled("  \(entry.name) (\(scopeLabel(entry.scope, project: inventory.project))): \(why)", .dim))
+            }
             let active = entries.filter { $0.state == .active }.count
             output.line(output.styled("\(entries.count) entr\(entries.count == 1 ? "y" : "ies"), \(active) active; mcp list --all --json names each one's file", .dim))
         }
         return inventory.problems.isEmpty ? .success : .failure
+    }
+
+    static func shortState(_ state: InventoryEntry.State) -> String {
+        if case .shadowed = state { return state.description }
+        return state == .pendingApproval ? "pending approval" : state.word
+    }
+
+    /// What the table's state leaves out: why an entry is off, or why it is not checked.
+    static func detail(_ entry: InventoryEntry) -> String? {
+        switch entry.state {
+        case .disabled(let why), .denied(let why): return "\(entry.state.word): \(why)"
+        case .ignored(let why) where !why.hasPrefix("another project's"): return "ignored: \(why)"
+        case .active: return entry.uncheckable
+        default: return nil
+        }
     }
 
     /// `local`, `local (other project)`, `plugin name@market`, `extension ID`.
