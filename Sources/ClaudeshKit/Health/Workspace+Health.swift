@@ -34,7 +34,7 @@ extension Workspace {
         let inventory = inventory(project: filter?.project)
         for (file, version) in wipedConfigs() {
             serverChecks.append(.init(.servers, "config-history", .warning,
-                                      "\(file) has no servers now; it had \(version.servers.count) \(Timestamp.age(seconds: now - version.seen)) ago: mcp restore \(version.id) puts them back"))
+                                      "mcp restore \(version.id) puts back the \(version.servers.count) server\(version.servers.count == 1 ? "" : "s") \(file) had \(Timestamp.age(seconds: now - version.seen)) ago: it has none now"))
         }
         for problem in inventory.problems { serverChecks.append(.init(.servers, "inventory", .warning, "\(problem) (its servers are not checked)")) }
         let started = inventory.filtered(filter ?? InventoryFilter()).filter { entry in !servers.contains { $0.config == entry.server.config && $0.name == entry.name } }
