@@ -58,8 +58,15 @@ enum MCPCommands {
                 ]))
             }
         }
+        // The entries mcp disable took out of this file (it has no switch of its own).
+        let parked = ((try? invocation.workspace.parkedServers.all()) ?? []).filter { $0.config == config.location.key }
+        for entry in parked {
+            let target = (try? ServerDefinition(name: entry.server, entry: entry.parked.entry))?.summary ?? "?"
+            rows.append([entry.server, "-", "disabled (mcp enable \(entry.server)): \(target)".clipped(70), ""])
+        }
         if invocation.wantsJSON {
-            invocation.output.json(.object([("config", .string(config.location.description)), ("servers", .array(items))]))
+            invocation.output.json(.object([("config", .string(config.location.description)), ("servers", .array(items)),
+                                            ("disabled", .array(parked.map { .string($0.server) }))]))
         } else if rows.isEmpty {
             invocation.output.line(noServers(in: config.location.description))
         } else {
