@@ -16,42 +16,13 @@ extension Workspace {
         options.runsCanaries = runsCanaries
         let now = self.now
         let location = configLocation()
-        var serverChecks: [HealthReport.Check] = []
         var plan = ProbePlan(targets: [], redactor: redactor)
         var serversWithSecrets: [String] = []
-        var probedConfig: ClientConfig?
-        var servers: [ConfiguredServer] = []
-        if filter == nil {
-            do {
-                let config = try ClientConfig(location: location)
-                remember(config)
-                servers = config.servers
-                if !servers.isEmpty { probedConfig = config }
-            } catch {
-                serverChecks = [.init(.servers, "config", .failed, "\(error)")]
-            }
-        }
-        let inventory = inventory(project: filter?.project)
-        for (file, version) in wipedConfigs() {
-            serverChecks.append(.init(.servers, "config-history", .warning,
-                                      "mcp restore \(version.id) puts back the \(version.servers.count) server\(version.servers.count == 1 ? "" : "s") \(file) had \(Timestamp.age(seconds: now - version.seen)) ago: it has none now"))
-        }
-        for problem in inventory.problems { serverChecks.append(.init(.servers, "inventory", .warning, "\(problem) (its servers are not checked)")) }
-        let started = inventory.filtered(filter ?? InventoryFilter()).filter { entry in !servers.contains { $0.config == entry.server.config && $0.name == entry.name } }
-        for entry in started where entry.state == .active {
-            if let why = entry.uncheckable { serverChecks.append(.init(.servers, entry.name, .off, why)) }
-        }
-        let defaultScope = switch settings.mcpConfig {
-        case .desktop: "desktop"
-        case .user: "user"
-        case .project: "project"
-        case .local: "local"
-        case .file: "config"
-        }
-        servers = Self.labelled(servers.map { ($0, defaultScope) } + started.filter { $0.state == .active && $0.uncheckable == nil }.map { ($0.server, Self.labelScope($0.scope)) })
-        if servers.isEmpty && serverChecks.isEmpty {
-            serverChecks = [.init(.servers, "config", .off, "no servers in \(location.description), nor any other Claude starts here: mcp add NAME -- COMMAND")]
-        } else if !servers.isEmpty {
+        let covered = coveredServers(filter: filter)
+        var serverChecks = covered.lines
+        let servers = covered.servers
+        let probedConfig = covered.config
+        if !servers.isEmpty {
             serversWithSecrets = servers.filter { (try? $0.definition.get())?.secrets.isEmpty == false }.map { $0.label ?? $0.name }
             plan = await probePlan(servers)
         }
@@ -72,6 +43,53 @@ extension Workspace {
         let serverLines = serverChecks + HealthChecks.servers(probeResults) + HealthChecks.canaries(probeResults)
         let report = HealthReport(time: now, checks: serverLines + (await containers) + (await storeChecks) + (await keyChecks) + backups)
         return plan.redactor.seal(report)
+    }
+
+    /// What health checks: the servers of the mcp-config config and every other server Claude
+    /// starts for the project (`filter` narrows them to part of the inventory, and leaves the
+    /// config out), labelled `NAME@SCOPE` where a name repeats; the config when its servers are
+    /// among them; and the lines for what cannot be checked or read.
+    func coveredServers(filter: InventoryFilter?) -> (servers: [ConfiguredServer], config: ClientConfig?, lines: [HealthReport.Check]) {
+        let location = configLocation()
+        var lines: [HealthReport.Check] = []
+        var probedConfig: ClientConfig?
+        var servers: [ConfiguredServer] = []
+        if filter == nil {
+            do {
+                let config = try ClientConfig(location: location)
+                remember(config)
+                servers = config.servers
+                if !servers.isEmpty { probedConfig = config }
+            } catch {
+                lines = [.init(.servers, "config", .failed, "\(error)")]
+            }
+        }
+        let inventory = inventory(project: filter?.project)
+        for (file, version) in wipedConfigs() {
+            lines.append(.init(.servers, "config-history", .warning,
+                               "mcp restore \(version.id) puts back the \(version.servers.count) server\(version.servers.count == 1 ? "" : "s") \(file) had \(Timestamp.age(seconds: now - version.seen)) ago: it has none now"))
+        }
+        for problem in inventory.problems { lines.append(.init(.servers, "inventory", .warning, "\(problem) (its servers are not checked)")) }
+        let started = inventory.filtered(filter ?? InventoryFilter()).filter { entry in !servers.contains { $0.config == entry.server.config && $0.name == entry.name } }
+        for entry in started where entry.state == .active {
+            if let why = entry.uncheckable { lines.append(.init(.servers, entry.name, .off, why)) }
+        }
+        let defaultScope = switch settings.mcpConfig {
+        case .desktop: "desktop"
+        case .user: "user"
+        case .project: "project"
+        case .local: "local"
+        case .file: "file"
+        }
+        servers = Self.labelled(servers.map { ($0, defaultScope) } + started.filter { $0.state == .active && $0.uncheckable == nil }.map { entry in
+            var server = entry.server
+            server.scope = entry.scope.word
+            return (server, Self.labelScope(entry.scope))
+        })
+        if servers.isEmpty && lines.isEmpty {
+            lines = [.init(.servers, "config", .off, "no servers in \(location.description), nor any other Claude starts here: mcp add NAME -- COMMAND")]
+        }
+        return (servers, probedConfig, lines)
     }
 
     /// Why this setup needs a GnuPG key, or nil when nothing does yet (a machine that only runs

@@ -144,27 +144,30 @@ extension Workspace {
         let location = configLocation()
         let configPath = location.description
         return RecoveryStep(title: "Retry every server", plan: {
-            let count: Int
-            do { count = try ClientConfig(location: location).entries.count } catch {
+            do { _ = try ClientConfig(location: location) } catch {
                 return .act("probe every server of \(configPath) once it reads (now: \(error))")
             }
+            // Every server health checks: the config's and the others Claude starts here.
+            let count = coveredServers(filter: nil).servers.count
             return count == 0 ? .nothing("no servers in \(configPath)") : .act("probe the \(count) server\(count == 1 ? "" : "s") with up to 5 attempts, backoff 1 to 16 s, 120 s in all")
         }, run: {
-            if let config = try? ClientConfig(location: location), let count = passed.servers(of: Self.serversText(config)) {
-                return .done("all \(count) passed moments ago, in the config step")
+            let covered = coveredServers(filter: nil)
+            guard let config = covered.config ?? (try? ClientConfig(location: location)) else {
+                return RecoveryStep.Result(summary: covered.lines.map { $0.detail }.joined(separator: "; "), succeeded: false)
             }
-            do {
-                let options = ProbeOptions(retries: 4, deadline: .seconds(120), backoff: Backoff(base: .seconds(1), cap: .seconds(16)))
-                let config = try ClientConfig(location: location)
-                let results = await probeAll(of: config, options: options) ?? []
-                let failed = results.filter { $0.isDown }
-                failing.set(failed.map { $0.server })
-                guard failed.isEmpty else { return RecoveryStep.Result(summary: failed.map { "\($0.server): \($0.reason ?? "failed")" }.joined(separator: "; "), succeeded: false) }
-                refreshLastKnownGood(config, after: results)
-                return .done("all \(results.count) passed")
-            } catch {
-                return .failed(error)
+            // The config's servers passed moments ago, in the config step: only the others are probed.
+            let configPassed = passed.servers(of: Self.serversText(config))
+            let servers = covered.servers.filter { configPassed == nil || $0.config != location.key }
+            guard !servers.isEmpty else { return .done("all \(configPassed ?? 0) passed moments ago, in the config step") }
+            let options = ProbeOptions(retries: 4, deadline: .seconds(120), backoff: Backoff(base: .seconds(1), cap: .seconds(16)))
+            let results = await probe(await probePlan(servers), options: probeOptions(options))
+            let failed = zip(servers, results).filter { $0.1.isDown }
+            failing.set(failed.map { ($0.0.name, $0.0.scope) })
+            guard failed.isEmpty else {
+                return RecoveryStep.Result(summary: failed.map { "\($0.1.server): \($0.1.reason ?? "failed")" }.joined(separator: "; "), succeeded: false)
             }
+            if configPassed == nil { refreshLastKnownGood(config, after: results.filter { $0.config == location.key }) }
+            return .done("all \(results.count) passed" + (configPassed.map { " (and the config's \($0) in the config step)" } ?? ""))
         })
     }
 
@@ -172,17 +175,16 @@ extension Workspace {
     /// and the check after says healthy; each the way `mcp disable` does it, and the summary
     /// says how to bring each back.
     func quarantineStep(_ failing: FailingServers) -> RecoveryStep {
-        let config = settings.mcpConfig.description
-        return RecoveryStep(title: "Quarantine the servers that still fail", plan: {
-            let names = failing.names
+        RecoveryStep(title: "Quarantine the servers that still fail", plan: {
+            let names = failing.servers.map { $0.name }
             guard !names.isEmpty else { return .nothing("no server failed the retry") }
             return .act("disable \(names.joined(separator: ", ")) (mcp enable NAME brings each back)")
         }, run: {
             var done: [String] = []
             var problems: [String] = []
-            for name in failing.names {
+            for (name, scope) in failing.servers {
                 do {
-                    let toggled = try disableServer(name, scope: nil, config: config, project: nil)
+                    let toggled = try disableServer(name, scope: scope, config: nil, project: nil)
                     done.append("\(name) (\(toggled.scope.word))")
                 } catch {
                     problems.append("\(name): \(error)")
@@ -259,13 +261,14 @@ extension Workspace {
     }
 }
 
-/// The servers that failed the retry step, for the quarantine step after it.
+/// The servers that failed the retry step (name, and scope when known), for the quarantine
+/// step after it.
 final class FailingServers: Sendable {
-    private let failing = Mutex<[String]>([])
+    private let failing = Mutex<[(name: String, scope: String?)]>([])
 
-    var names: [String] { failing.withLock { $0 } }
+    var servers: [(name: String, scope: String?)] { failing.withLock { $0 } }
 
-    func set(_ names: [String]) { failing.withLock { $0 = names } }
+    func set(_ servers: [(name: String, scope: String?)]) { failing.withLock { $0 = servers } }
 }
 
 /// Config contents whose every server passed during this recovery, and how many servers that was.

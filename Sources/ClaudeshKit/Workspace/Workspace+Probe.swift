@@ -122,7 +122,11 @@ extension Workspace {
     /// The servers of `entries` that Claude starts, a name two clients use made `NAME@SCOPE`
     /// so that each result says which one it is.
     static func startedServers(_ entries: [InventoryEntry]) -> [ConfiguredServer] {
-        labelled(entries.filter { $0.state == .active && $0.uncheckable == nil }.map { ($0.server, labelScope($0.scope)) })
+        labelled(entries.filter { $0.state == .active && $0.uncheckable == nil }.map { entry in
+            var server = entry.server
+            server.scope = entry.scope.word
+            return (server, labelScope(entry.scope))
+        })
     }
 
     /// The scope part of a `NAME@SCOPE` label: an extension's id, so that two extensions of one
@@ -139,6 +143,7 @@ extension Workspace {
         return servers.map { entry in
             var server = entry.server
             if counts[server.name, default: 0] > 1 { server.label = "\(server.name)@\(entry.scope)" }
+            if server.scope == nil { server.scope = entry.scope }
             return server
         }
     }

@@ -118,6 +118,8 @@ package struct ConfiguredServer: Sendable {
     package var config: String
     /// How results name it when its name alone is not enough (`time@desktop` beside `time@user`).
     package var label: String?
+    /// Its scope's word (`desktop`, `user`, `local`…), when it was taken from the inventory.
+    package var scope: String?
     /// How the client starts or reaches it, or why the entry cannot be read.
     package var definition: Result<ServerDefinition, ServerDefinition.Error>
 

@@ -26,12 +26,19 @@ enum InventoryRendering {
             }
             output.line(output.styled("project \(inventory.project)", .dim))
             output.line(Table(headers: ["NAME", "CLIENT", "SCOPE", "STATE", "TRANSPORT", "COMMAND OR URL"], rows: rows, width: invocation.terminalWidth).render())
+            // Where each scope's entries are: the file column a table has no room for.
+            var files: [(String, String)] = []
+            for entry in entries {
+                let label = scopeLabel(entry.scope, project: inventory.project)
+                if !files.contains(where: { $0.0 == label }) { files.append((label, entry.file)) }
+            }
+            for (label, file) in files { output.line(output.styled("  \(label): \(file)", .dim)) }
             for entry in entries {
                 guard let why = detail(entry) else { continue }
                 output.line(output.styled("  \(entry.name) (\(scopeLabel(entry.scope, project: inventory.project))): \(why)", .dim))
             }
             let active = entries.filter { $0.state == .active }.count
-            output.line(output.styled("\(entries.count) entr\(entries.count == 1 ? "y" : "ies"), \(active) active; mcp list --all --json names each one's file", .dim))
+            output.line(output.styled("\(entries.count) entr\(entries.count == 1 ? "y" : "ies"), \(active) active", .dim))
         }
         return inventory.problems.isEmpty ? .success : .failure
     }
