@@ -205,6 +205,16 @@ struct InventoryTests {
         // A server of no config of its own is pinned by the name the check gave it.
         let pinned = try run(["mcp", "pin", "plugin:tools:t", "time@user"])
         #expect(pinned.status == 0 && pinned.stdout.contains("pinned plugin:tools:t's 2 tools") && pinned.stdout.contains("(as it was)"), "\(pinned.stdout)\(pinned.stderr)")
+        // Used, given a canary and diffed by that name too: its state kept under its own file.
+        let called = try run(["mcp", "call", "plugin:tools:t", "get_current_time", "timezone=UTC"])
+        #expect(called.status == 0 && called.stdout.contains("\"timezone\": \"UTC\""), "\(called.stdout)\(called.stderr)")
+        #expect(try run(["mcp", "tools", "time@user", "--diff"]).stdout.contains("tools are as pinned"))
+        #expect(try run(["mcp", "canary", "add", "plugin:tools:t", "get_current_time", "timezone=UTC", "--expect", "UTC"]).status == 0)
+        let withCanary = try run(["mcp", "check", "--all"])
+        #expect(withCanary.status == 0 && withCanary.stdout.contains("plugin:tools:t  canary get_current_time  ok"), "\(withCanary.stdout)\(withCanary.stderr)")
+        let canaries = try String(contentsOfFile: root + "/claudesh/canaries.json", encoding: .utf8)
+        #expect(canaries.contains(root + "/plug/.mcp.json#t"), "\(canaries)")
+        #expect(try run(["mcp", "canary", "remove", "plugin:tools:t"]).status == 0)
         let unknown = try run(["mcp", "check", "--all", "nosuch"])
         #expect(unknown.status == 2 && unknown.stderr.contains("no server Claude starts is named 'nosuch'"), "\(unknown.stderr)")
     }

@@ -27,9 +27,16 @@ extension Workspace {
 
     /// `mcp protocol NAME ERA`: fixes the era of `server` of the config `word` names (`auto`
     /// forgets it); returns the file, not written under a dry run.
+    /// A server of no config of its own (a plugin's, an extension's) has its era under its own key.
     package func fixEra(of server: String, in word: String?, to mode: ProtocolMode) throws(ProtocolOverrides.Error) -> String {
         let overrides = protocolOverrides
-        if !dryRun { try overrides.set(server, in: configLocation(word).key, to: mode) }
+        var config = configLocation(word).key
+        var name = server
+        if word == nil, (try? self.config(nil))?.entry(named: server) == nil, let resolved = try? resolveServer(server, config: nil) {
+            config = resolved.config
+            name = resolved.name
+        }
+        if !dryRun { try overrides.set(name, in: config, to: mode) }
         return overrides.path
     }
 }

@@ -19,13 +19,15 @@ extension Workspace {
     package func addCanary(_ tool: String, to server: String, words: [String], expect: String?, options: ClientOptions) async throws -> CanaryAdded {
         if let expect, expect.isEmpty { throw OperationError.usage("--expect takes the text the answer must hold, not nothing") }
         let store = canaries
-        let config = configLocation(options.config).key
-        let previous = try store.all(in: config)[server]
+        // Kept by the server's own config and its name there (a plugin's server has its own).
+        let resolved = try resolveServer(server, config: options.config)
+        let config = resolved.config
+        let previous = try store.all(in: config)[resolved.name]
         let tools = try await tools(of: server, options: options)
         let description = try ToolDescription.named(tool, in: tools, server: server)
         let canary = Canary(tool: tool, arguments: try ToolArguments.build(words, json: nil, for: description), expect: expect)
         guard !dryRun else { return CanaryAdded(canary: canary, replaced: previous, path: store.path, written: false) }
-        try store.set(server, in: config, to: canary)
+        try store.set(resolved.name, in: config, to: canary)
         return CanaryAdded(canary: canary, replaced: previous, path: store.path, written: true)
     }
 
@@ -38,13 +40,19 @@ extension Workspace {
     /// run (nothing written).
     package func removeCanary(of server: String, in word: String?) throws -> Canary? {
         let store = canaries
-        let config = configLocation(word).key
+        var config = configLocation(word).key
+        var name = server
+        // A server of no config of its own (a plugin's, an extension's) has its canary under its own key.
+        if word == nil, try store.all(in: config)[server] == nil, let resolved = try? resolveServer(server, config: nil) {
+            config = resolved.config
+            name = resolved.name
+        }
         let all = try store.all(in: config)
-        guard let canary = all[server] else {
+        guard let canary = all[name] else {
             throw OperationError.usage("\(server) of \(config) has no canary" + (all.isEmpty ? "" : " (its canaries: \(all.keys.sorted().joined(separator: ", ")))"))
         }
         guard !dryRun else { return nil }
-        try store.set(server, in: config, to: nil)
+        try store.set(name, in: config, to: nil)
         return canary
     }
 }

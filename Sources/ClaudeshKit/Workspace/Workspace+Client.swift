@@ -5,8 +5,7 @@ extension Workspace {
     /// Opens a session with `server` of the config `options.config` names: started as the
     /// client starts it, secrets injected, its stderr to `HOME/logs/mcp-NAME.log`.
     func openClient(_ server: String, options: ClientOptions) async throws -> MCPClient {
-        let config = try config(options.config)
-        let plan = await probePlan(try config.servers(named: [server]))
+        let plan = await probePlan([try resolveServer(server, config: options.config)])
         let target = plan.targets[0]
         let launch: ServerLaunch
         switch target.launch {
@@ -25,6 +24,18 @@ extension Workspace {
             // What the server said (a banner, a body) may hold the entry's own values.
             throw ClientFailure.cannotOpen(server: server, error).redacted(by: redactor)
         }
+    }
+
+    /// The server `name` means: of the config `word` names; without `--config`, a name the
+    /// default config has not is looked for among every server Claude starts (a plugin's
+    /// `plugin:p:s`, an extension's, a `NAME@SCOPE` that `mcp check --all` showed).
+    package func resolveServer(_ name: String, config word: String?) throws -> ConfiguredServer {
+        let config = try config(word)
+        if word == nil, config.entry(named: name) == nil,
+           let server = Self.startedServers(inventory().entries).first(where: { $0.name == name || $0.label == name }) {
+            return server
+        }
+        return try config.servers(named: [name])[0]
     }
 
     /// Runs `body` on the connected session of `server`, else on one opened for it and closed

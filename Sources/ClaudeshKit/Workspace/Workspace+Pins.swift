@@ -24,13 +24,9 @@ extension Workspace {
             }
             if results[index].pin == .changed {
                 // The commands as the result names it: a server of no config of its own (a
-                // plugin's, an extension's, `time@user`) is pinned by that name; only a config's
-                // servers can be opened for --diff.
+                // plugin's, an extension's, `time@user`) is found by that name.
                 let shown = results[index].server
-                let config = results[index].config
-                let opens = shown == server && !config.contains("#") && !config.hasSuffix("/manifest.json")
-                let diff = opens ? "mcp tools \(shown) --diff shows what; " : ""
-                results[index].warnings.append("tools changed since pinned (\(diff)mcp pin \(shown) accepts)")
+                results[index].warnings.append("tools changed since pinned (mcp tools \(shown) --diff shows what; mcp pin \(shown) accepts)")
             }
             if surface.contextTokens > settings.mcpContextWarn {
                 results[index].warnings.append("its tools weigh ~\(surface.contextTokens) tokens of context, over mcp-context-warn (\(settings.mcpContextWarn))")
@@ -90,8 +86,9 @@ extension Workspace {
 
     /// `mcp tools SERVER --diff`: its tools now against its pin.
     package func toolChanges(of server: String, options: ClientOptions) async throws -> ToolChanges {
-        let pins = try toolPins.all(in: configLocation(options.config).key)
+        let resolved = try resolveServer(server, config: options.config)
+        let pins = try toolPins.all(in: resolved.config)
         let tools = try await tools(of: server, options: options)
-        return ToolChanges(server: server, pinned: pins[server], current: ToolSurface(tools: tools.map { tool in tool.raw }))
+        return ToolChanges(server: server, pinned: pins[resolved.name], current: ToolSurface(tools: tools.map { tool in tool.raw }))
     }
 }
