@@ -43,10 +43,17 @@ extension Completion {
     /// The projects of `~/.claude.json`.
     static let codeProjects = Completion.custom { input in Workspace(input.context).codeProjects() }
 
-    /// Server names of the config the line names with `--scope` or `--config`, else the session's.
+    /// Server names of the config the line names with `--scope` or `--config`; else the
+    /// session's, then the other servers Claude starts (as `resolveServer` finds them).
     static let serverNames = Completion.custom { input in
-        let config = try? Workspace(input.context).config(input.flags["scope"] ?? input.flags["config"])
-        return (config?.serverNames ?? []).filter { !input.positionals.contains($0) }
+        let workspace = Workspace(input.context)
+        let word = input.flags["scope"] ?? input.flags["config"]
+        var names = (try? workspace.config(word))?.serverNames ?? []
+        if word == nil {
+            let own = workspace.configLocation().key
+            names += Workspace.startedServers(workspace.inventory().entries).filter { $0.config != own }.map { $0.label ?? $0.name }.filter { !names.contains($0) }
+        }
+        return names.filter { !input.positionals.contains($0) }
     }
 
     /// Service names of the session's compose file, not yet on the line.

@@ -215,6 +215,11 @@ struct InventoryTests {
         let canaries = try String(contentsOfFile: root + "/claudesh/canaries.json", encoding: .utf8)
         #expect(canaries.contains(root + "/plug/.mcp.json#t"), "\(canaries)")
         #expect(try run(["mcp", "canary", "remove", "plugin:tools:t"]).status == 0)
+        // Shown and completed by those names too.
+        let shown = try run(["mcp", "get", "time@user", "--json"])
+        #expect(shown.status == 0 && shown.stdout.contains("\"config\": \"\(claudeJSON)\""), "\(shown.stdout)\(shown.stderr)")
+        let completed = try run(["__complete", "mcp", "call", ""])
+        #expect(Set(completed.stdout.split(separator: "\n").map(String.init)).isSuperset(of: ["time", "clock", "time@user", "plugin:tools:t"]), "\(completed.stdout)")
         let unknown = try run(["mcp", "check", "--all", "nosuch"])
         #expect(unknown.status == 2 && unknown.stderr.contains("no server Claude starts is named 'nosuch'"), "\(unknown.stderr)")
     }

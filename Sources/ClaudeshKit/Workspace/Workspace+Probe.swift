@@ -121,7 +121,7 @@ extension Workspace {
 
     /// The servers of `entries` that Claude starts, a name two clients use made `NAME@SCOPE`
     /// so that each result says which one it is.
-    static func startedServers(_ entries: [InventoryEntry]) -> [ConfiguredServer] {
+    package static func startedServers(_ entries: [InventoryEntry]) -> [ConfiguredServer] {
         labelled(entries.filter { $0.state == .active && $0.uncheckable == nil }.map { entry in
             var server = entry.server
             server.scope = entry.scope.word

@@ -123,9 +123,13 @@ package struct ConfiguredServer: Sendable {
     /// How the client starts or reaches it, or why the entry cannot be read.
     package var definition: Result<ServerDefinition, ServerDefinition.Error>
 
+    /// The entry as its file has it (an extension's or plugin's as resolved).
+    package var entry: JSONValue
+
     package init(name: String, entry: JSONValue, config: String) {
         self.name = name
         self.config = config
+        self.entry = entry
         do throws(ServerDefinition.Error) { definition = .success(try ServerDefinition(name: name, entry: entry)) } catch { definition = .failure(error) }
     }
 }

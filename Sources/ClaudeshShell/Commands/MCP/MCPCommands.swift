@@ -82,16 +82,19 @@ enum MCPCommands {
         flags: [.scope, .config, .json],
         examples: ["mcp get time", "mcp get github --json", "mcp get -s local sentry"]
     ) { invocation in
-        let config = try invocation.workspace.config(try invocation.arguments.configWord())
         let name = invocation.arguments.positionals[0]
-        let entry = try config.requireEntry(named: name)
-        let server = try ServerDefinition(name: name, entry: entry)
+        // Without -s or --config, a server of another scope (a plugin's, time@user) is found too.
+        let found = try invocation.workspace.resolveServer(name, config: try invocation.arguments.configWord())
+        let entry = found.entry
+        let server = try ServerDefinition(name: found.name, entry: entry)
         let masked = ServerEntry.masked(entry: entry)
+        let place = found.config.split(separator: "#", maxSplits: 1).map(String.init)
+        let shown = place.count == 2 ? "\(place[0]) (\(place[0].hasSuffix(".claude.json") ? "local scope of \(place[1])" : "server \(place[1])"))" : found.config
         if invocation.wantsJSON {
-            invocation.output.json(.object([("name", .string(name)), ("config", .string(config.location.description)), ("entry", masked)]))
+            invocation.output.json(.object([("name", .string(name)), ("config", .string(shown)), ("entry", masked)]))
             return .success
         }
-        var rows = [["name", name], ["config", config.location.description], ["transport", server.transport.name]]
+        var rows = [["name", name], ["config", shown], ["transport", server.transport.name]]
         switch server.transport {
         case .stdio(let command, let arguments, let environment):
             if let wrapped = SecretWrapper.unwrap(command: command, arguments: arguments) {
