@@ -37,7 +37,7 @@ extension Completion {
 
     /// The names of every server Claude knows for the current folder (`mcp enable`, `disable`).
     static let inventoryNames = Completion.custom { input in
-        Array(Set(Workspace(input.context).inventory(project: input.flags["project"]).entries.map { $0.name })).sorted()
+        Array(Set(Workspace(input.context.lookingOnly).inventory(project: input.flags["project"]).entries.map { $0.name })).sorted()
     }
 
     /// The projects of `~/.claude.json`.
@@ -46,7 +46,7 @@ extension Completion {
     /// Server names of the config the line names with `--scope` or `--config`; else the
     /// session's, then the other servers Claude starts (as `resolveServer` finds them).
     static let serverNames = Completion.custom { input in
-        let workspace = Workspace(input.context)
+        let workspace = Workspace(input.context.lookingOnly)
         let word = input.flags["scope"] ?? input.flags["config"]
         var names = (try? workspace.config(word))?.serverNames ?? []
         if word == nil {
@@ -64,6 +64,16 @@ extension Completion {
     /// `latest` and the backups of the backup folder.
     static let backupFiles = Completion.custom { input in
         ["latest"] + BackupArchive.names(in: input.context.settings.backupDir)
+    }
+}
+
+extension SessionContext {
+    /// The context for a TAB: it reads and keeps nothing (no config version is kept for a
+    /// keystroke, which would push the ones worth keeping out of the history).
+    var lookingOnly: SessionContext {
+        var context = self
+        context.dryRun = true
+        return context
     }
 }
 

@@ -72,6 +72,11 @@ struct ConfigHistoryTests {
         #expect(try run(["mcp", "restore", id, "--whole"]).status == 0)
         #expect(try String(contentsOfFile: desktop, encoding: .utf8) == desktopText)
 
+        // Emptied by claudesh's own removes: meant, so no warning.
+        #expect(try run(["mcp", "remove", "time", "--config", "desktop"]).status == 0)
+        #expect(try run(["mcp", "remove", "github", "--config", "desktop"]).status == 0)
+        #expect(!(try run(["health", "--json"])).stdout.contains("mcp restore"))
+
         #expect(try run(["mcp", "restore", "zz"]).status == 2)
         #expect(try run(["mcp", "restore", "000000000000"]).status == 2)
     }

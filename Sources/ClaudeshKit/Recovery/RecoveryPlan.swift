@@ -97,6 +97,11 @@ extension Workspace {
             guard good.exists else { return .nothing("no last known good config saved yet (mcp check saves one when every server passes)") }
             guard let problem = await configProblem(location, passed) else { return .nothing("the current config is healthy") }
             if Self.sameServers(location, goodLocation) { return .nothing("\(location.description) is the last known good already (\(problem))") }
+            // A copy with no servers where this config has them (saved from another project or
+            // config) would remove them all: the quarantine step is the one for a failing server.
+            if ((try? ClientConfig(location: goodLocation))?.entries.isEmpty ?? true) && Path.kind(of: configPath) == .file {
+                return .nothing("\(problem), but the last known good has no servers for \(location.description): putting it back would remove them all")
+            }
             if let goodProblem = await configProblem(goodLocation, passed) {
                 return .nothing("\(problem), but the last known good fails as well (\(goodProblem)): putting it back would not help")
             }
@@ -159,8 +164,9 @@ extension Workspace {
             let configPassed = passed.servers(of: Self.serversText(config))
             let servers = covered.servers.filter { configPassed == nil || $0.config != location.key }
             guard !servers.isEmpty else { return .done("all \(configPassed ?? 0) passed moments ago, in the config step") }
-            let options = ProbeOptions(retries: 4, deadline: .seconds(120), backoff: Backoff(base: .seconds(1), cap: .seconds(16)))
-            let results = await probe(await probePlan(servers), options: probeOptions(options))
+            var options = probeOptions(ProbeOptions(retries: 4, deadline: .seconds(120), backoff: Backoff(base: .seconds(1), cap: .seconds(16))))
+            options.runsCanaries = false // whether each starts is asked here, as the config step asks
+            let results = await probe(await probePlan(servers), options: options)
             let failed = zip(servers, results).filter { $0.1.isDown }
             failing.set(failed.map { ($0.0.name, $0.0.scope) })
             guard failed.isEmpty else {

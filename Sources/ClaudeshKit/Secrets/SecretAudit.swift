@@ -104,7 +104,18 @@ package enum SecretAudit {
     package static func scan(_ target: Target) -> [AuditFinding] {
         guard let bytes = try? FileIO.read(target.path) else { return [] }
         if target.format == .json, let document = try? JSONParser.parse(bytes) {
-            return scanJSON(document, file: target.path, bytes: bytes)
+            var findings = scanJSON(document, file: target.path, bytes: bytes)
+            // `mcp disable` keeps the file it took an entry from, encoded: what it held is read too.
+            if case .object(let configs) = document {
+                for (_, servers) in configs {
+                    guard case .object(let parked) = servers else { continue }
+                    for (_, entry) in parked {
+                        guard let copy = entry["file_before_base64"]?.stringValue.flatMap({ Base64.decode($0) }), let value = try? JSONParser.parse(copy) else { continue }
+                        findings += scanJSON(value, file: target.path + " (a copy of a config kept by mcp disable)", bytes: copy)
+                    }
+                }
+            }
+            return findings
         }
         // Text, or JSON too broken to parse: a token in it is still a token.
         return scanText(String(decoding: bytes, as: UTF8.self), file: target.path)

@@ -31,9 +31,14 @@ extension Workspace {
     /// `plugin:p:s`, an extension's, a `NAME@SCOPE` that `mcp check --all` showed).
     package func resolveServer(_ name: String, config word: String?) throws -> ConfiguredServer {
         let config = try config(word)
-        if word == nil, config.entry(named: name) == nil,
-           let server = Self.startedServers(inventory().entries).first(where: { $0.name == name || $0.label == name }) {
-            return server
+        if word == nil, config.entry(named: name) == nil {
+            let started = Self.startedServers(inventory().entries)
+            if let labelled = started.first(where: { $0.label == name }) { return labelled }
+            let named = started.filter { $0.name == name }
+            guard named.count <= 1 else {
+                throw OperationError.usage("'\(name)' is a server of several places: say which, as \(named.map { $0.label ?? $0.name }.joined(separator: " or ")) (or with --config)")
+            }
+            if let server = named.first { return server }
         }
         return try config.servers(named: [name])[0]
     }

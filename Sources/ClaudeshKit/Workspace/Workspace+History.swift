@@ -10,9 +10,16 @@ extension Workspace {
 
     /// Keeps `bytes` as `path`'s newest version when they changed. Not under a dry run; a
     /// history that cannot be written is not the command's failure.
-    func remember(_ path: String, _ bytes: [UInt8]) {
+    func remember(_ path: String, _ bytes: [UInt8], own: Bool = false) {
         guard !dryRun else { return }
-        _ = try? configHistory.remember(path, bytes: bytes, now: now)
+        _ = try? configHistory.remember(path, bytes: bytes, now: now, own: own)
+    }
+
+    /// Keeps `path` as claudesh's own edit just left it: a file claudesh emptied itself (the
+    /// last server removed or disabled) is no wipe to warn of.
+    func rememberOwnEdit(_ path: String) {
+        guard !dryRun, let bytes = try? FileIO.read(path) else { return }
+        remember(path, bytes, own: true)
     }
 
     /// The files whose history `word` means: a config (`desktop`, `user`, a path…); every file
@@ -112,8 +119,11 @@ extension Workspace {
     /// not JSON): `health`'s warnings, each with the version to put back.
     func wipedConfigs() -> [(file: String, version: ConfigHistory.Version)] {
         guard let versions = try? configHistory.all() else { return [] }
+        let parked = Set(((try? parkedServers.all()) ?? []).map { $0.config })
         var wiped: [(file: String, version: ConfigHistory.Version)] = []
         for file in Set(versions.map { $0.file }).sorted() {
+            // Emptied by claudesh's own edit, or its servers parked by mcp disable: meant.
+            if versions.last(where: { $0.file == file })?.own == true || parked.contains(file) { continue }
             guard let good = versions.last(where: { $0.file == file && !$0.servers.isEmpty }) else { continue }
             let bytes = Path.kind(of: file) == .missing ? nil : try? FileIO.read(file)
             let now = bytes.flatMap { try? JSONParser.parse($0) }.map { ServerObjects($0).count } ?? 0

@@ -29,6 +29,7 @@ extension Workspace {
     func editConfig<Result>(_ word: String?, _ change: (inout ClientConfig) throws -> Result) throws -> (result: Result, path: String, written: Bool) {
         let location = configLocation(word)
         let (result, written) = try ClientConfig.edit(location, writing: !dryRun, change)
+        if written { rememberOwnEdit(location.path) }
         return (result, location.description, written)
     }
 

@@ -223,6 +223,7 @@ extension Workspace {
             try? store.set(entry.name, in: location.key, to: nil)
             throw error
         }
+        rememberOwnEdit(location.path)
         // The file as it was and as it is left: enabling before anything else changes it puts
         // the very bytes back (spacing a splice cannot know, when it was the only other member).
         if let before, let after = try? FileIO.read(location.path) {
@@ -249,6 +250,7 @@ extension Workspace {
                 return (before, true)
             }
             if exact {
+                rememberOwnEdit(location.path)
                 try store.set(entry.name, in: location.key, to: nil)
                 return Toggled(name: entry.name, scope: entry.scope, how: how, written: true, already: false)
             }
@@ -259,7 +261,10 @@ extension Workspace {
             }
             config.insertEntry(entry.name, parked.entry, position: parked.place(in: config.serverNames), text: parked.text)
         }
-        if edit.written { try store.set(entry.name, in: location.key, to: nil) }
+        if edit.written {
+            rememberOwnEdit(location.path)
+            try store.set(entry.name, in: location.key, to: nil)
+        }
         return Toggled(name: entry.name, scope: entry.scope, how: how, written: edit.written, already: false)
     }
 }

@@ -30,38 +30,43 @@ package struct ConfigHistory: Sendable {
         /// Its servers (`time`, `time (local /p)`), and whether the file was empty or not JSON.
         package var servers: [String]
         package var readable: Bool
+        /// claudesh's own edit made it (an add, a remove, a disable): not a wipe to warn of.
+        package var own: Bool
 
-        /// The short form users type: the hash's first 12 digits.
-        package var id: String { String(hash.prefix(12)) }
+        /// What users type: 12 digits of the hash of the file's path with its content, so that
+        /// two files that once held the same bytes have two IDs (the content is kept once).
+        package var id: String { String(SHA256.hex(Array((file + "\n" + hash).utf8)).prefix(12)) }
 
         var json: JSONValue {
             .object([("file", .string(file)), ("hash", .string(hash)), ("seen", .int(seen)),
-                     ("servers", .array(servers.map(JSONValue.string))), ("readable", .bool(readable))])
+                     ("servers", .array(servers.map(JSONValue.string))), ("readable", .bool(readable)), ("own", .bool(own))])
         }
 
-        init(file: String, hash: String, seen: Int, servers: [String], readable: Bool) {
+        init(file: String, hash: String, seen: Int, servers: [String], readable: Bool, own: Bool) {
             self.file = file
             self.hash = hash
             self.seen = seen
             self.servers = servers
             self.readable = readable
+            self.own = own
         }
 
         init?(json: JSONValue) {
             guard let file = json["file"]?.stringValue, let hash = json["hash"]?.stringValue, case .int(let seen)? = json["seen"] else { return nil }
-            self.init(file: file, hash: hash, seen: seen, servers: CodeSettings.strings(json["servers"]), readable: json["readable"] != .bool(false))
+            self.init(file: file, hash: hash, seen: seen, servers: CodeSettings.strings(json["servers"]), readable: json["readable"] != .bool(false),
+                      own: json["own"] == .bool(true))
         }
     }
 
     /// Keeps `bytes` as `file`'s newest version when they differ from the newest kept one;
     /// returns the version when it was new.
     @discardableResult
-    func remember(_ file: String, bytes: [UInt8], now: Int) throws -> Version? {
+    func remember(_ file: String, bytes: [UInt8], now: Int, own: Bool = false) throws -> Version? {
         let hash = SHA256.hex(bytes)
         if let newest = try all().last(where: { $0.file == file }), newest.hash == hash { return nil }
         let parsed = try? JSONParser.parse(bytes)
         let empty = bytes.allSatisfy { $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }
-        let version = Version(file: file, hash: hash, seen: now, servers: parsed.map { ServerObjects($0).names } ?? [], readable: parsed != nil || empty)
+        let version = Version(file: file, hash: hash, seen: now, servers: parsed.map { ServerObjects($0).names } ?? [], readable: parsed != nil || empty, own: own)
         try FileIO.makeDirectory(versions)
         let stored = Path.join(versions, hash)
         if Path.kind(of: stored) == .missing {
@@ -76,11 +81,18 @@ package struct ConfigHistory: Sendable {
             guard kept.last(where: { $0.file == file })?.hash != hash else { return (nil, []) }
             kept.append(version)
             var dropped: [String] = []
-            let ofFile = kept.filter { $0.file == file }
-            if ofFile.count > limit {
-                let old = Set(ofFile.prefix(ofFile.count - limit).map { "\($0.seen) \($0.hash)" })
-                kept.removeAll { $0.file == file && old.contains("\($0.seen) \($0.hash)") }
-                dropped = ofFile.prefix(ofFile.count - limit).map { $0.hash }.filter { hash in !kept.contains { $0.hash == hash } }
+            // The file's oldest versions beyond the limit, by position: a content seen again in
+            // the same second is another version, not the same one.
+            var excess = kept.filter { $0.file == file }.count - limit
+            if excess > 0 {
+                var removed: [String] = []
+                kept = kept.filter { entry in
+                    guard excess > 0, entry.file == file else { return true }
+                    excess -= 1
+                    removed.append(entry.hash)
+                    return false
+                }
+                dropped = removed.filter { hash in !kept.contains { $0.hash == hash } }
             }
             let text = JSONValue.object([("versions", .array(kept.map { $0.json }))]).serialized(pretty: true) + "\n"
             return (Array(text.utf8), dropped)
@@ -106,16 +118,16 @@ package struct ConfigHistory: Sendable {
         try FileIO.read(Path.join(versions, version.hash))
     }
 
-    /// The version `id` names (a hash, or the start of one, at least 6 digits), of `file`
-    /// when given: the newest one with that hash.
+    /// The version `id` names (an ID of `mcp history`, or the start of one, at least 6
+    /// digits), of `file` when given.
     package func version(_ id: String, of file: String? = nil) throws -> Version {
         let id = id.lowercased()
         guard id.count >= 6, id.allSatisfy({ $0.isHexDigit }) else {
             throw OperationError.usage("'\(id.clipped(40))' is not a version: give the ID mcp history shows (6 or more hex digits)")
         }
-        let matches = try all().filter { $0.hash.hasPrefix(id) && (file == nil || $0.file == file) }
+        let matches = try all().filter { $0.id.hasPrefix(id) && (file == nil || $0.file == file) }
         guard let newest = matches.last else { throw OperationError.usage("no kept version \(id)\(file.map { " of \($0)" } ?? ""): mcp history lists them") }
-        guard Set(matches.map { $0.hash }).count == 1 else { throw OperationError.usage("\(id) names more than one version: give more digits") }
+        guard Set(matches.map { $0.id }).count == 1 else { throw OperationError.usage("\(id) names more than one version: give more digits") }
         return newest
     }
 }
