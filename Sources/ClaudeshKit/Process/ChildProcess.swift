@@ -233,10 +233,16 @@ final class ChildProcess: Sendable {
             }
             if let done { continuation.resume(returning: done); return }
             if let timeout {
-                DispatchQueue.global().asyncAfter(deadline: .now() + .nanoseconds(timeout.nanoseconds)) { self.giveUp(waiter: id) }
+                Self.deadlines.asyncAfter(deadline: .now() + .nanoseconds(timeout.nanoseconds)) { self.giveUp(waiter: id) }
             }
         }
     }
+
+    /// Where a wait's deadline fires: a serial queue of its own, which libdispatch serves with a
+    /// thread of its own (overcommit) even when every thread of the global pool is blocked (a
+    /// process full of synchronous waits, as a test run is): on the global queue a deadline of
+    /// 300 ms was seen to fire only when the child had ended by itself, 312 s later.
+    private static let deadlines = DispatchQueue(label: "claudesh.deadlines")
 
     /// Cancellation reaches every cancellable wait of this child: the handler cannot know its id.
     private func giveUpAll() {
