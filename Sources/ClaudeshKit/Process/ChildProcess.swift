@@ -213,15 +213,17 @@ final class ChildProcess: Sendable {
     /// Waits for the child to end, at most `timeout`; nil when the time passed or the task was
     /// cancelled first. Unlike a task group racing a sleep, this returns on time even though the
     /// exit itself cannot be cancelled.
-    func waitForExit(timeout: Duration?) async -> Termination? {
+    /// With `signalling`, that signal goes to the child's group when the time passes, from the
+    /// timer, whenever the waiting task gets to run again.
+    func waitForExit(timeout: Duration?, signalling signal: Int32? = nil) async -> Termination? {
         await withTaskCancellationHandler {
-            await wait(timeout: timeout, cancellable: true)
+            await wait(timeout: timeout, cancellable: true, signalling: signal)
         } onCancel: {
             giveUpAll()
         }
     }
 
-    private func wait(timeout: Duration?, cancellable: Bool) async -> Termination? {
+    private func wait(timeout: Duration?, cancellable: Bool, signalling signal: Int32? = nil) async -> Termination? {
         await withCheckedContinuation { (continuation: CheckedContinuation<Termination?, Never>) in
             let (id, done) = exit.withLock { state -> (Int, Termination??) in
                 if let termination = state.termination { return (0, .some(termination)) }
@@ -233,7 +235,11 @@ final class ChildProcess: Sendable {
             }
             if let done { continuation.resume(returning: done); return }
             if let timeout {
-                Self.deadlines.asyncAfter(deadline: .now() + .nanoseconds(timeout.nanoseconds)) { self.giveUp(waiter: id) }
+                let group = pid
+                Self.deadlines.asyncAfter(deadline: .now() + .nanoseconds(timeout.nanoseconds)) {
+                    // Only a wait still waiting signals: one whose child ended has nothing to stop.
+                    if self.giveUp(waiter: id), let signal { kill(-group, signal) }
+                }
             }
         }
     }
@@ -254,11 +260,15 @@ final class ChildProcess: Sendable {
         waiting.forEach { $0.resume(returning: nil) }
     }
 
-    private func giveUp(waiter id: Int) {
-        exit.withLock { state in
+    /// Ends the wait `id` with nil; false when it was over already.
+    @discardableResult
+    private func giveUp(waiter id: Int) -> Bool {
+        guard let waiting = exit.withLock({ state in
             state.cancellable.remove(id)
             return state.waiters.removeValue(forKey: id)
-        }?.resume(returning: nil)
+        }) else { return false }
+        waiting.resume(returning: nil)
+        return true
     }
 
     var termination: Termination? { exit.withLock { $0.termination } }

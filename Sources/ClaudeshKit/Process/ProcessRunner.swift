@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 import Dispatch
 
 /// Runs a program to its end: input on stdin, bounded output, a deadline, and the whole process
@@ -36,7 +42,9 @@ package enum ProcessRunner {
             async let errors = collect(child.errors, limit: outputLimit)
             var timedOut = false
             var termination: Termination
-            if let finished = await child.waitForExit(timeout: timeout) {
+            // The group gets SIGTERM at the deadline itself, from the timer: the task that goes on
+            // to end it may wait for a thread of a busy pool, and the deadline must not wait too.
+            if let finished = await child.waitForExit(timeout: timeout, signalling: SIGTERM) {
                 termination = finished
             } else {
                 try Task.checkCancellation()
