@@ -23,6 +23,14 @@ package struct ConfigLocation: Sendable, Hashable {
     var keyPath: [String] { project.map { ["projects", $0] } ?? [] }
 }
 
+extension JSONValue? {
+    /// The strings of an array of them (what settings' name lists are); none for anything else.
+    var strings: [String] {
+        guard case .array(let items)? = self else { return [] }
+        return items.compactMap { $0.stringValue }
+    }
+}
+
 extension JSONValue {
     /// The value at `keys`, object by object; nil when one is missing or not an object.
     func value(at keys: [String]) -> JSONValue? {

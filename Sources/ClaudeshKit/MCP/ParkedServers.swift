@@ -56,8 +56,8 @@ package struct ParkedServers: Sendable {
             self.entry = entry
             text = json["text_base64"]?.stringValue.flatMap { Base64.decode($0) }
             self.position = position
-            before = CodeSettings.strings(json["before"])
-            after = CodeSettings.strings(json["after"])
+            before = json["before"].strings
+            after = json["after"].strings
             self.disabledAt = disabledAt
             fileBefore = json["file_before_base64"]?.stringValue.flatMap { Base64.decode($0) }
             fileAfterHash = json["file_after_sha256"]?.stringValue

@@ -137,7 +137,7 @@ extension Workspace {
                     throw ClientConfig.Error.notAnObjectAt(path: file, key: depth == 1 ? "projects" : "projects[\"\(project)\"]")
                 }
             }
-            var names = CodeSettings.strings(config.value(at: keys))
+            var names = config.value(at: keys).strings
             guard names.contains(entry.name) != adding else { return false }
             if adding { names.append(entry.name) } else { names.removeAll { $0 == entry.name } }
             config.setValue(.array(names.map(JSONValue.string)), at: keys)
@@ -153,8 +153,8 @@ extension Workspace {
     func editApprovals(_ entry: InventoryEntry, project: String, approving: Bool) throws -> Toggled {
         let file = Path.join(project, ".claude/settings.local.json")
         let edit = try ClientConfig.edit(ConfigLocation(path: file), writing: !dryRun) { config -> Bool in
-            var rejected = CodeSettings.strings(config.value(at: ["disabledMcpjsonServers"]))
-            var approved = CodeSettings.strings(config.value(at: ["enabledMcpjsonServers"]))
+            var rejected = config.value(at: ["disabledMcpjsonServers"]).strings
+            var approved = config.value(at: ["enabledMcpjsonServers"]).strings
             let before = (rejected, approved)
             if approving {
                 rejected.removeAll { $0 == entry.name }
@@ -172,7 +172,7 @@ extension Workspace {
         if approving {
             let old = try ClientConfig.edit(ConfigLocation(path: environment.userConfigPath), writing: !dryRun) { config -> Bool in
                 let keys = ["projects", project, "disabledMcpjsonServers"]
-                let names = CodeSettings.strings(config.value(at: keys))
+                let names = config.value(at: keys).strings
                 guard names.contains(entry.name) else { return false }
                 config.setValue(.array(names.filter { $0 != entry.name }.map(JSONValue.string)), at: keys)
                 return true

@@ -53,7 +53,7 @@ package struct ConfigHistory: Sendable {
 
         init?(json: JSONValue) {
             guard let file = json["file"]?.stringValue, let hash = json["hash"]?.stringValue, case .int(let seen)? = json["seen"] else { return nil }
-            self.init(file: file, hash: hash, seen: seen, servers: CodeSettings.strings(json["servers"]), readable: json["readable"] != .bool(false),
+            self.init(file: file, hash: hash, seen: seen, servers: json["servers"].strings, readable: json["readable"] != .bool(false),
                       own: json["own"] == .bool(true))
         }
     }

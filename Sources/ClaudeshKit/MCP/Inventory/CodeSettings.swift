@@ -19,8 +19,8 @@ struct CodeSettings: Sendable {
     /// `~/.claude.json`.
     init(files: [(path: String, value: JSONValue)], managed: [JSONValue], projectEntry: JSONValue?) {
         for value in files.map({ $0.value }) + managed + [projectEntry].compactMap({ $0 }) {
-            approved.formUnion(Self.strings(value["enabledMcpjsonServers"]))
-            rejected.formUnion(Self.strings(value["disabledMcpjsonServers"]))
+            approved.formUnion(value["enabledMcpjsonServers"].strings)
+            rejected.formUnion(value["disabledMcpjsonServers"].strings)
             if value["enableAllProjectMcpServers"] == .bool(true) { approveAll = true }
             if case .array(let rules)? = value["allowedMcpServers"] { allowed = (allowed ?? []) + rules }
             if case .array(let rules)? = value["deniedMcpServers"] { denied += rules }
@@ -40,13 +40,9 @@ struct CodeSettings: Sendable {
             guard case .object(let plugins)? = value["enabledPlugins"] else { continue }
             for (id, on) in plugins where on == .bool(false) { enabledPlugins[id] = false }
         }
-        disabled = Set(Self.strings(projectEntry?["disabledMcpServers"]))
+        disabled = Set((projectEntry?["disabledMcpServers"]).strings)
     }
 
-    static func strings(_ value: JSONValue?) -> [String] {
-        guard case .array(let items)? = value else { return [] }
-        return items.compactMap { $0.stringValue }
-    }
 
     /// Why the allow and deny lists keep `name` (started as `transport`) out; nil when they do
     /// not. A deny match wins over everything; once the allow list names a command (or URL), a
