@@ -7,6 +7,11 @@ let package = Package(
     products: [
         .executable(name: "claudesh", targets: ["claudesh"]),
     ],
+    dependencies: [
+        // The gateway's HTTP listener: SwiftNIO's HTTP/1.1 server (llhttp's parser, keep-alive,
+        // a closed connection seen at once, which cancels the backend call it was waiting on).
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+    ],
     targets: [
         // libyaml from the system (Debian libyaml-dev, Homebrew libyaml): the C parser PyYAML
         // and Ruby use, for compose files. Linked: it costs start-up no measurable time (README,
@@ -42,7 +47,12 @@ let package = Package(
         // Foundation (README, design); loaded with dlopen when the history is first opened, so the
         // commands that do not read it never pay for it. sqlite3.h (libsqlite3-dev) is needed to build.
         .target(name: "CSQLite", dependencies: ["CLoader"]),
-        .target(name: "ClaudeshKit", dependencies: ["CProcess", "CTLS", "CCurl", "CSQLite", "CYAML"]),
+        .target(name: "ClaudeshKit", dependencies: [
+            "CProcess", "CTLS", "CCurl", "CSQLite", "CYAML",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+        ]),
         // The REPL, the command registry, completion, scripts, rendering.
         .target(name: "ClaudeshShell", dependencies: ["ClaudeshKit", "CEditLine"]),
         .executableTarget(name: "claudesh", dependencies: ["ClaudeshShell"]),

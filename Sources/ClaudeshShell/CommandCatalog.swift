@@ -2,6 +2,6 @@
 package enum CommandCatalog {
     @MainActor
     package static var all: [Command] {
-        ShellCommands.all + SessionCommands.all + ScriptCommands.all + [MCPCommands.command, SecretsCommands.command, GPGCommands.command, ExecCommand.command, ComposeCommands.command, BackupCommands.command, HealthCommands.command, RecoverCommand.command, SelftestCommand.command, ScheduleCommands.command]
+        ShellCommands.all + SessionCommands.all + ScriptCommands.all + [MCPCommands.command, GatewayCommands.command, SecretsCommands.command, GPGCommands.command, ExecCommand.command, ComposeCommands.command, BackupCommands.command, HealthCommands.command, RecoverCommand.command, SelftestCommand.command, ScheduleCommands.command]
     }
 }

@@ -1,0 +1,124 @@
+/// One server the gateway fronts: opened at the first request that needs it, opened again after
+/// it died (the wait between openings grows with each failure in a row, up to `Backoff.cap`),
+/// closed when the gateway stops. Its lists are kept until it is opened again.
+package actor GatewayBackend {
+    package enum State: Sendable, Equatable {
+        /// Not started yet: no request has needed it.
+        case idle
+        case starting
+        case ready
+        /// The last opening failed: why, and when the next may be tried.
+        case failed(String)
+        case stopped
+    }
+
+    /// The name it has in the gateway's surface and its records.
+    package let name: String
+    /// Where it comes from, as `gateway status` says it (`stdio`, `http`, `compose`).
+    package let kind: String
+    private let open: @Sendable () async throws -> MCPClient
+    private let backoff: Backoff
+    private(set) var client: MCPClient?
+    package private(set) var state = State.idle
+    /// How many times it was opened again after it had been open.
+    package private(set) var restarts = 0
+    private var opening: Task<Result<MCPClient, ClientFailure>, Never>?
+    private var failuresInARow = 0
+    private var nextAttempt: ContinuousClock.Instant?
+    private var lists: [String: [JSONValue]] = [:]
+    /// The era and version of the open session, for the records.
+    package private(set) var era: String?
+
+    package init(name: String, kind: String, backoff: Backoff = Backoff(base: .milliseconds(250), cap: .seconds(30)),
+                 open: @escaping @Sendable () async throws -> MCPClient) {
+        self.name = name
+        self.kind = kind
+        self.backoff = backoff
+        self.open = open
+    }
+
+    /// The open session, opening it (again) when there is none or it ended. Callers at the same
+    /// time share one opening.
+    func session() async throws(ClientFailure) -> MCPClient {
+        if let client {
+            guard await client.endedReason != nil else { return client }
+            // Killed from outside, crashed, its connection gone: the next request opens it again.
+            self.client = nil
+            lists = [:]
+            restarts += 1
+            Task { await client.close() } // what it left running ends with it
+        }
+        if state == .stopped { throw .gone("the gateway is stopping") }
+        let task: Task<Result<MCPClient, ClientFailure>, Never>
+        if let opening {
+            task = opening
+        } else {
+            let wait = nextAttempt
+            let open = self.open
+            let name = self.name
+            task = Task {
+                if let wait, wait > .now { try? await Task.sleep(until: wait, clock: .continuous) }
+                do {
+                    return .success(try await open())
+                } catch let failure as ClientFailure {
+                    return .failure(failure)
+                } catch {
+                    return .failure(.gone("\(name): \(error)"))
+                }
+            }
+            opening = task
+            state = .starting
+        }
+        let result = await task.value
+        if opening == task {
+            opening = nil
+            switch result {
+            case .success(let opened):
+                client = opened
+                state = .ready
+                failuresInARow = 0
+                nextAttempt = nil
+                era = "\(await opened.era.rawValue) \(await opened.protocolVersion)"
+            case .failure(let failure):
+                state = .failed(failure.description)
+                nextAttempt = .now + backoff.ceiling(afterAttempt: failuresInARow)
+                failuresInARow += 1
+            }
+        }
+        return try result.get()
+    }
+
+    /// Sends one request through the open session.
+    func request(_ method: String, _ params: JSONValue?, timeout: Duration, headers: [(String, String)] = []) async throws(ClientFailure) -> JSONValue {
+        let client = try await session()
+        return try await client.request(method, params, timeout: timeout, headers: headers)
+    }
+
+    /// Every item of a list method (`tools/list`: `tools`), kept until the session is opened
+    /// again; a backend without the capability has none. A session found dead is opened again once.
+    func list(_ method: String, key: String, timeout: Duration) async throws(ClientFailure) -> [JSONValue] {
+        if let kept = lists[method], client != nil { return kept }
+        let client = try await session()
+        var items: [JSONValue]
+        do {
+            items = try await client.list(method, key: key, timeout: timeout)
+        } catch {
+            if error.isRefusal { items = [] } else { throw error }
+        }
+        if self.client === client { lists[method] = items }
+        return items
+    }
+
+    /// Forgets the kept lists (the backend said they changed).
+    func forgetLists() { lists = [:] }
+
+    /// Ends the session and refuses new ones.
+    func stop() async {
+        state = .stopped
+        opening?.cancel()
+        if let client {
+            self.client = nil
+            await client.close()
+        }
+    }
+}

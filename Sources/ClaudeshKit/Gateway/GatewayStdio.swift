@@ -1,0 +1,99 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Synchronization
+
+/// The gateway on its own stdin and stdout, as a client entry starts it: newline-delimited
+/// JSON-RPC, requests answered as they finish (not in order), notifications of its own between.
+enum GatewayStdio {
+    /// Serves `gateway` on `input` and `output` until `input` ends; then cancels what is still
+    /// running and returns.
+    static func serve(_ gateway: Gateway, input: Int32 = 0, output: Int32 = 1) async {
+        let writer = LineWriter(fd: output)
+        let connection = GatewayConnection(transport: "stdio", notify: { writer.send($0) })
+        await withCheckedContinuation { (ended: CheckedContinuation<Void, Never>) in
+            Blocking.run("gateway-stdin") {
+                readLines(input) { line in
+                    receive(line, gateway: gateway, connection: connection, writer: writer)
+                } tooLong: {
+                    writer.send(Gateway.error(id: .null, code: -32700, "parse error: a message longer than \(MCPProtocol.messageLimit >> 20) MiB"))
+                }
+                ended.resume()
+            }
+        }
+        connection.close()
+        // What was cancelled answers no more; the backends end with the gateway.
+        while connection.inFlightCount > 0 { try? await Task.sleep(for: .milliseconds(10)) }
+    }
+
+    /// Reads lines from `fd` until it ends; a line over the limit is answered as a parse error
+    /// and skipped to its end.
+    private static func readLines(_ fd: Int32, _ line: ([UInt8]) -> Void, tooLong: () -> Void) {
+        var buffer = LineBuffer(limit: MCPProtocol.messageLimit)
+        var chunk = [UInt8](repeating: 0, count: 65_536)
+        var skipping = false
+        while true {
+            let count = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            if count < 0 && errno == EINTR { continue }
+            guard count > 0 else { break }
+            buffer.append(Array(chunk[..<count]))
+            while let next = buffer.nextLine() {
+                if skipping { skipping = false; continue }
+                line(next)
+            }
+            if buffer.isOverLimit {
+                if !skipping { tooLong() }
+                skipping = true
+                _ = buffer.takeRest()
+            }
+        }
+        let rest = buffer.takeRest()
+        if !rest.isEmpty && !skipping { line(rest) }
+    }
+
+    private static func receive(_ line: [UInt8], gateway: Gateway, connection: GatewayConnection, writer: LineWriter) {
+        var bytes = line
+        if bytes.last == 0x0D { bytes.removeLast() }
+        if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { return }
+        let message: JSONValue
+        do {
+            message = try JSONParser.parse(bytes)
+        } catch {
+            writer.send(Gateway.error(id: .null, code: -32700, "parse error: \(error.message) at column \(error.column)"))
+            return
+        }
+        guard let id = message["id"], id != .null, message["method"] != nil else {
+            // Notifications and malformed messages are answered (or not) in order.
+            Task { if let reply = await gateway.answer(message, connection: connection) { writer.send(reply) } }
+            return
+        }
+        let accepted = connection.start(id) {
+            if let reply = await gateway.answer(message, connection: connection) { writer.send(reply) }
+        }
+        if !accepted {
+            writer.send(Gateway.error(id: id, code: -32000, "too many requests in flight (\(connection.limit)): wait for answers before sending more"))
+        }
+    }
+}
+
+/// Whole lines to a file descriptor from any thread, one at a time.
+final class LineWriter: Sendable {
+    private let fd: Mutex<Int32>
+
+    init(fd: Int32) { self.fd = Mutex(fd) }
+
+    func send(_ message: JSONValue) {
+        let bytes = Array((message.serialized() + "\n").utf8)
+        fd.withLock { fd in
+            var offset = 0
+            while offset < bytes.count {
+                let written = bytes[offset...].withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+                if written < 0 && errno == EINTR { continue }
+                guard written > 0 else { return } // the client is gone: its reader ends too
+                offset += written
+            }
+        }
+    }
+}

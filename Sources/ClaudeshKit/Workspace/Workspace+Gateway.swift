@@ -1,0 +1,75 @@
+/// The gateway's profiles (`HOME/gateway.json`) and the gateway made from one.
+extension Workspace {
+    var gatewayProfiles: GatewayProfiles { GatewayProfiles(home: home) }
+
+    package func gatewayProfile(_ name: String = GatewayProfile.defaultName) throws -> GatewayProfile {
+        try gatewayProfiles.profile(name)
+    }
+
+    package func gatewayProfileNames() throws -> [String] {
+        Array(Set(try gatewayProfiles.all().map(\.name) + [GatewayProfile.defaultName])).sorted()
+    }
+
+    /// Adds a client entry to the profile's backends. The name is checked as `mcp check` takes
+    /// it (`time`, `time@user`, `plugin:p:s`); an entry that starts a gateway itself is refused.
+    package func addGatewayServer(_ name: String, profile: String = GatewayProfile.defaultName) throws -> GatewayProfile {
+        let server = try resolveServer(name, config: nil)
+        if case .success(let definition) = server.definition, case .stdio(let command, let arguments, _) = definition.transport,
+           Path.lastComponent(of: command).hasPrefix("claudesh"), arguments.first == "gateway" {
+            throw OperationError.usage("\(name) starts a claudesh gateway: the gateway does not front itself")
+        }
+        return try gatewayProfiles.update(profile) { profile in
+            if profile.servers.contains(name) { throw OperationError.usage("\(name) is a backend of the \(profile.name) gateway already") }
+            profile.servers.append(name)
+        }
+    }
+
+    package func removeGatewayServer(_ name: String, profile: String = GatewayProfile.defaultName) throws -> GatewayProfile {
+        try gatewayProfiles.update(profile) { profile in
+            guard profile.servers.contains(name) else {
+                throw OperationError.usage("\(name) is not a backend of the \(profile.name) gateway" + Suggestions.hint(for: name, among: profile.servers))
+            }
+            profile.servers.removeAll { $0 == name }
+            profile.disabledTools[Self.gatewayBackendName(name)] = nil
+        }
+    }
+
+    /// Turns one tool of a backend off (or on again) in the profile.
+    package func setGatewayTool(_ tool: String, of backend: String, enabled: Bool, profile: String = GatewayProfile.defaultName) throws -> GatewayProfile {
+        try gatewayProfiles.update(profile) { profile in
+            var tools = profile.disabledTools[backend] ?? []
+            if enabled { tools.removeAll { $0 == tool } } else if !tools.contains(tool) { tools.append(tool) }
+            profile.disabledTools[backend] = tools.isEmpty ? nil : tools
+        }
+    }
+
+    /// The name a server has as a backend: its label in the characters a URI's host and a tool
+    /// name both take (`time@user` is `time-user`).
+    package static func gatewayBackendName(_ server: String) -> String {
+        String(String.UnicodeScalarView(server.unicodeScalars.map { scalar in
+            scalar.isASCII && (scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) || scalar == "_" || scalar == "-") ? scalar : "-"
+        }))
+    }
+
+    /// The gateway of `profile`: a backend for each of its servers, each opened as `mcp call`
+    /// opens it (secrets injected, stderr to its masked log) at the first request that needs it.
+    package func gateway(profile name: String = GatewayProfile.defaultName) throws -> Gateway {
+        let profile = try gatewayProfile(name)
+        var backends: [GatewayBackend] = []
+        for server in profile.servers {
+            let kind = (try? resolveServer(server, config: nil).definition.get().transport.name) ?? "?"
+            let workspace = self
+            backends.append(GatewayBackend(name: Self.gatewayBackendName(server), kind: kind) {
+                try await workspace.openClient(server, options: ClientOptions())
+            })
+        }
+        return Gateway(backends: backends, profile: profile, redactor: redactor, timeout: requestTimeout(ClientOptions()))
+    }
+
+    /// Serves the gateway of `profile` on this process's stdin and stdout until stdin ends.
+    package func serveGatewayOnStdio(profile: String = GatewayProfile.defaultName) async throws {
+        let gateway = try gateway(profile: profile)
+        await GatewayStdio.serve(gateway)
+        await gateway.stop()
+    }
+}

@@ -1,0 +1,145 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import ClaudeshKit
+
+/// gateway, gateway add/remove/list, gateway tools: one MCP server for Claude in front of the
+/// servers of a profile, and the profile's backends and tools.
+enum GatewayCommands {
+    static let group = CommandGroup.mcp
+
+    static let profile = Flag("profile", value: "NAME", "the gateway profile (default: default)", completion: .gatewayProfiles)
+
+    @MainActor
+    static var command: Command {
+        Command(
+            "gateway", group: group, summary: "Serve one MCP server in front of every backend of a profile (stdio for a client entry)",
+            discussion: """
+            The gateway speaks both protocol eras (the stateless 2026-07-28 revision and the
+            initialize handshake) on its stdin and stdout, the way a client entry starts it.
+            Its backends are the servers added with gateway add, each started (secrets
+            injected, stderr to HOME/logs/mcp-NAME.log, masked) at the first request that
+            needs it, started again after it died, and ended with the gateway. Their tools and
+            prompts are named BACKEND_NAME (time_get_current_time), their resources
+            gateway://BACKEND/URI; gateway tools disable hides one tool. Every result leaves
+            masked by the session's redactor (loaded secrets, the entries' values, token
+            shapes).
+            """,
+            flags: [Flag("stdio", "serve on stdin and stdout (the default; needed when stdin is a terminal)"), profile],
+            examples: ["claudesh gateway   (as a client entry's command)", "gateway add time", "gateway tools disable time convert_time"],
+            subcommands: [add, remove, list, tools]
+        ) { invocation in
+            if isatty(0) == 1 && !invocation.arguments.has("stdio") {
+                throw ShellError.usage("the gateway reads MCP messages on stdin, which is a terminal here: it is meant for a client's entry; give --stdio to type them by hand")
+            }
+            try await invocation.workspace.serveGatewayOnStdio(profile: profileName(invocation))
+            return .success
+        }
+    }
+
+    @MainActor
+    static func profileName(_ invocation: Invocation) -> String {
+        invocation.arguments.value("profile") ?? GatewayProfile.defaultName
+    }
+
+    static let add = Command(
+        "add", group: group, summary: "Put a server Claude knows behind the gateway (as mcp check names it)",
+        arguments: [Argument("NAME", "the server (time, time@user, plugin:p:s)", completion: .serverNames)],
+        flags: [profile],
+        examples: ["gateway add time", "gateway add github@user --profile work"]
+    ) { invocation in
+        let name = invocation.arguments.positionals[0]
+        let profile = try invocation.workspace.addGatewayServer(name, profile: profileName(invocation))
+        invocation.output.line("Added \(name) to the \(profile.name) gateway as \(Workspace.gatewayBackendName(name)) (\(profile.servers.count) backend\(profile.servers.count == 1 ? "" : "s"))")
+        return .success
+    }
+
+    static let remove = Command(
+        "remove", aliases: ["rm"], group: group, summary: "Take a server from behind the gateway (its entry stays as it is)",
+        arguments: [Argument("NAME", "the backend's server", completion: .gatewayServers)],
+        flags: [profile],
+        examples: ["gateway remove time"]
+    ) { invocation in
+        let name = invocation.arguments.positionals[0]
+        let profile = try invocation.workspace.removeGatewayServer(name, profile: profileName(invocation))
+        invocation.output.line("Removed \(name) from the \(profile.name) gateway")
+        return .success
+    }
+
+    static let list = Command(
+        "list", aliases: ["ls"], group: group, summary: "The gateway's backends and the tools each keeps to itself",
+        flags: [profile, .json],
+        examples: ["gateway list", "gateway list --json"]
+    ) { invocation in
+        let profile = try invocation.workspace.gatewayProfile(profileName(invocation))
+        let rows = profile.servers.map { server -> (String, String, [String]) in
+            let backend = Workspace.gatewayBackendName(server)
+            return (backend, server, profile.disabledTools[backend] ?? [])
+        }
+        if invocation.wantsJSON {
+            invocation.output.json(.object([
+                ("profile", .string(profile.name)),
+                ("backends", .array(rows.map { backend, server, disabled in
+                    .object([("backend", .string(backend)), ("server", .string(server)), ("disabledTools", .array(disabled.map { .string($0) }))])
+                })),
+            ]))
+            return .success
+        }
+        guard !rows.isEmpty else {
+            invocation.output.line("The \(profile.name) gateway has no backends yet: gateway add NAME puts one behind it")
+            return .success
+        }
+        let table = Table(headers: ["BACKEND", "SERVER", "DISABLED TOOLS"], rows: rows.map { [$0.0, $0.1, $0.2.isEmpty ? "-" : $0.2.joined(separator: ", ")] },
+                          width: invocation.terminalWidth)
+        invocation.output.line(table.render())
+        return .success
+    }
+
+    static var tools: Command {
+        Command(
+            "tools", group: group, summary: "Hide a backend's tool from the gateway, or show it again",
+            examples: ["gateway tools disable time convert_time", "gateway tools enable time convert_time"],
+            subcommands: [toolSwitch("disable", enabled: false), toolSwitch("enable", enabled: true)]
+        )
+    }
+
+    static func toolSwitch(_ name: String, enabled: Bool) -> Command {
+        Command(
+            name, group: group, summary: enabled ? "Offer a hidden tool again" : "Neither list nor call this tool of the backend",
+            arguments: [Argument("BACKEND", "the backend (as gateway list names it)", completion: .gatewayBackends),
+                        Argument("TOOL", "the backend's own name of the tool")],
+            flags: [profile],
+            examples: ["gateway tools \(name) time convert_time"]
+        ) { invocation in
+            let (backend, tool) = (invocation.arguments.positionals[0], invocation.arguments.positionals[1])
+            let profile = try invocation.workspace.gatewayProfile(profileName(invocation))
+            let backends = profile.servers.map(Workspace.gatewayBackendName)
+            guard backends.contains(backend) else {
+                throw ShellError.usage("\(backend) is not a backend of the \(profile.name) gateway" + Suggestions.hint(for: backend, among: backends))
+            }
+            _ = try invocation.workspace.setGatewayTool(tool, of: backend, enabled: enabled, profile: profile.name)
+            invocation.output.line(enabled ? "The gateway offers \(backend)'s \(tool) again" : "The gateway neither lists nor calls \(backend)'s \(tool)")
+            return .success
+        }
+    }
+}
+
+extension Completion {
+    /// The profiles `HOME/gateway.json` has.
+    static let gatewayProfiles = Completion.custom { input in
+        (try? Workspace(input.context.lookingOnly).gatewayProfileNames()) ?? []
+    }
+
+    /// The servers behind the line's profile.
+    static let gatewayServers = Completion.custom { input in
+        (try? Workspace(input.context.lookingOnly).gatewayProfile(input.flags["profile"] ?? GatewayProfile.defaultName).servers) ?? []
+    }
+
+    /// The backends of the line's profile, by the name the gateway gives them.
+    static let gatewayBackends = Completion.custom { input in
+        ((try? Workspace(input.context.lookingOnly).gatewayProfile(input.flags["profile"] ?? GatewayProfile.defaultName).servers) ?? [])
+            .map(Workspace.gatewayBackendName)
+    }
+}

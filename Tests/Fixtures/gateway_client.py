@@ -1,0 +1,72 @@
+"""Drives claudesh's gateway with the Python SDK 2.x Client, as Claude would.
+
+    gateway_client.py MODE TARGET [STEP...]
+
+MODE: auto (server/discover, the 2026-07-28 revision when the server has it) or legacy (the
+initialize handshake). TARGET: a URL (streamable HTTP; GATEWAY_TOKEN, when set, goes as the
+bearer token) or `stdio` (the command after `--` is started, its stdin and stdout the channel).
+STEP: `tools`, `prompts`, `resources`, `call:TOOL:JSON`, `read:URI`, `prompt:NAME:JSON`,
+`sleep:SECONDS`. Prints one JSON line per step: {"step", "ok", "value"|"error"}, and first
+{"era", "version", "server"}.
+"""
+import asyncio
+import json
+import os
+import sys
+
+from mcp.client.client import Client
+from mcp.client.stdio import StdioServerParameters
+
+
+def dump(model):
+    return model.model_dump(mode="json", by_alias=True, exclude_none=True)
+
+
+async def main():
+    mode, target, *rest = sys.argv[1:]
+    command = []
+    if "--" in rest:
+        index = rest.index("--")
+        rest, command = rest[:index], rest[index + 1:]
+    if target == "stdio":
+        server = StdioServerParameters(command=command[0], args=command[1:], env=dict(os.environ))
+    else:
+        import httpx2
+        from mcp.client.streamable_http import streamable_http_client
+
+        headers = {}
+        if os.environ.get("GATEWAY_TOKEN"):
+            headers["Authorization"] = "Bearer " + os.environ["GATEWAY_TOKEN"]
+        server = streamable_http_client(target, http_client=httpx2.AsyncClient(headers=headers, timeout=60))
+    async with Client(server, mode=mode, read_timeout_seconds=60) as client:
+        info = client.server_info
+        print(json.dumps({"era": "modern" if client.protocol_version.startswith("2026") else "legacy",
+                          "version": client.protocol_version, "server": info.name if info else None}), flush=True)
+        for step in rest:
+            kind, _, arg = step.partition(":")
+            try:
+                if kind == "tools":
+                    value = [dump(tool) for tool in (await client.list_tools()).tools]
+                elif kind == "prompts":
+                    value = [dump(prompt) for prompt in (await client.list_prompts()).prompts]
+                elif kind == "resources":
+                    value = [dump(resource) for resource in (await client.list_resources()).resources]
+                elif kind == "call":
+                    name, _, arguments = arg.partition(":")
+                    value = dump(await client.call_tool(name, json.loads(arguments or "{}")))
+                elif kind == "read":
+                    value = dump(await client.read_resource(arg))
+                elif kind == "prompt":
+                    name, _, arguments = arg.partition(":")
+                    value = dump(await client.get_prompt(name, json.loads(arguments or "{}")))
+                elif kind == "sleep":
+                    await asyncio.sleep(float(arg))
+                    value = None
+                else:
+                    raise SystemExit(f"unknown step {step}")
+                print(json.dumps({"step": step, "ok": True, "value": value}), flush=True)
+            except Exception as error:  # the test reads what failed
+                print(json.dumps({"step": step, "ok": False, "error": f"{type(error).__name__}: {error}"}), flush=True)
+
+
+asyncio.run(main())
