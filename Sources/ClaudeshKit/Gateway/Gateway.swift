@@ -44,6 +44,11 @@ package final class Gateway: Sendable {
         self.record = record
     }
 
+    /// This gateway with its results masking `values` as well (the HTTP listener's token).
+    package func masking(_ values: [String]) -> Gateway {
+        Gateway(backends: backends, profile: profile, redactor: redactor.adding(values), timeout: timeout, record: record)
+    }
+
     /// Ends every backend's session.
     package func stop() async {
         await withTaskGroup(of: Void.self) { group in

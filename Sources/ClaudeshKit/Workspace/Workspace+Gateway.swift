@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// The gateway's profiles (`HOME/gateway.json`) and the gateway made from one.
 extension Workspace {
     var gatewayProfiles: GatewayProfiles { GatewayProfiles(home: home) }
@@ -64,6 +70,46 @@ extension Workspace {
             })
         }
         return Gateway(backends: backends, profile: profile, redactor: redactor, timeout: requestTimeout(ClientOptions()))
+    }
+
+    /// The pass entry of the HTTP listener's bearer token.
+    package static let gatewayTokenEntry = "claudesh/gateway-token"
+
+    /// Makes a new bearer token (256 random bits, hex) and keeps it only in the pass store,
+    /// replacing the one before: clients given the old one are refused from now on.
+    package func makeGatewayToken() async throws {
+        var bytes = [UInt8](repeating: 0, count: 32)
+        guard bytes.withUnsafeMutableBytes({ getentropy($0.baseAddress, $0.count) }) == 0 else {
+            throw OperationError.failed("no random bytes to be had for the token (getentropy failed)")
+        }
+        let token = bytes.map { String($0, radix: 16).count == 1 ? "0" + String($0, radix: 16) : String($0, radix: 16) }.joined()
+        try await store.insert(Self.gatewayTokenEntry, value: Array(token.utf8), force: true)
+    }
+
+    /// The bearer token the HTTP listener asks for, from the pass store.
+    func gatewayToken() async throws -> String {
+        guard store.contains(Self.gatewayTokenEntry) else {
+            throw OperationError.failed("the gateway has no token yet: gateway token makes one (it is kept in the pass store as \(Self.gatewayTokenEntry))")
+        }
+        return try await store.value(of: Self.gatewayTokenEntry)
+    }
+
+    /// Serves the gateway of `profile` over streamable HTTP at `http://HOST:PORT/mcp` until the
+    /// task is cancelled; `started` gets the port (the one picked when 0 was asked for).
+    package func serveGatewayOnHTTP(profile: String = GatewayProfile.defaultName, host: String, port: Int,
+                                    started: @Sendable (Int) -> Void = { _ in }) async throws {
+        let token = try await gatewayToken()
+        var gateway = try gateway(profile: profile)
+        gateway = gateway.masking([token])
+        let server = try await GatewayHTTPServer.start(gateway, host: host, port: port, access: GatewayAccess(token: token))
+        started(server.port)
+        await withTaskCancellationHandler {
+            await server.wait()
+        } onCancel: {
+            Task { await server.stop() }
+        }
+        await server.stop()
+        await gateway.stop()
     }
 
     /// Serves the gateway of `profile` on this process's stdin and stdout until stdin ends.

@@ -27,16 +27,56 @@ enum GatewayCommands {
             masked by the session's redactor (loaded secrets, the entries' values, token
             shapes).
             """,
-            flags: [Flag("stdio", "serve on stdin and stdout (the default; needed when stdin is a terminal)"), profile],
-            examples: ["claudesh gateway   (as a client entry's command)", "gateway add time", "gateway tools disable time convert_time"],
-            subcommands: [add, remove, list, tools]
+            flags: [Flag("stdio", "serve on stdin and stdout (the default; needed when stdin is a terminal)"),
+                    Flag("listen", value: "[HOST:]PORT", "serve streamable HTTP at http://HOST:PORT/mcp instead (host 127.0.0.1 unless given)"), profile],
+            examples: ["claudesh gateway   (as a client entry's command)", "gateway --listen 8811", "gateway add time", "gateway tools disable time convert_time"],
+            subcommands: [add, remove, list, tools, token]
         ) { invocation in
+            if let listen = invocation.arguments.value("listen") {
+                let (host, port) = try address(listen)
+                let output = invocation.output
+                let profile = profileName(invocation)
+                try await invocation.workspace.serveGatewayOnHTTP(profile: profile, host: host, port: port) { port in
+                    let shown = host.contains(":") ? "[\(host)]" : host
+                    Task { @MainActor in output.line("The \(profile) gateway listens on http://\(shown):\(port)/mcp (bearer token: pass show \(Workspace.gatewayTokenEntry)); Ctrl-C stops it") }
+                }
+                return .success
+            }
             if isatty(0) == 1 && !invocation.arguments.has("stdio") {
                 throw ShellError.usage("the gateway reads MCP messages on stdin, which is a terminal here: it is meant for a client's entry; give --stdio to type them by hand")
             }
             try await invocation.workspace.serveGatewayOnStdio(profile: profileName(invocation))
             return .success
         }
+    }
+
+    /// `PORT`, `HOST:PORT` or `[V6]:PORT`: where the HTTP listener binds.
+    static func address(_ word: String) throws -> (host: String, port: Int) {
+        var host = "127.0.0.1"
+        var portText = Substring(word)
+        if let colon = word.lastIndex(of: ":") {
+            host = String(word[..<colon])
+            if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+            portText = word[word.index(after: colon)...]
+        }
+        guard !host.isEmpty, let port = Int(portText), (0...65_535).contains(port) else {
+            throw ShellError.usage("--listen takes PORT or HOST:PORT (8811, 127.0.0.1:8811), not \(word)")
+        }
+        return (host, port)
+    }
+
+    static let token = Command(
+        "token", group: group, summary: "Make a new bearer token for the HTTP listener, kept only in the pass store",
+        discussion: """
+        256 random bits, stored as claudesh/gateway-token (pass show claudesh/gateway-token
+        prints it for a client's configuration). A new token replaces the old one: a gateway
+        started from now on refuses the old one with 401.
+        """,
+        examples: ["gateway token"]
+    ) { invocation in
+        try await invocation.workspace.makeGatewayToken()
+        invocation.output.line("Made a new gateway token, kept in the pass store as \(Workspace.gatewayTokenEntry) (pass show \(Workspace.gatewayTokenEntry) prints it)")
+        return .success
     }
 
     @MainActor
