@@ -6,7 +6,8 @@ MODE: auto (server/discover, the 2026-07-28 revision when the server has it) or 
 initialize handshake). TARGET: a URL (streamable HTTP; GATEWAY_TOKEN, when set, goes as the
 bearer token) or `stdio` (the command after `--` is started, its stdin and stdout the channel).
 STEP: `tools`, `prompts`, `resources`, `call:TOOL:JSON`, `read:URI`, `prompt:NAME:JSON`,
-`sleep:SECONDS`. Prints one JSON line per step: {"step", "ok", "value"|"error"}, and first
+`sleep:SECONDS`, `kill:WORD` (SIGKILL to the processes whose command line has WORD, as a
+crash from outside would). Prints one JSON line per step: {"step", "ok", "value"|"error"}, and first
 {"era", "version", "server"}.
 """
 import asyncio
@@ -59,6 +60,16 @@ async def main():
                 elif kind == "prompt":
                     name, _, arguments = arg.partition(":")
                     value = dump(await client.get_prompt(name, json.loads(arguments or "{}")))
+                elif kind == "kill":
+                    import subprocess
+                    found = subprocess.run(["pgrep", "-f", arg], capture_output=True, text=True).stdout.split()
+                    killed = [int(pid) for pid in found if int(pid) != os.getpid()]  # not this client, whose argv has WORD
+                    if not killed:
+                        raise RuntimeError(f"no process has {arg}")
+                    for pid in killed:
+                        os.kill(pid, 9)
+                    await asyncio.sleep(0.5)
+                    value = None
                 elif kind == "sleep":
                     await asyncio.sleep(float(arg))
                     value = None

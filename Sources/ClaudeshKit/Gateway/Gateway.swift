@@ -346,6 +346,7 @@ package final class Gateway: Sendable {
             case .rejected(_, let code, let message):
                 call.outcome = "refused"
                 throw Refusal(code, redactor.redact(message))
+
             case .cancelled: call.outcome = "cancelled"
             case .timedOut: call.outcome = "timed out"
             default: call.outcome = "unavailable"

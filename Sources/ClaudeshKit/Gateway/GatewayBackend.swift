@@ -88,10 +88,15 @@ package actor GatewayBackend {
         return try result.get()
     }
 
-    /// Sends one request through the open session.
+    /// Sends one request through the open session; its answer masked by the session's
+    /// redactor (the secrets decrypted for it, its entry's values and the session's).
     func request(_ method: String, _ params: JSONValue?, timeout: Duration, headers: [(String, String)] = []) async throws(ClientFailure) -> JSONValue {
         let client = try await session()
-        return try await client.request(method, params, timeout: timeout, headers: headers)
+        do {
+            return GatewayMasking.mask(try await client.request(method, params, timeout: timeout, headers: headers), by: client.redactor)
+        } catch {
+            throw error.redacted(by: client.redactor)
+        }
     }
 
     /// Every item of a list method (`tools/list`: `tools`), kept until the session is opened
@@ -101,9 +106,9 @@ package actor GatewayBackend {
         let client = try await session()
         var items: [JSONValue]
         do {
-            items = try await client.list(method, key: key, timeout: timeout)
+            items = try await client.list(method, key: key, timeout: timeout).map { GatewayMasking.mask($0, by: client.redactor) }
         } catch {
-            if error.isRefusal { items = [] } else { throw error }
+            if error.isRefusal { items = [] } else { throw error.redacted(by: client.redactor) }
         }
         if self.client === client { lists[method] = items }
         return items

@@ -88,6 +88,12 @@ package final class GatewayHTTPServer: Sendable {
         try? await channel.closeFuture.get()
     }
 
+    /// Stops taking connections: `wait` returns. From any thread, any number of times.
+    package func close() {
+        channel.close(promise: nil)
+    }
+
+    /// Closes the listener and ends its thread; once, after `wait` returned.
     package func stop() async {
         try? await channel.close()
         try? await group.shutdownGracefully()

@@ -8,8 +8,12 @@ import Synchronization
 /// The gateway on its own stdin and stdout, as a client entry starts it: newline-delimited
 /// JSON-RPC, requests answered as they finish (not in order), notifications of its own between.
 enum GatewayStdio {
-    /// Serves `gateway` on `input` and `output` until `input` ends; then cancels what is still
-    /// running and returns.
+    /// How long the answers to requests sent before stdin ended may take to go out.
+    static let closingGrace: Duration = .seconds(2)
+
+    /// Serves `gateway` on `input` and `output` until `input` ends; then lets what is in flight
+    /// answer for `closingGrace` (a client that wrote its requests and closed its end still
+    /// reads them), cancels the rest and returns.
     static func serve(_ gateway: Gateway, input: Int32 = 0, output: Int32 = 1) async {
         let writer = LineWriter(fd: output)
         let connection = GatewayConnection(transport: "stdio", notify: { writer.send($0) })
@@ -23,6 +27,8 @@ enum GatewayStdio {
                 ended.resume()
             }
         }
+        let grace = ContinuousClock.now + closingGrace
+        while connection.inFlightCount > 0, ContinuousClock.now < grace { try? await Task.sleep(for: .milliseconds(10)) }
         connection.close()
         // What was cancelled answers no more; the backends end with the gateway.
         while connection.inFlightCount > 0 { try? await Task.sleep(for: .milliseconds(10)) }

@@ -106,7 +106,7 @@ extension Workspace {
         await withTaskCancellationHandler {
             await server.wait()
         } onCancel: {
-            Task { await server.stop() }
+            server.close()
         }
         await server.stop()
         await gateway.stop()

@@ -60,11 +60,13 @@ package enum ClientFailure: Error, Sendable, Equatable, CustomStringConvertible 
         }
     }
 
-    /// This failure with what a server or an entry put in its words masked; a cancellation and
-    /// a wrong request keep their kind (their exit status depends on it).
+    /// This failure with what a server or an entry put in its words masked; a cancellation, a
+    /// wrong request and a refusal keep their kind (their exit status, and the code a gateway
+    /// passes on, depend on it).
     package func redacted(by redactor: Redactor) -> ClientFailure {
         switch self {
         case .cancelled, .timedOut: return self
+        case .rejected(let method, let code, let message): return .rejected(method: method, code: code, message: redactor.clean(message))
         case .invalidRequest(let text): return .invalidRequest(redactor.clean(text))
         default: return .masked(redactor.clean(description))
         }

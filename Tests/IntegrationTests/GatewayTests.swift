@@ -1,0 +1,251 @@
+import Foundation
+import Testing
+
+/// The gateway driven by the Python SDK 2.x `Client` (`Tests/Fixtures/gateway_client.py`), as
+/// Claude would drive it: both eras, over stdio and over streamable HTTP, in front of
+/// mcp-server-time, mcp-server-git and the suite's full server (SDK 2.x) given a secret.
+@Suite(.serialized)
+struct GatewayTests {
+    static let client = MCPFixtures.repository + "/Tests/Fixtures/gateway_client.py"
+    static let secret = "Gw7kQ2mX9vLr4TzN8pBc3HsJ6dYf1WqA"
+    let secrets = SecretsFixture()
+    var home: String { secrets.home }
+    /// Claude Desktop's config in the test's home, where the gateway's servers are looked up.
+    var desktopConfig: String { home + "/.config/Claude/claude_desktop_config.json" }
+
+    func run(_ arguments: [String], input: String? = nil) throws -> Claudesh.Result {
+        try secrets.run(arguments, input: input)
+    }
+
+    /// A git repository with one commit and one file not added.
+    func makeRepository() throws -> String {
+        let repository = home + "/repo"
+        let environment = ProcessInfo.processInfo.environment.merging(["GIT_AUTHOR_NAME": "T", "GIT_AUTHOR_EMAIL": "t@example.com",
+                                                                       "GIT_COMMITTER_NAME": "T", "GIT_COMMITTER_EMAIL": "t@example.com"]) { $1 }
+        try FileManager.default.createDirectory(atPath: repository, withIntermediateDirectories: true)
+        _ = try Claudesh.runProgram("/usr/bin/git", ["init", "-q", repository], environment: environment)
+        try "one\n".write(toFile: repository + "/notes.txt", atomically: true, encoding: .utf8)
+        _ = try Claudesh.runProgram("/usr/bin/git", ["-C", repository, "add", "notes.txt"], environment: environment)
+        _ = try Claudesh.runProgram("/usr/bin/git", ["-C", repository, "commit", "-q", "-m", "First notes"], environment: environment)
+        try "two\n".write(toFile: repository + "/draft.txt", atomically: true, encoding: .utf8)
+        return repository
+    }
+
+    /// time, git and full (given the secret as API_KEY) behind the default gateway.
+    func setUpBackends() throws -> String {
+        let repository = try makeRepository()
+        try FileManager.default.createDirectory(atPath: home + "/.config/Claude", withIntermediateDirectories: true)
+        MCPFixtures.writeConfig(desktopConfig, [
+            ("time", "{\"command\": \"\(MCPFixtures.timeServer)\"}"),
+            ("git", "{\"command\": \"\(MCPFixtures.venv)/bin/mcp-server-git\", \"args\": [\"--repository\", \"\(repository)\"]}"),
+            ("full", "{\"command\": \"\(MCPFixtures.venv)/bin/python\", \"args\": [\"\(MCPFixtures.fullScript)\", \"stdio\"], \"env\": {\"API_KEY\": \"\(Self.secret)\"}}"),
+        ])
+        for server in ["time", "git", "full"] {
+            let added = try run(["gateway", "add", server])
+            #expect(added.status == 0, "\(added.stderr)")
+        }
+        return repository
+    }
+
+    /// The client's lines: the first says the era, each next one a step.
+    func drive(_ mode: String, _ target: String, _ steps: [String], token: String? = nil) throws -> (era: [String: Any], steps: [[String: Any]], stderr: String) {
+        var arguments = [Self.client, mode, target] + steps
+        if target == "stdio" { arguments += ["--", Claudesh.binary, "gateway"] }
+        var extra = secrets.environment
+        if let token { extra["GATEWAY_TOKEN"] = token }
+        let result = try Claudesh.runProgram(MCPFixtures.venv + "/bin/python", arguments, environment: Claudesh.environment(home: home, extra: extra))
+        let lines = result.stdout.split(separator: "\n").compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+        guard let first = lines.first, first["era"] != nil else {
+            Issue.record("the client did not connect: \(result.stdout) \(result.stderr)")
+            return ([:], [], result.stderr)
+        }
+        return (first, Array(lines.dropFirst()), result.stderr)
+    }
+
+    static func text(_ step: [String: Any]) -> String {
+        let value = step["value"] as? [String: Any]
+        let content = value?["content"] as? [[String: Any]] ?? []
+        return content.compactMap { $0["text"] as? String }.joined(separator: "\n")
+    }
+
+    static func names(_ step: [String: Any]) -> [String] {
+        (step["value"] as? [[String: Any]] ?? []).compactMap { $0["name"] as? String }
+    }
+
+    @Test func listsAndCallsEveryBackendInBothErasOverStdioWithResultsMasked() throws {
+        defer { secrets.stop() }
+        let repository = try setUpBackends()
+        #expect(try run(["gateway", "tools", "disable", "time", "convert_time"]).status == 0)
+        for (mode, era) in [("auto", "modern"), ("legacy", "legacy")] {
+            let (opened, steps, stderr) = try drive(mode, "stdio", [
+                "tools", "call:time_get_current_time:{\"timezone\":\"UTC\"}",
+                "call:git_git_status:{\"repo_path\":\"\(repository)\"}",
+                "call:full_greet:{\"name\":\"\(Self.secret)\"}",
+                "call:time_convert_time:{}", "prompts", "resources",
+            ])
+            #expect(opened["era"] as? String == era, "\(mode): \(opened)")
+            #expect(opened["server"] as? String == "claudesh-gateway")
+            guard steps.count == 7 else {
+                Issue.record("\(mode): \(steps) \(stderr)")
+                continue
+            }
+            let tools = Self.names(steps[0])
+            #expect(tools.contains("time_get_current_time") && tools.contains("git_git_status") && tools.contains("full_greet"), "\(mode): \(tools)")
+            #expect(!tools.contains("time_convert_time"), "a disabled tool is not listed: \(tools)")
+            #expect(Self.text(steps[1]).contains("\"timezone\": \"UTC\""), "\(mode): \(steps[1])")
+            #expect(Self.text(steps[2]).contains("draft.txt"), "\(mode): \(steps[2])")
+            let greeting = Self.text(steps[3])
+            #expect(greeting.hasPrefix("Hello") && greeting.contains("‹redacted›"), "\(mode): \(steps[3])")
+            #expect(!greeting.contains(Self.secret.prefix(12)), "the entry's secret comes back masked: \(greeting)")
+            #expect(steps[4]["ok"] as? Bool == false && (steps[4]["error"] as? String ?? "").contains("unknown tool"), "a disabled tool is not called: \(steps[4])")
+            #expect(Self.names(steps[5]).contains("full_review"), "\(mode): \(steps[5])")
+            let uris = (steps[6]["value"] as? [[String: Any]] ?? []).compactMap { $0["uri"] as? String }
+            #expect(uris.contains { $0.hasPrefix("gateway://full/") }, "\(mode): \(uris)")
+        }
+        // Nothing of the backends is left once the client has gone.
+        #expect(MCPFixtures.processes(withArgument: MCPFixtures.fullScript).isEmpty)
+    }
+
+    @Test func aBackendKilledFromOutsideIsStartedAgainForTheNextCall() throws {
+        defer { secrets.stop() }
+        _ = try setUpBackends()
+        let call = "call:time_get_current_time:{\"timezone\":\"UTC\"}"
+        let (_, steps, stderr) = try drive("legacy", "stdio", [call, "kill:" + MCPFixtures.timeServer, call])
+        guard steps.count == 3 else {
+            Issue.record("\(steps) \(stderr)")
+            return
+        }
+        #expect(steps[0]["ok"] as? Bool == true, "\(steps[0])")
+        #expect(steps[2]["ok"] as? Bool == true && Self.text(steps[2]).contains("UTC"), "the call after the kill works: \(steps[2])")
+    }
+
+    @Test func malformedMessagesGetTheirJSONRPCErrorAndTheGatewayGoesOn() throws {
+        defer { secrets.stop() }
+        _ = try setUpBackends()
+        let input = [
+            "{not json",
+            "[]",
+            "{\"jsonrpc\": \"2.0\", \"id\": 1}",
+            "{\"jsonrpc\": \"1.0\", \"id\": 2, \"method\": \"ping\"}",
+            "{\"jsonrpc\": \"2.0\", \"id\": 3, \"method\": \"no/such\"}",
+            "{\"jsonrpc\": \"2.0\", \"id\": 4, \"method\": \"tools/call\", \"params\": {\"name\": \"nope_tool\"}}",
+            "{\"jsonrpc\": \"2.0\", \"id\": 5, \"method\": \"ping\", \"params\": {\"_meta\": {\"io.modelcontextprotocol/protocolVersion\": \"2099-01-01\"}}}",
+            "{\"jsonrpc\": \"2.0\", \"id\": 6, \"method\": \"ping\"}",
+        ].joined(separator: "\n") + "\n"
+        let result = try run(["gateway"], input: input)
+        #expect(result.status == 0, "\(result.stderr)")
+        let replies = result.stdout.split(separator: "\n").compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+        func code(_ id: Int?) -> Int? {
+            let reply = replies.first { ($0["id"] as? Int) == id && (id != nil || $0["id"] is NSNull) && $0["error"] != nil }
+            return (reply?["error"] as? [String: Any])?["code"] as? Int
+        }
+        let nullIDCodes = replies.filter { $0["id"] is NSNull }.compactMap { ($0["error"] as? [String: Any])?["code"] as? Int }
+        #expect(nullIDCodes.contains(-32700), "garbage is a parse error: \(replies)")
+        #expect(nullIDCodes.contains(-32600), "a batch is an invalid request: \(replies)")
+        #expect(code(1) == -32600 && code(2) == -32600, "\(replies)")
+        #expect(code(3) == -32601, "\(replies)")
+        #expect(code(4) == -32602, "\(replies)")
+        #expect(code(5) == -32022, "\(replies)")
+        #expect(replies.contains { ($0["id"] as? Int) == 6 && $0["result"] != nil }, "the gateway still answers: \(replies)")
+    }
+
+    /// `gateway --listen 0` started; its port and the process.
+    func listen() throws -> (Process, Int) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: Claudesh.binary)
+        process.arguments = ["gateway", "--listen", "0"]
+        process.environment = Claudesh.environment(home: home, extra: secrets.environment)
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = output
+        try process.run()
+        var said = ""
+        let deadline = Date().addingTimeInterval(30)
+        while Date() < deadline, !said.contains("/mcp") {
+            let chunk = output.fileHandleForReading.availableData
+            if chunk.isEmpty { break }
+            said += String(decoding: chunk, as: UTF8.self)
+        }
+        guard let range = said.range(of: #"127\.0\.0\.1:(\d+)/mcp"#, options: .regularExpression) else {
+            process.terminate()
+            throw FixtureError(message: "the gateway did not say where it listens: \(said)")
+        }
+        let port = Int(said[range].dropFirst("127.0.0.1:".count).dropLast("/mcp".count))!
+        return (process, port)
+    }
+
+    /// One POST with curl-like control over its headers: status and body.
+    func post(_ port: Int, body: String, headers: [String: String]) throws -> (Int, String) {
+        let script = """
+        import sys, json, httpx2
+        r = httpx2.post(sys.argv[1], content=sys.argv[2].encode(), headers=json.loads(sys.argv[3]))
+        print(r.status_code); print(r.text)
+        """
+        let result = try Claudesh.runProgram(MCPFixtures.venv + "/bin/python", ["-c", script, "http://127.0.0.1:\(port)/mcp", body,
+                                                                              String(decoding: try JSONSerialization.data(withJSONObject: headers), as: UTF8.self)],
+                                             environment: ProcessInfo.processInfo.environment)
+        let lines = result.stdout.split(separator: "\n", maxSplits: 1)
+        return (Int(lines.first ?? "") ?? 0, lines.count > 1 ? String(lines[1]) : result.stderr)
+    }
+
+    @Test func overHTTPTheTokenAndALocalOriginAreRequiredAndBothErasAreServed() throws {
+        defer { secrets.stop() }
+        try secrets.makeKeyAndStore()
+        _ = try setUpBackends()
+        let made = try run(["gateway", "token"])
+        #expect(made.status == 0, "\(made.stderr)")
+        let token = try secrets.run(["secrets", "show", "claudesh/gateway-token", "--reveal"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(token.count == 64, "256 bits in hex: \(token.count)")
+        #expect(!made.stdout.contains(token), "the token is never printed")
+        let (process, port) = try listen()
+        defer {
+            process.terminate()
+            process.waitUntilExit()
+        }
+        let ping = "{\"jsonrpc\": \"2.0\", \"id\": 1, \"method\": \"ping\"}"
+        let json = ["Content-Type": "application/json", "Accept": "application/json, text/event-stream"]
+        #expect(try post(port, body: ping, headers: json).0 == 401, "no token")
+        #expect(try post(port, body: ping, headers: json.merging(["Authorization": "Bearer wrong"]) { $1 }).0 == 401, "a wrong token")
+        let authorised = json.merging(["Authorization": "Bearer \(token)"]) { $1 }
+        #expect(try post(port, body: ping, headers: authorised.merging(["Origin": "http://evil.example"]) { $1 }).0 == 403, "a foreign origin")
+        let (status, body) = try post(port, body: "{garbage", headers: authorised)
+        #expect(status == 400 && body.contains("-32700"), "\(status) \(body)")
+        let local = try post(port, body: ping, headers: authorised.merging(["Origin": "http://localhost:\(port)"]) { $1 })
+        #expect(local.0 == 200 && local.1.contains("\"result\""), "\(local)")
+
+        let url = "http://127.0.0.1:\(port)/mcp"
+        for (mode, era) in [("auto", "modern"), ("legacy", "legacy")] {
+            let (opened, steps, stderr) = try drive(mode, url, ["tools", "call:time_get_current_time:{\"timezone\":\"UTC\"}", "call:full_greet:{\"name\":\"\(token)\"}"], token: token)
+            #expect(opened["era"] as? String == era, "\(mode): \(opened) \(stderr)")
+            guard steps.count == 3 else {
+                Issue.record("\(mode): \(steps) \(stderr)")
+                continue
+            }
+            #expect(Self.names(steps[0]).contains("git_git_status"), "\(mode): \(steps[0])")
+            #expect(Self.text(steps[1]).contains("UTC"), "\(mode): \(steps[1])")
+            #expect(Self.text(steps[2]).contains("‹redacted›") && !Self.text(steps[2]).contains(token.prefix(16)), "the token echoed back is masked: \(steps[2])")
+        }
+    }
+
+    @Test func theProfileIsEditedWithClearErrors() throws {
+        defer { secrets.stop() }
+        _ = try setUpBackends()
+        let again = try run(["gateway", "add", "time"])
+        #expect(again.status == 2 && again.stderr.contains("already"), "\(again.stderr)")
+        let unknown = try run(["gateway", "add", "nope"])
+        #expect(unknown.status != 0 && unknown.stderr.contains("nope"), "\(unknown.stderr)")
+        let badBackend = try run(["gateway", "tools", "disable", "tmie", "x"])
+        #expect(badBackend.status == 2 && badBackend.stderr.contains("did you mean time"), "\(badBackend.stderr)")
+        #expect(try run(["gateway", "tools", "disable", "time", "convert_time"]).status == 0)
+        let listed = try run(["gateway", "list", "--json"])
+        let object = try JSONSerialization.jsonObject(with: Data(listed.stdout.utf8)) as? [String: Any]
+        let backends = object?["backends"] as? [[String: Any]] ?? []
+        #expect(backends.map { $0["backend"] as? String } == ["time", "git", "full"], "\(listed.stdout)")
+        #expect(backends.first?["disabledTools"] as? [String] == ["convert_time"])
+        #expect(try run(["gateway", "remove", "git"]).status == 0)
+        let removed = try run(["gateway", "remove", "git"])
+        #expect(removed.status == 2, "\(removed.stderr)")
+        let onTerminalless = try run(["gateway", "list"])
+        #expect(onTerminalless.stdout.contains("time") && !onTerminalless.stdout.contains("git "), "\(onTerminalless.stdout)")
+    }
+}
