@@ -227,6 +227,37 @@ struct GatewayTests {
         }
     }
 
+    @Test(arguments: ComposeVersion.allCases)
+    func aComposeServiceIsABackendReachedInsideItsContainer(compose: ComposeVersion) throws {
+        defer { secrets.stop() }
+        _ = try setUpBackends()
+        let service = ComposeFixture.service("clock", "exec sh /mcp.sh instant",
+                                             extra: "    stdin_open: true\n    volumes:\n      - \(MCPFixtures.stdioScript):/mcp.sh:ro\n")
+        let fixture = try ComposeFixture(service, compose: compose, home: home)
+        defer { fixture.stop() }
+        #expect(try fixture.run(["compose up"]).status == 0)
+        let containers = try fixture.waitFor { ComposeFixture.state($0, "clock").0 == "running" }
+        let listed = try fixture.run(["gateway list"])
+        #expect(listed.stdout.contains("compose service clock"), "\(listed.stdout)")
+        var arguments = [Self.client, "auto", "stdio", "tools", "call:clock_a:{}", "call:time_get_current_time:{\"timezone\":\"UTC\"}", "--",
+                         Claudesh.binary, "-c", "set compose-file \(fixture.file)", "-c", "gateway"]
+        let result = try Claudesh.runProgram(MCPFixtures.venv + "/bin/python", arguments,
+                                             environment: Claudesh.environment(home: home, extra: try fixture.environment.merging(secrets.environment) { $1 }))
+        let lines = result.stdout.split(separator: "\n").compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+        guard lines.count == 4 else {
+            Issue.record("\(result.stdout) \(result.stderr)")
+            return
+        }
+        #expect(Self.names(lines[1]).contains("clock_a") && Self.names(lines[1]).contains("time_get_current_time"), "\(lines[1])")
+        // The answer comes from inside the container: its hostname is the container's id.
+        let id = containers["clock"]?["id"] as? String ?? ""
+        #expect(Self.text(lines[2]).hasPrefix("a answered on ") && !id.isEmpty && Self.text(lines[2]).contains(id), "\(lines[2]) \(containers["clock"] ?? [:])")
+        #expect(Self.text(lines[3]).contains("UTC"), "\(lines[3])")
+        // The exec'd server ended with the gateway: only the container's own process is left.
+        let top = try fixture.docker(["top", fixture.containerName("clock")])
+        #expect(top.stdout.split(separator: "\n").count == 2, "\(top.stdout)")
+    }
+
     @Test func theProfileIsEditedWithClearErrors() throws {
         defer { secrets.stop() }
         _ = try setUpBackends()
@@ -241,6 +272,7 @@ struct GatewayTests {
         let object = try JSONSerialization.jsonObject(with: Data(listed.stdout.utf8)) as? [String: Any]
         let backends = object?["backends"] as? [[String: Any]] ?? []
         #expect(backends.map { $0["backend"] as? String } == ["time", "git", "full"], "\(listed.stdout)")
+        #expect(backends.allSatisfy { $0["kind"] as? String == "entry" }, "\(listed.stdout)")
         #expect(backends.first?["disabledTools"] as? [String] == ["convert_time"])
         #expect(try run(["gateway", "remove", "git"]).status == 0)
         let removed = try run(["gateway", "remove", "git"])

@@ -146,6 +146,8 @@ package struct DockerEngine: Sendable {
         /// Bytes; nil without a limit.
         package var memoryLimit: Int64?
         package var memoryUsage: Int64?
+        /// What its main process runs (entrypoint and command as the engine started them).
+        package var command: [String] = []
     }
 
     /// The project's containers, by the compose labels both versions set.
@@ -180,7 +182,8 @@ package struct DockerEngine: Sendable {
                 startedAt: state?["StartedAt"]?.stringValue.flatMap(Timestamp.seconds(rfc3339:)),
                 exitCode: Int(state?["ExitCode"]?.integerValue ?? 0),
                 memoryLimit: memory > 0 ? memory : nil,
-                memoryUsage: nil
+                memoryUsage: nil,
+                command: ([item["Path"]] + (item["Args"]?.arrayValue ?? [])).compactMap { $0?.stringValue }
             )
         }
     }

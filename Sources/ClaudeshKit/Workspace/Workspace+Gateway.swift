@@ -16,6 +16,29 @@ extension Workspace {
         Array(Set(try gatewayProfiles.all().map(\.name) + [GatewayProfile.defaultName])).sorted()
     }
 
+    /// One backend as `gateway list` shows it.
+    package struct GatewayBackendEntry: Sendable, Equatable {
+        package var backend: String
+        /// The server name it was added as, or the compose service.
+        package var source: String
+        /// `entry` (a server Claude knows) or `compose` (a service of the compose file).
+        package var kind: String
+        package var disabledTools: [String]
+    }
+
+    /// The backends of `profile`: its added servers, then the compose file's services.
+    package func gatewayBackends(profile name: String = GatewayProfile.defaultName) throws -> (profile: GatewayProfile, backends: [GatewayBackendEntry]) {
+        let profile = try gatewayProfile(name)
+        var entries = profile.servers.map { server in
+            GatewayBackendEntry(backend: Self.gatewayBackendName(server), source: server, kind: "entry", disabledTools: [])
+        }
+        if profile.composeServices {
+            entries += composeBackends(taken: Set(entries.map(\.backend))).map { GatewayBackendEntry(backend: $0.name, source: $0.name, kind: "compose", disabledTools: []) }
+        }
+        for index in entries.indices { entries[index].disabledTools = profile.disabledTools[entries[index].backend] ?? [] }
+        return (profile, entries)
+    }
+
     /// Adds a client entry to the profile's backends. The name is checked as `mcp check` takes
     /// it (`time`, `time@user`, `plugin:p:s`); an entry that starts a gateway itself is refused.
     package func addGatewayServer(_ name: String, profile: String = GatewayProfile.defaultName) throws -> GatewayProfile {
@@ -69,7 +92,48 @@ extension Workspace {
                 try await workspace.openClient(server, options: ClientOptions())
             })
         }
+        if profile.composeServices { backends += composeBackends(taken: Set(backends.map(\.name))) }
         return Gateway(backends: backends, profile: profile, redactor: redactor, timeout: requestTimeout(ClientOptions()))
+    }
+
+    /// The services of the compose file (none without one), each reached as a stdio server with
+    /// `docker exec -i` into its running container: the image's own command started again beside
+    /// the main process, with the container's environment (its secrets came through compose)
+    /// and volumes. One exec per backend session; `gateway status` and the bench row say what
+    /// it costs against `docker run -i --rm`. A service whose name an added server has is left
+    /// to the server.
+    func composeBackends(taken: Set<String>) -> [GatewayBackend] {
+        guard Path.kind(of: settings.composeFile) == .file, let file = try? ComposeFile(path: settings.composeFile) else { return [] }
+        let workspace = self
+        return file.activeServiceNames(environment: environment.variables).filter { !taken.contains($0) }.map { service in
+            GatewayBackend(name: service, kind: "compose") { try await workspace.openComposeService(service) }
+        }
+    }
+
+    /// A client session with the MCP server of a compose service's running container.
+    func openComposeService(_ service: String) async throws -> MCPClient {
+        let compose = try await compose()
+        let containers = try await compose.containers()
+        guard let container = containers.first(where: { $0.service == service && $0.state == "running" }) else {
+            let state = containers.first { $0.service == service }?.state ?? "not created"
+            throw ClientFailure.gone("\(service): its container is \(state) (compose up starts it)")
+        }
+        guard !container.command.isEmpty else { throw ClientFailure.gone("\(service): docker inspect gives no command for \(container.name)") }
+        let entry: JSONValue = .object([("command", .string("docker")), ("args", .array((["exec", "-i", container.id] + container.command).map { .string($0) }))])
+        let launch: ServerLaunch
+        do {
+            launch = try ServerLaunch(try ServerDefinition(name: service, entry: entry), environment: compose.engine.environment,
+                                      directory: environment.currentDirectory, lookup: { _ in nil })
+        } catch {
+            throw ClientFailure.gone("\(service): \(error)")
+        }
+        let log = ServerLog(server: "compose-" + service, folder: logFolder, redactor: compose.redactor)
+        do {
+            return try await MCPClient.open(server: service, launch: launch, mode: .auto, log: log, redactor: compose.redactor,
+                                            timeout: probeOptions().attemptTimeout, messageLimit: settings.mcpResultLimit << 20)
+        } catch {
+            throw ClientFailure.cannotOpen(server: service, error).redacted(by: compose.redactor)
+        }
     }
 
     /// The pass entry of the HTTP listener's bearer token.

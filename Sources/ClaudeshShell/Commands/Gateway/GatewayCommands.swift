@@ -109,31 +109,27 @@ enum GatewayCommands {
     }
 
     static let list = Command(
-        "list", aliases: ["ls"], group: group, summary: "The gateway's backends and the tools each keeps to itself",
+        "list", aliases: ["ls"], group: group, summary: "The gateway's backends (added servers, compose services) and the tools each keeps to itself",
         flags: [profile, .json],
         examples: ["gateway list", "gateway list --json"]
     ) { invocation in
-        let profile = try invocation.workspace.gatewayProfile(profileName(invocation))
-        let rows = profile.servers.map { server -> (String, String, [String]) in
-            let backend = Workspace.gatewayBackendName(server)
-            return (backend, server, profile.disabledTools[backend] ?? [])
-        }
+        let (profile, backends) = try invocation.workspace.gatewayBackends(profile: profileName(invocation))
         if invocation.wantsJSON {
             invocation.output.json(.object([
                 ("profile", .string(profile.name)),
-                ("backends", .array(rows.map { backend, server, disabled in
-                    .object([("backend", .string(backend)), ("server", .string(server)), ("disabledTools", .array(disabled.map { .string($0) }))])
+                ("backends", .array(backends.map { entry in
+                    .object([("backend", .string(entry.backend)), ("source", .string(entry.source)), ("kind", .string(entry.kind)),
+                             ("disabledTools", .array(entry.disabledTools.map { .string($0) }))])
                 })),
             ]))
             return .success
         }
-        guard !rows.isEmpty else {
-            invocation.output.line("The \(profile.name) gateway has no backends yet: gateway add NAME puts one behind it")
+        guard !backends.isEmpty else {
+            invocation.output.line("The \(profile.name) gateway has no backends yet: gateway add NAME puts a server behind it, and the compose file's services are its backends too")
             return .success
         }
-        let table = Table(headers: ["BACKEND", "SERVER", "DISABLED TOOLS"], rows: rows.map { [$0.0, $0.1, $0.2.isEmpty ? "-" : $0.2.joined(separator: ", ")] },
-                          width: invocation.terminalWidth)
-        invocation.output.line(table.render())
+        let rows = backends.map { [$0.backend, $0.kind == "compose" ? "compose service \($0.source)" : $0.source, $0.disabledTools.isEmpty ? "-" : $0.disabledTools.joined(separator: ", ")] }
+        invocation.output.line(Table(headers: ["BACKEND", "FROM", "DISABLED TOOLS"], rows: rows, width: invocation.terminalWidth).render())
         return .success
     }
 
@@ -154,8 +150,8 @@ enum GatewayCommands {
             examples: ["gateway tools \(name) time convert_time"]
         ) { invocation in
             let (backend, tool) = (invocation.arguments.positionals[0], invocation.arguments.positionals[1])
-            let profile = try invocation.workspace.gatewayProfile(profileName(invocation))
-            let backends = profile.servers.map(Workspace.gatewayBackendName)
+            let (profile, entries) = try invocation.workspace.gatewayBackends(profile: profileName(invocation))
+            let backends = entries.map(\.backend)
             guard backends.contains(backend) else {
                 throw ShellError.usage("\(backend) is not a backend of the \(profile.name) gateway" + Suggestions.hint(for: backend, among: backends))
             }
@@ -179,7 +175,6 @@ extension Completion {
 
     /// The backends of the line's profile, by the name the gateway gives them.
     static let gatewayBackends = Completion.custom { input in
-        ((try? Workspace(input.context.lookingOnly).gatewayProfile(input.flags["profile"] ?? GatewayProfile.defaultName).servers) ?? [])
-            .map(Workspace.gatewayBackendName)
+        ((try? Workspace(input.context.lookingOnly).gatewayBackends(profile: input.flags["profile"] ?? GatewayProfile.defaultName).backends) ?? []).map(\.backend)
     }
 }
