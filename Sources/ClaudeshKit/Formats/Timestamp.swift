@@ -9,6 +9,13 @@ package enum Timestamp {
     /// The time now, in seconds since 1970.
     package static var now: Int { Int(time(nil)) }
 
+    /// The time now in seconds since 1970, to the microsecond (a call's record).
+    package static var preciseNow: Double {
+        var spec = timespec()
+        clock_gettime(CLOCK_REALTIME, &spec)
+        return Double(spec.tv_sec) + Double(spec.tv_nsec) / 1e9
+    }
+
     /// Seconds since 1970 of `2026-11-25T13:58:18.29895378Z` (or `+01:00`); nil for docker's
     /// "never" (`0001-01-01T00:00:00Z`) and for what is not such a time.
     static func seconds(rfc3339 text: String) -> Int? {

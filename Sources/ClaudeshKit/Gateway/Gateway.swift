@@ -3,6 +3,8 @@ import Synchronization
 /// What the gateway records of one call it passed on (the health database's `gateway_calls`):
 /// never the arguments.
 package struct GatewayCall: Sendable, Equatable {
+    /// When it ended, in seconds since 1970.
+    package var time: Double = 0
     package var backend: String
     /// The tool, prompt or resource URI as the backend names it.
     package var target: String
@@ -333,6 +335,7 @@ package final class Gateway: Sendable {
         var call = GatewayCall(backend: backend.name, target: target, method: method, era: era, latency: .zero, outcome: "ok", size: 0)
         defer {
             call.latency = start.duration(to: .now)
+            call.time = Timestamp.preciseNow
             record(call)
         }
         do {

@@ -29,11 +29,17 @@ package actor GatewayBackend {
     /// The era and version of the open session, for the records.
     package private(set) var era: String?
 
+    private let observe: @Sendable (GatewayEvent) -> Void
+    private var everOpened = false
+
+    /// `observe` hears each opening, reopening and failed opening.
     package init(name: String, kind: String, backoff: Backoff = Backoff(base: .milliseconds(250), cap: .seconds(30)),
+                 observe: @escaping @Sendable (GatewayEvent) -> Void = { _ in },
                  open: @escaping @Sendable () async throws -> MCPClient) {
         self.name = name
         self.kind = kind
         self.backoff = backoff
+        self.observe = observe
         self.open = open
     }
 
@@ -79,10 +85,13 @@ package actor GatewayBackend {
                 failuresInARow = 0
                 nextAttempt = nil
                 era = "\(await opened.era.rawValue) \(await opened.protocolVersion)"
+                observe(GatewayEvent(time: Timestamp.preciseNow, backend: name, kind: everOpened ? .restarted : .started, detail: era ?? ""))
+                everOpened = true
             case .failure(let failure):
                 state = .failed(failure.description)
                 nextAttempt = .now + backoff.ceiling(afterAttempt: failuresInARow)
                 failuresInARow += 1
+                observe(GatewayEvent(time: Timestamp.preciseNow, backend: name, kind: .failed, detail: failure.description))
             }
         }
         return try result.get()

@@ -8,7 +8,7 @@ import Darwin
 /// (`health.sqlite`): what "stable for 24 hours" and a latency baseline are computed from.
 package final class HealthHistory {
     static let fileName = "health.sqlite"
-    private let database: SQLiteDatabase
+    let database: SQLiteDatabase
 
     package struct Error: Swift.Error, CustomStringConvertible, Sendable, Equatable {
         package var description: String
@@ -38,6 +38,7 @@ package final class HealthHistory {
                 """)
             try database.execute("CREATE INDEX IF NOT EXISTS checks_by_name ON checks (section, name, time)")
             try database.execute("CREATE INDEX IF NOT EXISTS checks_by_time ON checks (time)")
+            for statement in Self.gatewaySchema { try database.execute(statement) }
         } catch {
             throw Error(description: error.description + (error.description.contains("not a database") ? ": move it away and a new one is made" : ""))
         }

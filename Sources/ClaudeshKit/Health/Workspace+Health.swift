@@ -115,6 +115,15 @@ extension Workspace {
         }
     }
 
+    /// The gateway's calls per backend (`name` alone) over the last `span` seconds, every
+    /// profile together; none without a history.
+    package func gatewayCallHistory(name: String?, span: Int) throws(HealthHistory.Error) -> [HealthHistory.CallSummary] {
+        guard HealthHistory.exists(home: home) else { return [] }
+        let until = Timestamp.preciseNow
+        let summaries = try HealthHistory(home: home).callSummaries(profile: nil, since: until - Double(span), until: until)
+        return summaries.filter { name == nil || $0.backend == name }
+    }
+
     /// What the history says of each checked thing (`name` alone) over the last `span` seconds;
     /// none without a history.
     package func healthHistory(name: String?, span: Int) throws(HealthHistory.Error) -> (since: Int, until: Int, summaries: [HealthHistory.Summary]) {

@@ -82,18 +82,41 @@ extension Workspace {
 
     /// The gateway of `profile`: a backend for each of its servers, each opened as `mcp call`
     /// opens it (secrets injected, stderr to its masked log) at the first request that needs it.
-    package func gateway(profile name: String = GatewayProfile.defaultName) throws -> Gateway {
+    /// Each call and each backend's coming and going are kept in the health history
+    /// (`recorder`), which the caller runs.
+    package func gateway(profile name: String = GatewayProfile.defaultName) throws -> (gateway: Gateway, recorder: GatewayRecorder) {
         let profile = try gatewayProfile(name)
+        let recorder = GatewayRecorder(home: home, profile: profile.name, keepDays: settings.historyDays, redactor: redactor)
+        let observe: @Sendable (GatewayEvent) -> Void = { recorder.record($0) }
         var backends: [GatewayBackend] = []
         for server in profile.servers {
             let kind = (try? resolveServer(server, config: nil).definition.get().transport.name) ?? "?"
             let workspace = self
-            backends.append(GatewayBackend(name: Self.gatewayBackendName(server), kind: kind) {
+            backends.append(GatewayBackend(name: Self.gatewayBackendName(server), kind: kind, observe: observe) {
                 try await workspace.openClient(server, options: ClientOptions())
             })
         }
-        if profile.composeServices { backends += composeBackends(taken: Set(backends.map(\.name))) }
-        return Gateway(backends: backends, profile: profile, redactor: redactor, timeout: requestTimeout(ClientOptions()))
+        if profile.composeServices { backends += composeBackends(taken: Set(backends.map(\.name)), observe: observe) }
+        let gateway = Gateway(backends: backends, profile: profile, redactor: redactor, timeout: requestTimeout(ClientOptions())) { recorder.record($0) }
+        return (gateway, recorder)
+    }
+
+    /// Runs `body` with the recorder writing in the background; the gateway's backends are
+    /// stopped and the last records written when it returns.
+    private func serving(_ gateway: Gateway, _ recorder: GatewayRecorder, _ body: () async throws -> Void) async throws {
+        let writer = Task { await recorder.run() }
+        defer { writer.cancel() }
+        do {
+            try await body()
+        } catch {
+            await gateway.stop()
+            writer.cancel()
+            await writer.value
+            throw error
+        }
+        await gateway.stop()
+        writer.cancel()
+        await writer.value
     }
 
     /// The services of the compose file (none without one), each reached as a stdio server with
@@ -102,11 +125,11 @@ extension Workspace {
     /// and volumes. One exec per backend session; `gateway status` and the bench row say what
     /// it costs against `docker run -i --rm`. A service whose name an added server has is left
     /// to the server.
-    func composeBackends(taken: Set<String>) -> [GatewayBackend] {
+    func composeBackends(taken: Set<String>, observe: @escaping @Sendable (GatewayEvent) -> Void = { _ in }) -> [GatewayBackend] {
         guard Path.kind(of: settings.composeFile) == .file, let file = try? ComposeFile(path: settings.composeFile) else { return [] }
         let workspace = self
         return file.activeServiceNames(environment: environment.variables).filter { !taken.contains($0) }.map { service in
-            GatewayBackend(name: service, kind: "compose") { try await workspace.openComposeService(service) }
+            GatewayBackend(name: service, kind: "compose", observe: observe) { try await workspace.openComposeService(service) }
         }
     }
 
@@ -163,23 +186,25 @@ extension Workspace {
     package func serveGatewayOnHTTP(profile: String = GatewayProfile.defaultName, host: String, port: Int,
                                     started: @Sendable (Int) -> Void = { _ in }) async throws {
         let token = try await gatewayToken()
-        var gateway = try gateway(profile: profile)
-        gateway = gateway.masking([token])
-        let server = try await GatewayHTTPServer.start(gateway, host: host, port: port, access: GatewayAccess(token: token))
-        started(server.port)
-        await withTaskCancellationHandler {
-            await server.wait()
-        } onCancel: {
-            server.close()
+        let (made, recorder) = try gateway(profile: profile)
+        let gateway = made.masking([token])
+        try await serving(gateway, recorder) {
+            let server = try await GatewayHTTPServer.start(gateway, host: host, port: port, access: GatewayAccess(token: token))
+            writeGatewayListener(profile, url: "http://\(host.contains(":") ? "[\(host)]" : host):\(server.port)/mcp")
+            defer { removeGatewayListener(profile) }
+            started(server.port)
+            await withTaskCancellationHandler {
+                await server.wait()
+            } onCancel: {
+                server.close()
+            }
+            await server.stop()
         }
-        await server.stop()
-        await gateway.stop()
     }
 
     /// Serves the gateway of `profile` on this process's stdin and stdout until stdin ends.
     package func serveGatewayOnStdio(profile: String = GatewayProfile.defaultName) async throws {
-        let gateway = try gateway(profile: profile)
-        await GatewayStdio.serve(gateway)
-        await gateway.stop()
+        let (gateway, recorder) = try gateway(profile: profile)
+        try await serving(gateway, recorder) { await GatewayStdio.serve(gateway) }
     }
 }

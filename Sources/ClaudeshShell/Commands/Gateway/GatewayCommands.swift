@@ -30,7 +30,7 @@ enum GatewayCommands {
             flags: [Flag("stdio", "serve on stdin and stdout (the default; needed when stdin is a terminal)"),
                     Flag("listen", value: "[HOST:]PORT", "serve streamable HTTP at http://HOST:PORT/mcp instead (host 127.0.0.1 unless given)"), profile],
             examples: ["claudesh gateway   (as a client entry's command)", "gateway --listen 8811", "gateway add time", "gateway tools disable time convert_time"],
-            subcommands: [add, remove, list, tools, token]
+            subcommands: [add, remove, list, tools, token, status]
         ) { invocation in
             if let listen = invocation.arguments.value("listen") {
                 let (host, port) = try address(listen)
@@ -63,6 +63,44 @@ enum GatewayCommands {
             throw ShellError.usage("--listen takes PORT or HOST:PORT (8811, 127.0.0.1:8811), not \(word)")
         }
         return (host, port)
+    }
+
+    static let status = Command(
+        "status", group: group, summary: "The gateway's listener and, per backend, its state, restarts and calls (the last hour)",
+        flags: [profile, .json],
+        examples: ["gateway status", "gateway status --json"]
+    ) { invocation in
+        let status = try invocation.workspace.gatewayStatus(profile: profileName(invocation))
+        if invocation.wantsJSON {
+            invocation.output.json(.object([
+                ("profile", .string(status.profile)),
+                ("listener", status.listener.map { .object([("url", .string($0.url)), ("pid", .int(Int($0.pid))), ("since", .int($0.since))]) } ?? .null),
+                ("backends", .array(status.backends.map { backend in
+                    .object([("backend", .string(backend.name)), ("kind", .string(backend.kind)), ("state", .string(backend.state)),
+                             ("restarts", .int(backend.restarts)), ("calls_per_minute", .double(backend.callsPerMinute)),
+                             ("calls", .int(backend.calls)), ("failures", .int(backend.failures)),
+                             ("p50_ms", backend.p50.map { .double($0) } ?? .null), ("p95_ms", backend.p95.map { .double($0) } ?? .null)])
+                })),
+            ]))
+            return .success
+        }
+        if let listener = status.listener {
+            invocation.output.line("The \(status.profile) gateway listens on \(listener.url) (pid \(listener.pid), since \(Timestamp.age(seconds: Timestamp.now - listener.since)) ago)")
+        } else {
+            invocation.output.line("The \(status.profile) gateway is not listening over HTTP (a stdio gateway runs while its client does); its calls of the last hour:")
+        }
+        guard !status.backends.isEmpty else {
+            invocation.output.line("No backends: gateway add NAME puts a server behind it")
+            return .success
+        }
+        func ms(_ value: Double?) -> String { value.map(HealthChecks.milliseconds) ?? "-" }
+        let rows = status.backends.map { backend in
+            [backend.name, backend.kind, backend.state, String(backend.restarts), backend.calls == 0 ? "-" : String(backend.callsPerMinute),
+             String(backend.calls), String(backend.failures), ms(backend.p50), ms(backend.p95)]
+        }
+        invocation.output.line(Table(headers: ["BACKEND", "KIND", "STATE", "RESTARTS", "CALLS/MIN", "CALLS", "FAILED", "P50", "P95"], rows: rows,
+                                     width: invocation.terminalWidth).render())
+        return .success
     }
 
     static let token = Command(

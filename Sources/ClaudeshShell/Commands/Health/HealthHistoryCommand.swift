@@ -25,6 +25,7 @@ extension HealthCommands {
         let sinceText = invocation.arguments.value("since") ?? "24h"
         guard let span = Units.span(parsing: sinceText) else { throw ShellError.usage("--since takes a span such as 30m, 24h, 7d or 2w, not '\(sinceText.clipped())'") }
         let (since, until, summaries) = try invocation.workspace.healthHistory(name: invocation.arguments.positional(0), span: span)
+        let calls = try invocation.workspace.gatewayCallHistory(name: invocation.arguments.positional(0), span: span)
         if invocation.wantsJSON {
             invocation.output.json(.object([
                 ("since", .int(since)), ("until", .int(until)),
@@ -36,10 +37,17 @@ extension HealthCommands {
                         ("last_state", .string(summary.lastState)), ("last_detail", .string(summary.lastDetail)), ("last_time", .int(summary.lastTime)),
                     ])
                 })),
+                ("gateway_calls", .array(calls.map { call in
+                    .object([
+                        ("backend", .string(call.backend)), ("calls", .int(call.calls)), ("failures", .int(call.failures)),
+                        ("p50_ms", call.p50.map(JSONValue.double) ?? .null), ("p95_ms", call.p95.map(JSONValue.double) ?? .null),
+                        ("p99_ms", call.p99.map(JSONValue.double) ?? .null), ("last_outcome", .string(call.lastOutcome)),
+                    ])
+                })),
             ]))
             return .success
         }
-        guard !summaries.isEmpty else {
+        guard !summaries.isEmpty || !calls.isEmpty else {
             invocation.output.line("No health checks recorded in the last \(sinceText)" + (invocation.arguments.positional(0).map { " for \($0)" } ?? "") + ". Run health (or schedule install).")
             return .success
         }
@@ -51,7 +59,17 @@ extension HealthCommands {
                 sparkline(summary.buckets, output), summary.lastState,
             ]
         }
-        output.line(Table(headers: ["NAME", "SECTION", "CHECKS", "UPTIME", "P50", "P95", "LAST \(sinceText.uppercased())", "LAST"], rows: rows, width: invocation.terminalWidth).render())
+        if !rows.isEmpty {
+            output.line(Table(headers: ["NAME", "SECTION", "CHECKS", "UPTIME", "P50", "P95", "LAST \(sinceText.uppercased())", "LAST"], rows: rows, width: invocation.terminalWidth).render())
+        }
+        if !calls.isEmpty {
+            // Calls through the gateway beside the probes: the latency a client saw, per backend.
+            func ms(_ value: Double?) -> String { value.map(HealthChecks.milliseconds) ?? "-" }
+            let callRows = calls.map { [$0.backend, String($0.calls), String($0.failures), ms($0.p50), ms($0.p95), ms($0.p99), $0.lastOutcome] }
+            if !rows.isEmpty { output.line("") }
+            output.line("Calls through the gateway:")
+            output.line(Table(headers: ["BACKEND", "CALLS", "FAILED", "P50", "P95", "P99", "LAST"], rows: callRows, width: invocation.terminalWidth).render())
+        }
         return .success
     }
 

@@ -1,0 +1,100 @@
+import Synchronization
+
+/// A backend coming or going, as the gateway saw it.
+package struct GatewayEvent: Sendable, Equatable {
+    package enum Kind: String, Sendable {
+        /// Opened for the first time.
+        case started
+        /// Opened again after its session ended (killed, crashed, its connection gone).
+        case restarted
+        /// An opening failed (the detail says why; the next waits out the backoff).
+        case failed
+    }
+
+    package var time: Double
+    package var backend: String
+    package var kind: Kind
+    package var detail: String
+}
+
+extension GatewayCall: Redactable {
+    package func redacted(by redactor: Redactor) -> GatewayCall {
+        var copy = self
+        copy.backend = redactor.redact(backend)
+        copy.target = redactor.redact(target)
+        return copy
+    }
+}
+
+extension GatewayEvent: Redactable {
+    package func redacted(by redactor: Redactor) -> GatewayEvent {
+        var copy = self
+        copy.detail = redactor.redact(detail)
+        return copy
+    }
+}
+
+/// Keeps what the gateway did in the health history, off the calls' path: each call and event
+/// is put in memory, and a writer takes them to `health.sqlite` in one transaction a second
+/// (and at the end). Memory is bounded: past `limit` waiting records the oldest are dropped,
+/// and counted.
+package final class GatewayRecorder: Sendable {
+    private let home: String
+    private let profile: String
+    private let keepDays: Int
+    private let redactor: Redactor
+    static let limit = 50_000
+    private let pending = Mutex<(calls: [GatewayCall], events: [GatewayEvent], dropped: Int)>(([], [], 0))
+    /// Why the last write failed, if it did (said by `gateway status`' caller, not fatal).
+    package let lastProblem = Mutex<String?>(nil)
+
+    package init(home: String, profile: String, keepDays: Int, redactor: Redactor) {
+        self.home = home
+        self.profile = profile
+        self.keepDays = keepDays
+        self.redactor = redactor
+    }
+
+    package func record(_ call: GatewayCall) {
+        pending.withLock { pending in
+            if pending.calls.count >= Self.limit {
+                pending.calls.removeFirst(pending.calls.count / 2)
+                pending.dropped += Self.limit / 2
+            }
+            pending.calls.append(call)
+        }
+    }
+
+    package func record(_ event: GatewayEvent) {
+        pending.withLock { $0.events.append(event) }
+    }
+
+    /// Writes what is waiting.
+    package func flush() {
+        let (calls, events) = pending.withLock { pending in
+            defer { pending.calls = []; pending.events = [] }
+            return (pending.calls, pending.events)
+        }
+        guard !calls.isEmpty || !events.isEmpty else { return }
+        do {
+            try HealthHistory(home: home).record(calls: redactor.seal(calls), events: redactor.seal(events), profile: profile,
+                                                 keepDays: keepDays, now: Timestamp.preciseNow)
+            lastProblem.withLock { $0 = nil }
+        } catch {
+            lastProblem.withLock { $0 = "the gateway's calls were not recorded: \(error)" }
+        }
+    }
+
+    /// Flushes once a second until cancelled, then once more.
+    package func run() async {
+        while !Task.isCancelled {
+            try? await Task.sleep(for: .seconds(1))
+            flush()
+        }
+        flush()
+    }
+}
+
+extension Array: Redactable where Element: Redactable {
+    package func redacted(by redactor: Redactor) -> [Element] { map { $0.redacted(by: redactor) } }
+}

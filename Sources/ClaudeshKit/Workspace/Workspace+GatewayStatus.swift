@@ -1,0 +1,90 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// What `gateway status` and `health` say of a gateway: its listener, and per backend its
+/// state, restarts and calls, from the health history the gateway keeps.
+package struct GatewayStatus: Sendable {
+    package struct Backend: Sendable, Equatable {
+        package var name: String
+        package var kind: String
+        /// `up`, `failed: why`, or `not started` (no request has needed it yet).
+        package var state: String
+        package var restarts: Int
+        package var callsPerMinute: Double
+        package var calls: Int
+        package var failures: Int
+        package var p50: Double?
+        package var p95: Double?
+    }
+
+    /// A listener that runs (`gateway --listen`): where, its process, since when.
+    package struct Listener: Sendable, Equatable {
+        package var url: String
+        package var pid: Int32
+        package var since: Int
+    }
+
+    package var profile: String
+    package var listener: Listener?
+    package var backends: [Backend]
+    /// The span the call figures cover, in seconds (the last hour).
+    package var span: Int
+}
+
+extension Workspace {
+    /// `HOME/run/gateway-PROFILE.json`: the listener of a profile, while it runs.
+    func gatewayListenerFile(_ profile: String) -> String { Path.join(home, "run/gateway-\(profile).json") }
+
+    /// Says where the listener of `profile` is, for `gateway status` and `health`.
+    func writeGatewayListener(_ profile: String, url: String) {
+        let value: JSONValue = .object([("url", .string(url)), ("pid", .int(Int(getpid()))), ("since", .int(now))])
+        let path = gatewayListenerFile(profile)
+        try? FileIO.makeDirectory(Path.directory(of: path))
+        try? AtomicFile.write(Array(value.serialized().utf8), to: path, mode: 0o600)
+    }
+
+    func removeGatewayListener(_ profile: String) {
+        unlink(gatewayListenerFile(profile))
+    }
+
+    /// The listener of `profile` if its process still runs.
+    func gatewayListener(_ profile: String) -> GatewayStatus.Listener? {
+        guard let bytes = try? FileIO.read(gatewayListenerFile(profile)), let value = try? JSONParser.parse(bytes),
+              let url = value["url"]?.stringValue, case .int(let pid)? = value["pid"], pid > 0, kill(Int32(pid), 0) == 0 || errno == EPERM else { return nil }
+        let since: Int = if case .int(let time)? = value["since"] { time } else { 0 }
+        return GatewayStatus.Listener(url: url, pid: Int32(pid), since: since)
+    }
+
+    /// The status of `profile`'s gateway over the last hour.
+    package func gatewayStatus(profile name: String = GatewayProfile.defaultName) throws -> GatewayStatus {
+        let (profile, entries) = try gatewayBackends(profile: name)
+        let span = 3600
+        let until = Timestamp.preciseNow
+        var summaries: [HealthHistory.CallSummary] = []
+        var events: [GatewayEvent] = []
+        var recent: [HealthHistory.CallSummary] = []
+        if HealthHistory.exists(home: home) {
+            let history = try HealthHistory(home: home)
+            summaries = try history.callSummaries(profile: profile.name, since: until - Double(span), until: until)
+            recent = try history.callSummaries(profile: profile.name, since: until - 300, until: until)
+            events = try history.events(profile: profile.name, since: until - 86_400)
+        }
+        let backends = entries.map { entry -> GatewayStatus.Backend in
+            let mine = events.filter { $0.backend == entry.backend }
+            let state: String = switch mine.last?.kind {
+            case .started?, .restarted?: "up"
+            case .failed?: "failed: " + (mine.last?.detail ?? "")
+            case nil: "not started"
+            }
+            let summary = summaries.first { $0.backend == entry.backend }
+            return GatewayStatus.Backend(
+                name: entry.backend, kind: entry.kind, state: state, restarts: mine.filter { $0.kind == .restarted }.count,
+                callsPerMinute: Double(recent.first { $0.backend == entry.backend }?.calls ?? 0) / 5,
+                calls: summary?.calls ?? 0, failures: summary?.failures ?? 0, p50: summary?.p50, p95: summary?.p95)
+        }
+        return GatewayStatus(profile: profile.name, listener: gatewayListener(profile.name), backends: backends, span: span)
+    }
+}
