@@ -6,6 +6,8 @@ package struct HealthReport: Sendable, Equatable {
         /// Each server's canary: whether it works, apart from whether it starts.
         case canaries = "MCP canaries"
         case containers = "Containers"
+        /// The gateway's listener and its backends' calls.
+        case gateway = "Gateway"
         case store = "Secrets store"
         case gnupg = "GnuPG"
         case backups = "Backups"
@@ -16,6 +18,7 @@ package struct HealthReport: Sendable, Equatable {
             case .servers: return "mcp"
             case .canaries: return "canary"
             case .containers: return "containers"
+            case .gateway: return "gateway"
             case .store: return "store"
             case .gnupg: return "gnupg"
             case .backups: return "backups"

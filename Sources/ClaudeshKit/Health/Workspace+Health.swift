@@ -28,6 +28,7 @@ extension Workspace {
         }
         async let probed = probe(plan, options: options)
         async let containers = containerChecks()
+        let gateway = gatewayChecks()
         async let storeChecks = HealthChecks.store(store, serversWithSecrets: serversWithSecrets)
         async let keyChecks = HealthChecks.gnupg(gnupg, now: now, neededBy: whatNeedsAKey(serversWithSecrets: serversWithSecrets))
         let backups = HealthChecks.backups(folder: settings.backupDir, now: now)
@@ -41,7 +42,7 @@ extension Workspace {
             serverChecks.append(.init(.servers, "canaries", .failed, "no canary was called: \(problem)"))
         }
         let serverLines = serverChecks + HealthChecks.servers(probeResults) + HealthChecks.canaries(probeResults)
-        let report = HealthReport(time: now, checks: serverLines + (await containers) + (await storeChecks) + (await keyChecks) + backups)
+        let report = HealthReport(time: now, checks: serverLines + (await containers) + gateway + (await storeChecks) + (await keyChecks) + backups)
         return plan.redactor.seal(report)
     }
 

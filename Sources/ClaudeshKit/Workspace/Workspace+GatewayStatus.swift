@@ -88,3 +88,38 @@ extension Workspace {
         return GatewayStatus(profile: profile.name, listener: gatewayListener(profile.name), backends: backends, span: span)
     }
 }
+
+extension Workspace {
+    /// The gateway in `health`: each profile's listener (when one was started and has not been
+    /// stopped: a listener that died is a failure), and each backend's calls of the last hour
+    /// (some failed: a warning; the last three or more all failed: a failure). A gateway that
+    /// nothing called is nothing to check.
+    func gatewayChecks() -> [HealthReport.Check] {
+        guard let profiles = try? gatewayProfiles.all(), !profiles.isEmpty else { return [] }
+        var checks: [HealthReport.Check] = []
+        for profile in profiles {
+            let label = profile.name == GatewayProfile.defaultName ? "gateway" : "gateway \(profile.name)"
+            if let bytes = try? FileIO.read(gatewayListenerFile(profile.name)), let url = (try? JSONParser.parse(bytes))?["url"]?.stringValue {
+                if let listener = gatewayListener(profile.name) {
+                    checks.append(.init(.gateway, label, .ok, "listening on \(url) (pid \(listener.pid))"))
+                } else {
+                    checks.append(.init(.gateway, label, .failed, "not running: it was listening on \(url) and ended without stopping; gateway --listen starts it"))
+                }
+            }
+            guard let status = try? gatewayStatus(profile: profile.name) else { continue }
+            for backend in status.backends where backend.calls > 0 {
+                let name = profile.name == GatewayProfile.defaultName ? backend.name : "\(profile.name)/\(backend.name)"
+                let figures = "\(backend.calls) call\(backend.calls == 1 ? "" : "s") in the last hour, p95 \(backend.p95.map(HealthChecks.milliseconds) ?? "-")"
+                let restarts = backend.restarts > 0 ? ", \(backend.restarts) restart\(backend.restarts == 1 ? "" : "s") today" : ""
+                if backend.failures == 0 {
+                    checks.append(.init(.gateway, name, .ok, figures + restarts, latency: backend.p50))
+                } else {
+                    let allFailed = backend.failures == backend.calls && backend.calls >= 3
+                    checks.append(.init(.gateway, name, allFailed ? .failed : .warning,
+                                        "\(backend.failures) of \(figures)\(restarts); state: \(backend.state)", latency: backend.p50))
+                }
+            }
+        }
+        return checks
+    }
+}
