@@ -133,6 +133,7 @@ package actor GatewayBackend {
         if let client {
             self.client = nil
             await client.close()
+            observe(GatewayEvent(time: Timestamp.preciseNow, backend: name, kind: .stopped, detail: "the gateway stopped"))
         }
     }
 }

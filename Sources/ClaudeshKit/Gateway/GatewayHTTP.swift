@@ -113,6 +113,8 @@ final class InFlight: Sendable {
     }
 
     func leave() { count.wrappingSubtract(1, ordering: .relaxed) }
+
+    var current: Int { count.load(ordering: .relaxed) }
 }
 
 /// One HTTP connection: its requests read whole, checked, answered by the gateway in a task

@@ -9,6 +9,8 @@ package struct GatewayEvent: Sendable, Equatable {
         case restarted
         /// An opening failed (the detail says why; the next waits out the backoff).
         case failed
+        /// Ended with the gateway.
+        case stopped
     }
 
     package var time: Double

@@ -36,7 +36,7 @@ enum GatewayStdio {
 
     /// Reads lines from `fd` until it ends; a line over the limit is answered as a parse error
     /// and skipped to its end.
-    private static func readLines(_ fd: Int32, _ line: ([UInt8]) -> Void, tooLong: () -> Void) {
+    static func readLines(_ fd: Int32, _ line: ([UInt8]) -> Void, tooLong: () -> Void) {
         var buffer = LineBuffer(limit: MCPProtocol.messageLimit)
         var chunk = [UInt8](repeating: 0, count: 65_536)
         var skipping = false

@@ -5,7 +5,12 @@ extension Workspace {
     /// Opens a session with `server` of the config `options.config` names: started as the
     /// client starts it, secrets injected, its stderr to `HOME/logs/mcp-NAME.log`.
     func openClient(_ server: String, options: ClientOptions) async throws -> MCPClient {
-        let plan = await probePlan([try resolveServer(server, config: options.config)])
+        try await openClient(resolved: try resolveServer(server, config: options.config), as: server, options: options)
+    }
+
+    /// Opens a session with a server already found (`server` is how errors name it).
+    func openClient(resolved: ConfiguredServer, as server: String, options: ClientOptions) async throws -> MCPClient {
+        let plan = await probePlan([resolved])
         let target = plan.targets[0]
         let launch: ServerLaunch
         switch target.launch {

@@ -39,10 +39,22 @@ extension Workspace {
         return (profile, entries)
     }
 
+    /// The server a backend named `name` starts: as `mcp check` finds it, else the entry
+    /// `mcp disable` (or `gateway connect`) parked, which Claude no longer starts but the
+    /// gateway still fronts.
+    func gatewayServer(_ name: String) throws -> ConfiguredServer {
+        do {
+            return try resolveServer(name, config: nil)
+        } catch {
+            guard let parked = (try? parkedServers.all())?.first(where: { $0.server == name }) else { throw error }
+            return ConfiguredServer(name: name, entry: parked.parked.entry, config: parked.config)
+        }
+    }
+
     /// Adds a client entry to the profile's backends. The name is checked as `mcp check` takes
     /// it (`time`, `time@user`, `plugin:p:s`); an entry that starts a gateway itself is refused.
     package func addGatewayServer(_ name: String, profile: String = GatewayProfile.defaultName) throws -> GatewayProfile {
-        let server = try resolveServer(name, config: nil)
+        let server = try gatewayServer(name)
         if case .success(let definition) = server.definition, case .stdio(let command, let arguments, _) = definition.transport,
            Path.lastComponent(of: command).hasPrefix("claudesh"), arguments.first == "gateway" {
             throw OperationError.usage("\(name) starts a claudesh gateway: the gateway does not front itself")
@@ -90,10 +102,10 @@ extension Workspace {
         let observe: @Sendable (GatewayEvent) -> Void = { recorder.record($0) }
         var backends: [GatewayBackend] = []
         for server in profile.servers {
-            let kind = (try? resolveServer(server, config: nil).definition.get().transport.name) ?? "?"
+            let kind = (try? gatewayServer(server).definition.get().transport.name) ?? "?"
             let workspace = self
             backends.append(GatewayBackend(name: Self.gatewayBackendName(server), kind: kind, observe: observe) {
-                try await workspace.openClient(server, options: ClientOptions())
+                try await workspace.openClient(resolved: try workspace.gatewayServer(server), as: server, options: ClientOptions())
             })
         }
         if profile.composeServices { backends += composeBackends(taken: Set(backends.map(\.name)), observe: observe) }
@@ -157,6 +169,45 @@ extension Workspace {
         } catch {
             throw ClientFailure.cannotOpen(server: service, error).redacted(by: compose.redactor)
         }
+    }
+
+    /// What `gateway connect` wrote, and what it left to the operator.
+    package struct GatewayConnected: Sendable {
+        package var added: Added
+        package var name: String
+        package var entry: JSONValue
+        /// The servers of that config the gateway fronts now: Claude would start them twice
+        /// until they are disabled there.
+        package var fronted: [String]
+    }
+
+    /// Writes the client entry that starts the gateway of `profile` into the config `word`
+    /// names (`desktop`, `user`, `project`): claudesh itself on stdio, or, for a gateway that
+    /// listens over HTTP (`listen`: its URL), claudesh's bridge to it. The entry carries the
+    /// home, keyring, store and engine this session uses, and the settings that differ from
+    /// their defaults, never a secret.
+    package func connectGateway(to word: String, name: String = "claudesh-gateway", profile: String = GatewayProfile.defaultName,
+                                listen url: String? = nil) throws -> GatewayConnected {
+        let (target, _) = try scheduleTarget()
+        var command = url.map { ["gateway", "bridge", $0] } ?? ["gateway"]
+        if url == nil && profile != GatewayProfile.defaultName { command += ["--profile", profile] }
+        if let url { _ = try HTTPURL(url) }
+        let arguments = target.prelude.isEmpty ? command : target.prelude.flatMap { ["-c", $0] } + ["-c", command.joined(separator: " ")]
+        let entry: JSONValue = .object([
+            ("command", .string(target.program)),
+            ("args", .array(arguments.map { .string($0) })),
+            ("env", .object(target.environment.map { ($0.0, .string($0.1)) })),
+        ])
+        let added = try addServer(name, entry, to: word)
+        let backends = Set(try gatewayProfile(profile).servers)
+        let fronted = ((try? config(word))?.serverNames ?? []).filter { backends.contains($0) }
+        return GatewayConnected(added: added, name: name, entry: entry, fronted: fronted)
+    }
+
+    /// Serves a client's stdio to the gateway listening at `url`, with the token from the store.
+    package func serveGatewayBridge(url text: String) async throws {
+        let url = try HTTPURL(text)
+        await GatewayBridge.serve(url: url, token: try await gatewayToken())
     }
 
     /// The pass entry of the HTTP listener's bearer token.

@@ -77,6 +77,7 @@ extension Workspace {
             let state: String = switch mine.last?.kind {
             case .started?, .restarted?: "up"
             case .failed?: "failed: " + (mine.last?.detail ?? "")
+            case .stopped?: "stopped"
             case nil: "not started"
             }
             let summary = summaries.first { $0.backend == entry.backend }

@@ -30,7 +30,7 @@ enum GatewayCommands {
             flags: [Flag("stdio", "serve on stdin and stdout (the default; needed when stdin is a terminal)"),
                     Flag("listen", value: "[HOST:]PORT", "serve streamable HTTP at http://HOST:PORT/mcp instead (host 127.0.0.1 unless given)"), profile],
             examples: ["claudesh gateway   (as a client entry's command)", "gateway --listen 8811", "gateway add time", "gateway tools disable time convert_time"],
-            subcommands: [add, remove, list, tools, token, status]
+            subcommands: [add, remove, list, tools, token, status, connect, bridge]
         ) { invocation in
             if let listen = invocation.arguments.value("listen") {
                 let (host, port) = try address(listen)
@@ -100,6 +100,68 @@ enum GatewayCommands {
         }
         invocation.output.line(Table(headers: ["BACKEND", "KIND", "STATE", "RESTARTS", "CALLS/MIN", "CALLS", "FAILED", "P50", "P95"], rows: rows,
                                      width: invocation.terminalWidth).render())
+        return .success
+    }
+
+    static let connect = Command(
+        "connect", group: group, summary: "Write the client entry that starts the gateway, and offer to disable the entries it fronts",
+        discussion: """
+        The entry runs claudesh gateway on stdio (with this session's home, keyring, store and
+        engine, and the settings that differ from their defaults); with --listen, claudesh
+        gateway bridge URL, which carries the client's stdio to a gateway already listening
+        there (one started by gateway --listen or by schedule install --gateway) with the token
+        from the pass store. Servers of that config the gateway now fronts would be started
+        twice: on a terminal (or with --yes) they are disabled there, as mcp disable does; mcp
+        enable puts each back.
+        """,
+        arguments: [Argument("CLIENT", "desktop, user or project", completion: .choices(["desktop", "user", "project"]))],
+        flags: [Flag("name", value: "NAME", "the entry's name (default claudesh-gateway)"),
+                Flag("listen", value: "[HOST:]PORT", "reach a gateway listening there instead of starting one"), profile],
+        examples: ["gateway connect desktop", "gateway connect user --listen 8811", "gateway connect project --name tools"]
+    ) { invocation in
+        let arguments = invocation.arguments
+        let client = arguments.positionals[0]
+        guard ["desktop", "user", "project"].contains(client) else {
+            throw ShellError.usage("gateway connect takes desktop, user or project, not \(client)" + Suggestions.hint(for: client, among: ["desktop", "user", "project"]))
+        }
+        let url = try arguments.value("listen").map { word -> String in
+            let (host, port) = try address(word)
+            return "http://\(host.contains(":") ? "[\(host)]" : host):\(port)/mcp"
+        }
+        let connected = try invocation.workspace.connectGateway(to: client, name: arguments.value("name") ?? "claudesh-gateway",
+                                                                profile: profileName(invocation), listen: url)
+        switch connected.added {
+        case .alreadyThere(let path): invocation.output.line("Already done: \(connected.name) in \(path) starts the gateway")
+        case .added(let path, let written): invocation.output.line("Added \(connected.name) to \(path)" + (written ? "" : " (dry run)"))
+        }
+        guard !connected.fronted.isEmpty else { return .success }
+        let names = connected.fronted.joined(separator: ", ")
+        invocation.output.line("The gateway fronts \(names), which \(client) starts by itself too")
+        guard invocation.assumesYes || invocation.session.askUser != nil else {
+            invocation.output.line("To use them only through the gateway: " + connected.fronted.map { "mcp disable \($0) -s \(client)" }.joined(separator: "; "))
+            return .success
+        }
+        do {
+            try invocation.confirm("Disable \(names) in \(client) (mcp enable puts each back)?")
+        } catch is CancellationError {
+            throw CancellationError()
+        } catch {
+            invocation.output.line("Left as they are; mcp disable NAME -s \(client) turns one off")
+            return .success
+        }
+        for server in connected.fronted {
+            let done = try invocation.workspace.disableServer(server, scope: client, config: nil, project: nil)
+            invocation.output.line("Disabled \(server): \(done.how)")
+        }
+        return .success
+    }
+
+    static let bridge = Command(
+        "bridge", group: group, summary: "Carry this process's stdio to a gateway listening over HTTP (a client entry's command)",
+        arguments: [Argument("URL", "the gateway's URL (http://127.0.0.1:8811/mcp)")],
+        examples: ["claudesh gateway bridge http://127.0.0.1:8811/mcp   (as a client entry's command)"]
+    ) { invocation in
+        try await invocation.workspace.serveGatewayBridge(url: invocation.arguments.positionals[0])
         return .success
     }
 

@@ -1,0 +1,60 @@
+/// A client's stdio to a gateway listening over HTTP (`gateway bridge URL`): each line its
+/// client writes is POSTed with the bearer token (read from the pass store, never in the
+/// entry), each answer (JSON, or the events of an event stream) written back as a line. The
+/// entry Claude Desktop needs to reach a long-running gateway: the seed's `socat STDIO TCP:…`
+/// carries raw bytes, so it can neither speak HTTP nor carry a token.
+enum GatewayBridge {
+    /// Requests forwarded at once; past it, a request gets its error at once.
+    static let inFlightLimit = 64
+
+    static func serve(url: HTTPURL, token: String, input: Int32 = 0, output: Int32 = 1) async {
+        let writer = LineWriter(fd: output)
+        let inFlight = InFlight()
+        await withCheckedContinuation { (ended: CheckedContinuation<Void, Never>) in
+            Blocking.run("bridge-stdin") {
+                GatewayStdio.readLines(input) { line in
+                    let id = (try? JSONParser.parse(line))?["id"] ?? .null
+                    guard inFlight.enter(limit: inFlightLimit) else {
+                        writer.send(Gateway.error(id: id, code: -32000, "too many requests in flight (\(inFlightLimit))"))
+                        return
+                    }
+                    Task {
+                        defer { inFlight.leave() }
+                        for reply in await forward(line, id: id, url: url, token: token) { writer.send(reply) }
+                    }
+                } tooLong: {
+                    writer.send(Gateway.error(id: .null, code: -32700, "parse error: a message longer than \(MCPProtocol.messageLimit >> 20) MiB"))
+                }
+                ended.resume()
+            }
+        }
+        let grace = ContinuousClock.now + GatewayStdio.closingGrace
+        while inFlight.current > 0, ContinuousClock.now < grace { try? await Task.sleep(for: .milliseconds(10)) }
+    }
+
+    /// The messages the gateway answered `line` with; a JSON-RPC error for request `id` when
+    /// the gateway could not be reached or refused it.
+    static func forward(_ line: [UInt8], id: JSONValue, url: HTTPURL, token: String) async -> [JSONValue] {
+        let request = HTTPClient.Request("POST", url, headers: [
+            ("Content-Type", "application/json"), ("Accept", "application/json, text/event-stream"), ("Authorization", "Bearer " + token),
+        ], body: line)
+        let session = HTTPSession()
+        do {
+            let (status, type, body) = try await session.run { () throws(NetError) -> (Int, String, [UInt8]) in
+                let deadline = ContinuousClock.now + .seconds(3600)
+                let response = try HTTPClient.send(request, deadline: deadline, session: session, sharing: false)
+                return (response.status, response.header("content-type") ?? "", try response.readAll(limit: MCPProtocol.messageLimit, deadline: deadline))
+            }
+            if type.hasPrefix("text/event-stream") {
+                var parser = SSEParser(limit: MCPProtocol.messageLimit)
+                return parser.feed(body + [10, 10]).compactMap { try? JSONParser.parse(Array($0.data.utf8)) }
+            }
+            if let message = try? JSONParser.parse(body), message["jsonrpc"] != nil { return [message] }
+            if status == 202 || id == .null { return [] }
+            let text = String(decoding: body.prefix(200), as: UTF8.self).trimmingWhitespace
+            return [Gateway.error(id: id, code: -32603, "the gateway answered HTTP \(status)" + (text.isEmpty ? "" : ": \(text)"))]
+        } catch {
+            return id == .null ? [] : [Gateway.error(id: id, code: -32603, "the gateway at \(url) cannot be reached: \(error)")]
+        }
+    }
+}
