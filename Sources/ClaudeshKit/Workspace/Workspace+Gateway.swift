@@ -192,7 +192,7 @@ extension Workspace {
         var command = url.map { ["gateway", "bridge", $0] } ?? ["gateway"]
         if url == nil && profile != GatewayProfile.defaultName { command += ["--profile", profile] }
         if let url { _ = try HTTPURL(url) }
-        let arguments = target.prelude.isEmpty ? command : target.prelude.flatMap { ["-c", $0] } + ["-c", command.joined(separator: " ")]
+        let arguments = ScheduleTarget.arguments(command, after: target.prelude)
         let entry: JSONValue = .object([
             ("command", .string(target.program)),
             ("args", .array(arguments.map { .string($0) })),

@@ -47,11 +47,18 @@ enum ScheduleCommands {
         }
     }
 
+    static let gatewayFlags = [
+        Flag("gateway", "the gateway as a user service listening over HTTP (a systemd user unit, a launchd agent), restarted when it fails"),
+        Flag("listen", value: "[HOST:]PORT", "with --gateway: where it listens (default 127.0.0.1:8811)"),
+        Flag("profile", value: "NAME", "with --gateway: the gateway profile (default: default)", completion: .gatewayProfiles),
+    ]
+
     static let install = Command(
-        "install", group: group, summary: "Install the jobs (again: they replace the ones installed before)",
-        flags: [Flag("print", "print what would be installed instead: the crontab block (Linux) or the launchd plists (macOS)")],
-        examples: ["schedule install", "schedule install --print"]
+        "install", group: group, summary: "Install the jobs (again: they replace the ones installed before), or the gateway's service",
+        flags: [Flag("print", "print what would be installed instead: the crontab block (Linux) or the launchd plists (macOS)")] + gatewayFlags,
+        examples: ["schedule install", "schedule install --print", "schedule install --gateway --listen 8811"]
     ) { invocation in
+        if invocation.arguments.has("gateway") { return try await installGateway(invocation) }
         let target = try target(invocation)
         let jobs = ScheduledJob.standard
         if invocation.arguments.has("print") {
@@ -63,6 +70,31 @@ enum ScheduleCommands {
             return .success
         }
         for job in jobs { invocation.output.line("Installed \(job.name): \(job.summary) (log: \(target.logPath(of: job)))") }
+        return .success
+    }
+
+    @MainActor
+    static func installGateway(_ invocation: Invocation) async throws -> ExitStatus {
+        let (host, port) = try GatewayCommands.address(invocation.arguments.value("listen") ?? "127.0.0.1:8811")
+        let listen = host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)"
+        let profile = invocation.arguments.value("profile") ?? GatewayProfile.defaultName
+        _ = try target(invocation)
+        if invocation.arguments.has("print") {
+            let (path, text) = try invocation.workspace.gatewayService(listen: listen, profile: profile)
+            invocation.output.line("# " + path)
+            invocation.output.write(text)
+            return .success
+        }
+        let installed = try await invocation.workspace.installGatewayService(listen: listen, profile: profile)
+        if let said = said(installed.change) {
+            invocation.output.line(said)
+            return .success
+        }
+        invocation.output.line("Installed the gateway service: \(installed.path) (HTTP on \(listen); gateway connect desktop --listen \(listen) points Claude at it)")
+        if let problem = installed.startProblem {
+            invocation.session.report("it was not started: \(problem)")
+            return .failure
+        }
         return .success
     }
 
@@ -86,9 +118,15 @@ enum ScheduleCommands {
     }
 
     static let remove = Command(
-        "remove", aliases: ["rm"], group: group, summary: "Take the jobs out (your other crontab lines stay)",
-        examples: ["schedule remove"]
+        "remove", aliases: ["rm"], group: group, summary: "Take the jobs out (your other crontab lines stay), or the gateway's service",
+        flags: [gatewayFlags[0], gatewayFlags[2]],
+        examples: ["schedule remove", "schedule remove --gateway"]
     ) { invocation in
+        if invocation.arguments.has("gateway") {
+            let removed = try await invocation.workspace.removeGatewayService(profile: invocation.arguments.value("profile") ?? GatewayProfile.defaultName)
+            invocation.output.line(said(removed.change) ?? "Stopped and removed the gateway service \(removed.path)")
+            return .success
+        }
         if let said = said(try await invocation.workspace.removeSchedule()) {
             invocation.output.line(said)
             return .success
