@@ -258,6 +258,128 @@ struct GatewayTests {
         #expect(top.stdout.split(separator: "\n").count == 2, "\(top.stdout)")
     }
 
+    /// The command line of the entry named `name` in Claude Desktop's config, and its env.
+    func entry(_ name: String) throws -> (command: [String], env: [String: String]) {
+        let object = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: desktopConfig))) as? [String: Any]
+        let entry = (object?["mcpServers"] as? [String: Any])?[name] as? [String: Any] ?? [:]
+        return ([entry["command"] as? String ?? ""] + (entry["args"] as? [String] ?? []), entry["env"] as? [String: String] ?? [:])
+    }
+
+    @Test func connectWritesAWorkingEntryAndDisablesWhatItFrontsWhichStaysABackend() throws {
+        defer { secrets.stop() }
+        _ = try setUpBackends()
+        let connected = try run(["--yes", "gateway", "connect", "desktop"])
+        #expect(connected.status == 0, "\(connected.stderr)")
+        #expect(connected.stdout.contains("Disabled time") && connected.stdout.contains("Disabled full"), "\(connected.stdout)")
+        let listed = try run(["mcp", "list"])
+        #expect(listed.stdout.contains("disabled (mcp enable time)"), "\(listed.stdout)")
+        // Started as Claude Desktop starts it: its command, its env, nothing of this test's.
+        let (command, env) = try entry("claudesh-gateway")
+        #expect(command == [Claudesh.binary, "gateway"], "\(command)")
+        #expect(env["CLAUDESH_HOME"] == home + "/.claude" && env["GNUPGHOME"] == secrets.gnupgHome, "\(env)")
+        let result = try Claudesh.runProgram(MCPFixtures.venv + "/bin/python", [Self.client, "legacy", "stdio", "call:time_get_current_time:{\"timezone\":\"UTC\"}", "--"] + command,
+                                             environment: env.merging(["HOME": home]) { $1 })
+        #expect(result.stdout.contains("\\\"timezone\\\": \\\"UTC\\\""), "a disabled entry is still the gateway's backend: \(result.stdout) \(result.stderr)")
+        let again = try run(["gateway", "connect", "desktop"])
+        #expect(again.stdout.contains("Already done"), "\(again.stdout)")
+        let wrong = try run(["gateway", "connect", "dekstop"])
+        #expect(wrong.status == 2 && wrong.stderr.contains("did you mean desktop"), "\(wrong.stderr)")
+    }
+
+    @Test func theBridgeCarriesAClientsStdioToTheListenerAndStatusAndHistoryShowTheCalls() throws {
+        defer { secrets.stop() }
+        try secrets.makeKeyAndStore()
+        _ = try setUpBackends()
+        #expect(try run(["gateway", "token"]).status == 0)
+        let (process, port) = try listen()
+        defer {
+            process.terminate()
+            process.waitUntilExit()
+        }
+        for (mode, era) in [("auto", "modern"), ("legacy", "legacy")] {
+            let result = try Claudesh.runProgram(MCPFixtures.venv + "/bin/python", [Self.client, mode, "stdio", "tools", "call:time_get_current_time:{\"timezone\":\"UTC\"}", "--",
+                                                                                  Claudesh.binary, "gateway", "bridge", "http://127.0.0.1:\(port)/mcp"],
+                                                 environment: Claudesh.environment(home: home, extra: secrets.environment))
+            let lines = result.stdout.split(separator: "\n").compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+            #expect(lines.first?["era"] as? String == era, "\(mode): \(result.stdout) \(result.stderr)")
+            #expect(lines.count == 3 && Self.text(lines[2]).contains("UTC"), "\(mode): \(result.stdout)")
+        }
+        // The calls are written within a second of being made.
+        var status: [String: Any] = [:]
+        for _ in 0..<50 {
+            let said = try run(["gateway", "status", "--json"])
+            status = (try? JSONSerialization.jsonObject(with: Data(said.stdout.utf8)) as? [String: Any]) ?? [:]
+            let time = (status["backends"] as? [[String: Any]])?.first { $0["backend"] as? String == "time" }
+            if time?["calls"] as? Int == 2 { break }
+            Thread.sleep(forTimeInterval: 0.2)
+        }
+        let time = (status["backends"] as? [[String: Any]])?.first { $0["backend"] as? String == "time" }
+        #expect(time?["calls"] as? Int == 2 && time?["state"] as? String == "up" && time?["failures"] as? Int == 0, "\(status)")
+        #expect((status["listener"] as? [String: Any])?["url"] as? String == "http://127.0.0.1:\(port)/mcp", "\(status)")
+        let history = try run(["health", "history", "--json"])
+        let calls = ((try? JSONSerialization.jsonObject(with: Data(history.stdout.utf8)) as? [String: Any])?["gateway_calls"] as? [[String: Any]]) ?? []
+        #expect(calls.first { $0["backend"] as? String == "time" }?["p99_ms"] is Double, "\(history.stdout)")
+        let health = try run(["health"])
+        #expect(health.stdout.contains("Gateway") && health.stdout.contains("listening on http://127.0.0.1:\(port)/mcp"), "\(health.stdout)")
+        #expect(health.stdout.contains("2 calls in the last hour"), "\(health.stdout)")
+        // Nothing of the arguments is kept: the timezone asked for is not in the database.
+        let database = try Data(contentsOf: URL(fileURLWithPath: home + "/.claude/health.sqlite"))
+        #expect(database.range(of: Data("\"UTC\"".utf8)) == nil)
+    }
+
+    @Test func theServiceUnitStartsAGatewayThatAnswers() throws {
+        defer { secrets.stop() }
+        try secrets.makeKeyAndStore()
+        _ = try setUpBackends()
+        #expect(try run(["gateway", "token"]).status == 0)
+        let port = try freePort()
+        let printed = try run(["schedule", "install", "--gateway", "--listen", "\(port)", "--print"])
+        #expect(printed.status == 0, "\(printed.stderr)")
+        let lines = printed.stdout.split(separator: "\n").map(String.init)
+        #expect(lines.contains("Restart=on-failure"), "\(printed.stdout)")
+        // The unit's own command line and environment, as systemd would read them.
+        func unquoted(_ text: String) -> [String] {
+            var words: [String] = []
+            var current: String?
+            var escaped = false
+            for character in text {
+                if escaped { current?.append(character); escaped = false; continue }
+                switch character {
+                case "\\": escaped = true
+                case "\"": if let word = current { words.append(word.replacingOccurrences(of: "$$", with: "$").replacingOccurrences(of: "%%", with: "%")); current = nil } else { current = "" }
+                default: current?.append(character)
+                }
+            }
+            return words
+        }
+        let exec = unquoted(String(lines.first { $0.hasPrefix("ExecStart=") }?.dropFirst("ExecStart=".count) ?? ""))
+        var environment: [String: String] = [:]
+        for line in lines where line.hasPrefix("Environment=") {
+            let pair = unquoted(String(line.dropFirst("Environment=".count)))[0]
+            let parts = pair.split(separator: "=", maxSplits: 1).map(String.init)
+            environment[parts[0]] = parts[1]
+        }
+        #expect(exec == [Claudesh.binary, "gateway", "--listen", "127.0.0.1:\(port)"], "\(exec)")
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: exec[0])
+        process.arguments = Array(exec.dropFirst())
+        process.environment = environment.merging(["HOME": home]) { $1 }
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        defer {
+            process.terminate()
+            process.waitUntilExit()
+        }
+        var answered = false
+        let token = try secrets.run(["secrets", "show", "claudesh/gateway-token", "--reveal"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        for _ in 0..<100 where !answered {
+            let reply = try? post(port, body: "{\"jsonrpc\": \"2.0\", \"id\": 1, \"method\": \"tools/list\"}", headers: ["Authorization": "Bearer \(token)"])
+            answered = reply?.0 == 200 && reply?.1.contains("time_get_current_time") == true
+            if !answered { Thread.sleep(forTimeInterval: 0.2) }
+        }
+        #expect(answered, "the unit's gateway answered tools/list on port \(port)")
+    }
+
     @Test func theProfileIsEditedWithClearErrors() throws {
         defer { secrets.stop() }
         _ = try setUpBackends()
