@@ -380,6 +380,40 @@ struct GatewayTests {
         #expect(answered, "the unit's gateway answered tools/list on port \(port)")
     }
 
+    /// The gateway's resident memory, from /proc.
+    static func residentKilobytes(_ pid: Int32) -> Int {
+        let status = (try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8)) ?? ""
+        let line = status.split(separator: "\n").first { $0.hasPrefix("VmRSS:") } ?? ""
+        return Int(line.split(separator: " ").dropFirst().first ?? "") ?? 0
+    }
+
+    @Test func sixteenClientsOfFiveHundredCallsEachGetEveryAnswerRightAndMemoryStaysFlat() throws {
+        defer { secrets.stop() }
+        try secrets.makeKeyAndStore()
+        _ = try setUpBackends()
+        #expect(try run(["gateway", "token"]).status == 0)
+        let token = try secrets.run(["secrets", "show", "claudesh/gateway-token", "--reveal"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        let (process, port) = try listen()
+        defer {
+            process.terminate()
+            process.waitUntilExit()
+        }
+        func load(_ calls: Int) throws -> [String: Any] {
+            let result = try Claudesh.runProgram(MCPFixtures.venv + "/bin/python", [MCPFixtures.repository + "/Tests/Fixtures/gateway_load.py",
+                                                                                  "http://127.0.0.1:\(port)/mcp", token, "16", String(calls), "full_greet"],
+                                                 environment: ProcessInfo.processInfo.environment)
+            return (try? JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]) ?? ["said": result.stdout + result.stderr]
+        }
+        let warmUp = try load(100)
+        #expect(warmUp["ok"] as? Int == 1600, "\(warmUp)")
+        let before = Self.residentKilobytes(process.processIdentifier)
+        let run = try load(500)
+        #expect(run["calls"] as? Int == 8000 && run["ok"] as? Int == 8000, "every answer, each to its own request: \(run)")
+        #expect(run["lost"] as? Int == 0 && run["mismatched"] as? Int == 0 && run["errors"] as? Int == 0, "\(run)")
+        let after = Self.residentKilobytes(process.processIdentifier)
+        #expect(before > 0 && after - before < 2048, "resident memory before \(before) kB, after 8000 more calls \(after) kB")
+    }
+
     @Test func theProfileIsEditedWithClearErrors() throws {
         defer { secrets.stop() }
         _ = try setUpBackends()
