@@ -414,6 +414,62 @@ struct GatewayTests {
         #expect(before > 0 && after - before < 2048, "resident memory before \(before) kB, after 8000 more calls \(after) kB")
     }
 
+    @Test func aHangingCallCostsItsTimeoutAndAClientThatLeavesCancelsItsCall() throws {
+        defer { secrets.stop() }
+        try secrets.makeKeyAndStore()
+        _ = try setUpBackends()
+        let cancellations = home + "/cancelled.log"
+        // The full server again, telling of each cancellation it is told of.
+        MCPFixtures.writeConfig(desktopConfig, [
+            ("time", "{\"command\": \"\(MCPFixtures.timeServer)\"}"),
+            ("full", "{\"command\": \"\(MCPFixtures.venv)/bin/python\", \"args\": [\"\(MCPFixtures.fullScript)\", \"stdio\", \"--log\", \"\(cancellations)\"]}"),
+        ])
+        let started = Date()
+        let result = try Claudesh.runProgram(MCPFixtures.venv + "/bin/python", [Self.client, "legacy", "stdio", "call:full_slow:{\"seconds\": 30}",
+                                                                              "call:time_get_current_time:{\"timezone\":\"UTC\"}", "call:full_add:{\"a\": 1, \"b\": 2}",
+                                                                              "--", Claudesh.binary, "gateway"],
+                                             environment: Claudesh.environment(home: home, extra: secrets.environment.merging(["MCP_TOOL_TIMEOUT": "2000"]) { $1 }))
+        let elapsed = Date().timeIntervalSince(started)
+        let lines = result.stdout.split(separator: "\n").compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+        guard lines.count == 4 else {
+            Issue.record("\(result.stdout) \(result.stderr)")
+            return
+        }
+        let hung = lines[1]["value"] as? [String: Any]
+        #expect(hung?["isError"] as? Bool == true && Self.text(lines[1]).contains("timed out after 2"), "\(lines[1])")
+        #expect(Self.text(lines[2]).contains("UTC"), "the other backend answers: \(lines[2])")
+        #expect(Self.text(lines[3]).contains("3"), "the backend that hung answers the next call: \(lines[3])")
+        #expect(elapsed < 25, "the hung call cost its 2 s, not its 30: \(elapsed) s")
+        #expect(((try? String(contentsOfFile: cancellations, encoding: .utf8)) ?? "").contains("cancelled slow"), "the backend was told")
+
+        // Over HTTP, a client that hangs up mid-call: the backend is told to stop.
+        try? FileManager.default.removeItem(atPath: cancellations)
+        #expect(try run(["gateway", "token"]).status == 0)
+        let token = try secrets.run(["secrets", "show", "claudesh/gateway-token", "--reveal"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        let (process, port) = try listen()
+        defer {
+            process.terminate()
+            process.waitUntilExit()
+        }
+        let script = """
+        import sys, httpx2
+        body = '{"jsonrpc": "2.0", "id": 7, "method": "tools/call", "params": {"name": "full_slow", "arguments": {"seconds": 20}}}'
+        try:
+            httpx2.post(sys.argv[1], content=body, headers={"Authorization": "Bearer " + sys.argv[2]}, timeout=3)
+            print("answered")
+        except httpx2.TimeoutException:
+            print("hung up")
+        """
+        let hungUp = try Claudesh.runProgram(MCPFixtures.venv + "/bin/python", ["-c", script, "http://127.0.0.1:\(port)/mcp", token], environment: ProcessInfo.processInfo.environment)
+        #expect(hungUp.stdout.contains("hung up"), "\(hungUp.stdout) \(hungUp.stderr)")
+        var told = false
+        for _ in 0..<50 where !told {
+            told = ((try? String(contentsOfFile: cancellations, encoding: .utf8)) ?? "").contains("cancelled slow")
+            if !told { Thread.sleep(forTimeInterval: 0.1) }
+        }
+        #expect(told, "the call of a client that left was cancelled at its backend")
+    }
+
     @Test func theProfileIsEditedWithClearErrors() throws {
         defer { secrets.stop() }
         _ = try setUpBackends()
