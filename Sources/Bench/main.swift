@@ -24,6 +24,7 @@ let measurements: [Measurement] = [
     Measurement(name: "completion", summary: "one TAB with 10,000 candidates, against filtering and sorting them in a plain loop", run: measureCompletion),
     Measurement(name: "secrets", summary: "one TAB on a secret name in a store of 10,000 secrets, against filtering and sorting the names in memory", run: measureSecretCompletion),
     Measurement(name: "calls", summary: "tools/call on a live session of each server of CLAUDESH_BENCH_CONFIG (python, instant): p50, p99, calls a second", run: measureCalls),
+    Measurement(name: "gateway", summary: "tools/call through claudesh gateway (gateway, gateway-http of CLAUDESH_BENCH_CONFIG) against the same calls direct (instant): p50, p99, 16 clients' calls a second", run: measureGateway),
     Measurement(name: "inventory", summary: "the inventory of mcp list --all over a 5 MB ~/.claude.json of 200 projects, against reading and parsing the file", run: measureInventory),
     Measurement(name: "tool-completion", summary: "one TAB on a tool's arguments of a connected server (python of CLAUDESH_BENCH_CONFIG)", run: measureToolCompletion),
 ]

@@ -6,7 +6,7 @@ MODE: auto (server/discover, the 2026-07-28 revision when the server has it) or 
 initialize handshake). TARGET: a URL (streamable HTTP; GATEWAY_TOKEN, when set, goes as the
 bearer token) or `stdio` (the command after `--` is started, its stdin and stdout the channel).
 STEP: `tools`, `prompts`, `resources`, `call:TOOL:JSON`, `read:URI`, `prompt:NAME:JSON`,
-`sleep:SECONDS`, `kill:WORD` (SIGKILL to the processes whose command line has WORD, as a
+`sleep:SECONDS`, `notifications` (the methods of the notifications the server sent so far), `kill:WORD` (SIGKILL to the processes whose command line has WORD, as a
 crash from outside would). Prints one JSON line per step: {"step", "ok", "value"|"error"}, and first
 {"era", "version", "server"}.
 """
@@ -39,7 +39,16 @@ async def main():
         if os.environ.get("GATEWAY_TOKEN"):
             headers["Authorization"] = "Bearer " + os.environ["GATEWAY_TOKEN"]
         server = streamable_http_client(target, http_client=httpx2.AsyncClient(headers=headers, timeout=60))
-    async with Client(server, mode=mode, read_timeout_seconds=60) as client:
+    notified = []
+
+    async def on_message(message):
+        # The server's notifications, by method (list changes among them).
+        root = getattr(message, "root", message)
+        method = getattr(root, "method", None)
+        if method:
+            notified.append(method)
+
+    async with Client(server, mode=mode, read_timeout_seconds=60, message_handler=on_message) as client:
         info = client.server_info
         print(json.dumps({"era": "modern" if client.protocol_version.startswith("2026") else "legacy",
                           "version": client.protocol_version, "server": info.name if info else None}), flush=True)
@@ -70,6 +79,8 @@ async def main():
                         os.kill(pid, 9)
                     await asyncio.sleep(0.5)
                     value = None
+                elif kind == "notifications":
+                    value = notified
                 elif kind == "sleep":
                     await asyncio.sleep(float(arg))
                     value = None

@@ -110,13 +110,17 @@ struct GatewayTests {
         defer { secrets.stop() }
         _ = try setUpBackends()
         let call = "call:time_get_current_time:{\"timezone\":\"UTC\"}"
-        let (_, steps, stderr) = try drive("legacy", "stdio", [call, "kill:" + MCPFixtures.timeServer, call])
-        guard steps.count == 3 else {
+        let (_, steps, stderr) = try drive("legacy", "stdio", ["tools", "notifications", call, "kill:" + MCPFixtures.timeServer, call, "sleep:0.2", "notifications"])
+        guard steps.count == 7 else {
             Issue.record("\(steps) \(stderr)")
             return
         }
-        #expect(steps[0]["ok"] as? Bool == true, "\(steps[0])")
-        #expect(steps[2]["ok"] as? Bool == true && Self.text(steps[2]).contains("UTC"), "the call after the kill works: \(steps[2])")
+        #expect(steps[2]["ok"] as? Bool == true, "\(steps[2])")
+        #expect(steps[4]["ok"] as? Bool == true && Self.text(steps[4]).contains("UTC"), "the call after the kill works: \(steps[4])")
+        // Its coming back is a change of the surface, which the client is told of; its first
+        // start (for the listing) was not.
+        #expect((steps[1]["value"] as? [String]) == [], "\(steps[1])")
+        #expect((steps[6]["value"] as? [String] ?? []).contains("notifications/tools/list_changed"), "\(steps[6])")
     }
 
     @Test func malformedMessagesGetTheirJSONRPCErrorAndTheGatewayGoesOn() throws {

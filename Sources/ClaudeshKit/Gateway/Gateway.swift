@@ -32,7 +32,8 @@ package final class Gateway: Sendable {
     let timeout: Duration
     private let record: @Sendable (GatewayCall) -> Void
     private let surface = Mutex(GatewaySurface())
-    private let listeners = Mutex<(next: Int, all: [Int: @Sendable (JSONValue) -> Void])>((0, [:]))
+    /// The clients told when the surface changes, and whether each backend was last seen up.
+    private let listeners = Mutex<(next: Int, all: [Int: @Sendable (JSONValue) -> Void], up: [String: Bool])>((0, [:], [:]))
 
     package static let serverName = "claudesh-gateway"
 
@@ -49,6 +50,38 @@ package final class Gateway: Sendable {
     /// This gateway with its results masking `values` as well (the HTTP listener's token).
     package func masking(_ values: [String]) -> Gateway {
         Gateway(backends: backends, profile: profile, redactor: redactor.adding(values), timeout: timeout, record: record)
+    }
+
+    /// Tells `notify` of each change of the surface from now on, until `unsubscribe`.
+    package func subscribe(_ notify: @escaping @Sendable (JSONValue) -> Void) -> Int {
+        listeners.withLock { state in
+            state.next += 1
+            state.all[state.next] = notify
+            return state.next
+        }
+    }
+
+    package func unsubscribe(_ token: Int) {
+        _ = listeners.withLock { $0.all.removeValue(forKey: token) }
+    }
+
+    /// A backend came or went: its tools, prompts and resources came or went with it, which
+    /// every subscribed client is told (`notifications/*/list_changed`). Its first start is not
+    /// a change (it starts for the listing that shows it); coming back after it went, being
+    /// started again (its tools may differ), and going are.
+    package func backendChanged(_ event: GatewayEvent) {
+        let notify: [@Sendable (JSONValue) -> Void] = listeners.withLock { state in
+            let wasUp = state.up[event.backend]
+            let isUp = event.kind == .started || event.kind == .restarted
+            state.up[event.backend] = isUp
+            let changed = event.kind == .restarted || (wasUp != nil && wasUp != isUp)
+            return changed && event.kind != .stopped ? Array(state.all.values) : []
+        }
+        guard !notify.isEmpty else { return }
+        for list in ["tools", "prompts", "resources"] {
+            let message = MCPProtocol.notification(method: "notifications/\(list)/list_changed")
+            for send in notify { send(message) }
+        }
     }
 
     /// Ends every backend's session.

@@ -100,3 +100,12 @@ package final class GatewayRecorder: Sendable {
 extension Array: Redactable where Element: Redactable {
     package func redacted(by redactor: Redactor) -> [Element] { map { $0.redacted(by: redactor) } }
 }
+
+/// Hands the backends' events to whoever is connected later (the gateway, made after them).
+final class GatewayEventRelay: Sendable {
+    private let target = Mutex<(@Sendable (GatewayEvent) -> Void)?>(nil)
+
+    func connect(_ handler: @escaping @Sendable (GatewayEvent) -> Void) { target.withLock { $0 = handler } }
+
+    func send(_ event: GatewayEvent) { target.withLock { $0 }?(event) }
+}

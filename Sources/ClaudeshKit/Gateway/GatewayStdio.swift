@@ -17,6 +17,8 @@ enum GatewayStdio {
     static func serve(_ gateway: Gateway, input: Int32 = 0, output: Int32 = 1) async {
         let writer = LineWriter(fd: output)
         let connection = GatewayConnection(transport: "stdio", notify: { writer.send($0) })
+        let subscription = gateway.subscribe { writer.send($0) }
+        defer { gateway.unsubscribe(subscription) }
         await withCheckedContinuation { (ended: CheckedContinuation<Void, Never>) in
             Blocking.run("gateway-stdin") {
                 readLines(input) { line in

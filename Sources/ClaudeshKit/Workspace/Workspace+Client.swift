@@ -8,6 +8,11 @@ extension Workspace {
         try await openClient(resolved: try resolveServer(server, config: options.config), as: server, options: options)
     }
 
+    /// A session of its own with `server`, which the caller closes: for many at once.
+    package func openSession(_ server: String, options: ClientOptions) async throws -> MCPClient {
+        try await openClient(server, options: options)
+    }
+
     /// Opens a session with a server already found (`server` is how errors name it).
     func openClient(resolved: ConfiguredServer, as server: String, options: ClientOptions) async throws -> MCPClient {
         let plan = await probePlan([resolved])

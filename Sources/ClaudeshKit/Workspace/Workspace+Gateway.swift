@@ -99,7 +99,12 @@ extension Workspace {
     package func gateway(profile name: String = GatewayProfile.defaultName) throws -> (gateway: Gateway, recorder: GatewayRecorder) {
         let profile = try gatewayProfile(name)
         let recorder = GatewayRecorder(home: home, profile: profile.name, keepDays: settings.historyDays, redactor: redactor)
-        let observe: @Sendable (GatewayEvent) -> Void = { recorder.record($0) }
+        // The gateway is made after its backends, which tell it of their comings and goings.
+        let relay = GatewayEventRelay()
+        let observe: @Sendable (GatewayEvent) -> Void = { event in
+            recorder.record(event)
+            relay.send(event)
+        }
         var backends: [GatewayBackend] = []
         for server in profile.servers {
             let kind = (try? gatewayServer(server).definition.get().transport.name) ?? "?"
@@ -110,6 +115,7 @@ extension Workspace {
         }
         if profile.composeServices { backends += composeBackends(taken: Set(backends.map(\.name)), observe: observe) }
         let gateway = Gateway(backends: backends, profile: profile, redactor: redactor, timeout: requestTimeout(ClientOptions())) { recorder.record($0) }
+        relay.connect { [weak gateway] event in gateway?.backendChanged(event) }
         return (gateway, recorder)
     }
 
