@@ -23,7 +23,10 @@ final class StdioChannel: MCPChannel {
     private final class Alarm: Sendable {
         struct State {
             var instant: ContinuousClock.Instant?
-            var sleeper: (until: ContinuousClock.Instant, task: Task<Void, Never>)?
+            /// The sleeping task, the instant it sleeps until now, and its number (a replaced
+            /// sleeper must not take the next one's place out).
+            var sleeper: (until: ContinuousClock.Instant, task: Task<Void, Never>, number: Int)?
+            var made = 0
         }
         let state = Mutex(State())
     }
@@ -100,16 +103,21 @@ final class StdioChannel: MCPChannel {
         let cancelled: Task<Void, Never>? = alarm.state.withLock { state in
             state.instant = instant
             // A sleeper due no later than this instant follows it on; one due later (a request
-            // with a shorter timeout) is replaced.
+            // with a shorter timeout after a longer one) is replaced.
             if let sleeper = state.sleeper, sleeper.until <= instant { return nil }
             let replaced = state.sleeper?.task
+            state.made += 1
+            let number = state.made
             state.sleeper = (instant, Task {
                 var target = instant
                 while !Task.isCancelled {
                     try? await Task.sleep(until: target, clock: .continuous)
                     let next: ContinuousClock.Instant? = alarm.state.withLock { state in
-                        guard !Task.isCancelled else { return nil }
-                        if let moved = state.instant, moved > target { return moved }
+                        guard !Task.isCancelled, state.sleeper?.number == number else { return nil }
+                        if let moved = state.instant, moved > target {
+                            state.sleeper?.until = moved // what a shorter deadline is weighed against
+                            return moved
+                        }
                         state.sleeper = nil // due: this sleeper is done
                         return nil
                     }
@@ -117,7 +125,7 @@ final class StdioChannel: MCPChannel {
                     target = next // moved on while it slept: sleep on until then
                 }
                 if !Task.isCancelled { child.wakeOutputReader() }
-            })
+            }, number)
             return replaced
         }
         cancelled?.cancel()
