@@ -32,19 +32,28 @@ package final class GatewayConnection: Sendable {
         set { state.withLock { $0.legacyVersion = newValue } }
     }
 
-    /// Runs `work` for request `id` unless the client already has `limit` in flight; false
-    /// when refused. `work` is cancelled by `cancel(id)` and by `close()`.
-    package func start(_ id: JSONValue, _ work: @escaping @Sendable () async -> Void) -> Bool {
+    /// Why a request was not started.
+    package enum Refusal: Error {
+        /// The client has `limit` requests in flight (or left).
+        case full
+        /// A request of the client's with this id is in flight: ids tell answers apart.
+        case idInUse
+    }
+
+    /// Runs `work` for request `id` unless the client already has `limit` in flight or one
+    /// with this id. `work` is cancelled by `cancel(id)` and by `close()`.
+    package func start(_ id: JSONValue, _ work: @escaping @Sendable () async -> Void) -> Refusal? {
         let key = id.serialized()
         return state.withLock { state in
-            guard !state.closed, state.inFlight.count < limit else { return false }
+            guard !state.closed, state.inFlight.count < limit else { return .full }
+            guard state.inFlight[key] == nil else { return .idInUse }
             // Registered before it runs, so that it can take itself out when it ends.
             let task = Task {
                 await work()
                 self.finished(key)
             }
             state.inFlight[key] = task
-            return true
+            return nil
         }
     }
 

@@ -20,16 +20,23 @@ package struct GatewayAccess: Sendable {
     }
 
     /// An origin whose host is this machine's loopback (`http://localhost:8811`, `http://127.0.0.1`,
-    /// `http://[::1]`); `null` (a file, a sandboxed frame) is not.
+    /// `http://[::1]`); `null` (a file, a sandboxed frame) is not, nor a name that merely
+    /// starts like an address (`127.evil.example`).
     static func isLocal(origin: String) -> Bool {
         guard let scheme = origin.range(of: "://") else { return false }
-        var host = Substring(origin[scheme.upperBound...])
-        if let slash = host.firstIndex(of: "/") { host = host[..<slash] }
-        if host.hasPrefix("[") {
-            return host.hasPrefix("[::1]")
-        }
-        if let colon = host.lastIndex(of: ":") { host = host[..<colon] }
-        return host == "localhost" || host == "127.0.0.1" || host.hasPrefix("127.")
+        let authority = origin[scheme.upperBound...].prefix { $0 != "/" }
+        return isLoopback(authority: String(authority))
+    }
+
+    /// `HOST[:PORT]` names this machine's loopback: `localhost`, an IPv4 address of 127/8
+    /// written as four numbers, or `[::1]`.
+    static func isLoopback(authority: String) -> Bool {
+        if authority.hasPrefix("[") { return authority == "[::1]" || authority.hasPrefix("[::1]:") }
+        let host = authority.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? ""
+        if host.lowercased() == "localhost" { return true }
+        let parts = host.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count == 4, parts.allSatisfy({ !$0.isEmpty && $0.count <= 3 && $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber) && Int($0)! <= 255 }) else { return false }
+        return parts[0] == "127"
     }
 
     /// Compares without returning early, so the time taken says nothing of where they differ.
@@ -214,7 +221,7 @@ final class GatewayHTTPHandler: ChannelInboundHandler {
             // A request cancelled while it ran: its client is gone, nothing to send.
         }
         if isRequest, let id = message["id"] {
-            if !connection.start(id, work) {
+            if connection.start(id, work) != nil {
                 counter.leave()
                 Self.respond(channel, .serviceUnavailable, json: Gateway.error(id: id, code: -32000, "too many requests in flight on this connection"), keepAlive: keepAlive)
             }

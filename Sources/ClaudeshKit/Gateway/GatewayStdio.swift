@@ -19,21 +19,37 @@ enum GatewayStdio {
         let connection = GatewayConnection(transport: "stdio", notify: { writer.send($0) })
         let subscription = gateway.subscribe { writer.send($0) }
         defer { gateway.unsubscribe(subscription) }
-        await withCheckedContinuation { (ended: CheckedContinuation<Void, Never>) in
-            Blocking.run("gateway-stdin") {
-                readLines(input) { line in
-                    receive(line, gateway: gateway, connection: connection, writer: writer)
-                } tooLong: {
-                    writer.send(Gateway.error(id: .null, code: -32700, "parse error: a message longer than \(MCPProtocol.messageLimit >> 20) MiB"))
-                }
-                ended.resume()
-            }
+        await untilEndOrCancelled(input) { line in
+            receive(line, gateway: gateway, connection: connection, writer: writer)
+        } tooLong: {
+            writer.send(Gateway.error(id: .null, code: -32700, "parse error: a message longer than \(MCPProtocol.messageLimit >> 20) MiB"))
         }
         let grace = ContinuousClock.now + closingGrace
         while connection.inFlightCount > 0, ContinuousClock.now < grace { try? await Task.sleep(for: .milliseconds(10)) }
         connection.close()
         // What was cancelled answers no more; the backends end with the gateway.
         while connection.inFlightCount > 0 { try? await Task.sleep(for: .milliseconds(10)) }
+    }
+
+    /// Reads lines of `input` on a thread of its own until it ends, or until the calling task
+    /// is cancelled (Ctrl-C, SIGTERM): then the wait ends at once, and the reader with the process.
+    static func untilEndOrCancelled(_ input: Int32, _ line: @escaping @Sendable ([UInt8]) -> Void, tooLong: @escaping @Sendable () -> Void) async {
+        let waiting = Mutex<CheckedContinuation<Void, Never>?>(nil)
+        let ended = Latch()
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                waiting.withLock { $0 = continuation }
+                if Task.isCancelled || ended.isStopped { waiting.withLock { $0.take() }?.resume() }
+                Blocking.run("gateway-stdin") {
+                    readLines(input, line, tooLong: tooLong)
+                    ended.stop()
+                    waiting.withLock { $0.take() }?.resume()
+                }
+            }
+        } onCancel: {
+            ended.stop()
+            waiting.withLock { $0.take() }?.resume()
+        }
     }
 
     /// Reads lines from `fd` until it ends; a line over the limit is answered as a parse error
@@ -77,11 +93,13 @@ enum GatewayStdio {
             Task { if let reply = await gateway.answer(message, connection: connection) { writer.send(reply) } }
             return
         }
-        let accepted = connection.start(id) {
+        let refused = connection.start(id) {
             if let reply = await gateway.answer(message, connection: connection) { writer.send(reply) }
         }
-        if !accepted {
-            writer.send(Gateway.error(id: id, code: -32000, "too many requests in flight (\(connection.limit)): wait for answers before sending more"))
+        switch refused {
+        case .full?: writer.send(Gateway.error(id: id, code: -32000, "too many requests in flight (\(connection.limit)): wait for answers before sending more"))
+        case .idInUse?: writer.send(Gateway.error(id: id, code: -32600, "request id \(id.serialized()) is in use by a request still in flight"))
+        case nil: break
         }
     }
 }

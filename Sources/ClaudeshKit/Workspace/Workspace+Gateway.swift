@@ -55,12 +55,15 @@ extension Workspace {
     /// it (`time`, `time@user`, `plugin:p:s`); an entry that starts a gateway itself is refused.
     package func addGatewayServer(_ name: String, profile: String = GatewayProfile.defaultName) throws -> GatewayProfile {
         let server = try gatewayServer(name)
-        if case .success(let definition) = server.definition, case .stdio(let command, let arguments, _) = definition.transport,
-           Path.lastComponent(of: command).hasPrefix("claudesh"), arguments.first == "gateway" {
+        if case .success(let definition) = server.definition, Self.startsAGateway(definition) {
             throw OperationError.usage("\(name) starts a claudesh gateway: the gateway does not front itself")
         }
         return try gatewayProfiles.update(profile) { profile in
             if profile.servers.contains(name) { throw OperationError.usage("\(name) is a backend of the \(profile.name) gateway already") }
+            let backend = Self.gatewayBackendName(name)
+            if let other = profile.servers.first(where: { Self.gatewayBackendName($0) == backend }) {
+                throw OperationError.usage("\(name) would be the backend \(backend), which \(other) is already")
+            }
             profile.servers.append(name)
         }
     }
@@ -82,6 +85,35 @@ extension Workspace {
             if enabled { tools.removeAll { $0 == tool } } else if !tools.contains(tool) { tools.append(tool) }
             profile.disabledTools[backend] = tools.isEmpty ? nil : tools
         }
+    }
+
+    /// The variable a gateway sets for its backends: a gateway started under one refuses to
+    /// serve, so that an entry that starts a gateway (however its command is written) cannot
+    /// make the gateway start itself without end.
+    static let gatewayMarker = "CLAUDESH_GATEWAY"
+
+    /// Whether an entry starts a claudesh gateway or its bridge: `claudesh gateway …`, or a
+    /// `-c` command of one that starts with `gateway`.
+    static func startsAGateway(_ definition: ServerDefinition) -> Bool {
+        guard case .stdio(let command, let arguments, _) = definition.transport, Path.lastComponent(of: command).hasPrefix("claudesh") else { return false }
+        if arguments.first == "gateway" { return true }
+        return zip(arguments, arguments.dropFirst()).contains { flag, value in
+            (flag == "-c" || flag == "--command") && value.split(separator: " ").first == "gateway"
+        }
+    }
+
+    /// Refuses to serve inside another gateway (see `gatewayMarker`).
+    func refuseNestedGateway() throws {
+        if environment.variables[Self.gatewayMarker] != nil {
+            throw OperationError.failed("this gateway was started by another gateway (\(Self.gatewayMarker) is set): a gateway does not front itself; take the entry that starts it out of the profile")
+        }
+    }
+
+    /// This workspace as the gateway's backends see it: the marker set in their environment.
+    var forGatewayBackends: Workspace {
+        var context = self.context
+        context.environment.variables[Self.gatewayMarker] = "1"
+        return Workspace(context)
     }
 
     /// The name a server has as a backend: its label in the characters a URI's host and a tool
@@ -106,14 +138,14 @@ extension Workspace {
             relay.send(event)
         }
         var backends: [GatewayBackend] = []
+        let workspace = forGatewayBackends
         for server in profile.servers {
             let kind = (try? gatewayServer(server).definition.get().transport.name) ?? "?"
-            let workspace = self
             backends.append(GatewayBackend(name: Self.gatewayBackendName(server), kind: kind, observe: observe) {
                 try await workspace.openClient(resolved: try workspace.gatewayServer(server), as: server, options: ClientOptions())
             })
         }
-        if profile.composeServices { backends += composeBackends(taken: Set(backends.map(\.name)), observe: observe) }
+        if profile.composeServices { backends += workspace.composeBackends(taken: Set(backends.map(\.name)), observe: observe) }
         let gateway = Gateway(backends: backends, profile: profile, redactor: redactor, timeout: requestTimeout(ClientOptions())) { recorder.record($0) }
         relay.connect { [weak gateway] event in gateway?.backendChanged(event) }
         return (gateway, recorder)
@@ -197,7 +229,10 @@ extension Workspace {
         let (target, _) = try scheduleTarget()
         var command = url.map { ["gateway", "bridge", $0] } ?? ["gateway"]
         if url == nil && profile != GatewayProfile.defaultName { command += ["--profile", profile] }
-        if let url { _ = try HTTPURL(url) }
+        if let url {
+            _ = try HTTPURL(url)
+            try Self.refuseClearTextToken(url)
+        }
         let arguments = ScheduleTarget.arguments(command, after: target.prelude)
         let entry: JSONValue = .object([
             ("command", .string(target.program)),
@@ -213,7 +248,18 @@ extension Workspace {
     /// Serves a client's stdio to the gateway listening at `url`, with the token from the store.
     package func serveGatewayBridge(url text: String) async throws {
         let url = try HTTPURL(text)
+        try Self.refuseClearTextToken(text)
         await GatewayBridge.serve(url: url, token: try await gatewayToken())
+    }
+
+    /// The token goes in clear over `http://`: only to this machine's loopback.
+    static func refuseClearTextToken(_ url: String) throws {
+        guard url.lowercased().hasPrefix("http://") else { return }
+        let rest = url.dropFirst("http://".count)
+        let authority = rest.prefix { $0 != "/" }
+        guard GatewayAccess.isLoopback(authority: String(authority)) else {
+            throw OperationError.usage("\(url) is not this machine's loopback: the bridge sends the gateway's token, which plain http would carry in clear over the network; use https or 127.0.0.1")
+        }
     }
 
     /// The pass entry of the HTTP listener's bearer token.
@@ -242,6 +288,7 @@ extension Workspace {
     /// task is cancelled; `started` gets the port (the one picked when 0 was asked for).
     package func serveGatewayOnHTTP(profile: String = GatewayProfile.defaultName, host: String, port: Int,
                                     started: @Sendable (Int) -> Void = { _ in }) async throws {
+        try refuseNestedGateway()
         let token = try await gatewayToken()
         let (made, recorder) = try gateway(profile: profile)
         let gateway = made.masking([token])
@@ -261,6 +308,7 @@ extension Workspace {
 
     /// Serves the gateway of `profile` on this process's stdin and stdout until stdin ends.
     package func serveGatewayOnStdio(profile: String = GatewayProfile.defaultName) async throws {
+        try refuseNestedGateway()
         let (gateway, recorder) = try gateway(profile: profile)
         try await serving(gateway, recorder) { await GatewayStdio.serve(gateway) }
     }
