@@ -104,6 +104,8 @@ struct LayeringTests {
         "Sources/ClaudeshKit/Health/SQLiteDatabase.swift": "binding values; HealthHistory.record, its only writer, takes Redacted",
         "Sources/ClaudeshKit/MCP/Probe/ServerLog.swift": "a server's log: its write takes Redacted",
         "Sources/ClaudeshShell/Output.swift": "standard output and error: its emit takes Redacted",
+        "Sources/ClaudeshKit/Gateway/GatewayStdio.swift": "the gateway's messages on stdout: LineWriter.emit takes Redacted",
+        "Sources/ClaudeshKit/Gateway/GatewayRecorder.swift": "a failure to record, on stderr: report takes Redacted",
     ]
 
     /// Every raw write outside the allowed files, as FILE:LINE: code.
@@ -132,6 +134,10 @@ struct LayeringTests {
             ("Sources/ClaudeshKit/MCP/Probe/ServerLog.swift", "private func write(_ line: Redacted<String>"),
             ("Sources/ClaudeshKit/History/HistoryFile.swift", "func append(_ entries: [Redacted<String>])"),
             ("Sources/ClaudeshKit/Health/HealthHistory.swift", "func record(_ redacted: Redacted<HealthReport>"),
+            ("Sources/ClaudeshKit/Health/HealthHistory+Gateway.swift", "func record(calls: Redacted<[GatewayCall]>, events: Redacted<[GatewayEvent]>"),
+            ("Sources/ClaudeshKit/Gateway/GatewayStdio.swift", "private func emit(_ message: Redacted<JSONValue>)"),
+            ("Sources/ClaudeshKit/Gateway/GatewayRecorder.swift", "private func report(_ line: Redacted<String>)"),
+            ("Sources/ClaudeshKit/Gateway/GatewayHTTP.swift", "json: Redacted<JSONValue>"),
             // Only the redactor's file can make one.
             ("Sources/ClaudeshKit/Context/Redactor.swift", "fileprivate init(_ value: Value)"),
         ]

@@ -158,6 +158,10 @@ package struct Redactor: Sendable {
         return Redacted(line)
     }
 
+    /// An MCP message as the gateway sends it: every string masked, base64 data looked into
+    /// rather than masked (`GatewayMasking`).
+    package func sealMessage(_ message: JSONValue) -> Redacted<JSONValue> { Redacted(GatewayMasking.mask(message, by: self)) }
+
     /// `text` let through as it is: only for a value the user asked to see (`secrets show
     /// --reveal`). Named, so that every such place can be found.
     package func revealing(_ text: String) -> Redacted<String> { Redacted(text) }

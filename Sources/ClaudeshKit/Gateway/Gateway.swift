@@ -109,10 +109,11 @@ package final class Gateway: Sendable {
             return Self.error(id: message["id"] ?? .null, code: -32600, "a request needs a method")
         }
         let params = message["params"]
-        guard let id = message["id"], id != .null else {
+        guard let id = message["id"] else {
             notified(method, params, connection: connection)
             return nil
         }
+        guard id != .null else { return Self.error(id: .null, code: -32600, "a request id is a string or an integer, not null") }
         switch id {
         case .int, .string: break
         default: return Self.error(id: .null, code: -32600, "a request id is a string or an integer")
@@ -172,8 +173,10 @@ package final class Gateway: Sendable {
         switch method {
         case "initialize":
             guard !modern else { throw Refusal(-32600, "initialize is not a request of the stateless revision") }
+            // 2025-03-26 asks servers to take JSON-RPC batches, which the gateway does not:
+            // a client that asks for it is offered the newest revision instead.
             let asked = params?["protocolVersion"]?.stringValue ?? ""
-            let version = MCPProtocol.legacyVersions.contains(asked) ? asked : MCPProtocol.latestVersion
+            let version = MCPProtocol.legacyVersions.contains(asked) && asked != "2025-03-26" ? asked : MCPProtocol.latestVersion
             connection.legacyVersion = version
             return .object([
                 ("protocolVersion", .string(version)),
@@ -381,7 +384,10 @@ package final class Gateway: Sendable {
             switch error {
             case .rejected(_, let code, let message):
                 call.outcome = "refused"
-                throw Refusal(code, redactor.redact(message))
+                // An error about the gateway's own session with the backend (its framing, its
+                // protocol version) is not the client's: it becomes an internal error.
+                let sessionCodes = Set([-32700, -32600]).union(MCPProtocol.ModernError.codes)
+                throw Refusal(sessionCodes.contains(code) ? -32603 : code, "\(backend.name): " + redactor.redact(message))
 
             case .cancelled: call.outcome = "cancelled"
             case .timedOut: call.outcome = "timed out"

@@ -48,11 +48,14 @@ package actor GatewayBackend {
     func session() async throws(ClientFailure) -> MCPClient {
         if let client {
             guard await client.endedReason != nil else { return client }
-            // Killed from outside, crashed, its connection gone: the next request opens it again.
-            self.client = nil
-            lists = [:]
-            restarts += 1
-            Task { await client.close() } // what it left running ends with it
+            // Killed from outside, crashed, its connection gone: the next request opens it
+            // again (once: a caller that waited on the same dead session finds it gone).
+            if self.client === client {
+                self.client = nil
+                lists = [:]
+                restarts += 1
+                Task { await client.close() } // what it left running ends with it
+            }
         }
         if state == .stopped { throw .gone("the gateway is stopping") }
         let task: Task<Result<MCPClient, ClientFailure>, Never>
@@ -64,6 +67,8 @@ package actor GatewayBackend {
             let name = self.name
             task = Task {
                 if let wait, wait > .now { try? await Task.sleep(until: wait, clock: .continuous) }
+                // Stopped while it waited: nothing is started any more.
+                if Task.isCancelled { return .failure(.gone("the gateway is stopping")) }
                 do {
                     return .success(try await open())
                 } catch let failure as ClientFailure {
@@ -76,6 +81,11 @@ package actor GatewayBackend {
             state = .starting
         }
         let result = await task.value
+        if state == .stopped {
+            // Stopped while it opened: what opened ends here, and nobody gets it.
+            if case .success(let opened) = result { await opened.close() }
+            throw .gone("the gateway is stopping")
+        }
         if opening == task {
             opening = nil
             switch result {
@@ -130,6 +140,7 @@ package actor GatewayBackend {
     func stop() async {
         state = .stopped
         opening?.cancel()
+        opening = nil
         if let client {
             self.client = nil
             await client.close()

@@ -9,8 +9,8 @@ enum GatewayBridge {
     /// Requests forwarded at once; past it, a request gets its error at once.
     static let inFlightLimit = 64
 
-    static func serve(url: HTTPURL, token: String, input: Int32 = 0, output: Int32 = 1) async {
-        let writer = LineWriter(fd: output)
+    static func serve(url: HTTPURL, token: String, redactor: Redactor, input: Int32 = 0, output: Int32 = 1) async {
+        let writer = LineWriter(fd: output, redactor: redactor)
         let inFlight = InFlight()
         // The request each id is being forwarded by: a `notifications/cancelled` of the client
         // ends its exchange, and the gateway cancels what the hung-up exchange asked for.

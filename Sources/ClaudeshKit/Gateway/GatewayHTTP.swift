@@ -9,11 +9,20 @@ import Synchronization
 package struct GatewayAccess: Sendable {
     let token: String
 
-    package init(token: String) { self.token = token }
+    package init(token: String, loopbackOnly: Bool) {
+        self.token = token
+        self.loopbackOnly = loopbackOnly
+    }
 
-    /// 403 for a foreign origin, 401 for a missing or wrong token, nil when the request may pass.
-    func refusal(origin: String?, authorization: String?) -> HTTPResponseStatus? {
+    /// Whether the listener is on this machine's loopback: then a request's `Host` must name
+    /// loopback too (a DNS-rebinding page's names its own host).
+    let loopbackOnly: Bool
+
+    /// 403 for a foreign origin (or host, on loopback), 401 for a missing or wrong token, nil
+    /// when the request may pass.
+    func refusal(origin: String?, host: String?, authorization: String?) -> HTTPResponseStatus? {
         if let origin, !Self.isLocal(origin: origin) { return .forbidden }
+        if loopbackOnly, let host, !Self.isLoopback(authority: host) { return .forbidden }
         guard let authorization, authorization.lowercased().hasPrefix("bearer "),
               Self.equalInConstantTime(String(authorization.dropFirst(7)).trimmingWhitespace, token) else { return .unauthorized }
         return nil
@@ -147,11 +156,18 @@ final class GatewayHTTPHandler: ChannelInboundHandler {
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         switch unwrapInboundIn(data) {
         case .head(let head):
+            // Who asks, and for what, is settled before a byte of the body is kept: a client
+            // without the token costs a head's worth of memory, and its connection is closed.
+            if refuse(head, channel: context.channel) {
+                self.head = nil
+                body = nil
+                return
+            }
             self.head = head
             body = context.channel.allocator.buffer(capacity: 0)
             tooLarge = false
         case .body(var chunk):
-            guard !tooLarge else { return }
+            guard head != nil, !tooLarge else { return }
             if (body?.readableBytes ?? 0) + chunk.readableBytes > GatewayHTTPServer.bodyLimit {
                 tooLarge = true
                 body = nil
@@ -173,38 +189,50 @@ final class GatewayHTTPHandler: ChannelInboundHandler {
         context.fireChannelInactive()
     }
 
-    private func handle(_ head: HTTPRequestHead, _ bytes: [UInt8], context: ChannelHandlerContext) {
-        let channel = context.channel
-        let keepAlive = head.isKeepAlive
+    /// Answers a request that may not go on (another path, a foreign origin or host, no valid
+    /// token, not a POST) and closes its connection; false when it may.
+    private func refuse(_ head: HTTPRequestHead, channel: Channel) -> Bool {
         let path = head.uri.split(separator: "?", maxSplits: 1).first.map(String.init) ?? head.uri
         guard path == "/mcp" || path == "/mcp/" else {
-            return Self.respond(channel, .notFound, text: "not found: the gateway is at /mcp", keepAlive: keepAlive)
+            Self.respond(channel, .notFound, text: "not found: the gateway is at /mcp", keepAlive: false)
+            return true
         }
-        if let refusal = access.refusal(origin: head.headers.first(name: "origin"), authorization: head.headers.first(name: "authorization")) {
+        if let refusal = access.refusal(origin: head.headers.first(name: "origin"), host: head.headers.first(name: "host"),
+                                        authorization: head.headers.first(name: "authorization")) {
             let extra: [(String, String)] = refusal == .unauthorized ? [("WWW-Authenticate", "Bearer realm=\"claudesh-gateway\"")] : []
             let why = refusal == .unauthorized ? "a bearer token is required (gateway token makes one)" : "requests from this origin are refused"
-            return Self.respond(channel, refusal, text: why, headers: extra, keepAlive: keepAlive)
+            Self.respond(channel, refusal, text: why, headers: extra, keepAlive: false)
+            return true
         }
         guard head.method == .POST else {
-            return Self.respond(channel, .methodNotAllowed, text: "the gateway takes POST only", headers: [("Allow", "POST")], keepAlive: keepAlive)
+            Self.respond(channel, .methodNotAllowed, text: "the gateway takes POST only", headers: [("Allow", "POST")], keepAlive: false)
+            return true
         }
+        return false
+    }
+
+    private func handle(_ head: HTTPRequestHead, _ bytes: [UInt8], context: ChannelHandlerContext) {
+        let channel = context.channel
+        // Every answer passes the gateway's redactor on its way out.
+        let redactor = gateway.redactor
+        let keepAlive = head.isKeepAlive
         guard !tooLarge else {
-            return Self.respond(channel, .payloadTooLarge, json: Gateway.error(id: .null, code: -32600, "a message longer than \(GatewayHTTPServer.bodyLimit >> 20) MiB"), keepAlive: false)
+            return Self.respond(channel, .payloadTooLarge, json: redactor.sealMessage(Gateway.error(id: .null, code: -32600, "a message longer than \(GatewayHTTPServer.bodyLimit >> 20) MiB")), keepAlive: false)
         }
         let message: JSONValue
         do {
             message = try JSONParser.parse(bytes)
         } catch {
-            return Self.respond(channel, .badRequest, json: Gateway.error(id: .null, code: -32700, "parse error: \(error.message) at column \(error.column)"), keepAlive: keepAlive)
+            return Self.respond(channel, .badRequest, json: redactor.sealMessage(Gateway.error(id: .null, code: -32700, "parse error: \(error.message) at column \(error.column)")), keepAlive: keepAlive)
         }
         let method = message["method"]?.stringValue
         if let said = head.headers.first(name: "mcp-method"), let method, said != method {
-            return Self.respond(channel, .badRequest, json: Gateway.error(id: message["id"] ?? .null, code: MCPProtocol.ModernError.headerMismatch,
-                                                                        "the Mcp-Method header says \(said), the body \(method)"), keepAlive: keepAlive)
+            return Self.respond(channel, .badRequest, json: redactor.sealMessage(Gateway.error(id: message["id"] ?? .null, code: MCPProtocol.ModernError.headerMismatch,
+                                                                        "the Mcp-Method header says \(said), the body \(method)")), keepAlive: keepAlive)
         }
         let isRequest = message["id"].map { $0 != .null } == true && method != nil
         guard counter.enter(limit: GatewayHTTPServer.inFlightLimit) else {
-            return Self.respond(channel, .serviceUnavailable, json: Gateway.error(id: message["id"] ?? .null, code: -32000, "the gateway is answering \(GatewayHTTPServer.inFlightLimit) requests: try again"),
+            return Self.respond(channel, .serviceUnavailable, json: redactor.sealMessage(Gateway.error(id: message["id"] ?? .null, code: -32000, "the gateway is answering \(GatewayHTTPServer.inFlightLimit) requests: try again")),
                                 headers: [("Retry-After", "1")], keepAlive: keepAlive)
         }
         let gateway = self.gateway
@@ -214,7 +242,7 @@ final class GatewayHTTPHandler: ChannelInboundHandler {
             defer { counter.leave() }
             let reply = await gateway.answer(message, connection: connection)
             if let reply {
-                Self.respond(channel, .ok, json: reply, keepAlive: keepAlive)
+                Self.respond(channel, .ok, json: redactor.sealMessage(reply), keepAlive: keepAlive)
             } else if !isRequest {
                 Self.respond(channel, .accepted, keepAlive: keepAlive)
             }
@@ -223,15 +251,15 @@ final class GatewayHTTPHandler: ChannelInboundHandler {
         if isRequest, let id = message["id"] {
             if connection.start(id, work) != nil {
                 counter.leave()
-                Self.respond(channel, .serviceUnavailable, json: Gateway.error(id: id, code: -32000, "too many requests in flight on this connection"), keepAlive: keepAlive)
+                Self.respond(channel, .serviceUnavailable, json: redactor.sealMessage(Gateway.error(id: id, code: -32000, "too many requests in flight on this connection")), keepAlive: keepAlive)
             }
         } else {
             Task { await work() }
         }
     }
 
-    static func respond(_ channel: Channel, _ status: HTTPResponseStatus, json: JSONValue, headers: [(String, String)] = [], keepAlive: Bool) {
-        respond(channel, status, body: Array(json.serialized().utf8), type: "application/json", headers: headers, keepAlive: keepAlive)
+    static func respond(_ channel: Channel, _ status: HTTPResponseStatus, json: Redacted<JSONValue>, headers: [(String, String)] = [], keepAlive: Bool) {
+        respond(channel, status, body: Array(json.value.serialized().utf8), type: "application/json", headers: headers, keepAlive: keepAlive)
     }
 
     static func respond(_ channel: Channel, _ status: HTTPResponseStatus, text: String? = nil, headers: [(String, String)] = [], keepAlive: Bool) {
@@ -239,6 +267,9 @@ final class GatewayHTTPHandler: ChannelInboundHandler {
     }
 
     static func respond(_ channel: Channel, _ status: HTTPResponseStatus, body: [UInt8], type: String, headers: [(String, String)], keepAlive: Bool) {
+        // A connection the client closed, or the listener's end, takes no answer (its loop
+        // may be gone).
+        guard channel.isActive else { return }
         var fields = HTTPHeaders(headers)
         if !body.isEmpty { fields.add(name: "Content-Type", value: type) }
         fields.add(name: "Content-Length", value: String(body.count))

@@ -13,6 +13,13 @@ package struct GatewayProfile: Sendable, Equatable {
 
     package static let defaultName = "default"
 
+    /// A profile's name goes into file names and command lines: letters, digits, `_` and `-`.
+    package static func check(name: String) throws(OperationError) {
+        guard !name.isEmpty, name.count <= 64, name.unicodeScalars.allSatisfy({ $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "_" || $0 == "-") }) else {
+            throw .usage("a gateway profile's name is letters, digits, _ and - (at most 64), not '\(name.escapingControls.clipped(40))'")
+        }
+    }
+
     package func isDisabled(_ tool: String, of backend: String) -> Bool {
         disabledTools[backend]?.contains(tool) == true
     }
@@ -56,12 +63,14 @@ struct GatewayProfiles: Sendable {
     }
 
     /// The profile `name`; one that was never written is empty (compose services only).
-    func profile(_ name: String) throws(Error) -> GatewayProfile {
-        try all().first { $0.name == name } ?? GatewayProfile(name: name)
+    func profile(_ name: String) throws -> GatewayProfile {
+        try GatewayProfile.check(name: name)
+        return try all().first { $0.name == name } ?? GatewayProfile(name: name)
     }
 
     /// Changes one profile and writes the file, the others kept as they were.
     func update(_ name: String, _ change: (inout GatewayProfile) throws -> Void) throws -> GatewayProfile {
+        try GatewayProfile.check(name: name)
         var profiles = try all()
         var profile = profiles.first { $0.name == name } ?? GatewayProfile(name: name)
         try change(&profile)

@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import Synchronization
 
 /// A backend coming or going, as the gateway saw it.
@@ -47,7 +52,7 @@ package final class GatewayRecorder: Sendable {
     private let redactor: Redactor
     static let limit = 50_000
     private let pending = Mutex<(calls: [GatewayCall], events: [GatewayEvent], dropped: Int)>(([], [], 0))
-    /// Why the last write failed, if it did (said by `gateway status`' caller, not fatal).
+    /// Why the last write failed, if it did.
     package let lastProblem = Mutex<String?>(nil)
 
     package init(home: String, profile: String, keepDays: Int, redactor: Redactor) {
@@ -83,8 +88,21 @@ package final class GatewayRecorder: Sendable {
                                                  keepDays: keepDays, now: Timestamp.preciseNow)
             lastProblem.withLock { $0 = nil }
         } catch {
-            lastProblem.withLock { $0 = "the gateway's calls were not recorded: \(error)" }
+            // Said on stderr (the client's log of the server, the service's log) when it starts
+            // and each time it changes: the records are lost, the calls are not.
+            let reason = "\(error)"
+            let isNew = lastProblem.withLock { last in
+                defer { last = reason }
+                return last != reason
+            }
+            if isNew { report(redactor.sealForDisplay("claudesh gateway: \(calls.count) calls and \(events.count) events were not recorded in the health history: \(reason)")) }
         }
+    }
+
+    /// A line on standard error, masked (a path or an error may hold a secret's value).
+    private func report(_ line: Redacted<String>) {
+        let bytes = Array((line.value + "\n").utf8)
+        bytes.withUnsafeBytes { _ = write(2, $0.baseAddress, $0.count) }
     }
 
     /// Flushes once a second until cancelled, then once more.

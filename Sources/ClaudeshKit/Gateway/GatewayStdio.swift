@@ -15,7 +15,7 @@ enum GatewayStdio {
     /// answer for `closingGrace` (a client that wrote its requests and closed its end still
     /// reads them), cancels the rest and returns.
     static func serve(_ gateway: Gateway, input: Int32 = 0, output: Int32 = 1) async {
-        let writer = LineWriter(fd: output)
+        let writer = LineWriter(fd: output, redactor: gateway.redactor)
         let connection = GatewayConnection(transport: "stdio", notify: { writer.send($0) })
         let subscription = gateway.subscribe { writer.send($0) }
         defer { gateway.unsubscribe(subscription) }
@@ -104,20 +104,38 @@ enum GatewayStdio {
     }
 }
 
-/// Whole lines to a file descriptor from any thread, one at a time.
+/// Whole lines to a file descriptor from any thread, one at a time. Once a write fails (the
+/// client closed its end) nothing more is written: half a line followed by the next message
+/// would be no message at all.
 final class LineWriter: Sendable {
-    private let fd: Mutex<Int32>
+    private let state: Mutex<(fd: Int32, broken: Bool)>
+    private let redactor: Redactor
 
-    init(fd: Int32) { self.fd = Mutex(fd) }
+    /// Everything written passes `redactor` on the way (`Redactor.sealMessage`).
+    init(fd: Int32, redactor: Redactor) {
+        state = Mutex((fd, false))
+        self.redactor = redactor
+    }
 
-    func send(_ message: JSONValue) {
-        let bytes = Array((message.serialized() + "\n").utf8)
-        fd.withLock { fd in
+    func send(_ message: JSONValue) { emit(redactor.sealMessage(message)) }
+
+    private func emit(_ message: Redacted<JSONValue>) {
+        let bytes = Array((message.value.serialized() + "\n").utf8)
+        state.withLock { state in
+            guard !state.broken else { return }
             var offset = 0
             while offset < bytes.count {
-                let written = bytes[offset...].withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+                let written = bytes[offset...].withUnsafeBytes { write(state.fd, $0.baseAddress, $0.count) }
                 if written < 0 && errno == EINTR { continue }
-                guard written > 0 else { return } // the client is gone: its reader ends too
+                if written < 0 && errno == EAGAIN {
+                    var entry = pollfd(fd: state.fd, events: Int16(POLLOUT), revents: 0)
+                    _ = poll(&entry, 1, 100)
+                    continue
+                }
+                guard written > 0 else {
+                    state.broken = true
+                    return
+                }
                 offset += written
             }
         }

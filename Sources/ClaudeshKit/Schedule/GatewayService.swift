@@ -27,8 +27,10 @@ package struct GatewayService: Sendable, Equatable {
 
     /// The systemd user unit.
     var systemdUnit: String {
-        let exec = ([target.program] + arguments).map(Self.systemdQuoted).joined(separator: " ")
-        let environment = target.environment.map { "Environment=" + Self.systemdQuoted("\($0.0)=\($0.1)") }.joined(separator: "\n")
+        let exec = ([target.program] + arguments).map { Self.systemdQuoted($0) }.joined(separator: " ")
+        // Environment= expands specifiers but not variables: `$` stays as it is there.
+        let environment = target.environment.map { "Environment=" + Self.systemdQuoted("\($0.0)=\($0.1)", variables: false) }.joined(separator: "\n")
+        let log = Self.specifiersEscaped(logPath)
         return """
         [Unit]
         Description=claudesh gateway (profile \(profile)): MCP over HTTP on \(listen)
@@ -39,8 +41,8 @@ package struct GatewayService: Sendable, Equatable {
         \(environment)
         Restart=on-failure
         RestartSec=5
-        StandardOutput=append:\(logPath)
-        StandardError=append:\(logPath)
+        StandardOutput=append:\(log)
+        StandardError=append:\(log)
 
         [Install]
         WantedBy=default.target
@@ -71,21 +73,26 @@ package struct GatewayService: Sendable, Equatable {
         """
     }
 
-    /// A word as systemd reads it in ExecStart= and Environment=: in double quotes, with `\`
-    /// and `"` escaped, and `%` and `$` doubled (no specifier or variable expands in it).
-    static func systemdQuoted(_ word: String) -> String {
+    /// A word as systemd reads it in ExecStart= (and, without `variables`, Environment=): in
+    /// double quotes, with `\\` and `"` escaped, `%` doubled (no specifier expands in it) and
+    /// `$` doubled where variables expand. Control characters never get here
+    /// (`checkWritable` refuses them).
+    static func systemdQuoted(_ word: String, variables: Bool = true) -> String {
         var quoted = "\""
         for character in word {
             switch character {
             case "\\": quoted += "\\\\"
             case "\"": quoted += "\\\""
             case "%": quoted += "%%"
-            case "$": quoted += "$$"
+            case "$" where variables: quoted += "$$"
             default: quoted.append(character)
             }
         }
         return quoted + "\""
     }
+
+    /// A value where systemd expands specifiers only (a path after `append:`).
+    static func specifiersEscaped(_ text: String) -> String { text.replacing("%", with: "%%") }
 }
 
 extension Workspace {
@@ -98,6 +105,7 @@ extension Workspace {
 
     /// The gateway service of `profile` listening on `listen`, as it would be written.
     package func gatewayService(listen: String, profile: String = GatewayProfile.defaultName) throws -> (path: String, text: String) {
+        try GatewayProfile.check(name: profile)
         let service = GatewayService(target: try scheduleTarget().target, profile: profile, listen: listen)
         return (gatewayServicePath(service), Self.usesLaunchd ? service.launchdPlist : service.systemdUnit)
     }
@@ -106,6 +114,7 @@ extension Workspace {
     /// the same file already there is left as it is. A service manager that cannot start it
     /// (no user systemd) is said with the file written.
     package func installGatewayService(listen: String, profile: String = GatewayProfile.defaultName) async throws -> (change: ScheduleChange, path: String, startProblem: String?) {
+        try GatewayProfile.check(name: profile)
         let service = GatewayService(target: try scheduleTarget().target, profile: profile, listen: listen)
         let path = gatewayServicePath(service)
         let text = Self.usesLaunchd ? service.launchdPlist : service.systemdUnit
@@ -133,6 +142,7 @@ extension Workspace {
 
     /// Stops and removes the gateway service of `profile`.
     package func removeGatewayService(profile: String = GatewayProfile.defaultName) async throws -> (change: ScheduleChange, path: String) {
+        try GatewayProfile.check(name: profile)
         let service = GatewayService(target: ScheduleTarget(program: "", logFolder: logFolder, environment: []), profile: profile, listen: "")
         let path = gatewayServicePath(service)
         guard Path.kind(of: path) == .file else { return (.alreadyDone("no gateway service at \(path)"), path) }

@@ -249,7 +249,23 @@ extension Workspace {
     package func serveGatewayBridge(url text: String) async throws {
         let url = try HTTPURL(text)
         try Self.refuseClearTextToken(text)
-        await GatewayBridge.serve(url: url, token: try await gatewayToken())
+        let token = try await gatewayToken()
+        await GatewayBridge.serve(url: url, token: token, redactor: redactor.adding([token]))
+    }
+
+    /// `PORT`, `HOST:PORT` or `[V6]:PORT`: where an HTTP listener binds (host 127.0.0.1 unless given).
+    package static func listenAddress(_ word: String) throws(OperationError) -> (host: String, port: Int) {
+        var host = "127.0.0.1"
+        var portText = Substring(word)
+        if let colon = word.lastIndex(of: ":") {
+            host = String(word[..<colon])
+            if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+            portText = word[word.index(after: colon)...]
+        }
+        guard !host.isEmpty, let port = Int(portText), (0...65_535).contains(port) else {
+            throw .usage("--listen takes PORT or HOST:PORT (8811, 127.0.0.1:8811), not \(word)")
+        }
+        return (host, port)
     }
 
     /// The token goes in clear over `http://`: only to this machine's loopback.
@@ -293,7 +309,7 @@ extension Workspace {
         let (made, recorder) = try gateway(profile: profile)
         let gateway = made.masking([token])
         try await serving(gateway, recorder) {
-            let server = try await GatewayHTTPServer.start(gateway, host: host, port: port, access: GatewayAccess(token: token))
+            let server = try await GatewayHTTPServer.start(gateway, host: host, port: port, access: GatewayAccess(token: token, loopbackOnly: GatewayAccess.isLoopback(authority: host.contains(":") ? "[\(host)]" : host)))
             writeGatewayListener(profile, url: "http://\(host.contains(":") ? "[\(host)]" : host):\(server.port)/mcp")
             defer { removeGatewayListener(profile) }
             started(server.port)

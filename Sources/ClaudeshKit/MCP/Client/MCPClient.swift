@@ -14,7 +14,9 @@ package actor MCPClient {
     private let channel: MCPChannel
     private let conversation: Conversation
     private var isBusy = false
-    private var waiting: [CheckedContinuation<Void, Never>] = []
+    /// Requests waiting for their turn, each with its ticket (how a cancelled one is found).
+    private var waiting: [(ticket: Int, continuation: CheckedContinuation<Bool, Never>)] = []
+    private var tickets = 0
     private var progressTokens = 0
     private var isClosed = false
 
@@ -88,10 +90,16 @@ package actor MCPClient {
     /// `headers` go with it over HTTP (a tool's `Mcp-Param-*`).
     package func request(_ method: String, _ params: JSONValue? = nil, timeout: Duration, headers: [(String, String)] = [],
                          onProgress: (@Sendable (Progress) -> Void)? = nil) async throws(ClientFailure) -> JSONValue {
-        await acquire()
+        // The time a request waits for its turn is its own: a request behind one that hangs
+        // gives up at its own deadline, and one cancelled while it waits leaves the queue.
+        let queued = ContinuousClock.now
+        let asked = timeout
+        guard await acquire(cancellable: true) else { throw .cancelled(method: method) }
         defer { release() }
         if Task.isCancelled { throw .cancelled(method: method) }
         if let reason = endedReason { throw .gone(reason) }
+        let timeout = asked - queued.duration(to: .now)
+        if timeout <= .zero { throw .timedOut(method: method, seconds: asked.seconds) }
         var params = params
         var progressToken: JSONValue?
         if onProgress != nil {
@@ -186,7 +194,7 @@ package actor MCPClient {
             if Task.isCancelled || timedOut.isStopped || ContinuousClock.now >= deadline {
                 if let id { await cancel(id, reason: Task.isCancelled ? "cancelled by the user" : "timed out") }
                 if Task.isCancelled { throw .cancelled(method: method) }
-                throw .timedOut(method: method, seconds: timeout.seconds)
+                throw .timedOut(method: method, seconds: asked.seconds)
             }
             if let reason = channel.endedReason { throw .gone(reason + (log.lastLines(1).first.map { "; its last line on stderr: \($0)" } ?? "")) }
             if case .failure(let failure) = outcome {
@@ -202,7 +210,7 @@ package actor MCPClient {
                 }
                 throw ClientFailure(failure)
             }
-            throw .timedOut(method: method, seconds: timeout.seconds)
+            throw .timedOut(method: method, seconds: asked.seconds)
         }
     }
 
@@ -224,7 +232,7 @@ package actor MCPClient {
     /// Ends the session as its transport says (stdin closed, then the signals; DELETE over HTTP).
     package func close() async {
         guard !isClosed else { return }
-        await acquire()
+        _ = await acquire(cancellable: false)
         defer { release() }
         isClosed = true
         await channel.close()
@@ -240,16 +248,32 @@ package actor MCPClient {
     }
 
     /// Requests one at a time: a conversation has one reader.
-    private func acquire() async {
+    private func acquire(cancellable: Bool) async -> Bool {
         guard isBusy else {
             isBusy = true
-            return
+            return true
         }
-        await withCheckedContinuation { waiting.append($0) }
+        tickets += 1
+        let ticket = tickets
+        guard cancellable else { return await withCheckedContinuation { waiting.append((ticket, $0)) } }
+        return await withTaskCancellationHandler {
+            await withCheckedContinuation { continuation in
+                waiting.append((ticket, continuation))
+                if Task.isCancelled { abandon(ticket) }
+            }
+        } onCancel: {
+            Task { await self.abandon(ticket) }
+        }
+    }
+
+    /// A request cancelled while it waited for its turn: out of the queue, told it has none.
+    private func abandon(_ ticket: Int) {
+        guard let index = waiting.firstIndex(where: { $0.ticket == ticket }) else { return }
+        waiting.remove(at: index).continuation.resume(returning: false)
     }
 
     private func release() {
-        if waiting.isEmpty { isBusy = false } else { waiting.removeFirst().resume() }
+        if waiting.isEmpty { isBusy = false } else { waiting.removeFirst().continuation.resume(returning: true) }
     }
 
     static func adding(progressToken token: JSONValue, to params: JSONValue?) -> JSONValue {

@@ -33,7 +33,7 @@ enum GatewayCommands {
             subcommands: [add, remove, list, tools, token, status, connect, bridge]
         ) { invocation in
             if let listen = invocation.arguments.value("listen") {
-                let (host, port) = try address(listen)
+                let (host, port) = try Workspace.listenAddress(listen)
                 let output = invocation.output
                 let profile = profileName(invocation)
                 try await invocation.workspace.serveGatewayOnHTTP(profile: profile, host: host, port: port) { port in
@@ -48,21 +48,6 @@ enum GatewayCommands {
             try await invocation.workspace.serveGatewayOnStdio(profile: profileName(invocation))
             return .success
         }
-    }
-
-    /// `PORT`, `HOST:PORT` or `[V6]:PORT`: where the HTTP listener binds.
-    static func address(_ word: String) throws -> (host: String, port: Int) {
-        var host = "127.0.0.1"
-        var portText = Substring(word)
-        if let colon = word.lastIndex(of: ":") {
-            host = String(word[..<colon])
-            if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
-            portText = word[word.index(after: colon)...]
-        }
-        guard !host.isEmpty, let port = Int(portText), (0...65_535).contains(port) else {
-            throw ShellError.usage("--listen takes PORT or HOST:PORT (8811, 127.0.0.1:8811), not \(word)")
-        }
-        return (host, port)
     }
 
     static let status = Command(
@@ -125,7 +110,7 @@ enum GatewayCommands {
             throw ShellError.usage("gateway connect takes desktop, user or project, not \(client)" + Suggestions.hint(for: client, among: ["desktop", "user", "project"]))
         }
         let url = try arguments.value("listen").map { word -> String in
-            let (host, port) = try address(word)
+            let (host, port) = try Workspace.listenAddress(word)
             return "http://\(host.contains(":") ? "[\(host)]" : host):\(port)/mcp"
         }
         let connected = try invocation.workspace.connectGateway(to: client, name: arguments.value("name") ?? "claudesh-gateway",
@@ -256,7 +241,8 @@ enum GatewayCommands {
                 throw ShellError.usage("\(backend) is not a backend of the \(profile.name) gateway" + Suggestions.hint(for: backend, among: backends))
             }
             _ = try invocation.workspace.setGatewayTool(tool, of: backend, enabled: enabled, profile: profile.name)
-            invocation.output.line(enabled ? "The gateway offers \(backend)'s \(tool) again" : "The gateway neither lists nor calls \(backend)'s \(tool)")
+            invocation.output.line((enabled ? "The gateway offers \(backend)'s \(tool) again" : "The gateway neither lists nor calls \(backend)'s \(tool)")
+                                   + "; a gateway running now takes it at its next start")
             return .success
         }
     }

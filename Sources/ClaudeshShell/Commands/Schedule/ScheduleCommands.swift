@@ -75,7 +75,7 @@ enum ScheduleCommands {
 
     @MainActor
     static func installGateway(_ invocation: Invocation) async throws -> ExitStatus {
-        let (host, port) = try GatewayCommands.address(invocation.arguments.value("listen") ?? "127.0.0.1:8811")
+        let (host, port) = try Workspace.listenAddress(invocation.arguments.value("listen") ?? "127.0.0.1:8811")
         let listen = host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)"
         let profile = invocation.arguments.value("profile") ?? GatewayProfile.defaultName
         _ = try target(invocation)
