@@ -134,6 +134,9 @@ struct GatewayTests {
             "{\"jsonrpc\": \"2.0\", \"id\": 3, \"method\": \"no/such\"}",
             "{\"jsonrpc\": \"2.0\", \"id\": 4, \"method\": \"tools/call\", \"params\": {\"name\": \"nope_tool\"}}",
             "{\"jsonrpc\": \"2.0\", \"id\": 5, \"method\": \"ping\", \"params\": {\"_meta\": {\"io.modelcontextprotocol/protocolVersion\": \"2099-01-01\"}}}",
+            "{\"jsonrpc\": \"2.0\", \"id\": null, \"method\": \"ping\"}",
+            "{\"jsonrpc\": \"2.0\", \"id\": 8, \"method\": \"tools/call\", \"params\": {\"name\": \"full_slow\", \"arguments\": {\"seconds\": 1}}}",
+            "{\"jsonrpc\": \"2.0\", \"id\": 8, \"method\": \"tools/call\", \"params\": {\"name\": \"full_slow\", \"arguments\": {\"seconds\": 1}}}",
             "{\"jsonrpc\": \"2.0\", \"id\": 6, \"method\": \"ping\"}",
         ].joined(separator: "\n") + "\n"
         let result = try run(["gateway"], input: input)
@@ -151,6 +154,10 @@ struct GatewayTests {
         #expect(code(4) == -32602, "\(replies)")
         #expect(code(5) == -32022, "\(replies)")
         #expect(replies.contains { ($0["id"] as? Int) == 6 && $0["result"] != nil }, "the gateway still answers: \(replies)")
+        #expect(nullIDCodes.filter { $0 == -32600 }.count == 2, "an id null is an invalid request: \(replies)")
+        let eight = replies.filter { ($0["id"] as? Int) == 8 }
+        // (The first may be cut off at stdin's end, after the grace for answers in flight.)
+        #expect(eight.contains { (($0["error"] as? [String: Any])?["message"] as? String ?? "").contains("in use") }, "an id in use is refused: \(eight)")
     }
 
     /// `gateway --listen 0` started; its port and the process.
@@ -481,6 +488,14 @@ struct GatewayTests {
         #expect(again.status == 2 && again.stderr.contains("already"), "\(again.stderr)")
         let unknown = try run(["gateway", "add", "nope"])
         #expect(unknown.status != 0 && unknown.stderr.contains("nope"), "\(unknown.stderr)")
+        // An entry that starts a gateway, however its command line is written, is not a backend.
+        let gateway = "{\"command\": \"\(Claudesh.binary)\", \"args\": [\"-c\", \"set mcp-result-limit 8\", \"-c\", \"gateway\"]}"
+        let config = try String(contentsOfFile: desktopConfig, encoding: .utf8)
+        try config.replacingOccurrences(of: "\"mcpServers\": {", with: "\"mcpServers\": {\n    \"loop\": \(gateway),").write(toFile: desktopConfig, atomically: true, encoding: .utf8)
+        let itself = try run(["gateway", "add", "loop"])
+        #expect(itself.status == 2 && itself.stderr.contains("does not front itself"), "\(itself.stderr)")
+        let nested = try Claudesh.run(["gateway"], home: home, input: "", extra: secrets.environment.merging(["CLAUDESH_GATEWAY": "1"]) { $1 })
+        #expect(nested.status == 1 && nested.stderr.contains("started by another gateway"), "\(nested.stderr)")
         let badBackend = try run(["gateway", "tools", "disable", "tmie", "x"])
         #expect(badBackend.status == 2 && badBackend.stderr.contains("did you mean time"), "\(badBackend.stderr)")
         #expect(try run(["gateway", "tools", "disable", "time", "convert_time"]).status == 0)
