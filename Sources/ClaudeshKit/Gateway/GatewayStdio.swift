@@ -41,7 +41,7 @@ enum GatewayStdio {
                 waiting.withLock { $0 = continuation }
                 if Task.isCancelled || ended.isStopped { waiting.withLock { $0.take() }?.resume() }
                 Blocking.run("gateway-stdin") {
-                    readLines(input, line, tooLong: tooLong)
+                    readLines(input, until: ended, line, tooLong: tooLong)
                     ended.stop()
                     waiting.withLock { $0.take() }?.resume()
                 }
@@ -54,11 +54,17 @@ enum GatewayStdio {
 
     /// Reads lines from `fd` until it ends; a line over the limit is answered as a parse error
     /// and skipped to its end.
-    static func readLines(_ fd: Int32, _ line: ([UInt8]) -> Void, tooLong: () -> Void) {
+    static func readLines(_ fd: Int32, until stop: Latch, _ line: ([UInt8]) -> Void, tooLong: () -> Void) {
         var buffer = LineBuffer(limit: MCPProtocol.messageLimit)
         var chunk = [UInt8](repeating: 0, count: 65_536)
         var skipping = false
         while true {
+            // Looked at before each read, and every fifth of a second while none comes: a gateway
+            // stopped by Ctrl-C at the shell's prompt must not read the next command's line.
+            var entry = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+            let ready = poll(&entry, 1, 200)
+            if stop.isStopped { return }
+            if ready == 0 || (ready < 0 && errno == EINTR) { continue }
             let count = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
             if count < 0 && errno == EINTR { continue }
             guard count > 0 else { break }

@@ -167,6 +167,8 @@ extension Workspace {
         await gateway.stop()
         writer.cancel()
         await writer.value
+        // Stopped by Ctrl-C or a signal: the command ends as an interrupted one does.
+        if Task.isCancelled { throw CancellationError() }
     }
 
     /// The services of the compose file (none without one), each reached as a stdio server with
