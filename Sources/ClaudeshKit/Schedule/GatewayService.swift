@@ -41,6 +41,7 @@ package struct GatewayService: Sendable, Equatable {
         \(environment)
         Restart=on-failure
         RestartSec=5
+        SuccessExitStatus=130 143
         StandardOutput=append:\(log)
         StandardError=append:\(log)
 
