@@ -33,7 +33,7 @@ package struct GatewayService: Sendable, Equatable {
         let log = Self.specifiersEscaped(logPath)
         return """
         [Unit]
-        Description=claudesh gateway (profile \(profile)): MCP over HTTP on \(listen)
+        Description=claudesh gateway (profile \(profile)): MCP over HTTP on \(Self.specifiersEscaped(listen))
 
         [Service]
         Type=simple

@@ -111,7 +111,7 @@ extension Workspace {
             for backend in status.backends where backend.calls > 0 {
                 let name = profile.name == GatewayProfile.defaultName ? backend.name : "\(profile.name)/\(backend.name)"
                 let figures = "\(backend.calls) call\(backend.calls == 1 ? "" : "s") in the last hour, p95 \(backend.p95.map(HealthChecks.milliseconds) ?? "-")"
-                let restarts = backend.restarts > 0 ? ", \(backend.restarts) restart\(backend.restarts == 1 ? "" : "s") today" : ""
+                let restarts = backend.restarts > 0 ? ", \(backend.restarts) restart\(backend.restarts == 1 ? "" : "s") in 24 hours" : ""
                 if backend.failures == 0 {
                     checks.append(.init(.gateway, name, .ok, figures + restarts, latency: backend.p50))
                 } else {
