@@ -19,16 +19,7 @@ struct GatewayTests {
 
     /// A git repository with one commit and one file not added.
     func makeRepository() throws -> String {
-        let repository = home + "/repo"
-        let environment = ProcessInfo.processInfo.environment.merging(["GIT_AUTHOR_NAME": "T", "GIT_AUTHOR_EMAIL": "t@example.com",
-                                                                       "GIT_COMMITTER_NAME": "T", "GIT_COMMITTER_EMAIL": "t@example.com"]) { $1 }
-        try FileManager.default.createDirectory(atPath: repository, withIntermediateDirectories: true)
-        _ = try Claudesh.runProgram("/usr/bin/git", ["init", "-q", repository], environment: environment)
-        try "one\n".write(toFile: repository + "/notes.txt", atomically: true, encoding: .utf8)
-        _ = try Claudesh.runProgram("/usr/bin/git", ["-C", repository, "add", "notes.txt"], environment: environment)
-        _ = try Claudesh.runProgram("/usr/bin/git", ["-C", repository, "commit", "-q", "-m", "First notes"], environment: environment)
-        try "two\n".write(toFile: repository + "/draft.txt", atomically: true, encoding: .utf8)
-        return repository
+        try MCPFixtures.gitRepository(at: home + "/repo")
     }
 
     /// time, git and full (given the secret as API_KEY) behind the default gateway.
@@ -211,6 +202,14 @@ struct GatewayTests {
         }
         let port = Int(said[range].dropFirst("127.0.0.1:".count).dropLast("/mcp".count))!
         return (process, port)
+    }
+
+    /// A new token, and `gateway --listen 0` started with it: the token, the process, its port.
+    func tokenAndListener() throws -> (token: String, process: Process, port: Int) {
+        #expect(try run(["gateway", "token"]).status == 0)
+        let token = try secrets.run(["secrets", "show", "claudesh/gateway-token", "--reveal"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        let (process, port) = try listen()
+        return (token, process, port)
     }
 
     /// One POST with curl-like control over its headers: status and body.
@@ -430,9 +429,7 @@ struct GatewayTests {
         defer { secrets.stop() }
         try secrets.makeKeyAndStore()
         _ = try setUpBackends()
-        #expect(try run(["gateway", "token"]).status == 0)
-        let token = try secrets.run(["secrets", "show", "claudesh/gateway-token", "--reveal"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
-        let (process, port) = try listen()
+        let (token, process, port) = try tokenAndListener()
         defer {
             process.terminate()
             process.waitUntilExit()
@@ -483,9 +480,7 @@ struct GatewayTests {
 
         // Over HTTP, a client that hangs up mid-call: the backend is told to stop.
         try? FileManager.default.removeItem(atPath: cancellations)
-        #expect(try run(["gateway", "token"]).status == 0)
-        let token = try secrets.run(["secrets", "show", "claudesh/gateway-token", "--reveal"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
-        let (process, port) = try listen()
+        let (token, process, port) = try tokenAndListener()
         defer {
             process.terminate()
             process.waitUntilExit()

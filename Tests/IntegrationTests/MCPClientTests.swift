@@ -59,15 +59,7 @@ struct MCPClientTests {
 
     @Test func gitServerCallsOnARealRepository() throws {
         defer { Claudesh.cleanUp(home) }
-        let repository = home + "/repo"
-        let environment = ProcessInfo.processInfo.environment.merging(["GIT_AUTHOR_NAME": "T", "GIT_AUTHOR_EMAIL": "t@example.com",
-                                                                       "GIT_COMMITTER_NAME": "T", "GIT_COMMITTER_EMAIL": "t@example.com"]) { $1 }
-        try FileManager.default.createDirectory(atPath: repository, withIntermediateDirectories: true)
-        _ = try Claudesh.runProgram("/usr/bin/git", ["init", "-q", repository], environment: environment)
-        try "one\n".write(toFile: repository + "/notes.txt", atomically: true, encoding: .utf8)
-        _ = try Claudesh.runProgram("/usr/bin/git", ["-C", repository, "add", "notes.txt"], environment: environment)
-        _ = try Claudesh.runProgram("/usr/bin/git", ["-C", repository, "commit", "-q", "-m", "First notes"], environment: environment)
-        try "two\n".write(toFile: repository + "/draft.txt", atomically: true, encoding: .utf8)
+        let repository = try MCPFixtures.gitRepository(at: home + "/repo")
         MCPFixtures.writeConfig(config, [("git", "{\"command\": \"\(MCPFixtures.venv)/bin/mcp-server-git\", \"args\": [\"--repository\", \"\(repository)\"]}")])
 
         let status = try run(["mcp", "call", "git", "git_status", "repo_path=\(repository)"])

@@ -31,6 +31,20 @@ enum MCPFixtures {
         "{\"command\": \"\(python)\", \"args\": [" + ([script] + arguments).map { "\"\($0)\"" }.joined(separator: ", ") + "]}"
     }
 
+    /// A git repository at `path` for mcp-server-git: `notes.txt` committed ("First notes"),
+    /// `draft.txt` not added.
+    static func gitRepository(at path: String) throws -> String {
+        let environment = ProcessInfo.processInfo.environment.merging(["GIT_AUTHOR_NAME": "T", "GIT_AUTHOR_EMAIL": "t@example.com",
+                                                                       "GIT_COMMITTER_NAME": "T", "GIT_COMMITTER_EMAIL": "t@example.com"]) { $1 }
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        _ = try Claudesh.runProgram("/usr/bin/git", ["init", "-q", path], environment: environment)
+        try "one\n".write(toFile: path + "/notes.txt", atomically: true, encoding: .utf8)
+        _ = try Claudesh.runProgram("/usr/bin/git", ["-C", path, "add", "notes.txt"], environment: environment)
+        _ = try Claudesh.runProgram("/usr/bin/git", ["-C", path, "commit", "-q", "-m", "First notes"], environment: environment)
+        try "two\n".write(toFile: path + "/draft.txt", atomically: true, encoding: .utf8)
+        return path
+    }
+
     /// A config file holding `servers` (name → entry JSON text).
     static func writeConfig(_ path: String, _ servers: [(String, String)], extra: String = "") {
         let body = servers.map { "    \"\($0.0)\": \($0.1)" }.joined(separator: ",\n")
