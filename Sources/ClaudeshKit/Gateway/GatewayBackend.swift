@@ -58,6 +58,8 @@ package actor GatewayBackend {
             }
         }
         if state == .stopped { throw .gone("the gateway is stopping") }
+        // Another caller opened it again while this one looked at the dead session.
+        if let fresh = self.client { return fresh }
         let task: Task<Result<MCPClient, ClientFailure>, Never>
         if let opening {
             task = opening
