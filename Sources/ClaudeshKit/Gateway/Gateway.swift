@@ -226,7 +226,7 @@ package final class Gateway: Sendable {
 
     /// List changes are announced where the transport can carry a notification of the gateway's own.
     private func capabilities(_ connection: GatewayConnection) -> JSONValue {
-        let changes: JSONValue = .object([("listChanged", .bool(connection.notify != nil))])
+        let changes: JSONValue = .object([("listChanged", .bool(connection.hearsChanges))])
         return .object([("tools", changes), ("prompts", changes), ("resources", changes)])
     }
 

@@ -9,9 +9,9 @@ package final class GatewayConnection: Sendable {
     /// Requests in flight beyond this are refused at once (JSON-RPC -32000), not queued:
     /// a client flooding the gateway costs memory up to this and no more.
     package let limit: Int
-    /// Notifications the gateway sends this client on its own (list changed); nil when the
-    /// transport has no way to carry them.
-    let notify: (@Sendable (JSONValue) -> Void)?
+    /// Whether the transport carries notifications of the gateway's own (list changed): the
+    /// capabilities say so.
+    let hearsChanges: Bool
 
     private struct State {
         var legacyVersion: String?
@@ -20,10 +20,10 @@ package final class GatewayConnection: Sendable {
     }
     private let state = Mutex(State())
 
-    package init(transport: String, limit: Int = 64, notify: (@Sendable (JSONValue) -> Void)? = nil) {
+    package init(transport: String, limit: Int = 64, hearsChanges: Bool = false) {
         self.transport = transport
         self.limit = limit
-        self.notify = notify
+        self.hearsChanges = hearsChanges
     }
 
     /// The version the client's `initialize` agreed on.

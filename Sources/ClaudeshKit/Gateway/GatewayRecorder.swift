@@ -43,17 +43,16 @@ extension GatewayEvent: Redactable {
 
 /// Keeps what the gateway did in the health history, off the calls' path: each call and event
 /// is put in memory, and a writer takes them to `health.sqlite` in one transaction a second
-/// (and at the end). Memory is bounded: past `limit` waiting records the oldest are dropped,
-/// and counted.
+/// (and at the end). Memory is bounded: past `limit` waiting records the oldest half is dropped.
 package final class GatewayRecorder: Sendable {
     private let home: String
     private let profile: String
     private let keepDays: Int
     private let redactor: Redactor
     static let limit = 50_000
-    private let pending = Mutex<(calls: [GatewayCall], events: [GatewayEvent], dropped: Int)>(([], [], 0))
+    private let pending = Mutex<(calls: [GatewayCall], events: [GatewayEvent])>(([], []))
     /// Why the last write failed, if it did.
-    package let lastProblem = Mutex<String?>(nil)
+    private let lastProblem = Mutex<String?>(nil)
 
     package init(home: String, profile: String, keepDays: Int, redactor: Redactor) {
         self.home = home
@@ -66,7 +65,6 @@ package final class GatewayRecorder: Sendable {
         pending.withLock { pending in
             if pending.calls.count >= Self.limit {
                 pending.calls.removeFirst(pending.calls.count / 2)
-                pending.dropped += Self.limit / 2
             }
             pending.calls.append(call)
         }

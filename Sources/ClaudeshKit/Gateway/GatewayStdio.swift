@@ -16,7 +16,7 @@ enum GatewayStdio {
     /// reads them), cancels the rest and returns.
     static func serve(_ gateway: Gateway, input: Int32 = 0, output: Int32 = 1) async {
         let writer = LineWriter(fd: output, redactor: gateway.redactor)
-        let connection = GatewayConnection(transport: "stdio", notify: { writer.send($0) })
+        let connection = GatewayConnection(transport: "stdio", hearsChanges: true)
         let subscription = gateway.subscribe { writer.send($0) }
         defer { gateway.unsubscribe(subscription) }
         await untilEndOrCancelled(input) { line in

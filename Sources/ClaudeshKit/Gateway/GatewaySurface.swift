@@ -20,11 +20,16 @@ struct GatewaySurface: Sendable {
     private(set) var tools: [String: Target] = [:]
     private(set) var prompts: [String: Target] = [:]
 
-    /// The surface name of `name` of `backend`, unique among `taken`.
-    static func exposedName(_ name: String, of backend: String, taken: (String) -> Bool) -> String {
-        let plain = String(String.UnicodeScalarView((backend + "_" + name).unicodeScalars.map { scalar in
+    /// `text` in the characters every client takes in a name (`A-Z a-z 0-9 _ -`), any other `-`.
+    static func clientSafe(_ text: String) -> String {
+        String(String.UnicodeScalarView(text.unicodeScalars.map { scalar in
             scalar.isASCII && (scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) || scalar == "_" || scalar == "-") ? scalar : "-"
         }))
+    }
+
+    /// The surface name of `name` of `backend`, unique among `taken`.
+    static func exposedName(_ name: String, of backend: String, taken: (String) -> Bool) -> String {
+        let plain = clientSafe(backend + "_" + name)
         if plain.count <= nameLimit && !taken(plain) { return plain }
         let digest = SHA256.hex(Array((backend + "\u{0}" + name).utf8)).prefix(6)
         return String(plain.prefix(nameLimit - 7)) + "-" + digest

@@ -26,17 +26,8 @@ extension HealthHistory {
         let eventRows: [[SQLiteDatabase.Value]] = events.value.map { event in
             [.real(event.time), .text(profile), .text(event.backend), .text(event.kind.rawValue), .text(event.detail)]
         }
-        let cutoff: [[SQLiteDatabase.Value]] = [[.real(now - Double(keepDays * 86_400))]]
-        do throws(SQLiteDatabase.Error) {
-            try database.transaction { () throws(SQLiteDatabase.Error) in
-                if !callRows.isEmpty { try database.execute("INSERT INTO gateway_calls VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", callRows) }
-                if !eventRows.isEmpty { try database.execute("INSERT INTO gateway_events VALUES (?, ?, ?, ?, ?)", eventRows) }
-                try database.execute("DELETE FROM gateway_calls WHERE time < ?", cutoff)
-                try database.execute("DELETE FROM gateway_events WHERE time < ?", cutoff)
-            }
-        } catch {
-            throw Error(description: error.description)
-        }
+        try keep([("gateway_calls", callRows), ("gateway_events", eventRows)], pruning: ["gateway_calls", "gateway_events"],
+                 before: .real(now - Double(keepDays * 86_400)))
     }
 
     /// What the calls to one backend were like over a span of time.
@@ -61,8 +52,7 @@ extension HealthHistory {
             values.append(.text(profile))
         }
         sql += " ORDER BY backend, time"
-        let rows: [[SQLiteDatabase.Value]]
-        do throws(SQLiteDatabase.Error) { rows = try database.query(sql, values) } catch { throw Error(description: error.description) }
+        let rows = try select(sql, values)
         var summaries: [CallSummary] = []
         var latencies: [Double] = []
         func finish() {
@@ -97,8 +87,7 @@ extension HealthHistory {
             sql += " AND profile = ?"
             values.append(.text(profile))
         }
-        let rows: [[SQLiteDatabase.Value]]
-        do throws(SQLiteDatabase.Error) { rows = try database.query(sql + " ORDER BY time", values) } catch { throw Error(description: error.description) }
+        let rows = try select(sql + " ORDER BY time", values)
         return rows.compactMap { row in
             guard let kind = GatewayEvent.Kind(rawValue: row[2].text ?? "") else { return nil }
             return GatewayEvent(time: row[0].real ?? 0, backend: row[1].text ?? "?", kind: kind, detail: row[3].text ?? "")

@@ -52,14 +52,28 @@ package final class HealthHistory {
             [.int(Int64(report.time)), .text(check.section.key), .text(check.name), .text(check.state.rawValue),
              check.latency.map(SQLiteDatabase.Value.real) ?? .null, .text(check.detail)]
         }
+        try keep([("checks", rows)], pruning: ["checks"], before: .int(Int64(report.time - keepDays * 86_400)))
+    }
+
+    /// Inserts each table's rows and deletes what is older than `cutoff` (by `time`) from
+    /// `pruned`, in one transaction: what every record of the history does.
+    func keep(_ inserts: [(table: String, rows: [[SQLiteDatabase.Value]])], pruning pruned: [String], before cutoff: SQLiteDatabase.Value) throws(Error) {
         do throws(SQLiteDatabase.Error) {
             try database.transaction { () throws(SQLiteDatabase.Error) in
-                if !rows.isEmpty { try database.execute("INSERT INTO checks VALUES (?, ?, ?, ?, ?, ?)", rows) }
-                try database.execute("DELETE FROM checks WHERE time < ?", [[.int(Int64(report.time - keepDays * 86_400))]])
+                for (table, rows) in inserts where !rows.isEmpty {
+                    let marks = Array(repeating: "?", count: rows[0].count).joined(separator: ", ")
+                    try database.execute("INSERT INTO \(table) VALUES (\(marks))", rows)
+                }
+                for table in pruned { try database.execute("DELETE FROM \(table) WHERE time < ?", [[cutoff]]) }
             }
         } catch {
             throw Error(description: error.description)
         }
+    }
+
+    /// The rows `sql` selects, its errors the history's.
+    func select(_ sql: String, _ values: [SQLiteDatabase.Value]) throws(Error) -> [[SQLiteDatabase.Value]] {
+        do throws(SQLiteDatabase.Error) { return try database.query(sql, values) } catch { throw Error(description: error.description) }
     }
 
     /// What the history says of one checked thing over a span of time.
@@ -96,8 +110,7 @@ package final class HealthHistory {
             values.append(.text(name))
         }
         sql += " ORDER BY section, name, time"
-        let rows: [[SQLiteDatabase.Value]]
-        do throws(SQLiteDatabase.Error) { rows = try database.query(sql, values) } catch { throw Error(description: error.description) }
+        let rows = try select(sql, values)
         var groups: [(key: String, rows: [[SQLiteDatabase.Value]])] = []
         for row in rows {
             let key = (row[0].text ?? "") + "\u{0}" + (row[1].text ?? "")

@@ -64,14 +64,7 @@ package struct GatewayService: Sendable, Equatable {
         }
         body.append(LaunchdPlist.key("StandardOutPath") + LaunchdPlist.string(logPath))
         body.append(LaunchdPlist.key("StandardErrorPath") + LaunchdPlist.string(logPath))
-        return """
-        <?xml version="1.0" encoding="UTF-8"?>
-        <!DOCTYPE plist PUBLIC "-//Apple//DTD PLIST 1.0//EN" "http://www.apple.com/DTDs/PropertyList-1.0.dtd">
-        <plist version="1.0">
-        \(LaunchdPlist.dictionary(body))
-        </plist>
-
-        """
+        return LaunchdPlist.document(body)
     }
 
     /// A word as systemd reads it in ExecStart= (and, without `variables`, Environment=): in

@@ -25,7 +25,12 @@ package enum LaunchdPlist {
         }
         body.append(key("StandardOutPath") + string(target.logPath(of: job)))
         body.append(key("StandardErrorPath") + string(target.logPath(of: job)))
-        return """
+        return document(body)
+    }
+
+    /// A property list of one dictionary holding `body`'s keys and values.
+    static func document(_ body: [String]) -> String {
+        """
         <?xml version="1.0" encoding="UTF-8"?>
         <!DOCTYPE plist PUBLIC "-//Apple//DTD PLIST 1.0//EN" "http://www.apple.com/DTDs/PropertyList-1.0.dtd">
         <plist version="1.0">

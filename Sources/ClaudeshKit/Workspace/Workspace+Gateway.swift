@@ -118,11 +118,7 @@ extension Workspace {
 
     /// The name a server has as a backend: its label in the characters a URI's host and a tool
     /// name both take (`time@user` is `time-user`).
-    package static func gatewayBackendName(_ server: String) -> String {
-        String(String.UnicodeScalarView(server.unicodeScalars.map { scalar in
-            scalar.isASCII && (scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) || scalar == "_" || scalar == "-") ? scalar : "-"
-        }))
-    }
+    package static func gatewayBackendName(_ server: String) -> String { GatewaySurface.clientSafe(server) }
 
     /// The gateway of `profile`: a backend for each of its servers, each opened as `mcp call`
     /// opens it (secrets injected, stderr to its masked log) at the first request that needs it.

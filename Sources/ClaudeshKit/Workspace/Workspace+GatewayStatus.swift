@@ -36,24 +36,27 @@ package struct GatewayStatus: Sendable {
 
 extension Workspace {
     /// `HOME/run/gateway-PROFILE.json`: the listener of a profile, while it runs.
-    func gatewayListenerFile(_ profile: String) -> String { Path.join(home, "run/gateway-\(profile).json") }
+    func gatewayListenerFile(_ profile: String) -> HomeJSONFile { HomeJSONFile(home: home, name: "run/gateway-\(profile).json") }
 
     /// Says where the listener of `profile` is, for `gateway status` and `health`.
     func writeGatewayListener(_ profile: String, url: String) {
-        let value: JSONValue = .object([("url", .string(url)), ("pid", .int(Int(getpid()))), ("since", .int(now))])
-        let path = gatewayListenerFile(profile)
-        try? FileIO.makeDirectory(Path.directory(of: path))
-        try? AtomicFile.write(Array(value.serialized().utf8), to: path, mode: 0o600)
+        try? gatewayListenerFile(profile).write([("url", .string(url)), ("pid", .int(Int(getpid()))), ("since", .int(now))])
     }
 
     func removeGatewayListener(_ profile: String) {
-        unlink(gatewayListenerFile(profile))
+        unlink(gatewayListenerFile(profile).path)
+    }
+
+    /// The URL a listener of `profile` said it took, if one did and did not say it stopped.
+    func gatewayListenerURL(_ profile: String) -> String? {
+        (try? gatewayListenerFile(profile).members(shape: "the listener"))?.first { $0.0 == "url" }?.1.stringValue
     }
 
     /// The listener of `profile` if its process still runs.
     func gatewayListener(_ profile: String) -> GatewayStatus.Listener? {
-        guard let bytes = try? FileIO.read(gatewayListenerFile(profile)), let value = try? JSONParser.parse(bytes),
-              let url = value["url"]?.stringValue, case .int(let pid)? = value["pid"], pid > 0, kill(Int32(pid), 0) == 0 || errno == EPERM else { return nil }
+        guard let members = try? gatewayListenerFile(profile).members(shape: "the listener") else { return nil }
+        let value = JSONValue.object(members)
+        guard let url = value["url"]?.stringValue, case .int(let pid)? = value["pid"], pid > 0, kill(Int32(pid), 0) == 0 || errno == EPERM else { return nil }
         let since: Int = if case .int(let time)? = value["since"] { time } else { 0 }
         return GatewayStatus.Listener(url: url, pid: Int32(pid), since: since)
     }
@@ -100,7 +103,7 @@ extension Workspace {
         var checks: [HealthReport.Check] = []
         for profile in profiles {
             let label = profile.name == GatewayProfile.defaultName ? "gateway" : "gateway \(profile.name)"
-            if let bytes = try? FileIO.read(gatewayListenerFile(profile.name)), let url = (try? JSONParser.parse(bytes))?["url"]?.stringValue {
+            if let url = gatewayListenerURL(profile.name) {
                 if let listener = gatewayListener(profile.name) {
                     checks.append(.init(.gateway, label, .ok, "listening on \(url) (pid \(listener.pid))"))
                 } else {
