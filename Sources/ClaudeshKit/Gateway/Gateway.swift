@@ -378,7 +378,7 @@ package final class Gateway: Sendable {
             let raw = try await backend.request(method, params, timeout: timeout)
             let result = GatewayMasking.mask(Self.withoutBackendMeta(raw), by: redactor)
             if result["isError"]?.boolValue == true { call.outcome = "tool error" }
-            call.size = result.serialized().utf8.count
+            call.size = result.serializedBytes().count
             return result
         } catch {
             switch error {
@@ -396,7 +396,7 @@ package final class Gateway: Sendable {
             let reason = "\(backend.name): " + redactor.redact(error.description)
             guard failureAsResult else { throw Refusal(-32603, reason) }
             let result: JSONValue = .object([("content", .array([.object([("type", .string("text")), ("text", .string(reason))])])), ("isError", .bool(true))])
-            call.size = result.serialized().utf8.count
+            call.size = result.serializedBytes().count
             return result
         }
     }

@@ -259,7 +259,7 @@ final class GatewayHTTPHandler: ChannelInboundHandler {
     }
 
     static func respond(_ channel: Channel, _ status: HTTPResponseStatus, json: Redacted<JSONValue>, headers: [(String, String)] = [], keepAlive: Bool) {
-        respond(channel, status, body: Array(json.value.serialized().utf8), type: "application/json", headers: headers, keepAlive: keepAlive)
+        respond(channel, status, body: json.value.serializedBytes(), type: "application/json", headers: headers, keepAlive: keepAlive)
     }
 
     static func respond(_ channel: Channel, _ status: HTTPResponseStatus, text: String? = nil, headers: [(String, String)] = [], keepAlive: Bool) {

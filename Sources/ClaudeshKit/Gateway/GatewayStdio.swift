@@ -126,7 +126,8 @@ final class LineWriter: Sendable {
     func send(_ message: JSONValue) { emit(redactor.sealMessage(message)) }
 
     private func emit(_ message: Redacted<JSONValue>) {
-        let bytes = Array((message.value.serialized() + "\n").utf8)
+        var bytes = message.value.serializedBytes()
+        bytes.append(0x0A)
         state.withLock { state in
             guard !state.broken else { return }
             var offset = 0

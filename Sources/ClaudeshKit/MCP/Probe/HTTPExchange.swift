@@ -18,7 +18,7 @@ struct HTTPExchange: Sendable {
     static func post(_ message: JSONValue, to url: HTTPURL, headers: [(String, String)], answerID: JSONValue?, deadline: ContinuousClock.Instant, session: HTTPSession,
                      limit: Int = MCPProtocol.messageLimit, replyHeaders: [(String, String)]? = nil,
                      onNotification: (@Sendable (String, JSONValue?) -> Void)? = nil) async throws(ProbeFailure) -> HTTPExchange {
-        let request = HTTPClient.Request("POST", url, headers: headers, body: Array(message.serialized().utf8))
+        let request = HTTPClient.Request("POST", url, headers: headers, body: message.serializedBytes())
         let outcome: Result<HTTPExchange, ProbeFailure>
         do {
             outcome = try await session.run { () throws(NetError) -> Result<HTTPExchange, ProbeFailure> in
@@ -100,7 +100,7 @@ struct HTTPExchange: Sendable {
     /// is still being read: on a connection of its own. The server acknowledges it (202) or not;
     /// either way the call goes on, bounded by its deadline.
     private static func reply(_ answer: JSONValue, to url: HTTPURL, headers: [(String, String)], deadline: ContinuousClock.Instant, session: HTTPSession) throws(NetError) {
-        let request = HTTPClient.Request("POST", url, headers: headers, body: Array(answer.serialized().utf8))
+        let request = HTTPClient.Request("POST", url, headers: headers, body: answer.serializedBytes())
         let response = try HTTPClient.send(request, deadline: deadline, session: session, sharing: false)
         response.finish(within: .milliseconds(100), deadline: deadline)
     }

@@ -67,7 +67,9 @@ final class StdioChannel: MCPChannel {
         let interruption = self.interruption
         let deadline = self.deadline
         let givenUp = { interruption.isRaised || deadline.map { ContinuousClock.now >= $0 } == true }
-        guard child.write(Array((message.serialized() + "\n").utf8), unless: givenUp) else {
+        var line = message.serializedBytes()
+        line.append(0x0A)
+        guard child.write(line, unless: givenUp) else {
             // Cut off while the server was not reading: what it got of the line is not a
             // message, and nothing written after it could be one. The session ends here.
             if givenUp() && child.termination == nil {
