@@ -277,7 +277,7 @@ struct GatewayTests {
         let containers = try fixture.waitFor { ComposeFixture.state($0, "clock").0 == "running" }
         let listed = try fixture.run(["gateway list"])
         #expect(listed.stdout.contains("compose service clock"), "\(listed.stdout)")
-        var arguments = [Self.client, "auto", "stdio", "tools", "call:clock_a:{}", "call:time_get_current_time:{\"timezone\":\"UTC\"}", "--",
+        let arguments = [Self.client, "auto", "stdio", "tools", "call:clock_a:{}", "call:time_get_current_time:{\"timezone\":\"UTC\"}", "--",
                          Claudesh.binary, "-c", "set compose-file \(fixture.file)", "-c", "gateway"]
         let result = try Claudesh.runProgram(MCPFixtures.venv + "/bin/python", arguments,
                                              environment: Claudesh.environment(home: home, extra: try fixture.environment.merging(secrets.environment) { $1 }))

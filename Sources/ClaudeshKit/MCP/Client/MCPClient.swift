@@ -1,7 +1,9 @@
 /// A client session with one server, in the era found when it was opened: any number of
-/// requests, one at a time, each with its own timeout, cancelled as its era says when that
-/// passes or the caller is cancelled (Ctrl-C), and the session goes on. `mcp call` and its
-/// kin open one for a command; `mcp connect` keeps one for the shell's life.
+/// requests, each with its own timeout, cancelled as its era says when that passes or the
+/// caller is cancelled (Ctrl-C), and the session goes on. Over stdio they are in flight
+/// together, their answers matched by id (`MCPClient+Multiplexing`); over HTTP one at a time.
+/// `mcp call` and its kin open one for a command; `mcp connect` keeps one for the shell's
+/// life; the gateway one per backend for all its clients.
 package actor MCPClient {
     package let server: String
     /// What the server said about itself: era, version, identity, capabilities (set once the
@@ -11,14 +13,16 @@ package actor MCPClient {
     let redactor: Redactor
     /// The server's stderr and the log messages it sends.
     let log: ServerLog
-    private let channel: MCPChannel
-    private let conversation: Conversation
+    let channel: MCPChannel
+    let conversation: Conversation
     private var isBusy = false
     /// Requests waiting for their turn, each with its ticket (how a cancelled one is found).
     private var waiting: [(ticket: Int, continuation: CheckedContinuation<Bool, Never>)] = []
     private var tickets = 0
-    private var progressTokens = 0
-    private var isClosed = false
+    var progressTokens = 0
+    var isClosed = false
+    /// The requests in flight on a multiplexing channel and the task reading their answers.
+    var multiplexing = Multiplexing()
 
     /// How far a request's progress is, as its server reports it.
     package struct Progress: Sendable {
@@ -90,6 +94,7 @@ package actor MCPClient {
     /// `headers` go with it over HTTP (a tool's `Mcp-Param-*`).
     package func request(_ method: String, _ params: JSONValue? = nil, timeout: Duration, headers: [(String, String)] = [],
                          onProgress: (@Sendable (Progress) -> Void)? = nil) async throws(ClientFailure) -> JSONValue {
+        if channel.multiplexes { return try await multiplexedRequest(method, params, timeout: timeout, onProgress: onProgress) }
         // The time a request waits for its turn is its own: a request behind one that hangs
         // gives up at its own deadline, and one cancelled while it waits leaves the queue.
         let queued = ContinuousClock.now
@@ -100,13 +105,7 @@ package actor MCPClient {
         if let reason = endedReason { throw .gone(reason) }
         let timeout = asked - queued.duration(to: .now)
         if timeout <= .zero { throw .timedOut(method: method, seconds: asked.seconds) }
-        var params = params
-        var progressToken: JSONValue?
-        if onProgress != nil {
-            progressTokens += 1
-            progressToken = .string("claudesh-\(progressTokens)")
-            params = Self.adding(progressToken: progressToken!, to: params)
-        }
+        let (params, progressToken) = withProgressToken(params, if: onProgress != nil)
         let modern = session.era == .modern ? session.version : nil
         let deadline = ContinuousClock.now + timeout
         // An HTTP transfer, and a stdio write blocked on a server that stopped reading, give up
@@ -131,20 +130,7 @@ package actor MCPClient {
         let redactor = self.redactor
         let token = progressToken
         let notice: @Sendable (String, JSONValue?) -> Void = { method, params in
-            switch method {
-            case "notifications/progress" where params?["progressToken"] == token && token != nil:
-                guard let done = params?["progress"]?.numberValue else { return }
-                // Shown on a terminal: masked, and no control character of the server's reaches it.
-                let message = params?["message"]?.stringValue.map { redactor.clean($0) }
-                onProgress?(Progress(progress: done, total: params?["total"]?.numberValue, message: message))
-            case "notifications/message":
-                let level = params?["level"]?.stringValue ?? "info"
-                let logger = params?["logger"]?.stringValue.map { " \($0):" } ?? ""
-                let data = params?["data"].map { $0.stringValue ?? $0.serialized() } ?? ""
-                log.note("[\(level)]\(logger) \(data)")
-            default:
-                break
-            }
+            Self.take(method, params, progress: token.map { ($0, onProgress) }, log: log, redactor: redactor)
         }
         // Over streamable HTTP they come inside the request's own exchange.
         channel.setNotificationHandler(notice)
@@ -240,7 +226,7 @@ package actor MCPClient {
 
     /// Cancels request `id` as the era and transport say: over the stateless revision's HTTP
     /// the closed exchange was the cancellation; elsewhere `notifications/cancelled` follows.
-    private func cancel(_ id: Int, reason: String) async {
+    func cancel(_ id: Int, reason: String) async {
         if session.era == .modern && channel is StreamableHTTPChannel { return }
         let params: JSONValue = .object([("requestId", .int(id)), ("reason", .string(reason))])
         // Not in the cancelled task: its cancellation would stop this send too.
@@ -274,6 +260,34 @@ package actor MCPClient {
 
     private func release() {
         if waiting.isEmpty { isBusy = false } else { waiting.removeFirst().continuation.resume(returning: true) }
+    }
+
+    /// `params` asking for progress under a token of this session's, when `asked`.
+    func withProgressToken(_ params: JSONValue?, if asked: Bool) -> (JSONValue?, JSONValue?) {
+        guard asked else { return (params, nil) }
+        progressTokens += 1
+        let token: JSONValue = .string("claudesh-\(progressTokens)")
+        return (Self.adding(progressToken: token, to: params), token)
+    }
+
+    /// A notification of the server's: progress of the request that holds `progress`'s token
+    /// goes to its handler, a log message to the server's log, the rest nowhere.
+    static func take(_ method: String, _ params: JSONValue?, progress: (token: JSONValue, handler: (@Sendable (Progress) -> Void)?)?,
+                     log: ServerLog, redactor: Redactor) {
+        switch method {
+        case "notifications/progress":
+            guard let progress, params?["progressToken"] == progress.token, let done = params?["progress"]?.numberValue else { return }
+            // Shown on a terminal: masked, and no control character of the server's reaches it.
+            let message = params?["message"]?.stringValue.map { redactor.clean($0) }
+            progress.handler?(Progress(progress: done, total: params?["total"]?.numberValue, message: message))
+        case "notifications/message":
+            let level = params?["level"]?.stringValue ?? "info"
+            let logger = params?["logger"]?.stringValue.map { " \($0):" } ?? ""
+            let data = params?["data"].map { $0.stringValue ?? $0.serialized() } ?? ""
+            log.note("[\(level)]\(logger) \(data)")
+        default:
+            break
+        }
     }
 
     static func adding(progressToken token: JSONValue, to params: JSONValue?) -> JSONValue {

@@ -16,6 +16,9 @@ protocol MCPChannel: AnyObject {
     /// True when `receive(until:)` itself ends at its instant (a timer of the channel's own
     /// wakes the reader); false when a blocked exchange needs `interrupt` to end on time.
     var wakesAtDeadline: Bool { get }
+    /// True when requests and answers share one stream, matched by id (stdio): any number of
+    /// requests may be in flight, one reader hands each answer to its request.
+    var multiplexes: Bool { get }
     /// True for a transport of the handshake era only (HTTP+SSE, 2024-11-05): the stateless
     /// revision defines no such transport, so nothing modern is tried over it.
     var isHandshakeOnly: Bool { get }
@@ -51,6 +54,8 @@ extension MCPChannel {
     var wakesAtDeadline: Bool { false }
 
     var isHandshakeOnly: Bool { false }
+
+    var multiplexes: Bool { false }
 
     func setDeadline(_ instant: ContinuousClock.Instant) {}
 

@@ -86,6 +86,8 @@ final class StdioChannel: MCPChannel {
 
     var wakesAtDeadline: Bool { true }
 
+    var multiplexes: Bool { true }
+
     /// Where a write blocked on a server that stopped reading gives up, when a client set one.
     private var deadline: ContinuousClock.Instant?
 

@@ -1,0 +1,193 @@
+/// Requests in flight together on a channel whose answers are matched by id (stdio): each is
+/// written when it is made, and one task reads for all of them while any waits, handing each
+/// answer to its request. A gateway's clients share a backend's session this way: a slow call
+/// holds up only itself.
+extension MCPClient {
+    /// What the session's reader and its waiting requests share (the actor's state).
+    struct Multiplexing {
+        struct Waiting {
+            var deadline: ContinuousClock.Instant
+            var progress: (token: JSONValue, handler: (@Sendable (Progress) -> Void)?)?
+            var outcome: Outcome?
+            var continuation: CheckedContinuation<Void, Never>?
+        }
+
+        enum Outcome {
+            case reply(Conversation.Reply)
+            case failed(ProbeFailure)
+            case timedOut
+            case cancelled
+        }
+
+        var waiting: [Int: Waiting] = [:]
+        /// Reads while a request waits; ends when none does (a new request starts another).
+        var reader: Task<Void, Never>?
+        /// The instant the reader's wait ends at, unless a message comes first.
+        var readerUntil: ContinuousClock.Instant?
+        /// Why the channel can carry no more answers (it broke the protocol or ended).
+        var failure: ProbeFailure?
+        /// The server's own requests since it last answered one of ours.
+        var serverRequests = 0
+
+        /// The requests still waiting for an outcome.
+        var open: [(id: Int, waiting: Waiting)] { waiting.filter { $0.value.outcome == nil }.map { ($0.key, $0.value) } }
+    }
+
+    func multiplexedRequest(_ method: String, _ params: JSONValue?, timeout: Duration,
+                            onProgress: (@Sendable (Progress) -> Void)?) async throws(ClientFailure) -> JSONValue {
+        if Task.isCancelled { throw .cancelled(method: method) }
+        if let reason = endedReason { throw .gone(reason) }
+        if let failure = multiplexing.failure { throw ClientFailure(failure) }
+        let deadline = ContinuousClock.now + timeout
+        let (params, token) = withProgressToken(params, if: onProgress != nil)
+        // A write blocked on a server that stopped reading gives up a second after the deadline.
+        channel.setDeadline(deadline + .seconds(1))
+        let id: Int
+        do {
+            id = try await conversation.send(method, params, version: session.era == .modern ? session.version : nil)
+        } catch {
+            // Cut off as it was written: the stream is out of step, and the session ends.
+            await broke(error)
+            if Task.isCancelled { throw .cancelled(method: method) }
+            if ContinuousClock.now >= deadline { throw .timedOut(method: method, seconds: timeout.seconds) }
+            throw failure(error, method: method)
+        }
+        multiplexing.waiting[id] = .init(deadline: deadline, progress: token.map { ($0, onProgress) })
+        read(until: deadline)
+        switch await outcome(of: id) {
+        case .reply(.error(let code, let message, _)):
+            throw .rejected(method: method, code: code, message: redactor.redact(message))
+        case .reply(.result(let result)):
+            do throws(ProbeFailure) {
+                try Conversation.checkResultType(result, of: method, modern: session.era == .modern)
+            } catch {
+                throw ClientFailure(error)
+            }
+            return result
+        case .timedOut:
+            await cancel(id, reason: "timed out")
+            throw .timedOut(method: method, seconds: timeout.seconds)
+        case .cancelled:
+            await cancel(id, reason: "cancelled by the user")
+            throw .cancelled(method: method)
+        case .failed(let error):
+            throw failure(error, method: method)
+        }
+    }
+
+    /// A failure of the channel as the caller is told it: a server that went, with its last
+    /// line on stderr, or what broke.
+    private func failure(_ error: ProbeFailure, method: String) -> ClientFailure {
+        if let reason = channel.endedReason { return .gone(reason + (log.lastLines(1).first.map { "; its last line on stderr: \($0)" } ?? "")) }
+        return ClientFailure(error)
+    }
+
+    /// Waits until request `id` has its outcome; a cancelled caller has it at once.
+    private func outcome(of id: Int) async -> Multiplexing.Outcome {
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { continuation in
+                if multiplexing.waiting[id]?.outcome != nil || Task.isCancelled {
+                    continuation.resume()
+                } else {
+                    multiplexing.waiting[id]?.continuation = continuation
+                }
+            }
+            return multiplexing.waiting.removeValue(forKey: id)?.outcome ?? .cancelled
+        } onCancel: {
+            Task { await self.settle(id, .cancelled) }
+        }
+    }
+
+    /// Gives request `id` its outcome (the first one it is given) and wakes it.
+    private func settle(_ id: Int, _ outcome: Multiplexing.Outcome) {
+        guard multiplexing.waiting[id] != nil, multiplexing.waiting[id]?.outcome == nil else { return }
+        multiplexing.waiting[id]?.outcome = outcome
+        multiplexing.waiting[id]?.continuation?.resume()
+        multiplexing.waiting[id]?.continuation = nil
+    }
+
+    /// Makes sure a reader runs, and waits no longer than `deadline`: a reader waiting for a
+    /// later instant is woken to wait for this one.
+    private func read(until deadline: ContinuousClock.Instant) {
+        guard multiplexing.reader != nil else {
+            multiplexing.reader = Task { await self.readWhileWaited() }
+            return
+        }
+        if let until = multiplexing.readerUntil, deadline < until { channel.interrupt() }
+    }
+
+    /// Reads the server's messages while a request waits: answers to their requests, the
+    /// server's own requests answered, notifications taken; requests past their deadline
+    /// time out. Runs in a task of its own, which no caller's cancellation reaches: a cancelled
+    /// task's read would end the server's output for good.
+    private func readWhileWaited() async {
+        while true {
+            let now = ContinuousClock.now
+            for (id, waiting) in multiplexing.open where waiting.deadline <= now { settle(id, .timedOut) }
+            guard !isClosed, let until = multiplexing.open.map(\.waiting.deadline).min() else { break }
+            multiplexing.readerUntil = until
+            let message: JSONValue?
+            do {
+                message = try await conversation.channel.receive(until: until)
+            } catch {
+                await broke(error)
+                break
+            }
+            guard let message else { continue } // its deadline, or a nearer one to wait for
+            do throws(ProbeFailure) {
+                try await take(message)
+            } catch {
+                await broke(error)
+                break
+            }
+        }
+        multiplexing.reader = nil
+        multiplexing.readerUntil = nil
+    }
+
+    private func take(_ message: JSONValue) async throws(ProbeFailure) {
+        switch MCPProtocol.classify(message) {
+        case .response(.int(let id), let result)?:
+            multiplexing.serverRequests = 0
+            settle(id, .reply(.result(result)))
+        case .error(let id, let code, let text, let data)?:
+            multiplexing.serverRequests = 0
+            let reply = Multiplexing.Outcome.reply(.error(code: code, message: text, data: data))
+            if case .int(let number) = id {
+                settle(number, reply)
+            } else if id == .null, let oldest = multiplexing.open.map(\.id).min() {
+                // The server could not read a request's id (JSON-RPC 2.0): the oldest is taken as it.
+                settle(oldest, reply)
+            }
+        case .request(let requestID, let requested)?:
+            multiplexing.serverRequests += 1
+            guard multiplexing.serverRequests <= Conversation.serverRequestLimit else {
+                throw .protocolError("the server sent \(Conversation.serverRequestLimit) requests of its own instead of answering")
+            }
+            try await channel.send(MCPProtocol.answer(to: requestID, method: requested), expectsAnswer: false)
+        case .notification(let method)?:
+            let token = message["params"]?["progressToken"]
+            let progress = token.flatMap { token in multiplexing.open.first { $0.waiting.progress?.token == token }?.waiting.progress }
+            Self.take(method, message["params"], progress: progress, log: log, redactor: redactor)
+        case .response?:
+            break // answers to what is no longer awaited
+        case nil:
+            throw .protocolError("not a JSON-RPC message: \(message.serialized().clipped(80))")
+        }
+    }
+
+    /// The channel can carry no more answers: every waiting request fails with why, and a
+    /// stream no longer read in step (a message over the limit, a line that is not JSON-RPC)
+    /// ends the session.
+    private func broke(_ error: ProbeFailure) async {
+        multiplexing.failure = error
+        for (id, _) in multiplexing.open { settle(id, .failed(error)) }
+        switch error {
+        case .messageTooLarge, .notMCP, .protocolError:
+            isClosed = true
+            await channel.close()
+        default:
+            break
+        }
+    }
+}
