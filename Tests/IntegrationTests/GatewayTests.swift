@@ -450,6 +450,50 @@ struct GatewayTests {
         #expect(before > 0 && after - before < 2048, "resident memory before \(before) kB, after 8000 more calls \(after) kB")
     }
 
+    /// Clients share a backend's session: a call that takes seconds holds up only itself, and a
+    /// quick call sent after it to the same backend is answered first.
+    @Test func aSlowCallHoldsUpOnlyItselfOnTheBackendItShares() throws {
+        defer { secrets.stop() }
+        try secrets.makeKeyAndStore()
+        _ = try setUpBackends()
+        let script = """
+        import json, subprocess, sys, time
+        gateway = subprocess.Popen(sys.argv[1:], stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+        def send(message):
+            gateway.stdin.write((json.dumps(dict(message, jsonrpc="2.0")) + "\\n").encode())
+            gateway.stdin.flush()
+        def answer():
+            while True:
+                message = json.loads(gateway.stdout.readline())
+                if "id" in message:
+                    return message
+        send({"id": 0, "method": "initialize", "params": {"protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": {"name": "t", "version": "1"}}})
+        answer()
+        send({"method": "notifications/initialized"})
+        send({"id": 1, "method": "tools/list"})
+        answer()
+        started = time.monotonic()
+        send({"id": 10, "method": "tools/call", "params": {"name": "full_slow", "arguments": {"seconds": 4}}})
+        send({"id": 11, "method": "tools/call", "params": {"name": "full_add", "arguments": {"a": 20, "b": 22}}})
+        order = []
+        for _ in range(2):
+            message = answer()
+            order.append({"id": message["id"], "after": time.monotonic() - started, "text": message["result"]["content"][0]["text"]})
+        print(json.dumps(order))
+        gateway.stdin.close()
+        gateway.wait()
+        """
+        let result = try Claudesh.runProgram(MCPFixtures.venv + "/bin/python", ["-c", script, Claudesh.binary, "gateway"],
+                                             environment: Claudesh.environment(home: home, extra: secrets.environment))
+        guard let order = try? JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [[String: Any]], order.count == 2 else {
+            Issue.record("\(result.stdout) \(result.stderr)")
+            return
+        }
+        #expect(order[0]["id"] as? Int == 11 && order[0]["text"] as? String == "42", "the quick call first: \(order)")
+        #expect((order[0]["after"] as? Double ?? 99) < 3, "not behind the slow one: \(order)")
+        #expect(order[1]["id"] as? Int == 10 && (order[1]["after"] as? Double ?? 0) >= 4, "the slow one in its own time: \(order)")
+    }
+
     @Test func aHangingCallCostsItsTimeoutAndAClientThatLeavesCancelsItsCall() throws {
         defer { secrets.stop() }
         try secrets.makeKeyAndStore()
