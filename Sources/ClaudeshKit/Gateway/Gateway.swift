@@ -15,7 +15,7 @@ package struct GatewayCall: Sendable, Equatable {
     /// `ok`, `tool error` (a result with isError), `refused` (a JSON-RPC error), `timed out`,
     /// `cancelled`, `unavailable` (the backend could not be opened or went).
     package var outcome: String
-    /// The bytes of the result as it left the gateway.
+    /// The bytes of the result the backend gave (masked by its own redactor).
     package var size: Int
 }
 
@@ -362,7 +362,7 @@ package final class Gateway: Sendable {
         return .object(members)
     }
 
-    /// Sends one request to `backend` and masks its result; records the call. A backend that
+    /// Sends one request to `backend`; records the call. A backend that
     /// failed makes a tool result with isError when `failureAsResult` (the model reads why),
     /// else a JSON-RPC error.
     private func pass(_ method: String, _ params: JSONValue, to backend: GatewayBackend, target: String, era: String,
@@ -375,8 +375,8 @@ package final class Gateway: Sendable {
             record(call)
         }
         do {
-            let raw = try await backend.request(method, params, timeout: timeout)
-            let result = GatewayMasking.mask(Self.withoutBackendMeta(raw), by: redactor)
+            // Masked by the backend's redactor here, by the gateway's at the sink (`sealMessage`).
+            let result = Self.withoutBackendMeta(try await backend.request(method, params, timeout: timeout))
             if result["isError"]?.boolValue == true { call.outcome = "tool error" }
             call.size = result.serializedBytes().count
             return result

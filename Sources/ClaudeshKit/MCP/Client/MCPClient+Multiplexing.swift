@@ -29,8 +29,13 @@ extension MCPClient {
         /// The server's own requests since it last answered one of ours.
         var serverRequests = 0
 
-        /// The requests still waiting for an outcome.
-        var open: [(id: Int, waiting: Waiting)] { waiting.filter { $0.value.outcome == nil }.map { ($0.key, $0.value) } }
+        /// The ids of the requests still waiting for an outcome (a loop, not a filtered copy:
+        /// the reader asks after every message).
+        var open: [Int] {
+            var ids: [Int] = []
+            for (id, entry) in waiting where entry.outcome == nil { ids.append(id) }
+            return ids
+        }
     }
 
     func multiplexedRequest(_ method: String, _ params: JSONValue?, timeout: Duration,
@@ -123,8 +128,13 @@ extension MCPClient {
     private func readWhileWaited() async {
         while true {
             let now = ContinuousClock.now
-            for (id, waiting) in multiplexing.open where waiting.deadline <= now { settle(id, .timedOut) }
-            guard !isClosed, let until = multiplexing.open.map(\.waiting.deadline).min() else { break }
+            var until: ContinuousClock.Instant?
+            var expired: [Int] = []
+            for (id, waiting) in multiplexing.waiting where waiting.outcome == nil {
+                if waiting.deadline <= now { expired.append(id) } else if until.map({ waiting.deadline < $0 }) ?? true { until = waiting.deadline }
+            }
+            for id in expired { settle(id, .timedOut) }
+            guard !isClosed, let until else { break }
             multiplexing.readerUntil = until
             let message: JSONValue?
             do {
@@ -155,7 +165,7 @@ extension MCPClient {
             let reply = Multiplexing.Outcome.reply(.error(code: code, message: text, data: data))
             if case .int(let number) = id {
                 settle(number, reply)
-            } else if id == .null, let oldest = multiplexing.open.map(\.id).min() {
+            } else if id == .null, let oldest = multiplexing.open.min() {
                 // The server could not read a request's id (JSON-RPC 2.0): the oldest is taken as it.
                 settle(oldest, reply)
             }
@@ -167,7 +177,7 @@ extension MCPClient {
             try await channel.send(MCPProtocol.answer(to: requestID, method: requested), expectsAnswer: false)
         case .notification(let method)?:
             let token = message["params"]?["progressToken"]
-            let progress = token.flatMap { token in multiplexing.open.first { $0.waiting.progress?.token == token }?.waiting.progress }
+            let progress = token.flatMap { token in multiplexing.waiting.values.first { $0.outcome == nil && $0.progress?.token == token }?.progress }
             Self.take(method, message["params"], progress: progress, log: log, redactor: redactor)
         case .response?:
             break // answers to what is no longer awaited
@@ -181,7 +191,7 @@ extension MCPClient {
     /// ends the session.
     private func broke(_ error: ProbeFailure) async {
         multiplexing.failure = error
-        for (id, _) in multiplexing.open { settle(id, .failed(error)) }
+        for id in multiplexing.open { settle(id, .failed(error)) }
         switch error {
         case .messageTooLarge, .notMCP, .protocolError:
             isClosed = true
