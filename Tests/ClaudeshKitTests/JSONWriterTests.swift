@@ -59,7 +59,7 @@ struct JSONWriterTests {
             case 0x09: out += "\\t"
             case 0x08: out += "\\b"
             case 0x0C: out += "\\f"
-            case 0x20...0x7F: out += String(UnicodeScalar(UInt8(unit)))
+            case 0x20...0x7E: out += String(UnicodeScalar(UInt8(unit)))
             default:
                 let hex = String(unit, radix: 16)
                 out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex

@@ -22,7 +22,7 @@ struct RedactorEncodingTests {
             case 0x09: ascii += "\\t"
             case 0x08: ascii += "\\b"
             case 0x0C: ascii += "\\f"
-            case 0x20...0x7F: ascii += String(UnicodeScalar(UInt8(unit)))
+            case 0x20...0x7E: ascii += String(UnicodeScalar(UInt8(unit)))
             default: ascii += String(format: "\\u%04x", unit)
             }
         }

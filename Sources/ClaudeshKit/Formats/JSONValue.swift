@@ -114,8 +114,8 @@ package enum JSONValue: Sendable, Equatable {
     enum NonASCII: CaseIterable { case raw, lowercase, uppercase }
 
     /// `text` escaped for the inside of a JSON string. `python` writes control characters as
-    /// Python's `json.dumps` does (`\b`, `\f`, DEL as it is): the redactor looks for a secret
-    /// in each way a server may have written it.
+    /// Python's `json.dumps` does (`\b`, `\f`, and DEL as it is unless `ensure_ascii`): the
+    /// redactor looks for a secret in each way a server may have written it.
     static func escape(_ text: String, into out: inout String, python: Bool = false, nonASCII: NonASCII = .raw) {
         var bytes: [UInt8] = []
         escape(text, into: &bytes, python: python, nonASCII: nonASCII)
@@ -153,7 +153,7 @@ package enum JSONValue: Sendable, Equatable {
                     case 0x09: out += [UInt8(ascii: "\\"), UInt8(ascii: "t")]
                     case 0x08 where python: out += [UInt8(ascii: "\\"), UInt8(ascii: "b")]
                     case 0x0C where python: out += [UInt8(ascii: "\\"), UInt8(ascii: "f")]
-                    case 0x7F where python: out.append(byte)
+                    case 0x7F where python && nonASCII == .raw: out.append(byte) // ensure_ascii writes \u007f
                     default: unicodeEscape(UInt16(byte))
                     }
                     index += 1

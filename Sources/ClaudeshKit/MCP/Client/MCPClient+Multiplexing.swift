@@ -17,6 +17,8 @@ extension MCPClient {
             case failed(ProbeFailure)
             case timedOut
             case cancelled
+            /// The session was closed while it waited.
+            case closed
         }
 
         var waiting: [Int: Waiting] = [:]
@@ -70,14 +72,28 @@ extension MCPClient {
             }
             return result
         case .timedOut:
+            channel.setDeadline(.now + Self.noticeGrace)
             await cancel(id, reason: "timed out")
             throw .timedOut(method: method, seconds: timeout.seconds)
         case .cancelled:
+            channel.setDeadline(.now + Self.noticeGrace)
             await cancel(id, reason: "cancelled by the user")
             throw .cancelled(method: method)
+        case .closed:
+            throw .gone("the session was closed")
         case .failed(let error):
             throw failure(error, method: method)
         }
+    }
+
+    /// How long a write of the client's own (a cancellation, an answer to the server) may wait
+    /// for a server that is not reading: the deadline a request set is not theirs.
+    static let noticeGrace: Duration = .seconds(5)
+
+    /// The session is being closed: every request still waiting is told so at once (the reader
+    /// may stop before the server's output ends).
+    func closeMultiplexed() {
+        for id in multiplexing.open { settle(id, .closed) }
     }
 
     /// A failure of the channel as the caller is told it: a server that went, with its last
@@ -118,7 +134,7 @@ extension MCPClient {
             multiplexing.reader = Task { await self.readWhileWaited() }
             return
         }
-        if let until = multiplexing.readerUntil, deadline < until { channel.interrupt() }
+        if let until = multiplexing.readerUntil, deadline < until { channel.wakeReader() }
     }
 
     /// Reads the server's messages while a request waits: answers to their requests, the
@@ -134,6 +150,7 @@ extension MCPClient {
                 if waiting.deadline <= now { expired.append(id) } else if until.map({ waiting.deadline < $0 }) ?? true { until = waiting.deadline }
             }
             for id in expired { settle(id, .timedOut) }
+            if isClosed { closeMultiplexed() }
             guard !isClosed, let until else { break }
             multiplexing.readerUntil = until
             let message: JSONValue?
@@ -174,6 +191,7 @@ extension MCPClient {
             guard multiplexing.serverRequests <= Conversation.serverRequestLimit else {
                 throw .protocolError("the server sent \(Conversation.serverRequestLimit) requests of its own instead of answering")
             }
+            channel.setDeadline(.now + Self.noticeGrace)
             try await channel.send(MCPProtocol.answer(to: requestID, method: requested), expectsAnswer: false)
         case .notification(let method)?:
             let token = message["params"]?["progressToken"]

@@ -221,6 +221,7 @@ package actor MCPClient {
         _ = await acquire(cancellable: false)
         defer { release() }
         isClosed = true
+        closeMultiplexed()
         await channel.close()
     }
 

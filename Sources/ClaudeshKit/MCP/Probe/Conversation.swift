@@ -18,14 +18,15 @@ final class Conversation {
     /// Sends a request, modern when `version` is given; returns its id.
     nonisolated(nonsending) func send(_ method: String, _ params: JSONValue? = nil, version: String?) async throws(ProbeFailure) -> Int {
         lastID += 1
+        let id = lastID // its own, whatever is sent while this one is
         serverRequests = 0 // the bound is per request the client waits on
         let message = if let version {
-            MCPProtocol.modernRequest(id: lastID, method: method, params: params, version: version)
+            MCPProtocol.modernRequest(id: id, method: method, params: params, version: version)
         } else {
-            MCPProtocol.request(id: lastID, method: method, params: params)
+            MCPProtocol.request(id: id, method: method, params: params)
         }
         try await channel.send(message, expectsAnswer: true)
-        return lastID
+        return id
     }
 
     nonisolated(nonsending) func notify(_ method: String, _ params: JSONValue? = nil) async throws(ProbeFailure) {

@@ -28,6 +28,9 @@ protocol MCPChannel: AnyObject {
     /// how a call's timeout or Ctrl-C gives up on one answer. Over HTTP the request's own
     /// exchange is closed, which is how the stateless revision cancels a request.
     var interrupt: @Sendable () -> Void { get }
+    /// Ends the current `receive(until:)` wait (it returns nil) without giving anything up: how
+    /// a reader waiting for one deadline is turned to a nearer one.
+    func wakeReader()
     /// Forgets an interruption that is over: a client calls it as each request begins.
     func clearInterruption()
     /// Headers the next requests carry beside the transport's own (HTTP: `Mcp-Param-*`).
@@ -60,6 +63,8 @@ extension MCPChannel {
     func setDeadline(_ instant: ContinuousClock.Instant) {}
 
     func clearInterruption() {}
+
+    func wakeReader() { interrupt() }
 
     func setRequestHeaders(_ headers: [(String, String)]) {}
 

@@ -11,6 +11,9 @@ final class StdioChannel: MCPChannel {
     private let aborted = Latch()
     /// Raised by `interrupt`: the wait until an instant ends now.
     private let interruption = Signal()
+    /// Raised by `wakeReader`: the wait until an instant ends now, and nothing is given up (a
+    /// write goes on: `interruption` would cut it off).
+    private let rewake = Signal()
     /// The wake of the wait until an instant (`receive(until:)`): one task that sleeps until
     /// the instant it is given, and, woken before it because the instant moved on (the next
     /// request's), sleeps again. Not a task per request: a sleeping task cancelled before its
@@ -62,6 +65,11 @@ final class StdioChannel: MCPChannel {
     var endedReason: String? { child.termination.map { "the server \($0)" } }
 
     func clearInterruption() { _ = interruption.take() }
+
+    func wakeReader() {
+        rewake.raise()
+        child.wakeOutputReader()
+    }
 
     nonisolated(nonsending) func send(_ message: JSONValue, expectsAnswer: Bool) async throws(ProbeFailure) {
         let interruption = self.interruption
@@ -140,7 +148,7 @@ final class StdioChannel: MCPChannel {
     nonisolated(nonsending) private func next(until: ContinuousClock.Instant?) async throws(ProbeFailure) -> JSONValue? {
         while !aborted.isStopped {
             // Before a line that is ready: a server flooding lines does not hold off the end.
-            if until != nil, interruption.take() { return nil }
+            if until != nil, interruption.take() || rewake.take() { return nil }
             if var line = buffer.nextLine() {
                 if line.last == 0x0D { line.removeLast() }
                 if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { continue }
@@ -152,7 +160,7 @@ final class StdioChannel: MCPChannel {
                 }
             }
             guard !buffer.isOverLimit else { throw .messageTooLarge(limit: buffer.limit) }
-            if until != nil, interruption.take() { return nil }
+            if until != nil, interruption.take() || rewake.take() { return nil }
             guard let chunk = await lines.next(isolation: #isolation) else {
                 let rest = buffer.takeRest()
                 if !rest.isEmpty, (try? JSONParser.parse(rest)) == nil { throw .notMCP(firstBytes: ProbeFailure.printable(rest)) }
