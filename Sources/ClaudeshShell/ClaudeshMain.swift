@@ -58,8 +58,12 @@ package enum ClaudeshMain {
         Interrupts.install(exitWhenIdle: !interactive)
 
         let status = await drive(session, options: options, interactive: interactive)
-        // Connected servers end as the spec says, not by the parent-death signal.
-        _ = try? await Workspace(session.context).disconnect([])
+        // Connected servers end as the spec says, not by the parent-death signal. Only when there
+        // are any: the kit's async work runs on the pool, whose threads a command that connected
+        // nothing (`-c help`, a TAB) would start for nothing (three threads, 0.1 ms).
+        if !session.context.clients.connected.isEmpty {
+            _ = try? await Workspace(session.context).disconnect([])
+        }
         return status
     }
 
