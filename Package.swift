@@ -7,11 +7,6 @@ let package = Package(
     products: [
         .executable(name: "claudesh", targets: ["claudesh"]),
     ],
-    dependencies: [
-        // The gateway's HTTP listener: SwiftNIO's HTTP/1.1 server (llhttp's parser, keep-alive,
-        // a closed connection seen at once, which cancels the backend call it was waiting on).
-        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
-    ],
     targets: [
         // libyaml from the system (Debian libyaml-dev, Homebrew libyaml): the C parser PyYAML
         // and Ruby use, for compose files. Linked: it costs start-up no measurable time (README,
@@ -47,12 +42,16 @@ let package = Package(
         // Foundation (README, design); loaded with dlopen when the history is first opened, so the
         // commands that do not read it never pay for it. sqlite3.h (libsqlite3-dev) is needed to build.
         .target(name: "CSQLite", dependencies: ["CLoader"]),
-        .target(name: "ClaudeshKit", dependencies: [
-            "CProcess", "CTLS", "CCurl", "CSQLite", "CYAML",
-            .product(name: "NIOCore", package: "swift-nio"),
-            .product(name: "NIOPosix", package: "swift-nio"),
-            .product(name: "NIOHTTP1", package: "swift-nio"),
+        // The gateway's HTTP listener on GNU libmicrohttpd (Debian's libmicrohttpd12), loaded with
+        // dlopen when `gateway --listen` starts: a thread per connection, which waits for its
+        // answer and sees its client leave. microhttpd.h (libmicrohttpd-dev) is needed to build.
+        .target(name: "CMicroHTTPD", dependencies: ["CLoader"], cSettings: [
+            .unsafeFlags(["-I/opt/homebrew/include", "-I/usr/local/include"], .when(platforms: [.macOS])),
+        ], linkerSettings: [
+            .linkedLibrary("dl", .when(platforms: [.linux])),
+            .linkedLibrary("pthread", .when(platforms: [.linux])),
         ]),
+        .target(name: "ClaudeshKit", dependencies: ["CProcess", "CTLS", "CCurl", "CSQLite", "CYAML", "CMicroHTTPD"]),
         // The REPL, the command registry, completion, scripts, rendering.
         .target(name: "ClaudeshShell", dependencies: ["ClaudeshKit", "CEditLine"]),
         .executableTarget(name: "claudesh", dependencies: ["ClaudeshShell"]),

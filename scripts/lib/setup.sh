@@ -14,7 +14,7 @@ need() {
   if [[ $(uname) == Darwin ]]; then
     local brew_names=()
     for package in "${missing[@]}"; do
-      case $package in libedit-dev) brew_names+=(libedit) ;; libsqlite3-dev) brew_names+=(sqlite) ;; libyaml-dev) brew_names+=(libyaml) ;; bash-completion) brew_names+=(bash-completion@2) ;; *) brew_names+=("$package") ;; esac
+      case $package in libedit-dev) brew_names+=(libedit) ;; libsqlite3-dev) brew_names+=(sqlite) ;; libyaml-dev) brew_names+=(libyaml) ;; libmicrohttpd-dev) brew_names+=(libmicrohttpd) ;; bash-completion) brew_names+=(bash-completion@2) ;; *) brew_names+=("$package") ;; esac
     done
     echo "claudesh: installing with Homebrew: ${brew_names[*]}" >&2
     brew install "${brew_names[@]}"
@@ -40,7 +40,8 @@ need_swift() {
 
 need_build() {
   need_swift
-  need libedit-dev:/usr/include/histedit.h libsqlite3-dev:/usr/include/sqlite3.h libyaml-dev:/usr/include/yaml.h pkg-config:pkg-config
+  need libedit-dev:/usr/include/histedit.h libsqlite3-dev:/usr/include/sqlite3.h libyaml-dev:/usr/include/yaml.h \
+    libmicrohttpd-dev:/usr/include/microhttpd.h pkg-config:pkg-config
   if [[ $(uname) == Darwin ]]; then
     export PKG_CONFIG_PATH="$(brew --prefix libedit)/lib/pkgconfig:${PKG_CONFIG_PATH:-}"
   fi
@@ -53,14 +54,14 @@ need_runtime() {
   need gnupg:gpg gpg-agent:gpg-agent pass:pass git:git cron:crontab
   if [[ $(uname) != Darwin ]]; then
     local libs="/usr/lib/$(uname -m)-linux-gnu"
-    need libcurl4:$libs/libcurl.so.4 libssl3:$libs/libcrypto.so.3
+    need libcurl4:$libs/libcurl.so.4 libssl3:$libs/libcrypto.so.3 libmicrohttpd12:$libs/libmicrohttpd.so.12
   fi
 }
 
 need_test() {
   need_build
   need_runtime
-  need zsh:zsh fish:fish bash-completion:/usr/share/bash-completion/bash_completion openssl:openssl tinyproxy:tinyproxy
+  need zsh:zsh fish:fish bash-completion:/usr/share/bash-completion/bash_completion openssl:openssl tinyproxy:tinyproxy strace:strace
   need_test_servers
   need_legacy_servers
   need_tars

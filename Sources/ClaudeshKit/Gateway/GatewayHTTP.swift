@@ -1,7 +1,17 @@
-import NIOCore
-import NIOHTTP1
-import NIOPosix
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import CMicroHTTPD
+import Dispatch
 import Synchronization
+
+/// The statuses the gateway's listener answers with.
+enum GatewayHTTPStatus: UInt32 {
+    case ok = 200, accepted = 202, badRequest = 400, unauthorized = 401, forbidden = 403, notFound = 404
+    case methodNotAllowed = 405, payloadTooLarge = 413, serviceUnavailable = 503
+}
 
 /// Who may use the gateway over HTTP: a bearer token (from the pass store) on every request,
 /// and, as the spec asks of a local server against DNS rebinding, an `Origin` (when a browser
@@ -20,7 +30,7 @@ package struct GatewayAccess: Sendable {
 
     /// 403 for a foreign origin (or host, on loopback), 401 for a missing or wrong token, nil
     /// when the request may pass.
-    func refusal(origin: String?, host: String?, authorization: String?) -> HTTPResponseStatus? {
+    func refusal(origin: String?, host: String?, authorization: String?) -> GatewayHTTPStatus? {
         if let origin, !Self.isLocal(origin: origin) { return .forbidden }
         if loopbackOnly, let host, !Self.isLoopback(authority: host) { return .forbidden }
         guard let authorization, authorization.lowercased().hasPrefix("bearer "),
@@ -59,10 +69,14 @@ package struct GatewayAccess: Sendable {
 
 /// The gateway over streamable HTTP at `/mcp` on an address of this machine: each POST one
 /// JSON-RPC message, its answer as `application/json`; notifications 202; no event stream of
-/// the server's own (GET is 405) and no sessions, which both eras allow.
+/// the server's own (GET is 405) and no sessions, which both eras allow. The HTTP is GNU
+/// libmicrohttpd's (`CMicroHTTPD`, loaded when the listener starts): a thread per connection,
+/// which waits for its request's answer and watches its client meanwhile.
 package final class GatewayHTTPServer: Sendable {
-    private let channel: Channel
-    private let group: MultiThreadedEventLoopGroup
+    private let listener: Mutex<UncheckedBox?>
+    private let handler: GatewayHTTPHandler
+    /// Set by `close`; `wait` ends with it.
+    private let closed = Mutex<(done: Bool, waiting: CheckedContinuation<Void, Never>?)>((false, nil))
     /// The port it listens on (the one picked when 0 was asked for).
     package let port: Int
 
@@ -70,49 +84,103 @@ package final class GatewayHTTPServer: Sendable {
     static let bodyLimit = MCPProtocol.messageLimit
     /// Requests answered at once across all clients; more get 503 until some are done.
     static let inFlightLimit = 256
+    /// Connections open at once; libmicrohttpd refuses more (each holds a thread).
+    static let connectionLimit: UInt32 = 512
 
-    private init(channel: Channel, group: MultiThreadedEventLoopGroup, port: Int) {
-        self.channel = channel
-        self.group = group
-        self.port = port
+    private init(listener: OpaquePointer, handler: GatewayHTTPHandler) {
+        self.listener = Mutex(UncheckedBox(listener))
+        self.handler = handler
+        port = Int(cmhd_port(listener))
     }
 
     package static func start(_ gateway: Gateway, host: String, port: Int, access: GatewayAccess) async throws -> GatewayHTTPServer {
-        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
-        let counter = InFlight()
-        let bootstrap = ServerBootstrap(group: group)
-            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
-            .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
-            .childChannelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
-                    try channel.pipeline.syncOperations.addHandler(GatewayHTTPHandler(gateway: gateway, access: access, counter: counter))
-                }
-            }
-        let channel: Channel
-        do {
-            channel = try await bootstrap.bind(host: host, port: port).get()
-        } catch {
-            try? await group.shutdownGracefully()
-            throw OperationError.failed("the gateway cannot listen on \(host):\(port): \(error)")
+        guard let address = SocketAddress(host: host, port: port) else {
+            throw OperationError.failed("the gateway cannot listen on \(host):\(port): not an address of this machine's")
         }
-        return GatewayHTTPServer(channel: channel, group: group, port: channel.localAddress?.port ?? port)
+        let handler = GatewayHTTPHandler(gateway: gateway, access: access)
+        // A connection waits no longer idle than a call may take, and a minute more.
+        let idle = UInt32(max(300, gateway.timeout.seconds + 60))
+        var error = [CChar](repeating: 0, count: 512)
+        // Held by the listener until it stops: its threads call into it.
+        let context = Unmanaged.passRetained(handler).toOpaque()
+        let started = address.withPointer { pointer, length in
+            cmhd_start(pointer, length, bodyLimit, connectionLimit, idle, { context, request, answer in
+                GatewayHTTPHandler.from(context).head(request!.pointee, answer!) ? 1 : 0
+            }, { context, request, body, length, tooLarge, answer in
+                GatewayHTTPHandler.from(context).body(request!.pointee, UnsafeBufferPointer(start: body, count: length), tooLarge: tooLarge != 0, answer!)
+            }, context, &error, error.count)
+        }
+        guard let started else {
+            Unmanaged<GatewayHTTPHandler>.fromOpaque(context).release()
+            throw OperationError.failed("the gateway cannot listen on \(host):\(port): \(String(decoding: error.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self))")
+        }
+        return GatewayHTTPServer(listener: started, handler: handler)
     }
 
     /// Until the listener is closed.
     package func wait() async {
-        try? await channel.closeFuture.get()
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let done = closed.withLock { state in
+                if !state.done { state.waiting = continuation }
+                return state.done
+            }
+            if done { continuation.resume() }
+        }
     }
 
-    /// Stops taking connections: `wait` returns. From any thread, any number of times.
+    /// Stops taking requests: `wait` returns. From any thread, any number of times.
     package func close() {
-        channel.close(promise: nil)
+        closed.withLock { state in
+            state.done = true
+            return state.waiting.take()
+        }?.resume()
     }
 
-    /// Closes the listener and ends its thread; once, after `wait` returned.
+    /// Cancels what is in flight, closes the listener and ends its threads; once, after `wait`
+    /// returned.
     package func stop() async {
-        try? await channel.close()
-        try? await group.shutdownGracefully()
+        handler.stop()
+        guard let box = listener.withLock({ $0.take() }) else { return }
+        // Joins every connection's thread: on a thread of its own, not the pool's.
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            Blocking.run("gateway-stop") {
+                cmhd_stop(box.value)
+                continuation.resume()
+            }
+        }
+        Unmanaged.passUnretained(handler).release() // its last callback is over
+    }
+}
+
+/// A pointer handed to another thread that owns it from then on.
+private final class UncheckedBox: @unchecked Sendable {
+    let value: OpaquePointer
+    init(_ value: OpaquePointer) { self.value = value }
+}
+
+/// An IPv4 or IPv6 address to listen on, from a name (`localhost`) or a literal.
+private struct SocketAddress {
+    private var storage = sockaddr_storage()
+    private let length: socklen_t
+
+    init?(host: String, port: Int) {
+        var hints = addrinfo()
+        hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV
+        #if canImport(Glibc)
+        hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
+        #else
+        hints.ai_socktype = SOCK_STREAM
+        #endif
+        var found: UnsafeMutablePointer<addrinfo>?
+        guard getaddrinfo(host, String(port), &hints, &found) == 0, let first = found else { return nil }
+        defer { freeaddrinfo(found) }
+        length = first.pointee.ai_addrlen
+        withUnsafeMutableBytes(of: &storage) { $0.copyMemory(from: UnsafeRawBufferPointer(start: first.pointee.ai_addr, count: Int(length))) }
+    }
+
+    func withPointer<T>(_ body: (UnsafePointer<sockaddr>, socklen_t) -> T) -> T {
+        var copy = storage
+        return withUnsafePointer(to: &copy) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { body($0, length) } }
     }
 }
 
@@ -133,153 +201,156 @@ final class InFlight: Sendable {
     var current: Int { count.load(ordering: .relaxed) }
 }
 
-/// One HTTP connection: its requests read whole, checked, answered by the gateway in a task
-/// that the connection's end cancels (and with it the backend call it waits on).
-final class GatewayHTTPHandler: ChannelInboundHandler {
-    typealias InboundIn = HTTPServerRequestPart
-    typealias OutboundOut = HTTPServerResponsePart
-
+/// The listener's requests, on libmicrohttpd's connection threads: each checked at its head,
+/// then answered by the gateway in a task while its thread waits and watches the client, whose
+/// leaving cancels the task (and with it the backend call it waits on).
+final class GatewayHTTPHandler: Sendable {
     private let gateway: Gateway
     private let access: GatewayAccess
-    private let counter: InFlight
-    private let connection = GatewayConnection(transport: "http")
-    private var head: HTTPRequestHead?
-    private var body: ByteBuffer?
-    private var tooLarge = false
+    private let counter = InFlight()
+    /// The requests being answered, which `stop` cancels; and whether it did.
+    private let active = Mutex<(next: Int, all: [Int: GatewayConnection], stopped: Bool)>((0, [:], false))
 
-    init(gateway: Gateway, access: GatewayAccess, counter: InFlight) {
+    init(gateway: Gateway, access: GatewayAccess) {
         self.gateway = gateway
         self.access = access
-        self.counter = counter
     }
 
-    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        switch unwrapInboundIn(data) {
-        case .head(let head):
-            // Who asks, and for what, is settled before a byte of the body is kept: a client
-            // without the token costs a head's worth of memory, and its connection is closed.
-            if refuse(head, channel: context.channel) {
-                self.head = nil
-                body = nil
-                return
-            }
-            self.head = head
-            body = context.channel.allocator.buffer(capacity: 0)
-            tooLarge = false
-        case .body(var chunk):
-            guard head != nil, !tooLarge else { return }
-            if (body?.readableBytes ?? 0) + chunk.readableBytes > GatewayHTTPServer.bodyLimit {
-                tooLarge = true
-                body = nil
-            } else {
-                body?.writeBuffer(&chunk)
-            }
-        case .end:
-            guard let head else { return }
-            self.head = nil
-            let bytes = body.map { Array($0.readableBytesView) } ?? []
-            body = nil
-            handle(head, bytes, context: context)
-        }
-    }
-
-    func channelInactive(context: ChannelHandlerContext) {
-        // The client left: what it asked for and still runs is cancelled.
-        connection.close()
-        context.fireChannelInactive()
+    static func from(_ context: UnsafeMutableRawPointer?) -> GatewayHTTPHandler {
+        Unmanaged<GatewayHTTPHandler>.fromOpaque(context!).takeUnretainedValue()
     }
 
     /// Answers a request that may not go on (another path, a foreign origin or host, no valid
-    /// token, not a POST) and closes its connection; false when it may.
-    private func refuse(_ head: HTTPRequestHead, channel: Channel) -> Bool {
-        let path = head.uri.split(separator: "?", maxSplits: 1).first.map(String.init) ?? head.uri
+    /// token, not a POST, a body said to be too long) and closes its connection; false when it
+    /// may: who asks, and for what, is settled before a byte of the body is kept.
+    func head(_ request: cmhd_request, _ answer: OpaquePointer) -> Bool {
+        func text(_ pointer: UnsafePointer<CChar>?) -> String? { pointer.map { String(cString: $0) } }
+        let path = String(cString: request.path)
         guard path == "/mcp" || path == "/mcp/" else {
-            Self.respond(channel, .notFound, text: "not found: the gateway is at /mcp", keepAlive: false)
+            Self.set(answer, .notFound, text: "not found: the gateway is at /mcp", close: true)
             return true
         }
-        if let refusal = access.refusal(origin: head.headers.first(name: "origin"), host: head.headers.first(name: "host"),
-                                        authorization: head.headers.first(name: "authorization")) {
-            let extra: [(String, String)] = refusal == .unauthorized ? [("WWW-Authenticate", "Bearer realm=\"claudesh-gateway\"")] : []
+        if let refusal = access.refusal(origin: text(request.origin), host: text(request.host), authorization: text(request.authorization)) {
             let why = refusal == .unauthorized ? "a bearer token is required (gateway token makes one)" : "requests from this origin are refused"
-            Self.respond(channel, refusal, text: why, headers: extra, keepAlive: false)
+            if refusal == .unauthorized { cmhd_answer_header(answer, "WWW-Authenticate", "Bearer realm=\"claudesh-gateway\"") }
+            Self.set(answer, refusal, text: why, close: true)
             return true
         }
-        guard head.method == .POST else {
-            Self.respond(channel, .methodNotAllowed, text: "the gateway takes POST only", headers: [("Allow", "POST")], keepAlive: false)
+        guard String(cString: request.method) == "POST" else {
+            cmhd_answer_header(answer, "Allow", "POST")
+            Self.set(answer, .methodNotAllowed, text: "the gateway takes POST only", close: true)
+            return true
+        }
+        if request.content_length > GatewayHTTPServer.bodyLimit {
+            Self.set(answer, .payloadTooLarge, json: tooLargeError, close: true)
             return true
         }
         return false
     }
 
-    private func handle(_ head: HTTPRequestHead, _ bytes: [UInt8], context: ChannelHandlerContext) {
-        let channel = context.channel
+    private var tooLargeError: Redacted<JSONValue> {
+        gateway.redactor.sealMessage(Gateway.error(id: .null, code: -32600, "a message longer than \(GatewayHTTPServer.bodyLimit >> 20) MiB"))
+    }
+
+    /// Answers a whole request; blocks its connection's thread until the gateway has, and
+    /// leaves `answer` unset (the connection closes) when the client left first.
+    func body(_ request: cmhd_request, _ bytes: UnsafeBufferPointer<UInt8>, tooLarge isTooLarge: Bool, _ answer: OpaquePointer) {
         // Every answer passes the gateway's redactor on its way out.
         let redactor = gateway.redactor
-        let keepAlive = head.isKeepAlive
-        guard !tooLarge else {
-            return Self.respond(channel, .payloadTooLarge, json: redactor.sealMessage(Gateway.error(id: .null, code: -32600, "a message longer than \(GatewayHTTPServer.bodyLimit >> 20) MiB")), keepAlive: false)
-        }
+        guard !isTooLarge else { return Self.set(answer, .payloadTooLarge, json: tooLargeError, close: true) }
         let message: JSONValue
         do {
-            message = try JSONParser.parse(bytes)
+            message = try JSONParser.parse(Array(bytes))
         } catch {
-            return Self.respond(channel, .badRequest, json: redactor.sealMessage(Gateway.error(id: .null, code: -32700, "parse error: \(error.message) at column \(error.column)")), keepAlive: keepAlive)
+            return Self.set(answer, .badRequest, json: redactor.sealMessage(Gateway.error(id: .null, code: -32700, "parse error: \(error.message) at column \(error.column)")))
         }
         let method = message["method"]?.stringValue
-        if let said = head.headers.first(name: "mcp-method"), let method, said != method {
-            return Self.respond(channel, .badRequest, json: redactor.sealMessage(Gateway.error(id: message["id"] ?? .null, code: MCPProtocol.ModernError.headerMismatch,
-                                                                        "the Mcp-Method header says \(said), the body \(method)")), keepAlive: keepAlive)
+        if let said = request.mcp_method.map({ String(cString: $0) }), let method, said != method {
+            return Self.set(answer, .badRequest, json: redactor.sealMessage(Gateway.error(id: message["id"] ?? .null, code: MCPProtocol.ModernError.headerMismatch,
+                                                                                 "the Mcp-Method header says \(said), the body \(method)")))
         }
         let isRequest = message["id"].map { $0 != .null } == true && method != nil
         guard counter.enter(limit: GatewayHTTPServer.inFlightLimit) else {
-            return Self.respond(channel, .serviceUnavailable, json: redactor.sealMessage(Gateway.error(id: message["id"] ?? .null, code: -32000, "the gateway is answering \(GatewayHTTPServer.inFlightLimit) requests: try again")),
-                                headers: [("Retry-After", "1")], keepAlive: keepAlive)
+            cmhd_answer_header(answer, "Retry-After", "1")
+            return Self.set(answer, .serviceUnavailable, json: redactor.sealMessage(Gateway.error(id: message["id"] ?? .null, code: -32000,
+                                                                                                "the gateway is answering \(GatewayHTTPServer.inFlightLimit) requests: try again")))
         }
+        defer { counter.leave() }
+        let connection = GatewayConnection(transport: "http")
+        guard let ticket = enter(connection) else { return } // the listener is stopping
+        defer { leave(ticket) }
+        let done = DispatchSemaphore(value: 0)
+        let reply = Mutex<JSONValue?>(nil)
         let gateway = self.gateway
-        let connection = self.connection
-        let counter = self.counter
         let work: @Sendable () async -> Void = {
-            defer { counter.leave() }
-            let reply = await gateway.answer(message, connection: connection)
-            if let reply {
-                Self.respond(channel, .ok, json: redactor.sealMessage(reply), keepAlive: keepAlive)
-            } else if !isRequest {
-                Self.respond(channel, .accepted, keepAlive: keepAlive)
-            }
-            // A request cancelled while it ran: its client is gone, nothing to send.
+            let answered = await gateway.answer(message, connection: connection)
+            reply.withLock { $0 = answered }
+            done.signal()
         }
         if isRequest, let id = message["id"] {
-            if connection.start(id, work) != nil {
-                counter.leave()
-                Self.respond(channel, .serviceUnavailable, json: redactor.sealMessage(Gateway.error(id: id, code: -32000, "too many requests in flight on this connection")), keepAlive: keepAlive)
-            }
+            // A connection of its own: never full, its id never in use; refused only once closed.
+            guard connection.start(id, work) == nil else { return }
         } else {
             Task { await work() }
         }
+        // The answer wakes the wait at once; a tenth of a second at most goes by before a client
+        // that hung up is noticed, and its call cancelled.
+        var left = false
+        while done.wait(timeout: .now() + .milliseconds(100)) == .timedOut {
+            if !left, Self.hungUp(request.fd) {
+                left = true
+                connection.close()
+            }
+        }
+        guard !left else { return }
+        if let answered = reply.withLock({ $0 }) {
+            Self.set(answer, .ok, json: redactor.sealMessage(answered))
+        } else if !isRequest {
+            Self.set(answer, .accepted)
+        }
+        // A request cancelled while it ran: its client is gone, nothing to send.
     }
 
-    static func respond(_ channel: Channel, _ status: HTTPResponseStatus, json: Redacted<JSONValue>, headers: [(String, String)] = [], keepAlive: Bool) {
-        respond(channel, status, body: json.value.serializedBytes(), type: "application/json", headers: headers, keepAlive: keepAlive)
+    /// Whether the client closed its end of `fd` (a peek that reads the end of the stream; a
+    /// next request already sent is not a hang-up).
+    static func hungUp(_ fd: Int32) -> Bool {
+        guard fd >= 0 else { return false }
+        var byte: UInt8 = 0
+        let peeked = recv(fd, &byte, 1, Int32(MSG_PEEK | MSG_DONTWAIT))
+        return peeked == 0 || (peeked < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
     }
 
-    static func respond(_ channel: Channel, _ status: HTTPResponseStatus, text: String? = nil, headers: [(String, String)] = [], keepAlive: Bool) {
-        respond(channel, status, body: text.map { Array(($0 + "\n").utf8) } ?? [], type: "text/plain; charset=utf-8", headers: headers, keepAlive: keepAlive)
+    private func enter(_ connection: GatewayConnection) -> Int? {
+        active.withLock { state in
+            guard !state.stopped else { return nil }
+            state.next += 1
+            state.all[state.next] = connection
+            return state.next
+        }
     }
 
-    static func respond(_ channel: Channel, _ status: HTTPResponseStatus, body: [UInt8], type: String, headers: [(String, String)], keepAlive: Bool) {
-        // A connection the client closed, or the listener's end, takes no answer (its loop
-        // may be gone).
-        guard channel.isActive else { return }
-        var fields = HTTPHeaders(headers)
-        if !body.isEmpty { fields.add(name: "Content-Type", value: type) }
-        fields.add(name: "Content-Length", value: String(body.count))
-        fields.add(name: "Connection", value: keepAlive ? "keep-alive" : "close")
-        let head = HTTPResponseHead(version: .http1_1, status: status, headers: fields)
-        var buffer = channel.allocator.buffer(capacity: body.count)
-        buffer.writeBytes(body)
-        channel.write(HTTPServerResponsePart.head(head), promise: nil)
-        if !body.isEmpty { channel.write(HTTPServerResponsePart.body(.byteBuffer(buffer)), promise: nil) }
-        let done = channel.writeAndFlush(HTTPServerResponsePart.end(nil))
-        if !keepAlive { done.whenComplete { _ in channel.close(promise: nil) } }
+    private func leave(_ ticket: Int) {
+        _ = active.withLock { $0.all.removeValue(forKey: ticket) }
+    }
+
+    /// Cancels every request being answered; none is taken from now on.
+    func stop() {
+        let connections = active.withLock { state in
+            state.stopped = true
+            return Array(state.all.values)
+        }
+        for connection in connections { connection.close() }
+    }
+
+    static func set(_ answer: OpaquePointer, _ status: GatewayHTTPStatus, json: Redacted<JSONValue>, close: Bool = false) {
+        set(answer, status, body: json.value.serializedBytes(), type: "application/json", close: close)
+    }
+
+    static func set(_ answer: OpaquePointer, _ status: GatewayHTTPStatus, text: String? = nil, close: Bool = false) {
+        set(answer, status, body: text.map { Array(($0 + "\n").utf8) } ?? [], type: text == nil ? nil : "text/plain; charset=utf-8", close: close)
+    }
+
+    static func set(_ answer: OpaquePointer, _ status: GatewayHTTPStatus, body: [UInt8], type: String?, close: Bool) {
+        body.withUnsafeBufferPointer { cmhd_answer_set(answer, status.rawValue, $0.baseAddress, $0.count, type, close ? 1 : 0) }
     }
 }
