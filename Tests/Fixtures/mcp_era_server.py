@@ -20,6 +20,8 @@ MODE:
     wrong-id        modern, and answers tools/call under another id
     huge-result     modern, and answers tools/call with 2 MiB of text
     stops-reading   modern, and reads nothing more once it has listed its tools (stdio)
+    big-answers     modern, and answers tools/call with its text and 256 KiB more, reading no
+                    next line until the answer is written (stdio)
 """
 import json
 import sys
@@ -89,6 +91,8 @@ class Server:
             text = (params.get("arguments") or {}).get("text", "")
             if self.mode == "huge-result":
                 text = "x" * (2 << 20)
+            if self.mode == "big-answers":
+                text += "y" * (256 << 10)
             answer = {"content": [{"type": "text", "text": text}], "resultType": "complete"}
             return self.result(rid + 1000 if self.mode == "wrong-id" else rid, answer)
         return self.error(rid, -32601, "Method not found")

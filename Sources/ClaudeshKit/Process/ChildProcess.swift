@@ -186,6 +186,39 @@ final class ChildProcess: Sendable {
         return !failed
     }
 
+    /// As `write`, but a full pipe is waited on as a task, a few milliseconds at a time, not by
+    /// blocking the thread: the caller's actor is free meanwhile (a session's reader goes on
+    /// reading the server's output, which a server that writes before it reads again waits for).
+    /// It runs where its caller runs: a write that finds room costs no hop off the caller's actor.
+    nonisolated(nonsending) func write(_ bytes: [UInt8], unless stop: () -> Bool) async -> Bool {
+        let claimed = input.withLock { state -> Int32 in
+            guard state.fd >= 0, !state.closeRequested, !state.writing else { return -1 }
+            state.writing = true
+            return state.fd
+        }
+        guard claimed >= 0 else { return false }
+        var offset = 0
+        var failed = false
+        while offset < bytes.count {
+            let written = bytes.withUnsafeBytes { Glibc_writeFD(claimed, $0.baseAddress! + offset, $0.count - offset) }
+            if written >= 0 { offset += written; continue }
+            if errno == EINTR { continue }
+            guard errno == EAGAIN, !input.withLock({ $0.closeRequested }), !stop() else { failed = true; break }
+            // Not a cancellable sleep: a cancelled caller's write still ends at `stop`, not in a spin.
+            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                DispatchQueue.global().asyncAfter(deadline: .now() + .milliseconds(5)) { continuation.resume() }
+            }
+        }
+        input.withLock { state in
+            state.writing = false
+            if state.closeRequested && state.fd >= 0 {
+                close(state.fd)
+                state.fd = -1
+            }
+        }
+        return !failed
+    }
+
     /// Closes standard input: the polite first step of ending an MCP stdio server. A write under
     /// way stops within a tenth of a second and closes it.
     func closeInput() {

@@ -49,18 +49,21 @@ extension MCPClient {
         let (params, token) = withProgressToken(params, if: onProgress != nil)
         // A write blocked on a server that stopped reading gives up a second after the deadline.
         channel.setDeadline(deadline + .seconds(1))
-        let id: Int
+        // Waited for before it is sent: the send may wait for room in the pipe, and the answer
+        // come while it does.
+        let id = conversation.reserveID()
+        multiplexing.waiting[id] = .init(deadline: deadline, progress: token.map { ($0, onProgress) })
+        read(until: deadline)
         do {
-            id = try await conversation.send(method, params, version: session.era == .modern ? session.version : nil)
+            try await conversation.send(method, params, version: session.era == .modern ? session.version : nil, id: id)
         } catch {
             // Cut off as it was written: the stream is out of step, and the session ends.
+            multiplexing.waiting.removeValue(forKey: id)
             await broke(error)
             if Task.isCancelled { throw .cancelled(method: method) }
             if ContinuousClock.now >= deadline { throw .timedOut(method: method, seconds: timeout.seconds) }
             throw failure(error, method: method)
         }
-        multiplexing.waiting[id] = .init(deadline: deadline, progress: token.map { ($0, onProgress) })
-        read(until: deadline)
         switch await outcome(of: id) {
         case .reply(.error(let code, let message, _)):
             throw .rejected(method: method, code: code, message: redactor.redact(message))

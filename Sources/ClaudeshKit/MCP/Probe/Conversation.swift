@@ -17,8 +17,20 @@ final class Conversation {
 
     /// Sends a request, modern when `version` is given; returns its id.
     nonisolated(nonsending) func send(_ method: String, _ params: JSONValue? = nil, version: String?) async throws(ProbeFailure) -> Int {
+        let id = reserveID()
+        try await send(method, params, version: version, id: id)
+        return id
+    }
+
+    /// The id the next request goes under: taken before it is sent by a client that must be
+    /// ready for its answer first (a send may wait for room, and the answer come before it ends).
+    func reserveID() -> Int {
         lastID += 1
-        let id = lastID // its own, whatever is sent while this one is
+        return lastID
+    }
+
+    /// Sends a request under an id from `reserveID`.
+    nonisolated(nonsending) func send(_ method: String, _ params: JSONValue?, version: String?, id: Int) async throws(ProbeFailure) {
         serverRequests = 0 // the bound is per request the client waits on
         let message = if let version {
             MCPProtocol.modernRequest(id: id, method: method, params: params, version: version)
@@ -26,7 +38,6 @@ final class Conversation {
             MCPProtocol.request(id: id, method: method, params: params)
         }
         try await channel.send(message, expectsAnswer: true)
-        return id
     }
 
     nonisolated(nonsending) func notify(_ method: String, _ params: JSONValue? = nil) async throws(ProbeFailure) {

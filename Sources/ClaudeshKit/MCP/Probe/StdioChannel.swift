@@ -72,12 +72,16 @@ final class StdioChannel: MCPChannel {
     }
 
     nonisolated(nonsending) func send(_ message: JSONValue, expectsAnswer: Bool) async throws(ProbeFailure) {
+        // One line at a time: a line that waits for room in a full pipe is not cut into by the
+        // next one, which waits its turn.
+        if isWriting { await withCheckedContinuation { writers.append($0) } } else { isWriting = true }
+        defer { if writers.isEmpty { isWriting = false } else { writers.removeFirst().resume() } }
         let interruption = self.interruption
         let deadline = self.deadline
         let givenUp = { interruption.isRaised || deadline.map { ContinuousClock.now >= $0 } == true }
         var line = message.serializedBytes()
         line.append(0x0A)
-        guard child.write(line, unless: givenUp) else {
+        guard await child.write(line, unless: givenUp) else {
             // Cut off while the server was not reading: what it got of the line is not a
             // message, and nothing written after it could be one. The session ends here.
             if givenUp() && child.termination == nil {
@@ -98,6 +102,10 @@ final class StdioChannel: MCPChannel {
 
     /// Where a write blocked on a server that stopped reading gives up, when a client set one.
     private var deadline: ContinuousClock.Instant?
+    /// Whether a line is being written, and the sends waiting to write theirs (the turn passes
+    /// from one to the next).
+    private var isWriting = false
+    private var writers: [CheckedContinuation<Void, Never>] = []
 
     func setDeadline(_ instant: ContinuousClock.Instant) { deadline = instant }
 
