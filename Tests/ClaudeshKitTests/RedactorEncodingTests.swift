@@ -12,20 +12,7 @@ struct RedactorEncodingTests {
         let json = String(decoding: try! JSONSerialization.data(withJSONObject: [secret], options: [.fragmentsAllowed, .withoutEscapingSlashes]), as: UTF8.self)
             .dropFirst(2).dropLast(2)
         // As Python's json.dumps writes it (ensure_ascii).
-        var ascii = ""
-        for unit in secret.utf16 {
-            switch unit {
-            case 0x22: ascii += "\\\""
-            case 0x5C: ascii += "\\\\"
-            case 0x0A: ascii += "\\n"
-            case 0x0D: ascii += "\\r"
-            case 0x09: ascii += "\\t"
-            case 0x08: ascii += "\\b"
-            case 0x0C: ascii += "\\f"
-            case 0x20...0x7E: ascii += String(UnicodeScalar(UInt8(unit)))
-            default: ascii += String(format: "\\u%04x", unit)
-            }
-        }
+        let ascii = JSONWriterTests.pythonEnsureASCII(secret)
         let url = secret.utf8.map { byte -> String in
             TokenShapes.isTokenByte(byte) || byte == UInt8(ascii: ".") || byte == UInt8(ascii: "~") ? String(UnicodeScalar(byte)) : String(format: "%%%02X", byte)
         }.joined()

@@ -159,31 +159,17 @@ final class ChildProcess: Sendable {
     /// waited on a tenth of a second at a time, without holding anything `closeInput` needs.
     @discardableResult
     func write(_ bytes: [UInt8], unless stop: () -> Bool = { false }) -> Bool {
-        let claimed = input.withLock { state -> Int32 in
-            guard state.fd >= 0, !state.closeRequested, !state.writing else { return -1 }
-            state.writing = true
-            return state.fd
-        }
-        guard claimed >= 0 else { return false }
+        guard let fd = claimInput() else { return false }
+        defer { releaseInput() }
         var offset = 0
-        var failed = false
-        while offset < bytes.count {
-            let written = bytes.withUnsafeBytes { Glibc_writeFD(claimed, $0.baseAddress! + offset, $0.count - offset) }
-            if written >= 0 { offset += written; continue }
-            if errno == EINTR { continue }
+        while writeWhatFits(bytes, from: &offset, to: fd) {
+            if offset == bytes.count { return true }
             // A full pipe (a server that stopped reading) is waited on until `stop` says so.
-            guard errno == EAGAIN, !input.withLock({ $0.closeRequested }), !stop() else { failed = true; break }
-            var entry = pollfd(fd: claimed, events: Int16(POLLOUT), revents: 0)
+            guard !input.withLock({ $0.closeRequested }), !stop() else { return false }
+            var entry = pollfd(fd: fd, events: Int16(POLLOUT), revents: 0)
             _ = poll(&entry, 1, 100)
         }
-        input.withLock { state in
-            state.writing = false
-            if state.closeRequested && state.fd >= 0 {
-                close(state.fd)
-                state.fd = -1
-            }
-        }
-        return !failed
+        return false
     }
 
     /// As `write`, but a full pipe is waited on as a task, a few milliseconds at a time, not by
@@ -191,24 +177,31 @@ final class ChildProcess: Sendable {
     /// reading the server's output, which a server that writes before it reads again waits for).
     /// It runs where its caller runs: a write that finds room costs no hop off the caller's actor.
     nonisolated(nonsending) func write(_ bytes: [UInt8], unless stop: () -> Bool) async -> Bool {
-        let claimed = input.withLock { state -> Int32 in
-            guard state.fd >= 0, !state.closeRequested, !state.writing else { return -1 }
-            state.writing = true
-            return state.fd
-        }
-        guard claimed >= 0 else { return false }
+        guard let fd = claimInput() else { return false }
+        defer { releaseInput() }
         var offset = 0
-        var failed = false
-        while offset < bytes.count {
-            let written = bytes.withUnsafeBytes { Glibc_writeFD(claimed, $0.baseAddress! + offset, $0.count - offset) }
-            if written >= 0 { offset += written; continue }
-            if errno == EINTR { continue }
-            guard errno == EAGAIN, !input.withLock({ $0.closeRequested }), !stop() else { failed = true; break }
+        while writeWhatFits(bytes, from: &offset, to: fd) {
+            if offset == bytes.count { return true }
+            guard !input.withLock({ $0.closeRequested }), !stop() else { return false }
             // Not a cancellable sleep: a cancelled caller's write still ends at `stop`, not in a spin.
             await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
                 DispatchQueue.global().asyncAfter(deadline: .now() + .milliseconds(5)) { continuation.resume() }
             }
         }
+        return false
+    }
+
+    /// Standard input's descriptor, taken for one write (nil when it is closed or another write
+    /// has it); `closeInput` leaves a taken descriptor for `releaseInput` to close.
+    private func claimInput() -> Int32? {
+        input.withLock { state -> Int32? in
+            guard state.fd >= 0, !state.closeRequested, !state.writing else { return nil }
+            state.writing = true
+            return state.fd
+        }
+    }
+
+    private func releaseInput() {
         input.withLock { state in
             state.writing = false
             if state.closeRequested && state.fd >= 0 {
@@ -216,7 +209,19 @@ final class ChildProcess: Sendable {
                 state.fd = -1
             }
         }
-        return !failed
+    }
+
+    /// Writes what the pipe takes of `bytes` from `offset` on, moving `offset`: true when all of
+    /// it went or the pipe is full, false when it cannot be written to.
+    private func writeWhatFits(_ bytes: [UInt8], from offset: inout Int, to fd: Int32) -> Bool {
+        while offset < bytes.count {
+            let start = offset
+            let written = bytes.withUnsafeBytes { Glibc_writeFD(fd, $0.baseAddress! + start, $0.count - start) }
+            if written >= 0 { offset += written; continue }
+            if errno == EINTR { continue }
+            return errno == EAGAIN
+        }
+        return true
     }
 
     /// Closes standard input: the polite first step of ending an MCP stdio server. A write under

@@ -213,12 +213,9 @@ extension MCPClient {
     private func broke(_ error: ProbeFailure) async {
         multiplexing.failure = error
         for id in multiplexing.open { settle(id, .failed(error)) }
-        switch error {
-        case .messageTooLarge, .notMCP, .protocolError:
+        if error.endsTheSession {
             isClosed = true
             await channel.close()
-        default:
-            break
         }
     }
 }

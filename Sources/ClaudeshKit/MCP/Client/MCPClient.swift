@@ -184,15 +184,9 @@ package actor MCPClient {
             }
             if let reason = channel.endedReason { throw .gone(reason + (log.lastLines(1).first.map { "; its last line on stderr: \($0)" } ?? "")) }
             if case .failure(let failure) = outcome {
-                // A stream no longer read in step (a message over the limit, a line that is not
-                // JSON-RPC, a request cut off as it was written) cannot carry another answer:
-                // the session ends with this one.
-                switch failure {
-                case .messageTooLarge, .notMCP, .protocolError:
+                if failure.endsTheSession {
                     isClosed = true
                     await channel.close()
-                default:
-                    break
                 }
                 throw ClientFailure(failure)
             }

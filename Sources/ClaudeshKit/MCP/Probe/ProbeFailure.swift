@@ -103,3 +103,14 @@ package enum ProbeFailure: Error, Sendable, Equatable, CustomStringConvertible {
         return printable.trimmingWhitespace + (bytes.count > 40 ? "…" : "")
     }
 }
+
+extension ProbeFailure {
+    /// A stream no longer read in step (a message over the limit, a line that is not JSON-RPC, a
+    /// request cut off as it was written) cannot carry another answer: the session ends with it.
+    var endsTheSession: Bool {
+        switch self {
+        case .messageTooLarge, .notMCP, .protocolError: return true
+        default: return false
+        }
+    }
+}
