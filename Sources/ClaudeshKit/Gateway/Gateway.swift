@@ -177,7 +177,6 @@ package final class Gateway: Sendable {
             // a client that asks for it is offered the newest revision instead.
             let asked = params?["protocolVersion"]?.stringValue ?? ""
             let version = MCPProtocol.legacyVersions.contains(asked) && asked != "2025-03-26" ? asked : MCPProtocol.latestVersion
-            connection.legacyVersion = version
             return .object([
                 ("protocolVersion", .string(version)),
                 ("capabilities", capabilities(connection)),

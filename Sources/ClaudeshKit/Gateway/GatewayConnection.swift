@@ -1,8 +1,8 @@
 import Synchronization
 
-/// One client of the gateway (its stdio, or one HTTP request's exchange): the era it opened,
-/// its requests in flight, which a `notifications/cancelled` or its leaving cancels, and the
-/// bound on how many it may have at once.
+/// One client of the gateway (its stdio, or one HTTP request's exchange): its requests in
+/// flight, which a `notifications/cancelled` or its leaving cancels, and the bound on how many
+/// it may have at once.
 package final class GatewayConnection: Sendable {
     /// `stdio` or `http`: what the records and the capabilities say.
     package let transport: String
@@ -14,7 +14,6 @@ package final class GatewayConnection: Sendable {
     let hearsChanges: Bool
 
     private struct State {
-        var legacyVersion: String?
         var inFlight: [String: Task<Void, Never>] = [:]
         var closed = false
     }
@@ -24,12 +23,6 @@ package final class GatewayConnection: Sendable {
         self.transport = transport
         self.limit = limit
         self.hearsChanges = hearsChanges
-    }
-
-    /// The version the client's `initialize` agreed on.
-    var legacyVersion: String? {
-        get { state.withLock { $0.legacyVersion } }
-        set { state.withLock { $0.legacyVersion = newValue } }
     }
 
     /// Why a request was not started.

@@ -128,7 +128,7 @@ package final class GatewayHTTPServer: Sendable {
         }
     }
 
-    /// Stops taking requests: `wait` returns. From any thread, any number of times.
+    /// Ends `wait` (whose caller then stops the listener). From any thread, any number of times.
     package func close() {
         closed.withLock { state in
             state.done = true
