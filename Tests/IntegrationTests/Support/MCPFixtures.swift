@@ -73,12 +73,17 @@ enum MCPFixtures {
     }
 
     /// Live processes whose command line holds `word` as one of its arguments.
-    static func processes(withArgument word: String) -> [Int32] {
+    /// The live processes with `word` among their arguments and, when given, `variable` (`NAME=value`)
+    /// in their environment: how a test tells its own servers from those of a suite running beside it.
+    static func processes(withArgument word: String, environment variable: String? = nil) -> [Int32] {
         let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
         return entries.compactMap { Int32($0) }.filter { pid in
             guard let data = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline") else { return false }
             let status = (try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8)) ?? ""
-            return data.split(separator: 0).contains { String(decoding: $0, as: UTF8.self) == word } && !status.contains(") Z ")
+            guard data.split(separator: 0).contains(where: { String(decoding: $0, as: UTF8.self) == word }), !status.contains(") Z ") else { return false }
+            guard let variable else { return true }
+            let environment = FileManager.default.contents(atPath: "/proc/\(pid)/environ") ?? Data()
+            return environment.split(separator: 0).contains { String(decoding: $0, as: UTF8.self) == variable }
         }
     }
 

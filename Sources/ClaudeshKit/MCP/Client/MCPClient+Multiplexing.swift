@@ -22,7 +22,8 @@ extension MCPClient {
         }
 
         var waiting: [Int: Waiting] = [:]
-        /// Reads while a request waits; ends when none does (a new request starts another).
+        /// Reads while a request waits, and `readerLinger` after the last one had its answer;
+        /// then ends (a new request starts another).
         var reader: Task<Void, Never>?
         /// The instant the reader's wait ends at, unless a message comes first.
         var readerUntil: ContinuousClock.Instant?
@@ -140,11 +141,17 @@ extension MCPClient {
         if let until = multiplexing.readerUntil, deadline < until { channel.wakeReader() }
     }
 
-    /// Reads the server's messages while a request waits: answers to their requests, the
-    /// server's own requests answered, notifications taken; requests past their deadline
-    /// time out. Runs in a task of its own, which no caller's cancellation reaches: a cancelled
-    /// task's read would end the server's output for good.
+    /// How long the reader reads on once nothing waits. A caller that makes its requests one
+    /// after another (a gateway's client, a script) finds it still reading: a task started
+    /// for each request cost a thread's wake a call, a fifth of the gateway's work.
+    static let readerLinger: Duration = .seconds(1)
+
+    /// Reads the server's messages while a request waits, and `readerLinger` after: answers to
+    /// their requests, the server's own requests answered, notifications taken; requests past
+    /// their deadline time out. Runs in a task of its own, which no caller's cancellation
+    /// reaches: a cancelled task's read would end the server's output for good.
     private func readWhileWaited() async {
+        var idleSince: ContinuousClock.Instant?
         while true {
             let now = ContinuousClock.now
             var until: ContinuousClock.Instant?
@@ -154,13 +161,23 @@ extension MCPClient {
             }
             for id in expired { settle(id, .timedOut) }
             if isClosed { closeMultiplexed() }
-            guard !isClosed, let until else { break }
+            guard !isClosed else { break }
+            if until == nil {
+                let since = idleSince ?? now
+                guard now < since + Self.readerLinger else { break }
+                idleSince = since
+                until = since + Self.readerLinger
+            } else {
+                idleSince = nil
+            }
+            guard let until else { break }
             multiplexing.readerUntil = until
             let message: JSONValue?
             do {
                 message = try await conversation.channel.receive(until: until)
             } catch {
-                await broke(error)
+                // A session closed while its reader lingered: its server's end is no failure.
+                if !isClosed { await broke(error) }
                 break
             }
             guard let message else { continue } // its deadline, or a nearer one to wait for
