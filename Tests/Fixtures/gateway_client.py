@@ -7,8 +7,10 @@ initialize handshake). TARGET: a URL (streamable HTTP; GATEWAY_TOKEN, when set, 
 bearer token) or `stdio` (the command after `--` is started, its stdin and stdout the channel).
 STEP: `tools`, `prompts`, `resources`, `call:TOOL:JSON`, `read:URI`, `prompt:NAME:JSON`,
 `sleep:SECONDS`, `notifications` (the methods of the notifications the server sent so far), `kill:WORD` (SIGKILL to the processes whose command line has WORD, as a
-crash from outside would). Prints one JSON line per step: {"step", "ok", "value"|"error"}, and first
-{"era", "version", "server"}.
+crash from outside would), `run:JSON` (runs the program and arguments of a JSON list, as an
+operator in another shell would; its exit status is the value), `wait:METHOD:N` (waits up to 15 s
+for N notifications of METHOD in all; their count is the value). Prints one JSON line per step:
+{"step", "ok", "value"|"error"}, and first {"era", "version", "server"}.
 """
 import asyncio
 import json
@@ -79,6 +81,16 @@ async def main():
                         os.kill(pid, 9)
                     await asyncio.sleep(0.5)
                     value = None
+                elif kind == "run":
+                    import subprocess
+                    value = subprocess.run(json.loads(arg), capture_output=True).returncode
+                elif kind == "wait":
+                    method, _, count = arg.rpartition(":")
+                    for _ in range(150):
+                        if notified.count(method) >= int(count):
+                            break
+                        await asyncio.sleep(0.1)
+                    value = notified.count(method)
                 elif kind == "notifications":
                     value = notified
                 elif kind == "sleep":

@@ -115,6 +115,33 @@ struct GatewayTests {
         #expect((steps[6]["value"] as? [String] ?? []).contains("notifications/tools/list_changed"), "\(steps[6])")
     }
 
+    @Test func aToolTurnedOffOrOnReachesARunningGatewayAndItsClientIsTold() throws {
+        defer { secrets.stop() }
+        _ = try setUpBackends()
+        func command(_ words: String...) -> String {
+            let list = ([Claudesh.binary, "gateway", "tools"] + words).map { "\"\($0)\"" }.joined(separator: ",")
+            return "run:[\(list)]"
+        }
+        let changed = "notifications/tools/list_changed"
+        let (_, steps, stderr) = try drive("auto", "stdio", [
+            "tools", command("disable", "time", "convert_time"), "wait:\(changed):1", "tools",
+            "call:time_convert_time:{\"source_timezone\":\"UTC\",\"time\":\"12:00\",\"target_timezone\":\"UTC\"}",
+            command("enable", "time", "convert_time"), "wait:\(changed):2", "tools",
+        ])
+        guard steps.count == 8 else {
+            Issue.record("\(steps) \(stderr)")
+            return
+        }
+        #expect(Self.names(steps[0]).contains("time_convert_time"), "\(steps[0])")
+        #expect(steps[1]["value"] as? Int == 0 && steps[5]["value"] as? Int == 0, "\(steps[1]) \(steps[5])")
+        // Within the second the gateway looks at its profile: told, without asking.
+        #expect(steps[2]["value"] as? Int == 1, "the client is told its tools changed: \(steps[2])")
+        #expect(!Self.names(steps[3]).contains("time_convert_time") && Self.names(steps[3]).contains("time_get_current_time"), "\(steps[3])")
+        #expect(steps[4]["ok"] as? Bool == false && (steps[4]["error"] as? String ?? "").contains("unknown tool"), "a tool turned off is not called: \(steps[4])")
+        #expect(steps[6]["value"] as? Int == 2, "turned on again, the client is told again: \(steps[6])")
+        #expect(Self.names(steps[7]).contains("time_convert_time"), "\(steps[7])")
+    }
+
     @Test func malformedMessagesGetTheirJSONRPCErrorAndTheGatewayGoesOn() throws {
         defer { secrets.stop() }
         _ = try setUpBackends()

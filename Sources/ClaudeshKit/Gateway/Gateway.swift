@@ -27,6 +27,9 @@ package final class Gateway: Sendable {
     package let backends: [GatewayBackend]
     private let byName: [String: GatewayBackend]
     package let profile: GatewayProfile
+    /// The tools each backend keeps to itself: the profile's when the gateway started, then
+    /// as `gateway tools disable|enable` changes them (`follow`).
+    private let disabledTools: ToolSwitches
     let redactor: Redactor
     /// How long one request to a backend may take (MCP_TOOL_TIMEOUT, else a minute).
     let timeout: Duration
@@ -37,11 +40,17 @@ package final class Gateway: Sendable {
 
     package static let serverName = "claudesh-gateway"
 
-    package init(backends: [GatewayBackend], profile: GatewayProfile, redactor: Redactor, timeout: Duration,
-                 record: @escaping @Sendable (GatewayCall) -> Void = { _ in }) {
+    package convenience init(backends: [GatewayBackend], profile: GatewayProfile, redactor: Redactor, timeout: Duration,
+                             record: @escaping @Sendable (GatewayCall) -> Void = { _ in }) {
+        self.init(backends: backends, profile: profile, switches: ToolSwitches(profile.disabledTools), redactor: redactor, timeout: timeout, record: record)
+    }
+
+    private init(backends: [GatewayBackend], profile: GatewayProfile, switches: ToolSwitches, redactor: Redactor, timeout: Duration,
+                 record: @escaping @Sendable (GatewayCall) -> Void) {
         self.backends = backends
         byName = Dictionary(backends.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
         self.profile = profile
+        disabledTools = switches
         self.redactor = redactor
         self.timeout = timeout
         self.record = record
@@ -49,7 +58,33 @@ package final class Gateway: Sendable {
 
     /// This gateway with its results masking `values` as well (the HTTP listener's token).
     package func masking(_ values: [String]) -> Gateway {
-        Gateway(backends: backends, profile: profile, redactor: redactor.adding(values), timeout: timeout, record: record)
+        Gateway(backends: backends, profile: profile, switches: disabledTools, redactor: redactor.adding(values), timeout: timeout, record: record)
+    }
+
+    /// The tools turned off, per backend, as the gateway follows them.
+    final class ToolSwitches: Sendable {
+        let off: Mutex<[String: [String]]>
+        init(_ off: [String: [String]]) { self.off = Mutex(off) }
+    }
+
+    /// Whether `tool` of `backend` is turned off now.
+    func isDisabled(_ tool: String, of backend: String) -> Bool {
+        disabledTools.off.withLock { $0[backend]?.contains(tool) == true }
+    }
+
+    /// Takes the profile's tools turned off as they are now; when they changed, every client
+    /// that hears changes is told its list of tools changed, and lists it again.
+    package func follow(disabledTools now: [String: [String]]) {
+        let normalised = now.filter { !$0.value.isEmpty }.mapValues { $0.sorted() }
+        let changed = disabledTools.off.withLock { off in
+            guard off.filter({ !$0.value.isEmpty }).mapValues({ $0.sorted() }) != normalised else { return false }
+            off = normalised
+            return true
+        }
+        guard changed else { return }
+        let notify = listeners.withLock { Array($0.all.values) }
+        let message = MCPProtocol.notification(method: "notifications/tools/list_changed")
+        for send in notify { send(message) }
     }
 
     /// Tells `notify` of each change of the surface from now on, until `unsubscribe`.
@@ -256,7 +291,7 @@ package final class Gateway: Sendable {
             var map: [(exposed: String, target: GatewaySurface.Target)] = []
             for item in items {
                 guard let name = item["name"]?.stringValue else { continue }
-                if skipDisabled, profile.isDisabled(name, of: backend) { continue }
+                if skipDisabled, isDisabled(name, of: backend) { continue }
                 let surfaceName = GatewaySurface.exposedName(name, of: backend) { taken.contains($0) }
                 taken.insert(surfaceName)
                 map.append((surfaceName, .init(backend: backend, name: name)))
@@ -299,7 +334,7 @@ package final class Gateway: Sendable {
     private func callTool(_ params: JSONValue?, era: String) async throws(Refusal) -> JSONValue {
         guard let name = params?["name"]?.stringValue else { throw Refusal(-32602, "tools/call needs a tool name") }
         guard let target = await target(name, tools: true), let backend = byName[target.backend],
-              !profile.isDisabled(target.name, of: target.backend) else {
+              !isDisabled(target.name, of: target.backend) else {
             throw Refusal(-32602, "unknown tool: \(name)")
         }
         let forwarded = Self.forwarded(params, name: ("name", target.name))

@@ -19,10 +19,6 @@ package struct GatewayProfile: Sendable, Equatable {
             throw .usage("a gateway profile's name is letters, digits, _ and - (at most 64), not '\(name.escapingControls.clipped(40))'")
         }
     }
-
-    package func isDisabled(_ tool: String, of backend: String) -> Bool {
-        disabledTools[backend]?.contains(tool) == true
-    }
 }
 
 /// `HOME/gateway.json`: every profile, by name.

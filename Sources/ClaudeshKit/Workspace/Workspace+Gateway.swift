@@ -151,7 +151,12 @@ extension Workspace {
     /// stopped and the last records written when it returns.
     private func serving(_ gateway: Gateway, _ recorder: GatewayRecorder, _ body: () async throws -> Void) async throws {
         let writer = Task { await recorder.run() }
-        defer { writer.cancel() }
+        let profiles = gatewayProfiles
+        let follower = Task { await Self.follow(profiles, gateway) }
+        defer {
+            writer.cancel()
+            follower.cancel()
+        }
         do {
             try await body()
         } catch {
@@ -165,6 +170,24 @@ extension Workspace {
         await writer.value
         // Stopped by Ctrl-C or a signal: the command ends as an interrupted one does.
         if Task.isCancelled { throw CancellationError() }
+    }
+
+    /// Follows the tools the profile turns off while the gateway runs: `gateway tools disable`
+    /// in another shell reaches it within a second, and its clients are told their list
+    /// changed. The file is looked at (its stamp) once a second and read when it changed; one
+    /// that cannot be read or parsed (an edit by hand half made) changes nothing.
+    private static func follow(_ profiles: GatewayProfiles, _ gateway: Gateway) async {
+        var stamp: FileStamp?
+        var first = true
+        while !Task.isCancelled {
+            let now = FileStamp(of: profiles.file.path)
+            if first || now != stamp, let profile = try? profiles.profile(gateway.profile.name) {
+                gateway.follow(disabledTools: profile.disabledTools)
+            }
+            stamp = now
+            first = false
+            try? await Task.sleep(for: .seconds(1))
+        }
     }
 
     /// The services of the compose file (none without one), each reached as a stdio server with

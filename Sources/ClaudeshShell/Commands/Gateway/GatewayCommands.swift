@@ -242,7 +242,7 @@ enum GatewayCommands {
             }
             _ = try invocation.workspace.setGatewayTool(tool, of: backend, enabled: enabled, profile: profile.name)
             invocation.output.line((enabled ? "The gateway offers \(backend)'s \(tool) again" : "The gateway neither lists nor calls \(backend)'s \(tool)")
-                                   + "; a gateway running now takes it at its next start")
+                                   + "; a gateway running now takes it within a second, and tells its clients")
             return .success
         }
     }
