@@ -11,7 +11,6 @@ static int put(int fd, const char *b, ssize_t n) {
 int main(int argc, char **argv) {
     int in[2], out[2];
     if (argc < 2 || pipe(in) || pipe(out)) return 2;
-    signal(SIGPIPE, SIG_IGN);
     pid_t pid = fork();
     if (pid == 0) {
         dup2(in[0], 0); dup2(out[1], 1);
@@ -19,6 +18,7 @@ int main(int argc, char **argv) {
         execvp(argv[1], argv + 1); _exit(127);
     }
     close(in[0]); close(out[1]);
+    signal(SIGPIPE, SIG_IGN); /* here, not before the fork: the server keeps its own */
     struct pollfd fds[2] = {{0, POLLIN, 0}, {out[0], POLLIN, 0}};
     static char buf[65536];
     for (;;) {

@@ -119,16 +119,20 @@ struct GatewayTests {
         defer { secrets.stop() }
         _ = try setUpBackends()
         func command(_ words: String...) -> String {
-            let list = ([Claudesh.binary, "gateway", "tools"] + words).map { "\"\($0)\"" }.joined(separator: ",")
+            let list = ([Claudesh.binary, "gateway"] + words).map { "\"\($0)\"" }.joined(separator: ",")
             return "run:[\(list)]"
         }
         let changed = "notifications/tools/list_changed"
         let (_, steps, stderr) = try drive("auto", "stdio", [
-            "tools", command("disable", "time", "convert_time"), "wait:\(changed):1", "tools",
+            "tools", command("tools", "disable", "time", "convert_time"), "wait:\(changed):1", "tools",
             "call:time_convert_time:{\"source_timezone\":\"UTC\",\"time\":\"12:00\",\"target_timezone\":\"UTC\"}",
-            command("enable", "time", "convert_time"), "wait:\(changed):2", "tools",
+            command("tools", "enable", "time", "convert_time"), "wait:\(changed):2", "tools",
+            // Taken out of the profile, a backend keeps what it had turned off while this
+            // gateway still serves it (its tools forgotten with it in the file).
+            command("tools", "disable", "time", "convert_time"), "wait:\(changed):3", command("remove", "time"), "sleep:2.5",
+            "notifications", "tools",
         ])
-        guard steps.count == 8 else {
+        guard steps.count == 14 else {
             Issue.record("\(steps) \(stderr)")
             return
         }
@@ -140,6 +144,9 @@ struct GatewayTests {
         #expect(steps[4]["ok"] as? Bool == false && (steps[4]["error"] as? String ?? "").contains("unknown tool"), "a tool turned off is not called: \(steps[4])")
         #expect(steps[6]["value"] as? Int == 2, "turned on again, the client is told again: \(steps[6])")
         #expect(Self.names(steps[7]).contains("time_convert_time"), "\(steps[7])")
+        #expect(steps[9]["value"] as? Int == 3 && steps[10]["value"] as? Int == 0, "\(steps[9]) \(steps[10])")
+        #expect(((steps[12]["value"] as? [String]) ?? []).filter { $0 == changed }.count == 3, "no change after the removal: \(steps[12])")
+        #expect(!Self.names(steps[13]).contains("time_convert_time") && Self.names(steps[13]).contains("time_get_current_time"), "\(steps[13])")
     }
 
     @Test func malformedMessagesGetTheirJSONRPCErrorAndTheGatewayGoesOn() throws {

@@ -72,11 +72,14 @@ package final class Gateway: Sendable {
         disabledTools.off.withLock { $0[backend]?.contains(tool) == true }
     }
 
-    /// Takes the profile's tools turned off as they are now; when they changed, every client
-    /// that hears changes is told its list of tools changed, and lists it again.
-    package func follow(disabledTools now: [String: [String]]) {
-        let normalised = now.filter { !$0.value.isEmpty }.mapValues { $0.sorted() }
+    /// Takes the tools `backends` turn off as the profile says now (the others keep theirs);
+    /// when they changed, every client that hears changes is told its list of tools changed,
+    /// and lists it again.
+    package func follow(disabledTools now: [String: [String]], of backends: Set<String>) {
         let changed = disabledTools.off.withLock { off in
+            var next = off
+            for backend in backends { next[backend] = now[backend].flatMap { $0.isEmpty ? nil : $0.sorted() } }
+            let normalised = next.filter { !$0.value.isEmpty }.mapValues { $0.sorted() }
             guard off.filter({ !$0.value.isEmpty }).mapValues({ $0.sorted() }) != normalised else { return false }
             off = normalised
             return true

@@ -174,15 +174,19 @@ extension Workspace {
 
     /// Follows the tools the profile turns off while the gateway runs: `gateway tools disable`
     /// in another shell reaches it within a second, and its clients are told their list
-    /// changed. The file is looked at (its stamp) once a second and read when it changed; one
-    /// that cannot be read or parsed (an edit by hand half made) changes nothing.
+    /// changed. The file is looked at (its stamp) once a second and read when it changed. A
+    /// file that cannot be read or parsed (an edit by hand half made), is gone, or no longer
+    /// holds the profile changes nothing; nor does a backend the profile no longer has (`gateway
+    /// remove` forgets its tools, while the running gateway still serves it until it restarts).
     private static func follow(_ profiles: GatewayProfiles, _ gateway: Gateway) async {
         var stamp: FileStamp?
         var first = true
         while !Task.isCancelled {
             let now = FileStamp(of: profiles.file.path)
-            if first || now != stamp, let profile = try? profiles.profile(gateway.profile.name) {
-                gateway.follow(disabledTools: profile.disabledTools)
+            if first || now != stamp, now != nil, let profile = try? profiles.all().first(where: { $0.name == gateway.profile.name }) {
+                let kept = Set(profile.servers.map(gatewayBackendName))
+                let backends = gateway.backends.filter { kept.contains($0.name) || ($0.kind == "compose" && profile.composeServices) }.map(\.name)
+                gateway.follow(disabledTools: profile.disabledTools, of: Set(backends))
             }
             stamp = now
             first = false

@@ -72,7 +72,6 @@ enum MCPFixtures {
         return byName
     }
 
-    /// Live processes whose command line holds `word` as one of its arguments.
     /// The live processes with `word` among their arguments and, when given, `variable` (`NAME=value`)
     /// in their environment: how a test tells its own servers from those of a suite running beside it.
     static func processes(withArgument word: String, environment variable: String? = nil) -> [Int32] {

@@ -22,9 +22,11 @@ extension MCPClient {
         }
 
         var waiting: [Int: Waiting] = [:]
-        /// Reads while a request waits, and `readerLinger` after the last one had its answer;
-        /// then ends (a new request starts another).
+        /// Reads while a request waits, and on until the deadline of the last one made has
+        /// passed; then ends (a new request starts another).
         var reader: Task<Void, Never>?
+        /// The latest deadline of a request made: the reader reads until it.
+        var lastDeadline: ContinuousClock.Instant?
         /// The instant the reader's wait ends at, unless a message comes first.
         var readerUntil: ContinuousClock.Instant?
         /// Why the channel can carry no more answers (it broke the protocol or ended).
@@ -54,6 +56,7 @@ extension MCPClient {
         // come while it does.
         let id = conversation.reserveID()
         multiplexing.waiting[id] = .init(deadline: deadline, progress: token.map { ($0, onProgress) })
+        multiplexing.lastDeadline = max(multiplexing.lastDeadline ?? deadline, deadline)
         read(until: deadline)
         do {
             try await conversation.send(method, params, version: session.era == .modern ? session.version : nil, id: id)
@@ -141,17 +144,16 @@ extension MCPClient {
         if let until = multiplexing.readerUntil, deadline < until { channel.wakeReader() }
     }
 
-    /// How long the reader reads on once nothing waits. A caller that makes its requests one
-    /// after another (a gateway's client, a script) finds it still reading: a task started
-    /// for each request cost a thread's wake a call, a fifth of the gateway's work.
-    static let readerLinger: Duration = .seconds(1)
-
-    /// Reads the server's messages while a request waits, and `readerLinger` after: answers to
-    /// their requests, the server's own requests answered, notifications taken; requests past
-    /// their deadline time out. Runs in a task of its own, which no caller's cancellation
-    /// reaches: a cancelled task's read would end the server's output for good.
+    /// Reads the server's messages while a request waits, and on once none does until the
+    /// deadline of the last one made has passed: answers to their requests, the server's own
+    /// requests answered, notifications taken; requests past their deadline time out. A caller
+    /// that makes its requests one after another (a gateway's client, a script) so finds it
+    /// still reading: a task started for each request cost a thread's wake a call, a fifth of
+    /// the gateway's CPU. Waiting until that deadline, not a nearer instant, keeps the one
+    /// alarm of the channel as it is: a nearer one would replace it, and a sleeper replaced
+    /// holds its timer until its instant. Runs in a task of its own, which no caller's
+    /// cancellation reaches: a cancelled task's read would end the server's output for good.
     private func readWhileWaited() async {
-        var idleSince: ContinuousClock.Instant?
         while true {
             let now = ContinuousClock.now
             var until: ContinuousClock.Instant?
@@ -162,21 +164,14 @@ extension MCPClient {
             for id in expired { settle(id, .timedOut) }
             if isClosed { closeMultiplexed() }
             guard !isClosed else { break }
-            if until == nil {
-                let since = idleSince ?? now
-                guard now < since + Self.readerLinger else { break }
-                idleSince = since
-                until = since + Self.readerLinger
-            } else {
-                idleSince = nil
-            }
+            if until == nil, let last = multiplexing.lastDeadline, now < last { until = last }
             guard let until else { break }
             multiplexing.readerUntil = until
             let message: JSONValue?
             do {
                 message = try await conversation.channel.receive(until: until)
             } catch {
-                // A session closed while its reader lingered: its server's end is no failure.
+                // A session closed while its reader read on: its server's end is no failure.
                 if !isClosed { await broke(error) }
                 break
             }
@@ -184,7 +179,7 @@ extension MCPClient {
             do throws(ProbeFailure) {
                 try await take(message)
             } catch {
-                await broke(error)
+                if !isClosed { await broke(error) }
                 break
             }
         }

@@ -9,6 +9,10 @@ final class StdioChannel: MCPChannel {
     private let stderrDone: Task<Void, Never>
     /// Set by `abort`: what is still on its way is not read.
     private let aborted = Latch()
+    /// Set by `close`, which ends the server its own way: a reader that meets the end of its
+    /// output then does not wait for the exit and kill the group itself (`ended`), which would
+    /// cut short the grace that `close` gives after SIGTERM.
+    private let closing = Latch()
     /// Raised by `interrupt`: the wait until an instant ends now.
     private let interruption = Signal()
     /// Raised by `wakeReader`: the wait until an instant ends now, and nothing is given up (a
@@ -170,6 +174,7 @@ final class StdioChannel: MCPChannel {
             guard !buffer.isOverLimit else { throw .messageTooLarge(limit: buffer.limit) }
             if until != nil, interruption.take() || rewake.take() { return nil }
             guard let chunk = await lines.next(isolation: #isolation) else {
+                if closing.isStopped { throw .protocolError("the session was closed") }
                 let rest = buffer.takeRest()
                 if !rest.isEmpty, (try? JSONParser.parse(rest)) == nil { throw .notMCP(firstBytes: ProbeFailure.printable(rest)) }
                 throw await ended()
@@ -210,6 +215,7 @@ final class StdioChannel: MCPChannel {
 
     /// Ends the server as the spec says: close stdin, wait, SIGTERM, SIGKILL; the whole group.
     nonisolated(nonsending) func close() async {
+        closing.stop()
         alarm.state.withLock { state in
             state.sleeper?.task.cancel()
             state.sleeper = nil
