@@ -162,14 +162,11 @@ final class ChildProcess: Sendable {
         guard let fd = claimInput() else { return false }
         defer { releaseInput() }
         var offset = 0
-        while writeWhatFits(bytes, from: &offset, to: fd) {
-            if offset == bytes.count { return true }
-            // A full pipe (a server that stopped reading) is waited on until `stop` says so.
-            guard !input.withLock({ $0.closeRequested }), !stop() else { return false }
+        while true {
+            if let done = writeTurn(bytes, from: &offset, to: fd, unless: stop) { return done }
             var entry = pollfd(fd: fd, events: Int16(POLLOUT), revents: 0)
             _ = poll(&entry, 1, 100)
         }
-        return false
     }
 
     /// As `write`, but a full pipe is waited on as a task, a few milliseconds at a time, not by
@@ -180,15 +177,23 @@ final class ChildProcess: Sendable {
         guard let fd = claimInput() else { return false }
         defer { releaseInput() }
         var offset = 0
-        while writeWhatFits(bytes, from: &offset, to: fd) {
-            if offset == bytes.count { return true }
-            guard !input.withLock({ $0.closeRequested }), !stop() else { return false }
+        while true {
+            if let done = writeTurn(bytes, from: &offset, to: fd, unless: stop) { return done }
             // Not a cancellable sleep: a cancelled caller's write still ends at `stop`, not in a spin.
             await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
                 DispatchQueue.global().asyncAfter(deadline: .now() + .milliseconds(5)) { continuation.resume() }
             }
         }
-        return false
+    }
+
+    /// One turn of a write: what the pipe takes of `bytes` from `offset` on. True when all of it
+    /// went; false when the pipe cannot be written to, input is being closed, or `stop` says so;
+    /// nil when the pipe is full (a server that stopped reading) and the caller waits for room.
+    private func writeTurn(_ bytes: [UInt8], from offset: inout Int, to fd: Int32, unless stop: () -> Bool) -> Bool? {
+        guard writeWhatFits(bytes, from: &offset, to: fd) else { return false }
+        if offset == bytes.count { return true }
+        guard !input.withLock({ $0.closeRequested }), !stop() else { return false }
+        return nil
     }
 
     /// Standard input's descriptor, taken for one write (nil when it is closed or another write
