@@ -9,10 +9,14 @@ STEP: `tools`, `prompts`, `resources`, `call:TOOL:JSON`, `read:URI`, `prompt:NAM
 `sleep:SECONDS`, `notifications` (the methods of the notifications the server sent so far), `kill:WORD` (SIGKILL to the processes whose command line has WORD, as a
 crash from outside would), `run:JSON` (runs the program and arguments of a JSON list, as an
 operator in another shell would; its exit status is the value), `wait:METHOD:N` (waits up to 15 s
-for N notifications of METHOD in all; their count is the value). Prints one JSON line per step:
+for N notifications of METHOD in all; their count is the value), `listen:KIND,...` (opens a
+`subscriptions/listen` stream for the list changes of each KIND, tools, prompts or resources; the
+filter the server honoured is the value), `events` (the events that stream carried so far, by
+kind). Prints one JSON line per step:
 {"step", "ok", "value"|"error"}, and first {"era", "version", "server"}.
 """
 import asyncio
+import contextlib
 import json
 import os
 import sys
@@ -50,7 +54,10 @@ async def main():
         if method:
             notified.append(method)
 
-    async with Client(server, mode=mode, read_timeout_seconds=60, message_handler=on_message) as client:
+    events = []
+
+    async with Client(server, mode=mode, read_timeout_seconds=60, message_handler=on_message) as client, \
+            contextlib.AsyncExitStack() as streams:
         info = client.server_info
         print(json.dumps({"era": "modern" if client.protocol_version.startswith("2026") else "legacy",
                           "version": client.protocol_version, "server": info.name if info else None}), flush=True)
@@ -91,6 +98,19 @@ async def main():
                             break
                         await asyncio.sleep(0.1)
                     value = notified.count(method)
+                elif kind == "listen":
+                    wanted = {f"{name}_list_changed": True for name in arg.split(",")}
+                    stream = await streams.enter_async_context(client.listen(**wanted))
+
+                    async def carry(stream=stream):
+                        async for event in stream:
+                            events.append(type(event).__name__)
+
+                    asyncio.get_running_loop().create_task(carry())
+                    value = dump(stream.honored)
+                elif kind == "events":
+                    await asyncio.sleep(0.3)  # the stream's reader takes each in its turn
+                    value = events
                 elif kind == "notifications":
                     value = notified
                 elif kind == "sleep":

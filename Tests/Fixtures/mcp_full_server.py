@@ -105,6 +105,23 @@ async def ask(ctx: Context) -> str:
         return f"declined: {error}"
 
 
+@app.tool()
+async def sprout(ctx: Context) -> str:
+    """Adds the tool `sprouted` and says its tools changed: a server whose tools come while it runs."""
+    def sprouted() -> str:
+        """Added while the server ran."""
+        return "sprouted"
+
+    app.add_tool(sprouted)
+    version = getattr(ctx.request_context, "protocol_version", "")
+    if version.startswith("2026"):
+        # mcp 2.x in the stateless revision: heard on subscriptions/listen streams only.
+        await ctx.notify_tools_changed()
+    else:
+        await ctx.session.send_tool_list_changed()  # the handshake era: unasked
+    return "sprouted"
+
+
 @app.resource("config://app", mime_type="text/plain")
 def config() -> str:
     """The app's settings."""

@@ -123,8 +123,9 @@ struct GatewayTests {
             return "run:[\(list)]"
         }
         let changed = "notifications/tools/list_changed"
+        // The stateless revision is told of changes on the stream it opens (the handshake era unasked: the next test).
         let (_, steps, stderr) = try drive("auto", "stdio", [
-            "tools", command("tools", "disable", "time", "convert_time"), "wait:\(changed):1", "tools",
+            "listen:tools", command("tools", "disable", "time", "convert_time"), "wait:\(changed):1", "tools",
             "call:time_convert_time:{\"source_timezone\":\"UTC\",\"time\":\"12:00\",\"target_timezone\":\"UTC\"}",
             command("tools", "enable", "time", "convert_time"), "wait:\(changed):2", "tools",
             // Taken out of the profile, a backend keeps what it had turned off while this
@@ -136,7 +137,7 @@ struct GatewayTests {
             Issue.record("\(steps) \(stderr)")
             return
         }
-        #expect(Self.names(steps[0]).contains("time_convert_time"), "\(steps[0])")
+        #expect(steps[0]["value"] as? [String: Bool] == ["toolsListChanged": true], "the stream carries tool changes: \(steps[0])")
         #expect(steps[1]["value"] as? Int == 0 && steps[5]["value"] as? Int == 0, "\(steps[1]) \(steps[5])")
         // Within the second the gateway looks at its profile: told, without asking.
         #expect(steps[2]["value"] as? Int == 1, "the client is told its tools changed: \(steps[2])")
@@ -147,6 +148,50 @@ struct GatewayTests {
         #expect(steps[9]["value"] as? Int == 3 && steps[10]["value"] as? Int == 0, "\(steps[9]) \(steps[10])")
         #expect(((steps[12]["value"] as? [String]) ?? []).filter { $0 == changed }.count == 3, "no change after the removal: \(steps[12])")
         #expect(!Self.names(steps[13]).contains("time_convert_time") && Self.names(steps[13]).contains("time_get_current_time"), "\(steps[13])")
+    }
+
+    @Test func aBackendsOwnListChangeReachesTheGatewaysClientsAsTheirEraHasIt() throws {
+        defer { secrets.stop() }
+        _ = try setUpBackends()
+        // Beside the mcp 2.x server (a session of the stateless revision, heard on the listen
+        // stream the gateway opens), the same server on mcp 1.x (the handshake era: unasked).
+        let old = "{\"command\": \"\(MCPFixtures.legacyVenv)/bin/python\", \"args\": [\"\(MCPFixtures.fullScript)\", \"stdio\"]}"
+        #expect(try run(["mcp", "add-json", "-s", "user", "old", old]).status == 0)
+        for (verb, server) in [("add", "old"), ("remove", "time"), ("remove", "git")] {
+            let done = try run(["gateway", verb, server])
+            #expect(done.status == 0, "\(done.stderr)")
+        }
+        let changed = "notifications/tools/list_changed"
+        // A client of the stateless revision hears nothing it did not ask for; then it listens.
+        let (opened, steps, stderr) = try drive("auto", "stdio", [
+            "tools", "call:full_sprout:{}", "sleep:1", "notifications", "tools",
+            "listen:tools,prompts", "call:old_sprout:{}", "wait:\(changed):1", "tools", "call:old_sprouted:{}",
+            "call:full_sprout:{}", "wait:\(changed):2", "events",
+        ])
+        #expect(opened["era"] as? String == "modern", "\(opened)")
+        guard steps.count == 13 else {
+            Issue.record("\(steps) \(stderr)")
+            return
+        }
+        #expect(!Self.names(steps[0]).contains("full_sprouted") && Self.names(steps[0]).contains("old_sprout"), "\(steps[0])")
+        #expect(Self.text(steps[1]) == "sprouted", "\(steps[1])")
+        #expect((steps[3]["value"] as? [String]) == [], "nothing unasked in the stateless revision: \(steps[3])")
+        #expect(Self.names(steps[4]).contains("full_sprouted"), "the backend's new tool is listed: \(steps[4])")
+        #expect(steps[5]["value"] as? [String: Bool] == ["toolsListChanged": true, "promptsListChanged": true], "\(steps[5])")
+        #expect(steps[7]["value"] as? Int == 1, "a handshake-era backend's change reaches the stream: \(steps[7])")
+        #expect(Self.names(steps[8]).contains("old_sprouted"), "\(steps[8])")
+        #expect(Self.text(steps[9]) == "sprouted", "the new tool is called: \(steps[9])")
+        #expect(steps[11]["value"] as? Int == 2, "a stateless backend's change (its listen stream) reaches it: \(steps[11])")
+        #expect(steps[12]["value"] as? [String] == ["ToolsListChanged", "ToolsListChanged"], "both came on the stream: \(steps[12])")
+
+        // A client of the handshake era is told unasked.
+        let (legacy, told, why) = try drive("legacy", "stdio", ["tools", "call:full_sprout:{}", "wait:\(changed):1", "call:old_sprout:{}", "wait:\(changed):2"])
+        #expect(legacy["era"] as? String == "legacy", "\(legacy)")
+        guard told.count == 5 else {
+            Issue.record("\(told) \(why)")
+            return
+        }
+        #expect(told[2]["value"] as? Int == 1 && told[4]["value"] as? Int == 2, "\(told)")
     }
 
     @Test func malformedMessagesGetTheirJSONRPCErrorAndTheGatewayGoesOn() throws {
@@ -288,9 +333,13 @@ struct GatewayTests {
 
         let url = "http://127.0.0.1:\(port)/mcp"
         for (mode, era) in [("auto", "modern"), ("legacy", "legacy")] {
-            let (opened, steps, stderr) = try drive(mode, url, ["tools", "call:time_get_current_time:{\"timezone\":\"UTC\"}", "call:full_greet:{\"name\":\"\(token)\"}"], token: token)
+            // A listen stream over HTTP closes at once, nothing acknowledged: each POST has one
+            // answer and the gateway sends no stream (its capabilities say no list changes here).
+            let listen = mode == "auto" ? ["listen:tools"] : []
+            let (opened, steps, stderr) = try drive(mode, url, ["tools", "call:time_get_current_time:{\"timezone\":\"UTC\"}", "call:full_greet:{\"name\":\"\(token)\"}"] + listen, token: token)
             #expect(opened["era"] as? String == era, "\(mode): \(opened) \(stderr)")
-            guard steps.count == 3 else {
+            if mode == "auto" { #expect(steps.last?["ok"] as? Bool == true && (steps.last?["value"] as? [String: Any])?.isEmpty == true, "\(steps.last ?? [:])") }
+            guard steps.count == 3 + listen.count else {
                 Issue.record("\(mode): \(steps) \(stderr)")
                 continue
             }

@@ -122,6 +122,14 @@ package final class Gateway: Sendable {
         }
     }
 
+    /// A backend said one of its lists changed (a tool added, say): every subscribed client is
+    /// told that list of the gateway's changed.
+    package func listChanged(_ change: GatewayListChange) {
+        let notify = listeners.withLock { Array($0.all.values) }
+        let message = MCPProtocol.notification(method: "notifications/\(change.kind)/list_changed")
+        for send in notify { send(message) }
+    }
+
     /// Ends every backend's session.
     package func stop() async {
         await withTaskGroup(of: Void.self) { group in
@@ -165,7 +173,7 @@ package final class Gateway: Sendable {
                               data: .object([("supported", .array(MCPProtocol.modernVersions.map { .string($0) })), ("requested", .string(modern))]))
         }
         do {
-            var result = try await respond(to: method, params: params, modern: modern != nil, connection: connection)
+            var result = try await respond(to: method, id: id, params: params, modern: modern != nil, connection: connection)
             if Task.isCancelled { return nil }
             if modern != nil, case .object(var members) = result {
                 // What the stateless revision requires of every result, and of a cacheable one
@@ -206,7 +214,7 @@ package final class Gateway: Sendable {
         // notifications/initialized, roots and the rest ask nothing of the gateway.
     }
 
-    private func respond(to method: String, params: JSONValue?, modern: Bool, connection: GatewayConnection) async throws(Refusal) -> JSONValue {
+    private func respond(to method: String, id: JSONValue, params: JSONValue?, modern: Bool, connection: GatewayConnection) async throws(Refusal) -> JSONValue {
         let era = modern ? "modern" : "legacy"
         switch method {
         case "initialize":
@@ -215,6 +223,7 @@ package final class Gateway: Sendable {
             // a client that asks for it is offered the newest revision instead.
             let asked = params?["protocolVersion"]?.stringValue ?? ""
             let version = MCPProtocol.legacyVersions.contains(asked) && asked != "2025-03-26" ? asked : MCPProtocol.latestVersion
+            connection.openedWithHandshake()
             return .object([
                 ("protocolVersion", .string(version)),
                 ("capabilities", capabilities(connection)),
@@ -246,6 +255,11 @@ package final class Gateway: Sendable {
             return try await getPrompt(params, era: era)
         case "resources/read":
             return try await readResource(params, era: era)
+        case "subscriptions/listen" where modern:
+            guard let filter = params?["notifications"], filter.isObject else {
+                throw Refusal(-32602, "subscriptions/listen needs params.notifications, an object (toolsListChanged, promptsListChanged, resourcesListChanged)")
+            }
+            return await connection.listen(id: id, filter: filter)
         case "resources/subscribe", "resources/unsubscribe":
             throw Refusal(-32601, "the gateway does not offer resource subscriptions")
         default:

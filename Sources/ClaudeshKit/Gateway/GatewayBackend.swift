@@ -30,16 +30,20 @@ package actor GatewayBackend {
     package private(set) var era: String?
 
     private let observe: @Sendable (GatewayEvent) -> Void
+    private let changed: @Sendable (GatewayListChange) -> Void
     private var everOpened = false
 
-    /// `observe` hears each opening, reopening and failed opening.
+    /// `observe` hears each opening, reopening and failed opening; `changed` each list the
+    /// open session's server says changed.
     package init(name: String, kind: String, backoff: Backoff = Backoff(base: .milliseconds(250), cap: .seconds(30)),
                  observe: @escaping @Sendable (GatewayEvent) -> Void = { _ in },
+                 changed: @escaping @Sendable (GatewayListChange) -> Void = { _ in },
                  open: @escaping @Sendable () async throws -> MCPClient) {
         self.name = name
         self.kind = kind
         self.backoff = backoff
         self.observe = observe
+        self.changed = changed
         self.open = open
     }
 
@@ -99,6 +103,7 @@ package actor GatewayBackend {
                 era = "\(await opened.era.rawValue) \(await opened.protocolVersion)"
                 observe(GatewayEvent(time: Timestamp.preciseNow, backend: name, kind: everOpened ? .restarted : .started, detail: era ?? ""))
                 everOpened = true
+                Task { await opened.followChanges { kind in Task { await self.listChanged(kind, by: opened) } } }
             case .failure(let failure):
                 state = .failed(failure.description)
                 nextAttempt = .now + backoff.ceiling(afterAttempt: failuresInARow)
@@ -135,8 +140,13 @@ package actor GatewayBackend {
         return items
     }
 
-    /// Forgets the kept lists (the backend said they changed).
-    func forgetLists() { lists = [:] }
+    /// The server of `client` said its list of `kind` changed: the kept list is forgotten (the
+    /// next listing asks it again) and the gateway told, while that is the open session.
+    private func listChanged(_ kind: String, by client: MCPClient) {
+        guard self.client === client else { return }
+        for method in lists.keys where method.hasPrefix(kind + "/") { lists[method] = nil }
+        changed(GatewayListChange(backend: name, kind: kind))
+    }
 
     /// Ends the session and refuses new ones.
     func stop() async {

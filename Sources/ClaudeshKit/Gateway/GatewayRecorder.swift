@@ -117,11 +117,18 @@ extension Array: Redactable where Element: Redactable {
     package func redacted(by redactor: Redactor) -> [Element] { map { $0.redacted(by: redactor) } }
 }
 
-/// Hands the backends' events to whoever is connected later (the gateway, made after them).
-final class GatewayEventRelay: Sendable {
-    private let target = Mutex<(@Sendable (GatewayEvent) -> Void)?>(nil)
+/// Hands what the backends tell (their events, their lists' changes) to whoever is connected
+/// later (the gateway, made after them).
+final class GatewayRelay<Value: Sendable>: Sendable {
+    private let target = Mutex<(@Sendable (Value) -> Void)?>(nil)
 
-    func connect(_ handler: @escaping @Sendable (GatewayEvent) -> Void) { target.withLock { $0 = handler } }
+    func connect(_ handler: @escaping @Sendable (Value) -> Void) { target.withLock { $0 = handler } }
 
-    func send(_ event: GatewayEvent) { target.withLock { $0 }?(event) }
+    func send(_ value: Value) { target.withLock { $0 }?(value) }
+}
+
+/// A backend said one of its lists changed (`tools`, `prompts` or `resources`).
+package struct GatewayListChange: Sendable {
+    package var backend: String
+    package var kind: String
 }

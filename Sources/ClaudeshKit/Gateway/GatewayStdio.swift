@@ -16,14 +16,15 @@ enum GatewayStdio {
     /// reads them), cancels the rest and returns.
     static func serve(_ gateway: Gateway, input: Int32 = 0, output: Int32 = 1) async {
         let writer = LineWriter(fd: output, redactor: gateway.redactor)
-        let connection = GatewayConnection(transport: "stdio", hearsChanges: true)
-        let subscription = gateway.subscribe { writer.send($0) }
+        let connection = GatewayConnection(transport: "stdio", notify: { writer.send($0) })
+        let subscription = gateway.subscribe { connection.changed($0) }
         defer { gateway.unsubscribe(subscription) }
         await untilEndOrCancelled(input) { line in
             receive(line, gateway: gateway, connection: connection, writer: writer)
         } tooLong: {
             writer.send(Gateway.error(id: .null, code: -32700, "parse error: a message longer than \(MCPProtocol.messageLimit >> 20) MiB"))
         }
+        connection.inputEnded()
         let grace = ContinuousClock.now + closingGrace
         while connection.inFlightCount > 0, ContinuousClock.now < grace { try? await Task.sleep(for: .milliseconds(10)) }
         connection.close()

@@ -128,7 +128,8 @@ extension Workspace {
         let profile = try gatewayProfile(name)
         let recorder = GatewayRecorder(home: home, profile: profile.name, keepDays: settings.historyDays, redactor: redactor)
         // The gateway is made after its backends, which tell it of their comings and goings.
-        let relay = GatewayEventRelay()
+        let relay = GatewayRelay<GatewayEvent>()
+        let changes = GatewayRelay<GatewayListChange>()
         let observe: @Sendable (GatewayEvent) -> Void = { event in
             recorder.record(event)
             relay.send(event)
@@ -137,13 +138,14 @@ extension Workspace {
         let workspace = forGatewayBackends
         for server in profile.servers {
             let kind = (try? gatewayServer(server).definition.get().transport.name) ?? "?"
-            backends.append(GatewayBackend(name: Self.gatewayBackendName(server), kind: kind, observe: observe) {
+            backends.append(GatewayBackend(name: Self.gatewayBackendName(server), kind: kind, observe: observe, changed: changes.send) {
                 try await workspace.openClient(resolved: try workspace.gatewayServer(server), as: server, options: ClientOptions())
             })
         }
-        if profile.composeServices { backends += workspace.composeBackends(taken: Set(backends.map(\.name)), observe: observe) }
+        if profile.composeServices { backends += workspace.composeBackends(taken: Set(backends.map(\.name)), observe: observe, changed: changes.send) }
         let gateway = Gateway(backends: backends, profile: profile, redactor: redactor, timeout: requestTimeout(ClientOptions())) { recorder.record($0) }
         relay.connect { [weak gateway] event in gateway?.backendChanged(event) }
+        changes.connect { [weak gateway] change in gateway?.listChanged(change) }
         return (gateway, recorder)
     }
 
@@ -200,11 +202,12 @@ extension Workspace {
     /// and volumes. One exec per backend session; `gateway status` and the bench row say what
     /// it costs against `docker run -i --rm`. A service whose name an added server has is left
     /// to the server.
-    func composeBackends(taken: Set<String>, observe: @escaping @Sendable (GatewayEvent) -> Void = { _ in }) -> [GatewayBackend] {
+    func composeBackends(taken: Set<String>, observe: @escaping @Sendable (GatewayEvent) -> Void = { _ in },
+                         changed: @escaping @Sendable (GatewayListChange) -> Void = { _ in }) -> [GatewayBackend] {
         guard Path.kind(of: settings.composeFile) == .file, let file = try? ComposeFile(path: settings.composeFile) else { return [] }
         let workspace = self
         return file.activeServiceNames(environment: environment.variables).filter { !taken.contains($0) }.map { service in
-            GatewayBackend(name: service, kind: "compose", observe: observe) { try await workspace.openComposeService(service) }
+            GatewayBackend(name: service, kind: "compose", observe: observe, changed: changed) { try await workspace.openComposeService(service) }
         }
     }
 

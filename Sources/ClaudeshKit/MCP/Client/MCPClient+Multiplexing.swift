@@ -10,6 +10,8 @@ extension MCPClient {
             var progress: (token: JSONValue, handler: (@Sendable (Progress) -> Void)?)?
             var outcome: Outcome?
             var continuation: CheckedContinuation<Void, Never>?
+            /// A `subscriptions/listen` stream, open while the session lasts.
+            var isStream = false
         }
 
         enum Outcome {
@@ -55,7 +57,7 @@ extension MCPClient {
         // Waited for before it is sent: the send may wait for room in the pipe, and the answer
         // come while it does.
         let id = conversation.reserveID()
-        multiplexing.waiting[id] = .init(deadline: deadline, progress: token.map { ($0, onProgress) })
+        multiplexing.waiting[id] = .init(deadline: deadline, progress: token.map { ($0, onProgress) }, isStream: method == "subscriptions/listen")
         multiplexing.lastDeadline = max(multiplexing.lastDeadline ?? deadline, deadline)
         read(until: deadline)
         do {
@@ -197,8 +199,9 @@ extension MCPClient {
             let reply = Multiplexing.Outcome.reply(.error(code: code, message: text, data: data))
             if case .int(let number) = id {
                 settle(number, reply)
-            } else if id == .null, let oldest = multiplexing.open.min() {
-                // The server could not read a request's id (JSON-RPC 2.0): the oldest is taken as it.
+            } else if id == .null, let oldest = multiplexing.open.filter({ multiplexing.waiting[$0]?.isStream == false }).min() {
+                // The server could not read a request's id (JSON-RPC 2.0): the oldest is taken as
+                // it (not a listen stream, open since the session began).
                 settle(oldest, reply)
             }
         case .request(let requestID, let requested)?:
@@ -211,7 +214,7 @@ extension MCPClient {
         case .notification(let method)?:
             let token = message["params"]?["progressToken"]
             let progress = token.flatMap { token in multiplexing.waiting.values.first { $0.outcome == nil && $0.progress?.token == token }?.progress }
-            Self.take(method, message["params"], progress: progress, log: log, redactor: redactor)
+            Self.take(method, message["params"], progress: progress, log: log, redactor: redactor, listChanged: listChanged)
         case .response?:
             break // answers to what is no longer awaited
         case nil:
@@ -230,4 +233,23 @@ extension MCPClient {
             await channel.close()
         }
     }
+
+    /// Follows the server's list changes: `changed` is told the kind (`tools`) of each list it
+    /// says changed. A server of the handshake era says so unasked; one of the stateless
+    /// revision only on a `subscriptions/listen` stream, which this opens for the lists its
+    /// capabilities say it announces and which lasts as long as the session (returning when it
+    /// ends). Over stdio only: an HTTP session takes one request at a time, which a stream held
+    /// open would keep.
+    package func followChanges(_ changed: @escaping @Sendable (String) -> Void) async {
+        listChanged = changed
+        guard session.era == .modern, channel.multiplexes else { return }
+        let kinds = MCPProtocol.listKinds.filter { session.capabilities?[$0]?["listChanged"]?.boolValue == true }
+        guard !kinds.isEmpty else { return }
+        let filter = JSONValue.object(kinds.map { ("\($0)ListChanged", .bool(true)) })
+        // Its answer is the stream's end; a server without the method refuses it at once.
+        _ = try? await multiplexedRequest("subscriptions/listen", .object([("notifications", filter)]), timeout: Self.streamLifetime, onProgress: nil)
+    }
+
+    /// How long a listen stream may stay open: the session's own lifetime.
+    static let streamLifetime: Duration = .seconds(86_400 * 365)
 }

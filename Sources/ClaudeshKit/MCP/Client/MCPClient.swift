@@ -23,6 +23,8 @@ package actor MCPClient {
     var isClosed = false
     /// The requests in flight on a multiplexing channel and the task reading their answers.
     var multiplexing = Multiplexing()
+    /// Told the kind (`tools`) of each list the server says changed (`followChanges`).
+    var listChanged: (@Sendable (String) -> Void)?
 
     /// How far a request's progress is, as its server reports it.
     package struct Progress: Sendable {
@@ -129,8 +131,9 @@ package actor MCPClient {
         let log = self.log
         let redactor = self.redactor
         let token = progressToken
+        let listChanged = self.listChanged
         let notice: @Sendable (String, JSONValue?) -> Void = { method, params in
-            Self.take(method, params, progress: token.map { ($0, onProgress) }, log: log, redactor: redactor)
+            Self.take(method, params, progress: token.map { ($0, onProgress) }, log: log, redactor: redactor, listChanged: listChanged)
         }
         // Over streamable HTTP they come inside the request's own exchange.
         channel.setNotificationHandler(notice)
@@ -268,7 +271,11 @@ package actor MCPClient {
     /// A notification of the server's: progress of the request that holds `progress`'s token
     /// goes to its handler, a log message to the server's log, the rest nowhere.
     static func take(_ method: String, _ params: JSONValue?, progress: (token: JSONValue, handler: (@Sendable (Progress) -> Void)?)?,
-                     log: ServerLog, redactor: Redactor) {
+                     log: ServerLog, redactor: Redactor, listChanged: (@Sendable (String) -> Void)?) {
+        if let kind = MCPProtocol.listKind(ofChange: method) {
+            listChanged?(kind)
+            return
+        }
         switch method {
         case "notifications/progress":
             guard let progress, params?["progressToken"] == progress.token, let done = params?["progress"]?.numberValue else { return }

@@ -77,6 +77,20 @@ enum MCPProtocol {
         return .object(members)
     }
 
+    /// The lists whose changes a server announces (`notifications/tools/list_changed`), as the
+    /// capabilities and a listen stream's filter name them (`tools`, `toolsListChanged`).
+    static let listKinds = ["tools", "prompts", "resources"]
+
+    /// `tools` of `notifications/tools/list_changed`.
+    static func listKind(ofChange method: String) -> String? {
+        listKinds.first { method == "notifications/\($0)/list_changed" }
+    }
+
+    /// The `_meta` a `subscriptions/listen` stream's frames carry: the request's id.
+    static func subscriptionMeta(_ id: JSONValue) -> JSONValue {
+        .object([("io.modelcontextprotocol/subscriptionId", id)])
+    }
+
     static func initializeParams() -> JSONValue {
         .object([
             ("protocolVersion", .string(latestVersion)),
