@@ -115,7 +115,7 @@ struct GatewayTests {
         #expect((steps[6]["value"] as? [String] ?? []).contains("notifications/tools/list_changed"), "\(steps[6])")
     }
 
-    @Test func aToolTurnedOffOrOnReachesARunningGatewayAndItsClientIsTold() throws {
+    @Test func aToolOrServerTurnedOffOrOnReachesARunningGatewayAndItsClientIsTold() throws {
         defer { secrets.stop() }
         _ = try setUpBackends()
         func command(_ words: String...) -> String {
@@ -123,31 +123,35 @@ struct GatewayTests {
             return "run:[\(list)]"
         }
         let changed = "notifications/tools/list_changed"
+        let now = "call:time_get_current_time:{\"timezone\":\"UTC\"}"
         // The stateless revision is told of changes on the stream it opens (the handshake era unasked: the next test).
         let (_, steps, stderr) = try drive("auto", "stdio", [
             "listen:tools", command("tools", "disable", "time", "convert_time"), "wait:\(changed):1", "tools",
             "call:time_convert_time:{\"source_timezone\":\"UTC\",\"time\":\"12:00\",\"target_timezone\":\"UTC\"}",
             command("tools", "enable", "time", "convert_time"), "wait:\(changed):2", "tools",
-            // Taken out of the profile, a backend keeps what it had turned off while this
-            // gateway still serves it (its tools forgotten with it in the file).
-            command("tools", "disable", "time", "convert_time"), "wait:\(changed):3", command("remove", "time"), "sleep:2.5",
-            "notifications", "tools",
+            // A server taken out of the profile and added again, from another shell.
+            command("remove", "time"), "wait:\(changed):3", "tools", now,
+            command("add", "time"), "wait:\(changed):4", "tools", now, "notifications",
         ])
-        guard steps.count == 14 else {
+        guard steps.count == 17 else {
             Issue.record("\(steps) \(stderr)")
             return
         }
         #expect(steps[0]["value"] as? [String: Bool] == ["toolsListChanged": true], "the stream carries tool changes: \(steps[0])")
-        #expect(steps[1]["value"] as? Int == 0 && steps[5]["value"] as? Int == 0, "\(steps[1]) \(steps[5])")
-        // Within the second the gateway looks at its profile: told, without asking.
+        #expect([1, 5, 8, 12].allSatisfy { steps[$0]["value"] as? Int == 0 }, "\(steps[1]) \(steps[5]) \(steps[8]) \(steps[12])")
+        // Within the second the gateway looks at its profile: told, without asking again.
         #expect(steps[2]["value"] as? Int == 1, "the client is told its tools changed: \(steps[2])")
         #expect(!Self.names(steps[3]).contains("time_convert_time") && Self.names(steps[3]).contains("time_get_current_time"), "\(steps[3])")
         #expect(steps[4]["ok"] as? Bool == false && (steps[4]["error"] as? String ?? "").contains("unknown tool"), "a tool turned off is not called: \(steps[4])")
         #expect(steps[6]["value"] as? Int == 2, "turned on again, the client is told again: \(steps[6])")
         #expect(Self.names(steps[7]).contains("time_convert_time"), "\(steps[7])")
-        #expect(steps[9]["value"] as? Int == 3 && steps[10]["value"] as? Int == 0, "\(steps[9]) \(steps[10])")
-        #expect(((steps[12]["value"] as? [String]) ?? []).filter { $0 == changed }.count == 3, "no change after the removal: \(steps[12])")
-        #expect(!Self.names(steps[13]).contains("time_convert_time") && Self.names(steps[13]).contains("time_get_current_time"), "\(steps[13])")
+        #expect(steps[9]["value"] as? Int == 3, "a server taken out: told: \(steps[9])")
+        #expect(!Self.names(steps[10]).contains { $0.hasPrefix("time_") } && Self.names(steps[10]).contains("git_git_status"), "\(steps[10])")
+        #expect(steps[11]["ok"] as? Bool == false && (steps[11]["error"] as? String ?? "").contains("unknown tool"), "\(steps[11])")
+        #expect(steps[13]["value"] as? Int == 4, "a server added: told: \(steps[13])")
+        #expect(Self.names(steps[14]).contains("time_get_current_time") && Self.names(steps[14]).contains("git_git_status"), "\(steps[14])")
+        #expect(Self.text(steps[15]).contains("UTC"), "the server added again is called: \(steps[15])")
+        #expect(((steps[16]["value"] as? [String]) ?? []).filter { $0 == changed }.count == 4, "told once each: \(steps[16])")
     }
 
     @Test func aBackendsOwnListChangeReachesTheGatewaysClientsAsTheirEraHasIt() throws {
@@ -632,6 +636,24 @@ struct GatewayTests {
         #expect(told, "the call of a client that left was cancelled at its backend")
     }
 
+    @Test func aToolToHideCompletesFromItsServerAndOneToOfferFromWhatIsHidden() throws {
+        defer { secrets.stop() }
+        _ = try setUpBackends()
+        let terminal = try PseudoTerminal([Claudesh.binary], environment: Claudesh.environment(home: home, extra: secrets.environment), columns: 160)
+        try terminal.expect("claudesh> ")
+        terminal.send("gateway tools disable time conv\t")
+        try terminal.expect("convert_time ") // listed by mcp-server-time, started for TAB
+        terminal.send("\r")
+        try terminal.expect("neither lists nor calls time's convert_time")
+        try terminal.expect("claudesh> ")
+        terminal.send("gateway tools enable time \t")
+        try terminal.expect("convert_time ") // the one it hides
+        terminal.send("\r")
+        try terminal.expect("offers time's convert_time again")
+        try terminal.expect("claudesh> ")
+        terminal.send("exit\r")
+    }
+
     @Test func theProfileIsEditedWithClearErrors() throws {
         defer { secrets.stop() }
         _ = try setUpBackends()
@@ -649,7 +671,25 @@ struct GatewayTests {
         #expect(nested.status == 1 && nested.stderr.contains("started by another gateway"), "\(nested.stderr)")
         let badBackend = try run(["gateway", "tools", "disable", "tmie", "x"])
         #expect(badBackend.status == 2 && badBackend.stderr.contains("did you mean time"), "\(badBackend.stderr)")
+        // A tool's name is checked against the tools its server lists; nothing is written for a wrong one.
+        let profileFile = home + "/.claude/gateway.json"
+        let before = try String(contentsOfFile: profileFile, encoding: .utf8)
+        let badTool = try run(["gateway", "tools", "disable", "time", "convert_tme"])
+        #expect(badTool.status == 2 && badTool.stderr.contains("time has no tool convert_tme (did you mean convert_time?)")
+                && badTool.stderr.contains("get_current_time"), "\(badTool.stderr)")
+        let notHidden = try run(["gateway", "tools", "enable", "time", "get_current_time"])
+        #expect(notHidden.status == 2 && notHidden.stderr.contains("time's get_current_time is not hidden (it hides none)"), "\(notHidden.stderr)")
+        #expect(try String(contentsOfFile: profileFile, encoding: .utf8) == before, "nothing written")
         #expect(try run(["gateway", "tools", "disable", "time", "convert_time"]).status == 0)
+        let typo = try run(["gateway", "tools", "enable", "time", "convert_tme"])
+        #expect(typo.status == 2 && typo.stderr.contains("did you mean convert_time?"), "\(typo.stderr)")
+        // A server that cannot be started cannot list its tools: the name is taken, and that said.
+        try config.replacingOccurrences(of: "\"mcpServers\": {", with: "\"mcpServers\": {\n    \"gone\": {\"command\": \"/nonexistent/server\"},")
+            .write(toFile: desktopConfig, atomically: true, encoding: .utf8)
+        #expect(try run(["gateway", "add", "gone"]).status == 0)
+        let unchecked = try run(["gateway", "tools", "disable", "gone", "anything"])
+        #expect(unchecked.status == 0 && unchecked.stderr.contains("gone's tools could not be listed to check the name"), "\(unchecked.stderr)")
+        #expect(try run(["gateway", "remove", "gone"]).status == 0)
         let listed = try run(["gateway", "list", "--json"])
         let object = try JSONSerialization.jsonObject(with: Data(listed.stdout.utf8)) as? [String: Any]
         let backends = object?["backends"] as? [[String: Any]] ?? []

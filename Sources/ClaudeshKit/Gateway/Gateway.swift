@@ -24,8 +24,9 @@ package struct GatewayCall: Sendable, Equatable {
 /// leaves, both eras served on any transport. A transport hands each client message to
 /// `answer` and sends back what it returns.
 package final class Gateway: Sendable {
-    package let backends: [GatewayBackend]
-    private let byName: [String: GatewayBackend]
+    /// The backends, in the profile's order: those it started with, then as `gateway add` and
+    /// `gateway remove` change the profile while it runs (`follow(adding:removing:)`).
+    private let served: Served
     package let profile: GatewayProfile
     /// The tools each backend keeps to itself: the profile's when the gateway started, then
     /// as `gateway tools disable|enable` changes them (`follow`).
@@ -42,13 +43,12 @@ package final class Gateway: Sendable {
 
     package convenience init(backends: [GatewayBackend], profile: GatewayProfile, redactor: Redactor, timeout: Duration,
                              record: @escaping @Sendable (GatewayCall) -> Void = { _ in }) {
-        self.init(backends: backends, profile: profile, switches: ToolSwitches(profile.disabledTools), redactor: redactor, timeout: timeout, record: record)
+        self.init(served: Served(backends), profile: profile, switches: ToolSwitches(profile.disabledTools), redactor: redactor, timeout: timeout, record: record)
     }
 
-    private init(backends: [GatewayBackend], profile: GatewayProfile, switches: ToolSwitches, redactor: Redactor, timeout: Duration,
+    private init(served: Served, profile: GatewayProfile, switches: ToolSwitches, redactor: Redactor, timeout: Duration,
                  record: @escaping @Sendable (GatewayCall) -> Void) {
-        self.backends = backends
-        byName = Dictionary(backends.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+        self.served = served
         self.profile = profile
         disabledTools = switches
         self.redactor = redactor
@@ -58,7 +58,52 @@ package final class Gateway: Sendable {
 
     /// This gateway with its results masking `values` as well (the HTTP listener's token).
     package func masking(_ values: [String]) -> Gateway {
-        Gateway(backends: backends, profile: profile, switches: disabledTools, redactor: redactor.adding(values), timeout: timeout, record: record)
+        Gateway(served: served, profile: profile, switches: disabledTools, redactor: redactor.adding(values), timeout: timeout, record: record)
+    }
+
+    /// The backends served, shared with a masked copy.
+    private final class Served: Sendable {
+        let list: Mutex<[GatewayBackend]>
+        init(_ backends: [GatewayBackend]) {
+            var seen: Set<String> = []
+            list = Mutex(backends.filter { seen.insert($0.name).inserted })
+        }
+    }
+
+    /// The backends served now, in the profile's order.
+    package var backends: [GatewayBackend] { served.list.withLock { $0 } }
+
+    private func backend(named name: String) -> GatewayBackend? {
+        served.list.withLock { list in list.first { $0.name == name } }
+    }
+
+    /// Serves `added` from now on (each opened at the first request that needs it) and stops
+    /// the backends named in `removed` (a call to one in flight ends, its tools, prompts and
+    /// resources are gone); every client that hears changes is told its lists changed.
+    package func follow(adding added: [GatewayBackend], removing removed: Set<String>) async {
+        let (joined, stopped) = served.list.withLock { list in
+            let stopped = list.filter { removed.contains($0.name) }
+            list.removeAll { removed.contains($0.name) }
+            let joined = added.filter { new in !list.contains { $0.name == new.name } }
+            list += joined
+            return (joined, stopped)
+        }
+        guard !joined.isEmpty || !stopped.isEmpty else { return }
+        for backend in stopped { await backend.stop(because: "taken out of the gateway's profile") }
+        surface.withLock { surface in
+            for backend in stopped {
+                surface.setTools([], of: backend.name)
+                surface.setPrompts([], of: backend.name)
+            }
+        }
+        let notify = listeners.withLock { state in
+            for backend in stopped { state.up[backend.name] = nil }
+            return Array(state.all.values)
+        }
+        for list in MCPProtocol.listKinds {
+            let message = MCPProtocol.notification(method: "notifications/\(list)/list_changed")
+            for send in notify { send(message) }
+        }
     }
 
     /// The tools turned off, per backend, as the gateway follows them.
@@ -287,6 +332,7 @@ package final class Gateway: Sendable {
     /// adds none (`gateway status` says why).
     private func gather(_ method: String, key: String) async -> [(backend: String, items: [JSONValue])] {
         let timeout = self.timeout
+        let backends = self.backends
         let lists = await withTaskGroup(of: (Int, [JSONValue]).self) { group in
             for (index, backend) in backends.enumerated() {
                 group.addTask { (index, (try? await backend.list(method, key: key, timeout: timeout)) ?? []) }
@@ -350,7 +396,7 @@ package final class Gateway: Sendable {
 
     private func callTool(_ params: JSONValue?, era: String) async throws(Refusal) -> JSONValue {
         guard let name = params?["name"]?.stringValue else { throw Refusal(-32602, "tools/call needs a tool name") }
-        guard let target = await target(name, tools: true), let backend = byName[target.backend],
+        guard let target = await target(name, tools: true), let backend = backend(named: target.backend),
               !isDisabled(target.name, of: target.backend) else {
             throw Refusal(-32602, "unknown tool: \(name)")
         }
@@ -360,7 +406,7 @@ package final class Gateway: Sendable {
 
     private func getPrompt(_ params: JSONValue?, era: String) async throws(Refusal) -> JSONValue {
         guard let name = params?["name"]?.stringValue else { throw Refusal(-32602, "prompts/get needs a prompt name") }
-        guard let target = await target(name, tools: false), let backend = byName[target.backend] else {
+        guard let target = await target(name, tools: false), let backend = backend(named: target.backend) else {
             throw Refusal(-32602, "unknown prompt: \(name)")
         }
         return try await pass("prompts/get", Self.forwarded(params, name: ("name", target.name)), to: backend, target: target.name, era: era)
@@ -368,7 +414,7 @@ package final class Gateway: Sendable {
 
     private func readResource(_ params: JSONValue?, era: String) async throws(Refusal) -> JSONValue {
         guard let uri = params?["uri"]?.stringValue else { throw Refusal(-32602, "resources/read needs a uri") }
-        guard let target = GatewaySurface.target(ofURI: uri), let backend = byName[target.backend] else {
+        guard let target = GatewaySurface.target(ofURI: uri), let backend = backend(named: target.backend) else {
             throw Refusal(-32002, "resource not found: \(uri) (the gateway's are gateway://BACKEND/URI)")
         }
         var result = try await pass("resources/read", Self.forwarded(params, name: ("uri", target.name)), to: backend, target: target.name, era: era)

@@ -32,6 +32,8 @@ package actor GatewayBackend {
     private let observe: @Sendable (GatewayEvent) -> Void
     private let changed: @Sendable (GatewayListChange) -> Void
     private var everOpened = false
+    /// Why it was stopped, as a request that finds it stopped is told.
+    private var stopReason = "the gateway is stopping"
 
     /// `observe` hears each opening, reopening and failed opening; `changed` each list the
     /// open session's server says changed.
@@ -61,7 +63,7 @@ package actor GatewayBackend {
                 Task { await client.close() } // what it left running ends with it
             }
         }
-        if state == .stopped { throw .gone("the gateway is stopping") }
+        if state == .stopped { throw .gone(stopReason) }
         // Another caller opened it again while this one looked at the dead session.
         if let fresh = self.client { return fresh }
         let task: Task<Result<MCPClient, ClientFailure>, Never>
@@ -90,7 +92,7 @@ package actor GatewayBackend {
         if state == .stopped {
             // Stopped while it opened: what opened ends here, and nobody gets it.
             if case .success(let opened) = result { await opened.close() }
-            throw .gone("the gateway is stopping")
+            throw .gone(stopReason)
         }
         if opening == task {
             opening = nil
@@ -148,15 +150,17 @@ package actor GatewayBackend {
         changed(GatewayListChange(backend: name, kind: kind))
     }
 
-    /// Ends the session and refuses new ones.
-    func stop() async {
+    /// Ends the session and refuses new ones (`reason` says why, as the records and a caller
+    /// waiting for it have it).
+    func stop(because reason: String? = nil) async {
         state = .stopped
+        if let reason { stopReason = reason }
         opening?.cancel()
         opening = nil
         if let client {
             self.client = nil
             await client.close()
-            observe(GatewayEvent(time: Timestamp.preciseNow, backend: name, kind: .stopped, detail: "the gateway stopped"))
+            observe(GatewayEvent(time: Timestamp.preciseNow, backend: name, kind: .stopped, detail: reason ?? "the gateway stopped"))
         }
     }
 }

@@ -87,6 +87,61 @@ extension Workspace {
         }
     }
 
+    /// What `gateway tools disable|enable` did: the tool hidden or offered again, and, when
+    /// hiding, whether its name was found among the backend's tools (`unchecked` says why they
+    /// could not be listed: the name is then taken as given).
+    package struct GatewayToolSwitch: Sendable {
+        package var profile: GatewayProfile
+        package var unchecked: String?
+    }
+
+    /// Hides `tool` of `backend` from the gateway, or offers it again. A backend that is not the
+    /// profile's, a tool to hide that its server does not list (it is opened to list them, a
+    /// compose service in its running container), or one to offer that is not hidden, is a
+    /// usage error with the nearest name, and nothing is written.
+    package func switchGatewayTool(_ tool: String, of backend: String, enabled: Bool, profile name: String = GatewayProfile.defaultName) async throws -> GatewayToolSwitch {
+        let (profile, entries) = try gatewayBackends(profile: name)
+        guard let entry = entries.first(where: { $0.backend == backend }) else {
+            throw OperationError.usage("\(backend) is not a backend of the \(profile.name) gateway" + Suggestions.hint(for: backend, among: entries.map(\.backend)))
+        }
+        var unchecked: String?
+        if enabled {
+            guard entry.disabledTools.contains(tool) else {
+                let hidden = entry.disabledTools.isEmpty ? "it hides none" : "it hides " + entry.disabledTools.joined(separator: ", ")
+                throw OperationError.usage("\(backend)'s \(tool) is not hidden (\(hidden))" + Suggestions.hint(for: tool, among: entry.disabledTools))
+            }
+        } else {
+            do {
+                let tools = try await gatewayBackendTools(entry)
+                guard tools.contains(tool) else {
+                    throw OperationError.usage("\(backend) has no tool \(tool)" + Suggestions.hint(for: tool, among: tools)
+                                               + (tools.isEmpty ? " (it lists none)" : " (its tools: \(tools.joined(separator: ", ")))"))
+                }
+            } catch let error as OperationError {
+                throw error
+            } catch {
+                unchecked = "\(error)"
+            }
+        }
+        return GatewayToolSwitch(profile: try setGatewayTool(tool, of: backend, enabled: enabled, profile: profile.name), unchecked: unchecked)
+    }
+
+    /// The names of the tools `entry` offers now, as its server lists them (a compose service
+    /// in its running container), within 10 s a request.
+    func gatewayBackendTools(_ entry: GatewayBackendEntry) async throws -> [String] {
+        let options = ClientOptions(timeout: .seconds(10))
+        let client = entry.kind == "compose" ? try await forGatewayBackends.openComposeService(entry.source)
+            : try await forGatewayBackends.openClient(resolved: try gatewayServer(entry.source), as: entry.source, options: options)
+        do {
+            let tools = try await client.list("tools/list", key: "tools", timeout: requestTimeout(options))
+            await client.close()
+            return tools.compactMap { $0["name"]?.stringValue }
+        } catch {
+            await client.close()
+            throw error
+        }
+    }
+
     /// The variable a gateway sets for its backends: a gateway started under one refuses to
     /// serve, so that an entry that starts a gateway (however its command is written) cannot
     /// make the gateway start itself without end.
@@ -123,8 +178,10 @@ extension Workspace {
     /// The gateway of `profile`: a backend for each of its servers, each opened as `mcp call`
     /// opens it (secrets injected, stderr to its masked log) at the first request that needs it.
     /// Each call and each backend's coming and going are kept in the health history
-    /// (`recorder`), which the caller runs.
-    package func gateway(profile name: String = GatewayProfile.defaultName) throws -> (gateway: Gateway, recorder: GatewayRecorder) {
+    /// (`recorder`), which the caller runs. `backend` makes the backend of a server added to the
+    /// profile while the gateway runs.
+    package func gateway(profile name: String = GatewayProfile.defaultName) throws
+        -> (gateway: Gateway, recorder: GatewayRecorder, backend: @Sendable (String) -> GatewayBackend) {
         let profile = try gatewayProfile(name)
         let recorder = GatewayRecorder(home: home, profile: profile.name, keepDays: settings.historyDays, redactor: redactor)
         // The gateway is made after its backends, which tell it of their comings and goings.
@@ -134,27 +191,28 @@ extension Workspace {
             recorder.record(event)
             relay.send(event)
         }
-        var backends: [GatewayBackend] = []
         let workspace = forGatewayBackends
-        for server in profile.servers {
-            let kind = (try? gatewayServer(server).definition.get().transport.name) ?? "?"
-            backends.append(GatewayBackend(name: Self.gatewayBackendName(server), kind: kind, observe: observe, changed: changes.send) {
+        let backend: @Sendable (String) -> GatewayBackend = { server in
+            let kind = (try? workspace.gatewayServer(server).definition.get().transport.name) ?? "?"
+            return GatewayBackend(name: Self.gatewayBackendName(server), kind: kind, observe: observe, changed: changes.send) {
                 try await workspace.openClient(resolved: try workspace.gatewayServer(server), as: server, options: ClientOptions())
-            })
+            }
         }
+        var backends = profile.servers.map(backend)
         if profile.composeServices { backends += workspace.composeBackends(taken: Set(backends.map(\.name)), observe: observe, changed: changes.send) }
         let gateway = Gateway(backends: backends, profile: profile, redactor: redactor, timeout: requestTimeout(ClientOptions())) { recorder.record($0) }
         relay.connect { [weak gateway] event in gateway?.backendChanged(event) }
         changes.connect { [weak gateway] change in gateway?.listChanged(change) }
-        return (gateway, recorder)
+        return (gateway, recorder, backend)
     }
 
     /// Runs `body` with the recorder writing in the background; the gateway's backends are
     /// stopped and the last records written when it returns.
-    private func serving(_ gateway: Gateway, _ recorder: GatewayRecorder, _ body: () async throws -> Void) async throws {
+    private func serving(_ gateway: Gateway, _ recorder: GatewayRecorder, backend: @escaping @Sendable (String) -> GatewayBackend,
+                         _ body: () async throws -> Void) async throws {
         let writer = Task { await recorder.run() }
         let profiles = gatewayProfiles
-        let follower = Task { await Self.follow(profiles, gateway) }
+        let follower = Task { await Self.follow(profiles, gateway, backend: backend) }
         defer {
             writer.cancel()
             follower.cancel()
@@ -174,21 +232,24 @@ extension Workspace {
         if Task.isCancelled { throw CancellationError() }
     }
 
-    /// Follows the tools the profile turns off while the gateway runs: `gateway tools disable`
-    /// in another shell reaches it within a second, and its clients are told their list
-    /// changed. The file is looked at (its stamp) once a second and read when it changed. A
-    /// file that cannot be read or parsed (an edit by hand half made), is gone, or no longer
-    /// holds the profile changes nothing; nor does a backend the profile no longer has (`gateway
-    /// remove` forgets its tools, while the running gateway still serves it until it restarts).
-    private static func follow(_ profiles: GatewayProfiles, _ gateway: Gateway) async {
+    /// Follows the profile while the gateway runs: a server `gateway add` or `gateway remove`
+    /// in another shell adds or takes out, and the tools `gateway tools` turns off or on, reach
+    /// it within a second, and its clients are told their lists changed. The file is looked at
+    /// (its stamp) once a second and read when it changed. A file that cannot be read or parsed
+    /// (an edit by hand half made), is gone, or no longer holds the profile changes nothing.
+    /// The compose services stay as the gateway started with them.
+    private static func follow(_ profiles: GatewayProfiles, _ gateway: Gateway, backend: @Sendable (String) -> GatewayBackend) async {
         var stamp: FileStamp?
         var first = true
         while !Task.isCancelled {
             let now = FileStamp(of: profiles.file.path)
             if first || now != stamp, now != nil, let profile = try? profiles.all().first(where: { $0.name == gateway.profile.name }) {
-                let kept = Set(profile.servers.map(gatewayBackendName))
-                let backends = gateway.backends.filter { kept.contains($0.name) || ($0.kind == "compose" && profile.composeServices) }.map(\.name)
-                gateway.follow(disabledTools: profile.disabledTools, of: Set(backends))
+                let wanted = Dictionary(profile.servers.map { (gatewayBackendName($0), $0) }, uniquingKeysWith: { first, _ in first })
+                let served = gateway.backends.filter { $0.kind != "compose" || wanted[$0.name] != nil }.map(\.name)
+                let added = wanted.filter { !served.contains($0.key) }.sorted { $0.key < $1.key }.map { backend($0.value) }
+                let removed = Set(served.filter { wanted[$0] == nil })
+                await gateway.follow(adding: added, removing: removed)
+                gateway.follow(disabledTools: profile.disabledTools, of: Set(gateway.backends.map(\.name)))
             }
             stamp = now
             first = false
@@ -334,9 +395,9 @@ extension Workspace {
                                     started: @Sendable (Int) -> Void = { _ in }) async throws {
         try refuseNestedGateway()
         let token = try await gatewayToken()
-        let (made, recorder) = try gateway(profile: profile)
+        let (made, recorder, backend) = try gateway(profile: profile)
         let gateway = made.masking([token])
-        try await serving(gateway, recorder) {
+        try await serving(gateway, recorder, backend: backend) {
             let server = try await GatewayHTTPServer.start(gateway, host: host, port: port, access: GatewayAccess(token: token, loopbackOnly: GatewayAccess.isLoopback(authority: host.contains(":") ? "[\(host)]" : host)))
             writeGatewayListener(profile, url: "http://\(host.contains(":") ? "[\(host)]" : host):\(server.port)/mcp")
             defer { removeGatewayListener(profile) }
@@ -353,7 +414,7 @@ extension Workspace {
     /// Serves the gateway of `profile` on this process's stdin and stdout until stdin ends.
     package func serveGatewayOnStdio(profile: String = GatewayProfile.defaultName) async throws {
         try refuseNestedGateway()
-        let (gateway, recorder) = try gateway(profile: profile)
-        try await serving(gateway, recorder) { await GatewayStdio.serve(gateway) }
+        let (gateway, recorder, backend) = try gateway(profile: profile)
+        try await serving(gateway, recorder, backend: backend) { await GatewayStdio.serve(gateway) }
     }
 }

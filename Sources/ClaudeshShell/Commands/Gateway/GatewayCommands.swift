@@ -177,7 +177,7 @@ enum GatewayCommands {
     ) { invocation in
         let name = invocation.arguments.positionals[0]
         let profile = try invocation.workspace.addGatewayServer(name, profile: profileName(invocation))
-        invocation.output.line("Added \(name) to the \(profile.name) gateway as \(Workspace.gatewayBackendName(name)) (\(profile.servers.count) backend\(profile.servers.count == 1 ? "" : "s"))")
+        invocation.output.line("Added \(name) to the \(profile.name) gateway as \(Workspace.gatewayBackendName(name)) (\(profile.servers.count) backend\(profile.servers.count == 1 ? "" : "s")); a gateway running now serves it within a second")
         return .success
     }
 
@@ -189,7 +189,7 @@ enum GatewayCommands {
     ) { invocation in
         let name = invocation.arguments.positionals[0]
         let profile = try invocation.workspace.removeGatewayServer(name, profile: profileName(invocation))
-        invocation.output.line("Removed \(name) from the \(profile.name) gateway")
+        invocation.output.line("Removed \(name) from the \(profile.name) gateway; a gateway running now stops it within a second")
         return .success
     }
 
@@ -230,19 +230,16 @@ enum GatewayCommands {
         Command(
             name, group: group, summary: enabled ? "Offer a hidden tool again" : "Neither list nor call this tool of the backend",
             arguments: [Argument("BACKEND", "the backend (as gateway list names it)", completion: .gatewayBackends),
-                        Argument("TOOL", "the backend's own name of the tool")],
+                        Argument("TOOL", enabled ? "a tool it hides" : "the backend's own name of the tool (checked against the tools its server lists)",
+                                 completion: enabled ? .gatewayHiddenTools : .gatewayBackendTools)],
             flags: [profile],
             examples: ["gateway tools \(name) time convert_time"]
         ) { invocation in
             let (backend, tool) = (invocation.arguments.positionals[0], invocation.arguments.positionals[1])
-            let (profile, entries) = try invocation.workspace.gatewayBackends(profile: profileName(invocation))
-            let backends = entries.map(\.backend)
-            guard backends.contains(backend) else {
-                throw ShellError.usage("\(backend) is not a backend of the \(profile.name) gateway" + Suggestions.hint(for: backend, among: backends))
-            }
-            _ = try invocation.workspace.setGatewayTool(tool, of: backend, enabled: enabled, profile: profile.name)
+            let done = try await invocation.workspace.switchGatewayTool(tool, of: backend, enabled: enabled, profile: profileName(invocation))
             invocation.output.line((enabled ? "The gateway offers \(backend)'s \(tool) again" : "The gateway neither lists nor calls \(backend)'s \(tool)")
                                    + "; a gateway running now takes it within a second, and tells its clients")
+            if let why = done.unchecked { invocation.output.error("note: \(backend)'s tools could not be listed to check the name (\(why))") }
             return .success
         }
     }
@@ -257,6 +254,21 @@ extension Completion {
     /// The servers behind the line's profile.
     static let gatewayServers = Completion.custom { input in
         (try? Workspace(input.context.lookingOnly).gatewayProfile(input.flags["profile"] ?? GatewayProfile.defaultName).servers) ?? []
+    }
+
+    /// The tools the line's backend offers, as its server lists them now (bounded as `mcp call`'s are).
+    static let gatewayBackendTools = Completion.custom { input in
+        guard let backend = input.positionals.first else { return [] }
+        let workspace = Workspace(input.context.lookingOnly)
+        let profile = input.flags["profile"] ?? GatewayProfile.defaultName
+        return blocking { await workspace.gatewayToolsForCompletion(backend, profile: profile, within: bound) }
+    }
+
+    /// The tools the line's backend hides.
+    static let gatewayHiddenTools = Completion.custom { input in
+        guard let backend = input.positionals.first else { return [] }
+        let entries = (try? Workspace(input.context.lookingOnly).gatewayBackends(profile: input.flags["profile"] ?? GatewayProfile.defaultName).backends) ?? []
+        return entries.first { $0.backend == backend }?.disabledTools ?? []
     }
 
     /// The backends of the line's profile, by the name the gateway gives them.

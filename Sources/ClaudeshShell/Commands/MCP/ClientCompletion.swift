@@ -82,7 +82,7 @@ extension Completion {
     }
 
     /// Waits on this thread for `work`.
-    private static func blocking<T: Sendable>(_ work: @escaping @Sendable () async -> T) -> T {
+    static func blocking<T: Sendable>(_ work: @escaping @Sendable () async -> T) -> T {
         let result = Mutex<T?>(nil)
         let done = DispatchSemaphore(value: 0)
         Task.detached {
