@@ -51,15 +51,21 @@ extension MCPClient {
         if let reason = endedReason { throw .gone(reason) }
         if let failure = multiplexing.failure { throw ClientFailure(failure) }
         let deadline = ContinuousClock.now + timeout
+        let isStream = method == "subscriptions/listen"
         let (params, token) = withProgressToken(params, if: onProgress != nil)
-        // A write blocked on a server that stopped reading gives up a second after the deadline.
-        channel.setDeadline(deadline + .seconds(1))
+        // A write blocked on a server that stopped reading gives up a second after the deadline
+        // (a stream's, whose deadline is the session's life, as a notice's would).
+        channel.setDeadline(isStream ? .now + Self.noticeGrace : deadline + .seconds(1))
         // Waited for before it is sent: the send may wait for room in the pipe, and the answer
         // come while it does.
         let id = conversation.reserveID()
-        multiplexing.waiting[id] = .init(deadline: deadline, progress: token.map { ($0, onProgress) }, isStream: method == "subscriptions/listen")
-        multiplexing.lastDeadline = max(multiplexing.lastDeadline ?? deadline, deadline)
-        read(until: deadline)
+        multiplexing.waiting[id] = .init(deadline: deadline, progress: token.map { ($0, onProgress) }, isStream: isStream)
+        if isStream {
+            read(until: .now + Self.streamWake)
+        } else {
+            multiplexing.lastDeadline = max(multiplexing.lastDeadline ?? deadline, deadline)
+            read(until: deadline)
+        }
         do {
             try await conversation.send(method, params, version: session.era == .modern ? session.version : nil, id: id)
         } catch {
@@ -94,6 +100,11 @@ extension MCPClient {
             throw failure(error, method: method)
         }
     }
+
+    /// How often a reader that reads only for a listen stream wakes: its wait is the channel's one
+    /// alarm, which a request due sooner replaces, and a replaced sleeper holds its timer until its
+    /// instant (a stream's deadline, the session's life, would hold it for a year).
+    static let streamWake: Duration = .seconds(60)
 
     /// How long a write of the client's own (a cancellation, an answer to the server) may wait
     /// for a server that is not reading: the deadline a request set is not theirs.
@@ -160,13 +171,16 @@ extension MCPClient {
             let now = ContinuousClock.now
             var until: ContinuousClock.Instant?
             var expired: [Int] = []
+            var streaming = false
             for (id, waiting) in multiplexing.waiting where waiting.outcome == nil {
+                if waiting.isStream { streaming = true; continue } // open for the session's life: read on
                 if waiting.deadline <= now { expired.append(id) } else if until.map({ waiting.deadline < $0 }) ?? true { until = waiting.deadline }
             }
             for id in expired { settle(id, .timedOut) }
             if isClosed { closeMultiplexed() }
             guard !isClosed else { break }
             if until == nil, let last = multiplexing.lastDeadline, now < last { until = last }
+            if until == nil, streaming { until = now + Self.streamWake }
             guard let until else { break }
             multiplexing.readerUntil = until
             let message: JSONValue?
