@@ -1,3 +1,5 @@
+import Synchronization
+
 /// One server the gateway fronts: opened at the first request that needs it, opened again after
 /// it died (the wait between openings grows with each failure in a row, up to `Backoff.cap`),
 /// closed when the gateway stops. Its lists are kept until it is opened again.
@@ -105,7 +107,8 @@ package actor GatewayBackend {
                 era = "\(await opened.era.rawValue) \(await opened.protocolVersion)"
                 observe(GatewayEvent(time: Timestamp.preciseNow, backend: name, kind: everOpened ? .restarted : .started, detail: era ?? ""))
                 everOpened = true
-                Task { await opened.followChanges { kind in Task { await self.listChanged(kind, by: opened) } } }
+                let changed = Self.coalescing { kind in await self.listChanged(kind, by: opened) }
+                Task { await opened.followChanges(changed) }
             case .failure(let failure):
                 state = .failed(failure.description)
                 nextAttempt = .now + backoff.ceiling(afterAttempt: failuresInARow)
@@ -140,6 +143,23 @@ package actor GatewayBackend {
         }
         if self.client === client { lists[method] = items }
         return items
+    }
+
+    /// `work` for each kind told, with at most one waiting per kind: a change notice means "look
+    /// again", so a server flooding the same one costs a task, not a task each.
+    private static func coalescing(_ work: @escaping @Sendable (String) async -> Void) -> @Sendable (String) -> Void {
+        let pending = Pending()
+        return { kind in
+            guard pending.kinds.withLock({ $0.insert(kind).inserted }) else { return }
+            Task {
+                _ = pending.kinds.withLock { $0.remove(kind) }
+                await work(kind)
+            }
+        }
+    }
+
+    private final class Pending: Sendable {
+        let kinds = Mutex<Set<String>>([])
     }
 
     /// The server of `client` said its list of `kind` changed: the kept list is forgotten (the
