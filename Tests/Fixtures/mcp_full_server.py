@@ -105,20 +105,35 @@ async def ask(ctx: Context) -> str:
         return f"declined: {error}"
 
 
+background = set()
+
+
 @app.tool()
-async def sprout(ctx: Context) -> str:
-    """Adds the tool `sprouted` and says its tools changed: a server whose tools come while it runs."""
+async def sprout(ctx: Context, later: float = 0) -> str:
+    """Adds the tool `sprouted` and says its tools changed, now or `later` seconds after it
+    answers: a server whose tools come while it runs."""
     def sprouted() -> str:
         """Added while the server ran."""
         return "sprouted"
 
-    app.add_tool(sprouted)
     version = getattr(ctx.request_context, "protocol_version", "")
     if version.startswith("2026"):
         # mcp 2.x in the stateless revision: heard on subscriptions/listen streams only.
-        await ctx.notify_tools_changed()
+        notify = ctx.notify_tools_changed
     else:
-        await ctx.session.send_tool_list_changed()  # the handshake era: unasked
+        notify = ctx.session.send_tool_list_changed  # the handshake era: unasked
+
+    async def grow():
+        await asyncio.sleep(later)
+        app.add_tool(sprouted)
+        await notify()
+
+    if later:
+        task = asyncio.get_running_loop().create_task(grow())
+        background.add(task)  # kept until it is done
+        task.add_done_callback(background.discard)
+        return "sprouting"
+    await grow()
     return "sprouted"
 
 

@@ -39,10 +39,11 @@ struct GatewayTests {
     }
 
     /// The client's lines: the first says the era, each next one a step.
-    func drive(_ mode: String, _ target: String, _ steps: [String], token: String? = nil) throws -> (era: [String: Any], steps: [[String: Any]], stderr: String) {
+    func drive(_ mode: String, _ target: String, _ steps: [String], token: String? = nil,
+               environment: [String: String] = [:]) throws -> (era: [String: Any], steps: [[String: Any]], stderr: String) {
         var arguments = [Self.client, mode, target] + steps
         if target == "stdio" { arguments += ["--", Claudesh.binary, "gateway"] }
-        var extra = secrets.environment
+        var extra = secrets.environment.merging(environment) { $1 }
         if let token { extra["GATEWAY_TOKEN"] = token }
         let result = try Claudesh.runProgram(MCPFixtures.venv + "/bin/python", arguments, environment: Claudesh.environment(home: home, extra: extra))
         let lines = result.stdout.split(separator: "\n").compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
@@ -188,14 +189,19 @@ struct GatewayTests {
         #expect(steps[11]["value"] as? Int == 2, "a stateless backend's change (its listen stream) reaches it: \(steps[11])")
         #expect(steps[12]["value"] as? [String] == ["ToolsListChanged", "ToolsListChanged"], "both came on the stream: \(steps[12])")
 
-        // A client of the handshake era is told unasked.
-        let (legacy, told, why) = try drive("legacy", "stdio", ["tools", "call:full_sprout:{}", "wait:\(changed):1", "call:old_sprout:{}", "wait:\(changed):2"])
+        // A client of the handshake era is told unasked; a change said while the backend is
+        // idle (seconds after its last call's 2 s timeout) is heard as well.
+        let (legacy, told, why) = try drive("legacy", "stdio", ["tools", "call:full_sprout:{}", "wait:\(changed):1", "call:old_sprout:{}", "wait:\(changed):2",
+                                                                 "call:old_sprout:{\"later\":4}", "wait:\(changed):3", "call:full_sprout:{\"later\":4}", "wait:\(changed):4"],
+                                             environment: ["MCP_TOOL_TIMEOUT": "2000"])
         #expect(legacy["era"] as? String == "legacy", "\(legacy)")
-        guard told.count == 5 else {
+        guard told.count == 9 else {
             Issue.record("\(told) \(why)")
             return
         }
         #expect(told[2]["value"] as? Int == 1 && told[4]["value"] as? Int == 2, "\(told)")
+        #expect(Self.text(told[5]) == "sprouting" && told[6]["value"] as? Int == 3, "an idle handshake-era backend is heard: \(told[5]) \(told[6])")
+        #expect(told[8]["value"] as? Int == 4, "an idle stateless backend is heard on its stream: \(told[8])")
     }
 
     @Test func malformedMessagesGetTheirJSONRPCErrorAndTheGatewayGoesOn() throws {
@@ -337,12 +343,12 @@ struct GatewayTests {
 
         let url = "http://127.0.0.1:\(port)/mcp"
         for (mode, era) in [("auto", "modern"), ("legacy", "legacy")] {
-            // A listen stream over HTTP closes at once, nothing acknowledged: each POST has one
-            // answer and the gateway sends no stream (its capabilities say no list changes here).
+            // A listen stream over HTTP is refused: each POST has one answer and the gateway
+            // sends no stream (its capabilities say no list changes here).
             let listen = mode == "auto" ? ["listen:tools"] : []
             let (opened, steps, stderr) = try drive(mode, url, ["tools", "call:time_get_current_time:{\"timezone\":\"UTC\"}", "call:full_greet:{\"name\":\"\(token)\"}"] + listen, token: token)
             #expect(opened["era"] as? String == era, "\(mode): \(opened) \(stderr)")
-            if mode == "auto" { #expect(steps.last?["ok"] as? Bool == true && (steps.last?["value"] as? [String: Any])?.isEmpty == true, "\(steps.last ?? [:])") }
+            if mode == "auto" { #expect(steps.last?["ok"] as? Bool == false && (steps.last?["error"] as? String ?? "").contains("subscriptions/listen is not served here"), "\(steps.last ?? [:])") }
             guard steps.count == 3 + listen.count else {
                 Issue.record("\(mode): \(steps) \(stderr)")
                 continue

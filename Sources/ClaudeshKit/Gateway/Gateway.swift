@@ -256,6 +256,8 @@ package final class Gateway: Sendable {
 
     private func notified(_ method: String, _ params: JSONValue?, connection: GatewayConnection) {
         if method == "notifications/cancelled", let id = params?["requestId"] { connection.cancel(id) }
+        // The handshake is done: changes may be told from now on, unasked.
+        if method == "notifications/initialized" { connection.openedWithHandshake() }
         // notifications/initialized, roots and the rest ask nothing of the gateway.
     }
 
@@ -268,7 +270,6 @@ package final class Gateway: Sendable {
             // a client that asks for it is offered the newest revision instead.
             let asked = params?["protocolVersion"]?.stringValue ?? ""
             let version = MCPProtocol.legacyVersions.contains(asked) && asked != "2025-03-26" ? asked : MCPProtocol.latestVersion
-            connection.openedWithHandshake()
             return .object([
                 ("protocolVersion", .string(version)),
                 ("capabilities", capabilities(connection)),
@@ -301,6 +302,11 @@ package final class Gateway: Sendable {
         case "resources/read":
             return try await readResource(params, era: era)
         case "subscriptions/listen" where modern:
+            // Refused, not closed at once: a client that listens again after a stream closes
+            // would do so without end.
+            guard connection.hearsChanges else {
+                throw Refusal(-32601, "subscriptions/listen is not served here: this transport has one answer to each request and no stream, and the capabilities say no list changes (the gateway's stdio form has them)")
+            }
             guard let filter = params?["notifications"], filter.isObject else {
                 throw Refusal(-32602, "subscriptions/listen needs params.notifications, an object (toolsListChanged, promptsListChanged, resourcesListChanged)")
             }

@@ -80,7 +80,13 @@ package actor GatewayBackend {
                 // Stopped while it waited: nothing is started any more.
                 if Task.isCancelled { return .failure(.gone("the gateway is stopping")) }
                 do {
-                    return .success(try await open())
+                    let opened = try await open()
+                    // Followed before anyone has it: a change said from now on is heard.
+                    await opened.followChanges(Self.coalescing { [weak self, weak opened] kind in
+                        guard let self, let opened else { return }
+                        await self.listChanged(kind, by: opened)
+                    })
+                    return .success(opened)
                 } catch let failure as ClientFailure {
                     return .failure(failure)
                 } catch {
@@ -107,8 +113,6 @@ package actor GatewayBackend {
                 era = "\(await opened.era.rawValue) \(await opened.protocolVersion)"
                 observe(GatewayEvent(time: Timestamp.preciseNow, backend: name, kind: everOpened ? .restarted : .started, detail: era ?? ""))
                 everOpened = true
-                let changed = Self.coalescing { kind in await self.listChanged(kind, by: opened) }
-                Task { await opened.followChanges(changed) }
             case .failure(let failure):
                 state = .failed(failure.description)
                 nextAttempt = .now + backoff.ceiling(afterAttempt: failuresInARow)
@@ -126,6 +130,8 @@ package actor GatewayBackend {
         do {
             return GatewayMasking.mask(try await client.request(method, params, timeout: timeout, headers: headers), by: client.redactor)
         } catch {
+            // Stopped while it ran (taken out of the profile, the gateway stopping): that is why.
+            if state == .stopped { throw .gone(stopReason) }
             throw error.redacted(by: client.redactor)
         }
     }

@@ -91,7 +91,7 @@ package final class GatewayConnection: Sendable {
 
     // MARK: Changes
 
-    /// The client opened with `initialize` (the handshake era).
+    /// The client finished the handshake (`notifications/initialized`): the handshake era.
     func openedWithHandshake() { state.withLock { $0.handshake = true } }
 
     /// One of the gateway's lists changed (`notifications/KIND/list_changed`): a client of the
@@ -112,8 +112,8 @@ package final class GatewayConnection: Sendable {
     /// Serves one `subscriptions/listen` (2026-07-28): acknowledges what it will carry (the list
     /// changes `filter` asks for; no resource subscriptions, which the gateway does not offer),
     /// carries them until the client cancels it (then it has no answer) or its input ends, and
-    /// returns its result, the graceful close. Where the transport carries no notifications it
-    /// closes at once, nothing acknowledged.
+    /// returns its result, the graceful close. Where the transport carries no notifications (the
+    /// gateway refuses it there first) it closes at once, nothing acknowledged.
     func listen(id: JSONValue, filter: JSONValue) async -> JSONValue {
         let meta = MCPProtocol.subscriptionMeta(id)
         let result: JSONValue = .object([("_meta", meta)])

@@ -63,7 +63,6 @@ extension Workspace {
         } ?? []
     }
 
-    /// `work`'s value, or nil when it fails or `bound` passes first (it is then cancelled).
     /// The tools backend `backend` of `profile` offers, listed within `bound`: what TAB offers
     /// for `gateway tools disable BACKEND`. None when they cannot be listed in time.
     package func gatewayToolsForCompletion(_ backend: String, profile: String, within bound: Duration) async -> [String] {
@@ -72,6 +71,7 @@ extension Workspace {
         return await within(bound) { try await workspace.gatewayBackendTools(entry) } ?? []
     }
 
+    /// `work`'s value, or nil when it fails or `bound` passes first (it is then cancelled).
     private func within<T: Sendable>(_ bound: Duration, _ work: @escaping @Sendable () async throws -> T) async -> T? {
         await withTaskGroup(of: T?.self) { group in
             group.addTask { try? await work() }

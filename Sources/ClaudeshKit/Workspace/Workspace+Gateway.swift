@@ -111,16 +111,16 @@ extension Workspace {
                 throw OperationError.usage("\(backend)'s \(tool) is not hidden (\(hidden))" + Suggestions.hint(for: tool, among: entry.disabledTools))
             }
         } else {
+            let tools: [String]?
             do {
-                let tools = try await gatewayBackendTools(entry)
-                guard tools.contains(tool) else {
-                    throw OperationError.usage("\(backend) has no tool \(tool)" + Suggestions.hint(for: tool, among: tools)
-                                               + (tools.isEmpty ? " (it lists none)" : " (its tools: \(tools.joined(separator: ", ")))"))
-                }
-            } catch let error as OperationError {
-                throw error
+                tools = try await gatewayBackendTools(entry)
             } catch {
+                tools = nil
                 unchecked = "\(error)"
+            }
+            if let tools, !tools.contains(tool) {
+                throw OperationError.usage("\(backend) has no tool \(tool)" + Suggestions.hint(for: tool, among: tools)
+                                           + (tools.isEmpty ? " (it lists none)" : " (its tools: \(tools.joined(separator: ", ")))"))
             }
         }
         return GatewayToolSwitch(profile: try setGatewayTool(tool, of: backend, enabled: enabled, profile: profile.name), unchecked: unchecked)

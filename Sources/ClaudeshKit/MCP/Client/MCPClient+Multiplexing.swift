@@ -35,6 +35,10 @@ extension MCPClient {
         var failure: ProbeFailure?
         /// The server's own requests since it last answered one of ours.
         var serverRequests = 0
+        /// Its list changes are followed (`followChanges`): the reader reads on while idle.
+        var following = false
+        /// A follower waiting for its listen stream's acknowledgement.
+        var acknowledgement: CheckedContinuation<Void, Never>?
 
         /// The ids of the requests still waiting for an outcome (a loop, not a filtered copy:
         /// the reader asks after every message).
@@ -101,7 +105,7 @@ extension MCPClient {
         }
     }
 
-    /// How often a reader that reads only for a listen stream wakes: its wait is the channel's one
+    /// How often a reader that reads only for a listen stream, or to follow changes, wakes: its wait is the channel's one
     /// alarm, which a request due sooner replaces, and a replaced sleeper holds its timer until its
     /// instant (a stream's deadline, the session's life, would hold it for a year).
     static let streamWake: Duration = .seconds(60)
@@ -114,6 +118,7 @@ extension MCPClient {
     /// may stop before the server's output ends).
     func closeMultiplexed() {
         for id in multiplexing.open { settle(id, .closed) }
+        streamAcknowledged()
     }
 
     /// A failure of the channel as the caller is told it: a server that went, with its last
@@ -149,7 +154,7 @@ extension MCPClient {
 
     /// Makes sure a reader runs, and waits no longer than `deadline`: a reader waiting for a
     /// later instant is woken to wait for this one.
-    private func read(until deadline: ContinuousClock.Instant) {
+    func read(until deadline: ContinuousClock.Instant) {
         guard multiplexing.reader != nil else {
             multiplexing.reader = Task { await self.readWhileWaited() }
             return
@@ -180,7 +185,7 @@ extension MCPClient {
             if isClosed { closeMultiplexed() }
             guard !isClosed else { break }
             if until == nil, let last = multiplexing.lastDeadline, now < last { until = last }
-            if until == nil, streaming { until = now + Self.streamWake }
+            if until == nil, streaming || multiplexing.following { until = now + Self.streamWake }
             guard let until else { break }
             multiplexing.readerUntil = until
             let message: JSONValue?
@@ -225,6 +230,8 @@ extension MCPClient {
             }
             channel.setDeadline(.now + Self.noticeGrace)
             try await channel.send(MCPProtocol.answer(to: requestID, method: requested), expectsAnswer: false)
+        case .notification("notifications/subscriptions/acknowledged")?:
+            streamAcknowledged()
         case .notification(let method)?:
             let token = message["params"]?["progressToken"]
             let progress = token.flatMap { token in multiplexing.waiting.values.first { $0.outcome == nil && $0.progress?.token == token }?.progress }
@@ -247,23 +254,4 @@ extension MCPClient {
             await channel.close()
         }
     }
-
-    /// Follows the server's list changes: `changed` is told the kind (`tools`) of each list it
-    /// says changed. A server of the handshake era says so unasked; one of the stateless
-    /// revision only on a `subscriptions/listen` stream, which this opens for the lists its
-    /// capabilities say it announces and which lasts as long as the session (returning when it
-    /// ends). Over stdio only: an HTTP session takes one request at a time, which a stream held
-    /// open would keep.
-    package func followChanges(_ changed: @escaping @Sendable (String) -> Void) async {
-        listChanged = changed
-        guard session.era == .modern, channel.multiplexes else { return }
-        let kinds = MCPProtocol.listKinds.filter { session.capabilities?[$0]?["listChanged"]?.boolValue == true }
-        guard !kinds.isEmpty else { return }
-        let filter = JSONValue.object(kinds.map { ("\($0)ListChanged", .bool(true)) })
-        // Its answer is the stream's end; a server without the method refuses it at once.
-        _ = try? await multiplexedRequest("subscriptions/listen", .object([("notifications", filter)]), timeout: Self.streamLifetime, onProgress: nil)
-    }
-
-    /// How long a listen stream may stay open: the session's own lifetime.
-    static let streamLifetime: Duration = .seconds(86_400 * 365)
 }

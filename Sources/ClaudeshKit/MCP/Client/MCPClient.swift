@@ -219,6 +219,8 @@ package actor MCPClient {
         defer { release() }
         isClosed = true
         closeMultiplexed()
+        // The follower's handler may hold what holds this client (a gateway's backend).
+        listChanged = nil
         await channel.close()
     }
 
