@@ -20,7 +20,7 @@ extension MCPClient {
             Task { await self.keepListening(for: kinds) }
             Task {
                 try? await Task.sleep(for: Self.acknowledgementWait)
-                await self.streamAcknowledged()
+                self.streamAcknowledged()
             }
         }
     }
