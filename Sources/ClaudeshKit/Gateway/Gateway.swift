@@ -84,8 +84,11 @@ package final class Gateway: Sendable {
         let (joined, stopped) = served.list.withLock { list in
             let stopped = list.filter { removed.contains($0.name) }
             list.removeAll { removed.contains($0.name) }
-            let joined = added.filter { new in !list.contains { $0.name == new.name } }
-            list += joined
+            var joined: [GatewayBackend] = []
+            for new in added where !list.contains(where: { $0.name == new.name }) {
+                list.append(new)
+                joined.append(new)
+            }
             return (joined, stopped)
         }
         guard !joined.isEmpty || !stopped.isEmpty else { return }
@@ -100,10 +103,7 @@ package final class Gateway: Sendable {
             for backend in stopped { state.up[backend.name] = nil }
             return Array(state.all.values)
         }
-        for list in MCPProtocol.listKinds {
-            let message = MCPProtocol.notification(method: "notifications/\(list)/list_changed")
-            for send in notify { send(message) }
-        }
+        tell(MCPProtocol.listKinds, changedTo: notify)
     }
 
     /// The tools turned off, per backend, as the gateway follows them.
@@ -130,9 +130,16 @@ package final class Gateway: Sendable {
             return true
         }
         guard changed else { return }
-        let notify = listeners.withLock { Array($0.all.values) }
-        let message = MCPProtocol.notification(method: "notifications/tools/list_changed")
-        for send in notify { send(message) }
+        tell(["tools"], changedTo: listeners.withLock { Array($0.all.values) })
+    }
+
+    /// Tells each of `notify` (the subscribed clients) that these lists of the gateway changed
+    /// (`notifications/tools/list_changed`).
+    private func tell(_ kinds: [String], changedTo notify: [@Sendable (JSONValue) -> Void]) {
+        for kind in kinds {
+            let message = MCPProtocol.notification(method: "notifications/\(kind)/list_changed")
+            for send in notify { send(message) }
+        }
     }
 
     /// Tells `notify` of each change of the surface from now on, until `unsubscribe`.
@@ -160,19 +167,13 @@ package final class Gateway: Sendable {
             let changed = event.kind == .restarted || (wasUp != nil && wasUp != isUp)
             return changed && event.kind != .stopped ? Array(state.all.values) : []
         }
-        guard !notify.isEmpty else { return }
-        for list in ["tools", "prompts", "resources"] {
-            let message = MCPProtocol.notification(method: "notifications/\(list)/list_changed")
-            for send in notify { send(message) }
-        }
+        tell(MCPProtocol.listKinds, changedTo: notify)
     }
 
     /// A backend said one of its lists changed (a tool added, say): every subscribed client is
     /// told that list of the gateway's changed.
     package func listChanged(_ change: GatewayListChange) {
-        let notify = listeners.withLock { Array($0.all.values) }
-        let message = MCPProtocol.notification(method: "notifications/\(change.kind)/list_changed")
-        for send in notify { send(message) }
+        tell([change.kind], changedTo: listeners.withLock { Array($0.all.values) })
     }
 
     /// Ends every backend's session.
@@ -258,7 +259,7 @@ package final class Gateway: Sendable {
         if method == "notifications/cancelled", let id = params?["requestId"] { connection.cancel(id) }
         // The handshake is done: changes may be told from now on, unasked.
         if method == "notifications/initialized" { connection.openedWithHandshake() }
-        // notifications/initialized, roots and the rest ask nothing of the gateway.
+        // Roots and the rest ask nothing of the gateway.
     }
 
     private func respond(to method: String, id: JSONValue, params: JSONValue?, modern: Bool, connection: GatewayConnection) async throws(Refusal) -> JSONValue {

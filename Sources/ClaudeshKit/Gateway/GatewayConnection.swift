@@ -16,7 +16,7 @@ package final class GatewayConnection: Sendable {
     private struct State {
         var inFlight: [String: Task<Void, Never>] = [:]
         var closed = false
-        /// Whether the client opened with `initialize`: the handshake era is told of changes unasked.
+        /// Whether the client finished the handshake (`initialize`): that era is told of changes unasked.
         var handshake = false
         /// Its `subscriptions/listen` streams, by request id: the stateless revision is told of
         /// changes only on one it opened.

@@ -246,7 +246,8 @@ extension Workspace {
             if first || now != stamp, now != nil, let profile = try? profiles.all().first(where: { $0.name == gateway.profile.name }) {
                 let wanted = Dictionary(profile.servers.map { (gatewayBackendName($0), $0) }, uniquingKeysWith: { first, _ in first })
                 let served = gateway.backends.filter { $0.kind != "compose" || wanted[$0.name] != nil }.map(\.name)
-                let added = wanted.filter { !served.contains($0.key) }.sorted { $0.key < $1.key }.map { backend($0.value) }
+                // In the profile's order (Gateway keeps the first of two that share a name).
+                let added = profile.servers.filter { !served.contains(gatewayBackendName($0)) }.map(backend)
                 let removed = Set(served.filter { wanted[$0] == nil })
                 await gateway.follow(adding: added, removing: removed)
                 gateway.follow(disabledTools: profile.disabledTools, of: Set(gateway.backends.map(\.name)))
