@@ -2,7 +2,8 @@ import Synchronization
 
 /// One server the gateway fronts: opened at the first request that needs it, opened again after
 /// it died (the wait between openings grows with each failure in a row, up to `Backoff.cap`),
-/// closed when the gateway stops. Its lists are kept until it is opened again.
+/// closed when the gateway stops. Its lists are kept until it is opened again or its server
+/// says one changed.
 package actor GatewayBackend {
     package enum State: Sendable, Equatable {
         /// Not started yet: no request has needed it.

@@ -239,11 +239,10 @@ extension Workspace {
     /// (an edit by hand half made), is gone, or no longer holds the profile changes nothing.
     /// The compose services stay as the gateway started with them.
     private static func follow(_ profiles: GatewayProfiles, _ gateway: Gateway, backend: @Sendable (String) -> GatewayBackend) async {
-        var stamp: FileStamp?
-        var first = true
+        var stamp: FileStamp? // none yet: the first look reads the file
         while !Task.isCancelled {
             let now = FileStamp(of: profiles.file.path)
-            if first || now != stamp, now != nil, let profile = try? profiles.all().first(where: { $0.name == gateway.profile.name }) {
+            if now != stamp, now != nil, let profile = try? profiles.all().first(where: { $0.name == gateway.profile.name }) {
                 let wanted = Dictionary(profile.servers.map { (gatewayBackendName($0), $0) }, uniquingKeysWith: { first, _ in first })
                 let served = gateway.backends.filter { $0.kind != "compose" || wanted[$0.name] != nil }.map(\.name)
                 // In the profile's order (Gateway keeps the first of two that share a name).
@@ -253,7 +252,6 @@ extension Workspace {
                 gateway.follow(disabledTools: profile.disabledTools, of: Set(gateway.backends.map(\.name)))
             }
             stamp = now
-            first = false
             try? await Task.sleep(for: .seconds(1))
         }
     }

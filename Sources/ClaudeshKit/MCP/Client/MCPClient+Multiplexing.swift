@@ -105,9 +105,10 @@ extension MCPClient {
         }
     }
 
-    /// How often a reader that reads only for a listen stream, or to follow changes, wakes: its wait is the channel's one
-    /// alarm, which a request due sooner replaces, and a replaced sleeper holds its timer until its
-    /// instant (a stream's deadline, the session's life, would hold it for a year).
+    /// How often a reader that reads only for a listen stream, or to follow changes, wakes: its
+    /// wait is the channel's one alarm, which a request due sooner replaces, and a replaced
+    /// sleeper holds its timer until its instant (a stream's deadline, the session's life,
+    /// would hold it for a year).
     static let streamWake: Duration = .seconds(60)
 
     /// How long a write of the client's own (a cancellation, an answer to the server) may wait
